@@ -1,0 +1,37 @@
+package dev.kiln.api;
+
+import java.util.UUID;
+
+/**
+ * A build cannot make the requested transition from the state it is in, for example cancelling a build that
+ * succeeded or retrying one that is still scheduled.
+ */
+public final class IllegalTransitionException extends KilnException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final UUID buildId;
+    private final BuildState state;
+    private final String action;
+
+    public IllegalTransitionException(UUID buildId, BuildState state, String action) {
+        super("cannot " + action + " build " + buildId + ": it is " + state.id());
+        this.buildId = buildId;
+        this.state = state;
+        this.action = action;
+    }
+
+    public UUID buildId() {
+        return buildId;
+    }
+
+    /** The state the build was in when the transition was refused. */
+    public BuildState state() {
+        return state;
+    }
+
+    /** The refused action, for example {@code cancel} or {@code report success for}. */
+    public String action() {
+        return action;
+    }
+}
