@@ -1,4 +1,5 @@
-# Finds a Java runtime of version 21 or newer, in this order: $JAVA_HOME, java on the PATH, /usr/lib/jvm/*.
+# Finds a Java runtime of version 21 or newer, in this order: $JAVA_HOME, java on the PATH, then the JDKs under
+# $KILN_JVM_DIRS (default: /usr/lib/jvm /usr/java /opt/java).
 # Sourced by Kiln's launchers and build scripts; defines kiln_find_java, which prints the java executable's path,
 # or says on stderr that there is none and returns 1.
 
@@ -26,8 +27,10 @@ kiln_find_java() {
         _java=$(readlink -f "$(command -v java)")
         _candidates="$_candidates ${_java%/bin/java}"
     fi
-    for _home in /usr/lib/jvm/* /usr/java/* /opt/java/*; do
-        [ -d "$_home" ] && _candidates="$_candidates $_home"
+    for _dir in ${KILN_JVM_DIRS:-/usr/lib/jvm /usr/java /opt/java}; do
+        for _home in "$_dir"/*; do
+            [ -d "$_home" ] && _candidates="$_candidates $_home"
+        done
     done
     for _home in $_candidates; do
         if [ -x "$_home/bin/java" ] && [ "$(kiln_java_feature_version "$_home")" -ge "$KILN_JAVA_MIN" ]; then

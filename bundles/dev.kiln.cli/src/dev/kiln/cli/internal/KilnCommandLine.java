@@ -33,10 +33,11 @@ public final class KilnCommandLine {
     }
 
     public int run(String... args) {
+        // Settings apply to the subcommands present when they are set: add the subcommands first.
         CommandLine commandLine = new CommandLine(new KilnCommand())
+                .addSubcommand(coordinator)
                 .setOut(out)
                 .setErr(err)
-                .addSubcommand(coordinator)
                 .setParameterExceptionHandler(usageErrors())
                 .setExecutionExceptionHandler(failures());
         return commandLine.execute(args);
