@@ -115,6 +115,7 @@ public final class AtermParser {
 
     private SortedMap<String, DerivationOutput> outputs() throws DerivationFormatException {
         SortedMap<String, DerivationOutput> outputs = new TreeMap<>(Utf8Order.COMPARATOR);
+        int listStart = position;
         expect('[');
         String previousName = null;
         while (listContinues(outputs.isEmpty())) {
@@ -136,7 +137,7 @@ public final class AtermParser {
             outputs.put(outputName, output(outputName, path, pathStart, methodAndAlgorithm, algorithmStart, base16Hash, hashStart));
         }
         if (outputs.isEmpty()) {
-            throw error("the derivation has no outputs");
+            throw errorAt(listStart, "the derivation has no outputs");
         }
         return outputs;
     }
