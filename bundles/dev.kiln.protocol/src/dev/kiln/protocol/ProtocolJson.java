@@ -27,7 +27,6 @@ public final class ProtocolJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -108,9 +107,11 @@ public final class ProtocolJson {
             }
         }
         String message = e.getOriginalMessage();
-        int cut = message.indexOf(" (through reference chain");
-        if (cut > 0) {
-            message = message.substring(0, cut);
+        for (String noise : new String[] {" (through reference chain", " (set DeserializationConfig", "\n at [Source"}) {
+            int cut = message.indexOf(noise);
+            if (cut > 0) {
+                message = message.substring(0, cut);
+            }
         }
         message = message.replaceAll("`[a-z]+(\\.[A-Za-z0-9_$]+)+`", "value").replaceAll("\\s+", " ");
         return where.isEmpty() ? "wrong JSON: " + message : "wrong JSON at " + where + ": " + message;

@@ -41,6 +41,7 @@ import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -89,6 +90,10 @@ final class ClientApi {
             case "events" -> {
                 requireMethod(exchange, "GET", parts.length == 1);
                 events(exchange);
+            }
+            case "cache" -> {
+                requireMethod(exchange, "GET", parts.length == 1);
+                exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
             }
             case "tokens" -> {
                 requireMethod(exchange, "POST", parts.length == 1);
