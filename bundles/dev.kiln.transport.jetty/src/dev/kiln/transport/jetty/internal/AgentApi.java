@@ -34,16 +34,18 @@ import dev.kiln.protocol.UploadedOutput;
 final class AgentApi {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18}|\\*)/(\\d{1,18}|\\*)");
-    private static final long SMALL_BODY = 1024 * 1024;
+    private static final long SMALL_BODY_LIMIT = 1024 * 1024;
 
     private final Services services;
     private final Metrics metrics;
     private final long maxJsonBytes;
+    private final long smallBody;
 
     AgentApi(Services services, Metrics metrics, long maxJsonBytes) {
         this.services = services;
         this.metrics = metrics;
         this.maxJsonBytes = maxJsonBytes;
+        this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
     }
 
     /** Serves a path below {@code /agent/v1/}, given without that prefix. */
@@ -59,7 +61,7 @@ final class AgentApi {
             }
             case "restarted" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 1);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 services.agents().restarted(agent);
                 exchange.noContent();
             }
@@ -80,7 +82,7 @@ final class AgentApi {
     }
 
     private void fetch(Exchange exchange, UUID agent) throws HttpFailure, IOException {
-        FetchBody body = exchange.readJson(FetchBody.class, SMALL_BODY);
+        FetchBody body = exchange.readJson(FetchBody.class, smallBody);
         List<Build> builds = services.agentBuilds().fetch(agent,
                 new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots()));
         List<FetchedBuild> fetched = new ArrayList<>(builds.size());
@@ -92,7 +94,7 @@ final class AgentApi {
     }
 
     private void status(Exchange exchange, UUID agent) throws HttpFailure, IOException {
-        StatusBody body = exchange.readJson(StatusBody.class, SMALL_BODY);
+        StatusBody body = exchange.readJson(StatusBody.class, smallBody);
         services.agents().heartbeat(agent);
         List<String> abandon = new ArrayList<>();
         for (String running : Wire.list(body.running())) {
@@ -114,7 +116,7 @@ final class AgentApi {
         switch (parts[2]) {
             case "start" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 services.agentBuilds().reportStarted(agent, id);
                 exchange.noContent();
             }
@@ -138,7 +140,7 @@ final class AgentApi {
             }
             case "failure" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 services.agentBuilds().reportFailure(agent, id);
                 services.logs().finish(id);
                 services.cache().discardUploads(id);

@@ -62,17 +62,19 @@ final class ClientApi {
     private static final long FOLLOW_POLL_MILLIS = 200;
     private static final long KEEPALIVE_SECONDS = 15;
     private static final int EVENT_BATCH = 1000;
-    private static final long SMALL_BODY = 64 * 1024;
+    private static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final Services services;
     private final ClientTokens tokens;
     private final long maxJsonBytes;
+    private final long smallBody;
     private final Path temporary;
 
     ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary) {
         this.services = services;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
+        this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
         this.temporary = temporary;
     }
 
@@ -97,7 +99,7 @@ final class ClientApi {
             }
             case "tokens" -> {
                 requireMethod(exchange, "POST", parts.length == 1);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 exchange.json(201, new TokenAnswer(tokens.create()));
             }
             default -> throw HttpFailure.notFound(exchange.path());
@@ -125,7 +127,7 @@ final class ClientApi {
         switch (parts[2]) {
             case "cancel" -> {
                 requireMethod(exchange, "POST", true);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 Build build = services.builds().cancel(id);
                 services.logs().finish(id);
                 services.cache().discardUploads(id);
@@ -133,12 +135,12 @@ final class ClientApi {
             }
             case "retry" -> {
                 requireMethod(exchange, "POST", true);
-                exchange.readEmpty(SMALL_BODY);
+                exchange.readEmpty(smallBody);
                 exchange.json(200, buildInfo(services.builds().retry(id)));
             }
             case "priority" -> {
                 requireMethod(exchange, "PUT", true);
-                PriorityBody body = exchange.readJson(PriorityBody.class, SMALL_BODY);
+                PriorityBody body = exchange.readJson(PriorityBody.class, smallBody);
                 exchange.json(200, buildInfo(services.builds().changePriority(id, body.priority())));
             }
             case "log" -> {
@@ -286,7 +288,7 @@ final class ClientApi {
         if (parts.length == 1) {
             switch (method) {
                 case "POST" -> {
-                    NewAgentBody body = exchange.readJson(NewAgentBody.class, SMALL_BODY);
+                    NewAgentBody body = exchange.readJson(NewAgentBody.class, smallBody);
                     AgentCredentials created = services.agents().create(new NewAgent(body.name(), body.description(),
                             new HashSet<>(Wire.list(body.systems())), Wire.tags(body.tags())));
                     exchange.json(201, new AgentPassword(created.agent().id().toString(), created.password()));
@@ -307,7 +309,7 @@ final class ClientApi {
             return;
         }
         requireMethod(exchange, "POST", parts.length == 3);
-        exchange.readEmpty(SMALL_BODY);
+        exchange.readEmpty(smallBody);
         switch (parts[2]) {
             case "password" -> {
                 AgentCredentials credentials = services.agents().newPassword(id);

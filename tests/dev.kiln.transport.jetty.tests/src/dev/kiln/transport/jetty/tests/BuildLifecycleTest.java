@@ -145,10 +145,15 @@ class BuildLifecycleTest {
         String key = Files.readString(coordinator.stateDir.resolve("keys/signing.public"));
         String cache = coordinator.endpoints.agentApi().toString();
         nix.run("nix", "copy", "--from", cache, "--to", nix.store("copy"), "--option", "require-sigs", "true",
-                "--option", "trusted-public-keys", key, outPath, drv);
+                "--option", "trusted-public-keys", key, outPath);
+        nix.run("nix", "copy", "--derivation", "--from", cache, "--to", nix.store("copy"), "--option", "require-sigs",
+                "true", "--option", "trusted-public-keys", key, drv);
         assertEquals("hello from kiln\n", Files.readString(nix.storeFiles("copy")
                 .resolve(outPath.substring("/nix/store/".length())).resolve("hello")));
         assertEquals(drvText(drv), Files.readString(nix.storeFiles("copy").resolve(drv.substring("/nix/store/".length()))));
+        nix.run("nix-store", "--store", nix.store("realise"), "--realise", outPath, "--option", "substituters", cache,
+                "--option", "require-sigs", "true", "--option", "trusted-public-keys", key);
+        assertTrue(Files.exists(nix.storeFiles("realise").resolve(outPath.substring("/nix/store/".length()))));
     }
 
     @Test
