@@ -54,6 +54,7 @@ final class JpaTransaction implements DatastoreTransaction {
     private final JpaDatastore.Counters counters;
     private final boolean writable;
     private final List<Event> appended = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, boolean writable) {
         this.manager = manager;
@@ -63,6 +64,10 @@ final class JpaTransaction implements DatastoreTransaction {
 
     List<Event> appendedEvents() {
         return appended;
+    }
+
+    List<Runnable> afterCommitActions() {
+        return afterCommit;
     }
 
     // Builds
@@ -412,6 +417,12 @@ final class JpaTransaction implements DatastoreTransaction {
             throw new IllegalStateException("no password of agent " + agentId);
         }
         entity.replace(passwordHash, System.currentTimeMillis());
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        requireWritable();
+        afterCommit.add(action);
     }
 
     private void requireWritable() {
