@@ -1,0 +1,198 @@
+package dev.kiln.cli.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.transport.jetty.HttpEndpoints;
+import dev.kiln.transport.jetty.ListenAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kiln coordinator}: configures the coordinator's components through Configuration Admin, waits until the
+ * HTTP endpoints are up, then serves until the process is asked to stop.
+ */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Run the coordinator: the client API, the agent API and the binary cache.")
+final class CoordinatorCommand implements java.util.concurrent.Callable<Integer> {
+
+    static final String HTTP_PID = "dev.kiln.transport.jetty";
+    static final String DATASTORE_PID = "dev.kiln.datastore";
+    static final String COORDINATOR_PID = "dev.kiln.coordinator";
+
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
+
+    private final BundleContext bundles;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the database, outputs, logs, hooks and keys are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir = defaultStateDir();
+
+    @Option(names = "--client-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8746",
+            description = "Where the client API listens (default: ${DEFAULT-VALUE}).")
+    String clientListen;
+
+    @Option(names = "--agent-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8745",
+            description = "Where the agent API listens (default: ${DEFAULT-VALUE}).")
+    String agentListen;
+
+    @Option(names = "--database", paramLabel = "JDBC-URL",
+            description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
+    String database = "";
+
+    @Option(names = "--allocation-strategy", paramLabel = "NAME", defaultValue = "basic",
+            description = "basic or derivation-ordered (default: ${DEFAULT-VALUE}).")
+    String allocationStrategy;
+
+    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
+    long startTimeoutSeconds;
+
+    CoordinatorCommand(BundleContext bundles) {
+        this.bundles = bundles;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ListenAddress client = listenOption("--client-listen", clientListen);
+        ListenAddress agent = listenOption("--agent-listen", agentListen);
+        if (!allocationStrategy.equals("basic") && !allocationStrategy.equals("derivation-ordered")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
+        }
+        Path state = createStateDir();
+        stopFrameworkOnShutdown();
+
+        try (Services services = new Services(bundles)) {
+            ConfigurationAdmin configurations = services.await(ConfigurationAdmin.class, Duration.ofSeconds(30));
+            List<Configuration> applied = new ArrayList<>();
+            try {
+                applied.add(configure(configurations, DATASTORE_PID, properties(
+                        "state.dir", state.toString(),
+                        "database.url", database)));
+                applied.add(configure(configurations, COORDINATOR_PID, properties(
+                        "state.dir", state.toString(),
+                        "allocation.strategy", allocationStrategy)));
+                applied.add(configure(configurations, HTTP_PID, properties(
+                        "client.listen", client.toString(),
+                        "agent.listen", agent.toString())));
+
+                HttpEndpoints endpoints = services.awaitComponents(HttpEndpoints.class,
+                        Duration.ofSeconds(startTimeoutSeconds));
+                LOG.info("Kiln coordinator ready: state in {}, client API on {}, agent API on {}",
+                        state, endpoints.clientApi(), endpoints.agentApi());
+                stopped.await();
+                return 0;
+            } finally {
+                unconfigure(applied);
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Deleting the configurations deactivates the components, the HTTP server first, the database last. */
+    private static void unconfigure(List<Configuration> applied) {
+        for (Configuration configuration : applied.reversed()) {
+            try {
+                configuration.delete();
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("Configuration {} was already gone", configuration, e);
+            }
+        }
+    }
+
+    void stop() {
+        stopped.countDown();
+    }
+
+    private ListenAddress listenOption(String option, String value) {
+        try {
+            return ListenAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    private Path createStateDir() {
+        Path state = stateDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(state);
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot create the state directory " + state + ": " + e);
+        }
+        if (!Files.isWritable(state)) {
+            throw new CommandFailedException("the state directory " + state + " is not writable");
+        }
+        return state;
+    }
+
+    /** A SIGTERM or Ctrl-C stops the framework, so every component shuts down in order (Jetty, then the database). */
+    private void stopFrameworkOnShutdown() {
+        Framework framework = (Framework) bundles.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kiln-shutdown").unstarted(() -> {
+            stop();
+            try {
+                if (!finished.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("The coordinator's components did not stop within {} s", SHUTDOWN_TIMEOUT_SECONDS);
+                }
+                framework.stop();
+                FrameworkEvent event = framework.waitForStop(TimeUnit.SECONDS.toMillis(SHUTDOWN_TIMEOUT_SECONDS));
+                if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                    LOG.warn("The framework did not stop within {} s", SHUTDOWN_TIMEOUT_SECONDS);
+                }
+            } catch (BundleException | InterruptedException e) {
+                LOG.warn("Stopping the coordinator failed", e);
+            }
+        }));
+    }
+
+    private static Configuration configure(ConfigurationAdmin configurations, String pid,
+            Dictionary<String, Object> properties) throws IOException {
+        Configuration configuration = configurations.getConfiguration(pid, "?");
+        configuration.update(properties);
+        return configuration;
+    }
+
+    private static Dictionary<String, Object> properties(String... keysAndValues) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return properties;
+    }
+
+    private static Path defaultStateDir() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("kiln");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.kiln.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.kiln.transport.jetty.HttpEndpoints;
+
+/** Runs {@code kiln coordinator} inside the test framework, with the coordinator feature's real components. */
+class CoordinatorCommandTest {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final BundleContext bundles = FrameworkUtil.getBundle(CoordinatorCommandTest.class).getBundleContext();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final KilnCommandLine commandLine =
+            new KilnCommandLine(bundles, new PrintWriter(out, true), new PrintWriter(err, true));
+
+    @Test
+    void startsEveryComponentServesHealthzAndStopsCleanly(@TempDir Path temp) throws Exception {
+        Path state = temp.resolve("state");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.run("coordinator",
+                "--state-dir", state.toString(), "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"));
+
+        HttpEndpoints endpoints = awaitService(HttpEndpoints.class);
+        assertTrue(Files.isDirectory(state), "the state directory is created");
+        HttpClient http = HttpClient.newHttpClient();
+        for (URI base : List.of(endpoints.clientApi(), endpoints.agentApi())) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), base + "/healthz");
+        }
+        List<String> kilnComponents = activeKilnComponents();
+        assertTrue(kilnComponents.contains("dev.kiln.transport.jetty.internal.JettyHttpServer"), kilnComponents.toString());
+
+        commandLine.stop();
+        assertEquals(0, exit.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!activeKilnComponents().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), activeKilnComponents(), "stopping the coordinator deactivates its components");
+    }
+
+    @Test
+    void refusesAMalformedListenAddressInOneLine() {
+        int exit = commandLine.run("coordinator", "--client-listen", "nowhere");
+        assertEquals(KilnCommandLine.EXIT_USAGE, exit);
+        String firstLine = err.toString().lines().findFirst().orElse("");
+        assertEquals("kiln: --client-listen: 'nowhere' is not HOST:PORT", firstLine);
+    }
+
+    @Test
+    void refusesAnUnknownAllocationStrategy() {
+        int exit = commandLine.run("coordinator", "--allocation-strategy", "random");
+        assertEquals(KilnCommandLine.EXIT_USAGE, exit);
+        assertTrue(err.toString().contains("'random' is neither basic nor derivation-ordered"), err.toString());
+    }
+
+    @Test
+    void reportsAStateDirectoryThatCannotBeCreated(@TempDir Path temp) throws Exception {
+        Path file = Files.writeString(temp.resolve("a-file"), "not a directory");
+        int exit = commandLine.run("coordinator", "--state-dir", file.resolve("state").toString());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, exit);
+        assertTrue(err.toString().startsWith("kiln: cannot create the state directory"), err.toString());
+    }
+
+    @Test
+    void withoutACommandSaysOneIsRequired() {
+        assertEquals(KilnCommandLine.EXIT_USAGE, commandLine.run());
+        assertTrue(err.toString().startsWith("kiln: a command is required"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+    }
+
+    private List<String> activeKilnComponents() throws InterruptedException {
+        ServiceComponentRuntime runtime = awaitService(ServiceComponentRuntime.class);
+        return runtime.getComponentDescriptionDTOs().stream()
+                .filter(description -> description.name.startsWith("dev.kiln."))
+                .filter(description -> isActive(runtime, description))
+                .map(description -> description.name)
+                .toList();
+    }
+
+    private static boolean isActive(ServiceComponentRuntime runtime, ComponentDescriptionDTO description) {
+        return runtime.getComponentConfigurationDTOs(description).stream()
+                .anyMatch(configuration -> configuration.state == ComponentConfigurationDTO.ACTIVE);
+    }
+
+    private <S> S awaitService(Class<S> type) throws InterruptedException {
+        ServiceTracker<S, S> tracker = new ServiceTracker<>(bundles, type, null);
+        tracker.open();
+        S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        assertNotNull(service, "no " + type.getSimpleName() + " within " + TIMEOUT_SECONDS + " s");
+        return service;
+    }
+}
