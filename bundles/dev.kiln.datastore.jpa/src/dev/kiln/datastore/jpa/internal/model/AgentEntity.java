@@ -9,9 +9,6 @@ import dev.kiln.api.Agent;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
-
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -46,12 +43,10 @@ public class AgentEntity {
     @ElementCollection
     @CollectionTable(name = "agent_system", joinColumns = @JoinColumn(name = "agent_id"))
     @Column(name = "system_name")
-    @BatchFetch(BatchFetchType.IN)
     List<String> systems = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "agent_tag", joinColumns = @JoinColumn(name = "agent_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> tags = new ArrayList<>();
 
     public static AgentEntity from(Agent agent) {

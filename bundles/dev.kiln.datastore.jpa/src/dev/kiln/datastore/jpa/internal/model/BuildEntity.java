@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
-
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -69,12 +66,10 @@ public class BuildEntity {
 
     @ElementCollection
     @CollectionTable(name = "build_tag", joinColumns = @JoinColumn(name = "build_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> tags = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "build_required_tag", joinColumns = @JoinColumn(name = "build_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> requiredTags = new ArrayList<>();
 
     @ElementCollection

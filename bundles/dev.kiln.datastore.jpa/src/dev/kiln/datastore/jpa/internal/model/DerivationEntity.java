@@ -10,9 +10,6 @@ import dev.kiln.api.DerivationSummary;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
-
 import jakarta.persistence.Basic;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -44,18 +41,15 @@ public class DerivationEntity {
 
     @ElementCollection
     @CollectionTable(name = "derivation_output", joinColumns = @JoinColumn(name = "drv_path"))
-    @BatchFetch(BatchFetchType.IN)
     List<OutputRow> outputs = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "derivation_input", joinColumns = @JoinColumn(name = "drv_path"))
-    @BatchFetch(BatchFetchType.IN)
     List<InputRow> inputs = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "derivation_source", joinColumns = @JoinColumn(name = "drv_path"))
     @Column(name = "path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> sources = new ArrayList<>();
 
     public static DerivationEntity from(DerivationSummary derivation, long now) {

@@ -9,9 +9,6 @@ import dev.kiln.api.SetupFailureKind;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
-
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -43,7 +40,6 @@ public class SetupFailureEntity {
     @ElementCollection
     @CollectionTable(name = "setup_failure_missing_input", joinColumns = @JoinColumn(name = "setup_failure_id"))
     @Column(name = "path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> missingInputs = new ArrayList<>();
 
     public static SetupFailureEntity from(long id, SetupFailure failure) {

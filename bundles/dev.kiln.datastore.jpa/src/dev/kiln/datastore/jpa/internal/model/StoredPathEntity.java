@@ -9,9 +9,6 @@ import dev.kiln.api.StoredOutput;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
-
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -50,7 +47,6 @@ public class StoredPathEntity {
     @ElementCollection
     @CollectionTable(name = "stored_path_reference", joinColumns = @JoinColumn(name = "path"))
     @Column(name = "reference_path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> references = new ArrayList<>();
 
     public static StoredPathEntity from(OutputMetadata output, String deriver, UUID buildId, long at) {
