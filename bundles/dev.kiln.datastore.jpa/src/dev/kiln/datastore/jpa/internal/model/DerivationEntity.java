@@ -1,14 +1,11 @@
 package dev.kiln.datastore.jpa.internal.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import dev.kiln.api.DerivationSummary;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import jakarta.persistence.Basic;
 import jakarta.persistence.CollectionTable;
@@ -19,6 +16,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.DerivationSummary;
 
 @Entity
 @Table(name = "derivation")

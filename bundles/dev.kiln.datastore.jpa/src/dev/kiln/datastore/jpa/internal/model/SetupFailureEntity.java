@@ -1,13 +1,9 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
-import java.util.UUID;
-
-import dev.kiln.api.SetupFailure;
-import dev.kiln.api.SetupFailureKind;
-
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -16,6 +12,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.SetupFailureKind;
 
 @Entity
 @Table(name = "setup_failure")
