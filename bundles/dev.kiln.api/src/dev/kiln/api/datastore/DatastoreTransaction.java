@@ -45,4 +45,11 @@ public interface DatastoreTransaction extends DatastoreReader {
     void updateAgent(Agent agent);
 
     void updateAgentPasswordHash(UUID agentId, String passwordHash);
+
+    /**
+     * Runs {@code action} once this transaction committed, before the next write transaction starts, so that
+     * actions run in commit order (the coordinator tells the allocator of changes this way). Not run on rollback.
+     * The action must be quick and must not open a transaction.
+     */
+    void afterCommit(Runnable action);
 }

@@ -110,6 +110,13 @@ public final class JpaDatastore implements Datastore {
                 T result = work.apply(tx);
                 transaction.commit();
                 notifier.published(tx.appendedEvents());
+                for (Runnable action : tx.afterCommitActions()) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("An action after a commit failed", e);
+                    }
+                }
                 return result;
             } finally {
                 if (transaction.isActive()) {
@@ -162,7 +169,7 @@ public final class JpaDatastore implements Datastore {
         return properties;
     }
 
-    private static Driver loadDriver(Dialect dialect) {
+    static Driver loadDriver(Dialect dialect) {
         try {
             Class<?> type = Class.forName(dialect.driverClass(), true, JpaDatastore.class.getClassLoader());
             return (Driver) type.getConstructor().newInstance();
