@@ -77,6 +77,7 @@ public final class JettyHttpServer {
         server.addConnector(client);
         server.addConnector(agent);
         server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
         Endpoints endpoints = new Endpoints(uri(options.clientListen(), client, options.clientKeystore().isPresent()),
