@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import dev.kiln.protocol.AgentInfo;
@@ -62,14 +61,7 @@ final class AgentCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, String> tagMap = new TreeMap<>();
-            for (String tag : tags) {
-                int equals = tag.indexOf('=');
-                if (equals <= 0) {
-                    throw new ParameterException(spec.commandLine(), "--tag: '" + tag + "' is not KEY=VALUE");
-                }
-                tagMap.put(tag.substring(0, equals), tag.substring(equals + 1));
-            }
+            Map<String, String> tagMap = Output.tags(spec, tags);
             List<String> agentSystems = systems.isEmpty() ? List.of("x86_64-linux") : systems;
             printPassword(spec, options, options.client().createAgent(
                     new NewAgentBody(name, description, agentSystems, tagMap)));

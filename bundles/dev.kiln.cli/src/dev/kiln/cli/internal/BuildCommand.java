@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import dev.kiln.client.KilnClient;
@@ -77,14 +76,7 @@ final class BuildCommand implements Runnable {
                 requested.add(drvPath);
             }
             List<String> missing = client.missingDerivations(new ArrayList<>(texts.keySet()));
-            Map<String, String> tagMap = new TreeMap<>();
-            for (String tag : tags) {
-                int equals = tag.indexOf('=');
-                if (equals <= 0) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tag: '" + tag + "' is not KEY=VALUE");
-                }
-                tagMap.put(tag.substring(0, equals), tag.substring(equals + 1));
-            }
+            Map<String, String> tagMap = Output.tags(spec, tags);
             SubmitAnswer answer = client.submit(new SubmitBody(
                     missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
                     requested.stream().map(path -> new BuildRequest(path, priority, tagMap, Map.of(), ignoreIfExists,

@@ -1,13 +1,17 @@
 package dev.kiln.cli.internal;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.OutputInfo;
 import dev.kiln.protocol.ProtocolJson;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /** Human-readable and JSON forms of what commands print. */
 final class Output {
@@ -49,5 +53,18 @@ final class Output {
     static void agentLine(PrintWriter out, AgentInfo agent) {
         out.printf("%s  %-8s %-20s %s  %s%n", agent.id(), agent.status(), agent.name(), String.join(",", agent.systems()),
                 tags(agent.tags()));
+    }
+
+    /** {@code --tag KEY=VALUE} options as a map. */
+    static Map<String, String> tags(CommandSpec spec, List<String> tags) {
+        Map<String, String> map = new TreeMap<>();
+        for (String tag : tags) {
+            int equals = tag.indexOf('=');
+            if (equals <= 0) {
+                throw new ParameterException(spec.commandLine(), "--tag: '" + tag + "' is not KEY=VALUE");
+            }
+            map.put(tag.substring(0, equals), tag.substring(equals + 1));
+        }
+        return map;
     }
 }

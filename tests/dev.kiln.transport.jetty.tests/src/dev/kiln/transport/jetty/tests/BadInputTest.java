@@ -88,7 +88,7 @@ class BadInputTest {
         cases.add(Arguments.of("PUT", "client", "/nar/x.nar", "x", 401));
         cases.add(Arguments.of("PUT", "agent", "/nar/x.nar", "x", 405));
         cases.add(Arguments.of("GET", "agent", "/00000000000000000000000000000000.narinfo", null, 404));
-        cases.add(Arguments.of("GET", "agent", "/nar/../../etc/passwd", null, 404));
+        cases.add(Arguments.of("GET", "agent", "/nar/../../etc/passwd", null, 400));
         cases.add(Arguments.of("GET", "agent", "/log/none.drv", null, 404));
 
         String build = "/agent/v1/builds/" + UNKNOWN;
