@@ -20,18 +20,17 @@ final class Http {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    private final URI coordinator;
     private final String authorization;
     private final HttpClient client;
 
     Http(URI base, String authorization) {
         this.base = base;
+        String text = base.toString();
+        this.coordinator = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.authorization = authorization;
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    URI base() {
-        return base;
     }
 
     HttpRequest.Builder request(String path) {
@@ -77,12 +76,12 @@ final class Http {
         try {
             return client.send(request, handler);
         } catch (java.net.ConnectException e) {
-            throw new CoordinatorUnreachableException(base, "connection refused", e);
+            throw new CoordinatorUnreachableException(coordinator, "connection refused", e);
         } catch (java.net.http.HttpConnectTimeoutException e) {
-            throw new CoordinatorUnreachableException(base, "connection timed out", e);
+            throw new CoordinatorUnreachableException(coordinator, "connection timed out", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while talking to " + base);
+            throw new java.io.InterruptedIOException("interrupted while talking to " + coordinator);
         }
     }
 
