@@ -14,6 +14,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -297,7 +298,7 @@ public final class AtermParser {
                 position++;
             }
             if (length == stringBuffer.length) {
-                stringBuffer = java.util.Arrays.copyOf(stringBuffer, length * 2);
+                stringBuffer = Arrays.copyOf(stringBuffer, length * 2);
             }
             stringBuffer[length++] = b;
         }

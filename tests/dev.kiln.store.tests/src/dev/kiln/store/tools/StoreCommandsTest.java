@@ -93,7 +93,7 @@ class StoreCommandsTest {
         List<String> problems = StoreCommands.checkDerivations(List.of(alone));
 
         assertEquals(1, problems.size());
-        assertTrue(problems.get(0).startsWith(alone + ": an input derivation cannot be hashed: "), problems.get(0));
+        assertTrue(problems.get(0).startsWith(alone + ": an input derivation cannot be read: java.nio.file.NoSuchFileException: "), problems.get(0));
     }
 
     @Test
