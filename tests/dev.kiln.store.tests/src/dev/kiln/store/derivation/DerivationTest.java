@@ -11,6 +11,7 @@ import dev.kiln.store.FileIngestionMethod;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,7 +141,7 @@ class DerivationTest {
     @Test
     void reportsInputDerivationsThatCannotBeRead() {
         DerivationHasher hasher = new DerivationHasher(drvPath -> {
-            throw new java.nio.file.NoSuchFileException(drvPath.toString());
+            throw new NoSuchFileException(drvPath.toString());
         });
         Derivation withInputs = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-with-inputs.drv"));
 
@@ -148,7 +149,7 @@ class DerivationTest {
 
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("an input derivation cannot be read: java.nio.file.NoSuchFileException: "), problems.get(0));
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
+        assertThrows(NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
     }
 
     @Test
