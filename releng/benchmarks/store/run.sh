@@ -48,11 +48,12 @@ now() { date +%s.%N; }
     nar_size=$(nix-store --dump "$tree" | wc -c)
     for run in 1 2 3; do
         start=$(now)
-        /usr/bin/time -v -o "$work/nix.time" nix-store --dump "$tree" | sha256sum > /dev/null
+        /usr/bin/time -v -o "$work/nix.time" nix-store --dump "$tree" | sha256sum > "$work/nix.sha256"
         end=$(now)
         echo "nix-store --dump | sha256sum run $run: $(echo "$start $end $nar_size" | awk '{printf "%.2f s, %.0f MB/s", $2-$1, $3/($2-$1)/1e6}'), nix-store peak RSS $(rss "$work/nix.time") KiB"
     done
 
+    echo "nix NAR: $nar_size bytes, sha256 $(cut -d' ' -f1 "$work/nix.sha256")"
     start=$(now)
     /usr/bin/time -v -o "$work/kiln.time" "$java" -Xmx64m -cp "$classes" "$here/StoreBenchmark.java" nar "$tree" 3
     end=$(now)
