@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -74,7 +75,7 @@ public final class StoreBenchmark {
         StorePath source = storeDir.sourcePath("builder.sh", Hash.of(HashAlgorithm.SHA256, "source"), List.of());
         for (int i = 0; i < count; i++) {
             String name = "package-" + i + "-1.0";
-            SortedMap<StorePath, java.util.SortedSet<String>> inputs = new TreeMap<>();
+            SortedMap<StorePath, SortedSet<String>> inputs = new TreeMap<>();
             for (int k = Math.min(i, random.nextInt(5)); k > 0; k--) {
                 inputs.put(order.get(random.nextInt(order.size())), new TreeSet<>(List.of("out")));
             }
