@@ -42,6 +42,7 @@ now() { date +%s.%N; }
     echo "dev.kiln.store benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
     echo "java: $("$java" -version 2>&1 | head -1); nix: $(nix-store --version)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the wall-clock figures; CPU times do not count it)"
     echo "tree: $(du -sb "$tree" | cut -f1) bytes in $(find "$tree" -type f | wc -l) files (page cache warm)"
     cat "$tree"/big/*/* "$tree"/small/*/* > /dev/null
 
