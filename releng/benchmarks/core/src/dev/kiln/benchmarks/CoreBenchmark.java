@@ -144,6 +144,7 @@ public final class CoreBenchmark {
         List<DerivationSummary> graph = graph("db", 100_000, 1);
         long submitStart = System.nanoTime();
         for (int from = 0; from < graph.size(); from += 10_000) {
+            System.out.println("submitting builds " + from + " to " + (from + 10_000));
             List<DerivationSummary> chunk = graph.subList(from, from + 10_000);
             builds.submit(new SubmitRequest(chunk, chunk.stream()
                     .map(d -> new BuildSubmission(d.path(), SubmitOptions.DEFAULT)).toList()));
@@ -180,7 +181,7 @@ public final class CoreBenchmark {
             List<Build> fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 2));
             latencies[i] = System.nanoTime() - start;
             for (Build build : fetched) {
-                if (!mine.contains(build)) {
+                if (mine.stream().noneMatch(held -> held.id().equals(build.id()))) {
                     mine.add(build);
                 }
             }
