@@ -285,7 +285,8 @@ final class EventQueue {
             Duration wait = options.backoffAfter(delivery.attempts);
             LOG.warn("Hook {} failed on event {} ({} of build {}), attempt {}; again in {} ms: {}", delivery.hook,
                     delivery.event.id(), type, delivery.event.buildId(), delivery.attempts, wait.toMillis(),
-                    message, failure);
+                    message);
+            LOG.debug("Failure of hook {} on event {}", delivery.hook, delivery.event.id(), failure);
             delivery.notBefore = now.plus(wait);
         }
     }
