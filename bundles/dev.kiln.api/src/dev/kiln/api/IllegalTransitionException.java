@@ -15,7 +15,12 @@ public final class IllegalTransitionException extends KilnException {
     private final String action;
 
     public IllegalTransitionException(UUID buildId, BuildState state, String action) {
-        super("cannot " + action + " build " + buildId + ": it is " + state.id());
+        this(buildId, state, action, "it is " + state.id());
+    }
+
+    /** A refusal for another reason than the state alone, for example a failed input. */
+    public IllegalTransitionException(UUID buildId, BuildState state, String action, String reason) {
+        super("cannot " + action + " build " + buildId + ": " + reason);
         this.buildId = buildId;
         this.state = state;
         this.action = action;
