@@ -37,7 +37,6 @@ final class EventQueue {
     /** Deliveries held in memory at most; the outbox holds the rest. */
     private static final int BUFFERED = 2_048;
     private static final Duration CURSOR_WRITE_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration ABSENT_HOOK_GRACE = Duration.ofSeconds(30);
 
     private sealed interface Message permits Wake, Done, Stop {
     }
@@ -55,15 +54,13 @@ final class EventQueue {
     private static final class Delivery {
         final Event event;
         final String hook;
-        final Instant readAt;
         int attempts;
         Instant notBefore = Instant.MIN;
         Thread worker;
 
-        Delivery(Event event, String hook, Instant readAt) {
+        Delivery(Event event, String hook) {
             this.event = event;
             this.hook = hook;
-            this.readAt = readAt;
         }
 
         String orderKey() {
@@ -180,11 +177,10 @@ final class EventQueue {
             }
             while (buffered < BUFFERED) {
                 List<Event> page = events.after(readCursor, PAGE);
-                Instant now = Instant.now();
                 for (Event event : page) {
                     readCursor = event.id();
                     if (event.type() == type) {
-                        enqueue(event, now);
+                        enqueue(event);
                     }
                 }
                 if (page.size() < PAGE) {
@@ -197,14 +193,14 @@ final class EventQueue {
         }
     }
 
-    private void enqueue(Event event, Instant now) {
+    private void enqueue(Event event) {
         List<RegisteredHook> handling = hooks.handling(type);
         if (handling.isEmpty()) {
             return;
         }
         open.put(event.id(), handling.size());
         for (RegisteredHook hook : handling) {
-            Delivery delivery = new Delivery(event, hook.name(), now);
+            Delivery delivery = new Delivery(event, hook.name());
             waiting.computeIfAbsent(delivery.orderKey(), key -> new ArrayDeque<>()).add(delivery);
             ownStats.merge(hook.name(), HookQueueStats.NONE.withQueued(1), (old, one) -> old.withQueued(1));
             buffered++;
@@ -224,12 +220,12 @@ final class EventQueue {
             }
             var hook = hooks.named(first.hook);
             if (hook.isEmpty()) {
-                if (Duration.between(first.readAt, now).compareTo(ABSENT_HOOK_GRACE) > 0) {
+                if (hooks.isAway(first.hook)) {
+                    // Its bundle is being updated: the hook comes back soon.
+                    first.notBefore = now.plusMillis(200);
+                } else {
                     LOG.info("Hook {} is gone; event {} is not delivered to it", first.hook, first.event.id());
                     complete(first);
-                } else {
-                    // The hook may be between two versions of its bundle.
-                    first.notBefore = now.plusSeconds(1);
                 }
                 continue;
             }

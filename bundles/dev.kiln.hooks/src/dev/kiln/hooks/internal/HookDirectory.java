@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -55,6 +56,7 @@ final class HookDirectory {
     }
 
     private final BundleContext context;
+    private final Consumer<String> uninstalled;
     private final Path directory;
     private final Duration interval;
     private final BlockingQueue<Scan> mailbox = new LinkedBlockingQueue<>();
@@ -64,8 +66,10 @@ final class HookDirectory {
     private volatile List<HookDeployment> deployments = List.of();
     private volatile Runnable afterFirstScan = () -> { };
 
-    HookDirectory(BundleContext context, Path directory, Duration interval) {
+    /** @param uninstalled told the symbolic name of each bundle uninstalled, on the watcher's thread */
+    HookDirectory(BundleContext context, Path directory, Duration interval, Consumer<String> uninstalled) {
         this.context = context;
+        this.uninstalled = uninstalled;
         this.directory = directory;
         this.interval = interval;
         this.thread = Thread.ofVirtual().name("kiln-hooks-directory").unstarted(this::run);
@@ -247,10 +251,11 @@ final class HookDirectory {
                 Instant.now());
     }
 
-    private static void uninstall(Bundle bundle, List<Bundle> changed) {
+    private void uninstall(Bundle bundle, List<Bundle> changed) {
         try {
             bundle.uninstall();
             changed.add(bundle);
+            uninstalled.accept(bundle.getSymbolicName());
         } catch (BundleException | RuntimeException e) {
             LOG.warn("Hook bundle {} cannot be uninstalled", bundle.getSymbolicName(), e);
         }

@@ -70,8 +70,8 @@ public final class HookService implements HookAdmin {
     private final EventSubscription subscription;
 
     @Activate
-    public HookService(HooksConfiguration configuration, BundleContext context, @Reference(name = "events") EventService events,
-            @Reference(name = "builds") BuildService builds,
+    public HookService(HooksConfiguration configuration, BundleContext context,
+            @Reference(name = "events") EventService events, @Reference(name = "builds") BuildService builds,
             @Reference(name = "derivations") DerivationService derivations) throws IOException {
         this.options = HookOptions.from(configuration);
         Files.createDirectories(options.hooksStateDirectory());
@@ -81,7 +81,8 @@ public final class HookService implements HookAdmin {
             queues.put(type, new EventQueue(type, events, registry, farm, options));
         }
         addBuiltInHooks(context);
-        this.directory = new HookDirectory(context, options.hooksDirectory(), options.deployInterval());
+        this.directory = new HookDirectory(context, options.hooksDirectory(), options.deployInterval(),
+                registry::forgetBundle);
         this.subscription = events.subscribe(this::committed);
         // Deliver only once the first scan started the deployed bundles, whose hooks must not miss events. The
         // scan runs on the directory's thread: hook services registered during it bind to this component, which
