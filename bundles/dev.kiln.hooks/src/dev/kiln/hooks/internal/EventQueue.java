@@ -121,10 +121,6 @@ final class EventQueue {
         }
     }
 
-    EventType type() {
-        return type;
-    }
-
     /** By hook name, the hooks that have events of this type queued or have failed on one. */
     Map<String, HookQueueStats> stats() {
         return stats;
