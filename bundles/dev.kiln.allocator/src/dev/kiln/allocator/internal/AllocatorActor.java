@@ -62,8 +62,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     private volatile boolean running = true;
 
     @Activate
-    public AllocatorActor(AllocatorConfiguration configuration, @Reference Datastore datastore,
-            @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE,
+    public AllocatorActor(AllocatorConfiguration configuration, @Reference(name = "datastore") Datastore datastore,
+            @Reference(name = "strategies", cardinality = ReferenceCardinality.AT_LEAST_ONE,
                     policyOption = ReferencePolicyOption.GREEDY) List<AllocationStrategy> strategies) {
         this(datastore, choose(strategies, configuration.allocation_strategy()), configuration.agent_max_allocated(),
                 Clock.systemUTC());

@@ -169,7 +169,7 @@ public final class JpaDatastore implements Datastore {
         return properties;
     }
 
-    private static Driver loadDriver(Dialect dialect) {
+    static Driver loadDriver(Dialect dialect) {
         try {
             Class<?> type = Class.forName(dialect.driverClass(), true, JpaDatastore.class.getClassLoader());
             return (Driver) type.getConstructor().newInstance();
