@@ -162,7 +162,8 @@ public final class AgentBuildLifecycle implements AgentBuildService {
                     tx.insertSetupFailure(new SetupFailure(buildId, agentId, now, kind, missing));
                     if (kind == SetupFailureKind.MISSING_INPUTS) {
                         tx.appendEvent(EventType.BUILD_MISSING_INPUTS, now, buildId, agentId,
-                                data("derivation", build.derivationPath(), "missing-inputs", String.join(" ", missing)));
+                                data("derivation", build.derivationPath(),
+                                        "missing-inputs", String.join(" ", missing)));
                     } else {
                         tx.appendEvent(EventType.BUILD_SETUP_FAILURE, now, buildId, agentId,
                                 data("derivation", build.derivationPath(), "kind", kind.id()));

@@ -96,7 +96,8 @@ public final class AgentRegistry implements AgentService {
 
     @Override
     public Agent get(UUID agentId) {
-        return datastore.read(reader -> reader.agent(agentId)).orElseThrow(() -> new NotFoundException("agent", agentId));
+        return datastore.read(reader -> reader.agent(agentId))
+                .orElseThrow(() -> new NotFoundException("agent", agentId));
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     String PID = "dev.kiln.datastore";
 
-    @AttributeDefinition(description = "The coordinator's state directory; the embedded Derby database is <state.dir>/db")
+    @AttributeDefinition(description = "The coordinator's state directory; "
+            + "the embedded Derby database is <state.dir>/db")
     String state_dir();
 
     @AttributeDefinition(description = "JDBC URL of the database (jdbc:derby:... or jdbc:postgresql://...); "

@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.eclipse.persistence.annotations.BatchFetchType;
+import org.eclipse.persistence.config.QueryHints;
+
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
@@ -47,6 +50,7 @@ import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
 final class JpaTransaction implements DatastoreTransaction {
 
     private static final int CHUNK = 500;
+    private static final String[] BUILD_BATCH = {"b.tags", "b.requiredTags"};
     private static final List<String> PENDING = List.of(BuildState.SCHEDULED.id(), BuildState.ALLOCATED.id(),
             BuildState.STARTED.id());
 
@@ -79,8 +83,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<Build> builds(Collection<UUID> buildIds) {
-        return chunked(buildIds.stream().map(UUID::toString).toList(), chunk -> manager
-                .createQuery("SELECT b FROM BuildEntity b WHERE b.id IN :ids", BuildEntity.class)
+        return chunked(buildIds.stream().map(UUID::toString).toList(), chunk -> batched(manager
+                .createQuery("SELECT b FROM BuildEntity b WHERE b.id IN :ids", BuildEntity.class), BUILD_BATCH)
                 .setParameter("ids", chunk).getResultList().stream().map(BuildEntity::toBuild).toList());
     }
 
@@ -119,7 +123,8 @@ final class JpaTransaction implements DatastoreTransaction {
             jpql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
         jpql.append(" ORDER BY b.sequence DESC");
-        TypedQuery<BuildEntity> typed = manager.createQuery(jpql.toString(), BuildEntity.class);
+        TypedQuery<BuildEntity> typed = batched(manager.createQuery(jpql.toString(), BuildEntity.class),
+                BUILD_BATCH);
         parameters.forEach(typed::setParameter);
         List<BuildEntity> rows = typed.setMaxResults(query.limit() + 1).getResultList();
         boolean more = rows.size() > query.limit();
@@ -133,8 +138,8 @@ final class JpaTransaction implements DatastoreTransaction {
         if (states.isEmpty()) {
             return List.of();
         }
-        return manager.createQuery("SELECT b FROM BuildEntity b WHERE b.agentId = :agent AND b.state IN :states "
-                + "ORDER BY b.sequence", BuildEntity.class)
+        return batched(manager.createQuery("SELECT b FROM BuildEntity b WHERE b.agentId = :agent "
+                + "AND b.state IN :states ORDER BY b.sequence", BuildEntity.class), BUILD_BATCH)
                 .setParameter("agent", agentId.toString())
                 .setParameter("states", states.stream().map(BuildState::id).toList())
                 .getResultList().stream().map(BuildEntity::toBuild).toList();
@@ -185,8 +190,9 @@ final class JpaTransaction implements DatastoreTransaction {
     @Override
     public Map<String, DerivationSummary> derivations(Collection<String> derivationPaths) {
         Map<String, DerivationSummary> found = new HashMap<>();
-        chunked(derivationPaths, chunk -> manager
-                .createQuery("SELECT d FROM DerivationEntity d WHERE d.path IN :paths", DerivationEntity.class)
+        chunked(derivationPaths, chunk -> batched(manager
+                .createQuery("SELECT d FROM DerivationEntity d WHERE d.path IN :paths", DerivationEntity.class),
+                "d.outputs", "d.inputs", "d.sources")
                 .setParameter("paths", chunk).getResultList())
                 .forEach(entity -> found.put(entity.path(), entity.toSummary()));
         return found;
@@ -250,8 +256,9 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<SetupFailure> setupFailures(UUID buildId) {
-        return manager.createQuery("SELECT f FROM SetupFailureEntity f WHERE f.buildId = :build ORDER BY f.id",
-                SetupFailureEntity.class).setParameter("build", buildId.toString()).getResultList().stream()
+        return batched(manager.createQuery(
+                "SELECT f FROM SetupFailureEntity f WHERE f.buildId = :build ORDER BY f.id", SetupFailureEntity.class),
+                "f.missingInputs").setParameter("build", buildId.toString()).getResultList().stream()
                 .map(SetupFailureEntity::toSetupFailure).toList();
     }
 
@@ -264,8 +271,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<Agent> agents() {
-        return manager.createQuery("SELECT a FROM AgentEntity a ORDER BY a.name, a.id", AgentEntity.class)
-                .getResultList().stream().map(AgentEntity::toAgent).toList();
+        return batched(manager.createQuery("SELECT a FROM AgentEntity a ORDER BY a.name, a.id", AgentEntity.class),
+                "a.systems", "a.tags").getResultList().stream().map(AgentEntity::toAgent).toList();
     }
 
     @Override
@@ -423,6 +430,21 @@ final class JpaTransaction implements DatastoreTransaction {
     public void afterCommit(Runnable action) {
         requireWritable();
         afterCommit.add(action);
+    }
+
+    /**
+     * Reads the element collections of the query's results in a few queries instead of one per entity, in read
+     * transactions only: EclipseLink 5.0 fails to compute the changes of entities whose element collections of
+     * embeddables were batch-read in a write transaction.
+     */
+    private <T> TypedQuery<T> batched(TypedQuery<T> query, String... attributes) {
+        if (!writable) {
+            query.setHint(QueryHints.BATCH_TYPE, BatchFetchType.IN);
+            for (String attribute : attributes) {
+                query.setHint(QueryHints.BATCH, attribute);
+            }
+        }
+        return query;
     }
 
     private void requireWritable() {

@@ -137,7 +137,8 @@ abstract class DatastoreContract {
             assertEquals(25 - i, seen.get(i), "newest first");
         }
 
-        assertEquals(List.of(25L, 20L, 15L, 10L, 5L), sequences(BuildQuery.all(100).withStates(Set.of(BuildState.FAILED))));
+        assertEquals(List.of(25L, 20L, 15L, 10L, 5L),
+                sequences(BuildQuery.all(100).withStates(Set.of(BuildState.FAILED))));
         assertEquals(List.of(24L, 21L, 18L, 15L, 12L, 9L, 6L, 3L),
                 sequences(BuildQuery.all(100).withTag(Tag.parse("n=0"))));
         assertEquals(List.of(20L, 10L), sequences(BuildQuery.all(100).withDerivationPath(a.path())

@@ -1,16 +1,10 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.UUID;
-
-import dev.kiln.api.Agent;
-
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -19,6 +13,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.Agent;
 
 @Entity
 @Table(name = "agent")
@@ -46,12 +42,10 @@ public class AgentEntity {
     @ElementCollection
     @CollectionTable(name = "agent_system", joinColumns = @JoinColumn(name = "agent_id"))
     @Column(name = "system_name")
-    @BatchFetch(BatchFetchType.IN)
     List<String> systems = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "agent_tag", joinColumns = @JoinColumn(name = "agent_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> tags = new ArrayList<>();
 
     public static AgentEntity from(Agent agent) {

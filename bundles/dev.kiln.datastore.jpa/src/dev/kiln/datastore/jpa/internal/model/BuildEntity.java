@@ -1,19 +1,11 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
-import java.util.UUID;
-
-import dev.kiln.api.Build;
-import dev.kiln.api.BuildState;
-import dev.kiln.api.OutputMetadata;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -22,6 +14,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.OutputMetadata;
 
 @Entity
 @Table(name = "build")
@@ -69,12 +65,10 @@ public class BuildEntity {
 
     @ElementCollection
     @CollectionTable(name = "build_tag", joinColumns = @JoinColumn(name = "build_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> tags = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "build_required_tag", joinColumns = @JoinColumn(name = "build_id"))
-    @BatchFetch(BatchFetchType.IN)
     List<TagRow> requiredTags = new ArrayList<>();
 
     @ElementCollection

@@ -1,17 +1,11 @@
 package dev.kiln.datastore.jpa.internal.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import dev.kiln.api.DerivationSummary;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
 
 import jakarta.persistence.Basic;
 import jakarta.persistence.CollectionTable;
@@ -22,6 +16,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.DerivationSummary;
 
 @Entity
 @Table(name = "derivation")
@@ -44,18 +40,15 @@ public class DerivationEntity {
 
     @ElementCollection
     @CollectionTable(name = "derivation_output", joinColumns = @JoinColumn(name = "drv_path"))
-    @BatchFetch(BatchFetchType.IN)
     List<OutputRow> outputs = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "derivation_input", joinColumns = @JoinColumn(name = "drv_path"))
-    @BatchFetch(BatchFetchType.IN)
     List<InputRow> inputs = new ArrayList<>();
 
     @ElementCollection
     @CollectionTable(name = "derivation_source", joinColumns = @JoinColumn(name = "drv_path"))
     @Column(name = "path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> sources = new ArrayList<>();
 
     public static DerivationEntity from(DerivationSummary derivation, long now) {

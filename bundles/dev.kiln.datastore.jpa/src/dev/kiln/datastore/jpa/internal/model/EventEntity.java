@@ -3,15 +3,15 @@ package dev.kiln.datastore.jpa.internal.model;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.kiln.api.Event;
-import dev.kiln.api.EventType;
-
 import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
 
 /** A row of the event outbox. */
 @Entity

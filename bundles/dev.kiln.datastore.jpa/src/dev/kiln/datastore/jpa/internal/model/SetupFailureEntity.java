@@ -1,16 +1,9 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
-import java.util.UUID;
-
-import dev.kiln.api.SetupFailure;
-import dev.kiln.api.SetupFailureKind;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -19,6 +12,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.SetupFailureKind;
 
 @Entity
 @Table(name = "setup_failure")
@@ -43,7 +39,6 @@ public class SetupFailureEntity {
     @ElementCollection
     @CollectionTable(name = "setup_failure_missing_input", joinColumns = @JoinColumn(name = "setup_failure_id"))
     @Column(name = "path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> missingInputs = new ArrayList<>();
 
     public static SetupFailureEntity from(long id, SetupFailure failure) {

@@ -1,16 +1,9 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
-import java.util.UUID;
-
-import dev.kiln.api.OutputMetadata;
-import dev.kiln.api.StoredOutput;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import org.eclipse.persistence.annotations.BatchFetch;
-import org.eclipse.persistence.annotations.BatchFetchType;
+import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -19,6 +12,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
+
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.StoredOutput;
 
 /** A store path the coordinator holds, with its NAR metadata. */
 @Entity
@@ -50,7 +46,6 @@ public class StoredPathEntity {
     @ElementCollection
     @CollectionTable(name = "stored_path_reference", joinColumns = @JoinColumn(name = "path"))
     @Column(name = "reference_path")
-    @BatchFetch(BatchFetchType.IN)
     List<String> references = new ArrayList<>();
 
     public static StoredPathEntity from(OutputMetadata output, String deriver, UUID buildId, long at) {

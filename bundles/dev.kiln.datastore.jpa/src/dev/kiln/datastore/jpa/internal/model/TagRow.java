@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.kiln.api.Tag;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
+
+import dev.kiln.api.Tag;
 
 /** A {@code key=value} row of a tag table. */
 @Embeddable
