@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.kiln.store.StoreDir;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,30 @@ public final class RealNix {
         return directory.resolve("root" + storeDir.path().replace('/', '-')).toString();
     }
 
+    /**
+     * A local store named {@code name} under this instance's directory whose paths say {@code /nix/store}.
+     *
+     * @return the store URI for {@code --store}
+     */
+    public String store(String name) {
+        return "local?root=" + directory.resolve(name);
+    }
+
+    /** @return where the paths of {@link #store(String)} really are */
+    public Path storeFiles(String name) {
+        return directory.resolve(name).resolve("nix/store");
+    }
+
+    /**
+     * Instantiates an expression into a store.
+     *
+     * @return the {@code .drv} paths, one for each derivation the expression's value holds
+     */
+    public List<String> instantiate(String store, String expression) throws IOException {
+        Path file = Files.writeString(Files.createTempFile(directory, "expr", ".nix"), expression);
+        return run("nix-instantiate", "--store", store, file.toString()).lines().toList();
+    }
+
     /** @return a store directory inside this instance's directory, paths and files alike */
     public StoreDir directoryStoreDir() {
         return new StoreDir(directory.toAbsolutePath().resolve("store").toString());
@@ -207,7 +232,17 @@ public final class RealNix {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("NIX_"));
         builder.environment().putAll(environment());
+        // A fresh cache each run: Nix remembers narinfos, misses and its own uploads included.
+        builder.environment().put("XDG_CACHE_HOME", freshDirectory("cache").toString());
         return builder;
+    }
+
+    private Path freshDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(directory, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int waitFor(Process process, String... arguments) throws IOException {
