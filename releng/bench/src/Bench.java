@@ -1,0 +1,638 @@
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdOutputStream;
+
+import dev.kiln.client.KilnAgentClient;
+import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.UploadedOutput;
+import dev.kiln.store.Hash;
+import dev.kiln.store.HashAlgorithm;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationHasher;
+import dev.kiln.store.derivation.DerivationOutput;
+import dev.kiln.store.nar.HashingOutputStream;
+import dev.kiln.store.nar.NarWriter;
+
+/**
+ * The farm under load: starts a real coordinator product on loopback ports, submits generated derivation graphs over
+ * the client API and drains them with simulated agents (threads, each with its own {@link KilnAgentClient}) that
+ * fetch, report the start, upload a small zstd NAR per output with its true NarHash and NarSize, and report success.
+ * Writes the figures as JSON and a gnuplot data file. Usage:
+ *
+ * <pre>
+ * java -cp JARS:CLASSES Bench --home COORDINATOR-DIR --work DIR --out FILE.json --scenarios 1000x1,1000x16
+ *      [--upload-mib N] [--graph-width W] [--nix-drvs FILE] [--peer NAME=FILE.json]...
+ * </pre>
+ */
+public final class Bench {
+
+    private static final String SYSTEM = "x86_64-linux";
+    private static final StoreDir STORE = StoreDir.NIX;
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(240);
+    private static final Duration SCENARIO_LIMIT = Duration.ofMinutes(30);
+    private static final int SUBMIT_CHUNK = 2_000;
+
+    private final Path home;
+    private final Path work;
+    private final int graphWidth;
+    private final String javaOpts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Process coordinator;
+    private URI clientUri;
+    private URI agentUri;
+    private int agentsCreated;
+
+    private Bench(Path home, Path work, int graphWidth, String javaOpts) {
+        this.home = home;
+        this.work = work;
+        this.graphWidth = graphWidth;
+        this.javaOpts = javaOpts;
+    }
+
+    /** One derivation to submit: its path and its ATerm text. */
+    record Drv(String path, String text) {
+    }
+
+    /** What one scenario measured. */
+    record Result(String graph, int builds, int agents, double submitSeconds, double submitPerS, double drainSeconds,
+            double buildsPerS, long fetches, double fetchP50Ms, double fetchP99Ms, double fetchMaxMs, double rssMb,
+            double peakRssMb, double heapMb) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--peer")) {
+                String[] pair = args[i + 1].split("=", 2);
+                peers.put(pair[0], pair[1]);
+            } else {
+                options.put(args[i], args[i + 1]);
+            }
+        }
+        Bench bench = new Bench(Path.of(options.get("--home")), Path.of(options.get("--work")),
+                Integer.parseInt(options.getOrDefault("--graph-width", "100")),
+                options.getOrDefault("--java-opts", ""));
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopCoordinator));
+        Map<String, Object> report = bench.run(options, peers);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path out = Path.of(options.get("--out"));
+        mapper.writeValue(out.toFile(), report);
+        System.out.println("bench: wrote " + out);
+    }
+
+    private Map<String, Object> run(Map<String, String> options, Map<String, String> peerFiles) throws Exception {
+        List<int[]> scenarios = new ArrayList<>();
+        for (String scenario : options.get("--scenarios").split(",")) {
+            String[] parts = scenario.split("x");
+            scenarios.add(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
+        }
+        int uploadMib = Integer.parseInt(options.getOrDefault("--upload-mib", "256"));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", Instant.now().toString());
+        List<Result> results = new ArrayList<>();
+        List<Double> startups = new ArrayList<>();
+        Result nixGraph = null;
+        double uploadMbS;
+        double uploadWireMbS;
+        try {
+            // A fresh coordinator for each graph size: the builds stored before a scenario are those of its size.
+            int currentSize = -1;
+            for (int[] scenario : scenarios) {
+                if (scenario[0] != currentSize) {
+                    stopCoordinator();
+                    startups.add(startCoordinator("size-" + scenario[0]));
+                    currentSize = scenario[0];
+                }
+                List<Drv> graph = generate("g" + results.size() + "-" + System.nanoTime(), scenario[0]);
+                results.add(drain("generated", graph, scenario[1]));
+            }
+            if (options.containsKey("--nix-drvs")) {
+                List<Drv> graph = readDrvs(Path.of(options.get("--nix-drvs")));
+                if (!graph.isEmpty()) {
+                    nixGraph = drain("nix-instantiate", graph, 1);
+                    results.add(nixGraph);
+                }
+            }
+            double[] upload = upload(uploadMib);
+            uploadMbS = upload[0];
+            uploadWireMbS = upload[1];
+            results.add(measureMemory("after-upload"));
+        } finally {
+            stopCoordinator();
+        }
+        Result headline = results.stream().filter(r -> r.graph().equals("generated"))
+                .max((a, b) -> a.builds() != b.builds() ? Integer.compare(a.builds(), b.builds())
+                        : Integer.compare(a.agents(), b.agents()))
+                .orElseThrow();
+        report.put("headline_scenario", headline.builds() + " builds, " + headline.agents() + " agents");
+        report.put("builds_per_s", round(headline.buildsPerS()));
+        report.put("submit_per_s", round(headline.submitPerS()));
+        report.put("fetch_p50_ms", round(headline.fetchP50Ms()));
+        report.put("fetch_p99_ms", round(headline.fetchP99Ms()));
+        report.put("upload_mb_s", round(uploadMbS));
+        report.put("upload_wire_mb_s", round(uploadWireMbS));
+        report.put("coordinator_rss_mb",
+                round(results.stream().mapToDouble(Result::peakRssMb).max().orElse(0)));
+        report.put("coordinator_heap_mb", round(results.stream().mapToDouble(Result::heapMb).max().orElse(0)));
+        report.put("startup_s", round(startups.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        report.put("startups_s", startups.stream().map(Bench::round).toList());
+        report.put("scenarios", results.stream().filter(r -> r.builds() > 0).toList());
+        Map<String, Object> peers = new LinkedHashMap<>();
+        ObjectMapper mapper = new ObjectMapper();
+        for (Map.Entry<String, String> peer : peerFiles.entrySet()) {
+            Path file = Path.of(peer.getValue());
+            if (!Files.exists(file)) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> figures = mapper.readValue(file.toFile(), Map.class);
+            if (figures.get("builds_per_s") instanceof Number peerRate && peerRate.doubleValue() > 0) {
+                Result kiln = peer.getKey().equals("nix_store_realise") ? nixGraph
+                        : results.stream().filter(r -> r.graph().equals("generated")
+                                && r.agents() == ((Number) figures.getOrDefault("workers", 4)).intValue())
+                                .max((a, b) -> Integer.compare(a.builds(), b.builds())).orElse(null);
+                if (kiln != null) {
+                    figures.put("kiln_builds_per_s", round(kiln.buildsPerS()));
+                    figures.put("kiln_to_peer_ratio", round(kiln.buildsPerS() / peerRate.doubleValue()));
+                }
+            }
+            peers.put(peer.getKey(), figures);
+        }
+        report.put("peers", peers);
+        writeChartData(results, Path.of(options.get("--out").replaceAll("\\.json$", "") + ".dat"));
+        return report;
+    }
+
+    // ---- the coordinator process ----
+
+    private double startCoordinator(String name) throws Exception {
+        Path state = work.resolve("state-" + name);
+        Files.createDirectories(state);
+        int clientPort = freePort();
+        int agentPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kiln").toString(), "coordinator",
+                "--state-dir", state.toString(), "--client-listen", "127.0.0.1:" + clientPort,
+                "--agent-listen", "127.0.0.1:" + agentPort);
+        builder.environment().put("KILN_JAVA_OPTS", javaOpts);
+        builder.redirectErrorStream(true).redirectOutput(work.resolve("coordinator-" + name + ".log").toFile());
+        clientUri = URI.create("http://127.0.0.1:" + clientPort);
+        agentUri = URI.create("http://127.0.0.1:" + agentPort);
+        long start = System.nanoTime();
+        coordinator = builder.start();
+        long deadline = start + STARTUP_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!coordinator.isAlive()) {
+                throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue()
+                        + "; see " + work.resolve("coordinator-" + name + ".log"));
+            }
+            if (healthy()) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("bench: coordinator %s healthy after %.2f s (pid %d)%n", name, seconds,
+                        coordinator.pid());
+                return seconds;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the coordinator was not healthy within " + STARTUP_LIMIT);
+    }
+
+    private boolean healthy() {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(clientUri.resolve("/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void stopCoordinator() {
+        Process process = coordinator;
+        if (process == null) {
+            return;
+        }
+        coordinator = null;
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // ---- derivation graphs ----
+
+    /**
+     * A layered graph: derivation i depends on i - width and on one more of the layer before, so each layer of
+     * {@code width} derivations can be built at once when the one before has succeeded.
+     */
+    private List<Drv> generate(String prefix, int count) throws Exception {
+        Map<StorePath, Derivation> made = new HashMap<>();
+        DerivationHasher hasher = new DerivationHasher(made::get);
+        List<StorePath> paths = new ArrayList<>(count);
+        List<Drv> graph = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = "bench-" + prefix + "-" + i;
+            SortedMap<StorePath, SortedSet<String>> inputs = new TreeMap<>();
+            for (int input : inputsOf(i, graphWidth)) {
+                inputs.put(paths.get(input), new TreeSet<>(List.of("out")));
+            }
+            SortedMap<String, String> env = new TreeMap<>();
+            env.put("name", name);
+            env.put("system", SYSTEM);
+            env.put("builder", "/bin/sh");
+            env.put("deps", String.join(" ", inputs.keySet().stream().map(StorePath::toString).toList()));
+            env.put("out", "");
+            StorePath placeholder = STORE.parseBaseName("00000000000000000000000000000000-" + name);
+            SortedMap<String, DerivationOutput> masked = new TreeMap<>();
+            masked.put("out", new DerivationOutput.InputAddressed(placeholder));
+            List<String> builderArgs = List.of("-c", "echo " + i + " > $out");
+            Derivation draft = new Derivation(STORE, name, masked, inputs, new TreeSet<>(), SYSTEM, "/bin/sh",
+                    builderArgs, env);
+            SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
+            hasher.outputPaths(draft).forEach((output, path) -> {
+                outputs.put(output, new DerivationOutput.InputAddressed(path));
+                env.put(output, path.toString());
+            });
+            Derivation derivation = new Derivation(STORE, name, outputs, inputs, new TreeSet<>(), SYSTEM, "/bin/sh",
+                    builderArgs, env);
+            StorePath drvPath = derivation.drvPath();
+            made.put(drvPath, derivation);
+            paths.add(drvPath);
+            graph.add(new Drv(drvPath.toString(), new String(derivation.toAterm(), StandardCharsets.UTF_8)));
+        }
+        return graph;
+    }
+
+    static int[] inputsOf(int i, int width) {
+        if (i < width) {
+            return new int[0];
+        }
+        int second = i - width - 1 - i % 7;
+        return second >= 0 ? new int[] {i - width, second} : new int[] {i - width};
+    }
+
+    /** Reads .drv files listed one a line, in an order where inputs come first. */
+    private static List<Drv> readDrvs(Path list) throws IOException {
+        List<Drv> graph = new ArrayList<>();
+        for (String line : Files.readAllLines(list)) {
+            if (!line.isBlank()) {
+                graph.add(new Drv(line.strip(), Files.readString(Path.of(line.strip()))));
+            }
+        }
+        return graph;
+    }
+
+    // ---- one scenario: submit a graph, drain it with simulated agents ----
+
+    private Result drain(String kind, List<Drv> graph, int agentCount) throws Exception {
+        KilnClient client = new KilnClient(clientUri);
+        List<KilnAgentClient> agents = new ArrayList<>();
+        for (int i = 0; i < agentCount; i++) {
+            AgentPassword created = client.createAgent(new NewAgentBody("bench-" + (++agentsCreated), "benchmark",
+                    List.of(SYSTEM), Map.of()));
+            agents.add(new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password()));
+        }
+        int total = graph.size();
+        AtomicInteger succeeded = new AtomicInteger();
+        AtomicLong lastSuccess = new AtomicLong();
+        AtomicInteger errors = new AtomicInteger();
+        long limit = System.nanoTime() + SCENARIO_LIMIT.toNanos();
+        long[][] latencies = new long[agentCount][];
+        int[] latencyCounts = new int[agentCount];
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int a = 0; a < agentCount; a++) {
+            int index = a;
+            latencies[a] = new long[16_384];
+            Thread thread = new Thread(() -> agentLoop(agents.get(index), index, total, succeeded, lastSuccess,
+                    errors, limit, latencies, latencyCounts), "agent-" + a);
+            thread.start();
+            threads.add(thread);
+        }
+        for (int from = 0; from < total; from += SUBMIT_CHUNK) {
+            List<Drv> chunk = graph.subList(from, Math.min(total, from + SUBMIT_CHUNK));
+            client.submit(new SubmitBody(
+                    chunk.stream().map(d -> new DerivationText(d.path(), d.text())).toList(),
+                    chunk.stream().map(d -> new BuildRequest(d.path(), 0, Map.of(), Map.of(), false, false, null))
+                            .toList()));
+        }
+        double submitSeconds = (System.nanoTime() - start) / 1e9;
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(limit - System.nanoTime()) + 5_000));
+        }
+        if (succeeded.get() < total) {
+            throw new IllegalStateException(kind + " graph of " + total + " with " + agentCount + " agents: only "
+                    + succeeded.get() + " succeeded within " + SCENARIO_LIMIT + " (" + errors.get() + " errors)");
+        }
+        double drainSeconds = (lastSuccess.get() - start) / 1e9;
+        int count = 0;
+        for (int c : latencyCounts) {
+            count += c;
+        }
+        long[] all = new long[count];
+        int at = 0;
+        for (int a = 0; a < agentCount; a++) {
+            System.arraycopy(latencies[a], 0, all, at, latencyCounts[a]);
+            at += latencyCounts[a];
+        }
+        Arrays.sort(all);
+        Result memory = measureMemory(kind);
+        Result result = new Result(kind, total, agentCount, round(submitSeconds), round(total / submitSeconds),
+                round(drainSeconds), round(total / drainSeconds), count, percentile(all, 0.50),
+                percentile(all, 0.99), all.length == 0 ? 0 : round(all[all.length - 1] / 1e6), memory.rssMb(),
+                memory.peakRssMb(), memory.heapMb());
+        System.out.printf("bench: %s %d builds, %d agents: submit %.2f s (%.0f/s), submit-to-success %.2f s "
+                + "(%.0f builds/s), %d fetches p50 %.2f ms p99 %.2f ms, RSS %.0f MB (peak %.0f), heap %.0f MB, "
+                + "%d errors%n", kind, total, agentCount, submitSeconds, result.submitPerS(), drainSeconds,
+                result.buildsPerS(), count, result.fetchP50Ms(), result.fetchP99Ms(), result.rssMb(),
+                result.peakRssMb(), result.heapMb(), errors.get());
+        return result;
+    }
+
+    private void agentLoop(KilnAgentClient agent, int index, int total, AtomicInteger succeeded,
+            AtomicLong lastSuccess, AtomicInteger errors, long limit, long[][] latencies, int[] latencyCounts) {
+        Path spool = work.resolve("spool-" + index + ".nar.zst");
+        int idle = 0;
+        while (succeeded.get() < total && System.nanoTime() < limit && errors.get() < 100) {
+            try {
+                long before = System.nanoTime();
+                List<FetchedBuild> builds = agent.fetch(List.of(SYSTEM), 1, 0.0);
+                long took = System.nanoTime() - before;
+                if (latencyCounts[index] == latencies[index].length) {
+                    latencies[index] = Arrays.copyOf(latencies[index], latencies[index].length * 2);
+                }
+                latencies[index][latencyCounts[index]++] = took;
+                if (builds.isEmpty()) {
+                    // Back off a little when idle, as a real agent polls: at most 50 ms.
+                    Thread.sleep(Math.min(50, 2L << Math.min(idle++, 4)));
+                    continue;
+                }
+                idle = 0;
+                for (FetchedBuild build : builds) {
+                    buildOne(agent, build, spool);
+                    succeeded.incrementAndGet();
+                    lastSuccess.accumulateAndGet(System.nanoTime(), Math::max);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                errors.incrementAndGet();
+                System.err.println("bench: agent " + index + ": " + e);
+            }
+        }
+    }
+
+    /** Reports the start, uploads each output as a tiny zstd NAR of a file naming it, and reports success. */
+    private static void buildOne(KilnAgentClient agent, FetchedBuild build, Path spool) throws Exception {
+        StorePath drvPath = STORE.parsePath(build.derivation());
+        Derivation derivation = Derivation.parse(drvPath, build.derivationText().getBytes(StandardCharsets.UTF_8));
+        agent.started(build.id());
+        List<UploadedOutput> outputs = new ArrayList<>();
+        for (Map.Entry<String, DerivationOutput> output : derivation.outputs().entrySet()) {
+            String path = output.getValue().path().orElseThrow().toString();
+            byte[] nar = narOfFile((path + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] compressed = Zstd.compress(nar, 3);
+            Files.write(spool, compressed);
+            agent.uploadOutput(build.id(), output.getKey(), spool, received -> { });
+            outputs.add(new UploadedOutput(output.getKey(), path,
+                    Hash.of(HashAlgorithm.SHA256, nar).toPrefixedBase32(), nar.length, List.of(), null,
+                    compressed.length));
+        }
+        agent.succeeded(build.id(), outputs);
+    }
+
+    /** The NAR of a single regular file, as {@code nix-store --dump} writes it. */
+    static byte[] narOfFile(byte[] contents) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(contents.length + 128);
+        for (String token : new String[] {"nix-archive-1", "(", "type", "regular", "contents"}) {
+            narString(out, token.getBytes(StandardCharsets.US_ASCII));
+        }
+        narString(out, contents);
+        narString(out, ")".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static void narString(java.io.ByteArrayOutputStream out, byte[] bytes) {
+        long length = bytes.length;
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (length >>> (8 * i)) & 0xff);
+        }
+        out.write(bytes, 0, bytes.length);
+        for (int pad = (8 - bytes.length % 8) % 8; pad > 0; pad--) {
+            out.write(0);
+        }
+    }
+
+    // ---- NAR upload throughput ----
+
+    /**
+     * Uploads one large output (a NAR of {@code mib} MiB of partly compressible bytes, zstd-compressed beforehand as
+     * an agent's spool holds it) and reports success, which makes the coordinator decompress and hash it; three
+     * times. Answers the best NAR MB/s and the compressed bytes' MB/s of that run.
+     */
+    private double[] upload(int mib) throws Exception {
+        Path tree = work.resolve("upload-tree");
+        Files.createDirectories(tree);
+        Path file = tree.resolve("payload.bin");
+        Random random = new Random(7);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib; i++) {
+                // Bytes from 64 symbols: zstd makes them about 3/4 their size, as build outputs often are.
+                for (int j = 0; j < block.length; j++) {
+                    block[j] = (byte) (48 + random.nextInt(64));
+                }
+                out.write(block);
+            }
+        }
+        Path spool = work.resolve("upload.nar.zst");
+        Hash narHash;
+        long narSize;
+        try (HashingOutputStream hashing = new HashingOutputStream(HashAlgorithm.SHA256,
+                new ZstdOutputStream(Files.newOutputStream(spool), 1))) {
+            NarWriter.write(file, hashing);
+            hashing.flush();
+            narHash = hashing.digest().narHash();
+            narSize = hashing.digest().narSize();
+        }
+        long fileSize = Files.size(spool);
+        KilnClient client = new KilnClient(clientUri);
+        AgentPassword created = client.createAgent(new NewAgentBody("bench-upload", "benchmark", List.of(SYSTEM),
+                Map.of()));
+        KilnAgentClient agent = new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password());
+        double best = 0;
+        double bestWire = 0;
+        for (int run = 0; run < 3; run++) {
+            Drv drv = generate("upload" + run + "-" + System.nanoTime(), 1).get(0);
+            client.submit(new SubmitBody(List.of(new DerivationText(drv.path(), drv.text())),
+                    List.of(new BuildRequest(drv.path(), 100, Map.of(), Map.of(), false, false, null))));
+            FetchedBuild build = null;
+            for (int attempt = 0; attempt < 200 && build == null; attempt++) {
+                List<FetchedBuild> builds = agent.fetch(List.of(SYSTEM), 1, 0.0);
+                if (builds.isEmpty()) {
+                    Thread.sleep(50);
+                } else {
+                    build = builds.get(0);
+                }
+            }
+            if (build == null) {
+                throw new IllegalStateException("the upload build was never handed out");
+            }
+            Derivation derivation = Derivation.parse(STORE.parsePath(build.derivation()),
+                    build.derivationText().getBytes(StandardCharsets.UTF_8));
+            String outPath = derivation.outputs().get("out").path().orElseThrow().toString();
+            agent.started(build.id());
+            long start = System.nanoTime();
+            agent.uploadOutput(build.id(), "out", spool, received -> { });
+            agent.succeeded(build.id(), List.of(new UploadedOutput("out", outPath, narHash.toPrefixedBase32(),
+                    narSize, List.of(), null, fileSize)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double rate = narSize / 1e6 / seconds;
+            System.out.printf("bench: upload run %d: NAR %.0f MB (%.0f MB zstd) uploaded and checked in %.2f s: "
+                    + "%.0f MB/s of NAR, %.0f MB/s on the wire%n", run + 1, narSize / 1e6, fileSize / 1e6, seconds,
+                    rate, fileSize / 1e6 / seconds);
+            if (rate > best) {
+                best = rate;
+                bestWire = fileSize / 1e6 / seconds;
+            }
+        }
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(spool);
+        return new double[] {best, bestWire};
+    }
+
+    // ---- memory ----
+
+    private Result measureMemory(String kind) throws Exception {
+        long pid = coordinator.pid();
+        double rss = 0;
+        double peak = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            } else if (line.startsWith("VmHWM:")) {
+                peak = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return new Result(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, round(rss), round(peak), round(heapUsedMb(pid)));
+    }
+
+    /** The heap in use after a full collection, from {@code jcmd} of the JDK running this program. */
+    private static double heapUsedMb(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String text = runFor(List.of(jcmd.toString(), Long.toString(pid), "GC.run"), 60)
+                + runFor(List.of(jcmd.toString(), Long.toString(pid), "GC.heap_info"), 60);
+        Matcher matcher = Pattern.compile("heap\\s+total[^,]*,\\s*committed\\s+\\d+K,\\s*used\\s+(\\d+)K").matcher(text);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024.0 : -1;
+    }
+
+    private static String runFor(List<String> command, int seconds) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return new String(output, StandardCharsets.UTF_8);
+    }
+
+    // ---- output ----
+
+    private static void writeChartData(List<Result> results, Path file) throws IOException {
+        StringBuilder text = new StringBuilder("# label builds_per_s submit_per_s fetch_p99_ms\n");
+        for (Result result : results) {
+            if (result.builds() > 0) {
+                text.append('"').append(result.graph().equals("generated") ? "" : "nix ")
+                        .append(result.builds()).append("b/").append(result.agents()).append("a\" ")
+                        .append(result.buildsPerS()).append(' ').append(result.submitPerS()).append(' ')
+                        .append(result.fetchP99Ms()).append('\n');
+            }
+        }
+        Files.writeString(file, text);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+        return round(sorted[Math.max(0, index)] / 1e6);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    static {
+        // Checks the hand-written NAR against the store's writer once, so every upload carries a true NarHash.
+        try {
+            Path file = Files.createTempFile("bench-nar", ".txt");
+            Files.writeString(file, "check\n");
+            byte[] nar;
+            try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+                NarWriter.write(file, out);
+                nar = out.toByteArray();
+            }
+            Files.delete(file);
+            if (!Arrays.equals(nar, narOfFile("check\n".getBytes(StandardCharsets.UTF_8)))) {
+                throw new IllegalStateException("the NAR written by hand differs from NarWriter's");
+            }
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
