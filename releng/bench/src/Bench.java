@@ -69,6 +69,7 @@ public final class Bench {
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(240);
     private static final Duration SCENARIO_LIMIT = Duration.ofMinutes(30);
     private static final int SUBMIT_CHUNK = 2_000;
+    private static final int WARM_UP_BUILDS = 200;
 
     private final Path home;
     private final Path work;
@@ -142,6 +143,8 @@ public final class Bench {
                     stopCoordinator();
                     startups.add(startCoordinator("size-" + scenario[0]));
                     currentSize = scenario[0];
+                    // Not recorded: lets the JIT compile the coordinator's paths before the first measured graph.
+                    drain("warm-up", generate("warm-up-" + System.nanoTime(), WARM_UP_BUILDS), 4);
                 }
                 List<Drv> graph = generate("g" + results.size() + "-" + System.nanoTime(), scenario[0]);
                 results.add(drain("generated", graph, scenario[1]));
