@@ -1,9 +1,6 @@
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +29,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
 
+import dev.kiln.client.CoordinatorUnreachableException;
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.AgentPassword;
@@ -75,7 +73,6 @@ public final class Bench {
     private final Path work;
     private final int graphWidth;
     private final String javaOpts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Process coordinator;
     private URI clientUri;
@@ -241,13 +238,9 @@ public final class Bench {
 
     private boolean healthy() {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(clientUri.resolve("/healthz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            new KilnClient(clientUri).checkHealth();
+            return true;
+        } catch (CoordinatorUnreachableException e) {
             return false;
         }
     }
