@@ -45,20 +45,18 @@ public final class BuildListModel {
     }
 
     private final Supplier<List<Build>> source;
-    private final Scheduler scheduler;
     private final Runnable listener;
     private final Object lock = new Object();
+    private final Recomputation recomputation;
 
     private volatile Rows rows = Rows.EMPTY;
     private BuildListQuery query = BuildListQuery.DEFAULT;
-    private boolean running;
-    private boolean again;
 
     /** @param listener told, on the scheduler's thread, that {@link #rows()} changed */
     public BuildListModel(Supplier<List<Build>> source, Scheduler scheduler, Runnable listener) {
         this.source = source;
-        this.scheduler = scheduler;
         this.listener = listener;
+        this.recomputation = new Recomputation(scheduler, this::compute);
     }
 
     public Rows rows() {
@@ -80,32 +78,12 @@ public final class BuildListModel {
 
     /** Recomputes from the source, now or right after the computation that is running. */
     public void refresh() {
-        synchronized (lock) {
-            if (running) {
-                again = true;
-                return;
-            }
-            running = true;
-        }
-        scheduler.execute(this::compute);
+        recomputation.request();
     }
 
     private void compute() {
-        while (true) {
-            BuildListQuery current;
-            synchronized (lock) {
-                current = query;
-                again = false;
-            }
-            rows = computeRows(source.get(), current);
-            listener.run();
-            synchronized (lock) {
-                if (!again) {
-                    running = false;
-                    return;
-                }
-            }
-        }
+        rows = computeRows(source.get(), query());
+        listener.run();
     }
 
     /** The rows {@code query} selects from {@code builds}, in its order. */
