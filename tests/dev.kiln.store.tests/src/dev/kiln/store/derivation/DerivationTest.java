@@ -11,6 +11,8 @@ import dev.kiln.store.FileIngestionMethod;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,6 +127,34 @@ class DerivationTest {
     }
 
     @Test
+    void parsesAndChecksAClosureInputsFirstWithoutTheResolver() throws Exception {
+        DerivationHasher hasher = new DerivationHasher(drvPath -> {
+            throw new AssertionError("every input was checked before, so its hash is cached: " + drvPath);
+        });
+        for (String baseName : List.of("vghfq62lppbvhjcigrr8sknyd4skkck6-multi.drv", "fb9c3ga18z9g6024ncqw513fz30b42jk-flat-sha256.drv",
+                "nka5hdpc7d4mhbjal524912aild6hdyj-with-inputs.drv")) {
+            StorePath drvPath = GoldenDerivations.path(baseName);
+            assertEquals(drvPath, hasher.parseAndCheck(drvPath, GoldenDerivations.text(drvPath)).drvPath());
+        }
+    }
+
+    @Test
+    void parseAndCheckRefusesTamperedAndMalformedTexts() {
+        DerivationHasher hasher = new DerivationHasher(GoldenDerivations.resolver());
+        StorePath simple = GoldenDerivations.pathEndingWith("-simple.drv");
+        String text = new String(GoldenDerivations.text(simple), StandardCharsets.UTF_8);
+        byte[] tampered = text.replace("héllo", "hello").getBytes(StandardCharsets.UTF_8);
+        byte[] malformed = text.replace("Derive(", "Derive (").getBytes(StandardCharsets.UTF_8);
+
+        DerivationFormatException tamperedError = assertThrows(DerivationFormatException.class, () -> hasher.parseAndCheck(simple, tampered));
+        DerivationFormatException malformedError = assertThrows(DerivationFormatException.class, () -> hasher.parseAndCheck(simple, malformed));
+
+        assertTrue(tamperedError.getMessage().startsWith(simple + ": output 'out' is "), tamperedError.getMessage());
+        assertTrue(tamperedError.getMessage().contains("but its text belongs at"), tamperedError.getMessage());
+        assertEquals(simple + ": at byte 6: the text does not start with 'Derive('", malformedError.getMessage());
+    }
+
+    @Test
     void refusesMixedAndMisnamedFixedOutputs() {
         DerivationHasher hasher = new DerivationHasher(GoldenDerivations.resolver());
         Derivation flat = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-flat-sha256.drv"));
@@ -140,15 +170,30 @@ class DerivationTest {
     @Test
     void reportsInputDerivationsThatCannotBeRead() {
         DerivationHasher hasher = new DerivationHasher(drvPath -> {
-            throw new java.nio.file.NoSuchFileException(drvPath.toString());
+            throw new NoSuchFileException(drvPath.toString());
         });
         Derivation withInputs = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-with-inputs.drv"));
 
         List<String> problems = hasher.problems(withInputs, Optional.empty());
 
         assertEquals(1, problems.size());
-        assertTrue(problems.get(0).startsWith("an input derivation cannot be hashed: "), problems.get(0));
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
+        assertTrue(problems.get(0).startsWith("an input derivation cannot be read: java.nio.file.NoSuchFileException: "), problems.get(0));
+        assertThrows(NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
+    }
+
+    @Test
+    void reportsOutputsWhoseStorePathNameWouldBeTooLong() {
+        Derivation multi = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-multi.drv"));
+        // The longest name a .drv can have, with an output name that pushes its path past 211 characters.
+        String longName = "n".repeat(207);
+        Derivation tooLong = new Derivation(multi.storeDir(), longName,
+                new TreeMap<>(Map.of("out", multi.outputs().get("out"), "documentation", multi.outputs().get("doc"))),
+                multi.inputDrvs(), multi.inputSrcs(), multi.system(), multi.builder(), multi.args(), multi.env());
+
+        List<String> problems = new DerivationHasher(GoldenDerivations.resolver()).problems(tooLong, Optional.empty());
+
+        assertEquals(List.of("output 'documentation' cannot have a store path: store path name '" + longName
+                + "-documentation' is longer than 211 characters"), problems);
     }
 
     private static Derivation withOutputs(Derivation derivation, Map<String, DerivationOutput> outputs) {
