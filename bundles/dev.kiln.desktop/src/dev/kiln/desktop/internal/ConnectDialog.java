@@ -36,7 +36,7 @@ final class ConnectDialog extends FormDialog {
         url = new Combo(form, SWT.DROP_DOWN);
         GridDataFactory.fillDefaults().grab(true, false).hint(380, SWT.DEFAULT).applyTo(url);
         saved.forEach(connection -> url.add(connection.coordinator().toString()));
-        token = field(form, Messages.CONNECT_TOKEN, "", SWT.PASSWORD);
+        token = field(form, Messages.CONNECT_TOKEN, "", SWT.PASSWORD, WidgetIds.CONNECT_TOKEN);
         if (saved.isEmpty()) {
             url.setText("http://127.0.0.1:8746");
         } else {

@@ -10,6 +10,7 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWTError;
 import org.eclipse.swt.widgets.Display;
 
+import dev.kiln.desktop.model.http.KilnConnection;
 import dev.kiln.desktop.model.views.Backoff;
 import dev.kiln.desktop.model.views.ConnectionsFile;
 import dev.kiln.desktop.model.views.DesktopSessions;
@@ -49,7 +50,7 @@ public final class DesktopApplication implements IApplication {
             return EXIT_NO_DISPLAY;
         }
         try (VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
-                DesktopSessions sessions = new DesktopSessions((url, token) -> new HealthCheckConnection(url),
+                DesktopSessions sessions = new DesktopSessions(KilnConnection::new,
                         scheduler, ConnectionsFile.inUserConfig(), Backoff.DEFAULT)) {
             Optional<SavedConnection> initial = coordinator.map(url -> new SavedConnection(url,
                     sessions.saved().stream().filter(saved -> saved.coordinator().equals(url)).findFirst()

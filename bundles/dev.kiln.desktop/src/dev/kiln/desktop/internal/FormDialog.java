@@ -57,9 +57,10 @@ abstract class FormDialog extends TitleAreaDialog {
         super.okPressed();
     }
 
-    static Text field(Composite form, String label, String initial, int style) {
+    /** A text field with its label; {@code id} names it for tests and tools. */
+    static Text field(Composite form, String label, String initial, int style, String id) {
         new Label(form, SWT.NONE).setText(label);
-        Text text = new Text(form, SWT.BORDER | style);
+        Text text = WidgetIds.name(new Text(form, SWT.BORDER | style), id);
         text.setText(initial);
         GridDataFactory.fillDefaults().grab(true, false).hint(380, SWT.DEFAULT).applyTo(text);
         return text;

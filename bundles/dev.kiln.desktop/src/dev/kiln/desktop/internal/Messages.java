@@ -113,6 +113,7 @@ final class Messages {
 
     static final String NEW_AGENT_TITLE = "New Agent";
     static final String NEW_AGENT_MESSAGE = "The coordinator shows the agent's password once.";
+    static final String NEW_AGENT_NO_NAME = "An agent needs a name.";
     static final String NEW_AGENT_NAME = "&Name:";
     static final String NEW_AGENT_DESCRIPTION = "&Description:";
     static final String NEW_AGENT_SYSTEMS = "&Systems:";

@@ -27,16 +27,16 @@ final class NewAgentDialog extends FormDialog {
 
     @Override
     void createFields(Composite form) {
-        name = field(form, Messages.NEW_AGENT_NAME, "", SWT.NONE);
-        description = field(form, Messages.NEW_AGENT_DESCRIPTION, "", SWT.NONE);
-        systems = field(form, Messages.NEW_AGENT_SYSTEMS, "x86_64-linux", SWT.NONE);
-        tags = field(form, Messages.NEW_AGENT_TAGS, "", SWT.NONE);
+        name = field(form, Messages.NEW_AGENT_NAME, "", SWT.NONE, WidgetIds.AGENT_NAME);
+        description = field(form, Messages.NEW_AGENT_DESCRIPTION, "", SWT.NONE, WidgetIds.AGENT_DESCRIPTION);
+        systems = field(form, Messages.NEW_AGENT_SYSTEMS, "x86_64-linux", SWT.NONE, WidgetIds.AGENT_SYSTEMS);
+        tags = field(form, Messages.NEW_AGENT_TAGS, "", SWT.NONE, WidgetIds.AGENT_TAGS);
     }
 
     @Override
     void accept() {
         if (name.getText().isBlank()) {
-            throw new IllegalArgumentException("an agent needs a name");
+            throw new IllegalArgumentException(Messages.NEW_AGENT_NO_NAME);
         }
         result = new NewAgent(name.getText().strip(), description.getText().strip(), Inputs.systems(systems.getText()),
                 Inputs.tags(tags.getText()));

@@ -3,7 +3,6 @@ package dev.kiln.desktop.internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.Map;
 
 import org.eclipse.jface.layout.GridDataFactory;
@@ -12,7 +11,6 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
-
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
@@ -45,13 +43,14 @@ final class SubmitDialog extends FormDialog {
         Button add = new Button(form, SWT.PUSH);
         add.setText(Messages.SUBMIT_ADD);
         GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.BEGINNING).applyTo(add);
-        fileList = new org.eclipse.swt.widgets.List(form, SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL);
+        fileList = WidgetIds.name(new org.eclipse.swt.widgets.List(form, SWT.BORDER | SWT.V_SCROLL | SWT.H_SCROLL),
+                WidgetIds.SUBMIT_FILES);
         GridDataFactory.fillDefaults().grab(true, true).hint(420, 120).applyTo(fileList);
         add.addListener(SWT.Selection, e -> pickFiles());
         new Label(form, SWT.NONE).setText(Messages.SUBMIT_PRIORITY);
-        priority = new Spinner(form, SWT.BORDER);
+        priority = WidgetIds.name(new Spinner(form, SWT.BORDER), WidgetIds.SUBMIT_PRIORITY);
         priority.setValues(0, -1000, 1000, 0, 1, 10);
-        tags = field(form, Messages.SUBMIT_TAGS, "", SWT.NONE);
+        tags = field(form, Messages.SUBMIT_TAGS, "", SWT.NONE, WidgetIds.SUBMIT_TAGS);
     }
 
     @Override
@@ -68,8 +67,13 @@ final class SubmitDialog extends FormDialog {
         if (dialog.open() == null) {
             return;
         }
-        for (String name : dialog.getFileNames()) {
-            Path file = Path.of(dialog.getFilterPath(), name);
+        addFiles(java.util.Arrays.stream(dialog.getFileNames()).map(name -> Path.of(dialog.getFilterPath(), name))
+                .toList());
+    }
+
+    /** Adds files to submit, once each; display thread. */
+    void addFiles(List<Path> picked) {
+        for (Path file : picked) {
             if (!files.contains(file)) {
                 files.add(file);
                 fileList.add(file.toString());

@@ -30,6 +30,14 @@ final class WidgetIds {
     static final String PLAN_TREE = "plan.tree";
     static final String HOOKS_TABLE = "hooks.table";
     static final String PASSWORD_TEXT = "password.text";
+    static final String CONNECT_TOKEN = "connect.token";
+    static final String AGENT_NAME = "agent.name";
+    static final String AGENT_DESCRIPTION = "agent.description";
+    static final String AGENT_SYSTEMS = "agent.systems";
+    static final String AGENT_TAGS = "agent.tags";
+    static final String SUBMIT_FILES = "submit.files";
+    static final String SUBMIT_PRIORITY = "submit.priority";
+    static final String SUBMIT_TAGS = "submit.tags";
 
     private WidgetIds() {
     }

@@ -2,24 +2,18 @@ package dev.kiln.desktop.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.swt.custom.StyledText;
-import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
@@ -34,11 +28,6 @@ import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
-import dev.kiln.desktop.model.views.Backoff;
-import dev.kiln.desktop.model.views.ConnectionsFile;
-import dev.kiln.desktop.model.views.DesktopSessions;
-import dev.kiln.desktop.model.views.SavedConnection;
-import dev.kiln.desktop.model.views.VirtualThreadScheduler;
 
 /**
  * Opens the main window on the real display against an in-memory coordinator, drives it through its widgets (found by
@@ -46,31 +35,19 @@ import dev.kiln.desktop.model.views.VirtualThreadScheduler;
  */
 class MainWindowTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final URI COORDINATOR = URI.create("http://127.0.0.1:8746");
 
-    private Display display;
-    private VirtualThreadScheduler scheduler;
-    private DesktopSessions sessions;
+    private WindowDriver driver;
     private MainWindow window;
 
     @BeforeEach
     void openDisplay() {
-        assertTrue(System.getenv("DISPLAY") != null, "a display is needed: run the build under xvfb-run");
-        display = Display.getDefault();
-        scheduler = new VirtualThreadScheduler();
+        driver = new WindowDriver();
     }
 
     @AfterEach
     void close() {
-        if (window != null) {
-            window.close();
-        }
-        if (sessions != null) {
-            sessions.close();
-        }
-        scheduler.close();
-        display.dispose();
+        driver.close();
     }
 
     @Test
@@ -122,7 +99,7 @@ class MainWindowTest {
         selected.forEach(b -> assertEquals(BuildState.SCHEDULED, b.state()));
         screenshot("desktop-builds.png");
 
-        actionsOf(window).cancel().run();
+        driver.actions().cancel().run();
         await("three builds canceled", () -> selected.stream()
                 .allMatch(b -> farm.get(b.id()).state() == BuildState.CANCELED));
         await("the list no longer shows them as scheduled", () -> table.getItemCount() == 426);
@@ -160,14 +137,7 @@ class MainWindowTest {
         screenshot("desktop-down.png");
 
         FakeFarm refusing = new FakeFarm(COORDINATOR, "secret", "wrong");
-        sessions.close();
-        sessions = new DesktopSessions((url, token) -> refusing, scheduler,
-                new ConnectionsFile(config.resolve("other.properties")), Backoff.DEFAULT);
-        sessions.addListener(session -> UiUpdates.run(state, () -> { }));
-        window.close();
-        window = new MainWindow(sessions, Optional.of(new SavedConnection(COORDINATOR, "wrong")));
-        window.setBlockOnOpen(false);
-        window.open();
+        window = driver.open((url, token) -> refusing, config, COORDINATOR, "wrong");
         Label refused = find(WidgetIds.CONNECTION_STATE, Label.class);
         await("the token is refused", () -> refused.getText().contains("refused the token"));
     }
@@ -182,83 +152,18 @@ class MainWindowTest {
     }
 
     private void open(FakeFarm farm, Path config) {
-        sessions = new DesktopSessions((url, token) -> farm, scheduler,
-                new ConnectionsFile(config.resolve("connections.properties")), Backoff.DEFAULT);
-        window = new MainWindow(sessions, Optional.of(new SavedConnection(COORDINATOR, "")));
-        window.setBlockOnOpen(false);
-        window.open();
+        window = driver.open((url, token) -> farm, config, COORDINATOR, "");
     }
 
-    private static MainActions actionsOf(MainWindow window) {
-        try {
-            java.lang.reflect.Field field = MainWindow.class.getDeclaredField("actions");
-            field.setAccessible(true);
-            return (MainActions) field.get(window);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Runs the event loop until {@code condition} holds. */
     private void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting: " + what);
-            }
-            while (display.readAndDispatch()) {
-                // Run every pending event before checking again.
-            }
-            sleep();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        driver.await(what, condition);
     }
 
     private <W extends Widget> W find(String id, Class<W> type) {
-        List<Widget> found = new ArrayList<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (found.isEmpty() && System.nanoTime() < deadline) {
-            collect(window.getShell(), id, found);
-            if (found.isEmpty()) {
-                while (display.readAndDispatch()) {
-                    // Let the window create its contents.
-                }
-            }
-        }
-        assertEquals(1, found.size(), "one widget named " + id);
-        return type.cast(found.get(0));
+        return driver.find(id, type);
     }
 
-    private static void collect(Control control, String id, List<Widget> found) {
-        if (id.equals(control.getData(WidgetIds.KEY))) {
-            found.add(control);
-        }
-        if (control instanceof Composite composite) {
-            for (Control child : composite.getChildren()) {
-                collect(child, id, found);
-            }
-        }
-    }
-
-    /** Keeps a picture of the screen beside the test reports, for people reviewing a change to the UI. */
     private void screenshot(String name) throws Exception {
-        await("painted", () -> true);
-        Path target = Path.of("target");
-        if (!Files.isDirectory(target)) {
-            return;
-        }
-        Process process = new ProcessBuilder("import", "-window", "root", target.resolve(name).toString())
-                .redirectErrorStream(true).start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        driver.screenshot(name);
     }
 }
