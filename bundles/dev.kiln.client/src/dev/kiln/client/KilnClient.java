@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -172,10 +173,15 @@ public final class KilnClient {
 
     /** Installs (or replaces) a hook bundle; the answer says whether it deployed and, if not, why. */
     public HookDeploymentInfo installHook(Path jar) throws IOException {
-        HttpRequest request = http.request("api/v1/hooks/" + Http.encode(jar.getFileName().toString()))
+        return installHook(jar.getFileName().toString(), Files.readAllBytes(jar));
+    }
+
+    /** Installs (or replaces) a hook bundle under this file name in the coordinator's hooks directory. */
+    public HookDeploymentInfo installHook(String fileName, byte[] jar) throws IOException {
+        HttpRequest request = http.request("api/v1/hooks/" + Http.encode(fileName))
                 .timeout(Http.REQUEST_TIMEOUT)
                 .header("Content-Type", "application/java-archive")
-                .PUT(HttpRequest.BodyPublishers.ofFile(jar))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(jar))
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 422) {

@@ -55,6 +55,7 @@ import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.DerivationText;
 import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.HookDeploymentInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.SubmitAnswer;
@@ -223,29 +224,24 @@ public final class KilnConnection implements FarmConnection {
 
     @Override
     public List<Hook> hooks() throws FarmException {
-        byte[] body = call(() -> get("api/v1/hooks"));
-        Map<?, ?> json = call(() -> ProtocolJson.read(body, Map.class));
-        List<Hook> hooks = new ArrayList<>();
-        if (json.get("hooks") instanceof List<?> listed) {
-            for (Object entry : listed) {
-                if (entry instanceof Map<?, ?> hook) {
-                    hooks.add(new Hook(text(hook.get("name")), text(hook.get("bundle")), strings(hook.get("events")),
-                            number(hook.get("queued")), number(hook.get("failures")), text(hook.get("lastFailure"))));
-                }
-            }
-        }
-        return hooks;
+        return call(client::hooks).hooks().stream()
+                .map(hook -> new Hook(hook.name(), hook.bundle(), hook.events(),
+                        hook.queued().values().stream().mapToInt(Integer::intValue).sum(), (int) hook.failures(),
+                        hook.lastFailure()))
+                .toList();
     }
 
     @Override
     public void installHook(String fileName, byte[] bundle) throws FarmException {
-        call(() -> send(request(hookPath(fileName)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/java-archive").PUT(HttpRequest.BodyPublishers.ofByteArray(bundle))));
+        HookDeploymentInfo deployment = call(() -> client.installHook(fileName, bundle));
+        if (deployment.problem() != null) {
+            throw new FarmException(Kind.REJECTED, fileName + " was not deployed: " + deployment.problem());
+        }
     }
 
     @Override
     public void removeHook(String fileName) throws FarmException {
-        call(() -> send(request(hookPath(fileName)).timeout(REQUEST_TIMEOUT).DELETE()));
+        call(() -> client.removeHook(fileName));
     }
 
     @Override
@@ -391,10 +387,6 @@ public final class KilnConnection implements FarmConnection {
         throw new KilnApiException(status, error, detail);
     }
 
-    private static String hookPath(String fileName) {
-        return "api/v1/hooks/" + URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
     /** A call to the coordinator that may fail with any {@link IOException}. */
     @FunctionalInterface
     private interface Call<T> {
@@ -460,10 +452,6 @@ public final class KilnConnection implements FarmConnection {
 
     private static String text(Object value) {
         return value == null ? "" : value.toString();
-    }
-
-    private static int number(Object value) {
-        return value instanceof Number number ? number.intValue() : 0;
     }
 
     private static List<String> strings(Object value) {
