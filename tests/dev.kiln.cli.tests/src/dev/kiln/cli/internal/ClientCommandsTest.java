@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +28,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.kiln.transport.jetty.HttpEndpoints;
+import dev.kiln.testing.ExampleHooks;
 
 /** The client commands against a real coordinator started by {@code kiln coordinator} in the test framework. */
 class ClientCommandsTest {
@@ -142,7 +142,7 @@ class ClientCommandsTest {
 
     @Test
     void hookBundlesAreInstalledListedAndRemoved() throws Exception {
-        Path tagger = exampleHook("dev.kiln.hooks.example.tagger");
+        Path tagger = ExampleHooks.jar("tagger");
         Run installed = kiln("hook", "install", tagger.toString(), "--coordinator", url);
         assertEquals(0, installed.exit(), installed.err());
         assertTrue(installed.out().startsWith("installed " + tagger.getFileName()), installed.out());
@@ -213,15 +213,6 @@ class ClientCommandsTest {
         Run gone = kiln("jobset", "show", "site", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
         assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());
-    }
-
-    private static Path exampleHook(String bundle) throws IOException {
-        Path target = Path.of(System.getProperty("kiln.hooks.examples.dir"), bundle, "target");
-        try (Stream<Path> jars = Files.list(target)) {
-            return jars.filter(jar -> jar.getFileName().toString().matches(Pattern.quote(bundle) + "-.*\\.jar")
-                    && !jar.getFileName().toString().contains("sources")).findFirst()
-                    .orElseThrow(() -> new AssertionError("the reactor built no jar of " + bundle + " in " + target));
-        }
     }
 
     /** Runs the command until its output matches, for what the coordinator does in the background. */
