@@ -1,0 +1,9 @@
+/**
+ * Streaming compression of NAR files: zstd, xz, none.
+ */
+@Export
+@Version("1.0.0")
+package dev.kiln.store.compression;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,169 @@
+package dev.kiln.store.derivation;
+
+import dev.kiln.store.Hash;
+import dev.kiln.store.HashAlgorithm;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.internal.AtermParser;
+import dev.kiln.store.internal.AtermWriter;
+import dev.kiln.store.internal.Utf8Order;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A derivation, the content of a {@code .drv} file: Nix's and Guix's recipe
+ * for building store paths.
+ * <p>
+ * The maps and sets are immutable and sorted as Nix sorts them (by the bytes
+ * of their UTF-8 keys), so that {@link #toAterm()} writes exactly the text
+ * Nix writes. {@link #parse(StorePath, byte[])} accepts exactly that
+ * canonical text and nothing else, so a parsed derivation writes back
+ * byte-identical. Strings must be valid UTF-8.
+ * <p>
+ * The name is not part of the text: it comes from the {@code .drv} path
+ * ({@code <hash>-<name>.drv}) and names the outputs.
+ *
+ * @param storeDir  the store directory of every path in the derivation
+ * @param name      the derivation's name, without {@code .drv}
+ * @param outputs   the outputs by name
+ * @param inputDrvs the input derivations, each with the names of the outputs used
+ * @param inputSrcs the input sources (store paths that are not outputs of a derivation)
+ * @param system    the platform, such as {@code x86_64-linux}
+ * @param builder   the program to run
+ * @param args      its arguments
+ * @param env       its environment
+ */
+public record Derivation(
+        StoreDir storeDir,
+        String name,
+        SortedMap<String, DerivationOutput> outputs,
+        SortedMap<StorePath, SortedSet<String>> inputDrvs,
+        SortedSet<StorePath> inputSrcs,
+        String system,
+        String builder,
+        List<String> args,
+        SortedMap<String, String> env) {
+
+    /**
+     * Validates the parts and takes immutable, sorted copies.
+     *
+     * @throws IllegalArgumentException if a path is outside the store
+     *                                  directory, an input is not a
+     *                                  {@code .drv}, or a name is invalid
+     */
+    public Derivation {
+        Objects.requireNonNull(storeDir, "storeDir");
+        StorePath.checkName(name + ".drv");
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(builder, "builder");
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("derivation '" + name + "' has no outputs");
+        }
+        TreeMap<String, DerivationOutput> sortedOutputs = new TreeMap<>(Utf8Order.COMPARATOR);
+        outputs.forEach((outputName, output) -> {
+            StorePath.checkName(outputName);
+            output.path().ifPresent(path -> requireInStore(storeDir, path, "output " + outputName));
+            sortedOutputs.put(outputName, Objects.requireNonNull(output, "output"));
+        });
+        TreeMap<StorePath, SortedSet<String>> sortedInputDrvs = new TreeMap<>();
+        inputDrvs.forEach((drvPath, outputNames) -> {
+            requireInStore(storeDir, drvPath, "input derivation");
+            if (!drvPath.isDerivation()) {
+                throw new IllegalArgumentException("input derivation " + drvPath + " does not end with .drv");
+            }
+            TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
+            names.addAll(outputNames);
+            sortedInputDrvs.put(drvPath, Collections.unmodifiableSortedSet(names));
+        });
+        TreeSet<StorePath> sortedInputSrcs = new TreeSet<>();
+        for (StorePath source : inputSrcs) {
+            sortedInputSrcs.add(requireInStore(storeDir, source, "input source"));
+        }
+        TreeMap<String, String> sortedEnv = new TreeMap<>(Utf8Order.COMPARATOR);
+        env.forEach((key, value) -> sortedEnv.put(Objects.requireNonNull(key), Objects.requireNonNull(value)));
+        outputs = Collections.unmodifiableSortedMap(sortedOutputs);
+        inputDrvs = Collections.unmodifiableSortedMap(sortedInputDrvs);
+        inputSrcs = Collections.unmodifiableSortedSet(sortedInputSrcs);
+        args = List.copyOf(args);
+        env = Collections.unmodifiableSortedMap(sortedEnv);
+    }
+
+    private static StorePath requireInStore(StoreDir storeDir, StorePath path, String what) {
+        if (!path.storeDir().equals(storeDir)) {
+            throw new IllegalArgumentException(what + " " + path + " is not in the store " + storeDir);
+        }
+        return path;
+    }
+
+    /**
+     * Parses the text of a {@code .drv} file.
+     *
+     * @param drvPath the store path of the file, which gives the store
+     *                directory and the name
+     * @param aterm   the bytes of the file
+     * @return the derivation
+     * @throws DerivationFormatException if the text is not a derivation as
+     *                                   Nix writes it; the message says what
+     *                                   and where
+     */
+    public static Derivation parse(StorePath drvPath, byte[] aterm) throws DerivationFormatException {
+        if (!drvPath.isDerivation()) {
+            throw new DerivationFormatException(drvPath + " is not a derivation path (its name does not end with .drv)");
+        }
+        String drvName = drvPath.name();
+        return parse(drvPath.storeDir(), drvName.substring(0, drvName.length() - ".drv".length()), aterm);
+    }
+
+    /**
+     * Parses the text of a {@code .drv} file whose path is not known.
+     *
+     * @param storeDir the store directory its paths must be in
+     * @param name     the derivation's name, without {@code .drv}
+     * @param aterm    the bytes of the file
+     * @return the derivation
+     * @throws DerivationFormatException if the text is not a derivation as
+     *                                   Nix writes it; the message says what
+     *                                   and where
+     */
+    public static Derivation parse(StoreDir storeDir, String name, byte[] aterm) throws DerivationFormatException {
+        return new AtermParser(storeDir, name, aterm).parse();
+    }
+
+    /** @return the ATerm text, byte-identical to what Nix writes */
+    public byte[] toAterm() {
+        return AtermWriter.write(this, false, null);
+    }
+
+    /** @return the references of the {@code .drv} file: its input sources and input derivations */
+    public SortedSet<StorePath> references() {
+        TreeSet<StorePath> references = new TreeSet<>(inputSrcs);
+        references.addAll(inputDrvs.keySet());
+        return Collections.unmodifiableSortedSet(references);
+    }
+
+    /** @return the store path of the {@code .drv} file that holds this derivation */
+    public StorePath drvPath() {
+        return storeDir.textPath(name + ".drv", Hash.of(HashAlgorithm.SHA256, toAterm()), references());
+    }
+
+    /** @return whether the derivation is fixed-output: it has outputs, all {@link DerivationOutput.Fixed} */
+    public boolean isFixedOutput() {
+        return outputs.values().stream().allMatch(DerivationOutput.Fixed.class::isInstance);
+    }
+
+    /**
+     * Tells the name of an output's store path: the derivation's name for
+     * {@code out}, {@code <name>-<output>} otherwise.
+     *
+     * @param outputName an output name
+     * @return the name of that output's store path
+     */
+    public String outputPathName(String outputName) {
+        return outputName.equals("out") ? name : name + "-" + outputName;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.kiln.store.derivation;
+
+import dev.kiln.store.Hash;
+import dev.kiln.store.HashAlgorithm;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.internal.AtermWriter;
+import dev.kiln.store.internal.Utf8Order;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Computes what Nix computes from a derivation: its hash modulo fixed
+ * outputs, its output paths, and whether the paths it states are the ones its
+ * text implies.
+ * <p>
+ * The hash modulo fixed outputs ({@code hashDerivationModulo}) is the
+ * SHA-256 of the derivation's ATerm with every input derivation replaced by
+ * that input's own hash modulo (in base 16), so that changing how a
+ * fixed-output input is fetched does not change anything downstream. A
+ * fixed-output derivation's hash is instead
+ * {@code sha256("fixed:out:<method><algorithm>:<base16 hash>:<output path>")}.
+ * Output paths hash the text with the output paths and the environment
+ * variables of the outputs masked to empty strings.
+ * <p>
+ * The hashes of input derivations are cached by path, so one hasher should
+ * serve a whole closure. Instances are thread-safe when their resolver is.
+ */
+public final class DerivationHasher {
+
+    private final DerivationResolver resolver;
+    private final Map<StorePath, Map<String, Hash>> inputHashes = new ConcurrentHashMap<>();
+
+    /**
+     * @param resolver finds the input derivations
+     */
+    public DerivationHasher(DerivationResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * Computes the hash modulo fixed outputs of each output, as used when the
+     * derivation is an input of another: Nix's {@code hashDerivationModulo}
+     * with unmasked outputs. All outputs of a derivation that is not
+     * fixed-output have the same hash.
+     *
+     * @param derivation the derivation
+     * @return the hash of each output
+     * @throws IOException               if an input derivation cannot be read
+     * @throws DerivationFormatException if an input derivation is malformed
+     */
+    public SortedMap<String, Hash> hashModulo(Derivation derivation) throws IOException, DerivationFormatException {
+        return hashModulo(derivation, false);
+    }
+
+    /**
+     * Returns the cached hash modulo of an input derivation, resolving and
+     * hashing it (and its own inputs) the first time.
+     *
+     * @param drvPath the path of the derivation
+     * @return the hash of each of its outputs
+     * @throws IOException               if it or one of its inputs cannot be read
+     * @throws DerivationFormatException if it or one of its inputs is malformed
+     */
+    public Map<String, Hash> hashModulo(StorePath drvPath) throws IOException, DerivationFormatException {
+        Map<String, Hash> cached = inputHashes.get(drvPath);
+        if (cached == null) {
+            // Not computeIfAbsent: the computation recurses into this map.
+            cached = hashModulo(resolver.resolve(drvPath), false);
+            inputHashes.put(drvPath, cached);
+        }
+        return cached;
+    }
+
+    /**
+     * Computes the output paths that the derivation's text implies.
+     *
+     * @param derivation the derivation
+     * @return the path of every output whose path can be known before the
+     *         build (all but floating and deferred content-addressed outputs)
+     * @throws IOException               if an input derivation cannot be read
+     * @throws DerivationFormatException if an input derivation is malformed
+     */
+    public SortedMap<String, StorePath> outputPaths(Derivation derivation) throws IOException, DerivationFormatException {
+        SortedMap<String, StorePath> paths = new TreeMap<>(Utf8Order.COMPARATOR);
+        SortedMap<String, Hash> maskedHashes = null;
+        for (Map.Entry<String, DerivationOutput> entry : derivation.outputs().entrySet()) {
+            String outputName = entry.getKey();
+            switch (entry.getValue()) {
+                case DerivationOutput.InputAddressed ignored -> {
+                    if (maskedHashes == null) {
+                        maskedHashes = hashModulo(derivation, true);
+                    }
+                    paths.put(outputName, derivation.storeDir().outputPath(outputName, maskedHashes.get(outputName), derivation.name()));
+                }
+                case DerivationOutput.Fixed fixed -> paths.put(outputName, fixedOutputPath(derivation, outputName, fixed));
+                case DerivationOutput.Floating ignored -> {
+                }
+                case DerivationOutput.Deferred ignored -> {
+                }
+            }
+        }
+        return Collections.unmodifiableSortedMap(paths);
+    }
+
+    /**
+     * Lists what is inconsistent in a derivation: output paths or output
+     * environment variables that differ from what the text implies, a
+     * {@code .drv} path that differs from the one its text hashes to, a mix
+     * of output kinds that Nix refuses, and input derivations that cannot be
+     * read.
+     *
+     * @param derivation the derivation
+     * @param drvPath    the path the derivation was found at, if known
+     * @return one message for each problem; empty when the derivation is consistent
+     */
+    public List<String> problems(Derivation derivation, Optional<StorePath> drvPath) {
+        List<String> problems = new ArrayList<>();
+        typeProblems(derivation, problems);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        SortedMap<String, StorePath> expected;
+        try {
+            expected = outputPaths(derivation);
+        } catch (IOException | DerivationFormatException e) {
+            problems.add("an input derivation cannot be hashed: " + e.getMessage());
+            return problems;
+        }
+        expected.forEach((outputName, expectedPath) -> {
+            StorePath stated = derivation.outputs().get(outputName).path().orElseThrow();
+            if (!stated.equals(expectedPath)) {
+                problems.add("output '" + outputName + "' is " + stated + ", should be " + expectedPath);
+            }
+            String variable = derivation.env().get(outputName);
+            if (variable == null) {
+                problems.add("environment variable '" + outputName + "' is missing, should be " + expectedPath);
+            } else if (!variable.equals(expectedPath.toString())) {
+                problems.add("environment variable '" + outputName + "' is '" + variable + "', should be " + expectedPath);
+            }
+        });
+        drvPath.ifPresent(stated -> {
+            StorePath expectedDrvPath = derivation.drvPath();
+            if (!stated.equals(expectedDrvPath)) {
+                problems.add("the derivation is at " + stated + " but its text belongs at " + expectedDrvPath);
+            }
+        });
+        return problems;
+    }
+
+    /**
+     * Refuses an inconsistent derivation.
+     *
+     * @param derivation the derivation
+     * @param drvPath    the path the derivation was found at
+     * @throws DerivationFormatException naming every problem of {@link #problems(Derivation, Optional)}
+     */
+    public void check(Derivation derivation, StorePath drvPath) throws DerivationFormatException {
+        List<String> problems = problems(derivation, Optional.of(drvPath));
+        if (!problems.isEmpty()) {
+            throw new DerivationFormatException(drvPath + ": " + String.join("; ", problems));
+        }
+    }
+
+    private static void typeProblems(Derivation derivation, List<String> problems) {
+        long fixedCount = derivation.outputs().values().stream().filter(DerivationOutput.Fixed.class::isInstance).count();
+        if (fixedCount == 0) {
+            return;
+        }
+        if (fixedCount != derivation.outputs().size()) {
+            problems.add("fixed outputs are mixed with other outputs");
+        } else if (fixedCount > 1) {
+            problems.add("more than one fixed output");
+        } else if (!derivation.outputs().containsKey("out")) {
+            problems.add("the fixed output is not named 'out'");
+        }
+    }
+
+    private static StorePath fixedOutputPath(Derivation derivation, String outputName, DerivationOutput.Fixed fixed) {
+        return derivation.storeDir().fixedOutputPath(derivation.outputPathName(outputName), fixed.method(), fixed.hash());
+    }
+
+    private SortedMap<String, Hash> hashModulo(Derivation derivation, boolean maskOutputs)
+            throws IOException, DerivationFormatException {
+        SortedMap<String, Hash> hashes = new TreeMap<>(Utf8Order.COMPARATOR);
+        if (derivation.isFixedOutput()) {
+            for (Map.Entry<String, DerivationOutput> entry : derivation.outputs().entrySet()) {
+                DerivationOutput.Fixed fixed = (DerivationOutput.Fixed) entry.getValue();
+                String fingerprint = "fixed:out:" + fixed.methodAndAlgorithm() + ":" + fixed.base16Hash() + ":"
+                        + fixedOutputPath(derivation, entry.getKey(), fixed);
+                hashes.put(entry.getKey(), Hash.of(HashAlgorithm.SHA256, fingerprint));
+            }
+            return Collections.unmodifiableSortedMap(hashes);
+        }
+        SortedMap<String, SortedSet<String>> inputsByHash = new TreeMap<>();
+        for (Map.Entry<StorePath, SortedSet<String>> input : derivation.inputDrvs().entrySet()) {
+            Map<String, Hash> inputOutputHashes = hashModulo(input.getKey());
+            for (String outputName : input.getValue()) {
+                Hash outputHash = inputOutputHashes.get(outputName);
+                if (outputHash == null) {
+                    throw new DerivationFormatException("input derivation " + input.getKey() + " has no output '" + outputName + "'");
+                }
+                inputsByHash.computeIfAbsent(outputHash.toBase16(), key -> new TreeSet<>(Utf8Order.COMPARATOR)).add(outputName);
+            }
+        }
+        Hash hash = Hash.of(HashAlgorithm.SHA256, AtermWriter.write(derivation, maskOutputs, inputsByHash));
+        for (String outputName : derivation.outputs().keySet()) {
+            hashes.put(outputName, hash);
+        }
+        return Collections.unmodifiableSortedMap(hashes);
+    }
+}
