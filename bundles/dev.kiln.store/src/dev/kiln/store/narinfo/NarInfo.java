@@ -8,11 +8,9 @@ import dev.kiln.store.StorePath;
 import dev.kiln.store.internal.NarInfoParser;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -156,19 +154,17 @@ public record NarInfo(
      * whether {@code require-sigs} is satisfied (it needs at least one).
      *
      * @param trustedKeys the public keys to accept
-     * @return the number of keys that signed this narinfo
+     * @return the number of signatures that one of these keys verifies
      */
     public int validSignatures(Collection<NixPublicKey> trustedKeys) {
         String fingerprint = fingerprint();
-        Set<String> signers = new HashSet<>();
+        int valid = 0;
         for (String sig : sigs) {
-            for (NixPublicKey key : trustedKeys) {
-                if (key.verify(fingerprint, sig)) {
-                    signers.add(key.name());
-                }
+            if (trustedKeys.stream().anyMatch(key -> key.verify(fingerprint, sig))) {
+                valid++;
             }
         }
-        return signers.size();
+        return valid;
     }
 
     /**
