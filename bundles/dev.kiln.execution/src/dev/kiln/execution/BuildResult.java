@@ -24,6 +24,16 @@ public record BuildResult(Status status, String message, SortedMap<String, Built
         Objects.requireNonNull(duration, "duration");
     }
 
+    /**
+     * @param status   how the build failed
+     * @param message  what went wrong
+     * @param duration how long the build took
+     * @return a result without outputs
+     */
+    public static BuildResult failure(Status status, String message, Duration duration) {
+        return new BuildResult(status, message, new TreeMap<>(), duration);
+    }
+
     /** @return whether the build succeeded */
     public boolean succeeded() {
         return status == Status.SUCCEEDED;

@@ -69,11 +69,11 @@ public final class NativeExecutor implements BuildExecutor {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         return switch (outcome.status()) {
             case SUCCEEDED -> collectOutputs(request, outputsDirectory, duration);
-            case FAILED -> failure(Status.FAILED, "builder for " + request.drvPath() + " failed with exit code "
+            case FAILED -> BuildResult.failure(Status.FAILED, "builder for " + request.drvPath() + " failed with exit code "
                     + outcome.exitCode(), duration);
-            case TIMED_OUT -> failure(Status.TIMED_OUT, request.drvPath() + " timed out after "
+            case TIMED_OUT -> BuildResult.failure(Status.TIMED_OUT, request.drvPath() + " timed out after "
                     + request.timeout().toSeconds() + " seconds", duration);
-            case SILENT_TOO_LONG -> failure(Status.SILENT_TOO_LONG, request.drvPath() + " timed out after "
+            case SILENT_TOO_LONG -> BuildResult.failure(Status.SILENT_TOO_LONG, request.drvPath() + " timed out after "
                     + request.maxSilent().toSeconds() + " seconds of silence", duration);
             case OUTPUT_REJECTED -> throw new IllegalStateException("a process cannot reject outputs");
         };
@@ -87,7 +87,7 @@ public final class NativeExecutor implements BuildExecutor {
                     .orElseThrow(() -> new IOException("output " + output.getKey() + " of " + request.drvPath()
                             + " has no path before the build: content-addressed derivations are not supported"));
             if (!Files.exists(madeIn.resolve(path.baseName()), LinkOption.NOFOLLOW_LINKS)) {
-                return failure(Status.OUTPUT_REJECTED, "builder for " + request.drvPath()
+                return BuildResult.failure(Status.OUTPUT_REJECTED, "builder for " + request.drvPath()
                         + " failed to produce output path " + path, duration);
             }
             paths.put(output.getKey(), path);
@@ -106,16 +106,12 @@ public final class NativeExecutor implements BuildExecutor {
                     for (StorePath path : paths.values()) {
                         ExecutorFiles.deleteTree(request.storeRoot().resolve(path.baseName()));
                     }
-                    return failure(Status.OUTPUT_REJECTED, mismatch, duration);
+                    return BuildResult.failure(Status.OUTPUT_REJECTED, mismatch, duration);
                 }
             }
             outputs.put(output.getKey(), OutputCheck.describe(output.getKey(), output.getValue(), file,
                     request.inputClosure(), paths.values()));
         }
         return new BuildResult(Status.SUCCEEDED, "", outputs, duration);
-    }
-
-    private static BuildResult failure(Status status, String message, Duration duration) {
-        return new BuildResult(status, message, new TreeMap<>(), duration);
     }
 }

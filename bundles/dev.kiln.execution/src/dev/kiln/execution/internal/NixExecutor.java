@@ -66,11 +66,11 @@ public final class NixExecutor implements BuildExecutor {
         String what = "nix-store --realise " + request.drvPath();
         return switch (outcome.status()) {
             case SUCCEEDED -> new BuildResult(Status.SUCCEEDED, "", describeOutputs(request, store), duration);
-            case TIMED_OUT, SILENT_TOO_LONG -> failure(outcome.status(), what + " was killed after its time limit", duration);
+            case TIMED_OUT, SILENT_TOO_LONG -> BuildResult.failure(outcome.status(), what + " was killed after its time limit", duration);
             case FAILED -> switch (outcome.exitCode()) {
-                case TIMED_OUT -> failure(Status.TIMED_OUT, what + " timed out", duration);
-                case HASH_MISMATCH -> failure(Status.OUTPUT_REJECTED, what + ": hash mismatch in a fixed output", duration);
-                case BUILD_FAILED -> failure(Status.FAILED, what + " failed", duration);
+                case TIMED_OUT -> BuildResult.failure(Status.TIMED_OUT, what + " timed out", duration);
+                case HASH_MISMATCH -> BuildResult.failure(Status.OUTPUT_REJECTED, what + ": hash mismatch in a fixed output", duration);
+                case BUILD_FAILED -> BuildResult.failure(Status.FAILED, what + " failed", duration);
                 default -> throw new IOException(what + " could not build (exit code " + outcome.exitCode()
                         + "): see the build log");
             };
