@@ -20,7 +20,8 @@ public interface BuildExecutor {
 
     /**
      * Runs a build. The inputs must already be in the store, unless the executor fetches them itself; the outputs
-     * must not be there yet.
+     * must not be there yet. After a failure, outputs may be left in the store root; they are not valid and the caller
+     * deletes them, as it deletes the build directory after every build.
      *
      * @param request what to build and how
      * @return the outcome: success with the outputs, or the reason of the failure

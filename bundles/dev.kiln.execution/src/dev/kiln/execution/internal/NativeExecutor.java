@@ -103,9 +103,6 @@ public final class NativeExecutor implements BuildExecutor {
             if (derivation.outputs().get(output.getKey()) instanceof DerivationOutput.Fixed fixed) {
                 String mismatch = OutputCheck.fixedOutputMismatch(fixed, file);
                 if (mismatch != null) {
-                    for (StorePath path : paths.values()) {
-                        ExecutorFiles.deleteTree(request.storeRoot().resolve(path.baseName()));
-                    }
                     return BuildResult.failure(Status.OUTPUT_REJECTED, mismatch, duration);
                 }
             }

@@ -16,7 +16,8 @@ final class StoreFiles {
     }
 
     /**
-     * Moves a file tree to a new place, across file systems too (by copying, keeping links and the executable bit).
+     * Moves a file tree to a new place, across file systems too (by copying, keeping links and the executable bit,
+     * and leaving the source to be deleted with the build directory).
      *
      * @param source the tree
      * @param target where it goes; must not exist
@@ -25,11 +26,9 @@ final class StoreFiles {
     static void move(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-            return;
         } catch (IOException notOnTheSameFileSystem) {
             copyTree(source, target);
         }
-        ExecutorFiles.deleteTree(source);
     }
 
     /** Copies a file tree, keeping links and the executable bit; the target must not exist. */

@@ -1,7 +1,6 @@
 package dev.kiln.execution.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,11 @@ class NativeExecutorTest {
         Map<StorePath, BuiltOutput> sandboxed = buildAll(sandboxRoot, sandbox());
         Map<StorePath, BuiltOutput> direct = buildAll(nix.storeDir(), null);
         for (BuiltOutput output : direct.values()) {
-            ExecutorFiles.deleteTree(Path.of(output.path().toString()));
+            try (Stream<Path> files = Files.walk(Path.of(output.path().toString()))) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
         }
         for (StorePath drvPath : DERIVATIONS.keySet()) {
             nix.run("nix-store", "--realise", drvPath.toString());
@@ -256,8 +261,6 @@ class NativeExecutorTest {
                 new ByteArrayOutputStream(), "sha256-mJIoKfLB9Mnt9X4zIvGbRx1/nxwYkHBGB2gyqJ10a+E=");
         assertEquals(Status.OUTPUT_REJECTED, wrong.status());
         assertTrue(wrong.message().contains("hash mismatch"), wrong.message());
-        assertFalse(Files.exists(Path.of(temporary.resolve("adhoc-wrong-hash/store").toString(),
-                "0".repeat(32) + "-wrong-hash")));
     }
 
     @Test
