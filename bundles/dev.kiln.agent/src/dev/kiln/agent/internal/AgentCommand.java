@@ -133,6 +133,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--retry-initial", paramLabel = "MILLIS", defaultValue = "1000", hidden = true)
     long retryInitialMillis;
 
+    @Option(names = "--retry-max", paramLabel = "MILLIS", defaultValue = "60000", hidden = true)
+    long retryMaxMillis;
+
     AgentCommand(ExecutorLookup executors) {
         this.executors = executors;
     }
@@ -226,11 +229,12 @@ final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--store-root " + root + " differs from --store-dir "
                     + store.path() + ", which needs the sandbox (bubblewrap)");
         }
-        return new AgentSettings(systems.isEmpty() ? List.of("x86_64-linux") : systems, builds, store, root,
+        return new AgentSettings(coordinator, systems.isEmpty() ? List.of("x86_64-linux") : systems, builds, store, root,
                 stateDir.toAbsolutePath().normalize(), substituters, trustedPublicKeys, nix, nix ? null : buildSandbox,
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSilentSeconds), cores,
                 Duration.ofSeconds(Math.max(1, heartbeatSeconds)), Duration.ofMillis(Math.max(10, idlePollMillis)),
-                Duration.ofSeconds(stopTimeoutSeconds), Duration.ofMillis(Math.max(10, retryInitialMillis)));
+                Duration.ofSeconds(stopTimeoutSeconds), Duration.ofMillis(Math.max(10, retryInitialMillis)),
+                Duration.ofMillis(Math.max(retryInitialMillis, retryMaxMillis)));
     }
 
     private BuildRequest.Sandbox sandbox() {

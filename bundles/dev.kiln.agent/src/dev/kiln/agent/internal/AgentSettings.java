@@ -11,6 +11,7 @@ import dev.kiln.store.StoreDir;
 /**
  * What the agent runs with, checked and parsed once from its command line.
  *
+ * @param coordinator        the coordinator's agent API
  * @param systems            the systems it builds for
  * @param maxBuilds          its build slots
  * @param storeDir           the store directory of the derivations it builds
@@ -27,8 +28,10 @@ import dev.kiln.store.StoreDir;
  * @param idlePoll           how long it waits before fetching again after getting nothing
  * @param stopTimeout        how long a graceful stop lets running builds finish before handing them back
  * @param retryDelay         the first delay before retrying a failed request
+ * @param retryMax           the longest delay between attempts to reach the coordinator
  */
 record AgentSettings(
+        URI coordinator,
         List<String> systems,
         int maxBuilds,
         StoreDir storeDir,
@@ -44,7 +47,8 @@ record AgentSettings(
         Duration heartbeat,
         Duration idlePoll,
         Duration stopTimeout,
-        Duration retryDelay) {
+        Duration retryDelay,
+        Duration retryMax) {
 
     AgentSettings {
         systems = List.copyOf(systems);

@@ -60,7 +60,7 @@ final class FetchLoop {
     void run() throws InterruptedException {
         AgentSettings settings = services.settings();
         reconcile();
-        Backoff backoff = new Backoff(settings.retryDelay(), settings.heartbeat().multipliedBy(6));
+        Backoff backoff = new Backoff(settings.retryDelay(), settings.retryMax());
         long nextFetch = System.nanoTime();
         long nextHeartbeat = System.nanoTime() + settings.heartbeat().toNanos();
         long stopDeadline = Long.MAX_VALUE;
@@ -81,7 +81,8 @@ final class FetchLoop {
                     nextHeartbeat = now + settings.heartbeat().toNanos();
                 } catch (IOException e) {
                     Duration delay = backoff.nextDelay();
-                    LOG.warn("Cannot fetch builds ({}); trying again in {} ms", e.getMessage(), delay.toMillis());
+                    LOG.warn("Cannot reach the coordinator at {} ({}); retrying in {} ms", settings.coordinator(),
+                            e.getMessage(), delay.toMillis());
                     nextFetch = now + delay.toNanos();
                 }
             }

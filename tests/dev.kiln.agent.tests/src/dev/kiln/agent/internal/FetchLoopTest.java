@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,13 +96,21 @@ class FetchLoopTest {
     }
 
     private BuildJob.Services services(Duration stopTimeout) throws IOException {
-        AgentSettings settings = new AgentSettings(List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
+        AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
                 temporary.resolve("state"), List.of(), List.of(), false, null, Duration.ZERO, Duration.ZERO, 1,
-                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10));
+                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
                 new Substituter(store, List.of(), List.of(), HttpClient.newHttpClient()),
                 new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor, settings);
+    }
+
+    private static void runQuietly(FetchLoop loop) {
+        try {
+            loop.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -125,13 +134,7 @@ class FetchLoopTest {
         coordinator.breakUploadAfter = 10;
         coordinator.queue.addAll(List.of(first, failing, missingInputs));
         FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> {
-            try {
-                loop.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
         await(() -> coordinator.successes.size() + coordinator.failures.size() + coordinator.setupFailures.size() == 3,
                 "all three builds are reported");
         loop.stop();
@@ -168,13 +171,7 @@ class FetchLoopTest {
         AllocatedBuild blocked = build("blocked", "block", List.of());
         coordinator.queue.add(blocked);
         FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> {
-            try {
-                loop.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
         await(() -> coordinator.started.contains(blocked.id()), "the build starts");
         loop.stop();
         thread.join(Duration.ofSeconds(10));
