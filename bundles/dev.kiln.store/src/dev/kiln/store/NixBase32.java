@@ -1,5 +1,7 @@
 package dev.kiln.store;
 
+import java.util.Arrays;
+
 /**
  * Nix's own base-32 encoding of hashes, as used in store paths and in
  * {@code sha256:...} hash strings.
@@ -19,7 +21,7 @@ public final class NixBase32 {
     private static final byte[] DIGIT_OF_CHAR = new byte[128];
 
     static {
-        java.util.Arrays.fill(DIGIT_OF_CHAR, (byte) -1);
+        Arrays.fill(DIGIT_OF_CHAR, (byte) -1);
         for (int digit = 0; digit < ALPHABET.length(); digit++) {
             DIGIT_OF_CHAR[ALPHABET.charAt(digit)] = (byte) digit;
         }

@@ -1,6 +1,7 @@
 package dev.kiln.store;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -137,7 +138,7 @@ public record StoreDir(String path) {
      * @return the store path
      */
     public StorePath fixedOutputPath(String name, FileIngestionMethod method, Hash hash) {
-        return contentAddressedPath(name, new ContentAddress.Fixed(method, hash), java.util.List.of(), false);
+        return contentAddressedPath(name, new ContentAddress.Fixed(method, hash), List.of(), false);
     }
 
     /**

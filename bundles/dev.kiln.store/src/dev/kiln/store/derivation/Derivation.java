@@ -8,8 +8,11 @@ import dev.kiln.store.internal.AtermParser;
 import dev.kiln.store.internal.AtermWriter;
 import dev.kiln.store.internal.Utf8Order;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -64,33 +67,46 @@ public record Derivation(
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("derivation '" + name + "' has no outputs");
         }
-        TreeMap<String, DerivationOutput> sortedOutputs = new TreeMap<>(Utf8Order.COMPARATOR);
         outputs.forEach((outputName, output) -> {
             StorePath.checkName(outputName);
-            output.path().ifPresent(path -> requireInStore(storeDir, path, "output " + outputName));
-            sortedOutputs.put(outputName, Objects.requireNonNull(output, "output"));
+            Objects.requireNonNull(output, "output").path().ifPresent(path -> requireInStore(storeDir, path, "output " + outputName));
         });
-        TreeMap<StorePath, SortedSet<String>> sortedInputDrvs = new TreeMap<>();
         inputDrvs.forEach((drvPath, outputNames) -> {
             requireInStore(storeDir, drvPath, "input derivation");
             if (!drvPath.isDerivation()) {
                 throw new IllegalArgumentException("input derivation " + drvPath + " does not end with .drv");
             }
-            TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
-            names.addAll(outputNames);
-            sortedInputDrvs.put(drvPath, Collections.unmodifiableSortedSet(names));
         });
-        TreeSet<StorePath> sortedInputSrcs = new TreeSet<>();
-        for (StorePath source : inputSrcs) {
-            sortedInputSrcs.add(requireInStore(storeDir, source, "input source"));
-        }
-        TreeMap<String, String> sortedEnv = new TreeMap<>(Utf8Order.COMPARATOR);
-        env.forEach((key, value) -> sortedEnv.put(Objects.requireNonNull(key), Objects.requireNonNull(value)));
-        outputs = Collections.unmodifiableSortedMap(sortedOutputs);
+        inputSrcs.forEach(source -> requireInStore(storeDir, source, "input source"));
+        env.forEach((key, value) -> Objects.requireNonNull(value, "value of " + key));
+        outputs = Collections.unmodifiableSortedMap(sortedCopy(outputs, Utf8Order.COMPARATOR));
+        TreeMap<StorePath, SortedSet<String>> sortedInputDrvs = new TreeMap<>();
+        inputDrvs.forEach((drvPath, outputNames) ->
+                sortedInputDrvs.put(drvPath, Collections.unmodifiableSortedSet(sortedCopy(outputNames))));
         inputDrvs = Collections.unmodifiableSortedMap(sortedInputDrvs);
-        inputSrcs = Collections.unmodifiableSortedSet(sortedInputSrcs);
+        inputSrcs = Collections.unmodifiableSortedSet(inputSrcs instanceof SortedSet<StorePath> sorted && sorted.comparator() == null
+                ? new TreeSet<>(sorted) : new TreeSet<>(inputSrcs));
         args = List.copyOf(args);
-        env = Collections.unmodifiableSortedMap(sortedEnv);
+        env = Collections.unmodifiableSortedMap(sortedCopy(env, Utf8Order.COMPARATOR));
+    }
+
+    /** Copies in linear time what is already sorted in Nix's order, and sorts the rest. */
+    private static <K, V> TreeMap<K, V> sortedCopy(Map<K, V> map, Comparator<? super K> order) {
+        if (map instanceof SortedMap<K, V> sorted && sorted.comparator() == order) {
+            return new TreeMap<>(sorted);
+        }
+        TreeMap<K, V> copy = new TreeMap<>(order);
+        copy.putAll(map);
+        return copy;
+    }
+
+    private static TreeSet<String> sortedCopy(Set<String> names) {
+        if (names instanceof SortedSet<String> sorted && sorted.comparator() == Utf8Order.COMPARATOR) {
+            return new TreeSet<>(sorted);
+        }
+        TreeSet<String> copy = new TreeSet<>(Utf8Order.COMPARATOR);
+        copy.addAll(names);
+        return copy;
     }
 
     private static StorePath requireInStore(StoreDir storeDir, StorePath path, String what) {

@@ -32,7 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * variables of the outputs masked to empty strings.
  * <p>
  * The hashes of input derivations are cached by path, so one hasher should
- * serve a whole closure. Instances are thread-safe when their resolver is.
+ * serve a whole closure; checking a derivation at its path with
+ * {@link #problems(Derivation, Optional)} caches its hash too, so that a
+ * closure checked inputs first never needs the resolver. Instances are
+ * thread-safe when their resolver is.
  */
 public final class DerivationHasher {
 
@@ -73,8 +76,14 @@ public final class DerivationHasher {
     public Map<String, Hash> hashModulo(StorePath drvPath) throws IOException, DerivationFormatException {
         Map<String, Hash> cached = inputHashes.get(drvPath);
         if (cached == null) {
+            Derivation input;
+            try {
+                input = resolver.resolve(drvPath);
+            } catch (DerivationFormatException e) {
+                throw new DerivationFormatException("the input derivation " + drvPath + " is malformed: " + e.getMessage(), e);
+            }
             // Not computeIfAbsent: the computation recurses into this map.
-            cached = hashModulo(resolver.resolve(drvPath), false);
+            cached = hashModulo(input, false);
             inputHashes.put(drvPath, cached);
         }
         return cached;
@@ -94,18 +103,23 @@ public final class DerivationHasher {
         SortedMap<String, Hash> maskedHashes = null;
         for (Map.Entry<String, DerivationOutput> entry : derivation.outputs().entrySet()) {
             String outputName = entry.getKey();
-            switch (entry.getValue()) {
-                case DerivationOutput.InputAddressed ignored -> {
-                    if (maskedHashes == null) {
-                        maskedHashes = hashModulo(derivation, true);
+            try {
+                switch (entry.getValue()) {
+                    case DerivationOutput.InputAddressed ignored -> {
+                        if (maskedHashes == null) {
+                            maskedHashes = hashModulo(derivation, true);
+                        }
+                        paths.put(outputName, derivation.storeDir().outputPath(outputName, maskedHashes.get(outputName), derivation.name()));
                     }
-                    paths.put(outputName, derivation.storeDir().outputPath(outputName, maskedHashes.get(outputName), derivation.name()));
+                    case DerivationOutput.Fixed fixed -> paths.put(outputName, fixedOutputPath(derivation, outputName, fixed));
+                    case DerivationOutput.Floating ignored -> {
+                    }
+                    case DerivationOutput.Deferred ignored -> {
+                    }
                 }
-                case DerivationOutput.Fixed fixed -> paths.put(outputName, fixedOutputPath(derivation, outputName, fixed));
-                case DerivationOutput.Floating ignored -> {
-                }
-                case DerivationOutput.Deferred ignored -> {
-                }
+            } catch (IllegalArgumentException e) {
+                // A name that is valid for the derivation can still be too long once the output name is appended.
+                throw new DerivationFormatException("output '" + outputName + "' cannot have a store path: " + e.getMessage(), e);
             }
         }
         return Collections.unmodifiableSortedMap(paths);
@@ -131,8 +145,11 @@ public final class DerivationHasher {
         SortedMap<String, StorePath> expected;
         try {
             expected = outputPaths(derivation);
-        } catch (IOException | DerivationFormatException e) {
-            problems.add("an input derivation cannot be hashed: " + e.getMessage());
+        } catch (IOException e) {
+            problems.add("an input derivation cannot be read: " + e);
+            return problems;
+        } catch (DerivationFormatException e) {
+            problems.add(e.getMessage());
             return problems;
         }
         expected.forEach((outputName, expectedPath) -> {
@@ -147,12 +164,19 @@ public final class DerivationHasher {
                 problems.add("environment variable '" + outputName + "' is '" + variable + "', should be " + expectedPath);
             }
         });
-        drvPath.ifPresent(stated -> {
+        if (drvPath.isPresent()) {
             StorePath expectedDrvPath = derivation.drvPath();
-            if (!stated.equals(expectedDrvPath)) {
-                problems.add("the derivation is at " + stated + " but its text belongs at " + expectedDrvPath);
+            if (!drvPath.get().equals(expectedDrvPath)) {
+                problems.add("the derivation is at " + drvPath.get() + " but its text belongs at " + expectedDrvPath);
+            } else if (!inputHashes.containsKey(expectedDrvPath)) {
+                // The text is the one stored at this path: remember its hash for the derivations that use it as an input.
+                try {
+                    inputHashes.put(expectedDrvPath, hashModulo(derivation, false));
+                } catch (IOException | DerivationFormatException e) {
+                    problems.add("the derivation cannot be hashed: " + e.getMessage());
+                }
             }
-        });
+        }
         return problems;
     }
 
@@ -206,7 +230,7 @@ public final class DerivationHasher {
             for (String outputName : input.getValue()) {
                 Hash outputHash = inputOutputHashes.get(outputName);
                 if (outputHash == null) {
-                    throw new DerivationFormatException("input derivation " + input.getKey() + " has no output '" + outputName + "'");
+                    throw new DerivationFormatException("the input derivation " + input.getKey() + " has no output '" + outputName + "'");
                 }
                 inputsByHash.computeIfAbsent(outputHash.toBase16(), key -> new TreeSet<>(Utf8Order.COMPARATOR)).add(outputName);
             }

@@ -14,6 +14,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,7 @@ public final class AtermParser {
 
     private SortedMap<String, DerivationOutput> outputs() throws DerivationFormatException {
         SortedMap<String, DerivationOutput> outputs = new TreeMap<>(Utf8Order.COMPARATOR);
+        int listStart = position;
         expect('[');
         String previousName = null;
         while (listContinues(outputs.isEmpty())) {
@@ -136,7 +138,7 @@ public final class AtermParser {
             outputs.put(outputName, output(outputName, path, pathStart, methodAndAlgorithm, algorithmStart, base16Hash, hashStart));
         }
         if (outputs.isEmpty()) {
-            throw error("the derivation has no outputs");
+            throw errorAt(listStart, "the derivation has no outputs");
         }
         return outputs;
     }
@@ -296,7 +298,7 @@ public final class AtermParser {
                 position++;
             }
             if (length == stringBuffer.length) {
-                stringBuffer = java.util.Arrays.copyOf(stringBuffer, length * 2);
+                stringBuffer = Arrays.copyOf(stringBuffer, length * 2);
             }
             stringBuffer[length++] = b;
         }

@@ -4,6 +4,7 @@ import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationOutput;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.SortedMap;
@@ -15,7 +16,8 @@ import java.util.SortedSet;
  */
 public final class AtermWriter {
 
-    private final StringBuilder text = new StringBuilder(1024);
+    private byte[] text = new byte[4096];
+    private int length;
 
     private AtermWriter() {
     }
@@ -35,26 +37,26 @@ public final class AtermWriter {
     public static byte[] write(Derivation derivation, boolean maskOutputs, SortedMap<String, SortedSet<String>> replacedInputs) {
         AtermWriter writer = new AtermWriter();
         writer.derivation(derivation, maskOutputs, replacedInputs);
-        return writer.text.toString().getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(writer.text, writer.length);
     }
 
     private void derivation(Derivation derivation, boolean maskOutputs, SortedMap<String, SortedSet<String>> replacedInputs) {
-        text.append("Derive([");
+        raw("Derive([");
         boolean first = true;
         for (Map.Entry<String, DerivationOutput> entry : derivation.outputs().entrySet()) {
             first = separator(first);
             DerivationOutput output = entry.getValue();
-            text.append('(');
+            raw('(');
             string(entry.getKey());
-            text.append(',');
+            raw(',');
             string(maskOutputs ? "" : output.path().map(StorePath::toString).orElse(""));
-            text.append(',');
+            raw(',');
             string(output.methodAndAlgorithm());
-            text.append(',');
+            raw(',');
             string(output.base16Hash());
-            text.append(')');
+            raw(')');
         }
-        text.append("],[");
+        raw("],[");
         first = true;
         if (replacedInputs != null) {
             for (Map.Entry<String, SortedSet<String>> entry : replacedInputs.entrySet()) {
@@ -67,68 +69,96 @@ public final class AtermWriter {
                 inputDerivation(entry.getKey().toString(), entry.getValue());
             }
         }
-        text.append("],");
+        raw("],");
         stringList(derivation.inputSrcs().stream().map(StorePath::toString).toList());
-        text.append(',');
+        raw(',');
         string(derivation.system());
-        text.append(',');
+        raw(',');
         string(derivation.builder());
-        text.append(',');
+        raw(',');
         stringList(derivation.args());
-        text.append(",[");
+        raw(",[");
         first = true;
         for (Map.Entry<String, String> entry : derivation.env().entrySet()) {
             first = separator(first);
-            text.append('(');
+            raw('(');
             string(entry.getKey());
-            text.append(',');
+            raw(',');
             boolean masked = maskOutputs && derivation.outputs().containsKey(entry.getKey());
             string(masked ? "" : entry.getValue());
-            text.append(')');
+            raw(')');
         }
-        text.append("])");
+        raw("])");
     }
 
     private void inputDerivation(String key, Collection<String> outputNames) {
-        text.append('(');
+        raw('(');
         string(key);
-        text.append(',');
+        raw(',');
         stringList(outputNames);
-        text.append(')');
+        raw(')');
     }
 
     private boolean separator(boolean first) {
         if (!first) {
-            text.append(',');
+            raw(',');
         }
         return false;
     }
 
     private void stringList(Collection<String> strings) {
-        text.append('[');
+        raw('[');
         boolean first = true;
         for (String string : strings) {
             first = separator(first);
             string(string);
         }
-        text.append(']');
+        raw(']');
     }
 
     /** Nix escapes exactly these five characters; every other byte is written as is. */
     private void string(String value) {
-        text.append('"');
-        int length = value.length();
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> text.append("\\\"");
-                case '\\' -> text.append("\\\\");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                case '\t' -> text.append("\\t");
-                default -> text.append(c);
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        ensureCapacity(2 * bytes.length + 2);
+        text[length++] = '"';
+        int runStart = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte escaped = switch (bytes[i]) {
+                case '"' -> '"';
+                case '\\' -> '\\';
+                case '\n' -> 'n';
+                case '\r' -> 'r';
+                case '\t' -> 't';
+                default -> 0;
+            };
+            if (escaped != 0) {
+                System.arraycopy(bytes, runStart, text, length, i - runStart);
+                length += i - runStart;
+                text[length++] = '\\';
+                text[length++] = escaped;
+                runStart = i + 1;
             }
         }
-        text.append('"');
+        System.arraycopy(bytes, runStart, text, length, bytes.length - runStart);
+        length += bytes.length - runStart;
+        text[length++] = '"';
+    }
+
+    private void raw(char c) {
+        ensureCapacity(1);
+        text[length++] = (byte) c;
+    }
+
+    private void raw(String ascii) {
+        ensureCapacity(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            text[length++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    private void ensureCapacity(int more) {
+        if (length + more > text.length) {
+            text = Arrays.copyOf(text, Math.max(text.length * 2, length + more));
+        }
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class RealNix {
 
     /** The programs the conformance tests run. */
-    private static final List<String> PROGRAMS = List.of("nix-instantiate", "nix-store", "nix-hash", "nix");
+    private static final List<String> PROGRAMS = List.of("nix-instantiate", "nix-build", "nix-store", "nix-hash", "nix");
 
     private final Path directory;
     private final Path binDirectory;
@@ -59,7 +59,7 @@ public final class RealNix {
     public static RealNix require(Path directory) throws IOException {
         Path bin = findBinDirectory();
         if (bin == null) {
-            String message = "Nix is not installed: the conformance tests need nix-instantiate, nix-store, nix-hash and nix"
+            String message = "Nix is not installed: the conformance tests need nix-instantiate, nix-build, nix-store, nix-hash and nix"
                     + " on the PATH (Debian: apt-get install nix-bin). Set KILN_SKIP_NIX=1 to skip these tests.";
             if ("1".equals(System.getenv("KILN_SKIP_NIX"))) {
                 Assumptions.abort(message);

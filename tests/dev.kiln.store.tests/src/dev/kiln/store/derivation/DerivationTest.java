@@ -147,8 +147,23 @@ class DerivationTest {
         List<String> problems = hasher.problems(withInputs, Optional.empty());
 
         assertEquals(1, problems.size());
-        assertTrue(problems.get(0).startsWith("an input derivation cannot be hashed: "), problems.get(0));
+        assertTrue(problems.get(0).startsWith("an input derivation cannot be read: java.nio.file.NoSuchFileException: "), problems.get(0));
         assertThrows(java.nio.file.NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
+    }
+
+    @Test
+    void reportsOutputsWhoseStorePathNameWouldBeTooLong() {
+        Derivation multi = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-multi.drv"));
+        // The longest name a .drv can have, with an output name that pushes its path past 211 characters.
+        String longName = "n".repeat(207);
+        Derivation tooLong = new Derivation(multi.storeDir(), longName,
+                new TreeMap<>(Map.of("out", multi.outputs().get("out"), "documentation", multi.outputs().get("doc"))),
+                multi.inputDrvs(), multi.inputSrcs(), multi.system(), multi.builder(), multi.args(), multi.env());
+
+        List<String> problems = new DerivationHasher(GoldenDerivations.resolver()).problems(tooLong, Optional.empty());
+
+        assertEquals(List.of("output 'documentation' cannot have a store path: store path name '" + longName
+                + "-documentation' is longer than 211 characters"), problems);
     }
 
     private static Derivation withOutputs(Derivation derivation, Map<String, DerivationOutput> outputs) {
