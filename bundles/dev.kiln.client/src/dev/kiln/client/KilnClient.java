@@ -1,33 +1,54 @@
 package dev.kiln.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
+
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentList;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.MissingAnswer;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.PathsBody;
+import dev.kiln.protocol.PlanInfo;
+import dev.kiln.protocol.PriorityBody;
+import dev.kiln.protocol.SubmitAnswer;
+import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.TokenAnswer;
 
 /**
- * A client of one coordinator. Instances are immutable and thread-safe; share one per coordinator.
+ * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
+ * Every method throws {@link KilnApiException} when the coordinator refuses the request and
+ * {@link CoordinatorUnreachableException} when it cannot be reached.
  */
 public final class KilnClient {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
     private final URI coordinator;
-    private final HttpClient http;
+    private final Http http;
 
     /**
      * @param coordinator the base URL of the coordinator, for example {@code http://127.0.0.1:8746}
      */
     public KilnClient(URI coordinator) {
+        this(coordinator, null);
+    }
+
+    /**
+     * @param coordinator the base URL of the coordinator
+     * @param token a client token, or null when the coordinator listens on loopback only
+     */
+    public KilnClient(URI coordinator, String token) {
         this.coordinator = withoutTrailingSlash(Objects.requireNonNull(coordinator, "coordinator"));
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = new Http(URI.create(this.coordinator + "/"), token == null ? null : "Bearer " + token);
     }
 
     public URI coordinator() {
@@ -40,21 +61,99 @@ public final class KilnClient {
      * @throws CoordinatorUnreachableException when no connection can be made or the answer is not 200
      */
     public void checkHealth() throws CoordinatorUnreachableException {
-        HttpRequest request = HttpRequest.newBuilder(coordinator.resolve("/healthz"))
-                .timeout(REQUEST_TIMEOUT)
-                .GET()
-                .build();
+        HttpRequest request = http.request("healthz").timeout(Http.REQUEST_TIMEOUT).GET().build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() != 200) {
                 throw new CoordinatorUnreachableException(coordinator, "health check answered " + response.statusCode(), null);
             }
+        } catch (CoordinatorUnreachableException e) {
+            throw e;
         } catch (IOException e) {
             throw new CoordinatorUnreachableException(coordinator, describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CoordinatorUnreachableException(coordinator, "interrupted", e);
         }
+    }
+
+    /** The derivation paths among these that the coordinator does not have. */
+    public List<String> missingDerivations(List<String> paths) throws IOException {
+        return http.json("POST", "api/v1/derivations/missing", new PathsBody(paths), MissingAnswer.class).missing();
+    }
+
+    public SubmitAnswer submit(SubmitBody submit) throws IOException {
+        return http.json("POST", "api/v1/builds", submit, SubmitAnswer.class);
+    }
+
+    /**
+     * A page of builds.
+     *
+     * @param filters query parameters: {@code state}, {@code system}, {@code tag} ({@code k=v}), {@code limit},
+     *        {@code cursor}; null values are left out
+     */
+    public BuildList builds(Map<String, String> filters) throws IOException {
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        filters.forEach((name, value) -> {
+            if (value != null) {
+                query.add(Http.encode(name) + "=" + Http.encode(value));
+            }
+        });
+        return http.json("GET", "api/v1/builds" + query, null, BuildList.class);
+    }
+
+    public BuildInfo build(String id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + Http.encode(id), null, BuildInfo.class);
+    }
+
+    public BuildInfo cancel(String id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/cancel", null, BuildInfo.class);
+    }
+
+    public BuildInfo retry(String id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/retry", null, BuildInfo.class);
+    }
+
+    public BuildInfo changePriority(String id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/priority", new PriorityBody(priority),
+                BuildInfo.class);
+    }
+
+    /** The build's log; with {@code follow}, the stream ends only when the build is final. The caller closes it. */
+    public InputStream log(String id, boolean follow) throws IOException {
+        HttpRequest.Builder request = http.request("api/v1/builds/" + Http.encode(id) + "/log" + (follow ? "?follow=true" : ""));
+        if (!follow) {
+            request.timeout(Http.REQUEST_TIMEOUT);
+        }
+        return http.stream(request.GET().build());
+    }
+
+    public AgentPassword createAgent(NewAgentBody agent) throws IOException {
+        return http.json("POST", "api/v1/agents", agent, AgentPassword.class);
+    }
+
+    public List<AgentInfo> agents() throws IOException {
+        return http.json("GET", "api/v1/agents", null, AgentList.class).agents();
+    }
+
+    public AgentPassword newAgentPassword(String id) throws IOException {
+        return http.json("POST", "api/v1/agents/" + Http.encode(id) + "/password", null, AgentPassword.class);
+    }
+
+    public AgentInfo setAgentActive(String id, boolean active) throws IOException {
+        return http.json("POST", "api/v1/agents/" + Http.encode(id) + (active ? "/activate" : "/deactivate"), null,
+                AgentInfo.class);
+    }
+
+    public PlanInfo plan() throws IOException {
+        return http.json("GET", "api/v1/plan", null, PlanInfo.class);
+    }
+
+    /** A new client token, shown once. */
+    public String createToken() throws IOException {
+        return http.json("POST", "api/v1/tokens", null, TokenAnswer.class).token();
+    }
+
+    /** The binary cache's store directory and public key. */
+    public CacheInfo cache() throws IOException {
+        return http.json("GET", "api/v1/cache", null, CacheInfo.class);
     }
 
     private static String describe(IOException e) {

@@ -40,6 +40,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     static final String HTTP_PID = "dev.kiln.transport.jetty";
     static final String DATASTORE_PID = "dev.kiln.datastore";
     static final String COORDINATOR_PID = "dev.kiln.coordinator";
+    static final String CACHE_PID = "dev.kiln.cache";
 
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
 
@@ -101,7 +102,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
                         "allocation.strategy", allocationStrategy)));
+                applied.add(configure(configurations, CACHE_PID, properties(
+                        "state.dir", state.toString())));
                 applied.add(configure(configurations, HTTP_PID, properties(
+                        "state.dir", state.toString(),
                         "client.listen", client.toString(),
                         "agent.listen", agent.toString())));
 

@@ -99,6 +99,9 @@ class CoordinatorCommandTest {
         ServiceComponentRuntime runtime = awaitService(ServiceComponentRuntime.class);
         return runtime.getComponentDescriptionDTOs().stream()
                 .filter(description -> description.name.startsWith("dev.kiln."))
+                // Stateless services without configuration (the allocation strategies) may stay; what the command
+                // configured must go.
+                .filter(description -> "require".equals(description.configurationPolicy))
                 .filter(description -> isActive(runtime, description))
                 .map(description -> description.name)
                 .toList();

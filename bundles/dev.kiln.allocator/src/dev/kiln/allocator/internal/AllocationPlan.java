@@ -1,0 +1,475 @@
+package dev.kiln.allocator.internal;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.AgentPlan;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.PlannedBuild;
+import dev.kiln.api.Tag;
+import dev.kiln.api.allocation.AllocationStrategy;
+import dev.kiln.api.allocation.PendingBuild;
+
+/**
+ * The allocator's state: every pending build, which of them are ready, and in what order. Not thread-safe: owned by
+ * the allocator's thread.
+ *
+ * <p>Ready builds sit in one ordered queue per class of builds (system and required agent tags), so that an agent's
+ * plan is the merge of the few queues whose class it matches, and choosing its builds costs a few logarithmic
+ * steps per build, whatever the number of pending builds. Every change is applied incrementally:
+ * <ul>
+ * <li>a scheduled build is blocked while one of its input derivations has a pending build; the count of such
+ * inputs is kept per build, and updated when the first pending build of a derivation appears or the last one
+ * goes;</li>
+ * <li>the effective priorities of the scheduled builds waiting on a derivation are kept per derivation as a
+ * counted multiset, so that the strategy's inherited priority is read in logarithmic time, and a change is
+ * propagated to the inputs only as far as it changes something.</li>
+ * </ul>
+ */
+final class AllocationPlan {
+
+    private static final Comparator<Entry> READY_ORDER = Comparator
+            .comparingInt((Entry e) -> -e.effective)
+            .thenComparingLong(e -> e.sequence)
+            .thenComparing(e -> e.id);
+
+    private static final Comparator<Entry> DEFERRED_ORDER = Comparator
+            .comparingLong((Entry e) -> e.deferUntil)
+            .thenComparingLong(e -> e.sequence)
+            .thenComparing(e -> e.id);
+
+    private final AllocationStrategy strategy;
+    private final int maxAllocatedPerAgent;
+
+    private final Map<UUID, Entry> entries = new HashMap<>();
+    /** Pending builds of each derivation. */
+    private final Map<String, List<Entry>> pendingByDerivation = new HashMap<>();
+    /** Pending builds that need an output of each derivation. */
+    private final Map<String, List<Entry>> waitersByInput = new HashMap<>();
+    /** Effective priorities of the scheduled builds waiting on each derivation, with their counts. */
+    private final Map<String, TreeMap<Integer, Integer>> waitingPriorities = new HashMap<>();
+    private final Map<ClassKey, NavigableSet<Entry>> readyQueues = new HashMap<>();
+    private final NavigableSet<Entry> deferred = new TreeSet<>(DEFERRED_ORDER);
+    private final Map<UUID, Agent> agents = new HashMap<>();
+    private final Map<UUID, int[]> agentCounts = new HashMap<>();
+
+    AllocationPlan(AllocationStrategy strategy, int maxAllocatedPerAgent) {
+        this.strategy = strategy;
+        this.maxAllocatedPerAgent = maxAllocatedPerAgent;
+    }
+
+    String strategyName() {
+        return strategy.name();
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    boolean contains(UUID buildId) {
+        return entries.containsKey(buildId);
+    }
+
+    /** Adds a pending build, or replaces what was known of it. */
+    void put(PendingBuild build, long now) {
+        remove(build.id());
+        Entry entry = new Entry(build, now);
+        entries.put(entry.id, entry);
+        for (String input : entry.inputs) {
+            waitersByInput.computeIfAbsent(input, k -> new ArrayList<>()).add(entry);
+            if (pendingByDerivation.containsKey(input)) {
+                entry.blockers++;
+            }
+        }
+        List<Entry> sameDerivation = pendingByDerivation.computeIfAbsent(entry.derivation, k -> new ArrayList<>());
+        sameDerivation.add(entry);
+        if (sameDerivation.size() == 1) {
+            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, List.of())) {
+                if (waiter != entry) {
+                    unqueue(waiter);
+                    waiter.blockers++;
+                }
+            }
+        }
+        entry.effective = strategy.effectivePriority(entry.priority, highestWaiting(entry.derivation));
+        if (entry.agent != null) {
+            count(entry.agent, entry.state, 1);
+        }
+        if (entry.state == BuildState.SCHEDULED) {
+            startWaiting(entry);
+            enqueueIfReady(entry);
+        }
+    }
+
+    /** Forgets a build that is no longer pending. */
+    void remove(UUID buildId) {
+        Entry entry = entries.remove(buildId);
+        if (entry == null) {
+            return;
+        }
+        unqueue(entry);
+        if (entry.state == BuildState.SCHEDULED) {
+            stopWaiting(entry);
+        }
+        if (entry.agent != null) {
+            count(entry.agent, entry.state, -1);
+        }
+        for (String input : entry.inputs) {
+            removeFrom(waitersByInput, input, entry);
+        }
+        if (removeFrom(pendingByDerivation, entry.derivation, entry)) {
+            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, List.of())) {
+                waiter.blockers--;
+                enqueueIfReady(waiter);
+            }
+        }
+    }
+
+    /** A build allocated to an agent was started. */
+    void started(UUID buildId) {
+        Entry entry = entries.get(buildId);
+        if (entry != null && entry.state == BuildState.ALLOCATED) {
+            count(entry.agent, BuildState.ALLOCATED, -1);
+            entry.state = BuildState.STARTED;
+            count(entry.agent, BuildState.STARTED, 1);
+        }
+    }
+
+    void changePriority(UUID buildId, int priority) {
+        Entry entry = entries.get(buildId);
+        if (entry != null) {
+            entry.priority = priority;
+            refreshEffective(entry);
+        }
+    }
+
+    void putAgent(Agent agent) {
+        agents.put(agent.id(), agent);
+    }
+
+    Agent agent(UUID agentId) {
+        return agents.get(agentId);
+    }
+
+    Collection<Agent> agents() {
+        return agents.values();
+    }
+
+    /** Moves the deferred builds whose time has come to their queues; returns the next deferral time, if any. */
+    long promoteDeferred(long now) {
+        while (!deferred.isEmpty() && deferred.first().deferUntil <= now) {
+            Entry entry = deferred.pollFirst();
+            entry.deferUntil = 0;
+            entry.queue = null;
+            enqueueIfReady(entry);
+        }
+        return deferred.isEmpty() ? Long.MAX_VALUE : deferred.first().deferUntil;
+    }
+
+    /**
+     * Takes up to {@code count} ready builds for an agent out of the queues, best first, within the agent's cap.
+     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} or {@link #putBack} each of them.
+     */
+    List<UUID> choose(UUID agentId, Set<String> systems, int count) {
+        Agent agent = agents.get(agentId);
+        if (agent == null || !agent.active()) {
+            return List.of();
+        }
+        int allowed = Math.min(count, maxAllocatedPerAgent - counts(agentId)[0]);
+        List<NavigableSet<Entry>> queues = matchingQueues(agent, systems);
+        List<UUID> chosen = new ArrayList<>();
+        while (chosen.size() < allowed) {
+            NavigableSet<Entry> best = null;
+            for (NavigableSet<Entry> queue : queues) {
+                if (!queue.isEmpty() && (best == null || READY_ORDER.compare(queue.first(), best.first()) < 0)) {
+                    best = queue;
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            Entry entry = best.pollFirst();
+            entry.queue = null;
+            chosen.add(entry.id);
+        }
+        return chosen;
+    }
+
+    /** A chosen build's allocation to the agent was committed. */
+    void allocated(UUID buildId, UUID agentId) {
+        Entry entry = entries.get(buildId);
+        if (entry == null || entry.state != BuildState.SCHEDULED) {
+            return;
+        }
+        unqueue(entry);
+        stopWaiting(entry);
+        entry.state = BuildState.ALLOCATED;
+        entry.agent = agentId;
+        count(agentId, BuildState.ALLOCATED, 1);
+    }
+
+    /** A chosen build was not allocated after all (the transaction failed): it goes back to its queue. */
+    void putBack(UUID buildId) {
+        Entry entry = entries.get(buildId);
+        if (entry != null && entry.state == BuildState.SCHEDULED) {
+            enqueueIfReady(entry);
+        }
+    }
+
+    /** The agent's plan: the ready builds it matches, best first, without taking them. */
+    AgentPlan plan(UUID agentId, int limit) {
+        Agent agent = agents.get(agentId);
+        int[] counts = counts(agentId);
+        if (agent == null || !agent.active()) {
+            return new AgentPlan(agentId, List.of(), counts[0], counts[1]);
+        }
+        PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> READY_ORDER.compare(a.head, b.head));
+        for (NavigableSet<Entry> queue : matchingQueues(agent, agent.systems())) {
+            Iterator<Entry> iterator = queue.iterator();
+            if (iterator.hasNext()) {
+                heads.add(new Cursor(iterator, iterator.next()));
+            }
+        }
+        List<PlannedBuild> builds = new ArrayList<>();
+        while (builds.size() < limit && !heads.isEmpty()) {
+            Cursor cursor = heads.poll();
+            Entry entry = cursor.head;
+            builds.add(new PlannedBuild(entry.id, entry.derivation, entry.system, entry.priority, entry.effective,
+                    entry.sequence));
+            if (cursor.rest.hasNext()) {
+                heads.add(new Cursor(cursor.rest, cursor.rest.next()));
+            }
+        }
+        return new AgentPlan(agentId, builds, counts[0], counts[1]);
+    }
+
+    PlanStatistics statistics() {
+        int ready = readyQueues.values().stream().mapToInt(Set::size).sum();
+        int allocated = 0;
+        int started = 0;
+        int scheduled = 0;
+        for (Entry entry : entries.values()) {
+            switch (entry.state) {
+                case SCHEDULED -> scheduled++;
+                case ALLOCATED -> allocated++;
+                case STARTED -> started++;
+                default -> throw new IllegalStateException(entry.state.id());
+            }
+        }
+        int deferredCount = deferred.size();
+        return new PlanStatistics(strategy.name(), ready, scheduled - ready - deferredCount, deferredCount,
+                allocated, started);
+    }
+
+    /** The effective priority of a pending build, for tests and the benchmark. */
+    int effectivePriority(UUID buildId) {
+        Entry entry = entries.get(buildId);
+        if (entry == null) {
+            throw new IllegalArgumentException("not in the plan: " + buildId);
+        }
+        return entry.effective;
+    }
+
+    private List<NavigableSet<Entry>> matchingQueues(Agent agent, Set<String> systems) {
+        Set<String> effectiveSystems = systems.isEmpty() ? agent.systems() : systems;
+        List<NavigableSet<Entry>> queues = new ArrayList<>();
+        readyQueues.forEach((key, queue) -> {
+            if (!queue.isEmpty() && effectiveSystems.contains(key.system) && agent.tags().containsAll(key.required)) {
+                queues.add(queue);
+            }
+        });
+        return queues;
+    }
+
+    private void enqueueIfReady(Entry entry) {
+        if (entry.state != BuildState.SCHEDULED || entry.blockers > 0 || entry.queue != null) {
+            return;
+        }
+        if (entry.deferUntil > 0) {
+            deferred.add(entry);
+            entry.queue = deferred;
+            return;
+        }
+        NavigableSet<Entry> queue = readyQueues.computeIfAbsent(new ClassKey(entry.system, entry.required),
+                k -> new TreeSet<>(READY_ORDER));
+        queue.add(entry);
+        entry.queue = queue;
+    }
+
+    private void unqueue(Entry entry) {
+        if (entry.queue != null) {
+            entry.queue.remove(entry);
+            entry.queue = null;
+        }
+    }
+
+    /** A scheduled build starts counting among the waiters of its inputs. */
+    private void startWaiting(Entry entry) {
+        Deque<String> changed = new ArrayDeque<>();
+        for (String input : entry.inputs) {
+            if (changeWaitingPriority(input, null, entry.effective)) {
+                changed.add(input);
+            }
+        }
+        propagate(changed);
+    }
+
+    private void stopWaiting(Entry entry) {
+        Deque<String> changed = new ArrayDeque<>();
+        for (String input : entry.inputs) {
+            if (changeWaitingPriority(input, entry.effective, null)) {
+                changed.add(input);
+            }
+        }
+        propagate(changed);
+    }
+
+    /**
+     * Replaces one waiting priority of a derivation by another ({@code null} for none).
+     *
+     * @return whether the highest waiting priority of the derivation changed
+     */
+    private boolean changeWaitingPriority(String derivation, Integer removed, Integer added) {
+        TreeMap<Integer, Integer> priorities = waitingPriorities.computeIfAbsent(derivation, k -> new TreeMap<>());
+        int before = priorities.isEmpty() ? Integer.MIN_VALUE : priorities.lastKey();
+        if (removed != null && priorities.merge(removed, -1, Integer::sum) == 0) {
+            priorities.remove(removed);
+        }
+        if (added != null) {
+            priorities.merge(added, 1, Integer::sum);
+        }
+        if (priorities.isEmpty()) {
+            waitingPriorities.remove(derivation);
+        }
+        return highestWaiting(derivation) != before;
+    }
+
+    private int highestWaiting(String derivation) {
+        TreeMap<Integer, Integer> priorities = waitingPriorities.get(derivation);
+        return priorities == null ? Integer.MIN_VALUE : priorities.lastKey();
+    }
+
+    /** Recomputes one build's effective priority and passes any change on. */
+    private void refreshEffective(Entry entry) {
+        Deque<String> changed = new ArrayDeque<>();
+        updateEffective(entry, changed);
+        propagate(changed);
+    }
+
+    /**
+     * Recomputes the effective priorities of the pending builds of derivations whose highest waiting priority
+     * changed, and on through their inputs, as far as something changes. Iterative: dependency chains can be
+     * deeper than a thread's stack.
+     */
+    private void propagate(Deque<String> changed) {
+        while (!changed.isEmpty()) {
+            String derivation = changed.poll();
+            for (Entry pending : pendingByDerivation.getOrDefault(derivation, List.of())) {
+                updateEffective(pending, changed);
+            }
+        }
+    }
+
+    private void updateEffective(Entry entry, Deque<String> changed) {
+        int updated = strategy.effectivePriority(entry.priority, highestWaiting(entry.derivation));
+        if (updated == entry.effective) {
+            return;
+        }
+        NavigableSet<Entry> queue = entry.queue;
+        if (queue != null) {
+            queue.remove(entry);
+        }
+        int previous = entry.effective;
+        entry.effective = updated;
+        if (queue != null) {
+            queue.add(entry);
+        }
+        if (entry.state == BuildState.SCHEDULED) {
+            for (String input : entry.inputs) {
+                if (changeWaitingPriority(input, previous, updated)) {
+                    changed.add(input);
+                }
+            }
+        }
+    }
+
+    private void count(UUID agentId, BuildState state, int delta) {
+        int[] counts = agentCounts.computeIfAbsent(agentId, k -> new int[2]);
+        counts[state == BuildState.ALLOCATED ? 0 : 1] += delta;
+    }
+
+    private int[] counts(UUID agentId) {
+        return agentCounts.getOrDefault(agentId, new int[2]);
+    }
+
+    private static boolean removeFrom(Map<String, List<Entry>> index, String key, Entry entry) {
+        List<Entry> list = index.get(key);
+        if (list == null) {
+            return false;
+        }
+        list.remove(entry);
+        if (list.isEmpty()) {
+            index.remove(key);
+            return true;
+        }
+        return false;
+    }
+
+    /** A class of builds that share their queue: same system, same required tags. */
+    private record ClassKey(String system, Set<Tag> required) {
+    }
+
+    private record Cursor(Iterator<Entry> rest, Entry head) {
+    }
+
+    /** A pending build, as the plan keeps it. */
+    private static final class Entry {
+        final UUID id;
+        final long sequence;
+        final String derivation;
+        final String system;
+        final Set<Tag> required;
+        final Set<String> inputs;
+        int priority;
+        int effective;
+        BuildState state;
+        UUID agent;
+        long deferUntil;
+        /** How many input derivations have a pending build. */
+        int blockers;
+        /** The ready queue or the deferred set holding this build, or null. */
+        NavigableSet<Entry> queue;
+
+        Entry(PendingBuild build, long now) {
+            id = build.id();
+            sequence = build.sequence();
+            derivation = build.derivationPath();
+            system = build.system();
+            required = build.requiredAgentTags();
+            inputs = new HashSet<>(build.inputDerivations());
+            inputs.remove(derivation);
+            priority = build.priority();
+            state = build.state();
+            agent = build.state() == BuildState.SCHEDULED ? null : build.agentId();
+            Instant until = build.deferUntil();
+            deferUntil = until == null || until.toEpochMilli() <= now ? 0 : until.toEpochMilli();
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.kiln.allocator.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.AgentPlan;
+import dev.kiln.api.AllocationPlanService;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.EventType;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.allocation.AllocationStrategy;
+import dev.kiln.api.allocation.Allocator;
+import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.Datastore;
+
+/**
+ * The allocator: one virtual thread that owns the {@link AllocationPlan} and applies the messages of its mailbox
+ * in order. Notifications are queued and return at once; questions (allocate, read the plan) wait for their answer.
+ * The plan is rebuilt from the datastore when the allocator starts.
+ */
+@Component(service = {Allocator.class, AllocationPlanService.class}, configurationPid = AllocatorConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class AllocatorActor implements Allocator, AllocationPlanService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AllocatorActor.class);
+    private static final long ANSWER_TIMEOUT_SECONDS = 60;
+
+    private final Datastore datastore;
+    private final Clock clock;
+    private final AllocationPlan plan;
+    private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    @Activate
+    public AllocatorActor(AllocatorConfiguration configuration, @Reference(name = "datastore") Datastore datastore,
+            @Reference(name = "strategies", cardinality = ReferenceCardinality.AT_LEAST_ONE,
+                    policyOption = ReferencePolicyOption.GREEDY) List<AllocationStrategy> strategies) {
+        this(datastore, choose(strategies, configuration.allocation_strategy()), configuration.agent_max_allocated(),
+                Clock.systemUTC());
+    }
+
+    private AllocatorActor(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent, Clock clock) {
+        if (maxAllocatedPerAgent < 1) {
+            throw new IllegalArgumentException("agent.max.allocated must be at least 1: " + maxAllocatedPerAgent);
+        }
+        this.datastore = datastore;
+        this.clock = clock;
+        this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent);
+        mailbox.add(this::rebuild);
+        this.thread = Thread.ofVirtual().name("kiln-allocator").start(this::run);
+    }
+
+    /** Starts an allocator outside OSGi (benchmarks, tools). */
+    public static AllocatorActor start(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent) {
+        return new AllocatorActor(datastore, strategy, maxAllocatedPerAgent, Clock.systemUTC());
+    }
+
+    @Deactivate
+    public void stop() {
+        running = false;
+        mailbox.add(() -> { });
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // Notifications
+
+    @Override
+    public void scheduled(Collection<PendingBuild> builds) {
+        List<PendingBuild> copy = List.copyOf(builds);
+        tell(() -> {
+            long now = clock.millis();
+            copy.forEach(build -> plan.put(build, now));
+        });
+    }
+
+    @Override
+    public void finished(Collection<UUID> buildIds) {
+        List<UUID> copy = List.copyOf(buildIds);
+        tell(() -> copy.forEach(plan::remove));
+    }
+
+    @Override
+    public void started(UUID buildId) {
+        tell(() -> plan.started(buildId));
+    }
+
+    @Override
+    public void priorityChanged(UUID buildId, int priority) {
+        tell(() -> plan.changePriority(buildId, priority));
+    }
+
+    @Override
+    public void agentChanged(Agent agent) {
+        tell(() -> plan.putAgent(agent));
+    }
+
+    // Questions
+
+    @Override
+    public List<Build> allocate(UUID agentId, Set<String> systems, int count) {
+        if (count <= 0) {
+            return List.of();
+        }
+        Set<String> systemsCopy = Set.copyOf(systems);
+        return ask(plan -> {
+            List<UUID> chosen = plan.choose(agentId, systemsCopy, count);
+            if (chosen.isEmpty()) {
+                return List.of();
+            }
+            List<Build> allocated;
+            try {
+                allocated = commitAllocation(agentId, chosen);
+            } catch (RuntimeException e) {
+                chosen.forEach(plan::putBack);
+                throw e;
+            }
+            Set<UUID> done = new HashSet<>();
+            for (Build build : allocated) {
+                plan.allocated(build.id(), agentId);
+                done.add(build.id());
+            }
+            for (UUID id : chosen) {
+                if (!done.contains(id)) {
+                    // The datastore says it is no longer scheduled; the message saying so is on its way.
+                    plan.remove(id);
+                }
+            }
+            return allocated;
+        });
+    }
+
+    @Override
+    public AgentPlan plan(UUID agentId, int limit) {
+        return ask(plan -> {
+            if (plan.agent(agentId) == null) {
+                throw new NotFoundException("agent", agentId);
+            }
+            return plan.plan(agentId, limit);
+        });
+    }
+
+    @Override
+    public List<AgentPlan> plans(int limitPerAgent) {
+        return ask(plan -> plan.agents().stream()
+                .filter(Agent::active)
+                .sorted(Comparator.comparing(Agent::name).thenComparing(Agent::id))
+                .map(agent -> plan.plan(agent.id(), limitPerAgent))
+                .toList());
+    }
+
+    @Override
+    public PlanStatistics statistics() {
+        return ask(AllocationPlan::statistics);
+    }
+
+    /** Runs {@code question} on the allocator's thread; for tests and the benchmark. */
+    <T> T inspect(Function<AllocationPlan, T> question) {
+        return ask(question);
+    }
+
+    private List<Build> commitAllocation(UUID agentId, List<UUID> chosen) {
+        Instant now = clock.instant();
+        return datastore.write(tx -> {
+            List<Build> allocated = new ArrayList<>();
+            for (Build build : tx.builds(chosen)) {
+                if (build.state() != BuildState.SCHEDULED) {
+                    continue;
+                }
+                Build updated = build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
+                tx.updateBuild(updated);
+                tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
+                        Map.of("derivation", build.derivationPath(), "system", build.system()));
+                allocated.add(updated);
+            }
+            Map<UUID, Integer> order = new HashMap<>();
+            for (int i = 0; i < chosen.size(); i++) {
+                order.put(chosen.get(i), i);
+            }
+            allocated.sort(Comparator.comparing(build -> order.get(build.id())));
+            return allocated;
+        });
+    }
+
+    private void rebuild() {
+        long started = System.nanoTime();
+        List<Agent> agents = datastore.read(reader -> reader.agents());
+        List<PendingBuild> pending = datastore.read(reader -> reader.pendingBuilds());
+        agents.forEach(plan::putAgent);
+        long now = clock.millis();
+        pending.forEach(build -> plan.put(build, now));
+        LOG.info("Allocation plan rebuilt with the {} strategy: {} pending builds, {} agents, in {} ms",
+                plan.strategyName(), pending.size(), agents.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                long next = plan.promoteDeferred(clock.millis());
+                Runnable message = next == Long.MAX_VALUE ? mailbox.take()
+                        : mailbox.poll(Math.max(1, next - clock.millis()), TimeUnit.MILLISECONDS);
+                if (message != null) {
+                    message.run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("The allocator failed to apply a message", e);
+            }
+        }
+    }
+
+    private void tell(Runnable message) {
+        mailbox.add(message);
+    }
+
+    private <T> T ask(Function<AllocationPlan, T> question) {
+        if (Thread.currentThread() == thread) {
+            return question.apply(plan);
+        }
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        mailbox.add(() -> {
+            try {
+                answer.complete(question.apply(plan));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        try {
+            return answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the allocator", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the allocator did not answer within " + ANSWER_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private static AllocationStrategy choose(List<AllocationStrategy> strategies, String name) {
+        return strategies.stream().filter(strategy -> strategy.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no allocation strategy named '" + name
+                        + "'; available: " + strategies.stream().map(AllocationStrategy::name).sorted().toList()));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kiln.api;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Reads the allocation plan: for each agent, the builds it would be given next, best first. The plan is a
+ * snapshot taken by the allocator between two of its updates.
+ */
+@ProviderType
+public interface AllocationPlanService {
+
+    /**
+     * The plan of one agent, at most {@code limit} builds.
+     *
+     * @throws NotFoundException when there is no such agent
+     */
+    AgentPlan plan(UUID agentId, int limit);
+
+    /** The plans of every active agent, at most {@code limitPerAgent} builds each. */
+    List<AgentPlan> plans(int limitPerAgent);
+
+    /** Counts of ready, blocked, deferred, allocated and started builds. */
+    PlanStatistics statistics();
+}

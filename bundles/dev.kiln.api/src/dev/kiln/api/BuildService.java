@@ -1,0 +1,67 @@
+package dev.kiln.api;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Builds, for clients and operators: submit, list, show, cancel, retry, change priority.
+ *
+ * <p>Thread-safe. Each change is one transaction with its event.
+ */
+@ProviderType
+public interface BuildService {
+
+    /**
+     * Submits builds, in one transaction. Each submitted derivation, and every input derivation of its closure,
+     * must be already known to the coordinator or be in the request's derivations, which are stored first.
+     *
+     * <p>A build whose outputs the coordinator already holds is not created ({@link SubmitOutcome#OUTPUTS_HELD}).
+     * A build one of whose inputs has failed starts in {@link BuildState#DEPENDENCY_FAILED}; the others start
+     * {@link BuildState#SCHEDULED}. Each created build records a {@code build-submitted} event.
+     *
+     * @return one result per submission, in the request's order
+     * @throws InvalidRequestException when a derivation is unknown or a submission is malformed
+     */
+    List<SubmitResult> submit(SubmitRequest request);
+
+    /** Submits one build; see {@link #submit(SubmitRequest)}. */
+    default SubmitResult submit(List<DerivationSummary> derivations, String derivationPath, SubmitOptions options) {
+        return submit(new SubmitRequest(derivations, List.of(new BuildSubmission(derivationPath, options)))).get(0);
+    }
+
+    /** Lists builds, newest first, one page at a time. */
+    BuildPage list(BuildQuery query);
+
+    /** @throws NotFoundException when there is no such build */
+    Build get(UUID buildId);
+
+    /** The outputs of a succeeded build (empty for any other state). */
+    List<OutputMetadata> outputs(UUID buildId);
+
+    /** The setup failures of a build, oldest first. */
+    List<SetupFailure> setupFailures(UUID buildId);
+
+    /**
+     * Cancels a build that is not final: scheduled, allocated, started or dependency-failed.
+     *
+     * @throws IllegalTransitionException when it succeeded, failed or was canceled already
+     */
+    Build cancel(UUID buildId);
+
+    /**
+     * Schedules a failed, canceled or dependency-failed build again. The builds that were dependency-failed
+     * because of it go back to scheduled (unless another of their inputs failed too).
+     *
+     * @throws IllegalTransitionException for any other state
+     */
+    Build retry(UUID buildId);
+
+    /**
+     * Changes the priority of a build that is not final.
+     *
+     * @throws IllegalTransitionException when it succeeded, failed or was canceled
+     */
+    Build changePriority(UUID buildId, int priority);
+}

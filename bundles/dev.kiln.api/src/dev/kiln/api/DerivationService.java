@@ -1,0 +1,27 @@
+package dev.kiln.api;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Derivations the coordinator knows and the outputs it holds. */
+@ProviderType
+public interface DerivationService {
+
+    /** @throws NotFoundException when the derivation is unknown */
+    DerivationSummary get(String derivationPath);
+
+    /** Which of these derivations are known. */
+    Set<String> known(Collection<String> derivationPaths);
+
+    /** Which of these store paths the coordinator holds (outputs of succeeded builds). */
+    Set<String> heldOutputs(Collection<String> storePaths);
+
+    /** A held store path with its NAR metadata. */
+    Optional<StoredOutput> storedOutput(String storePath);
+
+    /** A held store path found by its hash part (the 32 characters after the store directory), for narinfo. */
+    Optional<StoredOutput> storedOutputByHashPart(String hashPart);
+}

@@ -1,0 +1,63 @@
+package dev.kiln.api;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A derivation as the coordinator keeps it: what the allocator and the agents need, already parsed (by the caller,
+ * with {@code dev.kiln.store}), plus the ATerm text it was parsed from, kept for serving it to agents.
+ *
+ * @param path             the store path of the {@code .drv}
+ * @param system           the platform it builds on, for example {@code x86_64-linux}
+ * @param outputs          output name to output store path
+ * @param inputDerivations input {@code .drv} path to the names of the outputs of it that are needed
+ * @param inputSources     store paths of the sources it needs (not built by a derivation)
+ * @param aterm            the {@code .drv} file's text
+ *
+ * <p>The maps and sets are copied into unmodifiable collections sorted by their natural order.
+ */
+public record DerivationSummary(String path, String system, Map<String, String> outputs,
+        Map<String, Set<String>> inputDerivations, Set<String> inputSources, String aterm) {
+
+    public DerivationSummary {
+        requireStorePath(path, "derivation path");
+        if (!path.endsWith(".drv")) {
+            throw new InvalidRequestException("a derivation path ends with .drv: " + path);
+        }
+        if (system == null || system.isBlank()) {
+            throw new InvalidRequestException("derivation " + path + " has no system");
+        }
+        if (outputs == null || outputs.isEmpty()) {
+            throw new InvalidRequestException("derivation " + path + " has no outputs");
+        }
+        outputs.forEach((name, outputPath) -> requireStorePath(outputPath, "output " + name + " of " + path));
+        outputs = Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
+        TreeMap<String, Set<String>> inputs = new TreeMap<>();
+        (inputDerivations == null ? Map.<String, Set<String>>of() : inputDerivations).forEach((drv, names) -> {
+            requireStorePath(drv, "input derivation of " + path);
+            inputs.put(drv, Collections.unmodifiableSortedSet(new TreeSet<>(names)));
+        });
+        inputDerivations = Collections.unmodifiableSortedMap(inputs);
+        TreeSet<String> sources = new TreeSet<>(inputSources == null ? Set.of() : inputSources);
+        sources.forEach(source -> requireStorePath(source, "input source of " + path));
+        inputSources = Collections.unmodifiableSortedSet(sources);
+        if (aterm == null || aterm.isEmpty()) {
+            throw new InvalidRequestException("derivation " + path + " comes without its text");
+        }
+    }
+
+    /** The store paths of the outputs. */
+    public Set<String> outputPaths() {
+        return Set.copyOf(outputs.values());
+    }
+
+    private static void requireStorePath(String path, String what) {
+        if (path == null || path.length() < 3 || path.charAt(0) != '/' || path.endsWith("/")
+                || path.contains("/../") || path.contains("//") || path.length() > 400) {
+            throw new InvalidRequestException("invalid " + what + ": " + path);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kiln.api.allocation;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+
+/**
+ * The allocator: an actor that owns the allocation plan. The coordinator tells it of every committed change that
+ * matters to the plan; the messages are applied in order, after the ones sent before. Its state is rebuilt from
+ * the datastore when it starts, and the datastore stays the authority: an allocation is committed only for builds
+ * that are still scheduled there.
+ */
+@ProviderType
+public interface Allocator {
+
+    /** Builds that became scheduled (submitted, retried, rescheduled, set up again, or back from a lost agent). */
+    void scheduled(Collection<PendingBuild> builds);
+
+    /** Builds that left the pending states: succeeded, failed, canceled or dependency-failed. */
+    void finished(Collection<UUID> buildIds);
+
+    /** A build allocated to an agent was started by it. */
+    void started(UUID buildId);
+
+    /** A pending build's own priority changed. */
+    void priorityChanged(UUID buildId, int priority);
+
+    /** An agent was created or changed (activated, deactivated, new systems or tags). */
+    void agentChanged(Agent agent);
+
+    /**
+     * Chooses up to {@code count} builds for the agent from its plan, best first, without exceeding the per-agent
+     * cap of allocated builds, and commits their allocation (state allocated, {@code build-allocated}) before
+     * returning them.
+     *
+     * @param systems the systems the agent builds for now
+     */
+    List<Build> allocate(UUID agentId, Set<String> systems, int count);
+}

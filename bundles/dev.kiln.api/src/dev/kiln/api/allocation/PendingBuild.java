@@ -1,0 +1,39 @@
+package dev.kiln.api.allocation;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.kiln.api.BuildState;
+import dev.kiln.api.Tag;
+
+/**
+ * What the allocator keeps of a scheduled, allocated or started build.
+ *
+ * @param id                the build
+ * @param sequence          its submission order
+ * @param derivationPath    its derivation
+ * @param system            its system
+ * @param priority          its own priority
+ * @param requiredAgentTags tags an agent must carry
+ * @param inputDerivations  the derivations whose outputs it needs
+ * @param state             scheduled, allocated or started
+ * @param agentId           the agent holding it when allocated or started, else {@code null}
+ * @param deferUntil        not before this time, or {@code null}
+ */
+public record PendingBuild(UUID id, long sequence, String derivationPath, String system, int priority,
+        Set<Tag> requiredAgentTags, Set<String> inputDerivations, BuildState state, UUID agentId,
+        Instant deferUntil) {
+
+    public PendingBuild {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(derivationPath, "derivationPath");
+        Objects.requireNonNull(system, "system");
+        if (!state.isPending()) {
+            throw new IllegalArgumentException("not a pending state: " + state);
+        }
+        requiredAgentTags = Set.copyOf(requiredAgentTags);
+        inputDerivations = Set.copyOf(inputDerivations);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kiln.api.datastore;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildPage;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.StoredOutput;
+import dev.kiln.api.allocation.PendingBuild;
+
+/**
+ * Reads, inside {@link Datastore#read} or {@link Datastore#write}. Valid only during that call, on its thread.
+ * Collections passed in may be large: implementations query them in chunks.
+ */
+@ProviderType
+public interface DatastoreReader {
+
+    Optional<Build> build(UUID buildId);
+
+    /** The builds that exist among these ids, in no particular order. */
+    List<Build> builds(Collection<UUID> buildIds);
+
+    /** One page of builds, newest first. */
+    BuildPage builds(BuildQuery query);
+
+    /** The builds of an agent in these states, oldest first. */
+    List<Build> buildsOfAgent(UUID agentId, Set<BuildState> states);
+
+    /** Every build of these derivations. */
+    List<BuildRef> buildRefsOfDerivations(Collection<String> derivationPaths);
+
+    /** The builds in these states whose derivation has one of these input derivations. */
+    List<BuildRef> buildRefsWaitingOn(Collection<String> inputDerivationPaths, Set<BuildState> states);
+
+    /** For each of these output paths that a build is for (through its derivation), one such build. */
+    Map<String, UUID> buildsProducing(Collection<String> outputPaths);
+
+    Optional<DerivationSummary> derivation(String derivationPath);
+
+    /** The known derivations among these, with their text. */
+    Map<String, DerivationSummary> derivations(Collection<String> derivationPaths);
+
+    /** Which of these derivations are known. */
+    Set<String> knownDerivations(Collection<String> derivationPaths);
+
+    /** The input derivations of each of these known derivations. */
+    Map<String, Set<String>> inputDerivations(Collection<String> derivationPaths);
+
+    /** Which of these store paths are held (outputs of succeeded builds). */
+    Set<String> heldPaths(Collection<String> storePaths);
+
+    Optional<StoredOutput> storedOutput(String storePath);
+
+    Optional<StoredOutput> storedOutputByHashPart(String hashPart);
+
+    /** The outputs a build reported on success, by name. */
+    List<OutputMetadata> buildOutputs(UUID buildId);
+
+    /** A build's setup failures, oldest first. */
+    List<SetupFailure> setupFailures(UUID buildId);
+
+    Optional<Agent> agent(UUID agentId);
+
+    /** Every agent, by name. */
+    List<Agent> agents();
+
+    /** The stored hash of an agent's password. */
+    Optional<String> agentPasswordHash(UUID agentId);
+
+    /** Agents not seen since {@code cutoff} (or never) that hold allocated or started builds. */
+    List<UUID> agentsSilentSince(Instant cutoff);
+
+    /** Every scheduled, allocated and started build, with its input derivations. */
+    List<PendingBuild> pendingBuilds();
+
+    /** Up to {@code limit} events with an id greater than {@code afterId}, in id order. */
+    List<Event> eventsAfter(long afterId, int limit);
+
+    /** The greatest event id, 0 when there is no event. */
+    long latestEventId();
+}

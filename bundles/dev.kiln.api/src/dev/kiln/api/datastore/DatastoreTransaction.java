@@ -1,0 +1,55 @@
+package dev.kiln.api.datastore;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SetupFailure;
+
+/** Reads and writes inside {@link Datastore#write}. Valid only during that call, on its thread. */
+@ProviderType
+public interface DatastoreTransaction extends DatastoreReader {
+
+    /** Stores derivations; those already stored are left as they are. */
+    void insertDerivations(Collection<DerivationSummary> derivations);
+
+    /** The sequence number for the next build, greater than every other. */
+    long nextBuildSequence();
+
+    void insertBuild(Build build);
+
+    /** Writes the mutable fields of a build: state, priority, times, agent, setup failure count, defer time. */
+    void updateBuild(Build build);
+
+    /** Records the outputs of a succeeded build and holds their paths. */
+    void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at);
+
+    void insertSetupFailure(SetupFailure failure);
+
+    /** Appends an event to the outbox; it is published to listeners when the transaction commits. */
+    Event appendEvent(EventType type, Instant time, UUID buildId, UUID agentId, Map<String, String> data);
+
+    void insertAgent(Agent agent, String passwordHash);
+
+    /** Writes an agent's name, description, systems, tags, active flag and last-seen time. */
+    void updateAgent(Agent agent);
+
+    void updateAgentPasswordHash(UUID agentId, String passwordHash);
+
+    /**
+     * Runs {@code action} once this transaction committed, before the next write transaction starts, so that
+     * actions run in commit order (the coordinator tells the allocator of changes this way). Not run on rollback.
+     * The action must be quick and must not open a transaction.
+     */
+    void afterCommit(Runnable action);
+}

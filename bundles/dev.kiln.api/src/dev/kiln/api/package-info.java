@@ -1,0 +1,15 @@
+/**
+ * Kiln's domain: builds, agents, derivations, events and the allocation plan, as immutable records, and the
+ * services the coordinator provides to its front ends (the HTTP layer, the CLI, the desktop client).
+ *
+ * <p>Every service here is thread-safe. Methods that change state run as one database transaction together with
+ * the event that records the change. Failures are reported with the subclasses of {@link dev.kiln.api.KilnException}:
+ * {@link dev.kiln.api.NotFoundException}, {@link dev.kiln.api.InvalidRequestException},
+ * {@link dev.kiln.api.IllegalTransitionException} and {@link dev.kiln.api.NotAllocatedToAgentException}.
+ */
+@Export
+@Version("0.1.0")
+package dev.kiln.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

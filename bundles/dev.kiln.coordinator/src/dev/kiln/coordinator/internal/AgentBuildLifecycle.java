@@ -1,0 +1,211 @@
+package dev.kiln.coordinator.internal;
+
+import static dev.kiln.coordinator.internal.Lifecycle.data;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.AgentBuildService;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.EventType;
+import dev.kiln.api.FetchRequest;
+import dev.kiln.api.IllegalTransitionException;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.NotAllocatedToAgentException;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.SetupFailureKind;
+import dev.kiln.api.allocation.Allocator;
+import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.Datastore;
+import dev.kiln.api.datastore.DatastoreTransaction;
+
+/** What agents do with builds: fetch them, report the start, the result or a setup failure. */
+@Component(service = AgentBuildService.class, configurationPid = CoordinatorConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class AgentBuildLifecycle implements AgentBuildService {
+
+    /** The first hold-back after a setup failure; it doubles with each further one. */
+    static final Duration SETUP_FAILURE_BACKOFF = Duration.ofSeconds(5);
+    static final Duration MAX_SETUP_FAILURE_BACKOFF = Duration.ofMinutes(10);
+
+    private final Datastore datastore;
+    private final Allocator allocator;
+    private final Clock clock;
+
+    @Activate
+    public AgentBuildLifecycle(@Reference(name = "datastore") Datastore datastore,
+            @Reference(name = "allocator") Allocator allocator) {
+        this(datastore, allocator, Clock.systemUTC());
+    }
+
+    private AgentBuildLifecycle(Datastore datastore, Allocator allocator, Clock clock) {
+        this.datastore = datastore;
+        this.allocator = allocator;
+        this.clock = clock;
+    }
+
+    /** An agent build service outside OSGi (benchmarks, tools). */
+    public static AgentBuildLifecycle create(Datastore datastore, Allocator allocator) {
+        return new AgentBuildLifecycle(datastore, allocator, Clock.systemUTC());
+    }
+
+    @Override
+    public List<Build> fetch(UUID agentId, FetchRequest request) {
+        Instant now = clock.instant();
+        Agent agent = datastore.write(tx -> {
+            Agent found = tx.agent(agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
+            if (found.active()) {
+                tx.updateAgent(found.withLastSeen(now));
+            }
+            return found;
+        });
+        if (!agent.active() || request.freeSlots() == 0) {
+            return List.of();
+        }
+        List<Build> alreadyAllocated = datastore.read(reader ->
+                reader.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)));
+        if (alreadyAllocated.size() >= request.freeSlots()) {
+            return List.copyOf(alreadyAllocated.subList(0, request.freeSlots()));
+        }
+        List<Build> builds = new ArrayList<>(alreadyAllocated);
+        builds.addAll(allocator.allocate(agentId, request.systems(), request.freeSlots() - alreadyAllocated.size()));
+        return builds;
+    }
+
+    @Override
+    public Build reportStarted(UUID agentId, UUID buildId) {
+        return transition(agentId, buildId, "report the start of", Set.of(BuildState.ALLOCATED), (tx, build) -> {
+            Instant now = clock.instant();
+            Build started = build.withState(BuildState.STARTED, now).withStartedAt(now);
+            tx.updateBuild(started);
+            tx.appendEvent(EventType.BUILD_STARTED, now, buildId, agentId, data("derivation", build.derivationPath()));
+            tx.afterCommit(() -> allocator.started(buildId));
+            return started;
+        });
+    }
+
+    @Override
+    public Build reportSuccess(UUID agentId, UUID buildId, List<OutputMetadata> outputs) {
+        return transition(agentId, buildId, "report the success of", Set.of(BuildState.STARTED), (tx, build) -> {
+            Instant now = clock.instant();
+            DerivationSummary derivation = tx.derivation(build.derivationPath())
+                    .orElseThrow(() -> new IllegalStateException("build " + buildId + " has no derivation"));
+            requireOutputsOf(derivation, outputs);
+            Build succeeded = build.withState(BuildState.SUCCEEDED, now).withFinishedAt(now);
+            tx.updateBuild(succeeded);
+            tx.insertBuildOutputs(buildId, derivation.path(), outputs, now);
+            StringBuilder paths = new StringBuilder();
+            outputs.forEach(output -> paths.append(paths.isEmpty() ? "" : " ").append(output.path()));
+            tx.appendEvent(EventType.BUILD_SUCCESS, now, buildId, agentId,
+                    data("derivation", derivation.path(), "outputs", paths.toString()));
+            List<PendingBuild> rescheduled = Lifecycle.rescheduleDependents(tx, Set.of(derivation.path()), now);
+            tx.afterCommit(() -> {
+                allocator.finished(List.of(buildId));
+                allocator.scheduled(rescheduled);
+            });
+            return succeeded;
+        });
+    }
+
+    @Override
+    public Build reportFailure(UUID agentId, UUID buildId) {
+        return transition(agentId, buildId, "report the failure of", Set.of(BuildState.STARTED), (tx, build) -> {
+            Instant now = clock.instant();
+            Build failed = build.withState(BuildState.FAILED, now).withFinishedAt(now);
+            tx.updateBuild(failed);
+            tx.appendEvent(EventType.BUILD_FAILURE, now, buildId, agentId, data("derivation", build.derivationPath()));
+            List<UUID> finished = new ArrayList<>();
+            finished.add(buildId);
+            finished.addAll(Lifecycle.propagateFailure(tx, Set.of(build.derivationPath()), now));
+            tx.afterCommit(() -> allocator.finished(finished));
+            return failed;
+        });
+    }
+
+    @Override
+    public Build reportSetupFailure(UUID agentId, UUID buildId, SetupFailureKind kind, List<String> missingInputs) {
+        if (kind == null) {
+            throw new InvalidRequestException("a setup failure needs a kind");
+        }
+        List<String> missing = missingInputs == null ? List.of() : missingInputs.stream().distinct().sorted().toList();
+        if (kind == SetupFailureKind.MISSING_INPUTS && missing.isEmpty()) {
+            throw new InvalidRequestException("a missing-inputs setup failure lists the missing inputs");
+        }
+        return transition(agentId, buildId, "report a setup failure of",
+                Set.of(BuildState.ALLOCATED, BuildState.STARTED), (tx, build) -> {
+                    Instant now = clock.instant();
+                    int failures = build.setupFailureCount() + 1;
+                    Instant holdUntil = now.plus(backoff(failures));
+                    Instant deferUntil = build.deferUntil() != null && build.deferUntil().isAfter(holdUntil)
+                            ? build.deferUntil() : holdUntil;
+                    Build scheduled = Lifecycle.backToScheduled(build, now).withSetupFailureCount(failures)
+                            .withDeferUntil(deferUntil);
+                    tx.updateBuild(scheduled);
+                    tx.insertSetupFailure(new SetupFailure(buildId, agentId, now, kind, missing));
+                    if (kind == SetupFailureKind.MISSING_INPUTS) {
+                        tx.appendEvent(EventType.BUILD_MISSING_INPUTS, now, buildId, agentId,
+                                data("derivation", build.derivationPath(),
+                                        "missing-inputs", String.join(" ", missing)));
+                    } else {
+                        tx.appendEvent(EventType.BUILD_SETUP_FAILURE, now, buildId, agentId,
+                                data("derivation", build.derivationPath(), "kind", kind.id()));
+                    }
+                    List<PendingBuild> pending = Lifecycle.pending(tx, List.of(scheduled));
+                    tx.afterCommit(() -> allocator.scheduled(pending));
+                    return scheduled;
+                });
+    }
+
+    /** The hold-back after the n-th setup failure: 5 s, 10 s, 20 s... up to 10 minutes. */
+    static Duration backoff(int failures) {
+        int doublings = Math.min(failures - 1, 20);
+        Duration backoff = SETUP_FAILURE_BACKOFF.multipliedBy(1L << doublings);
+        return backoff.compareTo(MAX_SETUP_FAILURE_BACKOFF) > 0 ? MAX_SETUP_FAILURE_BACKOFF : backoff;
+    }
+
+    private Build transition(UUID agentId, UUID buildId, String action, Set<BuildState> allowed,
+            BiFunction<DatastoreTransaction, Build, Build> change) {
+        return datastore.write(tx -> {
+            Build build = Lifecycle.requireBuild(tx, buildId);
+            if (!agentId.equals(build.agentId())) {
+                throw new NotAllocatedToAgentException(buildId, agentId);
+            }
+            if (!allowed.contains(build.state())) {
+                throw new IllegalTransitionException(buildId, build.state(), action);
+            }
+            tx.agent(agentId).ifPresent(agent -> tx.updateAgent(agent.withLastSeen(clock.instant())));
+            return change.apply(tx, build);
+        });
+    }
+
+    private static void requireOutputsOf(DerivationSummary derivation, List<OutputMetadata> outputs) {
+        Map<String, String> reported = new HashMap<>();
+        for (OutputMetadata output : outputs) {
+            if (reported.put(output.name(), output.path()) != null) {
+                throw new InvalidRequestException("output " + output.name() + " is reported twice");
+            }
+        }
+        if (!reported.equals(derivation.outputs())) {
+            throw new InvalidRequestException("the reported outputs " + reported + " are not those of "
+                    + derivation.path() + ": " + derivation.outputs());
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.kiln.coordinator.internal;
+
+import static dev.kiln.coordinator.internal.Lifecycle.data;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentService;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.EventType;
+import dev.kiln.api.NewAgent;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.allocation.Allocator;
+import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.Datastore;
+import dev.kiln.api.datastore.DatastoreTransaction;
+
+/**
+ * Agents, their passwords and their heartbeats. A virtual thread looks for agents silent past the timeout and puts
+ * their builds back to scheduled.
+ */
+@Component(service = AgentService.class, configurationPid = CoordinatorConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = CoordinatorConfiguration.class)
+public final class AgentRegistry implements AgentService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
+    private static final Set<BuildState> HELD = Set.of(BuildState.ALLOCATED, BuildState.STARTED);
+
+    private final Datastore datastore;
+    private final Allocator allocator;
+    private final CoordinatorOptions options;
+    private final Clock clock = Clock.systemUTC();
+    private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
+    /** Passwords verified recently, as a fast digest, with the stored hash they were verified against. */
+    private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();
+    private final Thread lostAgentMonitor;
+
+    @Activate
+    public AgentRegistry(CoordinatorConfiguration configuration, @Reference(name = "datastore") Datastore datastore,
+            @Reference(name = "allocator") Allocator allocator) {
+        this.datastore = datastore;
+        this.allocator = allocator;
+        this.options = CoordinatorOptions.from(configuration);
+        this.lostAgentMonitor = Thread.ofVirtual().name("kiln-lost-agents").start(this::watchForLostAgents);
+    }
+
+    @Deactivate
+    void stop() throws InterruptedException {
+        lostAgentMonitor.interrupt();
+        lostAgentMonitor.join(10_000);
+    }
+
+    @Override
+    public AgentCredentials create(NewAgent request) {
+        String password = hasher.generatePassword();
+        String hash = hasher.hash(password);
+        Instant now = clock.instant();
+        Agent agent = new Agent(UUID.randomUUID(), request.name(), request.description(), request.systems(),
+                request.tags(), true, now, null);
+        datastore.write(tx -> {
+            tx.insertAgent(agent, hash);
+            tx.appendEvent(EventType.AGENT_CREATED, now, null, agent.id(),
+                    data("name", agent.name(), "systems", String.join(" ", agent.systems())));
+            tx.afterCommit(() -> allocator.agentChanged(agent));
+            return agent;
+        });
+        return new AgentCredentials(agent, password);
+    }
+
+    @Override
+    public List<Agent> list() {
+        return datastore.read(reader -> reader.agents());
+    }
+
+    @Override
+    public Agent get(UUID agentId) {
+        return datastore.read(reader -> reader.agent(agentId))
+                .orElseThrow(() -> new NotFoundException("agent", agentId));
+    }
+
+    @Override
+    public AgentCredentials newPassword(UUID agentId) {
+        String password = hasher.generatePassword();
+        String hash = hasher.hash(password);
+        Instant now = clock.instant();
+        Agent agent = datastore.write(tx -> {
+            Agent found = requireAgent(tx, agentId);
+            tx.updateAgentPasswordHash(agentId, hash);
+            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId, data("change", "password"));
+            return found;
+        });
+        verified.remove(agentId);
+        return new AgentCredentials(agent, password);
+    }
+
+    @Override
+    public Agent setActive(UUID agentId, boolean active) {
+        Instant now = clock.instant();
+        Agent changed = datastore.write(tx -> {
+            Agent agent = requireAgent(tx, agentId);
+            if (agent.active() == active) {
+                return agent;
+            }
+            Agent updated = agent.withActive(active);
+            tx.updateAgent(updated);
+            List<Build> taken = active ? List.of()
+                    : reschedule(tx, tx.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)), now);
+            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId,
+                    data("change", active ? "activated" : "deactivated", "builds", ids(taken)));
+            List<PendingBuild> pending = Lifecycle.pending(tx, taken);
+            tx.afterCommit(() -> {
+                allocator.agentChanged(updated);
+                allocator.scheduled(pending);
+            });
+            return updated;
+        });
+        verified.remove(agentId);
+        return changed;
+    }
+
+    @Override
+    public boolean authenticate(UUID agentId, String password) {
+        if (agentId == null || password == null) {
+            return false;
+        }
+        Optional<String> stored = datastore.read(reader -> reader.agent(agentId).filter(Agent::active)
+                .flatMap(agent -> reader.agentPasswordHash(agentId)));
+        if (stored.isEmpty()) {
+            return false;
+        }
+        byte[] digest = PasswordHasher.digest(password);
+        Verified recent = verified.get(agentId);
+        if (recent != null && recent.hash().equals(stored.get()) && MessageDigest.isEqual(recent.digest(), digest)) {
+            return true;
+        }
+        boolean valid = PasswordHasher.verify(password, stored.get());
+        if (valid) {
+            verified.put(agentId, new Verified(stored.get(), digest));
+        }
+        return valid;
+    }
+
+    @Override
+    public void heartbeat(UUID agentId) {
+        Instant now = clock.instant();
+        datastore.write(tx -> {
+            tx.updateAgent(requireAgent(tx, agentId).withLastSeen(now));
+            return null;
+        });
+    }
+
+    @Override
+    public void restarted(UUID agentId) {
+        Instant now = clock.instant();
+        datastore.write(tx -> {
+            Agent agent = requireAgent(tx, agentId);
+            tx.updateAgent(agent.withLastSeen(now));
+            List<Build> taken = reschedule(tx, tx.buildsOfAgent(agentId, HELD), now);
+            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId, data("change", "restarted",
+                    "builds", ids(taken)));
+            List<PendingBuild> pending = Lifecycle.pending(tx, taken);
+            tx.afterCommit(() -> allocator.scheduled(pending));
+            return null;
+        });
+    }
+
+    /** Puts the builds of agents silent since before the timeout back to scheduled, with {@code agent-lost}. */
+    void reclaimFromLostAgents() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(options.agentTimeout());
+        for (UUID agentId : datastore.read(reader -> reader.agentsSilentSince(cutoff))) {
+            int reclaimed = datastore.write(tx -> {
+                Optional<Agent> agent = tx.agent(agentId);
+                if (agent.isEmpty() || (agent.get().lastSeen() != null && !agent.get().lastSeen().isBefore(cutoff))) {
+                    return 0;
+                }
+                List<Build> taken = reschedule(tx, tx.buildsOfAgent(agentId, HELD), now);
+                if (taken.isEmpty()) {
+                    return 0;
+                }
+                tx.appendEvent(EventType.AGENT_LOST, now, null, agentId, data("name", agent.get().name(),
+                        "last-seen", String.valueOf(agent.get().lastSeen()), "builds", ids(taken)));
+                List<PendingBuild> pending = Lifecycle.pending(tx, taken);
+                tx.afterCommit(() -> allocator.scheduled(pending));
+                return taken.size();
+            });
+            if (reclaimed > 0) {
+                LOG.warn("Agent {} is lost (silent for more than {} s): {} builds back to scheduled", agentId,
+                        options.agentTimeout().toSeconds(), reclaimed);
+            }
+        }
+    }
+
+    private void watchForLostAgents() {
+        long interval = options.lostAgentCheckInterval().toMillis();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(interval);
+                reclaimFromLostAgents();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Looking for lost agents failed", e);
+            }
+        }
+    }
+
+    private static List<Build> reschedule(DatastoreTransaction tx, List<Build> builds, Instant now) {
+        List<Build> rescheduled = new ArrayList<>();
+        for (Build build : builds) {
+            Build scheduled = Lifecycle.backToScheduled(build, now);
+            tx.updateBuild(scheduled);
+            rescheduled.add(scheduled);
+        }
+        return rescheduled;
+    }
+
+    private static Agent requireAgent(DatastoreTransaction tx, UUID agentId) {
+        return tx.agent(agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
+    }
+
+    private static String ids(List<Build> builds) {
+        return builds.stream().map(build -> build.id().toString()).collect(Collectors.joining(" "));
+    }
+
+    private record Verified(String hash, byte[] digest) {
+    }
+}

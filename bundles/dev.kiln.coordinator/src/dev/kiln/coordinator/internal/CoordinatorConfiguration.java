@@ -1,0 +1,26 @@
+package dev.kiln.coordinator.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Kiln coordinator",
+        description = "The build lifecycle, the agents and the allocator of the coordinator.")
+@interface CoordinatorConfiguration {
+
+    String PID = "dev.kiln.coordinator";
+
+    @AttributeDefinition(description = "The coordinator's state directory (outputs, logs, hooks)")
+    String state_dir();
+
+    @AttributeDefinition(description = "How the allocator orders builds: basic or derivation-ordered",
+            required = false)
+    String allocation_strategy() default "basic";
+
+    @AttributeDefinition(description = "Seconds without a heartbeat after which an agent is lost and its builds "
+            + "go back to scheduled", min = "1", required = false)
+    long agent_timeout_seconds() default 300;
+
+    @AttributeDefinition(description = "The most builds allocated to one agent and not started yet", min = "1",
+            required = false)
+    int agent_max_allocated() default 8;
+}

@@ -1,0 +1,480 @@
+package dev.kiln.datastore.jpa.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.eclipse.persistence.annotations.BatchFetchType;
+import org.eclipse.persistence.config.QueryHints;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildPage;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.StoredOutput;
+import dev.kiln.api.Tag;
+import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.BuildRef;
+import dev.kiln.api.datastore.DatastoreTransaction;
+import dev.kiln.datastore.jpa.internal.model.AgentEntity;
+import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
+import dev.kiln.datastore.jpa.internal.model.BuildEntity;
+import dev.kiln.datastore.jpa.internal.model.DerivationEntity;
+import dev.kiln.datastore.jpa.internal.model.EventEntity;
+import dev.kiln.datastore.jpa.internal.model.SetupFailureEntity;
+import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
+
+/**
+ * One unit of work on an entity manager: the reads, and in a write transaction the writes. Collections of keys are
+ * queried in chunks, to keep {@code IN} lists within what every database accepts.
+ */
+final class JpaTransaction implements DatastoreTransaction {
+
+    private static final int CHUNK = 500;
+    private static final String[] BUILD_BATCH = {"b.tags", "b.requiredTags"};
+    private static final List<String> PENDING = List.of(BuildState.SCHEDULED.id(), BuildState.ALLOCATED.id(),
+            BuildState.STARTED.id());
+
+    private final EntityManager manager;
+    private final JpaDatastore.Counters counters;
+    private final boolean writable;
+    private final List<Event> appended = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, boolean writable) {
+        this.manager = manager;
+        this.counters = counters;
+        this.writable = writable;
+    }
+
+    List<Event> appendedEvents() {
+        return appended;
+    }
+
+    List<Runnable> afterCommitActions() {
+        return afterCommit;
+    }
+
+    // Builds
+
+    @Override
+    public Optional<Build> build(UUID buildId) {
+        return Optional.ofNullable(manager.find(BuildEntity.class, buildId.toString())).map(BuildEntity::toBuild);
+    }
+
+    @Override
+    public List<Build> builds(Collection<UUID> buildIds) {
+        return chunked(buildIds.stream().map(UUID::toString).toList(), chunk -> batched(manager
+                .createQuery("SELECT b FROM BuildEntity b WHERE b.id IN :ids", BuildEntity.class), BUILD_BATCH)
+                .setParameter("ids", chunk).getResultList().stream().map(BuildEntity::toBuild).toList());
+    }
+
+    @Override
+    public BuildPage builds(BuildQuery query) {
+        StringBuilder jpql = new StringBuilder("SELECT b FROM BuildEntity b");
+        Map<String, Object> parameters = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
+        if (query.tag() != null) {
+            jpql.append(" JOIN b.tags t");
+            conditions.add("t.key = :tagKey AND t.value = :tagValue");
+            parameters.put("tagKey", query.tag().key());
+            parameters.put("tagValue", query.tag().value());
+        }
+        if (!query.states().isEmpty()) {
+            conditions.add("b.state IN :states");
+            parameters.put("states", query.states().stream().map(BuildState::id).toList());
+        }
+        if (query.system() != null) {
+            conditions.add("b.system = :system");
+            parameters.put("system", query.system());
+        }
+        if (query.derivationPath() != null) {
+            conditions.add("b.derivationPath = :derivation");
+            parameters.put("derivation", query.derivationPath());
+        }
+        if (query.agentId() != null) {
+            conditions.add("b.agentId = :agent");
+            parameters.put("agent", query.agentId().toString());
+        }
+        if (query.cursor() != null) {
+            conditions.add("b.sequence < :cursor");
+            parameters.put("cursor", parseCursor(query.cursor()));
+        }
+        if (!conditions.isEmpty()) {
+            jpql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        jpql.append(" ORDER BY b.sequence DESC");
+        TypedQuery<BuildEntity> typed = batched(manager.createQuery(jpql.toString(), BuildEntity.class),
+                BUILD_BATCH);
+        parameters.forEach(typed::setParameter);
+        List<BuildEntity> rows = typed.setMaxResults(query.limit() + 1).getResultList();
+        boolean more = rows.size() > query.limit();
+        List<Build> builds = rows.stream().limit(query.limit()).map(BuildEntity::toBuild).toList();
+        String next = more ? Long.toString(builds.get(builds.size() - 1).sequence()) : null;
+        return new BuildPage(builds, next);
+    }
+
+    @Override
+    public List<Build> buildsOfAgent(UUID agentId, Set<BuildState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return batched(manager.createQuery("SELECT b FROM BuildEntity b WHERE b.agentId = :agent "
+                + "AND b.state IN :states ORDER BY b.sequence", BuildEntity.class), BUILD_BATCH)
+                .setParameter("agent", agentId.toString())
+                .setParameter("states", states.stream().map(BuildState::id).toList())
+                .getResultList().stream().map(BuildEntity::toBuild).toList();
+    }
+
+    @Override
+    public List<BuildRef> buildRefsOfDerivations(Collection<String> derivationPaths) {
+        return chunked(derivationPaths, chunk -> manager.createQuery(
+                "SELECT b.id, b.derivationPath, b.state, b.sequence FROM BuildEntity b "
+                        + "WHERE b.derivationPath IN :paths", Object[].class)
+                .setParameter("paths", chunk).getResultList().stream().map(JpaTransaction::buildRef).toList());
+    }
+
+    @Override
+    public List<BuildRef> buildRefsWaitingOn(Collection<String> inputDerivationPaths, Set<BuildState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        List<String> stateIds = states.stream().map(BuildState::id).toList();
+        List<BuildRef> refs = chunked(inputDerivationPaths, chunk -> manager.createQuery(
+                "SELECT DISTINCT b.id, b.derivationPath, b.state, b.sequence FROM BuildEntity b, DerivationEntity d "
+                        + "JOIN d.inputs i WHERE b.derivationPath = d.path AND b.state IN :states "
+                        + "AND i.derivationPath IN :paths", Object[].class)
+                .setParameter("states", stateIds).setParameter("paths", chunk)
+                .getResultList().stream().map(JpaTransaction::buildRef).toList());
+        return List.copyOf(new LinkedHashSet<>(refs));
+    }
+
+    @Override
+    public Map<String, UUID> buildsProducing(Collection<String> outputPaths) {
+        Map<String, UUID> producing = new HashMap<>();
+        chunked(outputPaths, chunk -> manager.createQuery(
+                "SELECT o.path, b.id FROM BuildEntity b, DerivationEntity d JOIN d.outputs o "
+                        + "WHERE b.derivationPath = d.path AND o.path IN :paths", Object[].class)
+                .setParameter("paths", chunk).getResultList())
+                .forEach(row -> producing.putIfAbsent((String) row[0], UUID.fromString(((String) row[1]).trim())));
+        return producing;
+    }
+
+    // Derivations
+
+    @Override
+    public Optional<DerivationSummary> derivation(String derivationPath) {
+        return Optional.ofNullable(manager.find(DerivationEntity.class, derivationPath))
+                .map(DerivationEntity::toSummary);
+    }
+
+    @Override
+    public Map<String, DerivationSummary> derivations(Collection<String> derivationPaths) {
+        Map<String, DerivationSummary> found = new HashMap<>();
+        chunked(derivationPaths, chunk -> batched(manager
+                .createQuery("SELECT d FROM DerivationEntity d WHERE d.path IN :paths", DerivationEntity.class),
+                "d.outputs", "d.inputs", "d.sources")
+                .setParameter("paths", chunk).getResultList())
+                .forEach(entity -> found.put(entity.path(), entity.toSummary()));
+        return found;
+    }
+
+    @Override
+    public Set<String> knownDerivations(Collection<String> derivationPaths) {
+        return new HashSet<>(chunked(derivationPaths, chunk -> manager
+                .createQuery("SELECT d.path FROM DerivationEntity d WHERE d.path IN :paths", String.class)
+                .setParameter("paths", chunk).getResultList()));
+    }
+
+    @Override
+    public Map<String, Set<String>> inputDerivations(Collection<String> derivationPaths) {
+        Map<String, Set<String>> inputs = new HashMap<>();
+        knownDerivations(derivationPaths).forEach(path -> inputs.put(path, new HashSet<>()));
+        chunked(derivationPaths, chunk -> manager.createQuery(
+                "SELECT d.path, i.derivationPath FROM DerivationEntity d JOIN d.inputs i WHERE d.path IN :paths",
+                Object[].class).setParameter("paths", chunk).getResultList())
+                .forEach(row -> inputs.get((String) row[0]).add((String) row[1]));
+        return inputs;
+    }
+
+    // Outputs
+
+    @Override
+    public Set<String> heldPaths(Collection<String> storePaths) {
+        return new HashSet<>(chunked(storePaths, chunk -> manager
+                .createQuery("SELECT s.path FROM StoredPathEntity s WHERE s.path IN :paths", String.class)
+                .setParameter("paths", chunk).getResultList()));
+    }
+
+    @Override
+    public Optional<StoredOutput> storedOutput(String storePath) {
+        return Optional.ofNullable(manager.find(StoredPathEntity.class, storePath))
+                .map(StoredPathEntity::toStoredOutput);
+    }
+
+    @Override
+    public Optional<StoredOutput> storedOutputByHashPart(String hashPart) {
+        return manager.createQuery("SELECT s FROM StoredPathEntity s WHERE s.hashPart = :hash", StoredPathEntity.class)
+                .setParameter("hash", hashPart).setMaxResults(1).getResultList().stream()
+                .findFirst().map(StoredPathEntity::toStoredOutput);
+    }
+
+    @Override
+    public List<OutputMetadata> buildOutputs(UUID buildId) {
+        BuildEntity build = manager.find(BuildEntity.class, buildId.toString());
+        if (build == null) {
+            return List.of();
+        }
+        List<OutputMetadata> outputs = new ArrayList<>();
+        build.outputPaths().forEach((name, path) -> {
+            StoredPathEntity stored = manager.find(StoredPathEntity.class, path);
+            if (stored != null) {
+                outputs.add(stored.toMetadata(name));
+            }
+        });
+        return outputs;
+    }
+
+    @Override
+    public List<SetupFailure> setupFailures(UUID buildId) {
+        return batched(manager.createQuery(
+                "SELECT f FROM SetupFailureEntity f WHERE f.buildId = :build ORDER BY f.id", SetupFailureEntity.class),
+                "f.missingInputs").setParameter("build", buildId.toString()).getResultList().stream()
+                .map(SetupFailureEntity::toSetupFailure).toList();
+    }
+
+    // Agents
+
+    @Override
+    public Optional<Agent> agent(UUID agentId) {
+        return Optional.ofNullable(manager.find(AgentEntity.class, agentId.toString())).map(AgentEntity::toAgent);
+    }
+
+    @Override
+    public List<Agent> agents() {
+        return batched(manager.createQuery("SELECT a FROM AgentEntity a ORDER BY a.name, a.id", AgentEntity.class),
+                "a.systems", "a.tags").getResultList().stream().map(AgentEntity::toAgent).toList();
+    }
+
+    @Override
+    public Optional<String> agentPasswordHash(UUID agentId) {
+        return Optional.ofNullable(manager.find(AgentPasswordEntity.class, agentId.toString()))
+                .map(AgentPasswordEntity::passwordHash);
+    }
+
+    @Override
+    public List<UUID> agentsSilentSince(Instant cutoff) {
+        return manager.createQuery("SELECT DISTINCT a.id FROM AgentEntity a, BuildEntity b WHERE b.agentId = a.id "
+                + "AND b.state IN :states AND (a.lastSeen IS NULL OR a.lastSeen < :cutoff)", String.class)
+                .setParameter("states", List.of(BuildState.ALLOCATED.id(), BuildState.STARTED.id()))
+                .setParameter("cutoff", cutoff.toEpochMilli())
+                .getResultList().stream().map(id -> UUID.fromString(id.trim())).toList();
+    }
+
+    // The allocator's state
+
+    @Override
+    public List<PendingBuild> pendingBuilds() {
+        Map<String, Set<Tag>> requiredTags = new HashMap<>();
+        manager.createQuery("SELECT b.id, t.key, t.value FROM BuildEntity b JOIN b.requiredTags t "
+                + "WHERE b.state IN :states", Object[].class).setParameter("states", PENDING).getResultList()
+                .forEach(row -> requiredTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
+                        .add(new Tag((String) row[1], (String) row[2])));
+        Map<String, Set<String>> inputs = new HashMap<>();
+        manager.createQuery("SELECT DISTINCT d.path, i.derivationPath FROM DerivationEntity d JOIN d.inputs i "
+                + "WHERE d.path IN (SELECT b.derivationPath FROM BuildEntity b WHERE b.state IN :states)",
+                Object[].class).setParameter("states", PENDING).getResultList()
+                .forEach(row -> inputs.computeIfAbsent((String) row[0], k -> new HashSet<>()).add((String) row[1]));
+        return manager.createQuery("SELECT b.id, b.sequence, b.derivationPath, b.system, b.priority, b.state, "
+                + "b.agentId, b.deferUntil FROM BuildEntity b WHERE b.state IN :states ORDER BY b.sequence",
+                Object[].class).setParameter("states", PENDING).getResultList().stream()
+                .map(row -> new PendingBuild(UUID.fromString(((String) row[0]).trim()), ((Number) row[1]).longValue(),
+                        (String) row[2], (String) row[3], ((Number) row[4]).intValue(),
+                        requiredTags.getOrDefault((String) row[0], Set.of()),
+                        inputs.getOrDefault((String) row[2], Set.of()), BuildState.fromId((String) row[5]),
+                        row[6] == null ? null : UUID.fromString(((String) row[6]).trim()),
+                        row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue())))
+                .toList();
+    }
+
+    // Events
+
+    @Override
+    public List<Event> eventsAfter(long afterId, int limit) {
+        return manager.createQuery("SELECT e FROM EventEntity e WHERE e.id > :after ORDER BY e.id", EventEntity.class)
+                .setParameter("after", afterId).setMaxResults(limit).getResultList().stream()
+                .map(EventEntity::toEvent).toList();
+    }
+
+    @Override
+    public long latestEventId() {
+        Long latest = manager.createQuery("SELECT MAX(e.id) FROM EventEntity e", Long.class).getSingleResult();
+        return latest == null ? 0 : latest;
+    }
+
+    // Writes
+
+    @Override
+    public void insertDerivations(Collection<DerivationSummary> derivations) {
+        requireWritable();
+        Map<String, DerivationSummary> byPath = new HashMap<>();
+        derivations.forEach(derivation -> byPath.putIfAbsent(derivation.path(), derivation));
+        byPath.keySet().removeAll(knownDerivations(byPath.keySet()));
+        long now = System.currentTimeMillis();
+        byPath.values().forEach(derivation -> manager.persist(DerivationEntity.from(derivation, now)));
+        // Builds refer to derivations, and EclipseLink orders inserts of unrelated entities freely.
+        manager.flush();
+    }
+
+    @Override
+    public long nextBuildSequence() {
+        requireWritable();
+        return counters.nextBuildSequence();
+    }
+
+    @Override
+    public void insertBuild(Build build) {
+        requireWritable();
+        manager.persist(BuildEntity.from(build));
+    }
+
+    @Override
+    public void updateBuild(Build build) {
+        requireWritable();
+        BuildEntity entity = manager.find(BuildEntity.class, build.id().toString());
+        if (entity == null) {
+            throw new IllegalStateException("no build " + build.id() + " to update");
+        }
+        entity.apply(build);
+    }
+
+    @Override
+    public void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at) {
+        requireWritable();
+        BuildEntity build = manager.find(BuildEntity.class, buildId.toString());
+        if (build == null) {
+            throw new IllegalStateException("no build " + buildId + " to record outputs of");
+        }
+        build.recordOutputs(outputs);
+        for (OutputMetadata output : outputs) {
+            if (manager.find(StoredPathEntity.class, output.path()) == null) {
+                manager.persist(StoredPathEntity.from(output, derivationPath, buildId, at.toEpochMilli()));
+            }
+        }
+    }
+
+    @Override
+    public void insertSetupFailure(SetupFailure failure) {
+        requireWritable();
+        manager.persist(SetupFailureEntity.from(counters.nextSetupFailureId(), failure));
+    }
+
+    @Override
+    public Event appendEvent(EventType type, Instant time, UUID buildId, UUID agentId, Map<String, String> data) {
+        requireWritable();
+        Event event = new Event(counters.nextEventId(), type, time, buildId, agentId, data);
+        manager.persist(EventEntity.from(event));
+        appended.add(event);
+        return event;
+    }
+
+    @Override
+    public void insertAgent(Agent agent, String passwordHash) {
+        requireWritable();
+        manager.persist(AgentEntity.from(agent));
+        // The password row refers to the agent row; see insertDerivations.
+        manager.flush();
+        manager.persist(new AgentPasswordEntity(agent.id().toString(), passwordHash, agent.createdAt().toEpochMilli()));
+    }
+
+    @Override
+    public void updateAgent(Agent agent) {
+        requireWritable();
+        AgentEntity entity = manager.find(AgentEntity.class, agent.id().toString());
+        if (entity == null) {
+            throw new IllegalStateException("no agent " + agent.id() + " to update");
+        }
+        entity.apply(agent);
+    }
+
+    @Override
+    public void updateAgentPasswordHash(UUID agentId, String passwordHash) {
+        requireWritable();
+        AgentPasswordEntity entity = manager.find(AgentPasswordEntity.class, agentId.toString());
+        if (entity == null) {
+            throw new IllegalStateException("no password of agent " + agentId);
+        }
+        entity.replace(passwordHash, System.currentTimeMillis());
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        requireWritable();
+        afterCommit.add(action);
+    }
+
+    /**
+     * Reads the element collections of the query's results in a few queries instead of one per entity, in read
+     * transactions only: EclipseLink 5.0 fails to compute the changes of entities whose element collections of
+     * embeddables were batch-read in a write transaction.
+     */
+    private <T> TypedQuery<T> batched(TypedQuery<T> query, String... attributes) {
+        if (!writable) {
+            query.setHint(QueryHints.BATCH_TYPE, BatchFetchType.IN);
+            for (String attribute : attributes) {
+                query.setHint(QueryHints.BATCH, attribute);
+            }
+        }
+        return query;
+    }
+
+    private void requireWritable() {
+        if (!writable) {
+            throw new IllegalStateException("a read transaction cannot write");
+        }
+    }
+
+    private static BuildRef buildRef(Object[] row) {
+        return new BuildRef(UUID.fromString(((String) row[0]).trim()), (String) row[1],
+                BuildState.fromId((String) row[2]), ((Number) row[3]).longValue());
+    }
+
+    private static long parseCursor(String cursor) {
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("invalid cursor: " + cursor);
+        }
+    }
+
+    private static <K, R> List<R> chunked(Collection<K> keys, Function<List<K>, List<R>> query) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<K> all = List.copyOf(new LinkedHashSet<>(keys));
+        List<R> results = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            results.addAll(query.apply(all.subList(from, Math.min(all.size(), from + CHUNK))));
+        }
+        return results;
+    }
+}

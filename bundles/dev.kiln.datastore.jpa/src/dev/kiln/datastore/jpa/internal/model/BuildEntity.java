@@ -1,0 +1,129 @@
+package dev.kiln.datastore.jpa.internal.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Table;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.OutputMetadata;
+
+@Entity
+@Table(name = "build")
+public class BuildEntity {
+
+    @Id
+    @Column(name = "id")
+    String id;
+
+    @Column(name = "seq", nullable = false)
+    long sequence;
+
+    @Column(name = "drv_path", nullable = false)
+    String derivationPath;
+
+    @Column(name = "system_name", nullable = false)
+    String system;
+
+    @Column(name = "priority", nullable = false)
+    int priority;
+
+    @Column(name = "state", nullable = false)
+    String state;
+
+    @Column(name = "submitted_at", nullable = false)
+    long submittedAt;
+
+    @Column(name = "state_changed_at", nullable = false)
+    long stateChangedAt;
+
+    @Column(name = "started_at")
+    Long startedAt;
+
+    @Column(name = "finished_at")
+    Long finishedAt;
+
+    @Column(name = "agent_id")
+    String agentId;
+
+    @Column(name = "setup_failures", nullable = false)
+    int setupFailures;
+
+    @Column(name = "defer_until")
+    Long deferUntil;
+
+    @ElementCollection
+    @CollectionTable(name = "build_tag", joinColumns = @JoinColumn(name = "build_id"))
+    List<TagRow> tags = new ArrayList<>();
+
+    @ElementCollection
+    @CollectionTable(name = "build_required_tag", joinColumns = @JoinColumn(name = "build_id"))
+    List<TagRow> requiredTags = new ArrayList<>();
+
+    @ElementCollection
+    @CollectionTable(name = "build_output", joinColumns = @JoinColumn(name = "build_id"))
+    List<OutputRow> outputs = new ArrayList<>();
+
+    public static BuildEntity from(Build build) {
+        BuildEntity entity = new BuildEntity();
+        entity.id = build.id().toString();
+        entity.sequence = build.sequence();
+        entity.derivationPath = build.derivationPath();
+        entity.system = build.system();
+        entity.submittedAt = build.submittedAt().toEpochMilli();
+        entity.tags = TagRow.rows(build.tags());
+        entity.requiredTags = TagRow.rows(build.requiredAgentTags());
+        entity.apply(build);
+        return entity;
+    }
+
+    /** Copies the fields of a build that change over its life. */
+    public void apply(Build build) {
+        priority = build.priority();
+        state = build.state().id();
+        stateChangedAt = build.stateChangedAt().toEpochMilli();
+        startedAt = millis(build.startedAt());
+        finishedAt = millis(build.finishedAt());
+        agentId = build.agentId() == null ? null : build.agentId().toString();
+        setupFailures = build.setupFailureCount();
+        deferUntil = millis(build.deferUntil());
+    }
+
+    public void recordOutputs(List<OutputMetadata> metadata) {
+        outputs.clear();
+        metadata.forEach(output -> outputs.add(new OutputRow(output.name(), output.path())));
+    }
+
+    /** Output name to store path, as recorded on success. */
+    public Map<String, String> outputPaths() {
+        Map<String, String> paths = new TreeMap<>();
+        outputs.forEach(row -> paths.put(row.name, row.path));
+        return paths;
+    }
+
+    public Build toBuild() {
+        return new Build(UUID.fromString(id), sequence, derivationPath, system, priority, TagRow.tags(tags),
+                TagRow.tags(requiredTags), BuildState.fromId(state), Instant.ofEpochMilli(submittedAt),
+                Instant.ofEpochMilli(stateChangedAt), instant(startedAt), instant(finishedAt),
+                agentId == null ? null : UUID.fromString(agentId), setupFailures, instant(deferUntil));
+    }
+
+    static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.kiln.datastore.jpa.internal.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import jakarta.persistence.Basic;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+
+import dev.kiln.api.DerivationSummary;
+
+@Entity
+@Table(name = "derivation")
+public class DerivationEntity {
+
+    @Id
+    @Column(name = "path")
+    String path;
+
+    @Column(name = "system_name", nullable = false)
+    String system;
+
+    @Lob
+    @Basic
+    @Column(name = "aterm", nullable = false)
+    String aterm;
+
+    @Column(name = "created_at", nullable = false)
+    long createdAt;
+
+    @ElementCollection
+    @CollectionTable(name = "derivation_output", joinColumns = @JoinColumn(name = "drv_path"))
+    List<OutputRow> outputs = new ArrayList<>();
+
+    @ElementCollection
+    @CollectionTable(name = "derivation_input", joinColumns = @JoinColumn(name = "drv_path"))
+    List<InputRow> inputs = new ArrayList<>();
+
+    @ElementCollection
+    @CollectionTable(name = "derivation_source", joinColumns = @JoinColumn(name = "drv_path"))
+    @Column(name = "path")
+    List<String> sources = new ArrayList<>();
+
+    public static DerivationEntity from(DerivationSummary derivation, long now) {
+        DerivationEntity entity = new DerivationEntity();
+        entity.path = derivation.path();
+        entity.system = derivation.system();
+        entity.aterm = derivation.aterm();
+        entity.createdAt = now;
+        derivation.outputs().forEach((name, path) -> entity.outputs.add(new OutputRow(name, path)));
+        derivation.inputDerivations().forEach((drv, names) ->
+                names.forEach(name -> entity.inputs.add(new InputRow(drv, name))));
+        entity.sources.addAll(derivation.inputSources());
+        return entity;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public DerivationSummary toSummary() {
+        Map<String, String> outputPaths = new TreeMap<>();
+        outputs.forEach(row -> outputPaths.put(row.name, row.path));
+        Map<String, Set<String>> inputDerivations = new TreeMap<>();
+        inputs.forEach(row -> inputDerivations.computeIfAbsent(row.derivationPath, k -> new TreeSet<>())
+                .add(row.outputName));
+        return new DerivationSummary(path, system, outputPaths, inputDerivations, new TreeSet<>(sources), aterm);
+    }
+}

@@ -1,0 +1,403 @@
+package dev.kiln.datastore.jpa.internal;
+
+import static dev.kiln.datastore.jpa.internal.Fixtures.SYSTEM;
+import static dev.kiln.datastore.jpa.internal.Fixtures.T0;
+import static dev.kiln.datastore.jpa.internal.Fixtures.build;
+import static dev.kiln.datastore.jpa.internal.Fixtures.derivation;
+import static dev.kiln.datastore.jpa.internal.Fixtures.storePath;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildPage;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SetupFailure;
+import dev.kiln.api.SetupFailureKind;
+import dev.kiln.api.StoredOutput;
+import dev.kiln.api.Tag;
+import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.BuildRef;
+
+/**
+ * What every database Kiln runs on must do, written once; each subclass supplies a fresh database per test.
+ */
+abstract class DatastoreContract {
+
+    private static final String NAR_HASH = "sha256:" + "1".repeat(52);
+
+    private DatastoreOptions options;
+    private JpaDatastore datastore;
+
+    /** A new, empty database. */
+    abstract DatastoreOptions newDatabase() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        options = newDatabase();
+        datastore = JpaDatastore.open(options);
+    }
+
+    @AfterEach
+    void close() {
+        datastore.close();
+    }
+
+    @Test
+    void migratesANewDatabaseToTheLatestSchema() {
+        assertEquals(Migrations.LATEST, datastore.schemaVersion());
+    }
+
+    @Test
+    void storesDerivationsWithTheirInputsAndLongText() {
+        DerivationSummary input = derivation("input");
+        String longText = "Derive(" + "x".repeat(100_000) + ")";
+        DerivationSummary top = new DerivationSummary(storePath("top.drv"), SYSTEM,
+                Map.of("out", storePath("top"), "dev", storePath("top-dev")), Map.of(input.path(), Set.of("out")),
+                Set.of(storePath("src")), longText);
+        datastore.write(tx -> {
+            tx.insertDerivations(List.of(input, top));
+            tx.insertDerivations(List.of(top));
+            return null;
+        });
+
+        assertEquals(top, datastore.read(r -> r.derivation(top.path())).orElseThrow());
+        assertEquals(Set.of(input.path(), top.path()),
+                datastore.read(r -> r.knownDerivations(List.of(input.path(), top.path(), storePath("nope.drv")))));
+        assertEquals(Map.of(input.path(), Set.of(), top.path(), Set.of(input.path())),
+                datastore.read(r -> r.inputDerivations(List.of(input.path(), top.path()))));
+        assertEquals(Map.of(top.path(), top), datastore.read(r -> r.derivations(List.of(top.path()))));
+    }
+
+    @Test
+    void storesAndUpdatesBuilds() {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of(Tag.parse("jobset=main")));
+        insert(List.of(drv), List.of(build));
+        UUID agent = UUID.randomUUID();
+        Instant later = T0.plusSeconds(60);
+        Build started = build.withState(BuildState.STARTED, later).withAgent(agent).withStartedAt(later)
+                .withPriority(7).withSetupFailureCount(2).withDeferUntil(later);
+
+        datastore.write(tx -> {
+            tx.updateBuild(started);
+            return null;
+        });
+
+        assertEquals(started, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(List.of(started), datastore.read(r -> r.buildsOfAgent(agent, Set.of(BuildState.STARTED))));
+        assertEquals(List.of(), datastore.read(r -> r.buildsOfAgent(agent, Set.of(BuildState.ALLOCATED))));
+    }
+
+    @Test
+    void listsBuildsNewestFirstWithFiltersAndCursors() {
+        DerivationSummary a = derivation("a");
+        DerivationSummary b = derivation("b");
+        List<Build> builds = new ArrayList<>();
+        for (int i = 1; i <= 25; i++) {
+            builds.add(build(i, i % 2 == 0 ? a : b, i % 5 == 0 ? BuildState.FAILED : BuildState.SCHEDULED,
+                    Set.of(Tag.parse("n=" + (i % 3)))));
+        }
+        insert(List.of(a, b), builds);
+
+        List<Long> seen = new ArrayList<>();
+        BuildQuery query = BuildQuery.all(10);
+        BuildPage page;
+        do {
+            BuildQuery current = query;
+            page = datastore.read(r -> r.builds(current));
+            page.builds().forEach(build -> seen.add(build.sequence()));
+            query = query.withCursor(page.nextCursor());
+        } while (page.nextCursor() != null);
+        assertEquals(25, seen.size());
+        for (int i = 0; i < 25; i++) {
+            assertEquals(25 - i, seen.get(i), "newest first");
+        }
+
+        assertEquals(List.of(25L, 20L, 15L, 10L, 5L),
+                sequences(BuildQuery.all(100).withStates(Set.of(BuildState.FAILED))));
+        assertEquals(List.of(24L, 21L, 18L, 15L, 12L, 9L, 6L, 3L),
+                sequences(BuildQuery.all(100).withTag(Tag.parse("n=0"))));
+        assertEquals(List.of(20L, 10L), sequences(BuildQuery.all(100).withDerivationPath(a.path())
+                .withStates(Set.of(BuildState.FAILED))));
+        assertEquals(25, sequences(BuildQuery.all(100).withSystem(SYSTEM)).size());
+        assertEquals(List.of(), sequences(BuildQuery.all(100).withSystem("aarch64-linux")));
+    }
+
+    @Test
+    void findsBuildsByDerivationByInputAndByOutput() {
+        DerivationSummary input = derivation("input");
+        DerivationSummary top = derivation("top", input);
+        Build inputBuild = build(1, input, BuildState.FAILED, Set.of());
+        Build topBuild = build(2, top, BuildState.SCHEDULED, Set.of());
+        insert(List.of(input, top), List.of(inputBuild, topBuild));
+
+        assertEquals(List.of(new BuildRef(inputBuild.id(), input.path(), BuildState.FAILED, 1)),
+                datastore.read(r -> r.buildRefsOfDerivations(List.of(input.path()))));
+        assertEquals(List.of(new BuildRef(topBuild.id(), top.path(), BuildState.SCHEDULED, 2)),
+                datastore.read(r -> r.buildRefsWaitingOn(List.of(input.path()), Set.of(BuildState.SCHEDULED))));
+        assertEquals(List.of(), datastore.read(r -> r.buildRefsWaitingOn(List.of(input.path()),
+                Set.of(BuildState.DEPENDENCY_FAILED))));
+        assertEquals(Map.of(storePath("top"), topBuild.id()),
+                datastore.read(r -> r.buildsProducing(List.of(storePath("top"), storePath("other")))));
+    }
+
+    @Test
+    void answersLargeKeySetsInChunks() {
+        List<DerivationSummary> derivations = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            derivations.add(derivation("many" + i));
+        }
+        datastore.write(tx -> {
+            tx.insertDerivations(derivations);
+            return null;
+        });
+        List<String> paths = new ArrayList<>(derivations.stream().map(DerivationSummary::path).toList());
+        paths.add(storePath("absent.drv"));
+
+        assertEquals(1_200, datastore.read(r -> r.knownDerivations(paths)).size());
+    }
+
+    @Test
+    void holdsTheOutputsOfSucceededBuilds() {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.SUCCEEDED, Set.of());
+        insert(List.of(drv), List.of(build));
+        OutputMetadata out = new OutputMetadata("out", storePath("a"), NAR_HASH, 1234,
+                List.of(storePath("a"), storePath("glibc")));
+
+        datastore.write(tx -> {
+            tx.insertBuildOutputs(build.id(), drv.path(), List.of(out), T0);
+            return null;
+        });
+
+        assertEquals(Set.of(storePath("a")), datastore.read(r -> r.heldPaths(List.of(storePath("a"), storePath("b")))));
+        StoredOutput stored = datastore.read(r -> r.storedOutput(storePath("a"))).orElseThrow();
+        assertEquals(new StoredOutput(storePath("a"), NAR_HASH, 1234, out.references(), drv.path(), build.id(), T0),
+                stored);
+        String hashPart = storePath("a").substring("/nix/store/".length(), "/nix/store/".length() + 32);
+        assertEquals(stored, datastore.read(r -> r.storedOutputByHashPart(hashPart)).orElseThrow());
+        assertEquals(List.of(out), datastore.read(r -> r.buildOutputs(build.id())));
+    }
+
+    @Test
+    void recordsSetupFailuresWithTheirMissingInputs() {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
+        insert(List.of(drv), List.of(build));
+        UUID agent = UUID.randomUUID();
+        SetupFailure missing = new SetupFailure(build.id(), agent, T0, SetupFailureKind.MISSING_INPUTS,
+                List.of(storePath("x"), storePath("y")));
+        SetupFailure other = new SetupFailure(build.id(), agent, T0.plusSeconds(1),
+                SetupFailureKind.COULD_NOT_DELETE_OUTPUTS, List.of());
+
+        datastore.write(tx -> {
+            tx.insertSetupFailure(missing);
+            tx.insertSetupFailure(other);
+            return null;
+        });
+
+        assertEquals(List.of(missing, other), datastore.read(r -> r.setupFailures(build.id())));
+    }
+
+    @Test
+    void storesAgentsTheirPasswordHashesAndWhenTheyWereSeen() {
+        Agent agent = new Agent(UUID.randomUUID(), "builder-1", "the first", Set.of(SYSTEM, "i686-linux"),
+                Set.of(Tag.parse("kvm=yes")), true, T0, null);
+        datastore.write(tx -> {
+            tx.insertAgent(agent, "hash-1");
+            return null;
+        });
+        assertEquals(agent, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+        assertEquals("hash-1", datastore.read(r -> r.agentPasswordHash(agent.id())).orElseThrow());
+
+        Agent changed = new Agent(agent.id(), "builder-1", "the first", Set.of(SYSTEM), Set.of(), false, T0,
+                T0.plusSeconds(5));
+        datastore.write(tx -> {
+            tx.updateAgent(changed);
+            tx.updateAgentPasswordHash(agent.id(), "hash-2");
+            return null;
+        });
+
+        assertEquals(List.of(changed), datastore.read(r -> r.agents()));
+        assertEquals("hash-2", datastore.read(r -> r.agentPasswordHash(agent.id())).orElseThrow());
+    }
+
+    @Test
+    void findsSilentAgentsHoldingBuilds() {
+        Agent silent = new Agent(UUID.randomUUID(), "silent", "", Set.of(SYSTEM), Set.of(), true, T0, T0);
+        Agent alive = new Agent(UUID.randomUUID(), "alive", "", Set.of(SYSTEM), Set.of(), true, T0,
+                T0.plusSeconds(600));
+        Agent idle = new Agent(UUID.randomUUID(), "idle", "", Set.of(SYSTEM), Set.of(), true, T0, T0);
+        DerivationSummary drv = derivation("a");
+        Build heldBySilent = build(1, drv, BuildState.STARTED, Set.of()).withAgent(silent.id());
+        Build heldByAlive = build(2, drv, BuildState.ALLOCATED, Set.of()).withAgent(alive.id());
+        datastore.write(tx -> {
+            tx.insertAgent(silent, "h");
+            tx.insertAgent(alive, "h");
+            tx.insertAgent(idle, "h");
+            return null;
+        });
+        insert(List.of(drv), List.of(heldBySilent, heldByAlive));
+
+        assertEquals(List.of(silent.id()), datastore.read(r -> r.agentsSilentSince(T0.plusSeconds(300))));
+    }
+
+    @Test
+    void readsThePendingBuildsWithTheirInputsAndRequiredTags() {
+        DerivationSummary input = derivation("input");
+        DerivationSummary top = derivation("top", input);
+        UUID agent = UUID.randomUUID();
+        Build done = build(1, input, BuildState.SUCCEEDED, Set.of());
+        Build allocated = build(2, input, BuildState.ALLOCATED, Set.of()).withAgent(agent);
+        Build scheduled = new Build(UUID.randomUUID(), 3, top.path(), SYSTEM, 4, Set.of(), Set.of(Tag.parse("big=1")),
+                BuildState.SCHEDULED, T0, T0, null, null, null, 0, T0.plusSeconds(9));
+        insert(List.of(input, top), List.of(done, allocated, scheduled));
+
+        List<PendingBuild> pending = datastore.read(r -> r.pendingBuilds());
+
+        assertEquals(List.of(
+                new PendingBuild(allocated.id(), 2, input.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.ALLOCATED,
+                        agent, null),
+                new PendingBuild(scheduled.id(), 3, top.path(), SYSTEM, 4, Set.of(Tag.parse("big=1")),
+                        Set.of(input.path()), BuildState.SCHEDULED, null, T0.plusSeconds(9))), pending);
+    }
+
+    @Test
+    void appendsEventsInOrderAndTellsListenersAfterTheCommit() throws Exception {
+        List<Event> told = new CopyOnWriteArrayList<>();
+        datastore.subscribe(told::addAll);
+        UUID build = UUID.randomUUID();
+
+        Event first = datastore.write(tx -> tx.appendEvent(EventType.BUILD_SUBMITTED, T0, build, null,
+                Map.of("derivation", "/nix/store/x.drv", "quote", "a \"b\"\n\\c")));
+        Event second = datastore.write(tx -> tx.appendEvent(EventType.AGENT_LOST, T0, null, UUID.randomUUID(),
+                Map.of()));
+
+        assertTrue(second.id() > first.id());
+        assertEquals(List.of(first, second), datastore.read(r -> r.eventsAfter(0, 10)));
+        assertEquals(List.of(second), datastore.read(r -> r.eventsAfter(first.id(), 10)));
+        assertEquals(second.id(), (long) datastore.<Long>read(r -> r.latestEventId()));
+        awaitSize(told, 2);
+        assertEquals(List.of(first, second), told);
+    }
+
+    @Test
+    void rollsBackEverythingWhenTheWorkFails() throws Exception {
+        List<Event> told = new CopyOnWriteArrayList<>();
+        datastore.subscribe(told::addAll);
+        DerivationSummary drv = derivation("a");
+        List<String> afterCommit = new CopyOnWriteArrayList<>();
+
+        assertThrows(IllegalStateException.class, () -> datastore.write(tx -> {
+            tx.insertDerivations(List.of(drv));
+            tx.insertBuild(build(tx.nextBuildSequence(), drv, BuildState.SCHEDULED, Set.of()));
+            tx.appendEvent(EventType.BUILD_SUBMITTED, T0, null, null, Map.of());
+            tx.afterCommit(() -> afterCommit.add("ran"));
+            throw new IllegalStateException("refused");
+        }));
+
+        assertFalse(datastore.read(r -> r.derivation(drv.path())).isPresent());
+        assertEquals(0, datastore.read(r -> r.builds(BuildQuery.all(10))).builds().size());
+        assertEquals(0L, (long) datastore.<Long>read(r -> r.latestEventId()));
+        datastore.write(tx -> tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of()));
+        awaitSize(told, 1);
+        assertEquals(EventType.AGENT_LOST, told.get(0).type(), "the rolled back event was never told");
+        assertEquals(List.of(), afterCommit);
+    }
+
+    @Test
+    void keepsEverythingAcrossARestartAndContinuesTheNumbering() {
+        DerivationSummary drv = derivation("a");
+        long firstSequence = datastore.write(tx -> tx.nextBuildSequence());
+        Build build = build(firstSequence, drv, BuildState.SCHEDULED, Set.of());
+        insert(List.of(drv), List.of(build));
+        Event event = datastore.write(tx -> tx.appendEvent(EventType.BUILD_SUBMITTED, T0, build.id(), null, Map.of()));
+
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+
+        assertEquals(build, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertTrue(datastore.write(tx -> tx.nextBuildSequence()) > firstSequence);
+        Event next = datastore.write(tx -> tx.appendEvent(EventType.BUILD_SUBMITTED, T0, null, null, Map.of()));
+        assertTrue(next.id() > event.id());
+    }
+
+    @Test
+    void refusesAWriteInsideAWrite() {
+        assertThrows(IllegalStateException.class, () -> datastore.write(tx -> datastore.write(inner -> null)));
+        assertNull(datastore.read(r -> null));
+    }
+
+    @Test
+    void servesConcurrentReadersAndWritersConsistently() throws Exception {
+        DerivationSummary drv = derivation("a");
+        datastore.write(tx -> {
+            tx.insertDerivations(List.of(drv));
+            return null;
+        });
+        List<Thread> threads = new ArrayList<>();
+        Set<Long> sequences = Collections.synchronizedSet(new HashSet<>());
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    datastore.write(tx -> {
+                        Build build = build(tx.nextBuildSequence(), drv, BuildState.SCHEDULED, Set.of());
+                        tx.insertBuild(build);
+                        sequences.add(build.sequence());
+                        return null;
+                    });
+                    datastore.read(r -> r.builds(BuildQuery.all(5)));
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertEquals(100, sequences.size());
+        assertEquals(100, datastore.read(r -> r.buildRefsOfDerivations(List.of(drv.path()))).size());
+    }
+
+    private void insert(List<DerivationSummary> derivations, List<Build> builds) {
+        datastore.write(tx -> {
+            tx.insertDerivations(derivations);
+            builds.forEach(tx::insertBuild);
+            return null;
+        });
+    }
+
+    private List<Long> sequences(BuildQuery query) {
+        return datastore.read(r -> r.builds(query)).builds().stream().map(Build::sequence).toList();
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(size, list.size(), "listener notifications: " + list);
+    }
+}
