@@ -27,6 +27,8 @@ for jar in "$root"/bundles/dev.kiln.datastore.jpa/lib/*.jar \
     [ -f "$jar" ] || { echo "missing $jar" >&2; exit 1; }
     cp="$cp:$jar"
 done
+# The migration scripts live at the datastore bundle's root (db/migration), not among its classes.
+cp="$cp:$root/bundles/dev.kiln.datastore.jpa"
 cp=${cp#:}
 
 out="$root/target/benchmark-classes"

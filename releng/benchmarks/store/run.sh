@@ -42,17 +42,19 @@ now() { date +%s.%N; }
     echo "dev.kiln.store benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
     echo "java: $("$java" -version 2>&1 | head -1); nix: $(nix-store --version)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows the wall-clock figures; CPU times do not count it)"
     echo "tree: $(du -sb "$tree" | cut -f1) bytes in $(find "$tree" -type f | wc -l) files (page cache warm)"
     cat "$tree"/big/*/* "$tree"/small/*/* > /dev/null
 
     nar_size=$(nix-store --dump "$tree" | wc -c)
     for run in 1 2 3; do
         start=$(now)
-        /usr/bin/time -v -o "$work/nix.time" nix-store --dump "$tree" | sha256sum > /dev/null
+        /usr/bin/time -v -o "$work/nix.time" nix-store --dump "$tree" | sha256sum > "$work/nix.sha256"
         end=$(now)
         echo "nix-store --dump | sha256sum run $run: $(echo "$start $end $nar_size" | awk '{printf "%.2f s, %.0f MB/s", $2-$1, $3/($2-$1)/1e6}'), nix-store peak RSS $(rss "$work/nix.time") KiB"
     done
 
+    echo "nix NAR: $nar_size bytes, sha256 $(cut -d' ' -f1 "$work/nix.sha256")"
     start=$(now)
     /usr/bin/time -v -o "$work/kiln.time" "$java" -Xmx64m -cp "$classes" "$here/StoreBenchmark.java" nar "$tree" 3
     end=$(now)

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 
 /**
  * A derivation as the coordinator keeps it: what the allocator and the agents need, already parsed (by the caller,
- * with {@code dev.kiln.store}), plus the ATerm text it was parsed from, kept for serving it to agents.
+ * with {@code dev.kiln.store}), plus the ATerm text it was parsed from, kept for serving it to agents. The maps and
+ * sets are copied into unmodifiable collections sorted by their natural order.
  *
  * @param path             the store path of the {@code .drv}
  * @param system           the platform it builds on, for example {@code x86_64-linux}
@@ -16,8 +17,6 @@ import java.util.TreeSet;
  * @param inputDerivations input {@code .drv} path to the names of the outputs of it that are needed
  * @param inputSources     store paths of the sources it needs (not built by a derivation)
  * @param aterm            the {@code .drv} file's text
- *
- * <p>The maps and sets are copied into unmodifiable collections sorted by their natural order.
  */
 public record DerivationSummary(String path, String system, Map<String, String> outputs,
         Map<String, Set<String>> inputDerivations, Set<String> inputSources, String aterm) {

@@ -17,11 +17,22 @@ public enum HashAlgorithm {
     private final String nixName;
     private final String jdkName;
     private final int byteCount;
+    /** Cloning a digest is much cheaper than looking one up in the providers, and paths are hashed by the thousand. */
+    private final MessageDigest prototype;
 
     HashAlgorithm(String nixName, String jdkName, int byteCount) {
         this.nixName = nixName;
         this.jdkName = jdkName;
         this.byteCount = byteCount;
+        this.prototype = lookUp(jdkName);
+    }
+
+    private static MessageDigest lookUp(String jdkName) {
+        try {
+            return MessageDigest.getInstance(jdkName);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks the mandatory digest " + jdkName, e);
+        }
     }
 
     /** @return the name Nix uses, such as {@code sha256} */
@@ -52,9 +63,9 @@ public enum HashAlgorithm {
     /** @return a new digest of this algorithm; every JDK provides all four */
     public MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance(jdkName);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks the mandatory digest " + jdkName, e);
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp(jdkName);
         }
     }
 

@@ -8,15 +8,12 @@ import java.util.Objects;
  * most 211 characters from {@code [A-Za-z0-9+-._?=]}.
  * <p>
  * Store paths order by their base name, as Nix orders them in references and
- * fingerprints. Instances are immutable; create them through
- * {@link StoreDir#parsePath(String)}, {@link StoreDir#parseBaseName(String)}
- * or the path computations of {@link StoreDir}.
- *
- * @param storeDir the store directory that holds the path
- * @param hashPart the 32-character hash part
- * @param name     the name after the dash
+ * fingerprints. Create them through {@link StoreDir#parsePath(String)},
+ * {@link StoreDir#parseBaseName(String)} or the path computations of
+ * {@link StoreDir}. Instances are immutable and thread-safe; they are equal
+ * when their full paths are.
  */
-public record StorePath(StoreDir storeDir, String hashPart, String name) implements Comparable<StorePath> {
+public final class StorePath implements Comparable<StorePath> {
 
     /** The length of the hash part. */
     public static final int HASH_PART_LENGTH = 32;
@@ -24,18 +21,47 @@ public record StorePath(StoreDir storeDir, String hashPart, String name) impleme
     /** The longest name Nix accepts. */
     public static final int MAX_NAME_LENGTH = 211;
 
+    private final StoreDir storeDir;
+    private final String hashPart;
+    private final String name;
+    /** The full path, kept because it is printed and compared far more often than it is made. */
+    private final String path;
+
     /**
      * Validates the parts.
+     *
+     * @param storeDir the store directory that holds the path
+     * @param hashPart the 32-character hash part
+     * @param name     the name after the dash
+     * @throws IllegalArgumentException if the hash part or the name is invalid
      */
-    public StorePath {
-        Objects.requireNonNull(storeDir, "storeDir");
+    public StorePath(StoreDir storeDir, String hashPart, String name) {
+        this.storeDir = Objects.requireNonNull(storeDir, "storeDir");
         checkHashPart(hashPart);
         checkName(name);
+        this.hashPart = hashPart;
+        this.name = name;
+        this.path = storeDir.path() + "/" + hashPart + "-" + name;
+    }
+
+    /** @return the store directory that holds the path */
+    public StoreDir storeDir() {
+        return storeDir;
+    }
+
+    /** @return the 32-character hash part */
+    public String hashPart() {
+        return hashPart;
+    }
+
+    /** @return the name after the dash */
+    public String name() {
+        return name;
     }
 
     /** @return {@code <hash>-<name>} */
     public String baseName() {
-        return hashPart + "-" + name;
+        return path.substring(storeDir.path().length() + 1);
     }
 
     /** @return whether the name ends with {@code .drv} */
@@ -46,13 +72,28 @@ public record StorePath(StoreDir storeDir, String hashPart, String name) impleme
     /** @return the full path, {@code <storeDir>/<hash>-<name>} */
     @Override
     public String toString() {
-        return storeDir.path() + "/" + baseName();
+        return path;
     }
 
     @Override
+    public boolean equals(Object other) {
+        return other instanceof StorePath storePath && storePath.path.equals(path);
+    }
+
+    @Override
+    public int hashCode() {
+        return path.hashCode();
+    }
+
+    /** Orders by base name (the hash part has a fixed length, so by hash part, then name), then store directory. */
+    @Override
     public int compareTo(StorePath other) {
-        int byBaseName = baseName().compareTo(other.baseName());
-        return byBaseName != 0 ? byBaseName : storeDir.path().compareTo(other.storeDir.path());
+        int byHash = hashPart.compareTo(other.hashPart);
+        if (byHash != 0) {
+            return byHash;
+        }
+        int byName = name.compareTo(other.name);
+        return byName != 0 ? byName : storeDir.path().compareTo(other.storeDir.path());
     }
 
     static void checkHashPart(String hashPart) {

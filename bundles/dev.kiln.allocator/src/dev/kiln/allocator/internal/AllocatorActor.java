@@ -2,6 +2,7 @@ package dev.kiln.allocator.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -66,7 +67,7 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             @Reference(name = "strategies", cardinality = ReferenceCardinality.AT_LEAST_ONE,
                     policyOption = ReferencePolicyOption.GREEDY) List<AllocationStrategy> strategies) {
         this(datastore, choose(strategies, configuration.allocation_strategy()), configuration.agent_max_allocated(),
-                Clock.systemUTC());
+                Clock.tickMillis(ZoneOffset.UTC));
     }
 
     private AllocatorActor(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent, Clock clock) {
@@ -82,7 +83,7 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     /** Starts an allocator outside OSGi (benchmarks, tools). */
     public static AllocatorActor start(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent) {
-        return new AllocatorActor(datastore, strategy, maxAllocatedPerAgent, Clock.systemUTC());
+        return new AllocatorActor(datastore, strategy, maxAllocatedPerAgent, Clock.tickMillis(ZoneOffset.UTC));
     }
 
     @Deactivate

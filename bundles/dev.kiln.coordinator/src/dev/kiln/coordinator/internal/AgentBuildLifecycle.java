@@ -5,6 +5,7 @@ import static dev.kiln.coordinator.internal.Lifecycle.data;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     @Activate
     public AgentBuildLifecycle(@Reference(name = "datastore") Datastore datastore,
             @Reference(name = "allocator") Allocator allocator) {
-        this(datastore, allocator, Clock.systemUTC());
+        this(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
     }
 
     private AgentBuildLifecycle(Datastore datastore, Allocator allocator, Clock clock) {
@@ -64,7 +65,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
 
     /** An agent build service outside OSGi (benchmarks, tools). */
     public static AgentBuildLifecycle create(Datastore datastore, Allocator allocator) {
-        return new AgentBuildLifecycle(datastore, allocator, Clock.systemUTC());
+        return new AgentBuildLifecycle(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
     }
 
     @Override

@@ -5,6 +5,7 @@ import static dev.kiln.coordinator.internal.Lifecycle.data;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class AgentRegistry implements AgentService {
     private final Datastore datastore;
     private final Allocator allocator;
     private final CoordinatorOptions options;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
     /** Passwords verified recently, as a fast digest, with the stored hash they were verified against. */
     private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();

@@ -4,6 +4,7 @@ import static dev.kiln.coordinator.internal.Lifecycle.data;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ public final class BuildLifecycle implements BuildService {
     @Activate
     public BuildLifecycle(@Reference(name = "datastore") Datastore datastore,
             @Reference(name = "allocator") Allocator allocator) {
-        this(datastore, allocator, Clock.systemUTC());
+        this(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
     }
 
     private BuildLifecycle(Datastore datastore, Allocator allocator, Clock clock) {
@@ -68,7 +69,7 @@ public final class BuildLifecycle implements BuildService {
 
     /** A build service outside OSGi (benchmarks, tools). */
     public static BuildLifecycle create(Datastore datastore, Allocator allocator) {
-        return new BuildLifecycle(datastore, allocator, Clock.systemUTC());
+        return new BuildLifecycle(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
     }
 
     @Override

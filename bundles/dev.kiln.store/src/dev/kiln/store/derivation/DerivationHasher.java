@@ -16,6 +16,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Computes what Nix computes from a derivation: its hash modulo fixed
@@ -137,6 +138,14 @@ public final class DerivationHasher {
      * @return one message for each problem; empty when the derivation is consistent
      */
     public List<String> problems(Derivation derivation, Optional<StorePath> drvPath) {
+        return problems(derivation, drvPath, derivation::drvPath);
+    }
+
+    /**
+     * @param textDrvPath the path the derivation's text hashes to, computed
+     *                    only when {@code drvPath} is present
+     */
+    private List<String> problems(Derivation derivation, Optional<StorePath> drvPath, Supplier<StorePath> textDrvPath) {
         List<String> problems = new ArrayList<>();
         typeProblems(derivation, problems);
         if (!problems.isEmpty()) {
@@ -165,7 +174,7 @@ public final class DerivationHasher {
             }
         });
         if (drvPath.isPresent()) {
-            StorePath expectedDrvPath = derivation.drvPath();
+            StorePath expectedDrvPath = textDrvPath.get();
             if (!drvPath.get().equals(expectedDrvPath)) {
                 problems.add("the derivation is at " + drvPath.get() + " but its text belongs at " + expectedDrvPath);
             } else if (!inputHashes.containsKey(expectedDrvPath)) {
@@ -192,6 +201,35 @@ public final class DerivationHasher {
         if (!problems.isEmpty()) {
             throw new DerivationFormatException(drvPath + ": " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Reads the text stored at a {@code .drv} path and refuses it unless it is
+     * well-formed and consistent, as a coordinator does with a submitted
+     * closure (inputs first, so that their hashes are cached). Faster than
+     * parsing and then calling {@link #check(Derivation, StorePath)}, since
+     * the path is computed from the text as given.
+     *
+     * @param drvPath the path the text was found at or submitted for
+     * @param aterm   the text
+     * @return the derivation
+     * @throws DerivationFormatException if the text is malformed or any
+     *                                   problem of {@link #problems(Derivation, Optional)} is found
+     */
+    public Derivation parseAndCheck(StorePath drvPath, byte[] aterm) throws DerivationFormatException {
+        Derivation derivation;
+        try {
+            derivation = Derivation.parse(drvPath, aterm);
+        } catch (DerivationFormatException e) {
+            throw new DerivationFormatException(drvPath + ": " + e.getMessage(), e);
+        }
+        // Parsing accepts only the text that the derivation writes back, so the given bytes are its ATerm.
+        List<String> problems = problems(derivation, Optional.of(drvPath),
+                () -> drvPath.storeDir().textPath(drvPath.name(), Hash.of(HashAlgorithm.SHA256, aterm), derivation.references()));
+        if (!problems.isEmpty()) {
+            throw new DerivationFormatException(drvPath + ": " + String.join("; ", problems));
+        }
+        return derivation;
     }
 
     private static void typeProblems(Derivation derivation, List<String> problems) {

@@ -15,9 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -41,7 +39,6 @@ public final class AtermParser {
     private int position;
     private byte[] stringBuffer = new byte[256];
     private CharsetDecoder utf8;
-    private final Map<String, StorePath> parsedPaths = new HashMap<>();
 
     /**
      * @param storeDir the store directory every path must be in
@@ -241,14 +238,8 @@ public final class AtermParser {
     }
 
     private StorePath storePath(String path, int start, String what) throws DerivationFormatException {
-        StorePath cached = parsedPaths.get(path);
-        if (cached != null) {
-            return cached;
-        }
         try {
-            StorePath storePath = storeDir.parsePath(path);
-            parsedPaths.put(path, storePath);
-            return storePath;
+            return storeDir.parsePath(path);
         } catch (IllegalArgumentException e) {
             throw errorAt(start, what + ": " + e.getMessage());
         }

@@ -16,6 +16,17 @@ import java.util.SortedSet;
  */
 public final class AtermWriter {
 
+    /** For each byte, the letter of its escape after a backslash, or 0 when it is written as is. */
+    private static final byte[] ESCAPES = new byte[256];
+
+    static {
+        ESCAPES['"'] = '"';
+        ESCAPES['\\'] = '\\';
+        ESCAPES['\n'] = 'n';
+        ESCAPES['\r'] = 'r';
+        ESCAPES['\t'] = 't';
+    }
+
     private byte[] text = new byte[4096];
     private int length;
 
@@ -120,28 +131,20 @@ public final class AtermWriter {
     private void string(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         ensureCapacity(2 * bytes.length + 2);
-        text[length++] = '"';
-        int runStart = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            byte escaped = switch (bytes[i]) {
-                case '"' -> '"';
-                case '\\' -> '\\';
-                case '\n' -> 'n';
-                case '\r' -> 'r';
-                case '\t' -> 't';
-                default -> 0;
-            };
-            if (escaped != 0) {
-                System.arraycopy(bytes, runStart, text, length, i - runStart);
-                length += i - runStart;
-                text[length++] = '\\';
-                text[length++] = escaped;
-                runStart = i + 1;
+        byte[] out = text;
+        int at = length;
+        out[at++] = '"';
+        for (byte b : bytes) {
+            byte escape = ESCAPES[b & 0xff];
+            if (escape != 0) {
+                out[at++] = '\\';
+                out[at++] = escape;
+            } else {
+                out[at++] = b;
             }
         }
-        System.arraycopy(bytes, runStart, text, length, bytes.length - runStart);
-        length += bytes.length - runStart;
-        text[length++] = '"';
+        out[at++] = '"';
+        length = at;
     }
 
     private void raw(char c) {

@@ -5,7 +5,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Converts between the bytes of file names, as NAR archives hold them, and
@@ -69,16 +68,5 @@ public final class FileNames {
                     + ENCODING + "; run with a UTF-8 locale (such as LANG=C.UTF-8)");
         }
         return text.getBytes(ENCODING);
-    }
-
-    /**
-     * Turns name bytes from an archive into a string for the platform.
-     *
-     * @param bytes the name bytes
-     * @return the name, or null if the platform encoding cannot represent it exactly
-     */
-    public static String decode(byte[] bytes) {
-        String name = new String(bytes, ENCODING);
-        return Arrays.equals(name.getBytes(ENCODING), bytes) ? name : null;
     }
 }

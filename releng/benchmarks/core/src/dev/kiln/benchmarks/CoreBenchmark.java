@@ -144,6 +144,7 @@ public final class CoreBenchmark {
         List<DerivationSummary> graph = graph("db", 100_000, 1);
         long submitStart = System.nanoTime();
         for (int from = 0; from < graph.size(); from += 10_000) {
+            System.out.println("submitting builds " + from + " to " + (from + 10_000));
             List<DerivationSummary> chunk = graph.subList(from, from + 10_000);
             builds.submit(new SubmitRequest(chunk, chunk.stream()
                     .map(d -> new BuildSubmission(d.path(), SubmitOptions.DEFAULT)).toList()));
@@ -180,7 +181,7 @@ public final class CoreBenchmark {
             List<Build> fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 2));
             latencies[i] = System.nanoTime() - start;
             for (Build build : fetched) {
-                if (!mine.contains(build)) {
+                if (mine.stream().noneMatch(held -> held.id().equals(build.id()))) {
                     mine.add(build);
                 }
             }
@@ -344,8 +345,8 @@ public final class CoreBenchmark {
     private static String percentiles(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return String.format("p50 %.3f ms, p99 %.3f ms, max %.3f ms", sorted[sorted.length / 2] / 1e6,
-                sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6, sorted[sorted.length - 1] / 1e6);
+        return String.format("p50 %.1f µs, p99 %.1f µs, max %.1f µs", sorted[sorted.length / 2] / 1e3,
+                sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e3, sorted[sorted.length - 1] / 1e3);
     }
 
     private static long mib(long bytes) {

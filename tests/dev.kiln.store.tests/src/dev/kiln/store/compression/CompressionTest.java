@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ class CompressionTest {
 
     @Test
     void refusesDataOfAnotherFormat() {
-        byte[] notXz = "plain".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] notXz = "plain".getBytes(StandardCharsets.US_ASCII);
         assertThrows(IOException.class, () -> Compression.XZ.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
         assertThrows(IOException.class, () -> Compression.ZSTD.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
     }
@@ -67,6 +69,6 @@ class CompressionTest {
         try (OutputStream out = compression.compress(compressed)) {
             out.write(new byte[100]);
         }
-        return java.util.Arrays.copyOf(compressed.toByteArray(), length);
+        return Arrays.copyOf(compressed.toByteArray(), length);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -126,7 +127,7 @@ class NixDerivationConformanceTest {
         String kilnJson = StoreCommands.showDerivation(drvFiles);
 
         assertEquals(Json.parse(nixJson), Json.parse(kilnJson));
-        assertEquals(drvFiles.size(), ((java.util.Map<?, ?>) Json.parse(kilnJson)).size());
+        assertEquals(drvFiles.size(), ((Map<?, ?>) Json.parse(kilnJson)).size());
     }
 
     @ParameterizedTest

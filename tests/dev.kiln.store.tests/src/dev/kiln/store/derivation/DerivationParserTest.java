@@ -4,9 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.store.FileIngestionMethod;
+import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,11 +54,30 @@ class DerivationParserTest {
     })
     void refusesAndSaysWhatIsWrong(String from, String to, String expectedMessage) {
         assertTrue(VALID.contains(from), "the test changes something that is there: " + from);
-        String changed = VALID.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+        String changed = VALID.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
 
         DerivationFormatException error = assertThrows(DerivationFormatException.class, () -> parse(changed));
 
         assertTrue(error.getMessage().contains(expectedMessage), error.getMessage());
+    }
+
+    @Test
+    void readsAndWritesContentAddressedOutputsWhosePathsAreNotKnownYet() throws Exception {
+        String floating = VALID.replace("(\"out\",\"" + OUT + "\",\"\",\"\")", "(\"out\",\"\",\"r:sha256\",\"\")");
+        String deferred = VALID.replace("(\"out\",\"" + OUT + "\",\"\",\"\")", "(\"out\",\"\",\"\",\"\")");
+
+        Derivation floatingDerivation = parse(floating);
+        Derivation deferredDerivation = parse(deferred);
+
+        assertEquals(new DerivationOutput.Floating(FileIngestionMethod.RECURSIVE, HashAlgorithm.SHA256),
+                floatingDerivation.outputs().get("out"));
+        assertEquals(new DerivationOutput.Deferred(), deferredDerivation.outputs().get("out"));
+        assertEquals(floating, new String(floatingDerivation.toAterm(), StandardCharsets.UTF_8));
+        assertEquals(deferred, new String(deferredDerivation.toAterm(), StandardCharsets.UTF_8));
+        // Their paths are known only after the build, so there is nothing to compare yet.
+        DerivationHasher hasher = new DerivationHasher(GoldenDerivations.resolver());
+        assertEquals(Map.of(), hasher.outputPaths(floatingDerivation));
+        assertEquals(List.of(), hasher.problems(deferredDerivation, Optional.empty()));
     }
 
     @Test

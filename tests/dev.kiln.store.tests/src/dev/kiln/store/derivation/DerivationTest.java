@@ -11,6 +11,8 @@ import dev.kiln.store.FileIngestionMethod;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,6 +127,34 @@ class DerivationTest {
     }
 
     @Test
+    void parsesAndChecksAClosureInputsFirstWithoutTheResolver() throws Exception {
+        DerivationHasher hasher = new DerivationHasher(drvPath -> {
+            throw new AssertionError("every input was checked before, so its hash is cached: " + drvPath);
+        });
+        for (String baseName : List.of("vghfq62lppbvhjcigrr8sknyd4skkck6-multi.drv", "fb9c3ga18z9g6024ncqw513fz30b42jk-flat-sha256.drv",
+                "nka5hdpc7d4mhbjal524912aild6hdyj-with-inputs.drv")) {
+            StorePath drvPath = GoldenDerivations.path(baseName);
+            assertEquals(drvPath, hasher.parseAndCheck(drvPath, GoldenDerivations.text(drvPath)).drvPath());
+        }
+    }
+
+    @Test
+    void parseAndCheckRefusesTamperedAndMalformedTexts() {
+        DerivationHasher hasher = new DerivationHasher(GoldenDerivations.resolver());
+        StorePath simple = GoldenDerivations.pathEndingWith("-simple.drv");
+        String text = new String(GoldenDerivations.text(simple), StandardCharsets.UTF_8);
+        byte[] tampered = text.replace("héllo", "hello").getBytes(StandardCharsets.UTF_8);
+        byte[] malformed = text.replace("Derive(", "Derive (").getBytes(StandardCharsets.UTF_8);
+
+        DerivationFormatException tamperedError = assertThrows(DerivationFormatException.class, () -> hasher.parseAndCheck(simple, tampered));
+        DerivationFormatException malformedError = assertThrows(DerivationFormatException.class, () -> hasher.parseAndCheck(simple, malformed));
+
+        assertTrue(tamperedError.getMessage().startsWith(simple + ": output 'out' is "), tamperedError.getMessage());
+        assertTrue(tamperedError.getMessage().contains("but its text belongs at"), tamperedError.getMessage());
+        assertEquals(simple + ": at byte 6: the text does not start with 'Derive('", malformedError.getMessage());
+    }
+
+    @Test
     void refusesMixedAndMisnamedFixedOutputs() {
         DerivationHasher hasher = new DerivationHasher(GoldenDerivations.resolver());
         Derivation flat = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-flat-sha256.drv"));
@@ -140,7 +170,7 @@ class DerivationTest {
     @Test
     void reportsInputDerivationsThatCannotBeRead() {
         DerivationHasher hasher = new DerivationHasher(drvPath -> {
-            throw new java.nio.file.NoSuchFileException(drvPath.toString());
+            throw new NoSuchFileException(drvPath.toString());
         });
         Derivation withInputs = GoldenDerivations.parse(GoldenDerivations.pathEndingWith("-with-inputs.drv"));
 
@@ -148,7 +178,7 @@ class DerivationTest {
 
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("an input derivation cannot be read: java.nio.file.NoSuchFileException: "), problems.get(0));
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
+        assertThrows(NoSuchFileException.class, () -> hasher.outputPaths(withInputs));
     }
 
     @Test

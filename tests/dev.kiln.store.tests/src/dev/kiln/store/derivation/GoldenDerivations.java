@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 
 /**
@@ -57,7 +58,7 @@ final class GoldenDerivations {
     static DerivationResolver resolver() {
         return drvPath -> {
             if (!BASE_NAMES.contains(drvPath.baseName())) {
-                throw new java.nio.file.NoSuchFileException(drvPath.toString());
+                throw new NoSuchFileException(drvPath.toString());
             }
             return parse(drvPath);
         };

@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class NarUnpackerTest {
         Files.createDirectories(root.resolve("a/b/empty"));
         Files.writeString(root.resolve("a/b/file"), "contents");
         Path tool = Files.writeString(root.resolve("a/tool"), "#!/bin/sh\n");
-        Files.setPosixFilePermissions(tool, java.util.Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
+        Files.setPosixFilePermissions(tool, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
         Files.createSymbolicLink(root.resolve("a/link"), Path.of("b/file"));
         Files.createSymbolicLink(root.resolve("dangling"), Path.of("/nonexistent"));
         Files.writeString(root.resolve("ünïcode"), "ü");

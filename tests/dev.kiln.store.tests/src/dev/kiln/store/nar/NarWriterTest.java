@@ -9,6 +9,7 @@ import dev.kiln.store.Hash;
 import dev.kiln.store.HashAlgorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
@@ -78,10 +79,23 @@ class NarWriterTest {
     }
 
     @Test
+    void hashesCountsAndPassesOnWhatIsWrittenThroughIt() throws IOException {
+        Path file = Files.writeString(temporary.resolve("file"), "contents");
+        ByteArrayOutputStream passedOn = new ByteArrayOutputStream();
+        HashingOutputStream hashing = new HashingOutputStream(HashAlgorithm.SHA256, passedOn);
+
+        NarWriter.write(file, hashing);
+
+        assertArrayEquals(write(file), passedOn.toByteArray());
+        assertEquals(passedOn.size(), hashing.size());
+        assertEquals(new NarDigest(Hash.of(HashAlgorithm.SHA256, passedOn.toByteArray()), passedOn.size()), hashing.digest());
+    }
+
+    @Test
     void refusesFilesANarCannotHold() throws IOException {
         Path root = Files.createDirectory(temporary.resolve("root"));
         Path socket = root.resolve("socket");
-        try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             IOException error = assertThrows(IOException.class, () -> NarWriter.digest(root));
             assertTrue(error.getMessage().contains(socket + " is neither a regular file, a symbolic link nor a directory"), error.getMessage());

@@ -8,6 +8,7 @@ import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ class ReferenceScannerTest {
                     planted.add(candidate);
                 }
             }
-            ReferenceScanner scanner = new ReferenceScanner(candidates, java.io.OutputStream.nullOutputStream());
+            ReferenceScanner scanner = new ReferenceScanner(candidates, OutputStream.nullOutputStream());
             for (int offset = 0; offset < data.length; ) {
                 int length = Math.min(data.length - offset, random.nextInt(40) + 1);
                 scanner.write(data, offset, length);

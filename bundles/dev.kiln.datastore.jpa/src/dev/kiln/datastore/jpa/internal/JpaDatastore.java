@@ -170,6 +170,9 @@ public final class JpaDatastore implements Datastore {
     }
 
     static Driver loadDriver(Dialect dialect) {
+        if (dialect == Dialect.DERBY) {
+            DerbyLog.install();
+        }
         try {
             Class<?> type = Class.forName(dialect.driverClass(), true, JpaDatastore.class.getClassLoader());
             return (Driver) type.getConstructor().newInstance();

@@ -51,19 +51,6 @@ public class DerivationEntity {
     @Column(name = "path")
     List<String> sources = new ArrayList<>();
 
-    public static DerivationEntity from(DerivationSummary derivation, long now) {
-        DerivationEntity entity = new DerivationEntity();
-        entity.path = derivation.path();
-        entity.system = derivation.system();
-        entity.aterm = derivation.aterm();
-        entity.createdAt = now;
-        derivation.outputs().forEach((name, path) -> entity.outputs.add(new OutputRow(name, path)));
-        derivation.inputDerivations().forEach((drv, names) ->
-                names.forEach(name -> entity.inputs.add(new InputRow(drv, name))));
-        entity.sources.addAll(derivation.inputSources());
-        return entity;
-    }
-
     public String path() {
         return path;
     }
