@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.client.KilnAgentClient;
 import dev.kiln.execution.BuildExecutor;
 import dev.kiln.execution.BuildRequest;
 import dev.kiln.store.StoreDir;
@@ -151,7 +152,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         CoordinatorConnection connection = new RetryingConnection(
-                new HttpCoordinatorConnection(http, coordinator, agentId, password), settings.retryDelay(), 10);
+                new ClientCoordinatorConnection(new KilnAgentClient(coordinator, agentId, password)), settings.retryDelay(), 10);
         LocalStore store = new LocalStore(settings.storeDir(), settings.storeRoot(), settings.stateDirectory());
         List<Substituter.BinaryCache> caches = new ArrayList<>();
         caches.add(new Substituter.BinaryCache(settings.substituters().get(0), true));

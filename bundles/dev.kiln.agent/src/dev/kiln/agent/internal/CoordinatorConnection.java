@@ -55,11 +55,11 @@ interface CoordinatorConnection {
 
     void appendLog(UUID build, byte[] bytes) throws IOException;
 
-    /** @return how many bytes of this output's compressed NAR the coordinator holds */
-    long uploadedBytes(UUID build, String output) throws IOException;
-
-    /** Sends the bytes of {@code file} from {@code offset} to its end. */
-    void upload(UUID build, String output, Path file, long offset) throws IOException;
+    /**
+     * Sends an output's compressed NAR, from the bytes the coordinator already holds to the end of {@code file}; a
+     * call after a broken one resumes the transfer.
+     */
+    void upload(UUID build, String output, Path file) throws IOException;
 
     void success(UUID build, List<OutputReport> outputs) throws IOException;
 

@@ -64,7 +64,7 @@ final class Uploader {
                         + nar.narHash().toPrefixedBase32());
             }
             NarDigest compressed = fileHashing.digest();
-            send(build, output.name(), file, compressed.narSize());
+            send(build, output.name(), file);
             TreeSet<String> references = new TreeSet<>();
             output.references().stream().map(StorePath::toString).forEach(references::add);
             return new OutputReport(output.name(), output.path().toString(), nar.narHash().toPrefixedBase32(),
@@ -74,14 +74,11 @@ final class Uploader {
         }
     }
 
-    private void send(UUID build, String output, Path file, long size) throws IOException, InterruptedException {
+    private void send(UUID build, String output, Path file) throws IOException, InterruptedException {
         Backoff backoff = new Backoff(retryDelay, retryDelay.multipliedBy(30));
         for (int attempt = 1; ; attempt++) {
             try {
-                long received = attempt == 1 ? 0 : connection.uploadedBytes(build, output);
-                if (received < size) {
-                    connection.upload(build, output, file, received);
-                }
+                connection.upload(build, output, file);
                 return;
             } catch (CoordinatorConnection.RejectedException e) {
                 throw e;

@@ -27,6 +27,8 @@ final class FakeCoordinator implements CoordinatorConnection {
     volatile int restarts;
     /** Uploads break after this many bytes once, to test resuming; negative never. */
     volatile long breakUploadAfter = -1;
+    /** The offset of each upload's start. */
+    final List<Integer> resumedFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) {
@@ -67,29 +69,23 @@ final class FakeCoordinator implements CoordinatorConnection {
         logs.computeIfAbsent(build, ignored -> new ByteArrayOutputStream()).writeBytes(bytes);
     }
 
+    /** Continues from the bytes held, as the real client does; counts the transfers to show that it resumed. */
     @Override
-    public long uploadedBytes(UUID build, String output) {
-        byte[] bytes = uploads.get(build + "/" + output);
-        return bytes == null ? 0 : bytes.length;
-    }
-
-    @Override
-    public void upload(UUID build, String output, Path file, long offset) throws IOException {
+    public void upload(UUID build, String output, Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         byte[] held = uploads.getOrDefault(build + "/" + output, new byte[0]);
-        if (held.length != offset) {
-            throw new RejectedException("upload from " + offset + " while " + held.length + " bytes are held");
-        }
+        int offset = held.length;
+        resumedFrom.add(offset);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         joined.writeBytes(held);
         long breakAt = breakUploadAfter;
         if (breakAt >= 0 && all.length > breakAt) {
             breakUploadAfter = -1;
-            joined.write(all, (int) offset, (int) (breakAt - offset));
+            joined.write(all, offset, (int) (breakAt - offset));
             uploads.put(build + "/" + output, joined.toByteArray());
             throw new IOException("connection reset");
         }
-        joined.write(all, (int) offset, (int) (all.length - offset));
+        joined.write(all, offset, (int) (all.length - offset));
         uploads.put(build + "/" + output, joined.toByteArray());
     }
 

@@ -144,6 +144,7 @@ class FetchLoopTest {
         OutputReport report = coordinator.successes.get(first.id()).get(0);
         byte[] compressed = coordinator.uploads.get(first.id() + "/out");
         assertEquals(report.fileSize(), compressed.length);
+        assertEquals(List.of(0, 10), coordinator.resumedFrom, "the broken upload resumed from the bytes held");
         try (InputStream nar = Compression.ZSTD.decompress(new ByteArrayInputStream(compressed))) {
             NarReader reader = new NarReader(nar);
             int entries = 0;
