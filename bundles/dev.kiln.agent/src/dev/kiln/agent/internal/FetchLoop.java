@@ -123,6 +123,12 @@ final class FetchLoop {
     }
 
     private void launch(AllocatedBuild build) {
+        if (running.containsKey(build.id())) {
+            // A fetch answers again the builds allocated here that have not started, in case an answer was lost;
+            // a second job of one build would delete the first one's outputs.
+            LOG.debug("Build {} is running here already", build.id());
+            return;
+        }
         try {
             held.hold(build);
         } catch (IOException e) {

@@ -91,13 +91,8 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public long uploadedBytes(UUID build, String output) throws IOException {
-        return next.uploadedBytes(build, output);
-    }
-
-    @Override
-    public void upload(UUID build, String output, Path file, long offset) throws IOException {
-        next.upload(build, output, file, offset);
+    public void upload(UUID build, String output, Path file) throws IOException {
+        next.upload(build, output, file);
     }
 
     @Override

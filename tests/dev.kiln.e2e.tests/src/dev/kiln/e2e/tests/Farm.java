@@ -50,6 +50,7 @@ final class Farm implements AutoCloseable {
 
     /** Unpacks the products into {@code directory} and starts the coordinator; returns once it serves. */
     static Farm start(Path directory) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
         Path products = Path.of(System.getProperty("kiln.products.dir", "missing"));
         Farm farm = new Farm(directory, unpack(products, "kiln-coordinator", directory),
                 unpack(products, "kiln-agent", directory), freePort(), freePort());
