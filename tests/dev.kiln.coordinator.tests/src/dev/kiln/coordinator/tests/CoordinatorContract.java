@@ -295,6 +295,25 @@ abstract class CoordinatorContract {
     }
 
     @Test
+    void holdsADeferredBuildUntilItsTime() throws Exception {
+        DerivationSummary a = graph.derivation("a");
+        Instant until = Instant.now().plusSeconds(2);
+        UUID build = builds.submit(List.of(a), a.path(), SubmitOptions.DEFAULT.withDeferUntil(until)).buildId();
+        UUID agent = newAgent(Set.of()).agent().id();
+
+        assertEquals(List.of(), agentBuilds.fetch(agent, new FetchRequest(Set.of(), 1)), "deferred");
+        List<Build> fetched = List.of();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (fetched.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 1));
+        }
+
+        assertEquals(List.of(build), fetched.stream().map(Build::id).toList());
+        assertFalse(Instant.now().isBefore(until), "not before its time");
+    }
+
+    @Test
     void aCanceledBuildLeavesThePlan() {
         DerivationSummary a = graph.derivation("a");
         DerivationSummary b = graph.derivation("b");

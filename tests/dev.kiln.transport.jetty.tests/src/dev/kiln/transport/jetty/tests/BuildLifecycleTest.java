@@ -33,6 +33,7 @@ import dev.kiln.store.compression.Compression;
 import dev.kiln.store.nar.HashingOutputStream;
 import dev.kiln.store.nar.NarDigest;
 import dev.kiln.store.nar.NarWriter;
+import dev.kiln.testing.RealNix;
 
 /**
  * A build from submit to success through the client and agent APIs, with a resumed upload, then its output and its
@@ -51,7 +52,7 @@ class BuildLifecycleTest {
     @BeforeAll
     static void start() throws Exception {
         coordinator = new TestCoordinator(Files.createDirectories(temporary.resolve("state")), 1024 * 1024);
-        nix = new RealNix(Files.createDirectories(temporary.resolve("nix")));
+        nix = RealNix.require(Files.createDirectories(temporary.resolve("nix")));
         drvPaths = nix.instantiate(nix.store("source"), """
                 let
                   dep = derivation { name = "dep"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
@@ -199,7 +200,7 @@ class BuildLifecycleTest {
     @Test
     void nixCopyToUploadsPathsWithAToken() throws Exception {
         Path file = Files.writeString(temporary.resolve("seed.txt"), "seeded by an operator\n");
-        String path = nix.run("nix-store", "--store", nix.store("seed"), "--add", file.toString());
+        String path = nix.run("nix-store", "--store", nix.store("seed"), "--add", file.toString()).strip();
         Path netrc = Files.writeString(temporary.resolve("netrc"),
                 "machine 127.0.0.1 login kiln password " + coordinator.token() + "\n");
         String cache = coordinator.endpoints.clientApi().toString();
@@ -234,7 +235,7 @@ class BuildLifecycleTest {
     }
 
     private static String outputPath(String drv) throws Exception {
-        return nix.run("nix-store", "--store", nix.store("source"), "--query", "--outputs", drv);
+        return nix.run("nix-store", "--store", nix.store("source"), "--query", "--outputs", drv).strip();
     }
 
     static String drvText(String drv) {
