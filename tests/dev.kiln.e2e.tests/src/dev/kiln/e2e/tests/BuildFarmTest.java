@@ -3,6 +3,7 @@ package dev.kiln.e2e.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.kiln.testing.RealNix;
+
 /**
  * The whole farm: a graph made by {@code nix-instantiate} is submitted with {@code kiln build submit} to a coordinator
  * with two agents, each with its own store. Half the graph is for a system only the second agent builds, so inputs
@@ -32,6 +35,8 @@ class BuildFarmTest {
 
     private static final String OTHER_SYSTEM = "kiln-e2e-other";
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(300);
+    /** A store under the test's directory builds in Nix's sandbox, which is shown the host's programs. */
+    private static final String SANDBOX_PATHS = "/bin /usr /lib /lib64";
     private static final Set<String> FINAL = Set.of("succeeded", "failed", "canceled", "dependency-failed");
 
     /** 22 derivations: multiple outputs, a fixed output, a source, a chain, two systems, a failure and its dependents. */
@@ -65,11 +70,11 @@ class BuildFarmTest {
 
     @Test
     void buildsAGraphAcrossTwoAgentsAsNixDoesAndServesItToNix(@TempDir Path temp) throws Exception {
-        Nix nix = new Nix(temp.resolve("nix"));
-        Files.writeString(temp.resolve("nix/source.txt"), "a source\n");
-        Path expression = nix.file("graph.nix", GRAPH.formatted(OTHER_SYSTEM, HexFormat.of().formatHex(
+        RealNix nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
+        Files.writeString(nix.directory().resolve("source.txt"), "a source\n");
+        Path expression = Files.writeString(nix.directory().resolve("graph.nix"), GRAPH.formatted(OTHER_SYSTEM, HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest("fixed\n".getBytes(StandardCharsets.UTF_8)))));
-        List<String> tops = nix.succeed("nix-instantiate", "--store", nix.store("reference"), expression.toString())
+        List<String> tops = succeed(nix, "nix-instantiate", "--store", nix.store("reference"), expression.toString())
                 .lines().toList();
         assertEquals(2, tops.size(), tops.toString());
         List<Path> drvFiles;
@@ -79,15 +84,15 @@ class BuildFarmTest {
         assertEquals(22, drvFiles.size(), drvFiles.toString());
 
         // What Nix makes of it: every output but those of the failing part.
-        nix.succeed("nix-store", "--store", nix.store("reference"), "--option", "extra-platforms", OTHER_SYSTEM,
+        succeed(nix, "nix-store", "--store", nix.store("reference"), "--option", "extra-platforms", OTHER_SYSTEM, "--option", "sandbox-paths", SANDBOX_PATHS,
                 "--realise", tops.get(0));
-        List<String> closure = nix.succeed("nix-store", "--store", nix.store("reference"), "--query", "--requisites",
+        List<String> closure = succeed(nix, "nix-store", "--store", nix.store("reference"), "--query", "--requisites",
                 "--include-outputs", tops.get(0)).lines().toList();
         String source = closure.stream().filter(path -> path.endsWith("-source.txt")).findFirst().orElseThrow();
         Map<String, String> expectedHashes = new TreeMap<>();
         for (String path : closure) {
             if (!path.endsWith(".drv") && !path.equals(source)) {
-                expectedHashes.put(path, nix.succeed("nix-store", "--store", nix.store("reference"), "--query",
+                expectedHashes.put(path, succeed(nix, "nix-store", "--store", nix.store("reference"), "--query",
                         "--hash", path));
             }
         }
@@ -96,8 +101,8 @@ class BuildFarmTest {
         try (Farm farm = Farm.start(temp.resolve("farm"))) {
             // The source comes to the coordinator as Nix uploads to any binary cache, with the client token.
             String token = Files.readString(farm.coordinatorState().resolve("client-token")).strip();
-            Path netrc = nix.file("netrc", "machine 127.0.0.1 login kiln password " + token + "\n");
-            nix.succeed("nix", "copy", "--no-check-sigs", "--store", nix.store("reference"), "--option", "netrc-file", netrc.toString(),
+            Path netrc = Files.writeString(nix.directory().resolve("netrc"), "machine 127.0.0.1 login kiln password " + token + "\n");
+            succeed(nix, "nix", "copy", "--no-check-sigs", "--store", nix.store("reference"), "--option", "netrc-file", netrc.toString(),
                     "--to", farm.clientUrl(), source);
 
             farm.startAgent("linux-agent", "x86_64-linux", 2);
@@ -139,20 +144,24 @@ class BuildFarmTest {
             // A real Nix substitutes the whole closure of the top output from the coordinator, signatures required.
             String key = farm.kiln("cache", "public-key").succeeded(List.of("kiln cache public-key")).strip();
             String topOutput = builds.get("top").path("outputs").get(0).path("path").asText();
-            nix.succeed("nix-store", "--store", nix.store("client"), "--option", "substituters", farm.clientUrl(),
-                    "--option", "trusted-public-keys", key, "--option", "require-sigs", "true", "--realise", topOutput);
-            for (String path : nix.succeed("nix-store", "--store", nix.store("client"), "--query", "--requisites",
+            succeed(nix, "nix-store", "--store", nix.store("client"), "--option", "substituters", farm.clientUrl(),
+                    "--option", "sandbox-paths", SANDBOX_PATHS, "--option", "trusted-public-keys", key, "--option", "require-sigs", "true", "--realise", topOutput);
+            for (String path : succeed(nix, "nix-store", "--store", nix.store("client"), "--query", "--requisites",
                     topOutput).lines().toList()) {
                 if (!path.equals(source)) {
-                    assertEquals(expectedHashes.get(path), nix.succeed("nix-store", "--store", nix.store("client"),
+                    assertEquals(expectedHashes.get(path), succeed(nix, "nix-store", "--store", nix.store("client"),
                             "--query", "--hash", path), path);
                 }
             }
-            Command unsigned = nix.run("nix-store", "--store", nix.store("stranger"), "--option", "substituters",
+            RealNix.Result unsigned = nix.runAllowingFailure("nix-store", "--store", nix.store("stranger"), "--option", "substituters",
                     farm.clientUrl(), "--option", "trusted-public-keys", "other:" + "A".repeat(43) + "=",
                     "--option", "require-sigs", "true", "--realise", topOutput);
-            assertTrue(unsigned.exitCode() != 0, "a Nix that trusts another key substitutes nothing: " + unsigned.err());
+            assertTrue(unsigned.exitCode() != 0, "a Nix that trusts another key substitutes nothing: " + unsigned.stderr());
         }
+    }
+
+    private static String succeed(RealNix nix, String... arguments) throws IOException {
+        return nix.run(arguments).strip();
     }
 
     private static Map<String, JsonNode> awaitFinal(Farm farm, Map<String, String> buildIds) throws Exception {
