@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,11 +18,19 @@ import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CountAnswer;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.EvaluationList;
+import dev.kiln.protocol.HookDeploymentInfo;
+import dev.kiln.protocol.HookList;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.JobsetList;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
 import dev.kiln.protocol.PlanInfo;
 import dev.kiln.protocol.PriorityBody;
+import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TokenAnswer;
@@ -154,6 +164,86 @@ public final class KilnClient {
     /** The binary cache's store directory and public key. */
     public CacheInfo cache() throws IOException {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** The running hooks and the jars of the hooks directory. */
+    public HookList hooks() throws IOException {
+        return http.json("GET", "api/v1/hooks", null, HookList.class);
+    }
+
+    /** Installs (or replaces) a hook bundle; the answer says whether it deployed and, if not, why. */
+    public HookDeploymentInfo installHook(Path jar) throws IOException {
+        return installHook(jar.getFileName().toString(), Files.readAllBytes(jar));
+    }
+
+    /** Installs (or replaces) a hook bundle under this file name in the coordinator's hooks directory. */
+    public HookDeploymentInfo installHook(String fileName, byte[] jar) throws IOException {
+        HttpRequest request = http.request("api/v1/hooks/" + Http.encode(fileName))
+                .timeout(Http.REQUEST_TIMEOUT)
+                .header("Content-Type", "application/java-archive")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(jar))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 422) {
+            Http.check(response.statusCode(), response.body());
+        }
+        return ProtocolJson.read(response.body(), HookDeploymentInfo.class);
+    }
+
+    /** Removes a hook by its file, bundle or hook name. */
+    public HookDeploymentInfo removeHook(String name) throws IOException {
+        return http.json("DELETE", "api/v1/hooks/" + Http.encode(name), null, HookDeploymentInfo.class);
+    }
+
+    public List<JobsetInfo> jobsets() throws IOException {
+        return http.json("GET", "api/v1/jobsets", null, JobsetList.class).jobsets();
+    }
+
+    public JobsetInfo jobset(String name) throws IOException {
+        return http.json("GET", "api/v1/jobsets/" + Http.encode(name), null, JobsetInfo.class);
+    }
+
+    public JobsetInfo addJobset(JobsetInfo jobset) throws IOException {
+        return http.json("POST", "api/v1/jobsets", jobset, JobsetInfo.class);
+    }
+
+    public JobsetInfo updateJobset(JobsetInfo jobset) throws IOException {
+        return http.json("PUT", "api/v1/jobsets/" + Http.encode(jobset.name()), jobset, JobsetInfo.class);
+    }
+
+    public void removeJobset(String name) throws IOException {
+        http.json("DELETE", "api/v1/jobsets/" + Http.encode(name), null, Void.class);
+    }
+
+    /** Asks for an evaluation now; it runs after the one under way, if any. */
+    public JobsetInfo evaluateJobset(String name) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate", null, JobsetInfo.class);
+    }
+
+    public JobsetInfo setJobsetEnabled(String name, boolean enabled) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + (enabled ? "/enable" : "/disable"), null,
+                JobsetInfo.class);
+    }
+
+    /** The jobset's evaluations, newest first. */
+    public List<EvaluationInfo> evaluations(String jobset) throws IOException {
+        return http.json("GET", "api/v1/jobsets/" + Http.encode(jobset) + "/evaluations", null, EvaluationList.class)
+                .evaluations();
+    }
+
+    /** One evaluation with the summary of its builds. */
+    public EvaluationInfo evaluation(long id) throws IOException {
+        return http.json("GET", "api/v1/evaluations/" + id, null, EvaluationInfo.class);
+    }
+
+    /** What the evaluation's command printed. The caller closes the stream. */
+    public InputStream evaluationLog(long id) throws IOException {
+        return http.stream(http.request("api/v1/evaluations/" + id + "/log").timeout(Http.REQUEST_TIMEOUT).GET().build());
+    }
+
+    /** Cancels the evaluation's builds that have not finished; returns how many. */
+    public int cancelEvaluation(long id) throws IOException {
+        return http.json("POST", "api/v1/evaluations/" + id + "/cancel", null, CountAnswer.class).count();
     }
 
     private static String describe(IOException e) {

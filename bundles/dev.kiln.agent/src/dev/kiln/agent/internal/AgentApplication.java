@@ -2,13 +2,21 @@ package dev.kiln.agent.internal;
 
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.util.tracker.ServiceTracker;
 
+import dev.kiln.execution.BuildExecutor;
 import picocli.CommandLine;
 
 /** The {@code kiln-agent} launcher's application. */
 public final class AgentApplication implements IApplication {
 
-    private final AgentCommand command = new AgentCommand();
+    /** How long to wait for an executor service: they start with their bundle, right after the application. */
+    private static final long EXECUTOR_WAIT_MILLIS = 30_000;
+
+    private final AgentCommand command = new AgentCommand(AgentApplication::findExecutor);
 
     @Override
     public Object start(IApplicationContext context) {
@@ -21,11 +29,28 @@ public final class AgentApplication implements IApplication {
                     e.getCommandLine().getErr().println("Run 'kiln-agent --help' for usage.");
                     return 2;
                 })
+                .setExecutionExceptionHandler((e, commandLine, ignored) -> {
+                    commandLine.getErr().println("kiln-agent: " + e.getMessage());
+                    return 1;
+                })
                 .execute(args);
     }
 
     @Override
     public void stop() {
         command.stop();
+    }
+
+    private static BuildExecutor findExecutor(String name) throws InterruptedException {
+        BundleContext context = FrameworkUtil.getBundle(AgentApplication.class).getBundleContext();
+        ServiceTracker<BuildExecutor, BuildExecutor> tracker;
+        try {
+            tracker = new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + BuildExecutor.class.getName()
+                    + ")(" + BuildExecutor.NAME_PROPERTY + "=" + name + "))"), null);
+        } catch (InvalidSyntaxException e) {
+            return null;
+        }
+        tracker.open();
+        return tracker.waitForService(EXECUTOR_WAIT_MILLIS);
     }
 }

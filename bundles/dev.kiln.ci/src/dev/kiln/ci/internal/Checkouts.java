@@ -8,6 +8,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand.ResetType;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.util.FS;
 
 import dev.kiln.ci.Channel;
 
@@ -19,6 +20,9 @@ final class Checkouts {
     /** @param root where checkouts are kept, one directory per jobset and channel */
     Checkouts(Path root) {
         this.root = root;
+        // JGit measures the file system's timestamp resolution in the common fork-join pool and waits for it; with
+        // two cores that pool has one thread, which anything long-running can hold. Measure on the caller instead.
+        FS.FileStoreAttributes.setBackground(false);
     }
 
     Path directory(String jobset, Channel channel) {

@@ -37,6 +37,11 @@ final class EventQueue {
     /** Deliveries held in memory at most; the outbox holds the rest. */
     private static final int BUFFERED = 2_048;
     private static final Duration CURSOR_WRITE_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * After a start, hooks come up one by one (deployed bundles register their services a moment later): for this
+     * long, events of a type nobody listens to are kept for them instead of skipped.
+     */
+    private static final Duration STARTUP_GRACE = Duration.ofSeconds(30);
 
     private sealed interface Message permits Wake, Done, Stop {
     }
@@ -85,6 +90,7 @@ final class EventQueue {
     private long readCursor;
     private long persistedCursor = -1;
     private Instant cursorWrittenAt = Instant.MIN;
+    private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
     /** Event id to deliveries not yet complete. */
@@ -167,8 +173,10 @@ final class EventQueue {
     private void fill() {
         try {
             if (open.isEmpty() && hooks.handling(type).isEmpty()) {
-                // Nobody listens: skip what is in the outbox now instead of reading it.
-                readCursor = Math.max(readCursor, events.latestId());
+                if (Instant.now().isAfter(skipUnheardAfter)) {
+                    // Nobody listens: skip what is in the outbox now instead of reading it.
+                    readCursor = Math.max(readCursor, events.latestId());
+                }
                 return;
             }
             while (buffered < BUFFERED) {

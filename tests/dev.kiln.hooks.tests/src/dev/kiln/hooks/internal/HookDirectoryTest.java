@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,11 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +40,7 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.admin.HookDeployment;
 import dev.kiln.hooks.api.admin.HookStatus;
+import dev.kiln.testing.ExampleHooks;
 
 /** Drops the example hook bundles, as the reactor built them, into the hooks directory of a running component. */
 class HookDirectoryTest {
@@ -88,8 +84,8 @@ class HookDirectoryTest {
         FakeCoordinator coordinator = new FakeCoordinator();
         try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, Map.of("deploy.interval.ms", 200L))) {
             Path tagger = fixture.hooksDirectory().resolve("tagger.jar");
-            Files.copy(example("tagger"), tagger);
-            Files.copy(example("webhook"), fixture.hooksDirectory().resolve("webhook.jar"));
+            Files.copy(ExampleHooks.jar("tagger"), tagger);
+            Files.copy(ExampleHooks.jar("webhook"), fixture.hooksDirectory().resolve("webhook.jar"));
             await("both hooks registered", () -> hook(fixture, "tagger").isPresent()
                     && hook(fixture, "webhook").isPresent());
             assertEquals(List.of("build-success"), hook(fixture, "tagger").orElseThrow().events());
@@ -104,7 +100,7 @@ class HookDirectoryTest {
             assertTrue(posted.get(0).contains("\"type\":\"build-success\""), posted.get(0));
 
             Path changed = stateDir.resolve("tagger-changed.jar");
-            withVersion(example("tagger"), changed, "0.1.1.changed");
+            ExampleHooks.withVersion(ExampleHooks.jar("tagger"), changed, "0.1.1.changed");
             Files.move(changed, tagger, StandardCopyOption.REPLACE_EXISTING);
             await("the tagger updated", () -> hook(fixture, "tagger")
                     .map(hook -> hook.bundleVersion().equals("0.1.1.changed")).orElse(false));
@@ -119,7 +115,7 @@ class HookDirectoryTest {
             await("both hooks gone", () -> hook(fixture, "tagger").isEmpty() && hook(fixture, "webhook").isEmpty());
             await("the bundles uninstalled", () -> installed("dev.kiln.hooks.example.tagger").isEmpty()
                     && installed("dev.kiln.hooks.example.webhook").isEmpty());
-            assertTrue(fixture.hooks.deployments().isEmpty(), fixture.hooks.deployments().toString());
+            await("no deployment left", () -> fixture.hooks.deployments().isEmpty());
         }
     }
 
@@ -127,7 +123,7 @@ class HookDirectoryTest {
     void reportsABrokenJarAndDeploysTheOthers() throws Exception {
         try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
             Files.writeString(fixture.hooksDirectory().resolve("broken.jar"), "not a jar");
-            Files.copy(example("tagger"), fixture.hooksDirectory().resolve("tagger.jar"));
+            Files.copy(ExampleHooks.jar("tagger"), fixture.hooksDirectory().resolve("tagger.jar"));
             await("the tagger registered", () -> hook(fixture, "tagger").isPresent());
             await("the broken jar reported", () -> fixture.hooks.deployments().size() == 2);
             HookDeployment broken = fixture.hooks.deployments().get(0);
@@ -142,7 +138,7 @@ class HookDirectoryTest {
     void installsAndRemovesThroughTheAdministrationService() throws Exception {
         try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
             HookDeployment deployed;
-            try (InputStream jar = Files.newInputStream(example("tagger"))) {
+            try (InputStream jar = Files.newInputStream(ExampleHooks.jar("tagger"))) {
                 deployed = fixture.hooks.install("tagger.jar", jar);
             }
             assertTrue(deployed.deployed(), String.valueOf(deployed.problem()));
@@ -170,36 +166,5 @@ class HookDirectoryTest {
     private static Optional<Bundle> installed(String symbolicName) {
         return Arrays.stream(HooksFixture.CONTEXT.getBundles())
                 .filter(bundle -> symbolicName.equals(bundle.getSymbolicName())).findFirst();
-    }
-
-    /** The jar of an example hook bundle, as the reactor built it. */
-    private static Path example(String name) throws IOException {
-        Path target = Path.of(System.getProperty("kiln.hooks.examples.dir"), "dev.kiln.hooks.example." + name,
-                "target");
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "dev.kiln.hooks.example." + name
-                + "-*.jar")) {
-            for (Path jar : jars) {
-                if (!jar.getFileName().toString().endsWith("-sources.jar")) {
-                    return jar;
-                }
-            }
-        }
-        throw new IOException("the example hook " + name + " is not built in " + target);
-    }
-
-    /** Copies a bundle jar with another Bundle-Version: a changed version of the same hook. */
-    private static void withVersion(Path jar, Path copy, String version) throws IOException {
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
-            Manifest manifest = new Manifest(in.getManifest());
-            manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
-            try (OutputStream file = Files.newOutputStream(copy); JarOutputStream out = new JarOutputStream(file,
-                    manifest)) {
-                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
     }
 }

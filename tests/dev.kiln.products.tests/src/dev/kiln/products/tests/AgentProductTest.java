@@ -2,10 +2,12 @@ package dev.kiln.products.tests;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,11 @@ class AgentProductTest {
     void retriesWithBackoffAndSaysSo(@TempDir Path temp) throws Exception {
         Product product = Product.unpack("kiln-agent", temp);
         int closedPort = CoordinatorProductTest.freePort();
+        Path password = Files.writeString(temp.resolve("password"), "secret\n");
         try (RunningProcess agent = product.start("kiln-agent", temp.resolve("agent.log"), Map.of(),
-                "--coordinator", "http://127.0.0.1:" + closedPort, "--retry-initial", "100", "--retry-max", "2000")) {
+                "--coordinator", "http://127.0.0.1:" + closedPort, "--id", UUID.randomUUID().toString(),
+                "--password-file", password.toString(), "--state-dir", temp.resolve("state").toString(),
+                "--store-dir", temp.resolve("store").toString(), "--retry-initial", "100", "--retry-max", "2000")) {
             agent.awaitUntil("the agent reports three failed attempts", Duration.ofSeconds(60),
                     () -> RETRY.matcher(agent.output()).results().count() >= 3);
             long[] delays = RETRY.matcher(agent.output()).results().mapToLong(m -> Long.parseLong(m.group(1))).toArray();

@@ -69,13 +69,18 @@ final class ClientApi {
     private final long maxJsonBytes;
     private final long smallBody;
     private final Path temporary;
+    private final HookRoutes hooks;
+    private final JobsetRoutes jobsets;
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary) {
+    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary, HookRoutes hooks,
+            JobsetRoutes jobsets) {
         this.services = services;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
         this.temporary = temporary;
+        this.hooks = hooks;
+        this.jobsets = jobsets;
     }
 
     /** Serves a path below {@code /api/v1/}, given without that prefix. */
@@ -102,6 +107,9 @@ final class ClientApi {
                 exchange.readEmpty(smallBody);
                 exchange.json(201, new TokenAnswer(tokens.create()));
             }
+            case "hooks" -> hooks.handle(exchange, parts);
+            case "jobsets" -> jobsets.jobsets(exchange, parts);
+            case "evaluations" -> jobsets.evaluations(exchange, parts);
             default -> throw HttpFailure.notFound(exchange.path());
         }
     }

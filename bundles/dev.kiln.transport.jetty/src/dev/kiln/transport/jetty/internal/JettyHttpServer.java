@@ -18,6 +18,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,8 @@ import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.ci.JobsetService;
+import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 
@@ -50,6 +54,12 @@ public final class JettyHttpServer {
     private final Server server;
     private final ServiceRegistration<HttpEndpoints> registration;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile HookAdmin hooks;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile JobsetService jobsets;
+
     @Activate
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
             @Reference BuildService builds, @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
@@ -61,10 +71,14 @@ public final class JettyHttpServer {
         Metrics metrics = new Metrics();
         ClientTokens tokens = new ClientTokens(options.stateDir());
         Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
+        Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
+        JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(), temporary),
+                new ClientApi(services, tokens, options.maxJsonBytes(), temporary,
+                        new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
-                new CacheRoutes(services, metrics), tokens, metrics, !options.clientListen().isLoopback());
+                new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
+                !options.clientListen().isLoopback());
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kiln-http");

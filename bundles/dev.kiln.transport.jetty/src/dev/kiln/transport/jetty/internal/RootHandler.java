@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.cache.UploadException;
+import dev.kiln.hooks.api.admin.HookAdmin;
+import dev.kiln.hooks.api.admin.HookStatus;
 
 /**
  * Routes a request by the port it came in on and its path, authenticates it, and turns every error a client can cause
@@ -43,17 +46,21 @@ final class RootHandler extends Handler.Abstract {
     private final ClientApi clientApi;
     private final AgentApi agentApi;
     private final CacheRoutes cache;
+    private final JobsetRoutes jobsets;
+    private final Extensions extensions;
     private final ClientTokens tokens;
     private final Metrics metrics;
     private final boolean clientTokenRequired;
     private final Map<String, VerifiedAgent> verifiedAgents = new ConcurrentHashMap<>();
 
-    RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, ClientTokens tokens,
-            Metrics metrics, boolean clientTokenRequired) {
+    RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, JobsetRoutes jobsets,
+            Extensions extensions, ClientTokens tokens, Metrics metrics, boolean clientTokenRequired) {
         this.services = services;
         this.clientApi = clientApi;
         this.agentApi = agentApi;
         this.cache = cache;
+        this.jobsets = jobsets;
+        this.extensions = extensions;
         this.tokens = tokens;
         this.metrics = metrics;
         this.clientTokenRequired = clientTokenRequired;
@@ -110,6 +117,14 @@ final class RootHandler extends Handler.Abstract {
                 requireToken(exchange);
             }
             clientApi.handle(exchange, parts(path.substring("/api/v1/".length()), exchange));
+        } else if (client && path.startsWith("/jobset/") && path.endsWith("/hook/evaluate")) {
+            // A forge is never on the coordinator's machine: its hook always needs a token.
+            requireToken(exchange);
+            String[] parts = parts(path.substring("/jobset/".length()), exchange);
+            if (parts.length != 3) {
+                throw HttpFailure.notFound(path);
+            }
+            jobsets.forgeHook(exchange, parts[0]);
         } else if (!client && path.startsWith("/agent/v1/")) {
             UUID agent = authenticateAgent(exchange);
             agentApi.handle(exchange, agent, parts(path.substring("/agent/v1/".length()), exchange));
@@ -195,13 +210,25 @@ final class RootHandler extends Handler.Abstract {
         Metrics.gauge(out, "kiln_plan_size", "Builds in the allocation plan, ready to be fetched",
                 List.of(new SimpleEntry<>("", (long) plan.ready())));
         Instant now = Instant.now();
-        Map<String, Long> byStatus = new java.util.TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
+        Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
         for (Agent agent : services.agents().list()) {
             byStatus.merge(Wire.agent(agent, now).status(), 1L, Long::sum);
         }
         List<Map.Entry<String, Long>> agents = new ArrayList<>();
         byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
         Metrics.gauge(out, "kiln_agents", "Agents by status", agents);
+        HookAdmin hooks = extensions.hooks().get();
+        if (hooks != null) {
+            List<Map.Entry<String, Long>> queued = new ArrayList<>();
+            List<Map.Entry<String, Long>> failures = new ArrayList<>();
+            for (HookStatus hook : hooks.list()) {
+                hook.queueLengths().forEach((type, length) -> queued.add(new SimpleEntry<>(
+                        "{hook=\"" + hook.name() + "\",event=\"" + type + "\"}", (long) length)));
+                failures.add(new SimpleEntry<>("{hook=\"" + hook.name() + "\"}", hook.failures()));
+            }
+            Metrics.gauge(out, "kiln_hook_queue_length", "Events waiting for a hook, by hook and event type", queued);
+            Metrics.gauge(out, "kiln_hook_failures", "Failed hook calls since the coordinator started", failures);
+        }
         metrics.write(out);
         return out.toString();
     }

@@ -97,7 +97,7 @@ final class Wire {
         return list == null ? List.of() : list;
     }
 
-    private static String time(Instant instant) {
+    static String time(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 

@@ -1,0 +1,62 @@
+package dev.kiln.agent.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.kiln.execution.BuildRequest;
+import dev.kiln.store.StoreDir;
+
+/**
+ * What the agent runs with, checked and parsed once from its command line.
+ *
+ * @param coordinator        the coordinator's agent API
+ * @param systems            the systems it builds for
+ * @param maxBuilds          its build slots
+ * @param storeDir           the store directory of the derivations it builds
+ * @param storeRoot          where that store's files are
+ * @param stateDirectory     its state: valid path records, build directories, upload spool, held builds
+ * @param substituters       the binary caches for inputs, the coordinator's first
+ * @param trustedKeys        the keys ({@code name:base64}) whose signatures make a narinfo believed
+ * @param executorFetchesInputs whether the executor gets inputs itself (the {@code nix} executor)
+ * @param sandbox            the sandbox for the native executor, or null
+ * @param timeout            the longest a build may run, zero for no limit
+ * @param maxSilent          the longest a build may be silent, zero for no limit
+ * @param cores              {@code NIX_BUILD_CORES}
+ * @param heartbeat          how often the agent says which builds it runs when it has no slot free
+ * @param idlePoll           how long it waits before fetching again after getting nothing
+ * @param stopTimeout        how long a graceful stop lets running builds finish before handing them back
+ * @param retryDelay         the first delay before retrying a failed request
+ * @param retryMax           the longest delay between attempts to reach the coordinator
+ */
+record AgentSettings(
+        URI coordinator,
+        List<String> systems,
+        int maxBuilds,
+        StoreDir storeDir,
+        Path storeRoot,
+        Path stateDirectory,
+        List<URI> substituters,
+        List<String> trustedKeys,
+        boolean executorFetchesInputs,
+        BuildRequest.Sandbox sandbox,
+        Duration timeout,
+        Duration maxSilent,
+        int cores,
+        Duration heartbeat,
+        Duration idlePoll,
+        Duration stopTimeout,
+        Duration retryDelay,
+        Duration retryMax) {
+
+    AgentSettings {
+        systems = List.copyOf(systems);
+        substituters = List.copyOf(substituters);
+        trustedKeys = List.copyOf(trustedKeys);
+    }
+
+    Path buildsDirectory() {
+        return stateDirectory.resolve("builds");
+    }
+}

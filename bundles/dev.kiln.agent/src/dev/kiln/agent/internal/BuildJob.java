@@ -1,0 +1,214 @@
+package dev.kiln.agent.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
+import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
+import dev.kiln.agent.internal.CoordinatorConnection.SetupFailureKind;
+import dev.kiln.execution.BuildExecutor;
+import dev.kiln.execution.BuildRequest;
+import dev.kiln.execution.BuildResult;
+import dev.kiln.execution.BuiltOutput;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationFormatException;
+import dev.kiln.store.derivation.DerivationOutput;
+
+/**
+ * One build on this agent, from set-up to the report of its result: inputs made present (or a setup failure
+ * listing the missing ones), stale outputs deleted, the start reported, the executor run with its log streamed,
+ * the outputs uploaded, the result reported. Runs on its own thread; interrupting it stops the build without a
+ * report (the build was abandoned or is handed back).
+ */
+final class BuildJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BuildJob.class);
+
+    /** How a job ended, for the fetch loop. */
+    enum Ending {
+        /** The coordinator has the result (success, failure or setup failure). */
+        REPORTED,
+        /** The job was interrupted before it reported anything. */
+        INTERRUPTED,
+        /** The result could not be reported; the coordinator will take the build back when it misses it. */
+        UNREPORTED
+    }
+
+    /** What jobs share. */
+    record Services(CoordinatorConnection connection, LocalStore store, Substituter substituter, Uploader uploader,
+            BuildExecutor executor, AgentSettings settings) {
+    }
+
+    private final Services services;
+    private final AllocatedBuild build;
+
+    BuildJob(Services services, AllocatedBuild build) {
+        this.services = services;
+        this.build = build;
+    }
+
+    Ending run() {
+        Path buildDirectory = services.settings().buildsDirectory().resolve(build.id().toString());
+        try {
+            return runIn(buildDirectory);
+        } catch (InterruptedException e) {
+            return Ending.INTERRUPTED;
+        } catch (IOException e) {
+            LOG.error("Cannot report on build {} ({}): {}", build.id(), build.drvPath(), e.getMessage());
+            return Ending.UNREPORTED;
+        } finally {
+            try {
+                LocalStore.deleteTree(buildDirectory);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete the build directory {}: {}", buildDirectory, e.getMessage());
+            }
+            services.uploader().forget(build.id());
+        }
+    }
+
+    private Ending runIn(Path buildDirectory) throws IOException, InterruptedException {
+        CoordinatorConnection connection = services.connection();
+        LocalStore store = services.store();
+        Derivation derivation;
+        StorePath drvPath;
+        List<StorePath> outputs = new ArrayList<>();
+        try {
+            drvPath = store.storeDir().parsePath(build.drvPath());
+            derivation = Derivation.parse(drvPath, build.derivationText().getBytes(StandardCharsets.UTF_8));
+            for (DerivationOutput output : derivation.outputs().values()) {
+                outputs.add(output.path().orElseThrow(() -> new DerivationFormatException(
+                        "content-addressed outputs are not supported")));
+            }
+        } catch (DerivationFormatException | IllegalArgumentException e) {
+            LOG.error("Build {}: {} cannot be built here: {}", build.id(), build.drvPath(), e.getMessage());
+            connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
+            return Ending.REPORTED;
+        }
+        Set<StorePath> closure = new HashSet<>();
+        if (!services.settings().executorFetchesInputs()) {
+            Substituter.Closure inputs = services.substituter().ensure(inputsOf(derivation));
+            if (!inputs.missing().isEmpty()) {
+                LOG.info("Build {} of {} misses inputs {}", build.id(), drvPath, inputs.missing());
+                connection.setupFailure(build.id(), SetupFailureKind.MISSING_INPUTS,
+                        inputs.missing().stream().map(StorePath::toString).toList());
+                return Ending.REPORTED;
+            }
+            closure = inputs.closure();
+        }
+        for (StorePath output : outputs) {
+            try {
+                store.delete(output);
+            } catch (IOException e) {
+                LOG.error("Build {}: cannot delete the existing output {}: {}", build.id(), output, e.getMessage());
+                connection.setupFailure(build.id(), SetupFailureKind.COULD_NOT_DELETE_OUTPUTS, List.of());
+                return Ending.REPORTED;
+            }
+        }
+        connection.start(build.id());
+        LOG.info("Building {} ({})", drvPath, build.id());
+        BuildResult result;
+        AgentSettings settings = services.settings();
+        try (LogStream log = new LogStream(connection, build.id())) {
+            result = services.executor().build(new BuildRequest(drvPath, derivation, store.storeRoot(),
+                    Files.createDirectories(buildDirectory), closure, settings.sandbox(), settings.timeout(),
+                    settings.maxSilent(), settings.cores(), settings.substituters(), settings.trustedKeys(), log));
+            if (!result.succeeded()) {
+                log.write(("\n" + result.message() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            LOG.error("Build {}: the executor could not run {}: {}", build.id(), drvPath, e.getMessage());
+            connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
+            return Ending.REPORTED;
+        }
+        if (!result.succeeded()) {
+            LOG.info("Build {} of {} failed: {}", build.id(), drvPath, result.message());
+            for (StorePath output : outputs) {
+                store.delete(output);
+            }
+            connection.failure(build.id());
+            return Ending.REPORTED;
+        }
+        for (BuiltOutput output : result.outputs().values()) {
+            store.register(output.path(), output.nar(), output.references());
+        }
+        reportSuccess(result.outputs().values());
+        LOG.info("Built {} ({}) in {} ms", drvPath, build.id(), result.duration().toMillis());
+        return Ending.REPORTED;
+    }
+
+    private void reportSuccess(Iterable<BuiltOutput> outputs) throws IOException, InterruptedException {
+        List<OutputReport> reports = new ArrayList<>();
+        for (BuiltOutput output : outputs) {
+            reports.add(services.uploader().upload(build.id(), output));
+        }
+        services.connection().success(build.id(), reports);
+    }
+
+    /**
+     * Takes up a build held before a crash: when all its outputs are valid here, they are uploaded and the success
+     * reported.
+     *
+     * @return whether the build was taken up and reported
+     */
+    boolean reattach() throws InterruptedException {
+        try {
+            StorePath drvPath = services.store().storeDir().parsePath(build.drvPath());
+            Derivation derivation = Derivation.parse(drvPath, build.derivationText().getBytes(StandardCharsets.UTF_8));
+            List<BuiltOutput> outputs = new ArrayList<>();
+            for (Map.Entry<String, DerivationOutput> output : derivation.outputs().entrySet()) {
+                StorePath path = output.getValue().path().orElse(null);
+                if (path == null || !services.store().isValid(path)) {
+                    return false;
+                }
+                LocalStore.PathInfo info = services.store().info(path);
+                outputs.add(new BuiltOutput(output.getKey(), path, info.nar(), info.references()));
+            }
+            reportSuccess(outputs);
+            LOG.info("Reported build {} of {}, finished before the agent stopped", build.id(), drvPath);
+            return true;
+        } catch (IOException | DerivationFormatException | IllegalArgumentException e) {
+            LOG.info("Cannot take up build {} again: {}", build.id(), e.getMessage());
+            return false;
+        } finally {
+            services.uploader().forget(build.id());
+        }
+    }
+
+    private List<StorePath> inputsOf(Derivation derivation) throws IOException {
+        List<StorePath> inputs = new ArrayList<>(derivation.inputSrcs());
+        for (Map.Entry<StorePath, SortedSet<String>> input : derivation.inputDrvs().entrySet()) {
+            Derivation inputDerivation;
+            try {
+                inputDerivation = Derivation.parse(input.getKey(), services.connection()
+                        .derivationText(input.getKey().toString()).getBytes(StandardCharsets.UTF_8));
+            } catch (DerivationFormatException e) {
+                throw new IOException("the coordinator's " + input.getKey() + " is not a derivation: " + e.getMessage(), e);
+            }
+            for (String name : input.getValue()) {
+                DerivationOutput output = inputDerivation.outputs().get(name);
+                if (output == null || output.path().isEmpty()) {
+                    throw new IOException(input.getKey() + " has no output " + name + " with a known path");
+                }
+                inputs.add(output.path().get());
+            }
+        }
+        return inputs;
+    }
+
+    UUID id() {
+        return build.id();
+    }
+}

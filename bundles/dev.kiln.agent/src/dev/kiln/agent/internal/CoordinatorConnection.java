@@ -1,0 +1,69 @@
+package dev.kiln.agent.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.UUID;
+
+/**
+ * The agent's side of the coordinator's agent API. Every call is one request; an {@link IOException} means it
+ * may be retried, a {@link RejectedException} that it must not (the coordinator refused it for good). Thread-safe.
+ */
+interface CoordinatorConnection {
+
+    /** A build the coordinator allocated to this agent. */
+    record AllocatedBuild(UUID id, String drvPath, String derivationText, String system) {
+    }
+
+    /** One output as reported on success; hashes are {@code sha256:<nix-base32>}. */
+    record OutputReport(String name, String path, String narHash, long narSize, SortedSet<String> references,
+            String fileHash, long fileSize) {
+    }
+
+    /** Why a build could not be set up, in the API's spelling. */
+    enum SetupFailureKind {
+        MISSING_INPUTS("missing-inputs"), COULD_NOT_DELETE_OUTPUTS("could-not-delete-outputs"), OTHER("other");
+
+        final String wireName;
+
+        SetupFailureKind(String wireName) {
+            this.wireName = wireName;
+        }
+    }
+
+    /** The coordinator refused a request (4xx): retrying it cannot help. */
+    final class RejectedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RejectedException(String message) {
+            super(message);
+        }
+    }
+
+    List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException;
+
+    /** @return the builds among {@code running} that the agent must abandon */
+    Set<UUID> status(Set<UUID> running) throws IOException;
+
+    void restarted() throws IOException;
+
+    String derivationText(String drvPath) throws IOException;
+
+    void start(UUID build) throws IOException;
+
+    void appendLog(UUID build, byte[] bytes) throws IOException;
+
+    /**
+     * Sends an output's compressed NAR, from the bytes the coordinator already holds to the end of {@code file}; a
+     * call after a broken one resumes the transfer.
+     */
+    void upload(UUID build, String output, Path file) throws IOException;
+
+    void success(UUID build, List<OutputReport> outputs) throws IOException;
+
+    void failure(UUID build) throws IOException;
+
+    void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException;
+}

@@ -1,0 +1,223 @@
+package dev.kiln.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
+import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
+import dev.kiln.execution.BuildExecutor;
+import dev.kiln.execution.BuildRequest;
+import dev.kiln.execution.BuildResult;
+import dev.kiln.execution.BuiltOutput;
+import dev.kiln.store.NixBase32;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.compression.Compression;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationOutput;
+import dev.kiln.store.nar.NarReader;
+import dev.kiln.store.nar.NarWriter;
+import picocli.CommandLine;
+
+/**
+ * The fetch loop against a coordinator in memory and an executor that writes what the builder's script says: builds
+ * are set up, run, uploaded (resuming a broken upload) and reported; missing inputs are a setup failure; a graceful
+ * stop hands back what does not finish in time; a restart reports what was finished and hands back the rest.
+ */
+class FetchLoopTest {
+
+    @TempDir
+    Path temporary;
+
+    private StoreDir storeDir;
+    private final FakeCoordinator coordinator = new FakeCoordinator();
+
+    @BeforeEach
+    void storeDirectory() throws IOException {
+        storeDir = new StoreDir(Files.createDirectories(temporary.resolve("store")).toString());
+    }
+
+    /** An executor whose builder "fails" when its script says so, blocks when it says "block", else writes $out. */
+    private final BuildExecutor executor = request -> {
+        String script = request.derivation().args().get(0);
+        request.log().write(("running " + script + "\n").getBytes(StandardCharsets.UTF_8));
+        if (script.equals("block")) {
+            new CountDownLatch(1).await();
+        }
+        if (script.equals("fail")) {
+            return BuildResult.failure(BuildResult.Status.FAILED, "builder failed with exit code 1", Duration.ZERO);
+        }
+        TreeMap<String, BuiltOutput> outputs = new TreeMap<>();
+        for (Map.Entry<String, DerivationOutput> output : request.derivation().outputs().entrySet()) {
+            StorePath path = output.getValue().path().orElseThrow();
+            Path file = request.storeRoot().resolve(path.baseName());
+            Files.writeString(file, script + " refers to " + request.inputClosure());
+            outputs.put(output.getKey(), new BuiltOutput(output.getKey(), path, NarWriter.digest(file),
+                    new TreeSet<>(request.inputClosure())));
+        }
+        return new BuildResult(BuildResult.Status.SUCCEEDED, "", outputs, Duration.ZERO);
+    };
+
+    private AllocatedBuild build(String name, String script, List<StorePath> inputSources) {
+        char hash = NixBase32.ALPHABET.charAt(Math.floorMod(name.hashCode(), 32));
+        StorePath out = storeDir.parseBaseName(String.valueOf(hash).repeat(32) + "-" + name);
+        Derivation derivation = new Derivation(storeDir, name,
+                new TreeMap<>(Map.of("out", new DerivationOutput.InputAddressed(out))), new TreeMap<>(),
+                new TreeSet<>(inputSources), "x86_64-linux", "/bin/sh", List.of(script),
+                new TreeMap<>(Map.of("out", out.toString())));
+        return new AllocatedBuild(UUID.randomUUID(), derivation.drvPath().toString(),
+                new String(derivation.toAterm(), StandardCharsets.UTF_8), "x86_64-linux");
+    }
+
+    private BuildJob.Services services(Duration stopTimeout) throws IOException {
+        AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
+                temporary.resolve("state"), List.of(), List.of(), false, null, Duration.ZERO, Duration.ZERO, 1,
+                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
+        LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
+        return new BuildJob.Services(coordinator, store,
+                new Substituter(store, List.of(), List.of(), HttpClient.newHttpClient()),
+                new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor, settings);
+    }
+
+    private static void runQuietly(FetchLoop loop) {
+        try {
+            loop.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void buildsUploadsAndReportsEachBuild() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        AllocatedBuild first = build("first", "hello", List.of());
+        StorePath firstOut = storeDir.parseBaseName(first.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        services.store().register(firstOut, NarWriter.digest(Files.writeString(services.store().files(firstOut), "stale")),
+                new TreeSet<>());
+        StorePath missing = storeDir.parseBaseName("x".repeat(32) + "-missing-source");
+        AllocatedBuild failing = build("failing", "fail", List.of());
+        AllocatedBuild missingInputs = build("missing-inputs", "hello", List.of(missing));
+        coordinator.breakUploadAfter = 10;
+        coordinator.queue.addAll(List.of(first, failing, missingInputs));
+        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
+        await(() -> coordinator.successes.size() + coordinator.failures.size() + coordinator.setupFailures.size() == 3,
+                "all three builds are reported");
+        loop.stop();
+        thread.join(Duration.ofSeconds(10));
+        assertFalse(thread.isAlive());
+
+        OutputReport report = coordinator.successes.get(first.id()).get(0);
+        byte[] compressed = coordinator.uploads.get(first.id() + "/out");
+        assertEquals(report.fileSize(), compressed.length);
+        assertEquals(List.of(0, 10), coordinator.resumedFrom, "the broken upload resumed from the bytes held");
+        try (InputStream nar = Compression.ZSTD.decompress(new ByteArrayInputStream(compressed))) {
+            NarReader reader = new NarReader(nar);
+            int entries = 0;
+            while (reader.next() != null) {
+                entries++;
+            }
+            assertEquals(1, entries);
+            assertEquals(report.narHash(), reader.digest().narHash().toPrefixedBase32());
+            assertEquals(report.narSize(), reader.digest().narSize());
+        }
+        assertEquals("hello refers to []", Files.readString(services.store().files(firstOut)));
+        assertTrue(services.store().isValid(firstOut));
+        assertTrue(coordinator.logs.get(first.id()).toString(StandardCharsets.UTF_8).contains("running hello"));
+        assertTrue(coordinator.failures.contains(failing.id()));
+        assertTrue(coordinator.logs.get(failing.id()).toString(StandardCharsets.UTF_8).contains("exit code 1"));
+        assertEquals(List.of(missing.toString()), coordinator.setupFailures.get(missingInputs.id()));
+        assertFalse(coordinator.started.contains(missingInputs.id()), "a build that cannot be set up is not started");
+        assertEquals(0, coordinator.restarts);
+        assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
+    }
+
+    @Test
+    void handsBackWhatDoesNotFinishWithinTheStopTimeout() throws Exception {
+        BuildJob.Services services = services(Duration.ofMillis(200));
+        AllocatedBuild blocked = build("blocked", "block", List.of());
+        coordinator.queue.add(blocked);
+        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
+        await(() -> coordinator.started.contains(blocked.id()), "the build starts");
+        loop.stop();
+        thread.join(Duration.ofSeconds(10));
+        assertFalse(thread.isAlive());
+        assertEquals(1, coordinator.restarts);
+        assertTrue(coordinator.successes.isEmpty() && coordinator.failures.isEmpty());
+        assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
+    }
+
+    @Test
+    void reportsFinishedBuildsAndHandsBackTheOthersAfterACrash() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(1));
+        HeldBuilds held = new HeldBuilds(services.settings().stateDirectory());
+        AllocatedBuild finished = build("finished", "done", List.of());
+        AllocatedBuild unfinished = build("unfinished", "never", List.of());
+        held.hold(finished);
+        held.hold(unfinished);
+        StorePath out = storeDir.parseBaseName(finished.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        services.store().register(out, NarWriter.digest(Files.writeString(services.store().files(out), "built")),
+                new TreeSet<>());
+        FetchLoop loop = new FetchLoop(services, held);
+        loop.stop();
+        loop.run();
+        assertEquals(1, coordinator.restarts);
+        assertEquals(List.of("out"), coordinator.successes.get(finished.id()).stream().map(OutputReport::name).toList());
+        assertFalse(coordinator.successes.containsKey(unfinished.id()));
+        assertTrue(held.held().isEmpty());
+    }
+
+    @Test
+    void refusesBadOptionsWithAClearMessage() {
+        for (List<String> arguments : List.of(List.of("--max-parallel-builds", "0"), List.of("--executor", "docker"),
+                List.of("--sandbox", "maybe"), List.of("--coordinator", "ftp://host/"),
+                List.of("--store-dir", "relative/store"))) {
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            CommandLine commandLine = new CommandLine(new AgentCommand(name -> null));
+            commandLine.setErr(new PrintWriter(errors, true));
+            List<String> all = new ArrayList<>(List.of("--id", UUID.randomUUID().toString(), "--password-file",
+                    temporary.resolve("password").toString(), "--state-dir", temporary.toString()));
+            all.addAll(arguments);
+            int exitCode = commandLine.execute(all.toArray(String[]::new));
+            assertEquals(2, exitCode, arguments.toString());
+            String firstLine = errors.toString().lines().findFirst().orElse("");
+            assertTrue(firstLine.startsWith("kiln-agent: ") || firstLine.contains(arguments.get(0)), firstLine);
+            assertTrue(firstLine.contains(arguments.get(0)), firstLine + " names " + arguments.get(0));
+        }
+    }
+}
