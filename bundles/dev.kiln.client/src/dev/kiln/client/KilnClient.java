@@ -1,33 +1,63 @@
 package dev.kiln.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
+
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentList;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CountAnswer;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.EvaluationList;
+import dev.kiln.protocol.HookDeploymentInfo;
+import dev.kiln.protocol.HookList;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.JobsetList;
+import dev.kiln.protocol.MissingAnswer;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.PathsBody;
+import dev.kiln.protocol.PlanInfo;
+import dev.kiln.protocol.PriorityBody;
+import dev.kiln.protocol.ProtocolJson;
+import dev.kiln.protocol.SubmitAnswer;
+import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.TokenAnswer;
 
 /**
- * A client of one coordinator. Instances are immutable and thread-safe; share one per coordinator.
+ * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
+ * Every method throws {@link KilnApiException} when the coordinator refuses the request and
+ * {@link CoordinatorUnreachableException} when it cannot be reached.
  */
 public final class KilnClient {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
     private final URI coordinator;
-    private final HttpClient http;
+    private final Http http;
 
     /**
      * @param coordinator the base URL of the coordinator, for example {@code http://127.0.0.1:8746}
      */
     public KilnClient(URI coordinator) {
+        this(coordinator, null);
+    }
+
+    /**
+     * @param coordinator the base URL of the coordinator
+     * @param token a client token, or null when the coordinator listens on loopback only
+     */
+    public KilnClient(URI coordinator, String token) {
         this.coordinator = withoutTrailingSlash(Objects.requireNonNull(coordinator, "coordinator"));
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = new Http(URI.create(this.coordinator + "/"), token == null ? null : "Bearer " + token);
     }
 
     public URI coordinator() {
@@ -40,21 +70,174 @@ public final class KilnClient {
      * @throws CoordinatorUnreachableException when no connection can be made or the answer is not 200
      */
     public void checkHealth() throws CoordinatorUnreachableException {
-        HttpRequest request = HttpRequest.newBuilder(coordinator.resolve("/healthz"))
-                .timeout(REQUEST_TIMEOUT)
-                .GET()
-                .build();
+        HttpRequest request = http.request("healthz").timeout(Http.REQUEST_TIMEOUT).GET().build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() != 200) {
                 throw new CoordinatorUnreachableException(coordinator, "health check answered " + response.statusCode(), null);
             }
+        } catch (CoordinatorUnreachableException e) {
+            throw e;
         } catch (IOException e) {
             throw new CoordinatorUnreachableException(coordinator, describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CoordinatorUnreachableException(coordinator, "interrupted", e);
         }
+    }
+
+    /** The derivation paths among these that the coordinator does not have. */
+    public List<String> missingDerivations(List<String> paths) throws IOException {
+        return http.json("POST", "api/v1/derivations/missing", new PathsBody(paths), MissingAnswer.class).missing();
+    }
+
+    public SubmitAnswer submit(SubmitBody submit) throws IOException {
+        return http.json("POST", "api/v1/builds", submit, SubmitAnswer.class);
+    }
+
+    /**
+     * A page of builds.
+     *
+     * @param filters query parameters: {@code state}, {@code system}, {@code tag} ({@code k=v}), {@code limit},
+     *        {@code cursor}; null values are left out
+     */
+    public BuildList builds(Map<String, String> filters) throws IOException {
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        filters.forEach((name, value) -> {
+            if (value != null) {
+                query.add(Http.encode(name) + "=" + Http.encode(value));
+            }
+        });
+        return http.json("GET", "api/v1/builds" + query, null, BuildList.class);
+    }
+
+    public BuildInfo build(String id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + Http.encode(id), null, BuildInfo.class);
+    }
+
+    public BuildInfo cancel(String id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/cancel", null, BuildInfo.class);
+    }
+
+    public BuildInfo retry(String id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/retry", null, BuildInfo.class);
+    }
+
+    public BuildInfo changePriority(String id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/priority", new PriorityBody(priority),
+                BuildInfo.class);
+    }
+
+    /** The build's log; with {@code follow}, the stream ends only when the build is final. The caller closes it. */
+    public InputStream log(String id, boolean follow) throws IOException {
+        HttpRequest.Builder request = http.request("api/v1/builds/" + Http.encode(id) + "/log" + (follow ? "?follow=true" : ""));
+        if (!follow) {
+            request.timeout(Http.REQUEST_TIMEOUT);
+        }
+        return http.stream(request.GET().build());
+    }
+
+    public AgentPassword createAgent(NewAgentBody agent) throws IOException {
+        return http.json("POST", "api/v1/agents", agent, AgentPassword.class);
+    }
+
+    public List<AgentInfo> agents() throws IOException {
+        return http.json("GET", "api/v1/agents", null, AgentList.class).agents();
+    }
+
+    public AgentPassword newAgentPassword(String id) throws IOException {
+        return http.json("POST", "api/v1/agents/" + Http.encode(id) + "/password", null, AgentPassword.class);
+    }
+
+    public AgentInfo setAgentActive(String id, boolean active) throws IOException {
+        return http.json("POST", "api/v1/agents/" + Http.encode(id) + (active ? "/activate" : "/deactivate"), null,
+                AgentInfo.class);
+    }
+
+    public PlanInfo plan() throws IOException {
+        return http.json("GET", "api/v1/plan", null, PlanInfo.class);
+    }
+
+    /** A new client token, shown once. */
+    public String createToken() throws IOException {
+        return http.json("POST", "api/v1/tokens", null, TokenAnswer.class).token();
+    }
+
+    /** The binary cache's store directory and public key. */
+    public CacheInfo cache() throws IOException {
+        return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** The running hooks and the jars of the hooks directory. */
+    public HookList hooks() throws IOException {
+        return http.json("GET", "api/v1/hooks", null, HookList.class);
+    }
+
+    /** Installs (or replaces) a hook bundle; the answer says whether it deployed and, if not, why. */
+    public HookDeploymentInfo installHook(Path jar) throws IOException {
+        HttpRequest request = http.request("api/v1/hooks/" + Http.encode(jar.getFileName().toString()))
+                .timeout(Http.REQUEST_TIMEOUT)
+                .header("Content-Type", "application/java-archive")
+                .PUT(HttpRequest.BodyPublishers.ofFile(jar))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 422) {
+            Http.check(response.statusCode(), response.body());
+        }
+        return ProtocolJson.read(response.body(), HookDeploymentInfo.class);
+    }
+
+    /** Removes a hook by its file, bundle or hook name. */
+    public HookDeploymentInfo removeHook(String name) throws IOException {
+        return http.json("DELETE", "api/v1/hooks/" + Http.encode(name), null, HookDeploymentInfo.class);
+    }
+
+    public List<JobsetInfo> jobsets() throws IOException {
+        return http.json("GET", "api/v1/jobsets", null, JobsetList.class).jobsets();
+    }
+
+    public JobsetInfo jobset(String name) throws IOException {
+        return http.json("GET", "api/v1/jobsets/" + Http.encode(name), null, JobsetInfo.class);
+    }
+
+    public JobsetInfo addJobset(JobsetInfo jobset) throws IOException {
+        return http.json("POST", "api/v1/jobsets", jobset, JobsetInfo.class);
+    }
+
+    public JobsetInfo updateJobset(JobsetInfo jobset) throws IOException {
+        return http.json("PUT", "api/v1/jobsets/" + Http.encode(jobset.name()), jobset, JobsetInfo.class);
+    }
+
+    public void removeJobset(String name) throws IOException {
+        http.json("DELETE", "api/v1/jobsets/" + Http.encode(name), null, Void.class);
+    }
+
+    /** Asks for an evaluation now; it runs after the one under way, if any. */
+    public JobsetInfo evaluateJobset(String name) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate", null, JobsetInfo.class);
+    }
+
+    public JobsetInfo setJobsetEnabled(String name, boolean enabled) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + (enabled ? "/enable" : "/disable"), null,
+                JobsetInfo.class);
+    }
+
+    /** The jobset's evaluations, newest first. */
+    public List<EvaluationInfo> evaluations(String jobset) throws IOException {
+        return http.json("GET", "api/v1/jobsets/" + Http.encode(jobset) + "/evaluations", null, EvaluationList.class)
+                .evaluations();
+    }
+
+    /** One evaluation with the summary of its builds. */
+    public EvaluationInfo evaluation(long id) throws IOException {
+        return http.json("GET", "api/v1/evaluations/" + id, null, EvaluationInfo.class);
+    }
+
+    /** What the evaluation's command printed. The caller closes the stream. */
+    public InputStream evaluationLog(long id) throws IOException {
+        return http.stream(http.request("api/v1/evaluations/" + id + "/log").timeout(Http.REQUEST_TIMEOUT).GET().build());
+    }
+
+    /** Cancels the evaluation's builds that have not finished; returns how many. */
+    public int cancelEvaluation(long id) throws IOException {
+        return http.json("POST", "api/v1/evaluations/" + id + "/cancel", null, CountAnswer.class).count();
     }
 
     private static String describe(IOException e) {

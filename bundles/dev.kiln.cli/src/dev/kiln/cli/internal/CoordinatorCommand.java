@@ -40,6 +40,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     static final String HTTP_PID = "dev.kiln.transport.jetty";
     static final String DATASTORE_PID = "dev.kiln.datastore";
     static final String COORDINATOR_PID = "dev.kiln.coordinator";
+    static final String CACHE_PID = "dev.kiln.cache";
+    static final String HOOKS_PID = "dev.kiln.hooks";
+    static final String JOBSETS_PID = "dev.kiln.ci";
 
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
 
@@ -72,6 +75,14 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "basic or derivation-ordered (default: ${DEFAULT-VALUE}).")
     String allocationStrategy;
 
+    @Option(names = "--retry-failed-builds", paramLabel = "N", defaultValue = "0",
+            description = "Retry each failed build up to N times (default: ${DEFAULT-VALUE}).")
+    int retryFailedBuilds;
+
+    @Option(names = "--hook-command", paramLabel = "PROGRAM",
+            description = "Run PROGRAM for every event, with the event as JSON on its standard input.")
+    String hookCommand = "";
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -84,6 +95,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         ListenAddress client = listenOption("--client-listen", clientListen);
         ListenAddress agent = listenOption("--agent-listen", agentListen);
+        if (retryFailedBuilds < 0) {
+            throw new ParameterException(spec.commandLine(), "--retry-failed-builds: " + retryFailedBuilds + " is negative");
+        }
         if (!allocationStrategy.equals("basic") && !allocationStrategy.equals("derivation-ordered")) {
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
@@ -101,7 +115,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
                         "allocation.strategy", allocationStrategy)));
+                applied.add(configure(configurations, CACHE_PID, properties(
+                        "state.dir", state.toString())));
+                applied.add(configure(configurations, HOOKS_PID, properties(
+                        "state.dir", state.toString(),
+                        "retry.failed.count", retryFailedBuilds,
+                        "command", hookCommand)));
+                applied.add(configure(configurations, JOBSETS_PID, properties(
+                        "state.dir", state.toString())));
                 applied.add(configure(configurations, HTTP_PID, properties(
+                        "state.dir", state.toString(),
                         "client.listen", client.toString(),
                         "agent.listen", agent.toString())));
 
@@ -182,10 +205,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         return configuration;
     }
 
-    private static Dictionary<String, Object> properties(String... keysAndValues) {
+    private static Dictionary<String, Object> properties(Object... keysAndValues) {
         Hashtable<String, Object> properties = new Hashtable<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            properties.put(keysAndValues[i], keysAndValues[i + 1]);
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return properties;
     }

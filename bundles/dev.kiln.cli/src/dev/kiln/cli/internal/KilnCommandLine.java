@@ -4,18 +4,22 @@ import java.io.PrintWriter;
 
 import org.osgi.framework.BundleContext;
 
+import dev.kiln.client.CoordinatorUnreachableException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 
 /**
  * Parses and runs one {@code kiln} command line. Errors become one readable line on stderr and a non-zero exit:
- * {@value #EXIT_USAGE} for a command line that does not parse, {@value #EXIT_FAILURE} for a command that failed.
+ * {@value #EXIT_USAGE} for a command line that does not parse, {@value #EXIT_FAILURE} for a command that failed or that
+ * the coordinator refused, {@value #EXIT_UNREACHABLE} when the coordinator cannot be reached.
  */
 public final class KilnCommandLine {
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNREACHABLE = 3;
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -36,6 +40,14 @@ public final class KilnCommandLine {
         // Settings apply to the subcommands present when they are set: add the subcommands first.
         CommandLine commandLine = new CommandLine(new KilnCommand())
                 .addSubcommand(coordinator)
+                .addSubcommand(new BuildCommand())
+                .addSubcommand(new AgentCommand())
+                .addSubcommand(new TokenCommand())
+                .addSubcommand(new CacheCommand())
+                .addSubcommand(new StoreCommand())
+                .addSubcommand(new HookCommand())
+                .addSubcommand(new JobsetCommand())
+                .addSubcommand(new EvaluationCommand())
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(usageErrors())
@@ -65,6 +77,11 @@ public final class KilnCommandLine {
                 err.println("kiln: " + failed.getMessage());
                 err.flush();
                 return failed.exitCode();
+            }
+            if (e instanceof CoordinatorUnreachableException unreachable) {
+                err.println("kiln: " + unreachable.getMessage());
+                err.flush();
+                return EXIT_UNREACHABLE;
             }
             err.println("kiln: " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
             err.flush();

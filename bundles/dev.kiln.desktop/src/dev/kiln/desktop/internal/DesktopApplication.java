@@ -1,6 +1,7 @@
 package dev.kiln.desktop.internal;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -8,6 +9,14 @@ import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWTError;
 import org.eclipse.swt.widgets.Display;
+
+import dev.kiln.desktop.model.http.KilnConnection;
+import dev.kiln.desktop.model.views.Backoff;
+import dev.kiln.desktop.model.views.ConnectionsFile;
+import dev.kiln.desktop.model.views.DesktopSessions;
+import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.desktop.model.views.SavedConnection;
+import dev.kiln.desktop.model.views.VirtualThreadScheduler;
 
 /** The {@code kiln-desktop} launcher's application: opens the main window when a display is there. */
 public final class DesktopApplication implements IApplication {
@@ -23,9 +32,9 @@ public final class DesktopApplication implements IApplication {
                 ? given : new String[0];
         context.applicationRunning();
         PrintStream err = System.err;
-        Optional<String> coordinator;
+        Optional<URI> coordinator;
         try {
-            coordinator = coordinatorOption(args);
+            coordinator = coordinatorOption(args).map(Inputs::coordinator);
         } catch (IllegalArgumentException e) {
             err.println("kiln-desktop: " + e.getMessage());
             return EXIT_USAGE;
@@ -40,8 +49,13 @@ public final class DesktopApplication implements IApplication {
             err.println(String.format(Messages.DISPLAY_FAILED, System.getenv("DISPLAY"), e.getMessage()));
             return EXIT_NO_DISPLAY;
         }
-        try {
-            MainWindow window = new MainWindow(coordinator);
+        try (VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
+                DesktopSessions sessions = new DesktopSessions(KilnConnection::new,
+                        scheduler, ConnectionsFile.inUserConfig(), Backoff.DEFAULT)) {
+            Optional<SavedConnection> initial = coordinator.map(url -> new SavedConnection(url,
+                    sessions.saved().stream().filter(saved -> saved.coordinator().equals(url)).findFirst()
+                            .map(SavedConnection::token).orElse("")));
+            MainWindow window = new MainWindow(sessions, initial);
             window.setBlockOnOpen(true);
             window.open();
         } finally {

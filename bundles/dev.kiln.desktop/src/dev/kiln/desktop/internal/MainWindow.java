@@ -1,27 +1,61 @@
 package dev.kiln.desktop.internal;
 
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.MenuManager;
-import org.eclipse.jface.window.ApplicationWindow;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.Point;
+import org.eclipse.jface.action.Separator;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.window.ApplicationWindow;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.custom.CTabItem;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 
-/** The main window: menus and the current view. */
-final class MainWindow extends ApplicationWindow {
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.views.ConnectionStatus;
+import dev.kiln.desktop.model.views.DesktopSessions;
+import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.SavedConnection;
+import dev.kiln.desktop.model.views.Topic;
 
-    private final Optional<String> coordinator;
+/** The main window: the connection's state, the overview, builds, agents, plan and hooks, and the menus. */
+final class MainWindow extends ApplicationWindow implements MainActions.Context {
 
-    MainWindow(Optional<String> coordinator) {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final String[] TAB_TITLES = {Messages.TAB_OVERVIEW, Messages.TAB_BUILDS, Messages.TAB_AGENTS,
+        Messages.TAB_PLAN, Messages.TAB_HOOKS};
+
+    private final DesktopSessions sessions;
+    private final Optional<SavedConnection> initial;
+    private final MainActions actions;
+    private Label connectionState;
+    private CTabFolder tabs;
+    private OverviewView overview;
+    private BuildsView builds;
+    private AgentsView agents;
+    private PlanView plan;
+    private HooksView hooks;
+    private UiUpdates stateUpdates;
+
+    /** @param initial the coordinator to connect to at once, if any */
+    MainWindow(DesktopSessions sessions, Optional<SavedConnection> initial) {
         super(null);
-        this.coordinator = coordinator;
+        this.sessions = sessions;
+        this.initial = initial;
+        this.actions = new MainActions(this);
         addMenuBar();
         addStatusLine();
     }
@@ -29,31 +63,183 @@ final class MainWindow extends ApplicationWindow {
     @Override
     protected void configureShell(Shell shell) {
         super.configureShell(shell);
-        shell.setText(coordinator.map(url -> Messages.WINDOW_TITLE + " — " + url).orElse(Messages.WINDOW_TITLE));
+        shell.setText(initial.map(c -> Messages.WINDOW_TITLE + " — " + c.coordinator()).orElse(Messages.WINDOW_TITLE));
     }
 
     @Override
     protected Point getInitialSize() {
-        return new Point(1024, 720);
+        return new Point(1180, 780);
     }
 
     @Override
     protected MenuManager createMenuManager() {
         MenuManager menuBar = new MenuManager();
         MenuManager file = new MenuManager(Messages.MENU_FILE);
+        file.add(actions.connect());
+        file.add(actions.reconnect());
+        file.add(new Separator());
+        file.add(actions.submit());
+        file.add(new Separator());
         file.add(new QuitAction());
         menuBar.add(file);
+        MenuManager buildsMenu = new MenuManager(Messages.MENU_BUILDS);
+        buildsMenu.add(actions.find());
+        buildsMenu.add(new Separator());
+        buildsMenu.add(actions.cancel());
+        buildsMenu.add(actions.retry());
+        buildsMenu.add(actions.priority());
+        menuBar.add(buildsMenu);
+        MenuManager agentsMenu = new MenuManager(Messages.MENU_AGENTS);
+        agentsMenu.add(actions.newAgent());
+        agentsMenu.add(actions.newPassword());
+        agentsMenu.add(actions.activate());
+        agentsMenu.add(actions.deactivate());
+        agentsMenu.add(new Separator());
+        agentsMenu.add(actions.installHook());
+        agentsMenu.add(actions.removeHook());
+        menuBar.add(agentsMenu);
+        MenuManager view = new MenuManager(Messages.MENU_VIEW);
+        for (int i = 0; i < TAB_TITLES.length; i++) {
+            int index = i;
+            Action show = new Action("&" + (i + 1) + " " + TAB_TITLES[i]) {
+                @Override
+                public void run() {
+                    showTab(index);
+                }
+            };
+            show.setAccelerator(SWT.MOD1 | ('1' + i));
+            view.add(show);
+        }
+        menuBar.add(view);
         return menuBar;
     }
 
     @Override
     protected Control createContents(Composite parent) {
         Composite content = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().margins(24, 24).applyTo(content);
-        Label status = new Label(content, SWT.WRAP);
-        status.setText(coordinator.map(url -> String.format(Messages.CONNECTED_TO, url)).orElse(Messages.NOT_CONNECTED));
-        GridDataFactory.fillDefaults().grab(true, true).applyTo(status);
+        GridLayoutFactory.fillDefaults().spacing(0, 0).applyTo(content);
+        connectionState = WidgetIds.name(new Label(content, SWT.WRAP), WidgetIds.CONNECTION_STATE);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(connectionState);
+        tabs = WidgetIds.name(new CTabFolder(content, SWT.TOP | SWT.FLAT), WidgetIds.TABS);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(tabs);
+
+        Images images = new Images(content.getDisplay());
+        overview = new OverviewView(tabs, images, sessions.scheduler());
+        builds = new BuildsView(tabs, images, sessions.scheduler());
+        agents = new AgentsView(tabs, images, actions);
+        plan = new PlanView(tabs);
+        hooks = new HooksView(tabs, actions);
+        List<Control> views = List.of(overview.control(), builds.control(), agents.control(), plan.control(),
+                hooks.control());
+        for (int i = 0; i < views.size(); i++) {
+            CTabItem item = new CTabItem(tabs, SWT.NONE);
+            item.setText(TAB_TITLES[i]);
+            item.setControl(views.get(i));
+        }
+        tabs.setSelection(0);
+
+        stateUpdates = new UiUpdates(content, this::showConnectionState);
+        sessions.addListener(session -> UiUpdates.run(content, () -> showSession(session)));
+        showConnectionState();
         return content;
+    }
+
+    @Override
+    public int open() {
+        create();
+        FarmSession active = sessions.active();
+        if (active != null) {
+            showSession(active);
+        } else {
+            initial.or(() -> sessions.saved().stream().findFirst()).ifPresent(sessions::connect);
+        }
+        return super.open();
+    }
+
+    private void showSession(FarmSession session) {
+        if (session != sessions.active() || tabs.isDisposed()) {
+            return;
+        }
+        getShell().setText(Messages.WINDOW_TITLE + " — " + session.coordinator());
+        overview.setSession(session);
+        builds.setSession(session);
+        agents.setSession(session);
+        plan.setSession(session);
+        hooks.setSession(session);
+        session.addListener(topic -> {
+            if (topic == Topic.STATUS) {
+                stateUpdates.request();
+            }
+        });
+        stateUpdates.request();
+    }
+
+    private void showConnectionState() {
+        FarmSession session = sessions.active();
+        if (session == null) {
+            banner(Messages.STATE_NOT_CONNECTED, new RGB(255, 248, 197));
+            return;
+        }
+        ConnectionStatus status = session.status();
+        String url = session.coordinator().toString();
+        switch (status.state()) {
+            case CONNECTING -> banner(String.format(Messages.STATE_CONNECTING, url), new RGB(230, 230, 230));
+            case CONNECTED -> banner(String.format(Messages.STATE_CONNECTED, url), new RGB(218, 251, 225));
+            case COORDINATOR_DOWN -> banner(String.format(Messages.STATE_DOWN, url, status.detail(),
+                    status.nextRetry() == null ? "" : CLOCK.format(status.nextRetry())), new RGB(255, 220, 215));
+            case WRONG_TOKEN -> banner(String.format(Messages.STATE_WRONG_TOKEN, url, status.detail()),
+                    new RGB(255, 235, 200));
+            case CLOSED -> banner(String.format(Messages.STATE_CLOSED, url), new RGB(230, 230, 230));
+        }
+    }
+
+    private void banner(String text, RGB background) {
+        connectionState.setText("  " + text);
+        connectionState.setBackground(new Color(background));
+        connectionState.setForeground(connectionState.getDisplay().getSystemColor(SWT.COLOR_BLACK));
+        connectionState.getParent().layout(true);
+    }
+
+    // ---- MainActions.Context
+
+    @Override
+    public Shell shell() {
+        return getShell();
+    }
+
+    @Override
+    public DesktopSessions sessions() {
+        return sessions;
+    }
+
+    @Override
+    public List<Build> selectedBuilds() {
+        return builds.selection();
+    }
+
+    @Override
+    public List<Agent> selectedAgents() {
+        return agents.selectedAgents();
+    }
+
+    @Override
+    public Hook selectedHook() {
+        return hooks.selected();
+    }
+
+    @Override
+    public void status(String message) {
+        setStatus(message);
+    }
+
+    @Override
+    public void focusSearch() {
+        builds.focusSearch();
+    }
+
+    @Override
+    public void showTab(int index) {
+        tabs.setSelection(index);
     }
 
     private final class QuitAction extends Action {

@@ -5,12 +5,140 @@ final class Messages {
 
     static final String WINDOW_TITLE = "Kiln";
     static final String MENU_FILE = "&File";
+    static final String MENU_BUILDS = "&Builds";
+    static final String MENU_AGENTS = "&Agents";
+    static final String MENU_VIEW = "&View";
     static final String ACTION_QUIT = "&Quit";
-    static final String NOT_CONNECTED = "Not connected to a coordinator.\nStart it with: kiln-desktop --coordinator URL";
-    static final String CONNECTED_TO = "Coordinator: %s";
+    static final String ACTION_CONNECT = "&Connect to a Coordinator…";
+    static final String ACTION_RECONNECT = "&Reconnect and Refresh";
+    static final String ACTION_SUBMIT = "&Submit Builds…";
+    static final String ACTION_CANCEL = "&Cancel Selected Builds";
+    static final String ACTION_RETRY = "&Retry Selected Builds";
+    static final String ACTION_PRIORITY = "Change &Priority…";
+    static final String ACTION_FIND = "&Find Builds";
+    static final String ACTION_NEW_AGENT = "&New Agent…";
+    static final String ACTION_NEW_PASSWORD = "New &Password…";
+    static final String ACTION_ACTIVATE = "&Activate";
+    static final String ACTION_DEACTIVATE = "&Deactivate";
+    static final String ACTION_INSTALL_HOOK = "&Install Hook Bundle…";
+    static final String ACTION_REMOVE_HOOK = "&Remove Hook Bundle";
+
     static final String NO_DISPLAY = "kiln-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are not set); "
             + "run it in a graphical session, or under xvfb-run";
     static final String DISPLAY_FAILED = "kiln-desktop: cannot open the display %s: %s";
+
+    static final String TAB_OVERVIEW = "Overview";
+    static final String TAB_BUILDS = "Builds";
+    static final String TAB_AGENTS = "Agents";
+    static final String TAB_PLAN = "Plan";
+    static final String TAB_HOOKS = "Hooks";
+
+    static final String STATE_NOT_CONNECTED = "Not connected. Use File › Connect (Ctrl+O) to reach a coordinator.";
+    static final String STATE_CONNECTING = "Connecting to %s…";
+    static final String STATE_CONNECTED = "Connected to %s";
+    static final String STATE_DOWN = "Coordinator %s is down (%s). Retrying at %s; F5 retries now.";
+    static final String STATE_WRONG_TOKEN = "Coordinator %s refused the token (%s). Use File › Connect to give another.";
+    static final String STATE_CLOSED = "Disconnected from %s";
+
+    static final String OVERVIEW_BUILDS = "Builds";
+    static final String OVERVIEW_AGENTS = "Agents";
+    static final String OVERVIEW_AGENTS_LINE = "%d online, %d offline, %d inactive";
+    static final String OVERVIEW_QUEUE = "Queue";
+    static final String OVERVIEW_QUEUE_LINE = "%d builds waiting for an agent";
+    static final String OVERVIEW_CHART = "Builds finished per minute, last hour";
+    static final String OVERVIEW_HOOKS = "Failing hooks";
+    static final String OVERVIEW_NO_FAILING_HOOKS = "none";
+    static final String OVERVIEW_EMPTY = "This farm has no builds yet. Submit some with File › Submit Builds (Ctrl+N).";
+    static final String OVERVIEW_LOADING = "Loading builds…";
+    static final String OVERVIEW_HOOK_LINE = "%s: %d failures, %d queued — %s";
+
+    static final String FILTER_ALL_STATES = "All states";
+    static final String FILTER_ALL_SYSTEMS = "All systems";
+    static final String FILTER_TAG = "tag or key=value";
+    static final String FILTER_TEXT = "Search derivation, id, tags (Ctrl+F)";
+    static final String BUILDS_COUNT = "%,d of %,d builds";
+
+    static final String COLUMN_STATE = "State";
+    static final String COLUMN_NAME = "Derivation";
+    static final String COLUMN_SYSTEM = "System";
+    static final String COLUMN_PRIORITY = "Priority";
+    static final String COLUMN_TAGS = "Tags";
+    static final String COLUMN_CREATED = "Submitted";
+    static final String COLUMN_FINISHED = "Finished";
+    static final String COLUMN_AGENT_NAME = "Name";
+    static final String COLUMN_STATUS = "Status";
+    static final String COLUMN_SYSTEMS = "Systems";
+    static final String COLUMN_RUNNING = "Running";
+    static final String COLUMN_LAST_SEEN = "Last seen";
+    static final String COLUMN_LOAD = "Load";
+    static final String COLUMN_HOOK = "Hook";
+    static final String COLUMN_BUNDLE = "Bundle";
+    static final String COLUMN_EVENTS = "Events";
+    static final String COLUMN_QUEUED = "Queued";
+    static final String COLUMN_FAILURES = "Failures";
+    static final String COLUMN_LAST_FAILURE = "Last failure";
+    static final String COLUMN_PLAN = "Agent / planned build";
+    static final String COLUMN_TIME = "Time";
+    static final String COLUMN_STEP = "Step";
+    static final String COLUMN_DETAIL = "Detail";
+    static final String COLUMN_OUTPUT = "Output";
+    static final String COLUMN_PATH = "Path";
+    static final String COLUMN_NAR_HASH = "NAR hash";
+    static final String COLUMN_NAR_SIZE = "NAR size";
+
+    static final String DETAILS_TIMELINE = "Timeline";
+    static final String DETAILS_DERIVATION = "Derivation";
+    static final String DETAILS_OUTPUTS = "Outputs";
+    static final String DETAILS_LOG = "Log";
+    static final String DETAILS_NONE = "Select a build to see its derivation, timeline, outputs and log.";
+    static final String DETAILS_HEADER = "%s  ·  %s  ·  %s";
+    static final String DERIVATION_OUTPUTS = "outputs";
+    static final String DERIVATION_INPUT_DRVS = "input derivations";
+    static final String DERIVATION_INPUT_SRCS = "input sources";
+    static final String DERIVATION_BUILDER = "builder";
+    static final String DERIVATION_ENV = "environment";
+    static final String DERIVATION_UNAVAILABLE = "derivation unavailable: %s";
+    static final String LOG_ENDED = "\n— end of log —\n";
+    static final String LOG_FAILED = "\n— the log cannot be read: %s —\n";
+
+    static final String AGENTS_EMPTY = "No agents yet. Create one with Agents › New Agent.";
+    static final String PLAN_EMPTY = "No online agent has builds planned.";
+    static final String HOOKS_EMPTY = "No hooks are running.";
+    static final String NEVER = "never";
+
+    static final String CONNECT_TITLE = "Connect to a Coordinator";
+    static final String CONNECT_MESSAGE = "The client API's URL, and a token unless the coordinator listens on loopback.";
+    static final String CONNECT_URL = "&URL:";
+    static final String CONNECT_TOKEN = "&Token:";
+
+    static final String NEW_AGENT_TITLE = "New Agent";
+    static final String NEW_AGENT_MESSAGE = "The coordinator shows the agent's password once.";
+    static final String NEW_AGENT_NO_NAME = "An agent needs a name.";
+    static final String NEW_AGENT_NAME = "&Name:";
+    static final String NEW_AGENT_DESCRIPTION = "&Description:";
+    static final String NEW_AGENT_SYSTEMS = "&Systems:";
+    static final String NEW_AGENT_TAGS = "&Tags (key=value):";
+    static final String PASSWORD_TITLE = "Agent Password";
+    static final String PASSWORD_MESSAGE = "Copy the password of agent %s now: it is not shown again.";
+    static final String PASSWORD_COPY = "&Copy";
+    static final String NEW_PASSWORD_CONFIRM = "Give agent %s a new password? The old one stops working at once.";
+
+    static final String SUBMIT_TITLE = "Submit Builds";
+    static final String SUBMIT_MESSAGE = "Pick .drv files; the coordinator receives their closures.";
+    static final String SUBMIT_ADD = "&Add .drv Files…";
+    static final String SUBMIT_PRIORITY = "&Priority:";
+    static final String SUBMIT_TAGS = "&Tags (key=value):";
+    static final String SUBMIT_DONE = "Submitted %d derivations: %s";
+    static final String SUBMIT_NO_FILES = "Add at least one .drv file.";
+
+    static final String PRIORITY_TITLE = "Change Priority";
+    static final String PRIORITY_MESSAGE = "New priority for %d builds (higher builds sooner):";
+
+    static final String ACTION_DONE = "%s: %d done";
+    static final String ACTION_PARTLY = "%s: %d done, %d refused — %s";
+    static final String ACTION_FAILED = "%s failed: %s";
+    static final String NOTHING_SELECTED = "Select builds first.";
+    static final String REMOVE_HOOK_CONFIRM = "Remove the hook bundle %s from the coordinator?";
 
     private Messages() {
     }

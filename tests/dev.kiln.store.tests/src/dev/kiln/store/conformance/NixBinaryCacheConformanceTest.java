@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.kiln.testing.RealNix;
 
 /**
  * A binary cache written by Kiln (NARs compressed with zstd, xz or not at

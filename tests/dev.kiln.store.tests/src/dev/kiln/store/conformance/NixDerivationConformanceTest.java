@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.kiln.testing.RealNix;
 
 /**
  * Derivations made by {@code nix-instantiate} in three store directories:

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.kiln.testing.RealNix;
 
 /**
  * NARs and their hashes as {@code nix-store --dump} and {@code nix-hash}

@@ -2,6 +2,7 @@ package dev.kiln.store.conformance;
 
 import dev.kiln.store.StoreDir;
 import java.nio.file.Path;
+import dev.kiln.testing.RealNix;
 
 /**
  * The three kinds of store the conformance tests run against: Nix's and

@@ -13,4 +13,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "HOST:PORT of the agent API")
     String agent_listen() default "0.0.0.0:8745";
+
+    @AttributeDefinition(description = "The coordinator's state directory: client tokens are kept there")
+    String state_dir();
+
+    @AttributeDefinition(description = "The largest JSON body accepted, in bytes (a submit carries derivation texts)")
+    long max_json_bytes() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(description = "A PKCS12 keystore: when set, the client API speaks TLS")
+    String client_tls_keystore() default "";
+
+    @AttributeDefinition(description = "A PKCS12 keystore: when set, the agent API speaks TLS")
+    String agent_tls_keystore() default "";
+
+    @AttributeDefinition(description = "The password of the keystores", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String tls_keystore_password() default "";
 }

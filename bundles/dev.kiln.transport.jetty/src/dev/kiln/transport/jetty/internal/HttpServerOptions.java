@@ -1,13 +1,33 @@
 package dev.kiln.transport.jetty.internal;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 import dev.kiln.transport.jetty.ListenAddress;
 
 /** The HTTP server's configuration, parsed once. */
-record HttpServerOptions(ListenAddress clientListen, ListenAddress agentListen) {
+record HttpServerOptions(ListenAddress clientListen, ListenAddress agentListen, Path stateDir, long maxJsonBytes,
+        Optional<Path> clientKeystore, Optional<Path> agentKeystore, String keystorePassword) {
 
     static HttpServerOptions from(HttpServerConfiguration configuration) {
+        String state = configuration.state_dir();
+        if (state == null || state.isBlank()) {
+            throw new IllegalArgumentException("state.dir is not configured");
+        }
+        if (configuration.max_json_bytes() < 1024) {
+            throw new IllegalArgumentException("max.json.bytes must be at least 1024: " + configuration.max_json_bytes());
+        }
         return new HttpServerOptions(
                 ListenAddress.parse(configuration.client_listen()),
-                ListenAddress.parse(configuration.agent_listen()));
+                ListenAddress.parse(configuration.agent_listen()),
+                Path.of(state).toAbsolutePath(),
+                configuration.max_json_bytes(),
+                keystore(configuration.client_tls_keystore()),
+                keystore(configuration.agent_tls_keystore()),
+                configuration.tls_keystore_password());
+    }
+
+    private static Optional<Path> keystore(String path) {
+        return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
     }
 }

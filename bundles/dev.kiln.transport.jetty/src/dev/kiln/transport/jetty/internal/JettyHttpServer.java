@@ -1,11 +1,15 @@
 package dev.kiln.transport.jetty.internal;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -13,16 +17,30 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.api.AgentBuildService;
+import dev.kiln.api.AgentService;
+import dev.kiln.api.AllocationPlanService;
+import dev.kiln.api.BuildService;
+import dev.kiln.api.DerivationService;
+import dev.kiln.api.EventService;
+import dev.kiln.cache.BinaryCache;
+import dev.kiln.cache.BuildLogs;
+import dev.kiln.ci.JobsetService;
+import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 
 /**
  * The coordinator's HTTP server: one Jetty server with a connector for the client API and one for the agent API.
- * It starts when configured and publishes {@link HttpEndpoints} once both ports accept connections.
+ * It starts when configured and when every coordinator service it serves is up, and publishes {@link HttpEndpoints}
+ * once both ports accept connections: a 200 from {@code /healthz} means the coordinator is ready.
  */
 @Component(configurationPid = HttpServerConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = HttpServerConfiguration.class)
@@ -36,21 +54,48 @@ public final class JettyHttpServer {
     private final Server server;
     private final ServiceRegistration<HttpEndpoints> registration;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile HookAdmin hooks;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile JobsetService jobsets;
+
     @Activate
-    public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration) throws Exception {
+    public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
+            @Reference BuildService builds, @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
+            @Reference DerivationService derivations, @Reference AllocationPlanService plans,
+            @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs)
+            throws Exception {
         HttpServerOptions options = HttpServerOptions.from(configuration);
+        Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
+        Metrics metrics = new Metrics();
+        ClientTokens tokens = new ClientTokens(options.stateDir());
+        Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
+        Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
+        JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
+        RootHandler handler = new RootHandler(services,
+                new ClientApi(services, tokens, options.maxJsonBytes(), temporary,
+                        new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
+                new AgentApi(services, metrics, options.maxJsonBytes()),
+                new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
+                !options.clientListen().isLoopback());
+
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kiln-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
-        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen());
-        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen());
+        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(),
+                options.keystorePassword());
+        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(),
+                options.keystorePassword());
         server.addConnector(client);
         server.addConnector(agent);
-        server.setHandler(new RootHandler());
+        server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
-        Endpoints endpoints = new Endpoints(uri(options.clientListen(), client), uri(options.agentListen(), agent));
+        Endpoints endpoints = new Endpoints(uri(options.clientListen(), client, options.clientKeystore().isPresent()),
+                uri(options.agentListen(), agent, options.agentKeystore().isPresent()));
         LOG.info("Client API listening on {}, agent API on {}", endpoints.clientApi(), endpoints.agentApi());
         registration = context.registerService(HttpEndpoints.class, endpoints, new Hashtable<>());
     }
@@ -61,18 +106,27 @@ public final class JettyHttpServer {
         server.stop();
     }
 
-    private ServerConnector connector(String name, ListenAddress address) {
-        ServerConnector connector = new ServerConnector(server);
+    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore, String password) {
+        ServerConnector connector;
+        if (keystore.isPresent()) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keystore.get().toString());
+            tls.setKeyStorePassword(password);
+            tls.setKeyStoreType("PKCS12");
+            connector = new ServerConnector(server, tls);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setName(name);
         connector.setHost(address.host());
         connector.setPort(address.port());
         return connector;
     }
 
-    private static URI uri(ListenAddress configured, ServerConnector connector) {
+    private static URI uri(ListenAddress configured, ServerConnector connector, boolean tls) {
         String host = configured.host().equals("0.0.0.0") || configured.host().equals("::")
                 ? "127.0.0.1" : configured.host();
-        return URI.create("http://" + new ListenAddress(host, connector.getLocalPort()));
+        return URI.create((tls ? "https://" : "http://") + new ListenAddress(host, connector.getLocalPort()));
     }
 
     private record Endpoints(URI clientApi, URI agentApi) implements HttpEndpoints {

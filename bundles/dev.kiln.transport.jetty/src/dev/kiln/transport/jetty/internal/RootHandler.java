@@ -1,26 +1,283 @@
 package dev.kiln.transport.jetty.internal;
 
-import org.eclipse.jetty.http.HttpMethod;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Routes a request by the port it came in on and its path. */
+import dev.kiln.api.Agent;
+import dev.kiln.api.IllegalTransitionException;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.NotAllocatedToAgentException;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.PlanStatistics;
+import dev.kiln.cache.UploadException;
+import dev.kiln.hooks.api.admin.HookAdmin;
+import dev.kiln.hooks.api.admin.HookStatus;
+
+/**
+ * Routes a request by the port it came in on and its path, authenticates it, and turns every error a client can cause
+ * into a 4xx with a JSON body. Runs on virtual threads: handlers block.
+ */
 final class RootHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
+    /** A verified agent password is trusted again without hashing for this long. */
+    private static final long CREDENTIALS_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int CREDENTIALS_CACHE_SIZE = 10_000;
+
+    private final Services services;
+    private final ClientApi clientApi;
+    private final AgentApi agentApi;
+    private final CacheRoutes cache;
+    private final JobsetRoutes jobsets;
+    private final Extensions extensions;
+    private final ClientTokens tokens;
+    private final Metrics metrics;
+    private final boolean clientTokenRequired;
+    private final Map<String, VerifiedAgent> verifiedAgents = new ConcurrentHashMap<>();
+
+    RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, JobsetRoutes jobsets,
+            Extensions extensions, ClientTokens tokens, Metrics metrics, boolean clientTokenRequired) {
+        this.services = services;
+        this.clientApi = clientApi;
+        this.agentApi = agentApi;
+        this.cache = cache;
+        this.jobsets = jobsets;
+        this.extensions = extensions;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.clientTokenRequired = clientTokenRequired;
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        if (path.equals("/healthz")) {
-            if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
-                Responses.error(response, 405, "method not allowed", request.getMethod() + " " + path, callback);
-                return true;
+        long started = System.nanoTime();
+        Exchange exchange = new Exchange(request, response);
+        String route = "other";
+        try {
+            route = route(exchange);
+            dispatch(exchange);
+            callback.succeeded();
+        } catch (HttpFailure failure) {
+            answer(exchange, failure, callback);
+        } catch (InvalidRequestException e) {
+            answer(exchange, HttpFailure.badRequest(e.getMessage()), callback);
+        } catch (NotFoundException e) {
+            answer(exchange, HttpFailure.notFound(e.getMessage()), callback);
+        } catch (NotAllocatedToAgentException e) {
+            answer(exchange, new HttpFailure(403, "forbidden", e.getMessage()), callback);
+        } catch (IllegalTransitionException e) {
+            answer(exchange, new HttpFailure(409, "conflict", e.getMessage()), callback);
+        } catch (EofException e) {
+            LOG.debug("{} {}: the client went away", exchange.method(), exchange.path());
+            callback.failed(e);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
+            if (exchange.isCommitted()) {
+                callback.failed(e);
+            } else {
+                answer(exchange, new HttpFailure(500, "internal error", e.toString()), callback);
             }
-            Responses.json(response, 200, "{\"status\":\"ok\"}", callback);
-            return true;
+        } finally {
+            metrics.observe(route, System.nanoTime() - started);
         }
-        Responses.error(response, 404, "not found", path, callback);
         return true;
+    }
+
+    private void dispatch(Exchange exchange) throws HttpFailure, IOException {
+        String path = exchange.path();
+        boolean client = exchange.connector().equals(JettyHttpServer.CLIENT_CONNECTOR);
+        if (path.equals("/healthz")) {
+            if (!exchange.method().equals("GET") && !exchange.method().equals("HEAD")) {
+                throw ClientApi.methodNotAllowed(exchange);
+            }
+            exchange.json(200, Map.of("status", "ok"));
+        } else if (client && path.equals("/metrics")) {
+            ClientApi.requireMethod(exchange, "GET", true);
+            exchange.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+        } else if (client && path.startsWith("/api/v1/")) {
+            if (clientTokenRequired) {
+                requireToken(exchange);
+            }
+            clientApi.handle(exchange, parts(path.substring("/api/v1/".length()), exchange));
+        } else if (client && path.startsWith("/jobset/") && path.endsWith("/hook/evaluate")) {
+            // A forge is never on the coordinator's machine: its hook always needs a token.
+            requireToken(exchange);
+            String[] parts = parts(path.substring("/jobset/".length()), exchange);
+            if (parts.length != 3) {
+                throw HttpFailure.notFound(path);
+            }
+            jobsets.forgeHook(exchange, parts[0]);
+        } else if (!client && path.startsWith("/agent/v1/")) {
+            UUID agent = authenticateAgent(exchange);
+            agentApi.handle(exchange, agent, parts(path.substring("/agent/v1/".length()), exchange));
+        } else if (CacheRoutes.owns(path)) {
+            if (CacheRoutes.isUpload(exchange)) {
+                if (!client) {
+                    throw ClientApi.methodNotAllowed(exchange);
+                }
+                requireToken(exchange);
+                cache.put(exchange);
+            } else {
+                cache.get(exchange);
+            }
+        } else {
+            throw HttpFailure.notFound(path);
+        }
+    }
+
+    private static String[] parts(String rest, Exchange exchange) throws HttpFailure {
+        String[] parts = rest.split("/", -1);
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                throw HttpFailure.notFound(exchange.path());
+            }
+        }
+        return parts;
+    }
+
+    /** A token as {@code Authorization: Bearer}, or as the password of HTTP Basic (what Nix's netrc sends). */
+    private void requireToken(Exchange exchange) throws HttpFailure {
+        Optional<String> token = exchange.bearerToken().or(() -> exchange.basicCredentials().map(c -> c[1]));
+        if (token.isEmpty()) {
+            exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
+            throw new HttpFailure(401, "unauthorized", "a client token is required (Authorization: Bearer <token>)");
+        }
+        if (!tokens.isValid(token.get())) {
+            exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
+            throw new HttpFailure(401, "unauthorized", "the client token is not valid");
+        }
+    }
+
+    private UUID authenticateAgent(Exchange exchange) throws HttpFailure {
+        String header = exchange.header(HttpHeader.AUTHORIZATION).orElse("");
+        VerifiedAgent verified = verifiedAgents.get(header);
+        if (verified != null && System.nanoTime() - verified.at() < CREDENTIALS_TTL_NANOS) {
+            return verified.agent();
+        }
+        String[] credentials = exchange.basicCredentials().orElse(null);
+        if (credentials == null) {
+            throw agentUnauthorized(exchange, "the agent API needs HTTP Basic authentication with the agent's id and password");
+        }
+        UUID agent;
+        try {
+            agent = UUID.fromString(credentials[0]);
+        } catch (IllegalArgumentException e) {
+            throw agentUnauthorized(exchange, "the user is not an agent id: " + credentials[0]);
+        }
+        if (!services.agents().authenticate(agent, credentials[1])) {
+            throw agentUnauthorized(exchange, "wrong agent id or password, or the agent is deactivated");
+        }
+        if (verifiedAgents.size() > CREDENTIALS_CACHE_SIZE) {
+            verifiedAgents.clear();
+        }
+        verifiedAgents.put(header, new VerifiedAgent(agent, System.nanoTime()));
+        return agent;
+    }
+
+    private static HttpFailure agentUnauthorized(Exchange exchange, String detail) {
+        exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"kiln-agent\", charset=\"UTF-8\"");
+        return new HttpFailure(401, "unauthorized", detail);
+    }
+
+    private String metricsText() {
+        StringBuilder out = new StringBuilder();
+        PlanStatistics plan = services.plans().statistics();
+        List<Map.Entry<String, Long>> builds = List.of(
+                new SimpleEntry<>("{state=\"scheduled\",plan=\"ready\"}", (long) plan.ready()),
+                new SimpleEntry<>("{state=\"scheduled\",plan=\"blocked\"}", (long) plan.blocked()),
+                new SimpleEntry<>("{state=\"scheduled\",plan=\"deferred\"}", (long) plan.deferred()),
+                new SimpleEntry<>("{state=\"allocated\",plan=\"allocated\"}", (long) plan.allocated()),
+                new SimpleEntry<>("{state=\"started\",plan=\"started\"}", (long) plan.started()));
+        Metrics.gauge(out, "kiln_builds", "Pending builds by state", builds);
+        Metrics.gauge(out, "kiln_plan_size", "Builds in the allocation plan, ready to be fetched",
+                List.of(new SimpleEntry<>("", (long) plan.ready())));
+        Instant now = Instant.now();
+        Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
+        for (Agent agent : services.agents().list()) {
+            byStatus.merge(Wire.agent(agent, now).status(), 1L, Long::sum);
+        }
+        List<Map.Entry<String, Long>> agents = new ArrayList<>();
+        byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
+        Metrics.gauge(out, "kiln_agents", "Agents by status", agents);
+        HookAdmin hooks = extensions.hooks().get();
+        if (hooks != null) {
+            List<Map.Entry<String, Long>> queued = new ArrayList<>();
+            List<Map.Entry<String, Long>> failures = new ArrayList<>();
+            for (HookStatus hook : hooks.list()) {
+                hook.queueLengths().forEach((type, length) -> queued.add(new SimpleEntry<>(
+                        "{hook=\"" + hook.name() + "\",event=\"" + type + "\"}", (long) length)));
+                failures.add(new SimpleEntry<>("{hook=\"" + hook.name() + "\"}", hook.failures()));
+            }
+            Metrics.gauge(out, "kiln_hook_queue_length", "Events waiting for a hook, by hook and event type", queued);
+            Metrics.gauge(out, "kiln_hook_failures", "Failed hook calls since the coordinator started", failures);
+        }
+        metrics.write(out);
+        return out.toString();
+    }
+
+    /** A short name of the route, for the latency histogram: ids left out. */
+    private static String route(Exchange exchange) {
+        String path = exchange.path();
+        String[] parts = path.split("/");
+        StringBuilder route = new StringBuilder(exchange.method()).append(' ');
+        if (path.startsWith("/api/v1/") || path.startsWith("/agent/v1/")) {
+            for (int i = 1; i < parts.length && i < 6; i++) {
+                route.append('/').append(parts[i].length() == 36 ? "{id}" : parts[i].length() > 20 ? "{name}" : parts[i]);
+            }
+            return route.toString().replace("\"", "");
+        }
+        if (path.endsWith(".narinfo")) {
+            return route.append("/{hash}.narinfo").toString();
+        }
+        if (path.startsWith("/nar/")) {
+            return route.append("/nar/{file}").toString();
+        }
+        if (path.startsWith("/log/")) {
+            return route.append("/log/{drv}").toString();
+        }
+        return route.append(path.length() > 20 ? "other" : path.replace("\"", "")).toString();
+    }
+
+    static HttpFailure failure(UploadException e) {
+        return switch (e.reason()) {
+            case WRONG_OFFSET -> new HttpFailure(409, "wrong offset", e.getMessage());
+            case CORRUPT -> new HttpFailure(422, "corrupt upload", e.getMessage());
+            case INVALID -> HttpFailure.badRequest(e.getMessage());
+            case MISSING -> new HttpFailure(409, "not uploaded", e.getMessage());
+        };
+    }
+
+    private static void answer(Exchange exchange, HttpFailure failure, Callback callback) {
+        if (exchange.isCommitted()) {
+            callback.failed(failure);
+            return;
+        }
+        try {
+            exchange.error(failure.status(), failure.error(), failure.detail());
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    private record VerifiedAgent(UUID agent, long at) {
     }
 }

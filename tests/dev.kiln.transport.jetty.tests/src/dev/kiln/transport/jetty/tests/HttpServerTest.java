@@ -2,65 +2,53 @@ package dev.kiln.transport.jetty.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Hashtable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
+import org.junit.jupiter.api.io.TempDir;
 
-import dev.kiln.transport.jetty.HttpEndpoints;
-
-/** Starts the real HTTP server component through Configuration Admin, on ephemeral loopback ports. */
+/** The server's own routes: health, metrics, the cache's description, unknown paths, the first token. */
 class HttpServerTest {
 
-    private static final long TIMEOUT_MILLIS = 30_000;
+    @TempDir
+    static Path temporary;
 
-    private static Configuration configuration;
-    private static HttpEndpoints endpoints;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static TestCoordinator coordinator;
 
     @BeforeAll
     static void startServer() throws Exception {
-        BundleContext context = FrameworkUtil.getBundle(HttpServerTest.class).getBundleContext();
-        ConfigurationAdmin configurations = await(context, ConfigurationAdmin.class);
-        configuration = configurations.getConfiguration("dev.kiln.transport.jetty", "?");
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("client.listen", "127.0.0.1:0");
-        properties.put("agent.listen", "127.0.0.1:0");
-        configuration.update(properties);
-        endpoints = await(context, HttpEndpoints.class);
+        coordinator = new TestCoordinator(temporary, 1024 * 1024);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        configuration.delete();
+        coordinator.close();
     }
 
     @Test
-    void bothPortsAnswerHealthz() throws Exception {
-        assertNotEquals(endpoints.clientApi().getPort(), endpoints.agentApi().getPort());
-        for (URI base : new URI[] {endpoints.clientApi(), endpoints.agentApi()}) {
-            HttpResponse<String> response = get(base.resolve("/healthz"));
+    void bothPortsAnswerHealthzAndTheCacheInfo() throws Exception {
+        assertNotEquals(coordinator.endpoints.clientApi().getPort(), coordinator.endpoints.agentApi().getPort());
+        for (URI base : new URI[] {coordinator.endpoints.clientApi(), coordinator.endpoints.agentApi()}) {
+            HttpResponse<String> response = coordinator.get(base.resolve("/healthz"));
             assertEquals(200, response.statusCode(), base.toString());
             assertEquals("{\"status\":\"ok\"}", response.body());
+            HttpResponse<String> info = coordinator.get(base.resolve("/nix-cache-info"));
+            assertEquals("StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 30\n", info.body());
         }
     }
 
     @Test
     void unknownPathsGetAJsonError() throws Exception {
-        HttpResponse<String> response = get(endpoints.clientApi().resolve("/no/such/thing"));
+        HttpResponse<String> response = coordinator.get(coordinator.client("/no/such/thing"));
         assertEquals(404, response.statusCode());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(response.body().contains("\"error\":\"not found\""), response.body());
@@ -69,22 +57,32 @@ class HttpServerTest {
 
     @Test
     void healthzRefusesOtherMethods() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(endpoints.clientApi().resolve("/healthz"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = coordinator.postJson(coordinator.client("/healthz"), "{}");
         assertEquals(405, response.statusCode());
     }
 
-    private static HttpResponse<String> get(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        coordinator.get(coordinator.client("/healthz"));
+        HttpResponse<String> response = coordinator.get(coordinator.client("/metrics"));
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("# TYPE kiln_builds gauge"), response.body());
+        assertTrue(response.body().contains("kiln_agents{status=\"online\"} 0"), response.body());
+        assertTrue(response.body().contains("kiln_http_request_duration_seconds_count{route=\"GET /healthz\"}"),
+                response.body());
+        assertTrue(response.body().contains("kiln_http_served_bytes_total"), response.body());
     }
 
-    private static <S> S await(BundleContext context, Class<S> type) throws InterruptedException {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        S service = tracker.waitForService(TIMEOUT_MILLIS);
-        assertNotNull(service, "no " + type.getSimpleName() + " service within " + TIMEOUT_MILLIS + " ms");
-        return service;
+    @Test
+    void theFirstTokenIsWrittenForTheOwnerOnlyAndCreatesMoreTokens() throws Exception {
+        Path first = temporary.resolve("client-token");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first)));
+        HttpResponse<String> created = coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/tokens"))
+                .header("Authorization", "Bearer " + coordinator.token())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.body().startsWith("{\"token\":\"kiln_"), created.body());
+        assertTrue(!Files.readString(temporary.resolve("tokens")).contains(created.body().substring(10, 40)),
+                "tokens are stored hashed");
     }
 }

@@ -1,14 +1,16 @@
-package dev.kiln.store.conformance;
+package dev.kiln.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.store.StoreDir;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,30 @@ public final class RealNix {
         return directory.resolve("root" + storeDir.path().replace('/', '-')).toString();
     }
 
+    /**
+     * A local store named {@code name} under this instance's directory whose paths say {@code /nix/store}.
+     *
+     * @return the store URI for {@code --store}
+     */
+    public String store(String name) {
+        return "local?root=" + directory.resolve(name);
+    }
+
+    /** @return where the paths of {@link #store(String)} really are */
+    public Path storeFiles(String name) {
+        return directory.resolve(name).resolve("nix/store");
+    }
+
+    /**
+     * Instantiates an expression into a store.
+     *
+     * @return the {@code .drv} paths, one for each derivation the expression's value holds
+     */
+    public List<String> instantiate(String store, String expression) throws IOException {
+        Path file = Files.writeString(Files.createTempFile(directory, "expr", ".nix"), expression);
+        return run("nix-instantiate", "--store", store, file.toString()).lines().toList();
+    }
+
     /** @return a store directory inside this instance's directory, paths and files alike */
     public StoreDir directoryStoreDir() {
         return new StoreDir(directory.toAbsolutePath().resolve("store").toString());
@@ -181,12 +207,13 @@ public final class RealNix {
         return new Result(exitCode, Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
-    private ProcessBuilder processBuilder(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(arguments));
-        command.set(0, binDirectory.resolve(arguments[0]).toString());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("NIX_"));
+    /**
+     * The environment under which Nix runs offline with this instance's configuration, for programs that run Nix
+     * themselves (an evaluation command, an agent's Nix executor): every variable to set, and {@code NIX_*} others
+     * to remove.
+     */
+    public Map<String, String> environment() {
+        Map<String, String> environment = new LinkedHashMap<>();
         environment.put("NIX_CONF_DIR", configDirectory.toString());
         environment.put("NIX_REMOTE", "");
         environment.put("NIX_PATH", "");
@@ -195,7 +222,27 @@ public final class RealNix {
         environment.put("XDG_CONFIG_HOME", directory.resolve("home").toString());
         environment.put("XDG_DATA_HOME", directory.resolve("home").toString());
         environment.put("LANG", "C.UTF-8");
+        environment.put("PATH", binDirectory + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/bin");
+        return environment;
+    }
+
+    private ProcessBuilder processBuilder(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(arguments));
+        command.set(0, binDirectory.resolve(arguments[0]).toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("NIX_"));
+        builder.environment().putAll(environment());
+        // A fresh cache each run: Nix remembers narinfos, misses and its own uploads included.
+        builder.environment().put("XDG_CACHE_HOME", freshDirectory("cache").toString());
         return builder;
+    }
+
+    private Path freshDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(directory, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int waitFor(Process process, String... arguments) throws IOException {

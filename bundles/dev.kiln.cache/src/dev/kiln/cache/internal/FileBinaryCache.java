@@ -1,0 +1,430 @@
+package dev.kiln.cache.internal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.api.DerivationService;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.StoredOutput;
+import dev.kiln.cache.BinaryCache;
+import dev.kiln.cache.CachedNar;
+import dev.kiln.cache.UploadException;
+import dev.kiln.cache.UploadException.Reason;
+import dev.kiln.store.Hash;
+import dev.kiln.store.HashAlgorithm;
+import dev.kiln.store.NixBase32;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.compression.Compression;
+import dev.kiln.store.nar.HashingOutputStream;
+import dev.kiln.store.nar.NarDigest;
+import dev.kiln.store.nar.NarWriter;
+import dev.kiln.store.narinfo.NarInfo;
+import dev.kiln.store.narinfo.NarInfoFormatException;
+import dev.kiln.store.narinfo.NixSecretKey;
+
+/**
+ * The binary cache on disk, under the state directory: {@code nars/<narhash>.nar.zst} (verified NARs, named by the
+ * nix-base32 SHA-256 of the uncompressed NAR), {@code uploads/<build>/<output>.nar.zst} (uploads in progress),
+ * {@code incoming/} (files {@code nix copy --to} sent before their narinfo), {@code paths/<hash>.narinfo} (paths
+ * seeded by operators), {@code derivations.idx} (the {@code .drv} paths served by hash part).
+ */
+@Component(configurationPid = CacheConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = CacheConfiguration.class)
+public final class FileBinaryCache implements BinaryCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBinaryCache.class);
+    private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9+\\-_?=][A-Za-z0-9+\\-._?=]{0,99}");
+    private static final Pattern NAR_NAME = Pattern.compile("[0-9a-z]{1,64}\\.nar(\\.[a-z0-9]{1,5})?");
+    private static final Pattern HASH_PART = Pattern.compile("[" + NixBase32.ALPHABET + "]{32}");
+    private static final int BUFFER_SIZE = 1 << 18;
+
+    private final DerivationService derivations;
+    private final CacheOptions options;
+    private final NixSecretKey key;
+    private final Path nars;
+    private final Path uploads;
+    private final Path incoming;
+    private final Path seeded;
+    private final Path temporary;
+    private final DerivationIndex derivationIndex;
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CachedNar> derivationNars = new ConcurrentHashMap<>();
+
+    @Activate
+    public FileBinaryCache(@Reference DerivationService derivations, CacheConfiguration configuration)
+            throws IOException {
+        this.derivations = derivations;
+        this.options = CacheOptions.from(configuration);
+        Path state = options.stateDir();
+        this.key = SigningKey.loadOrCreate(state.resolve("keys"), options.keyName());
+        this.nars = Files.createDirectories(state.resolve("nars"));
+        this.uploads = Files.createDirectories(state.resolve("uploads"));
+        this.incoming = Files.createDirectories(state.resolve("incoming"));
+        this.seeded = Files.createDirectories(state.resolve("paths"));
+        this.temporary = Files.createDirectories(state.resolve("tmp"));
+        this.derivationIndex = new DerivationIndex(state.resolve("derivations.idx"));
+        LOG.info("Binary cache in {} signs with {}", nars, key.publicKey());
+    }
+
+    @Override
+    public String storeDir() {
+        return options.storeDir().path();
+    }
+
+    @Override
+    public String publicKey() {
+        return key.publicKey().toString();
+    }
+
+    @Override
+    public long received(UUID buildId, String output) throws IOException {
+        Path file = uploadFile(buildId, output);
+        return Files.exists(file) ? Files.size(file) : 0;
+    }
+
+    @Override
+    public long write(UUID buildId, String output, long start, long total, InputStream body)
+            throws IOException, UploadException {
+        requireOutputName(output);
+        Path file = uploadFile(buildId, output);
+        synchronized (lock(file.toString())) {
+            Files.createDirectories(file.getParent());
+            long held = Files.exists(file) ? Files.size(file) : 0;
+            if (start != 0 && start != held) {
+                throw new UploadException(Reason.WRONG_OFFSET,
+                        "the upload of " + output + " holds " + held + " bytes, not " + start);
+            }
+            if (total >= 0 && start > total) {
+                throw new UploadException(Reason.INVALID, "the range starts at " + start + ", beyond its total " + total);
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                channel.truncate(start);
+                channel.position(start);
+                byte[] buffer = new byte[BUFFER_SIZE];
+                long position = start;
+                int read;
+                while ((read = body.read(buffer)) >= 0) {
+                    if (total >= 0 && position + read > total) {
+                        channel.truncate(start);
+                        throw new UploadException(Reason.INVALID,
+                                "the upload of " + output + " sends more than its total of " + total + " bytes");
+                    }
+                    ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                    position += read;
+                }
+                return position;
+            }
+        }
+    }
+
+    @Override
+    public CachedNar accept(UUID buildId, String output, String narHash, long narSize, long fileSize)
+            throws IOException, UploadException {
+        requireOutputName(output);
+        Hash expected = parseNarHash(narHash);
+        Path target = narPath(expected);
+        Path file = uploadFile(buildId, output);
+        synchronized (lock(file.toString())) {
+            if (!Files.exists(file)) {
+                if (Files.exists(target)) {
+                    return new CachedNar(expected.toPrefixedBase32(), narSize, target, Files.size(target));
+                }
+                throw new UploadException(Reason.MISSING, "nothing was uploaded for output " + output);
+            }
+            NarDigest digest = digestZstd(file, output);
+            long uploadedSize = Files.size(file);
+            if (!digest.narHash().equals(expected) || digest.narSize() != narSize
+                    || (fileSize > 0 && uploadedSize != fileSize)) {
+                Files.delete(file);
+                throw new UploadException(Reason.CORRUPT, "the upload of " + output + " is a NAR of "
+                        + digest.narSize() + " bytes with hash " + digest.narHash().toPrefixedBase32()
+                        + " in a file of " + uploadedSize + " bytes, not " + narSize + " bytes with hash " + narHash
+                        + (fileSize > 0 ? " in " + fileSize + " bytes" : "") + "; it was discarded");
+            }
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new CachedNar(expected.toPrefixedBase32(), narSize, target, uploadedSize);
+        }
+    }
+
+    @Override
+    public void discardUploads(UUID buildId) throws IOException {
+        Path directory = uploads.resolve(buildId.toString());
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
+    }
+
+    @Override
+    public void derivationsKnown(Collection<String> derivationPaths) throws IOException {
+        derivationIndex.addAll(derivationPaths);
+    }
+
+    @Override
+    public Optional<String> narInfo(String hashPart) throws IOException {
+        if (!HASH_PART.matcher(hashPart).matches()) {
+            return Optional.empty();
+        }
+        Optional<NarInfo> info = storedOutput(hashPart);
+        if (info.isEmpty()) {
+            info = seededPath(hashPart);
+        }
+        if (info.isEmpty()) {
+            info = derivation(hashPart);
+        }
+        return info.map(unsigned -> unsigned.signedWith(key).render());
+    }
+
+    @Override
+    public Optional<Path> narFile(String name) {
+        if (!NAR_NAME.matcher(name).matches() || !name.endsWith(".nar.zst")) {
+            return Optional.empty();
+        }
+        Path file = nars.resolve(name);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    @Override
+    public void putIncomingNar(String name, InputStream body) throws IOException, UploadException {
+        if (!NAR_NAME.matcher(name).matches()) {
+            throw new UploadException(Reason.INVALID, "not a NAR file name: " + name);
+        }
+        Path partial = Files.createTempFile(temporary, "incoming", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                body.transferTo(out);
+            }
+            Files.move(partial, incoming.resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    @Override
+    public void putNarInfo(String hashPart, String text) throws IOException, UploadException {
+        NarInfo info;
+        try {
+            info = NarInfo.parse(options.storeDir(), text);
+        } catch (NarInfoFormatException | IllegalArgumentException e) {
+            throw new UploadException(Reason.INVALID, "not a narinfo: " + e.getMessage());
+        }
+        if (!info.storePath().hashPart().equals(hashPart)) {
+            throw new UploadException(Reason.INVALID, "the narinfo of " + info.storePath() + " is not " + hashPart);
+        }
+        String url = info.url();
+        String name = url.startsWith("nar/") ? url.substring(4) : "";
+        if (!NAR_NAME.matcher(name).matches()) {
+            throw new UploadException(Reason.INVALID, "the narinfo's URL is not nar/<file>: " + url);
+        }
+        Compression compression = Compression.byNarInfoName(info.compression()).orElseThrow(
+                () -> new UploadException(Reason.INVALID, "unsupported compression: " + info.compression()));
+        Path file = incoming.resolve(name);
+        if (!Files.exists(file)) {
+            throw new UploadException(Reason.MISSING, "the NAR " + url + " was not uploaded before its narinfo");
+        }
+        Path recompressed = Files.createTempFile(temporary, "seed", ".nar.zst");
+        try {
+            HashingOutputStream hashing;
+            try (InputStream in = compression.decompress(new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE));
+                    OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(recompressed))) {
+                hashing = new HashingOutputStream(HashAlgorithm.SHA256, out);
+                in.transferTo(hashing);
+            } catch (IOException e) {
+                Files.delete(file);
+                throw new UploadException(Reason.CORRUPT, "the NAR " + url + " does not decompress: " + e.getMessage());
+            }
+            NarDigest digest = hashing.digest();
+            if (!digest.narHash().equals(info.narHash()) || digest.narSize() != info.narSize()) {
+                Files.delete(file);
+                throw new UploadException(Reason.CORRUPT, "the NAR " + url + " has hash "
+                        + digest.narHash().toPrefixedBase32() + " and size " + digest.narSize()
+                        + ", its narinfo says " + info.narHash().toPrefixedBase32() + " and " + info.narSize());
+            }
+            Path target = narPath(info.narHash());
+            Files.move(recompressed, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            NarInfo kept = new NarInfo(info.storePath(), narUrl(info.narHash()), Compression.ZSTD.narInfoName(),
+                    Optional.empty(), OptionalLong.of(Files.size(target)), info.narHash(), info.narSize(),
+                    info.references(), info.deriver(), new TreeSet<>(), info.ca());
+            writeAtomically(seeded.resolve(hashPart + ".narinfo"), kept.render());
+            Files.delete(file);
+            LOG.info("Seeded {} ({} bytes)", info.storePath(), info.narSize());
+        } finally {
+            Files.deleteIfExists(recompressed);
+        }
+    }
+
+    private Optional<NarInfo> storedOutput(String hashPart) throws IOException {
+        Optional<StoredOutput> stored = derivations.storedOutputByHashPart(hashPart);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredOutput output = stored.get();
+        Hash narHash = Hash.parse(output.narHash());
+        Path file = narPath(narHash);
+        if (!Files.exists(file)) {
+            LOG.warn("The NAR of {} is missing from {}", output.path(), nars);
+            return Optional.empty();
+        }
+        StorePath path = options.storeDir().parsePath(output.path());
+        Optional<StorePath> deriver = Optional.ofNullable(output.deriver()).filter(d -> !d.isEmpty())
+                .map(options.storeDir()::parsePath);
+        return Optional.of(new NarInfo(path, narUrl(narHash), Compression.ZSTD.narInfoName(), Optional.empty(),
+                OptionalLong.of(Files.size(file)), narHash, output.narSize(), paths(output.references()), deriver,
+                new TreeSet<>(), Optional.empty()));
+    }
+
+    private Optional<NarInfo> seededPath(String hashPart) throws IOException {
+        Path file = seeded.resolve(hashPart + ".narinfo");
+        try {
+            return Optional.of(NarInfo.parse(options.storeDir(), Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (NarInfoFormatException e) {
+            throw new IOException("the seeded narinfo " + file + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    /** A {@code .drv} is served as the NAR of its text file, referring to its inputs. */
+    private Optional<NarInfo> derivation(String hashPart) throws IOException {
+        Optional<String> drvPath = derivationIndex.path(hashPart);
+        if (drvPath.isEmpty() || !drvPath.get().startsWith(options.storeDir().path() + "/")) {
+            return Optional.empty();
+        }
+        DerivationSummary summary;
+        try {
+            summary = derivations.get(drvPath.get());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+        CachedNar nar = derivationNar(summary);
+        TreeSet<String> references = new TreeSet<>(summary.inputSources());
+        references.addAll(summary.inputDerivations().keySet());
+        Hash narHash = Hash.parse(nar.narHash());
+        return Optional.of(new NarInfo(options.storeDir().parsePath(summary.path()), narUrl(narHash),
+                Compression.ZSTD.narInfoName(), Optional.empty(), OptionalLong.of(nar.fileSize()), narHash,
+                nar.narSize(), paths(references), Optional.empty(), new TreeSet<>(), Optional.empty()));
+    }
+
+    private CachedNar derivationNar(DerivationSummary summary) throws IOException {
+        CachedNar known = derivationNars.get(summary.path());
+        if (known != null && Files.exists(known.file())) {
+            return known;
+        }
+        Path text = Files.createTempFile(temporary, "drv", ".drv");
+        Path compressed = Files.createTempFile(temporary, "drv", ".nar.zst");
+        try {
+            Files.writeString(text, summary.aterm(), StandardCharsets.UTF_8);
+            HashingOutputStream hashing;
+            try (OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(compressed))) {
+                hashing = new HashingOutputStream(HashAlgorithm.SHA256, out);
+                NarWriter.write(text, hashing);
+            }
+            NarDigest digest = hashing.digest();
+            Path target = narPath(digest.narHash());
+            Files.move(compressed, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            CachedNar nar = new CachedNar(digest.narHash().toPrefixedBase32(), digest.narSize(), target,
+                    Files.size(target));
+            derivationNars.put(summary.path(), nar);
+            return nar;
+        } finally {
+            Files.deleteIfExists(text);
+            Files.deleteIfExists(compressed);
+        }
+    }
+
+    private NarDigest digestZstd(Path file, String output) throws IOException, UploadException {
+        HashingOutputStream hashing = new HashingOutputStream(HashAlgorithm.SHA256, OutputStream.nullOutputStream());
+        try (InputStream in = Compression.ZSTD.decompress(
+                new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE))) {
+            in.transferTo(hashing);
+        } catch (IOException e) {
+            Files.delete(file);
+            throw new UploadException(Reason.CORRUPT,
+                    "the upload of " + output + " is not zstd-compressed data (" + e.getMessage() + "); it was discarded");
+        }
+        return hashing.digest();
+    }
+
+    private TreeSet<StorePath> paths(Collection<String> references) {
+        TreeSet<StorePath> paths = new TreeSet<>();
+        for (String reference : references) {
+            paths.add(options.storeDir().parsePath(reference));
+        }
+        return paths;
+    }
+
+    private Path uploadFile(UUID buildId, String output) {
+        return uploads.resolve(buildId.toString()).resolve(output + ".nar.zst");
+    }
+
+    private Path narPath(Hash narHash) {
+        return nars.resolve(narHash.toBase32() + ".nar.zst");
+    }
+
+    private static String narUrl(Hash narHash) {
+        return "nar/" + narHash.toBase32() + ".nar.zst";
+    }
+
+    private static Hash parseNarHash(String narHash) throws UploadException {
+        try {
+            Hash hash = Hash.parse(narHash);
+            if (hash.algorithm() != HashAlgorithm.SHA256) {
+                throw new UploadException(Reason.INVALID, "the NarHash must be sha256: " + narHash);
+            }
+            return hash;
+        } catch (IllegalArgumentException e) {
+            throw new UploadException(Reason.INVALID, "not a NarHash: " + narHash);
+        }
+    }
+
+    private static void requireOutputName(String output) throws UploadException {
+        if (output == null || !OUTPUT_NAME.matcher(output).matches()) {
+            throw new UploadException(Reason.INVALID, "not an output name: " + output);
+        }
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, ignored -> new Object());
+    }
+
+    private void writeAtomically(Path file, String text) throws IOException {
+        Path partial = Files.createTempFile(temporary, file.getFileName().toString(), ".part");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.cache.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+
+import dev.kiln.cache.BuildLogs;
+import dev.kiln.store.compression.Compression;
+
+/** Build logs as files under {@code <state-dir>/logs/}. */
+@Component(configurationPid = CacheConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class FileBuildLogs implements BuildLogs {
+
+    private final Path logs;
+    private final ConcurrentHashMap<UUID, Object> locks = new ConcurrentHashMap<>();
+
+    @Activate
+    public FileBuildLogs(CacheConfiguration configuration) throws IOException {
+        logs = Files.createDirectories(CacheOptions.from(configuration).stateDir().resolve("logs"));
+    }
+
+    @Override
+    public long append(UUID buildId, InputStream bytes) throws IOException {
+        synchronized (lock(buildId)) {
+            try (OutputStream out = Files.newOutputStream(plain(buildId), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                return bytes.transferTo(out);
+            }
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(UUID buildId) throws IOException {
+        try {
+            return Optional.of(Files.newInputStream(plain(buildId)));
+        } catch (NoSuchFileException e) {
+            try {
+                return Optional.of(Compression.ZSTD.decompress(Files.newInputStream(compressed(buildId))));
+            } catch (NoSuchFileException none) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public void finish(UUID buildId) throws IOException {
+        synchronized (lock(buildId)) {
+            Path plain = plain(buildId);
+            if (!Files.exists(plain)) {
+                return;
+            }
+            Path partial = logs.resolve(buildId + ".log.zst.part");
+            try (OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(partial))) {
+                Files.copy(plain, out);
+            }
+            Files.move(partial, compressed(buildId), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(plain);
+        }
+        locks.remove(buildId);
+    }
+
+    private Path plain(UUID buildId) {
+        return logs.resolve(buildId + ".log");
+    }
+
+    private Path compressed(UUID buildId) {
+        return logs.resolve(buildId + ".log.zst");
+    }
+
+    private Object lock(UUID buildId) {
+        return locks.computeIfAbsent(buildId, ignored -> new Object());
+    }
+}

@@ -1,0 +1,262 @@
+package dev.kiln.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.SubmitAnswer;
+import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.SubmitResult;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, read the log. */
+@Command(name = "build", mixinStandardHelpOptions = true, description = "Submit and steer builds.",
+        subcommands = {BuildCommand.Submit.class, BuildCommand.ListBuilds.class, BuildCommand.Show.class,
+                BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class, BuildCommand.Log.class})
+final class BuildCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a build command is required");
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = "Submit derivations: each .drv file, with the .drv files of its closure the coordinator lacks.")
+    static final class Submit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(arity = "1..*", paramLabel = "FILE.drv", description = "Derivation files, in the store or beside their inputs.")
+        List<Path> files;
+        @Option(names = "--priority", paramLabel = "N", description = "Higher builds first (default: 0).")
+        int priority;
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag of the builds; repeatable.")
+        List<String> tags = new ArrayList<>();
+        @Option(names = "--ignore-if-exists", description = "Create no build for a derivation that has one already.")
+        boolean ignoreIfExists;
+        @Option(names = "--store-dir", paramLabel = "DIR", description = "The store the derivations belong to (default: the coordinator's).")
+        String storeDir;
+
+        @Override
+        public Integer call() throws IOException {
+            KilnClient client = options.client();
+            StoreDir store = new StoreDir(storeDir != null ? storeDir : client.cache().storeDir());
+            Map<String, String> texts = new LinkedHashMap<>();
+            List<String> requested = new ArrayList<>();
+            for (Path file : files) {
+                Path absolute = file.toAbsolutePath().normalize();
+                String drvPath = absolute.toString().startsWith(store.path() + "/") ? absolute.toString()
+                        : store.path() + "/" + absolute.getFileName();
+                load(store, drvPath, absolute.getParent(), texts);
+                requested.add(drvPath);
+            }
+            List<String> missing = client.missingDerivations(new ArrayList<>(texts.keySet()));
+            Map<String, String> tagMap = Output.tags(spec, tags);
+            SubmitAnswer answer = client.submit(new SubmitBody(
+                    missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
+                    requested.stream().map(path -> new BuildRequest(path, priority, tagMap, Map.of(), ignoreIfExists,
+                            false, null)).toList()));
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, answer.results().stream().map(r -> {
+                    Map<String, String> entry = new LinkedHashMap<>();
+                    entry.put("id", r.id());
+                    entry.put("derivation", r.derivation());
+                    entry.put("outcome", r.outcome());
+                    return entry;
+                }).toList());
+            } else {
+                for (SubmitResult result : answer.results()) {
+                    out.printf("%s  %-17s %s%n", result.id() == null ? "-".repeat(36) : result.id(), result.outcome(),
+                            result.derivation());
+                }
+                out.flush();
+            }
+            return 0;
+        }
+
+        /** Reads a derivation and, depth first, its inputs: beside the file that needs them, else in the store. */
+        private static void load(StoreDir store, String drvPath, Path directory, Map<String, String> texts) throws IOException {
+            if (texts.containsKey(drvPath)) {
+                return;
+            }
+            StorePath path;
+            try {
+                path = store.parsePath(drvPath);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException(drvPath + " is not a derivation path in " + store + ": " + e.getMessage());
+            }
+            Path beside = directory.resolve(path.baseName());
+            Path file = Files.exists(beside) ? beside : Path.of(drvPath);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                throw new CommandFailedException("cannot find " + path.baseName() + " in " + directory + " nor in the store");
+            }
+            Derivation derivation;
+            try {
+                derivation = Derivation.parse(path, bytes);
+            } catch (DerivationFormatException | IllegalArgumentException e) {
+                throw new CommandFailedException(file + " is not a derivation: " + e.getMessage());
+            }
+            texts.put(drvPath, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            for (StorePath input : derivation.inputDrvs().keySet()) {
+                load(store, input.toString(), file.getParent(), texts);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, oldest first.")
+    static final class ListBuilds implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, allocated, started, succeeded, failed, canceled, dependency-failed; comma-separated.")
+        String state;
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only builds with this tag.")
+        String tag;
+        @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
+        String system;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() throws IOException {
+            KilnClient client = options.client();
+            List<BuildInfo> builds = new ArrayList<>();
+            String cursor = null;
+            do {
+                Map<String, String> filters = new LinkedHashMap<>();
+                filters.put("state", state);
+                filters.put("tag", tag);
+                filters.put("system", system);
+                filters.put("limit", Integer.toString(Math.min(1000, limit - builds.size())));
+                filters.put("cursor", cursor);
+                BuildList page = client.builds(filters);
+                builds.addAll(page.builds());
+                cursor = page.next();
+            } while (cursor != null && builds.size() < limit);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, builds);
+            } else {
+                builds.forEach(build -> Output.buildLine(out, build));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** The commands that take a build id and print the build. */
+    abstract static class OnBuild implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
+        String id;
+
+        abstract BuildInfo apply(KilnClient client) throws IOException;
+
+        @Override
+        public Integer call() throws IOException {
+            BuildInfo build = apply(options.client());
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, build);
+            } else {
+                Output.buildDetails(out, build);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a build.")
+    static final class Show extends OnBuild {
+        @Override
+        BuildInfo apply(KilnClient client) throws IOException {
+            return client.build(id);
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a build that is not final.")
+    static final class Cancel extends OnBuild {
+        @Override
+        BuildInfo apply(KilnClient client) throws IOException {
+            return client.cancel(id);
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Schedule a failed or canceled build again.")
+    static final class Retry extends OnBuild {
+        @Override
+        BuildInfo apply(KilnClient client) throws IOException {
+            return client.retry(id);
+        }
+    }
+
+    @Command(name = "priority", mixinStandardHelpOptions = true, description = "Change a build's priority.")
+    static final class Priority extends OnBuild {
+        @Parameters(index = "1", paramLabel = "N", description = "The new priority.")
+        int priority;
+
+        @Override
+        BuildInfo apply(KilnClient client) throws IOException {
+            return client.changePriority(id, priority);
+        }
+    }
+
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "Print a build's log.")
+    static final class Log implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
+        String id;
+        @Option(names = {"-f", "--follow"}, description = "Keep printing until the build is final.")
+        boolean follow;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            try (java.io.Reader log = new java.io.InputStreamReader(options.client().log(id, follow),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                char[] buffer = new char[8192];
+                int read;
+                while ((read = log.read(buffer)) >= 0) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kiln.cli.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.kiln.client.KilnClient;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the coordinator is and how to authenticate: {@code --coordinator} or {@code KILN_COORDINATOR}; a token from
+ * {@code --token}, {@code KILN_TOKEN}, or {@code <state-dir>/client-token} when {@code --state-dir} is given.
+ */
+final class ClientOptions {
+
+    static final String DEFAULT_COORDINATOR = "http://127.0.0.1:8746";
+
+    @Option(names = "--coordinator", paramLabel = "URL",
+            description = "The coordinator's client API (default: $KILN_COORDINATOR or " + DEFAULT_COORDINATOR + ").")
+    String coordinator;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A client token (default: $KILN_TOKEN).")
+    String token;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "A coordinator's state directory whose client-token file is used when no token is given.")
+    Path stateDir;
+
+    @Option(names = "--json", description = "Print JSON for scripts instead of text.")
+    boolean json;
+
+    KilnClient client() {
+        String url = coordinator != null ? coordinator : System.getenv().getOrDefault("KILN_COORDINATOR", DEFAULT_COORDINATOR);
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException("--coordinator: '" + url + "' is not a URL");
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new CommandFailedException("--coordinator: '" + url + "' is not an http:// or https:// URL");
+        }
+        return new KilnClient(uri, token());
+    }
+
+    private String token() {
+        if (token != null) {
+            return token;
+        }
+        String fromEnvironment = System.getenv("KILN_TOKEN");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.strip();
+        }
+        if (stateDir != null) {
+            Path file = stateDir.resolve("client-token");
+            try {
+                return Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new CommandFailedException("cannot read the client token " + file + ": " + e.getMessage());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.kiln.cli.internal;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.ProtocolJson;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** Human-readable and JSON forms of what commands print. */
+final class Output {
+
+    private Output() {
+    }
+
+    static void json(PrintWriter out, Object value) {
+        out.println(ProtocolJson.writeString(value));
+        out.flush();
+    }
+
+    static String tags(Map<String, String> tags) {
+        return tags == null || tags.isEmpty() ? "-"
+                : tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    static void buildLine(PrintWriter out, BuildInfo build) {
+        out.printf("%s  %-17s %5d  %s%n", build.id(), build.state(), build.priority(), build.derivation());
+    }
+
+    static void buildDetails(PrintWriter out, BuildInfo build) {
+        out.printf("id:          %s%n", build.id());
+        out.printf("state:       %s%n", build.state());
+        out.printf("derivation:  %s%n", build.derivation());
+        out.printf("system:      %s%n", build.system());
+        out.printf("priority:    %d%n", build.priority());
+        out.printf("tags:        %s%n", tags(build.tags()));
+        out.printf("agent:       %s%n", build.agent() == null ? "-" : build.agent());
+        out.printf("created:     %s%n", build.createdAt());
+        out.printf("started:     %s%n", build.startedAt() == null ? "-" : build.startedAt());
+        out.printf("finished:    %s%n", build.finishedAt() == null ? "-" : build.finishedAt());
+        for (OutputInfo output : build.outputs()) {
+            out.printf("output %s:  %s  %s  %d bytes%n", output.name(), output.path(), output.narHash(), output.narSize());
+        }
+        out.flush();
+    }
+
+    static void agentLine(PrintWriter out, AgentInfo agent) {
+        out.printf("%s  %-8s %-20s %s  %s%n", agent.id(), agent.status(), agent.name(), String.join(",", agent.systems()),
+                tags(agent.tags()));
+    }
+
+    /** {@code --tag KEY=VALUE} options as a map. */
+    static Map<String, String> tags(CommandSpec spec, List<String> tags) {
+        Map<String, String> map = new TreeMap<>();
+        for (String tag : tags) {
+            int equals = tag.indexOf('=');
+            if (equals <= 0) {
+                throw new ParameterException(spec.commandLine(), "--tag: '" + tag + "' is not KEY=VALUE");
+            }
+            map.put(tag.substring(0, equals), tag.substring(equals + 1));
+        }
+        return map;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.kiln.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+
+import dev.kiln.protocol.FetchAnswer;
+import dev.kiln.protocol.FetchBody;
+import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.SetupFailureBody;
+import dev.kiln.protocol.StatusAnswer;
+import dev.kiln.protocol.StatusBody;
+import dev.kiln.protocol.SuccessBody;
+import dev.kiln.protocol.UploadProgress;
+import dev.kiln.protocol.UploadedOutput;
+
+/**
+ * A client of the agent API, authenticated as one agent. Immutable and thread-safe. Every method throws
+ * {@link KilnApiException} when the coordinator refuses (403: the build is not allocated to this agent any more) and
+ * {@link CoordinatorUnreachableException} when it cannot be reached.
+ */
+public final class KilnAgentClient {
+
+    private static final int UPLOAD_ATTEMPTS = 5;
+
+    private final Http http;
+
+    /**
+     * @param coordinator the base URL of the agent API, for example {@code http://coordinator:8745}
+     * @param agentId the agent's id
+     * @param password its password
+     */
+    public KilnAgentClient(URI coordinator, UUID agentId, String password) {
+        String base = Objects.requireNonNull(coordinator, "coordinator").toString();
+        String credentials = agentId + ":" + Objects.requireNonNull(password, "password");
+        this.http = new Http(URI.create(base.endsWith("/") ? base : base + "/"),
+                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Takes up to {@code freeSlots} builds; also a heartbeat. */
+    public List<FetchedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
+        return http.json("POST", "agent/v1/fetch", new FetchBody(systems, freeSlots, load), FetchAnswer.class).builds();
+    }
+
+    /** Reports the running builds; answers those the agent must abandon. A heartbeat. */
+    public List<String> status(List<String> running) throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
+    }
+
+    /** Tells the coordinator this agent lost its builds (it restarted): they are scheduled again. */
+    public void restarted() throws IOException {
+        http.json("POST", "agent/v1/restarted", null, Void.class);
+    }
+
+    /** The ATerm text of a derivation the coordinator knows. */
+    public String derivationText(String drvPath) throws IOException {
+        HttpRequest request = http.request("agent/v1/derivations?path=" + Http.encode(drvPath))
+                .timeout(Http.REQUEST_TIMEOUT).GET().build();
+        try (InputStream in = http.stream(request)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public void started(String buildId) throws IOException {
+        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/start", null, Void.class);
+    }
+
+    /** Appends bytes to the build's log; the stream is sent as it is read (chunked). */
+    public void appendLog(String buildId, InputStream bytes) throws IOException {
+        HttpRequest request = http.request("agent/v1/builds/" + Http.encode(buildId) + "/log")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> bytes)).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        Http.check(response.statusCode(), response.body());
+    }
+
+    /** How many bytes of an output upload the coordinator holds. */
+    public long received(String buildId, String output) throws IOException {
+        return http.json("GET", outputPath(buildId, output), null, UploadProgress.class).received();
+    }
+
+    /**
+     * Uploads a zstd-compressed NAR file, continuing where the coordinator's copy stops; a broken connection is
+     * retried from the bytes that arrived, a few times.
+     *
+     * @param progress told the number of bytes the coordinator holds after each attempt
+     */
+    public void uploadOutput(String buildId, String output, Path compressedNar, LongConsumer progress)
+            throws IOException {
+        long total = Files.size(compressedNar);
+        IOException last = null;
+        for (int attempt = 0; attempt < UPLOAD_ATTEMPTS; attempt++) {
+            long start = received(buildId, output);
+            if (start > total) {
+                start = 0;
+            }
+            progress.accept(start);
+            if (start == total && total > 0) {
+                return;
+            }
+            long offset = start;
+            HttpRequest.Builder request = http.request(outputPath(buildId, output))
+                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                        try {
+                            InputStream in = Files.newInputStream(compressedNar);
+                            in.skipNBytes(offset);
+                            return in;
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }), total - offset));
+            if (total > 0) {
+                request.header("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
+            }
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                Http.check(response.statusCode(), response.body());
+                progress.accept(total);
+                return;
+            } catch (KilnApiException e) {
+                throw e;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Reports success; the coordinator checks every uploaded NAR first. */
+    public void succeeded(String buildId, List<UploadedOutput> outputs) throws IOException {
+        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/success", new SuccessBody(outputs), Void.class);
+    }
+
+    public void failed(String buildId) throws IOException {
+        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/failure", null, Void.class);
+    }
+
+    /**
+     * @param kind {@code missing-inputs}, {@code could-not-delete-outputs} or {@code other}
+     */
+    public void setupFailed(String buildId, String kind, List<String> missingInputs) throws IOException {
+        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/setup-failure",
+                new SetupFailureBody(kind, missingInputs), Void.class);
+    }
+
+    private static String outputPath(String buildId, String output) {
+        return "agent/v1/builds/" + Http.encode(buildId) + "/outputs/" + Http.encode(output);
+    }
+}

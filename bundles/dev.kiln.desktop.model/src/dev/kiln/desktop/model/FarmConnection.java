@@ -1,0 +1,73 @@
+package dev.kiln.desktop.model;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the desktop client asks of one coordinator. Every method blocks on the network: call them off the UI thread.
+ * Implementations are thread-safe. Every failure is a {@link FarmException} whose kind tells the operator what to do.
+ */
+public interface FarmConnection extends AutoCloseable {
+
+    URI coordinator();
+
+    /** Checks that the coordinator answers and accepts the token. */
+    void probe() throws FarmException;
+
+    /** @param cursor {@code null} for the first page */
+    BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException;
+
+    Build build(UUID id) throws FarmException;
+
+    Derivation derivation(String path) throws FarmException;
+
+    /** The log written so far. */
+    String log(UUID build) throws FarmException;
+
+    /** Streams the log from its start, then as it grows, until the build is final or the subscription closed. */
+    Subscription followLog(UUID build, LogListener listener) throws FarmException;
+
+    Build cancel(UUID build) throws FarmException;
+
+    Build retry(UUID build) throws FarmException;
+
+    Build setPriority(UUID build, int priority) throws FarmException;
+
+    List<Agent> agents() throws FarmException;
+
+    AgentCredentials createAgent(NewAgent agent) throws FarmException;
+
+    AgentCredentials newPassword(UUID agent) throws FarmException;
+
+    Agent setActive(UUID agent, boolean active) throws FarmException;
+
+    List<AgentPlan> plan() throws FarmException;
+
+    List<Hook> hooks() throws FarmException;
+
+    /** Installs (or replaces) a hook bundle under the file name {@code fileName}. */
+    void installHook(String fileName, byte[] bundle) throws FarmException;
+
+    void removeHook(String fileName) throws FarmException;
+
+    /**
+     * Submits one build for each {@code .drv} file, sending the coordinator every derivation of their closures it
+     * lacks (read next to the files, in their store).
+     */
+    List<SubmitOutcome> submit(List<Path> derivationFiles, int priority, Map<String, String> tags)
+            throws FarmException;
+
+    /**
+     * Subscribes to the event stream.
+     *
+     * @param lastEventId the last event already seen, to resume after it; negative to start from now
+     */
+    Subscription subscribe(long lastEventId, EventListener listener) throws FarmException;
+
+    /** Closes streams and frees the connection's resources. */
+    @Override
+    void close();
+}

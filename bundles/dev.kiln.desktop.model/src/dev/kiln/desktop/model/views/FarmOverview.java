@@ -1,0 +1,89 @@
+package dev.kiln.desktop.model.views;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.Hook;
+
+/**
+ * The farm at a glance.
+ *
+ * @param buildsByState    how many builds are in each state (every state present, zero included)
+ * @param queueLength      builds waiting for an agent (scheduled)
+ * @param finishedPerMinute builds that reached a final state in each of the last {@link #MINUTES} minutes, oldest
+ *                         first; the last entry is the current minute
+ * @param failingHooks     hooks with failures being retried
+ */
+public record FarmOverview(Map<BuildState, Integer> buildsByState, int totalBuilds, int queueLength, int agentsOnline,
+        int agentsOffline, int agentsInactive, int[] finishedPerMinute, List<Hook> failingHooks) {
+
+    public static final int MINUTES = 60;
+
+    public FarmOverview {
+        buildsByState = Collections.unmodifiableMap(new EnumMap<>(buildsByState));
+        finishedPerMinute = finishedPerMinute.clone();
+        failingHooks = List.copyOf(failingHooks);
+    }
+
+    public static FarmOverview of(Collection<Build> builds, Collection<Agent> agents, Collection<Hook> hooks,
+            Instant now) {
+        Map<BuildState, Integer> byState = new EnumMap<>(BuildState.class);
+        for (BuildState state : BuildState.values()) {
+            byState.put(state, 0);
+        }
+        for (Build build : builds) {
+            byState.merge(build.state(), 1, Integer::sum);
+        }
+        int online = 0;
+        int offline = 0;
+        int inactive = 0;
+        for (Agent agent : agents) {
+            switch (agent.status()) {
+                case ONLINE -> online++;
+                case OFFLINE -> offline++;
+                case INACTIVE -> inactive++;
+            }
+        }
+        return new FarmOverview(byState, builds.size(), byState.get(BuildState.SCHEDULED), online, offline, inactive,
+                finishedPerMinute(builds, now), hooks.stream().filter(Hook::isFailing).toList());
+    }
+
+    /** The per-minute series of builds finished over the last hour, oldest minute first. */
+    public static int[] finishedPerMinute(Collection<Build> builds, Instant now) {
+        int[] series = new int[MINUTES];
+        Instant currentMinute = now.truncatedTo(ChronoUnit.MINUTES);
+        for (Build build : builds) {
+            Instant finished = build.finishedAt();
+            if (finished == null || !build.state().isFinal() || finished.isAfter(now)) {
+                continue;
+            }
+            long minutesAgo = Duration.between(finished.truncatedTo(ChronoUnit.MINUTES),
+                    currentMinute).toMinutes();
+            if (minutesAgo >= 0 && minutesAgo < MINUTES) {
+                series[MINUTES - 1 - (int) minutesAgo]++;
+            }
+        }
+        return series;
+    }
+
+    public int agentsTotal() {
+        return agentsOnline + agentsOffline + agentsInactive;
+    }
+
+    public int maxPerMinute() {
+        int max = 0;
+        for (int count : finishedPerMinute) {
+            max = Math.max(max, count);
+        }
+        return max;
+    }
+}

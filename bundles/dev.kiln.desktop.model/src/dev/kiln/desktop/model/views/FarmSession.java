@@ -1,0 +1,454 @@
+package dev.kiln.desktop.model.views;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.AgentCredentials;
+import dev.kiln.desktop.model.AgentPlan;
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildFilter;
+import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.EventListener;
+import dev.kiln.desktop.model.FarmConnection;
+import dev.kiln.desktop.model.FarmEvent;
+import dev.kiln.desktop.model.FarmException;
+import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.NewAgent;
+import dev.kiln.desktop.model.SubmitOutcome;
+import dev.kiln.desktop.model.Subscription;
+
+/**
+ * The desktop's live view of one coordinator. It connects, lists every build and keeps them current through the
+ * event stream; when the stream drops or a call finds the coordinator down it reconnects with back-off, resuming the
+ * stream after the last event seen. A refused token stops it until {@link #reconnect()}.
+ *
+ * <p>Thread-safe. Every network call runs on the {@link Scheduler}; listeners hear changes on its threads.
+ */
+public final class FarmSession implements AutoCloseable {
+
+    /** Builds asked for per page when listing. */
+    public static final int PAGE_SIZE = 1000;
+    /** A bound on the listing, so that a coordinator answering with endless cursors cannot hold the session. */
+    static final int MAX_PAGES = 2000;
+    static final Duration EVENT_COALESCING = Duration.ofMillis(250);
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(FarmSession.class);
+
+    private final String token;
+    private final FarmConnection connection;
+    private final Scheduler scheduler;
+    private final Backoff backoff;
+    private final BuildStore builds = new BuildStore();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final Set<UUID> changedBuilds = new HashSet<>();
+    private final Coalescer buildRefresh;
+    private final Coalescer agentsRefresh;
+    private final Coalescer planRefresh;
+
+    private volatile ConnectionStatus status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
+    private volatile List<Agent> agents = List.of();
+    private volatile List<AgentPlan> plan = List.of();
+    private volatile List<Hook> hooks = List.of();
+    private volatile boolean buildsListed;
+    private volatile long lastEventId = -1;
+
+    /** Guarded by lock: bumped whenever the current attempt is abandoned, so that its late callbacks are ignored. */
+    private int generation;
+    private int failedAttempts;
+    private Subscription events;
+    private AutoCloseable pendingRetry;
+
+    public FarmSession(FarmConnection connection, String token, Scheduler scheduler, Backoff backoff) {
+        this.connection = connection;
+        this.token = token == null ? "" : token;
+        this.scheduler = scheduler;
+        this.backoff = backoff;
+        this.buildRefresh = new Coalescer(scheduler, EVENT_COALESCING, this::refreshChangedBuilds);
+        this.agentsRefresh = new Coalescer(scheduler, EVENT_COALESCING, () -> refresh(Topic.AGENTS));
+        this.planRefresh = new Coalescer(scheduler, EVENT_COALESCING, () -> refresh(Topic.PLAN));
+    }
+
+    public URI coordinator() {
+        return connection.coordinator();
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    public ConnectionStatus status() {
+        return status;
+    }
+
+    public BuildStore builds() {
+        return builds;
+    }
+
+    /** Whether the first complete listing of builds arrived (an empty store before that means "loading"). */
+    public boolean buildsListed() {
+        return buildsListed;
+    }
+
+    public List<Agent> agents() {
+        return agents;
+    }
+
+    public List<AgentPlan> plan() {
+        return plan;
+    }
+
+    public List<Hook> hooks() {
+        return hooks;
+    }
+
+    /** Starts connecting. */
+    public void start() {
+        reconnect();
+    }
+
+    /** Drops the current attempt or stream and connects again at once, forgetting the back-off. */
+    public void reconnect() {
+        int attempt;
+        synchronized (lock) {
+            if (status.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            attempt = abandonCurrent();
+            failedAttempts = 0;
+            status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
+        }
+        fire(Topic.STATUS);
+        scheduler.execute(() -> attempt(attempt));
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            abandonCurrent();
+            status = new ConnectionStatus(ConnectionState.CLOSED, "", null);
+        }
+        connection.close();
+        fire(Topic.STATUS);
+    }
+
+    /** Runs a call on the scheduler; a coordinator found down or refusing the token changes the session's state. */
+    public <T> CompletableFuture<T> call(FarmCall<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        int attempt = currentGeneration();
+        scheduler.execute(() -> {
+            try {
+                result.complete(call.call());
+            } catch (FarmException e) {
+                if (isConnectionProblem(e)) {
+                    connectionFailed(attempt, e);
+                }
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    public CompletableFuture<ActionResult> cancel(Collection<UUID> ids) {
+        return onEachBuild(ids, connection::cancel);
+    }
+
+    public CompletableFuture<ActionResult> retry(Collection<UUID> ids) {
+        return onEachBuild(ids, connection::retry);
+    }
+
+    public CompletableFuture<ActionResult> setPriority(Collection<UUID> ids, int priority) {
+        return onEachBuild(ids, id -> connection.setPriority(id, priority));
+    }
+
+    public CompletableFuture<AgentCredentials> createAgent(NewAgent agent) {
+        return call(() -> {
+            AgentCredentials credentials = connection.createAgent(agent);
+            refresh(Topic.AGENTS);
+            return credentials;
+        });
+    }
+
+    public CompletableFuture<AgentCredentials> newPassword(UUID agent) {
+        return call(() -> connection.newPassword(agent));
+    }
+
+    public CompletableFuture<ActionResult> setActive(Collection<UUID> ids, boolean active) {
+        return call(() -> {
+            ActionResult result = onEach(ids, id -> connection.setActive(id, active));
+            refresh(Topic.AGENTS);
+            return result;
+        });
+    }
+
+    public CompletableFuture<Void> installHook(String fileName, byte[] bundle) {
+        return call(() -> {
+            connection.installHook(fileName, bundle);
+            refresh(Topic.HOOKS);
+            return null;
+        });
+    }
+
+    public CompletableFuture<Void> removeHook(String fileName) {
+        return call(() -> {
+            connection.removeHook(fileName);
+            refresh(Topic.HOOKS);
+            return null;
+        });
+    }
+
+    public CompletableFuture<List<SubmitOutcome>> submit(List<Path> files, int priority, Map<String, String> tags) {
+        return call(() -> connection.submit(files, priority, tags));
+    }
+
+    /** Reads agents, the plan and the hooks again. */
+    public void refreshAll() {
+        scheduler.execute(() -> {
+            refresh(Topic.AGENTS);
+            refresh(Topic.PLAN);
+            refresh(Topic.HOOKS);
+        });
+    }
+
+    /** The connection, for reads that are not part of the session's state (details, logs). */
+    public FarmConnection connection() {
+        return connection;
+    }
+
+    private CompletableFuture<ActionResult> onEachBuild(Collection<UUID> ids, ItemAction<Build> action) {
+        return call(() -> onEach(ids, id -> {
+            Build changed = action.apply(id);
+            builds.put(changed);
+            return changed;
+        })).whenComplete((result, failure) -> fire(Topic.BUILDS));
+    }
+
+    private static ActionResult onEach(Collection<UUID> ids, ItemAction<?> action) throws FarmException {
+        int succeeded = 0;
+        List<String> failures = new ArrayList<>();
+        for (UUID id : ids) {
+            try {
+                action.apply(id);
+                succeeded++;
+            } catch (FarmException e) {
+                if (isConnectionProblem(e)) {
+                    throw e;
+                }
+                failures.add(id + ": " + e.getMessage());
+            }
+        }
+        return new ActionResult(succeeded, failures);
+    }
+
+    @FunctionalInterface
+    private interface ItemAction<T> {
+        T apply(UUID id) throws FarmException;
+    }
+
+    private void attempt(int attempt) {
+        if (currentGeneration() != attempt) {
+            return;
+        }
+        try {
+            connection.probe();
+            Subscription subscription = connection.subscribe(lastEventId, new StreamListener(attempt));
+            synchronized (lock) {
+                if (generation != attempt) {
+                    subscription.close();
+                    return;
+                }
+                events = subscription;
+                failedAttempts = 0;
+                status = new ConnectionStatus(ConnectionState.CONNECTED, "", null);
+            }
+            fire(Topic.STATUS);
+            listAllBuilds(attempt);
+            refresh(Topic.AGENTS);
+            refresh(Topic.PLAN);
+            refresh(Topic.HOOKS);
+            schedulePeriodicRefresh(attempt);
+        } catch (FarmException e) {
+            connectionFailed(attempt, e);
+        }
+    }
+
+    private void listAllBuilds(int attempt) throws FarmException {
+        builds.beginListing();
+        String cursor = null;
+        for (int page = 0; page < MAX_PAGES && currentGeneration() == attempt; page++) {
+            BuildPage listed = connection.listBuilds(BuildFilter.ALL, cursor, PAGE_SIZE);
+            builds.putListed(listed.builds());
+            cursor = listed.next();
+            if (cursor == null) {
+                break;
+            }
+            fire(Topic.BUILDS);
+        }
+        buildsListed = true;
+        fire(Topic.BUILDS);
+    }
+
+    private void schedulePeriodicRefresh(int attempt) {
+        scheduler.schedule(() -> {
+            if (currentGeneration() == attempt && status.state() == ConnectionState.CONNECTED) {
+                refresh(Topic.AGENTS);
+                refresh(Topic.PLAN);
+                refresh(Topic.HOOKS);
+                schedulePeriodicRefresh(attempt);
+            }
+        }, REFRESH_INTERVAL);
+    }
+
+    private void refresh(Topic topic) {
+        int attempt = currentGeneration();
+        try {
+            switch (topic) {
+                case AGENTS -> agents = List.copyOf(connection.agents());
+                case PLAN -> plan = List.copyOf(connection.plan());
+                case HOOKS -> hooks = List.copyOf(connection.hooks());
+                default -> throw new IllegalArgumentException("not refreshed on its own: " + topic);
+            }
+            fire(topic);
+        } catch (FarmException e) {
+            if (isConnectionProblem(e)) {
+                connectionFailed(attempt, e);
+            } else {
+                LOG.warn("Cannot read {} from {}: {}", topic, connection.coordinator(), e.getMessage());
+            }
+        }
+    }
+
+    private void refreshChangedBuilds() {
+        List<UUID> changed;
+        synchronized (changedBuilds) {
+            changed = new ArrayList<>(changedBuilds);
+            changedBuilds.clear();
+        }
+        int attempt = currentGeneration();
+        for (UUID id : changed) {
+            try {
+                builds.put(connection.build(id));
+            } catch (FarmException e) {
+                if (e.kind() != FarmException.Kind.NOT_FOUND) {
+                    connectionFailed(attempt, e);
+                    return;
+                }
+            }
+        }
+        fire(Topic.BUILDS);
+    }
+
+    private void onEvent(int attempt, FarmEvent event) {
+        if (currentGeneration() != attempt) {
+            return;
+        }
+        lastEventId = Math.max(lastEventId, event.id());
+        if (event.build() != null) {
+            synchronized (changedBuilds) {
+                changedBuilds.add(event.build());
+            }
+            buildRefresh.request();
+            planRefresh.request();
+        }
+        if (event.agent() != null || event.type().startsWith("agent-")) {
+            agentsRefresh.request();
+        }
+    }
+
+    private void connectionFailed(int attempt, FarmException failure) {
+        synchronized (lock) {
+            if (generation != attempt || status.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            int next = abandonCurrent();
+            if (failure.kind() == FarmException.Kind.WRONG_TOKEN) {
+                status = new ConnectionStatus(ConnectionState.WRONG_TOKEN, failure.getMessage(), null);
+            } else {
+                Duration delay = backoff.delay(failedAttempts++);
+                status = new ConnectionStatus(ConnectionState.COORDINATOR_DOWN, failure.getMessage(),
+                        scheduler.now().plus(delay));
+                pendingRetry = scheduler.schedule(() -> attempt(next), delay);
+            }
+        }
+        LOG.info("Connection to {} lost: {}", connection.coordinator(), failure.getMessage());
+        fire(Topic.STATUS);
+    }
+
+    /** Guarded by lock. Closes the stream and the pending retry; returns the new generation. */
+    private int abandonCurrent() {
+        generation++;
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+        if (pendingRetry != null) {
+            try {
+                pendingRetry.close();
+            } catch (Exception e) {
+                LOG.debug("Cannot cancel a retry", e);
+            }
+            pendingRetry = null;
+        }
+        return generation;
+    }
+
+    private static boolean isConnectionProblem(FarmException e) {
+        return e.kind() == FarmException.Kind.COORDINATOR_DOWN || e.kind() == FarmException.Kind.WRONG_TOKEN;
+    }
+
+    private int currentGeneration() {
+        synchronized (lock) {
+            return generation;
+        }
+    }
+
+    private void fire(Topic topic) {
+        for (SessionListener listener : listeners) {
+            listener.changed(topic);
+        }
+    }
+
+    private final class StreamListener implements EventListener {
+
+        private final int attempt;
+
+        StreamListener(int attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void onEvent(FarmEvent event) {
+            FarmSession.this.onEvent(attempt, event);
+        }
+
+        @Override
+        public void onClosed(FarmException reason) {
+            connectionFailed(attempt, reason);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.desktop.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.views.AgentRow;
+import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.Topic;
+
+/** The agents: status, systems, tags, running builds, last seen, load; actions are in the main window. */
+final class AgentsView extends SessionView {
+
+    private final TableViewer viewer;
+
+    AgentsView(Composite parent, Images images, MainActions actions) {
+        super(parent, Set.of(Topic.AGENTS, Topic.BUILDS), actions.newAgent(), actions.newPassword(),
+                actions.activate(), actions.deactivate());
+        viewer = new TableViewer(root, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
+        WidgetIds.name(viewer.getTable(), WidgetIds.AGENTS_TABLE);
+        TableViews.columns(viewer.getTable(), AgentsLabelProvider.COLUMNS, 140);
+        fill(viewer.getTable());
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        viewer.setLabelProvider(new AgentsLabelProvider(images));
+        viewer.setInput(List.of());
+    }
+
+    /** The ids of the selected agents; display thread. */
+    List<UUID> selection() {
+        return viewer.getStructuredSelection().stream().map(row -> ((AgentRow) row).agent().id()).toList();
+    }
+
+    /** The selected agents; display thread. */
+    List<Agent> selectedAgents() {
+        return viewer.getStructuredSelection().stream().map(row -> ((AgentRow) row).agent()).toList();
+    }
+
+    @Override
+    void show() {
+        FarmSession current = session();
+        List<AgentRow> rows = current == null ? List.of()
+                : AgentRow.of(current.agents(), current.builds().snapshot());
+        List<UUID> selected = selection();
+        viewer.setInput(rows);
+        viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(
+                rows.stream().filter(row -> selected.contains(row.agent().id())).toList()));
+        empty.setText(rows.isEmpty() ? Messages.AGENTS_EMPTY : "");
+    }
+}

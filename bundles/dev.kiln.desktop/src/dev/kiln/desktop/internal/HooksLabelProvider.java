@@ -1,0 +1,33 @@
+package dev.kiln.desktop.internal;
+
+import org.eclipse.jface.viewers.ITableLabelProvider;
+import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.swt.graphics.Image;
+
+import dev.kiln.desktop.model.Hook;
+
+/** The cells of the hook table. */
+final class HooksLabelProvider extends LabelProvider implements ITableLabelProvider {
+
+    static final String[] COLUMNS = {Messages.COLUMN_HOOK, Messages.COLUMN_BUNDLE, Messages.COLUMN_EVENTS,
+        Messages.COLUMN_QUEUED, Messages.COLUMN_FAILURES, Messages.COLUMN_LAST_FAILURE};
+
+    @Override
+    public Image getColumnImage(Object element, int columnIndex) {
+        return null;
+    }
+
+    @Override
+    public String getColumnText(Object element, int columnIndex) {
+        Hook hook = (Hook) element;
+        return switch (columnIndex) {
+            case 0 -> hook.name();
+            case 1 -> hook.bundle();
+            case 2 -> String.join(", ", hook.events());
+            case 3 -> String.valueOf(hook.queued());
+            case 4 -> String.valueOf(hook.failures());
+            case 5 -> hook.lastFailure();
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package dev.kiln.desktop.internal;
+
+import java.util.List;
+import java.util.Set;
+
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+
+import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.Topic;
+
+/** The hooks with their queues and failures; install and remove hook bundles. */
+final class HooksView extends SessionView {
+
+    private final TableViewer viewer;
+
+    HooksView(Composite parent, MainActions actions) {
+        super(parent, Set.of(Topic.HOOKS), actions.installHook(), actions.removeHook());
+        viewer = new TableViewer(root, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        WidgetIds.name(viewer.getTable(), WidgetIds.HOOKS_TABLE);
+        TableViews.columns(viewer.getTable(), HooksLabelProvider.COLUMNS, 150);
+        fill(viewer.getTable());
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        viewer.setLabelProvider(new HooksLabelProvider());
+        viewer.setInput(List.of());
+    }
+
+    /** The selected hook, or {@code null}; display thread. */
+    Hook selected() {
+        return (Hook) viewer.getStructuredSelection().getFirstElement();
+    }
+
+    @Override
+    void show() {
+        FarmSession current = session();
+        List<Hook> hooks = current == null ? List.of() : current.hooks();
+        viewer.setInput(hooks);
+        empty.setText(hooks.isEmpty() ? Messages.HOOKS_EMPTY : "");
+    }
+}

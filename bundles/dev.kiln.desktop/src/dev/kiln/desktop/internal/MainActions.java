@@ -1,0 +1,331 @@
+package dev.kiln.desktop.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IAction;
+import org.eclipse.jface.dialogs.InputDialog;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.window.Window;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Shell;
+
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.AgentCredentials;
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.views.ActionResult;
+import dev.kiln.desktop.model.views.DesktopSessions;
+import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.Inputs;
+
+/**
+ * The operator's actions, with their shortcuts. Each one asks what it needs on the display thread, runs the calls in
+ * the background through the session, and reports the outcome in the status line or a dialog.
+ */
+final class MainActions {
+
+    /** What the actions act on, provided by the main window; display thread. */
+    interface Context {
+        Shell shell();
+
+        DesktopSessions sessions();
+
+        List<Build> selectedBuilds();
+
+        List<Agent> selectedAgents();
+
+        Hook selectedHook();
+
+        void status(String message);
+
+        void focusSearch();
+
+        void showTab(int index);
+    }
+
+    private final Context context;
+    private final IAction connect;
+    private final IAction reconnect;
+    private final IAction submit;
+    private final IAction cancel;
+    private final IAction retry;
+    private final IAction priority;
+    private final IAction find;
+    private final IAction newAgent;
+    private final IAction newPassword;
+    private final IAction activate;
+    private final IAction deactivate;
+    private final IAction installHook;
+    private final IAction removeHook;
+
+    MainActions(Context context) {
+        this.context = context;
+        connect = action(Messages.ACTION_CONNECT, SWT.MOD1 | 'O', this::openConnectDialog);
+        reconnect = action(Messages.ACTION_RECONNECT, SWT.F5, this::reconnectActive);
+        submit = action(Messages.ACTION_SUBMIT, SWT.MOD1 | 'N', this::openSubmitDialog);
+        cancel = action(Messages.ACTION_CANCEL, SWT.MOD1 | 'K', () -> onBuilds(Messages.ACTION_CANCEL,
+                (session, ids) -> session.cancel(ids)));
+        retry = action(Messages.ACTION_RETRY, SWT.MOD1 | 'R', () -> onBuilds(Messages.ACTION_RETRY,
+                (session, ids) -> session.retry(ids)));
+        priority = action(Messages.ACTION_PRIORITY, SWT.MOD1 | 'P', this::changePriority);
+        find = action(Messages.ACTION_FIND, SWT.MOD1 | 'F', () -> {
+            context.showTab(1);
+            context.focusSearch();
+        });
+        newAgent = action(Messages.ACTION_NEW_AGENT, SWT.MOD1 | SWT.SHIFT | 'N', this::openNewAgentDialog);
+        newPassword = action(Messages.ACTION_NEW_PASSWORD, 0, this::giveNewPassword);
+        activate = action(Messages.ACTION_ACTIVATE, 0, () -> setActive(true));
+        deactivate = action(Messages.ACTION_DEACTIVATE, 0, () -> setActive(false));
+        installHook = action(Messages.ACTION_INSTALL_HOOK, 0, this::pickAndInstallHook);
+        removeHook = action(Messages.ACTION_REMOVE_HOOK, 0, this::confirmAndRemoveHook);
+    }
+
+    IAction connect() {
+        return connect;
+    }
+
+    IAction reconnect() {
+        return reconnect;
+    }
+
+    IAction submit() {
+        return submit;
+    }
+
+    IAction cancel() {
+        return cancel;
+    }
+
+    IAction retry() {
+        return retry;
+    }
+
+    IAction priority() {
+        return priority;
+    }
+
+    IAction find() {
+        return find;
+    }
+
+    IAction newAgent() {
+        return newAgent;
+    }
+
+    IAction newPassword() {
+        return newPassword;
+    }
+
+    IAction activate() {
+        return activate;
+    }
+
+    IAction deactivate() {
+        return deactivate;
+    }
+
+    IAction installHook() {
+        return installHook;
+    }
+
+    IAction removeHook() {
+        return removeHook;
+    }
+
+    private void openConnectDialog() {
+        ConnectDialog dialog = new ConnectDialog(context.shell(), context.sessions().saved());
+        if (dialog.open() == Window.OK) {
+            context.sessions().connect(dialog.result());
+        }
+    }
+
+    private void reconnectActive() {
+        FarmSession session = context.sessions().active();
+        if (session != null) {
+            session.reconnect();
+        }
+    }
+
+    private void openSubmitDialog() {
+        FarmSession session = connected();
+        if (session == null) {
+            return;
+        }
+        SubmitDialog dialog = new SubmitDialog(context.shell());
+        if (dialog.open() != Window.OK) {
+            return;
+        }
+        SubmitDialog.Submission submission = dialog.result();
+        report(Messages.ACTION_SUBMIT, session.submit(submission.files(), submission.priority(), submission.tags()),
+                outcomes -> context.status(String.format(Messages.SUBMIT_DONE, outcomes.size(), outcomes.stream()
+                        .collect(Collectors.groupingBy(o -> o.outcome(), Collectors.counting())))));
+    }
+
+    @FunctionalInterface
+    private interface BuildsCall {
+        CompletableFuture<ActionResult> call(FarmSession session, List<UUID> ids);
+    }
+
+    private void onBuilds(String name, BuildsCall call) {
+        FarmSession session = connected();
+        List<UUID> ids = context.selectedBuilds().stream().map(Build::id).toList();
+        if (session == null) {
+            return;
+        }
+        if (ids.isEmpty()) {
+            context.status(Messages.NOTHING_SELECTED);
+            return;
+        }
+        report(name, call.call(session, ids), result -> reportResult(name, result));
+    }
+
+    private void changePriority() {
+        List<Build> selected = context.selectedBuilds();
+        if (selected.isEmpty()) {
+            context.status(Messages.NOTHING_SELECTED);
+            return;
+        }
+        InputDialog dialog = new InputDialog(context.shell(), Messages.PRIORITY_TITLE,
+                String.format(Messages.PRIORITY_MESSAGE, selected.size()), String.valueOf(selected.get(0).priority()),
+                text -> {
+                    try {
+                        Inputs.priority(text);
+                        return null;
+                    } catch (IllegalArgumentException e) {
+                        return e.getMessage();
+                    }
+                });
+        if (dialog.open() == Window.OK) {
+            int value = Inputs.priority(dialog.getValue());
+            onBuilds(Messages.ACTION_PRIORITY, (session, ids) -> session.setPriority(ids, value));
+        }
+    }
+
+    private void openNewAgentDialog() {
+        FarmSession session = connected();
+        if (session == null) {
+            return;
+        }
+        NewAgentDialog dialog = new NewAgentDialog(context.shell());
+        if (dialog.open() == Window.OK) {
+            report(Messages.ACTION_NEW_AGENT, session.createAgent(dialog.result()), this::showPassword);
+        }
+    }
+
+    private void giveNewPassword() {
+        FarmSession session = connected();
+        List<Agent> agents = context.selectedAgents();
+        if (session == null || agents.size() != 1) {
+            return;
+        }
+        if (MessageDialog.openConfirm(context.shell(), Messages.ACTION_NEW_PASSWORD,
+                String.format(Messages.NEW_PASSWORD_CONFIRM, agents.get(0).name()))) {
+            report(Messages.ACTION_NEW_PASSWORD, session.newPassword(agents.get(0).id()), this::showPassword);
+        }
+    }
+
+    private void setActive(boolean active) {
+        FarmSession session = connected();
+        List<UUID> ids = context.selectedAgents().stream().map(Agent::id).toList();
+        if (session == null || ids.isEmpty()) {
+            return;
+        }
+        String name = active ? Messages.ACTION_ACTIVATE : Messages.ACTION_DEACTIVATE;
+        report(name, session.setActive(ids, active), result -> reportResult(name, result));
+    }
+
+    private void pickAndInstallHook() {
+        FarmSession session = connected();
+        if (session == null) {
+            return;
+        }
+        FileDialog dialog = new FileDialog(context.shell(), SWT.OPEN);
+        dialog.setFilterExtensions(new String[] {"*.jar"});
+        String chosen = dialog.open();
+        if (chosen == null) {
+            return;
+        }
+        Path file = Path.of(chosen);
+        byte[] bundle;
+        try {
+            bundle = Files.readAllBytes(file);
+        } catch (IOException e) {
+            MessageDialog.openError(context.shell(), Messages.ACTION_INSTALL_HOOK, e.getMessage());
+            return;
+        }
+        report(Messages.ACTION_INSTALL_HOOK, session.installHook(file.getFileName().toString(), bundle),
+                done -> context.status(String.format(Messages.ACTION_DONE, clean(Messages.ACTION_INSTALL_HOOK), 1)));
+    }
+
+    private void confirmAndRemoveHook() {
+        FarmSession session = connected();
+        Hook hook = context.selectedHook();
+        if (session == null || hook == null || hook.bundle().isEmpty()) {
+            return;
+        }
+        if (MessageDialog.openConfirm(context.shell(), Messages.ACTION_REMOVE_HOOK,
+                String.format(Messages.REMOVE_HOOK_CONFIRM, hook.bundle()))) {
+            report(Messages.ACTION_REMOVE_HOOK, session.removeHook(hook.bundle()),
+                    done -> context.status(String.format(Messages.ACTION_DONE, clean(Messages.ACTION_REMOVE_HOOK), 1)));
+        }
+    }
+
+    private void showPassword(AgentCredentials credentials) {
+        new PasswordDialog(context.shell(), credentials).open();
+    }
+
+    private void reportResult(String name, ActionResult result) {
+        context.status(result.isComplete() ? String.format(Messages.ACTION_DONE, clean(name), result.succeeded())
+                : String.format(Messages.ACTION_PARTLY, clean(name), result.succeeded(), result.failures().size(),
+                        String.join("; ", result.failures())));
+    }
+
+    /** Shows the outcome on the display thread once the call completes. */
+    private <T> void report(String name, CompletableFuture<T> call, Consumer<T> onSuccess) {
+        Shell shell = context.shell();
+        call.whenComplete((value, failure) -> UiUpdates.run(shell, () -> {
+            if (failure == null) {
+                onSuccess.accept(value);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                context.status(String.format(Messages.ACTION_FAILED, clean(name), cause.getMessage()));
+            }
+        }));
+    }
+
+    private FarmSession connected() {
+        FarmSession session = context.sessions().active();
+        if (session == null) {
+            context.status(Messages.STATE_NOT_CONNECTED);
+        }
+        return session;
+    }
+
+    private static String clean(String actionText) {
+        return actionText.replace("&", "").replace("…", "");
+    }
+
+    private static IAction action(String text, int accelerator, Runnable run) {
+        Action action = new Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+        if (accelerator != 0) {
+            action.setAccelerator(accelerator);
+        }
+        return action;
+    }
+}

@@ -1,0 +1,336 @@
+package dev.kiln.hooks.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kiln.api.Event;
+import dev.kiln.api.EventService;
+import dev.kiln.api.EventType;
+import dev.kiln.hooks.api.Farm;
+
+/**
+ * The actor that delivers the events of one type to the hooks that handle it. Its thread owns every field but
+ * {@link #mailbox} and {@link #stats}: it reads the outbox from its cursor, runs up to the type's parallelism of
+ * hook calls at once (each on a virtual thread), one at a time and in order for one hook and one build, retries
+ * failed calls after a back-off without holding a slot, and persists the id up to which every event was handled.
+ */
+final class EventQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
+    private static final int PAGE = 256;
+    /** Deliveries held in memory at most; the outbox holds the rest. */
+    private static final int BUFFERED = 2_048;
+    private static final Duration CURSOR_WRITE_INTERVAL = Duration.ofSeconds(1);
+
+    private sealed interface Message permits Wake, Done, Stop {
+    }
+
+    private record Wake() implements Message {
+    }
+
+    private record Done(Delivery delivery, Throwable failure) implements Message {
+    }
+
+    private record Stop() implements Message {
+    }
+
+    /** One event for one hook. Owned by the queue's thread. */
+    private static final class Delivery {
+        final Event event;
+        final String hook;
+        int attempts;
+        Instant notBefore = Instant.MIN;
+        Thread worker;
+
+        Delivery(Event event, String hook) {
+            this.event = event;
+            this.hook = hook;
+        }
+
+        String orderKey() {
+            Object subject = event.buildId() != null ? event.buildId()
+                    : event.agentId() != null ? event.agentId() : event.id();
+            return hook + " " + subject;
+        }
+    }
+
+    private final EventType type;
+    private final EventService events;
+    private final HookRegistry hooks;
+    private final Farm farm;
+    private final HookOptions options;
+    private final CursorFile cursorFile;
+    private final int parallelism;
+    private final BlockingQueue<Message> mailbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    private volatile Map<String, HookQueueStats> stats = Map.of();
+
+    private long readCursor;
+    private long persistedCursor = -1;
+    private Instant cursorWrittenAt = Instant.MIN;
+    private int running;
+    private int buffered;
+    /** Event id to deliveries not yet complete. */
+    private final TreeMap<Long, Integer> open = new TreeMap<>();
+    /** Order key to its deliveries, oldest first; only the first of each runs. */
+    private final Map<String, ArrayDeque<Delivery>> waiting = new LinkedHashMap<>();
+    private final Map<String, HookQueueStats> ownStats = new HashMap<>();
+
+    EventQueue(EventType type, EventService events, HookRegistry hooks, Farm farm, HookOptions options) {
+        this.type = type;
+        this.events = events;
+        this.hooks = hooks;
+        this.farm = farm;
+        this.options = options;
+        this.cursorFile = new CursorFile(options.hooksStateDirectory(), type.id());
+        this.parallelism = options.parallelismOf(type);
+        this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Tells the queue that the outbox or the hooks changed. */
+    void wake() {
+        mailbox.add(new Wake());
+    }
+
+    /** Stops the queue, waiting for it up to {@code wait}; the cursor is written on the way out. */
+    void stop(Duration wait) throws InterruptedException {
+        mailbox.add(new Stop());
+        if (!thread.join(wait)) {
+            LOG.warn("The {} hook queue did not stop within {}", type, wait);
+        }
+    }
+
+    /** By hook name, the hooks that have events of this type queued or have failed on one. */
+    Map<String, HookQueueStats> stats() {
+        return stats;
+    }
+
+    private void run() {
+        try {
+            readCursor = cursorFile.read().orElse(0L);
+        } catch (IOException e) {
+            LOG.error("The {} hook queue cannot read its cursor; it delivers nothing", type, e);
+            return;
+        }
+        persistedCursor = readCursor;
+        try {
+            boolean stopping = false;
+            while (!stopping) {
+                fill();
+                dispatch();
+                persistCursor(false);
+                stats = Map.copyOf(ownStats);
+                Message message = mailbox.poll(waitMillis(), TimeUnit.MILLISECONDS);
+                while (message != null) {
+                    if (message instanceof Done done) {
+                        finished(done.delivery(), done.failure());
+                    } else if (message instanceof Stop) {
+                        stopping = true;
+                    }
+                    message = mailbox.poll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.values().forEach(deliveries -> deliveries.forEach(delivery -> {
+                if (delivery.worker != null) {
+                    delivery.worker.interrupt();
+                }
+            }));
+            persistCursor(true);
+        }
+    }
+
+    /** Reads events of this type from the outbox into the queue, while there is room. */
+    private void fill() {
+        try {
+            if (open.isEmpty() && hooks.handling(type).isEmpty()) {
+                // Nobody listens: skip what is in the outbox now instead of reading it.
+                readCursor = Math.max(readCursor, events.latestId());
+                return;
+            }
+            while (buffered < BUFFERED) {
+                List<Event> page = events.after(readCursor, PAGE);
+                for (Event event : page) {
+                    readCursor = event.id();
+                    if (event.type() == type) {
+                        enqueue(event);
+                    }
+                }
+                if (page.size() < PAGE) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The {} hook queue could not read the outbox after event {}; it tries again", type,
+                    readCursor, e);
+        }
+    }
+
+    private void enqueue(Event event) {
+        List<RegisteredHook> handling = hooks.handling(type);
+        if (handling.isEmpty()) {
+            return;
+        }
+        open.put(event.id(), handling.size());
+        for (RegisteredHook hook : handling) {
+            Delivery delivery = new Delivery(event, hook.name());
+            waiting.computeIfAbsent(delivery.orderKey(), key -> new ArrayDeque<>()).add(delivery);
+            ownStats.merge(hook.name(), HookQueueStats.NONE.withQueued(1), (old, one) -> old.withQueued(1));
+            buffered++;
+        }
+    }
+
+    /** Starts the first delivery of each order key that is due, while slots are free. */
+    private void dispatch() {
+        Instant now = Instant.now();
+        for (ArrayDeque<Delivery> deliveries : List.copyOf(waiting.values())) {
+            if (running >= parallelism) {
+                return;
+            }
+            Delivery first = deliveries.peek();
+            if (first.worker != null || first.notBefore.isAfter(now)) {
+                continue;
+            }
+            var hook = hooks.named(first.hook);
+            if (hook.isEmpty()) {
+                if (hooks.isAway(first.hook)) {
+                    // Its bundle is being updated: the hook comes back soon.
+                    first.notBefore = now.plusMillis(200);
+                } else {
+                    LOG.info("Hook {} is gone; event {} is not delivered to it", first.hook, first.event.id());
+                    complete(first);
+                }
+                continue;
+            }
+            running++;
+            first.attempts++;
+            RegisteredHook target = hook.get();
+            first.worker = Thread.ofVirtual().name("kiln-hook-" + first.hook + "-" + first.event.id())
+                    .start(() -> mailbox.add(new Done(first, call(target, first.event))));
+        }
+    }
+
+    /** Calls the hook on a thread of its own, interrupting it when it overruns; returns the failure or null. */
+    private Throwable call(RegisteredHook hook, Event event) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().name("kiln-hook-call-" + hook.name()).start(() -> {
+            try {
+                hook.hook().handle(event, farm);
+                result.complete(null);
+            } catch (Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+        });
+        try {
+            result.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException e) {
+            caller.interrupt();
+            return new TimeoutException("ran longer than " + options.timeout().toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            caller.interrupt();
+            return e;
+        }
+    }
+
+    private void finished(Delivery delivery, Throwable failure) {
+        running--;
+        delivery.worker = null;
+        if (failure == null) {
+            complete(delivery);
+            return;
+        }
+        Instant now = Instant.now();
+        String message = failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        ownStats.computeIfPresent(delivery.hook, (name, old) -> old.withFailure(message, now));
+        if (delivery.attempts >= options.maxAttempts()) {
+            LOG.error("Hook {} failed on event {} ({} of build {}) {} times; giving up on it", delivery.hook,
+                    delivery.event.id(), type, delivery.event.buildId(), delivery.attempts, failure);
+            complete(delivery);
+        } else {
+            Duration wait = options.backoffAfter(delivery.attempts);
+            LOG.warn("Hook {} failed on event {} ({} of build {}), attempt {}; again in {} ms: {}", delivery.hook,
+                    delivery.event.id(), type, delivery.event.buildId(), delivery.attempts, wait.toMillis(),
+                    message);
+            LOG.debug("Failure of hook {} on event {}", delivery.hook, delivery.event.id(), failure);
+            delivery.notBefore = now.plus(wait);
+        }
+    }
+
+    private void complete(Delivery delivery) {
+        String key = delivery.orderKey();
+        ArrayDeque<Delivery> deliveries = waiting.get(key);
+        deliveries.remove(delivery);
+        if (deliveries.isEmpty()) {
+            waiting.remove(key);
+        }
+        buffered--;
+        ownStats.computeIfPresent(delivery.hook, (name, old) -> old.withQueued(-1));
+        open.computeIfPresent(delivery.event.id(), (id, count) -> count == 1 ? null : count - 1);
+    }
+
+    /** Every event of this type up to this id was handled by every hook. */
+    private long handledUpTo() {
+        return open.isEmpty() ? readCursor : open.firstKey() - 1;
+    }
+
+    private void persistCursor(boolean now) {
+        long handled = handledUpTo();
+        Instant at = Instant.now();
+        if (handled == persistedCursor
+                || (!now && Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0)) {
+            return;
+        }
+        try {
+            cursorFile.write(handled);
+            persistedCursor = handled;
+            cursorWrittenAt = at;
+        } catch (IOException e) {
+            LOG.warn("The {} hook queue could not write its cursor {}", type, handled, e);
+        }
+    }
+
+    private long waitMillis() {
+        Instant now = Instant.now();
+        Instant next = now.plus(options.pollInterval());
+        if (handledUpTo() != persistedCursor) {
+            Instant cursorDue = cursorWrittenAt.plus(CURSOR_WRITE_INTERVAL);
+            next = cursorDue.isBefore(next) ? cursorDue : next;
+        }
+        if (running < parallelism) {
+            for (ArrayDeque<Delivery> deliveries : waiting.values()) {
+                Delivery first = deliveries.peek();
+                if (first.worker == null && first.notBefore.isBefore(next)) {
+                    next = first.notBefore;
+                }
+            }
+        }
+        return Math.max(1, Duration.between(now, next).toMillis());
+    }
+}

@@ -1,0 +1,5 @@
+package dev.kiln.protocol;
+
+/** A jar in the coordinator's hooks directory; {@code problem} says why it is not deployed, or is null. */
+public record HookDeploymentInfo(String file, String bundle, String version, String problem, String at) {
+}

@@ -1,0 +1,7 @@
+package dev.kiln.protocol;
+
+import java.util.List;
+
+/** The builds the agent must stop: they are not allocated to it any more. */
+public record StatusAnswer(List<String> abandon) {
+}

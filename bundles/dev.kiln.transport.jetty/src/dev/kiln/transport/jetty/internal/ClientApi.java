@@ -1,0 +1,414 @@
+package dev.kiln.transport.jetty.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.jetty.http.HttpHeader;
+
+import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentPlan;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildPage;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.BuildSubmission;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventSubscription;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.NewAgent;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SubmitOptions;
+import dev.kiln.api.SubmitRequest;
+import dev.kiln.api.SubmitResult;
+import dev.kiln.api.Tag;
+import dev.kiln.protocol.AgentList;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.MissingAnswer;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.PathsBody;
+import dev.kiln.protocol.PlanInfo;
+import dev.kiln.protocol.PlannedBuildInfo;
+import dev.kiln.protocol.PriorityBody;
+import dev.kiln.protocol.ProtocolJson;
+import dev.kiln.protocol.SubmitAnswer;
+import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.store.tools.StoreCommands;
+
+/** The client API under {@code /api/v1/}. */
+final class ClientApi {
+
+    private static final int DEFAULT_PAGE = 100;
+    private static final int PLAN_LIMIT = 100;
+    private static final long FOLLOW_POLL_MILLIS = 200;
+    private static final long KEEPALIVE_SECONDS = 15;
+    private static final int EVENT_BATCH = 1000;
+    private static final long SMALL_BODY_LIMIT = 64 * 1024;
+
+    private final Services services;
+    private final ClientTokens tokens;
+    private final long maxJsonBytes;
+    private final long smallBody;
+    private final Path temporary;
+    private final HookRoutes hooks;
+    private final JobsetRoutes jobsets;
+
+    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary, HookRoutes hooks,
+            JobsetRoutes jobsets) {
+        this.services = services;
+        this.tokens = tokens;
+        this.maxJsonBytes = maxJsonBytes;
+        this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
+        this.temporary = temporary;
+        this.hooks = hooks;
+        this.jobsets = jobsets;
+    }
+
+    /** Serves a path below {@code /api/v1/}, given without that prefix. */
+    void handle(Exchange exchange, String[] parts) throws HttpFailure, IOException {
+        String method = exchange.method();
+        switch (parts[0]) {
+            case "builds" -> builds(exchange, method, parts);
+            case "derivations" -> derivations(exchange, method, parts);
+            case "agents" -> agents(exchange, method, parts);
+            case "plan" -> {
+                requireMethod(exchange, "GET", parts.length == 1);
+                plan(exchange);
+            }
+            case "events" -> {
+                requireMethod(exchange, "GET", parts.length == 1);
+                events(exchange);
+            }
+            case "cache" -> {
+                requireMethod(exchange, "GET", parts.length == 1);
+                exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+            }
+            case "tokens" -> {
+                requireMethod(exchange, "POST", parts.length == 1);
+                exchange.readEmpty(smallBody);
+                exchange.json(201, new TokenAnswer(tokens.create()));
+            }
+            case "hooks" -> hooks.handle(exchange, parts);
+            case "jobsets" -> jobsets.jobsets(exchange, parts);
+            case "evaluations" -> jobsets.evaluations(exchange, parts);
+            default -> throw HttpFailure.notFound(exchange.path());
+        }
+    }
+
+    private void builds(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
+        if (parts.length == 1) {
+            switch (method) {
+                case "POST" -> submit(exchange);
+                case "GET" -> list(exchange);
+                default -> throw methodNotAllowed(exchange);
+            }
+            return;
+        }
+        UUID id = Wire.uuid(parts[1], "build");
+        if (parts.length == 2) {
+            requireMethod(exchange, "GET", true);
+            exchange.json(200, buildInfo(services.builds().get(id)));
+            return;
+        }
+        if (parts.length != 3) {
+            throw HttpFailure.notFound(exchange.path());
+        }
+        switch (parts[2]) {
+            case "cancel" -> {
+                requireMethod(exchange, "POST", true);
+                exchange.readEmpty(smallBody);
+                Build build = services.builds().cancel(id);
+                services.logs().finish(id);
+                services.cache().discardUploads(id);
+                exchange.json(200, buildInfo(build));
+            }
+            case "retry" -> {
+                requireMethod(exchange, "POST", true);
+                exchange.readEmpty(smallBody);
+                exchange.json(200, buildInfo(services.builds().retry(id)));
+            }
+            case "priority" -> {
+                requireMethod(exchange, "PUT", true);
+                PriorityBody body = exchange.readJson(PriorityBody.class, smallBody);
+                exchange.json(200, buildInfo(services.builds().changePriority(id, body.priority())));
+            }
+            case "log" -> {
+                requireMethod(exchange, "GET", true);
+                log(exchange, id);
+            }
+            default -> throw HttpFailure.notFound(exchange.path());
+        }
+    }
+
+    private void submit(Exchange exchange) throws HttpFailure, IOException {
+        SubmitBody body = exchange.readJson(SubmitBody.class, maxJsonBytes);
+        List<DerivationSummary> derivations = SubmittedDerivations.check(Wire.list(body.derivations()),
+                services.derivations());
+        List<BuildSubmission> submissions = new ArrayList<>();
+        for (BuildRequest request : Wire.list(body.builds())) {
+            if (request == null || request.derivation() == null) {
+                throw new InvalidRequestException("a build needs a derivation");
+            }
+            SubmittedDerivations.storePath(request.derivation());
+            SubmitOptions options = new SubmitOptions(request.priority(), Wire.tags(request.tags()),
+                    Wire.tags(request.requiredAgentTags()), request.ignoreIfDerivationExists(),
+                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"));
+            submissions.add(new BuildSubmission(request.derivation(), options));
+        }
+        if (submissions.isEmpty() && derivations.isEmpty()) {
+            throw new InvalidRequestException("nothing to submit: no derivations and no builds");
+        }
+        List<SubmitResult> results = services.builds().submit(new SubmitRequest(derivations, submissions));
+        services.cache().derivationsKnown(derivations.stream().map(DerivationSummary::path).toList());
+        exchange.json(200, new SubmitAnswer(results.stream().map(result -> new dev.kiln.protocol.SubmitResult(
+                result.derivationPath(), result.buildId() == null ? null : result.buildId().toString(),
+                Wire.outcome(result.outcome()))).toList()));
+    }
+
+    private void list(Exchange exchange) throws IOException {
+        int limit = exchange.query("limit").map(ClientApi::parseLimit).orElse(DEFAULT_PAGE);
+        BuildQuery query = BuildQuery.all(limit);
+        String state = exchange.query("state").orElse(null);
+        if (state != null) {
+            Set<BuildState> states = new HashSet<>();
+            for (String one : state.split(",")) {
+                states.add(BuildState.fromId(one));
+            }
+            query = query.withStates(states);
+        }
+        query = query.withSystem(exchange.query("system").orElse(null));
+        if (exchange.query("tag").isPresent()) {
+            query = query.withTag(Tag.parse(exchange.query("tag").get()));
+        }
+        query = query.withDerivationPath(exchange.query("derivation").orElse(null));
+        if (exchange.query("agent").isPresent()) {
+            query = query.withAgentId(Wire.uuid(exchange.query("agent").get(), "agent"));
+        }
+        query = query.withCursor(exchange.query("cursor").orElse(null));
+        BuildPage page = services.builds().list(query);
+        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor()));
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("limit is not a number: " + text);
+        }
+    }
+
+    dev.kiln.protocol.BuildInfo buildInfo(Build build) {
+        List<OutputMetadata> outputs = build.state() == BuildState.SUCCEEDED
+                ? services.builds().outputs(build.id()) : List.of();
+        return Wire.build(build, outputs);
+    }
+
+    /** The whole log so far; with {@code follow=true}, new bytes as they come until the build is final. */
+    private void log(Exchange exchange, UUID id) throws IOException {
+        Build build = services.builds().get(id);
+        boolean follow = exchange.query("follow").map(Boolean::parseBoolean).orElse(false);
+        try (OutputStream out = exchange.stream(200, "text/plain; charset=utf-8")) {
+            var log = services.logs().open(id);
+            if (!follow) {
+                if (log.isPresent()) {
+                    try (InputStream in = log.get()) {
+                        in.transferTo(out);
+                    }
+                }
+                return;
+            }
+            long sent = 0;
+            byte[] buffer = new byte[64 * 1024];
+            while (true) {
+                boolean finalBefore = build.state().isFinal() || build.state() == BuildState.DEPENDENCY_FAILED;
+                try (InputStream in = services.logs().open(id).orElse(InputStream.nullInputStream())) {
+                    in.skipNBytes(Math.min(sent, Long.MAX_VALUE));
+                    int read;
+                    while ((read = in.read(buffer)) >= 0) {
+                        out.write(buffer, 0, read);
+                        sent += read;
+                    }
+                } catch (java.io.EOFException e) {
+                    sent = 0;
+                }
+                out.flush();
+                if (finalBefore) {
+                    return;
+                }
+                sleep(FOLLOW_POLL_MILLIS);
+                build = services.builds().get(id);
+            }
+        }
+    }
+
+    private void derivations(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
+        if (parts.length == 2 && parts[1].equals("missing")) {
+            requireMethod(exchange, "POST", true);
+            PathsBody body = exchange.readJson(PathsBody.class, maxJsonBytes);
+            List<String> paths = Wire.list(body.paths());
+            Set<String> known = services.derivations().known(paths);
+            exchange.json(200, new MissingAnswer(paths.stream().filter(p -> !known.contains(p)).distinct().toList()));
+            return;
+        }
+        requireMethod(exchange, "GET", parts.length == 1);
+        String path = exchange.query("path").orElseThrow(() -> HttpFailure.badRequest("the query needs ?path=<.drv path>"));
+        DerivationSummary summary = services.derivations().get(path);
+        exchange.text(200, "application/json", showDerivation(summary));
+    }
+
+    /** The value {@code nix show-derivation} shows for the derivation, by the store's own rendering. */
+    private String showDerivation(DerivationSummary summary) throws IOException {
+        Path directory = Files.createTempDirectory(temporary, "show");
+        Path file = directory.resolve(summary.path().substring(summary.path().lastIndexOf('/') + 1));
+        try {
+            Files.writeString(file, summary.aterm(), StandardCharsets.UTF_8);
+            String json = StoreCommands.showDerivation(List.of(file));
+            Map<?, ?> byPath = ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), Map.class);
+            return ProtocolJson.writeString(byPath.values().iterator().next());
+        } catch (dev.kiln.store.derivation.DerivationFormatException e) {
+            throw new IOException("stored derivation " + summary.path() + " does not parse", e);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    private void agents(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
+        if (parts.length == 1) {
+            switch (method) {
+                case "POST" -> {
+                    NewAgentBody body = exchange.readJson(NewAgentBody.class, smallBody);
+                    AgentCredentials created = services.agents().create(new NewAgent(body.name(), body.description(),
+                            new HashSet<>(Wire.list(body.systems())), Wire.tags(body.tags())));
+                    exchange.json(201, new AgentPassword(created.agent().id().toString(), created.password()));
+                }
+                case "GET" -> {
+                    Instant now = Instant.now();
+                    exchange.json(200, new AgentList(services.agents().list().stream()
+                            .map(agent -> Wire.agent(agent, now)).toList()));
+                }
+                default -> throw methodNotAllowed(exchange);
+            }
+            return;
+        }
+        UUID id = Wire.uuid(parts[1], "agent");
+        if (parts.length == 2) {
+            requireMethod(exchange, "GET", true);
+            exchange.json(200, Wire.agent(services.agents().get(id), Instant.now()));
+            return;
+        }
+        requireMethod(exchange, "POST", parts.length == 3);
+        exchange.readEmpty(smallBody);
+        switch (parts[2]) {
+            case "password" -> {
+                AgentCredentials credentials = services.agents().newPassword(id);
+                exchange.json(200, new AgentPassword(id.toString(), credentials.password()));
+            }
+            case "activate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, true), Instant.now()));
+            case "deactivate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, false), Instant.now()));
+            default -> throw HttpFailure.notFound(exchange.path());
+        }
+    }
+
+    private void plan(Exchange exchange) throws IOException {
+        List<AgentPlanInfo> agents = new ArrayList<>();
+        for (AgentPlan plan : services.plans().plans(PLAN_LIMIT)) {
+            agents.add(new AgentPlanInfo(plan.agentId().toString(), plan.builds().stream()
+                    .map(b -> new PlannedBuildInfo(b.buildId().toString(), b.derivationPath(), b.priority())).toList()));
+        }
+        exchange.json(200, new PlanInfo(agents));
+    }
+
+    /**
+     * Server-Sent Events: first the events after {@code Last-Event-ID} (or {@code ?after=}), then each new one as it
+     * is committed. The subscription is made before the backlog is read, so nothing falls between the two.
+     */
+    private void events(Exchange exchange) throws IOException {
+        String start = exchange.header("Last-Event-ID").or(() -> exchange.query("after")).orElse(null);
+        long after;
+        if (start == null) {
+            after = services.events().latestId();
+        } else {
+            try {
+                after = Long.parseLong(start.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("Last-Event-ID is not an event id: " + start);
+            }
+        }
+        BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        exchange.setHeader(HttpHeader.CACHE_CONTROL, "no-cache");
+        try (EventSubscription subscription = services.events().subscribe(queue::addAll);
+                OutputStream out = exchange.stream(200, "text/event-stream")) {
+            out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            long last = after;
+            List<Event> backlog;
+            do {
+                backlog = services.events().after(last, EVENT_BATCH);
+                for (Event event : backlog) {
+                    last = send(out, event);
+                }
+            } while (backlog.size() == EVENT_BATCH);
+            out.flush();
+            while (!Thread.currentThread().isInterrupted()) {
+                Event event = queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                if (event == null) {
+                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+                } else if (event.id() > last) {
+                    last = send(out, event);
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long send(OutputStream out, Event event) throws IOException {
+        String frame = "id: " + event.id() + "\nevent: " + event.type().id() + "\ndata: "
+                + ProtocolJson.writeString(Wire.event(event)) + "\n\n";
+        out.write(frame.getBytes(StandardCharsets.UTF_8));
+        return event.id();
+    }
+
+    static void requireMethod(Exchange exchange, String method, boolean pathMatches) throws HttpFailure {
+        if (!pathMatches) {
+            throw HttpFailure.notFound(exchange.path());
+        }
+        if (!exchange.method().equals(method)) {
+            throw methodNotAllowed(exchange);
+        }
+    }
+
+    static HttpFailure methodNotAllowed(Exchange exchange) {
+        return new HttpFailure(405, "method not allowed", exchange.method() + " " + exchange.path());
+    }
+
+    private static void sleep(long millis) throws java.io.InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while following a log");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.kiln.transport.jetty.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Fields;
+
+import dev.kiln.protocol.MalformedJsonException;
+import dev.kiln.protocol.ProtocolJson;
+
+/**
+ * One request and its answer, with blocking reads and writes: handlers run on virtual threads, so they may block.
+ */
+final class Exchange {
+
+    private final Request request;
+    private final Response response;
+    private final String path;
+    private Fields query;
+
+    Exchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+        this.path = Request.getPathInContext(request);
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    String path() {
+        return path;
+    }
+
+    String connector() {
+        return request.getConnectionMetaData().getConnector().getName();
+    }
+
+    Optional<String> header(HttpHeader header) {
+        return Optional.ofNullable(request.getHeaders().get(header));
+    }
+
+    Optional<String> header(String header) {
+        return Optional.ofNullable(request.getHeaders().get(header));
+    }
+
+    Optional<String> query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        }
+        return Optional.ofNullable(query.getValue(name));
+    }
+
+    /** The user and password of HTTP Basic authentication, if the request carries them. */
+    Optional<String[]> basicCredentials() {
+        return header(HttpHeader.AUTHORIZATION).filter(value -> value.regionMatches(true, 0, "Basic ", 0, 6))
+                .flatMap(value -> {
+                    try {
+                        String decoded = new String(Base64.getDecoder().decode(value.substring(6).trim()),
+                                StandardCharsets.UTF_8);
+                        int colon = decoded.indexOf(':');
+                        return colon < 0 ? Optional.empty()
+                                : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+                    } catch (IllegalArgumentException e) {
+                        return Optional.empty();
+                    }
+                });
+    }
+
+    Optional<String> bearerToken() {
+        return header(HttpHeader.AUTHORIZATION).filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(value -> value.substring(7).trim());
+    }
+
+    InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    long contentLength() {
+        return request.getLength();
+    }
+
+    /** Reads a whole JSON body of at most {@code limit} bytes. */
+    <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        long length = request.getLength();
+        if (length > limit) {
+            throw tooLarge(limit);
+        }
+        byte[] bytes;
+        try (InputStream in = body()) {
+            bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 16));
+        }
+        if (bytes.length > limit) {
+            throw tooLarge(limit);
+        }
+        if (bytes.length == 0) {
+            throw HttpFailure.badRequest("the request needs a JSON body");
+        }
+        try {
+            return ProtocolJson.read(bytes, type);
+        } catch (MalformedJsonException e) {
+            throw HttpFailure.badRequest(e.getMessage());
+        }
+    }
+
+    /** Reads and discards a body that must be empty or an empty JSON object. */
+    void readEmpty(long limit) throws HttpFailure, IOException {
+        if (request.getLength() > limit) {
+            throw tooLarge(limit);
+        }
+        try (InputStream in = body()) {
+            byte[] bytes = in.readNBytes((int) limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
+            }
+            if (bytes.length > 0) {
+                try {
+                    ProtocolJson.read(bytes, Map.class);
+                } catch (MalformedJsonException e) {
+                    throw HttpFailure.badRequest(e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static HttpFailure tooLarge(long limit) {
+        return new HttpFailure(413, "body too large", "the limit is " + limit + " bytes");
+    }
+
+    void json(int status, Object value) throws IOException {
+        send(status, "application/json", ProtocolJson.write(value));
+    }
+
+    void noContent() throws IOException {
+        response.setStatus(204);
+        write(true, ByteBuffer.allocate(0));
+    }
+
+    void text(int status, String contentType, String text) throws IOException {
+        send(status, contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void error(int status, String error, Object detail) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        json(status, body);
+    }
+
+    void setHeader(HttpHeader header, String value) {
+        response.getHeaders().put(header, value);
+    }
+
+    void setHeader(String header, String value) {
+        response.getHeaders().put(header, value);
+    }
+
+    boolean isCommitted() {
+        return response.isCommitted();
+    }
+
+    /** Starts a streamed answer; closing the stream completes it. */
+    OutputStream stream(int status, String contentType) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        return Content.Sink.asOutputStream(response);
+    }
+
+    private void send(int status, String contentType, byte[] bytes) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        write(true, ByteBuffer.wrap(bytes));
+    }
+
+    private void write(boolean last, ByteBuffer bytes) throws IOException {
+        try (Blocker.Callback written = Blocker.callback()) {
+            response.write(last, bytes, written);
+            written.block();
+        }
+    }
+}

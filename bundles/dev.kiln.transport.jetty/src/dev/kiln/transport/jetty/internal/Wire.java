@@ -1,0 +1,107 @@
+package dev.kiln.transport.jetty.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.kiln.api.Agent;
+import dev.kiln.api.Build;
+import dev.kiln.api.Event;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.SubmitOutcome;
+import dev.kiln.api.Tag;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.OutputInfo;
+
+/** Domain records to their wire form and back. */
+final class Wire {
+
+    /** An agent not heard from for this long is shown offline. */
+    static final Duration ONLINE_WITHIN = Duration.ofSeconds(60);
+
+    private Wire() {
+    }
+
+    static BuildInfo build(Build build, List<OutputMetadata> outputs) {
+        return new BuildInfo(build.id().toString(), build.state().id(), build.derivationPath(), build.system(),
+                build.priority(), tags(build.tags()), tags(build.requiredAgentTags()), string(build.agentId()),
+                time(build.submittedAt()), time(build.startedAt()), time(build.finishedAt()),
+                build.setupFailureCount(), time(build.deferUntil()),
+                outputs.stream().map(o -> new OutputInfo(o.name(), o.path(), o.narHash(), o.narSize(), o.references()))
+                        .toList());
+    }
+
+    static AgentInfo agent(Agent agent, Instant now) {
+        String status = !agent.active() ? "inactive"
+                : agent.lastSeen() != null && agent.lastSeen().isAfter(now.minus(ONLINE_WITHIN)) ? "online" : "offline";
+        return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),
+                tags(agent.tags()), agent.active(), time(agent.lastSeen()), status);
+    }
+
+    static EventInfo event(Event event) {
+        return new EventInfo(event.id(), event.type().id(), time(event.time()), string(event.buildId()),
+                string(event.agentId()), event.data());
+    }
+
+    static String outcome(SubmitOutcome outcome) {
+        return switch (outcome) {
+            case CREATED -> "created";
+            case EXISTING_BUILD_FOR_DERIVATION -> "derivation-exists";
+            case EXISTING_BUILD_FOR_OUTPUTS -> "outputs-exist";
+            case OUTPUTS_HELD -> "outputs-held";
+        };
+    }
+
+    static Map<String, String> tags(Set<Tag> tags) {
+        Map<String, String> map = new TreeMap<>();
+        tags.forEach(tag -> map.put(tag.key(), tag.value()));
+        return map;
+    }
+
+    static Set<Tag> tags(Map<String, String> tags) {
+        Set<Tag> set = new HashSet<>();
+        if (tags != null) {
+            tags.forEach((key, value) -> set.add(new Tag(key, value)));
+        }
+        return set;
+    }
+
+    static UUID uuid(String text, String what) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRequestException("not a " + what + " id: " + text);
+        }
+    }
+
+    static Instant instant(String text, String what) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidRequestException(what + " is not an ISO-8601 instant: " + text);
+        }
+    }
+
+    static <T> List<T> list(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static String string(UUID id) {
+        return id == null ? null : id.toString();
+    }
+}

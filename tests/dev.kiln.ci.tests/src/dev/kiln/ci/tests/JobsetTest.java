@@ -1,0 +1,239 @@
+package dev.kiln.ci.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildService;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.Tag;
+import dev.kiln.ci.Channel;
+import dev.kiln.ci.Evaluation;
+import dev.kiln.ci.EvaluationStatus;
+import dev.kiln.ci.EvaluationSummary;
+import dev.kiln.ci.Jobset;
+import dev.kiln.ci.JobsetService;
+import dev.kiln.store.StoreDir;
+import dev.kiln.testing.RealNix;
+import dev.kiln.testing.Services;
+
+/**
+ * Jobsets on the real coordinator and Derby, evaluating git repositories made by the test with the real
+ * {@code nix-instantiate}.
+ */
+class JobsetTest {
+
+    private static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(90);
+    private static final String EXPRESSION = """
+            let
+              mk = name: text: derivation {
+                inherit name;
+                system = builtins.currentSystem;
+                builder = "/bin/sh";
+                args = [ "-c" "echo ${text} > $out" ];
+              };
+            in { a = mk "a" "%s"; b = mk "b" "%s"; }
+            """;
+
+    @TempDir
+    static Path temp;
+
+    private static final BundleContext CONTEXT = Services.context(JobsetTest.class);
+    private static RealNix nix;
+    private static List<Configuration> configurations;
+    private static JobsetService jobsets;
+    private static BuildService builds;
+
+    @BeforeAll
+    static void startCoordinator() throws IOException {
+        nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
+        String state = Files.createDirectories(temp.resolve("state")).toString();
+        configurations = List.of(
+                Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)),
+                Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)),
+                Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state, "evaluation.timeout.seconds", 10L)));
+        jobsets = Services.await(CONTEXT, JobsetService.class);
+        builds = Services.await(CONTEXT, BuildService.class);
+    }
+
+    @AfterAll
+    static void stopCoordinator() throws IOException {
+        for (Configuration configuration : configurations.reversed()) {
+            configuration.delete();
+        }
+    }
+
+    @Test
+    void streamsTheDerivationsOfACommitAndBuildsOnlyWhatTheNextCommitChanged() throws Exception {
+        Path repository = gitRepository("hello", "alpha", "beta");
+        jobsets.add(jobset("hello", repository, nixInstantiate(), 5));
+        jobsets.evaluate("hello");
+        Evaluation first = awaitEvaluations("hello", 1).get(0);
+        assertEquals(EvaluationStatus.SUCCEEDED, first.status(), first.error());
+        assertEquals(2, first.derivationsFound());
+        assertEquals(2, first.buildsSubmitted());
+        List<Build> firstBuilds = buildsOf(first);
+        assertEquals(Set.of("a", "b"), names(firstBuilds));
+        for (Build build : firstBuilds) {
+            assertEquals(5, build.priority());
+            assertTrue(build.tags().contains(new Tag("team", "ci")), build.tags().toString());
+            assertTrue(build.tags().contains(new Tag("jobset", "hello")), build.tags().toString());
+        }
+
+        commit(repository, "alpha", "gamma");
+        jobsets.evaluate("hello");
+        Evaluation second = awaitEvaluations("hello", 2).get(0);
+        assertEquals(EvaluationStatus.SUCCEEDED, second.status(), second.error());
+        assertEquals(2, second.derivationsFound());
+        assertEquals(1, second.buildsSubmitted(), "only the changed derivation gets a new build");
+        assertEquals(Set.of("b"), names(buildsOf(second)));
+        assertTrue(!second.commits().get("src").equals(first.commits().get("src")), "the new commit was evaluated");
+
+        EvaluationSummary summary = jobsets.summary(second.id());
+        assertEquals(2, summary.pending(), "a's build from the first evaluation and b's new one: " + summary);
+        assertEquals(2, jobsets.cancelPending(second.id()));
+        assertEquals(2, jobsets.summary(second.id()).canceled());
+        assertTrue(Files.readString(jobsets.evaluationLog(second.id())).contains(".drv"), "the log has what the command printed");
+    }
+
+    @Test
+    void refusesATamperedDerivationAndSaysWhich() throws Exception {
+        Path repository = gitRepository("tampered", "one", "two");
+        Path storeFiles = nix.chrootStoreFiles(StoreDir.NIX);
+        // The command prints a real derivation path after swapping the file's builder, as an attacker would.
+        String command = nixInstantiate() + " | while read drv; do f=" + storeFiles + "/$(basename $drv);"
+                + " sed 's#/bin/sh#/bin/xx#' $f > $f.new && mv $f.new $f; echo $drv; done";
+        jobsets.add(jobset("tampered", repository, command, 0));
+        jobsets.evaluate("tampered");
+        Evaluation evaluation = awaitEvaluations("tampered", 1).get(0);
+        assertEquals(EvaluationStatus.FAILED, evaluation.status());
+        assertTrue(evaluation.error().contains("refused"), evaluation.error());
+        assertEquals(0, evaluation.buildsSubmitted());
+        assertTrue(Files.readString(jobsets.evaluationLog(evaluation.id())).contains("kiln: refused"));
+    }
+
+    @Test
+    void failsAnEvaluationThatRunsPastItsTimeout() throws Exception {
+        Path repository = gitRepository("slow", "x", "y");
+        jobsets.add(jobset("slow", repository, "sleep 600", 0));
+        jobsets.evaluate("slow");
+        Evaluation evaluation = awaitEvaluations("slow", 1).get(0);
+        assertEquals(EvaluationStatus.FAILED, evaluation.status());
+        assertTrue(evaluation.error().contains("timeout"), evaluation.error());
+    }
+
+    @Test
+    void reportsAChannelThatCannotBeFetched() throws Exception {
+        jobsets.add(jobset("nowhere", temp.resolve("no-such-repository"), "true", 0));
+        jobsets.evaluate("nowhere");
+        Evaluation evaluation = awaitEvaluations("nowhere", 1).get(0);
+        assertEquals(EvaluationStatus.FAILED, evaluation.status());
+        assertTrue(evaluation.error().startsWith("updating the channels failed"), evaluation.error());
+    }
+
+    @Test
+    void refusesInvalidDefinitionsAndUnknownNames() {
+        assertThrows(InvalidRequestException.class,
+                () -> new Jobset("bad name", List.of(), "true", "/nix/store", null, Duration.ZERO, 0, Set.of(), true, 1, false));
+        assertThrows(NotFoundException.class, () -> jobsets.evaluate("no-such-jobset"));
+        assertThrows(NotFoundException.class, () -> jobsets.evaluation(987_654));
+    }
+
+    @Test
+    void keepsJobsetsAcrossARestart() throws Exception {
+        jobsets.add(jobset("durable", temp, "true", 0).withEnabled(false));
+        Configuration ci = configurations.get(2);
+        Map<String, Object> properties = Map.of("state.dir", temp.resolve("state").toString(), "evaluation.timeout.seconds", 10L);
+        ci.delete();
+        Services.awaitGone(CONTEXT, JobsetService.class);
+        configurations = List.of(configurations.get(0), configurations.get(1),
+                Services.configure(CONTEXT, "dev.kiln.ci", properties));
+        jobsets = Services.await(CONTEXT, JobsetService.class);
+        Jobset restored = jobsets.get("durable");
+        assertEquals(false, restored.enabled());
+        assertEquals("true", restored.evaluationCommand());
+    }
+
+    private static Jobset jobset(String name, Path repository, String command, int priority) {
+        return new Jobset(name, List.of(new Channel("src", repository.toString(), "main")), command,
+                StoreDir.NIX.path(), nix.chrootStoreFiles(StoreDir.NIX).toString(), Duration.ZERO, priority,
+                Set.of(new Tag("team", "ci")), true, 1000, false);
+    }
+
+    /** The evaluation command: the real nix-instantiate, offline, writing into the test's store. */
+    private static String nixInstantiate() {
+        String exports = nix.environment().entrySet().stream()
+                .map(variable -> "export " + variable.getKey() + "='" + variable.getValue() + "';")
+                .collect(Collectors.joining(" "));
+        return exports + " nix-instantiate --store '" + nix.chrootStore(StoreDir.NIX) + "' release.nix";
+    }
+
+    private static Path gitRepository(String name, String a, String b) throws IOException, InterruptedException {
+        Path repository = Files.createDirectories(temp.resolve("repositories").resolve(name));
+        git(repository, "init", "-q", "-b", "main");
+        commit(repository, a, b);
+        return repository;
+    }
+
+    private static void commit(Path repository, String a, String b) throws IOException, InterruptedException {
+        Files.writeString(repository.resolve("release.nix"), EXPRESSION.formatted(a, b));
+        git(repository, "add", "release.nix");
+        git(repository, "-c", "user.name=Kiln Tests", "-c", "user.email=tests@kiln.invalid", "commit", "-q", "-m", a + " " + b);
+    }
+
+    private static void git(Path repository, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repository.toString()));
+        command.addAll(List.of(arguments));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(git.getInputStream().readAllBytes());
+        assertEquals(0, git.waitFor(), "git " + String.join(" ", arguments) + ": " + output);
+    }
+
+    /** Waits until the jobset has this many finished evaluations; returns them newest first. */
+    private static List<Evaluation> awaitEvaluations(String jobset, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Evaluation> finished = jobsets.evaluations(jobset).stream()
+                    .filter(evaluation -> evaluation.status() != EvaluationStatus.RUNNING)
+                    .toList();
+            if (finished.size() >= count) {
+                return finished;
+            }
+            Thread.sleep(100);
+        }
+        fail("jobset " + jobset + " did not finish " + count + " evaluation(s) within " + EVALUATION_TIMEOUT.toSeconds()
+                + " s: " + jobsets.evaluations(jobset));
+        return List.of();
+    }
+
+    private static List<Build> buildsOf(Evaluation evaluation) {
+        return builds.list(BuildQuery.all(100).withTag(new Tag("evaluation", Long.toString(evaluation.id())))).builds();
+    }
+
+    private static Set<String> names(List<Build> list) {
+        return list.stream()
+                .map(build -> build.derivationPath().substring(build.derivationPath().indexOf('-') + 1).replace(".drv", ""))
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.kiln.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.kiln.transport.jetty.HttpEndpoints;
+
+/** The client commands against a real coordinator started by {@code kiln coordinator} in the test framework. */
+class ClientCommandsTest {
+
+    private static final long TIMEOUT_SECONDS = 60;
+    private static final BundleContext BUNDLES = FrameworkUtil.getBundle(ClientCommandsTest.class).getBundleContext();
+
+    @TempDir
+    static Path temporary;
+
+    private static KilnCommandLine coordinator;
+    private static CompletableFuture<Integer> running;
+    private static String url;
+
+    @BeforeAll
+    static void startCoordinator() throws Exception {
+        coordinator = new KilnCommandLine(BUNDLES, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        running = CompletableFuture.supplyAsync(() -> coordinator.run("coordinator", "--state-dir",
+                temporary.resolve("state").toString(), "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"),
+                // A thread of its own: the coordinator runs until stopped, and must not hold the common pool.
+                task -> Thread.ofPlatform().name("kiln-coordinator-command").start(task));
+        ServiceTracker<HttpEndpoints, HttpEndpoints> tracker = new ServiceTracker<>(BUNDLES, HttpEndpoints.class, null);
+        tracker.open();
+        HttpEndpoints endpoints = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        tracker.close();
+        assertTrue(endpoints != null, "the coordinator did not come up");
+        url = endpoints.clientApi().toString();
+    }
+
+    @AfterAll
+    static void stopCoordinator() throws Exception {
+        coordinator.stop();
+        running.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run kiln(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new KilnCommandLine(BUNDLES, new PrintWriter(out, true), new PrintWriter(err, true)).run(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void agentsAreCreatedListedGivenPasswordsAndDeactivated() {
+        Run created = kiln("agent", "new", "--coordinator", url, "--name", "builder-1", "--system", "x86_64-linux",
+                "--tag", "fast=yes", "--json");
+        assertEquals(0, created.exit(), created.err());
+        assertTrue(created.out().matches("\\{\"id\":\"[0-9a-f-]{36}\",\"password\":\"[^\"]+\"}\\s*"), created.out());
+        String id = created.out().substring(7, 43);
+
+        Run listed = kiln("agent", "list", "--coordinator", url);
+        assertEquals(0, listed.exit(), listed.err());
+        assertTrue(listed.out().contains(id) && listed.out().contains("builder-1"), listed.out());
+
+        Run password = kiln("agent", "password", id, "--coordinator", url);
+        assertEquals(0, password.exit(), password.err());
+        assertTrue(password.out().contains("password: "), password.out());
+
+        Run deactivated = kiln("agent", "deactivate", id, "--coordinator", url, "--json");
+        assertEquals(0, deactivated.exit(), deactivated.err());
+        assertTrue(deactivated.out().contains("\"active\":false"), deactivated.out());
+    }
+
+    @Test
+    void errorsAreOneLineAndANonZeroExit() {
+        Run unknown = kiln("build", "show", "00000000-0000-0000-0000-000000000000", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, unknown.exit());
+        assertEquals(1, unknown.err().lines().count(), unknown.err());
+        assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
+
+        Run unreachable = kiln("build", "list", "--coordinator", "http://127.0.0.1:1");
+        assertEquals(KilnCommandLine.EXIT_UNREACHABLE, unreachable.exit(), unreachable.err());
+        assertTrue(unreachable.err().startsWith("kiln: coordinator http://127.0.0.1:1 is unreachable"), unreachable.err());
+    }
+
+    @Test
+    void buildsAreListedAsJsonAndTheCacheKeyIsPrinted() throws Exception {
+        Run list = kiln("build", "list", "--coordinator", url, "--state", "scheduled", "--json");
+        assertEquals(0, list.exit(), list.err());
+        assertEquals("[]", list.out().strip());
+
+        Run key = kiln("cache", "public-key", "--coordinator", url);
+        assertEquals(0, key.exit(), key.err());
+        assertEquals(Files.readString(temporary.resolve("state/keys/signing.public")).strip(), key.out().strip());
+
+        Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
+        assertEquals(0, token.exit(), token.err());
+        assertTrue(token.out().startsWith("kiln_"), token.out());
+    }
+
+    @Test
+    void storeCommandsHashAndCheck() throws Exception {
+        Path file = Files.writeString(temporary.resolve("hello.txt"), "hello\n");
+        Run hash = kiln("store", "hash", file.toString());
+        assertEquals(0, hash.exit(), hash.err());
+        assertTrue(hash.out().strip().matches("sha256:[0-9a-z]{52}"), hash.out());
+
+        Path bad = Files.writeString(temporary.resolve("00000000000000000000000000000000-bad.drv"), "Derive(nonsense");
+        Run check = kiln("store", "check-derivation", bad.toString());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, check.exit());
+        assertTrue(check.err().startsWith("kiln: " + bad), check.err());
+
+        Run key = kiln("store", "generate-key", "test-key-1", "--directory", temporary.toString());
+        assertEquals(0, key.exit(), key.err());
+        assertTrue(key.out().startsWith("test-key-1:"), key.out());
+        assertTrue(Files.exists(temporary.resolve("test-key-1.secret")));
+    }
+
+    @Test
+    void hookBundlesAreInstalledListedAndRemoved() throws Exception {
+        Path tagger = exampleHook("dev.kiln.hooks.example.tagger");
+        Run installed = kiln("hook", "install", tagger.toString(), "--coordinator", url);
+        assertEquals(0, installed.exit(), installed.err());
+        assertTrue(installed.out().startsWith("installed " + tagger.getFileName()), installed.out());
+        awaitOutput("the tagger hook is listed", () -> kiln("hook", "list", "--coordinator", url, "--json"),
+                "\"bundle\":\"dev.kiln.hooks.example.tagger\"");
+
+        Run removed = kiln("hook", "remove", "dev.kiln.hooks.example.tagger", "--coordinator", url);
+        assertEquals(0, removed.exit(), removed.err());
+        awaitOutput("the tagger hook is gone", () -> {
+            Run listed = kiln("hook", "list", "--coordinator", url, "--json");
+            return new Run(listed.exit(), listed.out().contains("example.tagger") ? "" : "gone", listed.err());
+        }, "gone");
+
+        Path broken = Files.writeString(temporary.resolve("broken-hook.jar"), "not a jar");
+        Run refused = kiln("hook", "install", broken.toString(), "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
+        assertTrue(refused.err().startsWith("kiln: broken-hook.jar was not deployed: "), refused.err());
+        Run unknown = kiln("hook", "remove", "no-such-hook", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, unknown.exit());
+        assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
+    }
+
+    @Test
+    void jobsetsAreAddedEvaluatedByCommandOrForgeAndRemoved() throws Exception {
+        Path repository = Files.createDirectories(temporary.resolve("repository"));
+        git(repository, "init", "-q", "-b", "main");
+        Files.writeString(repository.resolve("release.sh"), "echo evaluating\n");
+        git(repository, "add", "release.sh");
+        git(repository, "-c", "user.name=Kiln Tests", "-c", "user.email=tests@kiln.invalid", "commit", "-q", "-m", "first");
+
+        Run added = kiln("jobset", "add", "site", "--coordinator", url, "--channel", "src=" + repository + "#main",
+                "--command", "sh release.sh", "--priority", "3", "--tag", "team=web");
+        assertEquals(0, added.exit(), added.err());
+        assertTrue(added.out().contains("channel:   src = " + repository + " (main)"), added.out());
+        assertTrue(added.out().contains("tags:      team=web"), added.out());
+        Run duplicate = kiln("jobset", "add", "site", "--coordinator", url, "--channel", "src=" + repository,
+                "--command", "true");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, duplicate.exit());
+        assertTrue(duplicate.err().contains("there is a jobset site already"), duplicate.err());
+
+        assertEquals(0, kiln("jobset", "evaluate", "site", "--coordinator", url).exit());
+        awaitOutput("the first evaluation succeeds", () -> kiln("eval", "list", "site", "--coordinator", url, "--json"),
+                "\"status\":\"succeeded\"");
+        Run first = kiln("eval", "list", "site", "--coordinator", url);
+        String id = first.out().lines().findFirst().orElseThrow().split("\\s+")[0];
+        Run shown = kiln("eval", "show", id, "--coordinator", url);
+        assertEquals(0, shown.exit(), shown.err());
+        assertTrue(shown.out().contains("src at ") && shown.out().contains("builds: 0 succeeded"), shown.out());
+
+        HttpClient http = HttpClient.newHttpClient();
+        URI hook = URI.create(url + "/jobset/site/hook/evaluate");
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(hook).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        String token = Files.readString(temporary.resolve("state/client-token")).strip();
+        HttpResponse<String> forge = http.send(HttpRequest.newBuilder(hook).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"refs/heads/main\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, forge.statusCode(), forge.body());
+        awaitOutput("the forge's evaluation runs", () -> {
+            Run listed = kiln("eval", "list", "site", "--coordinator", url);
+            return new Run(listed.exit(), listed.out().lines().filter(line -> line.contains("succeeded")).count() >= 2 ? "two" : "",
+                    listed.err());
+        }, "two");
+
+        Run disabled = kiln("jobset", "disable", "site", "--coordinator", url);
+        assertTrue(disabled.out().contains("(disabled)"), disabled.out());
+        assertEquals(0, kiln("jobset", "remove", "site", "--coordinator", url).exit());
+        Run gone = kiln("jobset", "show", "site", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
+        assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());
+    }
+
+    private static Path exampleHook(String bundle) throws IOException {
+        Path target = Path.of(System.getProperty("kiln.hooks.examples.dir"), bundle, "target");
+        try (Stream<Path> jars = Files.list(target)) {
+            return jars.filter(jar -> jar.getFileName().toString().matches(Pattern.quote(bundle) + "-.*\\.jar")
+                    && !jar.getFileName().toString().contains("sources")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the reactor built no jar of " + bundle + " in " + target));
+        }
+    }
+
+    /** Runs the command until its output matches, for what the coordinator does in the background. */
+    private static void awaitOutput(String what, Supplier<Run> command, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Run last = command.get();
+        while (!Pattern.compile(Pattern.quote(expected)).matcher(last.out()).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + TIMEOUT_SECONDS + " s; last output: " + last.out() + last.err());
+            }
+            Thread.sleep(100);
+            last = command.get();
+        }
+    }
+
+    private static void git(Path repository, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repository.toString()));
+        command.addAll(List.of(arguments));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(git.getInputStream().readAllBytes());
+        assertEquals(0, git.waitFor(), "git " + String.join(" ", arguments) + ": " + output);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.kiln.desktop.model.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.tests.fake.FakeFarm;
+import dev.kiln.desktop.model.tests.fake.ManualScheduler;
+import dev.kiln.desktop.model.views.ActionResult;
+import dev.kiln.desktop.model.views.Backoff;
+import dev.kiln.desktop.model.views.ConnectionState;
+import dev.kiln.desktop.model.views.FarmSession;
+
+class FarmSessionTest {
+
+    private static final Instant T0 = Instant.parse("2025-01-01T12:00:00Z");
+
+    private final ManualScheduler scheduler = new ManualScheduler(T0);
+
+    @Test
+    void connectsAndListsEveryBuildPageByPage() {
+        FakeFarm farm = new FakeFarm();
+        for (int i = 0; i < 2500; i++) {
+            farm.addBuild("b" + i, "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0.minusSeconds(i), T0);
+        }
+        FarmSession session = start(farm);
+
+        assertEquals(ConnectionState.CONNECTED, session.status().state());
+        assertEquals(2500, session.builds().size());
+        assertTrue(session.buildsListed());
+        assertEquals(1, farm.openStreams());
+    }
+
+    @Test
+    void retriesADownCoordinatorWithGrowingDelaysUntilItAnswers() {
+        FakeFarm farm = new FakeFarm();
+        farm.setDown(true);
+        FarmSession session = start(farm);
+
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
+        assertEquals(T0.plusSeconds(1), session.status().nextRetry());
+        assertEquals(1, farm.probes());
+
+        scheduler.advance(Duration.ofSeconds(1));
+        assertEquals(2, farm.probes());
+        assertEquals(T0.plusSeconds(1 + 2), session.status().nextRetry());
+
+        scheduler.advance(Duration.ofMillis(1999));
+        assertEquals(2, farm.probes(), "no attempt before the back-off ends");
+
+        farm.setDown(false);
+        scheduler.advance(Duration.ofMillis(1));
+        assertEquals(3, farm.probes());
+        assertEquals(ConnectionState.CONNECTED, session.status().state());
+        assertNull(session.status().nextRetry());
+    }
+
+    @Test
+    void stopsOnAWrongTokenUntilTheOperatorReconnects() {
+        FakeFarm farm = new FakeFarm(URI.create("http://127.0.0.1:8746"), "secret", "wrong");
+        FarmSession session = start(farm);
+
+        assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
+        scheduler.advance(Duration.ofMinutes(5));
+        assertEquals(1, farm.probes(), "a refused token is not retried by itself");
+
+        session.reconnect();
+        assertEquals(2, farm.probes());
+        assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
+    }
+
+    @Test
+    void resumesTheEventStreamAfterTheLastEventSeenWhenItDrops() {
+        FakeFarm farm = new FakeFarm();
+        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        FarmSession session = start(farm);
+        farm.emit("build-started", build.id(), null);
+        farm.emit("build-started", build.id(), null);
+
+        farm.setDown(true);
+        farm.dropStreams();
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
+
+        farm.setDown(false);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertEquals(ConnectionState.CONNECTED, session.status().state());
+        assertEquals(List.of(-1L, 2L), farm.subscribedAfter());
+        assertEquals(1, farm.openStreams());
+    }
+
+    @Test
+    void anEventBringsTheBuildsNewState() {
+        FakeFarm farm = new FakeFarm();
+        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        FarmSession session = start(farm);
+
+        farm.transition(build.id(), BuildState.SUCCEEDED, T0.plusSeconds(30));
+        assertEquals(BuildState.STARTED, session.builds().get(build.id()).state(), "events are read in batches");
+        scheduler.advance(Duration.ofSeconds(1));
+        assertEquals(BuildState.SUCCEEDED, session.builds().get(build.id()).state());
+    }
+
+    @Test
+    void cancelsSeveralBuildsAndSaysWhichItCouldNot() throws Exception {
+        FakeFarm farm = new FakeFarm();
+        Build scheduled = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        Build started = farm.addBuild("b", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        Build done = farm.addBuild("c", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
+        FarmSession session = start(farm);
+
+        ActionResult result = session.cancel(List.of(scheduled.id(), started.id(), done.id())).get();
+
+        assertEquals(2, result.succeeded());
+        assertEquals(1, result.failures().size());
+        assertTrue(result.failures().get(0).contains("cannot be canceled"), result.failures().toString());
+        assertEquals(BuildState.CANCELED, session.builds().get(scheduled.id()).state());
+        assertEquals(BuildState.CANCELED, session.builds().get(started.id()).state());
+        assertEquals(ConnectionState.CONNECTED, session.status().state(), "a refusal is not a lost connection");
+    }
+
+    @Test
+    void retriesAndReprioritisesSeveralBuilds() throws Exception {
+        FakeFarm farm = new FakeFarm();
+        Build failed = farm.addBuild("a", "x86_64-linux", BuildState.FAILED, 0, Map.of(), T0, T0);
+        Build canceled = farm.addBuild("b", "x86_64-linux", BuildState.CANCELED, 0, Map.of(), T0, T0);
+        FarmSession session = start(farm);
+
+        assertTrue(session.retry(List.of(failed.id(), canceled.id())).get().isComplete());
+        assertTrue(session.setPriority(Set.of(failed.id(), canceled.id()), 7).get().isComplete());
+
+        for (Build build : List.of(failed, canceled)) {
+            assertEquals(BuildState.SCHEDULED, session.builds().get(build.id()).state());
+            assertEquals(7, session.builds().get(build.id()).priority());
+        }
+    }
+
+    @Test
+    void anActionThatFindsTheCoordinatorDownStartsReconnecting() {
+        FakeFarm farm = new FakeFarm();
+        Build build = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        FarmSession session = start(farm);
+        farm.setDown(true);
+
+        assertTrue(session.cancel(List.of(build.id())).isCompletedExceptionally());
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
+        assertEquals(0, farm.openStreams());
+    }
+
+    @Test
+    void closingStopsEveryRetry() {
+        FakeFarm farm = new FakeFarm();
+        farm.setDown(true);
+        FarmSession session = start(farm);
+        session.close();
+
+        scheduler.advance(Duration.ofMinutes(1));
+        assertEquals(1, farm.probes());
+        assertEquals(ConnectionState.CLOSED, session.status().state());
+    }
+
+    private FarmSession start(FakeFarm farm) {
+        FarmSession session = new FarmSession(farm, "", scheduler, Backoff.DEFAULT);
+        session.start();
+        return session;
+    }
+}

@@ -1,0 +1,427 @@
+package dev.kiln.desktop.model.tests.fake;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.AgentCredentials;
+import dev.kiln.desktop.model.AgentPlan;
+import dev.kiln.desktop.model.AgentStatus;
+import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildFilter;
+import dev.kiln.desktop.model.BuildOutput;
+import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.Derivation;
+import dev.kiln.desktop.model.EventListener;
+import dev.kiln.desktop.model.FarmConnection;
+import dev.kiln.desktop.model.FarmEvent;
+import dev.kiln.desktop.model.FarmException;
+import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.LogListener;
+import dev.kiln.desktop.model.NewAgent;
+import dev.kiln.desktop.model.PlannedBuild;
+import dev.kiln.desktop.model.SubmitOutcome;
+import dev.kiln.desktop.model.Subscription;
+
+/**
+ * A coordinator in memory, behaving as the client API says: newest-first cursor paging, the state rules of cancel and
+ * retry, agents with passwords, an event stream and followed logs. Tests can take it down, make it refuse the token,
+ * slow it down and drop its streams. Thread-safe.
+ */
+public final class FakeFarm implements FarmConnection {
+
+    private final URI coordinator;
+    private final String acceptedToken;
+    private final String givenToken;
+    private final LinkedHashMap<UUID, Build> builds = new LinkedHashMap<>();
+    private final LinkedHashMap<UUID, Agent> agents = new LinkedHashMap<>();
+    private final List<Hook> hooks = new ArrayList<>();
+    private final Map<UUID, StringBuilder> logs = new LinkedHashMap<>();
+    private final List<EventListener> streams = new CopyOnWriteArrayList<>();
+    private final Map<UUID, List<LogListener>> followers = new LinkedHashMap<>();
+    private final List<Long> subscribedAfter = new ArrayList<>();
+    private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean down;
+    private volatile Duration delay = Duration.ZERO;
+    private long nextEventId = 1;
+    private int passwords;
+
+    /** A coordinator that accepts {@code acceptedToken}, reached with {@code givenToken}. */
+    public FakeFarm(URI coordinator, String acceptedToken, String givenToken) {
+        this.coordinator = coordinator;
+        this.acceptedToken = acceptedToken;
+        this.givenToken = givenToken;
+    }
+
+    public FakeFarm() {
+        this(URI.create("http://127.0.0.1:8746"), "", "");
+    }
+
+    // ---- what tests set up and observe
+
+    public void setDown(boolean isDown) {
+        down = isDown;
+    }
+
+    /** Every call waits this long first, as a slow coordinator would. */
+    public void setDelay(Duration callDelay) {
+        delay = callDelay;
+    }
+
+    public int probes() {
+        return probes.get();
+    }
+
+    /** How many calls were made, probes and streams included. */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** The {@code lastEventId} of each subscription, in order. */
+    public synchronized List<Long> subscribedAfter() {
+        return List.copyOf(subscribedAfter);
+    }
+
+    public int openStreams() {
+        return streams.size();
+    }
+
+    /** Adds a build, created {@code age} before {@code now}; final states also get their finish time. */
+    public synchronized Build addBuild(String name, String system, BuildState state, int priority,
+            Map<String, String> tags, Instant createdAt, Instant finishedAt) {
+        UUID id = new UUID(0x4b494c4eL, builds.size() + 1L);
+        String hash = String.format("%032d", builds.size() + 1).replace('0', 'a');
+        String drv = "/nix/store/" + hash + "-" + name + ".drv";
+        String out = "/nix/store/" + hash.replace('a', 'b') + "-" + name;
+        List<BuildOutput> outputs = List.of(state == BuildState.SUCCEEDED
+                ? new BuildOutput("out", out, "sha256:" + hash, 1024L * (builds.size() + 1), List.of(out))
+                : new BuildOutput("out", out, null, 0, List.of()));
+        Build build = new Build(id, state, drv, system, priority, tags, Map.of(), null, createdAt,
+                state.isPending() && state != BuildState.STARTED ? null : createdAt.plusSeconds(1),
+                state.isFinal() ? finishedAt : null, 0, null, outputs);
+        builds.put(id, build);
+        logs.put(id, new StringBuilder(state == BuildState.SCHEDULED ? "" : "building " + name + "\n"));
+        return build;
+    }
+
+    public synchronized Agent addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
+        UUID id = new UUID(0x4147454eL, agents.size() + 1L);
+        Agent agent = new Agent(id, name, "", new TreeSet<>(systems), new TreeMap<>(), status != AgentStatus.INACTIVE,
+                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN);
+        agents.put(id, agent);
+        return agent;
+    }
+
+    public synchronized void addHook(Hook hook) {
+        hooks.add(hook);
+    }
+
+    public synchronized Build get(UUID id) {
+        return builds.get(id);
+    }
+
+    /** Changes a build's state as the coordinator would, and sends the event. */
+    public void transition(UUID id, BuildState state, Instant at) {
+        String type;
+        synchronized (this) {
+            Build old = builds.get(id);
+            builds.put(id, with(old, state, old.priority(), at));
+            type = "build-" + switch (state) {
+                case SUCCEEDED -> "success";
+                case FAILED -> "failure";
+                case CANCELED -> "canceled";
+                default -> state.id();
+            };
+        }
+        emit(type, id, null);
+    }
+
+    /** Sends an event to every open stream. */
+    public void emit(String type, UUID build, UUID agent) {
+        FarmEvent event;
+        synchronized (this) {
+            event = new FarmEvent(nextEventId++, type, Instant.now(), build, agent, Map.of());
+        }
+        for (EventListener stream : streams) {
+            stream.onEvent(event);
+        }
+    }
+
+    /** Ends every open stream as a coordinator going away would. */
+    public void dropStreams() {
+        List<EventListener> dropped = List.copyOf(streams);
+        streams.clear();
+        for (EventListener stream : dropped) {
+            stream.onClosed(new FarmException(Kind.COORDINATOR_DOWN, "connection reset"));
+        }
+    }
+
+    /** Appends to a running build's log, telling its followers. */
+    public void appendLog(UUID id, String text) {
+        List<LogListener> listeners;
+        synchronized (this) {
+            logs.get(id).append(text);
+            listeners = List.copyOf(followers.getOrDefault(id, List.of()));
+        }
+        listeners.forEach(listener -> listener.onText(text));
+    }
+
+    // ---- the connection
+
+    @Override
+    public URI coordinator() {
+        return coordinator;
+    }
+
+    @Override
+    public void probe() throws FarmException {
+        probes.incrementAndGet();
+        enter();
+    }
+
+    @Override
+    public BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+        enter();
+        synchronized (this) {
+            List<Build> newestFirst = new ArrayList<>(builds.values()).reversed().stream()
+                    .filter(b -> filter.states().isEmpty() || filter.states().contains(b.state()))
+                    .filter(b -> filter.system() == null || filter.system().equals(b.system()))
+                    .toList();
+            int from = cursor == null ? 0 : Integer.parseInt(cursor);
+            int to = Math.min(newestFirst.size(), from + limit);
+            return new BuildPage(newestFirst.subList(from, to), to < newestFirst.size() ? String.valueOf(to) : null);
+        }
+    }
+
+    @Override
+    public synchronized Build build(UUID id) throws FarmException {
+        enter();
+        return found(builds.get(id), id);
+    }
+
+    @Override
+    public Derivation derivation(String path) throws FarmException {
+        enter();
+        String name = path.substring(path.indexOf('-') + 1, path.length() - ".drv".length());
+        String out = path.replace(".drv", "").replace("/nix/store/", "/nix/store/out-");
+        return new Derivation(path, Map.of("out", out),
+                Map.of("/nix/store/cccccccccccccccccccccccccccccccc-bash-5.2.drv", List.of("out")),
+                List.of("/nix/store/dddddddddddddddddddddddddddddddd-builder.sh"), "x86_64-linux", "/bin/sh",
+                List.of("-e", "builder.sh"), Map.of("name", name, "out", out, "system", "x86_64-linux"));
+    }
+
+    @Override
+    public synchronized String log(UUID id) throws FarmException {
+        enter();
+        found(builds.get(id), id);
+        return logs.get(id).toString();
+    }
+
+    @Override
+    public Subscription followLog(UUID id, LogListener listener) throws FarmException {
+        enter();
+        String sofar;
+        synchronized (this) {
+            found(builds.get(id), id);
+            sofar = logs.get(id).toString();
+            followers.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(listener);
+        }
+        listener.onText(sofar);
+        return () -> {
+            synchronized (this) {
+                followers.getOrDefault(id, List.of()).remove(listener);
+            }
+        };
+    }
+
+    @Override
+    public Build cancel(UUID id) throws FarmException {
+        enter();
+        Build canceled;
+        synchronized (this) {
+            Build build = found(builds.get(id), id);
+            if (!build.state().isPending() && build.state() != BuildState.DEPENDENCY_FAILED) {
+                throw new FarmException(Kind.REJECTED, "build " + id + " is " + build.state() + ": it cannot be canceled");
+            }
+            canceled = with(build, BuildState.CANCELED, build.priority(), Instant.now());
+            builds.put(id, canceled);
+        }
+        emit("build-canceled", id, null);
+        return canceled;
+    }
+
+    @Override
+    public Build retry(UUID id) throws FarmException {
+        enter();
+        Build retried;
+        synchronized (this) {
+            Build build = found(builds.get(id), id);
+            if (!build.state().isRetriable()) {
+                throw new FarmException(Kind.REJECTED, "build " + id + " is " + build.state() + ": it cannot be retried");
+            }
+            retried = with(build, BuildState.SCHEDULED, build.priority(), null);
+            builds.put(id, retried);
+        }
+        emit("build-retried", id, null);
+        return retried;
+    }
+
+    @Override
+    public Build setPriority(UUID id, int priority) throws FarmException {
+        enter();
+        Build changed;
+        synchronized (this) {
+            Build build = found(builds.get(id), id);
+            changed = with(build, build.state(), priority, build.finishedAt());
+            builds.put(id, changed);
+        }
+        emit("build-priority-changed", id, null);
+        return changed;
+    }
+
+    @Override
+    public synchronized List<Agent> agents() throws FarmException {
+        enter();
+        return List.copyOf(agents.values());
+    }
+
+    @Override
+    public synchronized AgentCredentials createAgent(NewAgent agent) throws FarmException {
+        enter();
+        if (agent.name().isBlank()) {
+            throw new FarmException(Kind.REJECTED, "an agent needs a name");
+        }
+        UUID id = new UUID(0x4147454eL, agents.size() + 1L);
+        agents.put(id, new Agent(id, agent.name(), agent.description(), new TreeSet<>(agent.systems()),
+                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN));
+        return new AgentCredentials(id, "password-" + ++passwords);
+    }
+
+    @Override
+    public synchronized AgentCredentials newPassword(UUID agent) throws FarmException {
+        enter();
+        found(agents.get(agent), agent);
+        return new AgentCredentials(agent, "password-" + ++passwords);
+    }
+
+    @Override
+    public synchronized Agent setActive(UUID id, boolean active) throws FarmException {
+        enter();
+        Agent agent = found(agents.get(id), id);
+        Agent changed = new Agent(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
+                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load());
+        agents.put(id, changed);
+        return changed;
+    }
+
+    @Override
+    public synchronized List<AgentPlan> plan() throws FarmException {
+        enter();
+        List<AgentPlan> plan = new ArrayList<>();
+        for (Agent agent : agents.values()) {
+            if (agent.status() == AgentStatus.ONLINE) {
+                plan.add(new AgentPlan(agent.id(), builds.values().stream()
+                        .filter(b -> b.state() == BuildState.SCHEDULED && agent.systems().contains(b.system()))
+                        .map(b -> new PlannedBuild(b.id(), b.derivation(), b.priority()))
+                        .limit(100).toList()));
+            }
+        }
+        return plan;
+    }
+
+    @Override
+    public synchronized List<Hook> hooks() throws FarmException {
+        enter();
+        return List.copyOf(hooks);
+    }
+
+    @Override
+    public synchronized void installHook(String fileName, byte[] bundle) throws FarmException {
+        enter();
+        hooks.removeIf(hook -> hook.bundle().equals(fileName));
+        hooks.add(new Hook(fileName.replace(".jar", ""), fileName, List.of("build-success"), 0, 0, ""));
+    }
+
+    @Override
+    public synchronized void removeHook(String fileName) throws FarmException {
+        enter();
+        if (!hooks.removeIf(hook -> hook.bundle().equals(fileName))) {
+            throw new FarmException(Kind.NOT_FOUND, "no hook bundle " + fileName);
+        }
+    }
+
+    @Override
+    public List<SubmitOutcome> submit(List<Path> files, int priority, Map<String, String> tags) throws FarmException {
+        enter();
+        List<SubmitOutcome> outcomes = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString().replaceFirst("^[a-z0-9]{32}-", "").replace(".drv", "");
+            Build build = addBuild(name, "x86_64-linux", BuildState.SCHEDULED, priority, tags, Instant.now(), null);
+            outcomes.add(new SubmitOutcome(file.toString(), build.id(), "created"));
+            emit("build-submitted", build.id(), null);
+        }
+        return outcomes;
+    }
+
+    @Override
+    public Subscription subscribe(long lastEventId, EventListener listener) throws FarmException {
+        enter();
+        synchronized (this) {
+            subscribedAfter.add(lastEventId);
+        }
+        streams.add(listener);
+        return () -> streams.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        streams.clear();
+    }
+
+    private void enter() throws FarmException {
+        calls.incrementAndGet();
+        Duration wait = delay;
+        if (!wait.isZero()) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FarmException(Kind.COORDINATOR_DOWN, "interrupted");
+            }
+        }
+        if (down) {
+            throw new FarmException(Kind.COORDINATOR_DOWN, "connection refused");
+        }
+        if (!Objects.equals(acceptedToken, givenToken)) {
+            throw new FarmException(Kind.WRONG_TOKEN, "401: the token is not valid");
+        }
+    }
+
+    private static <T> T found(T thing, UUID id) throws FarmException {
+        if (thing == null) {
+            throw new FarmException(Kind.NOT_FOUND, "no such id: " + id);
+        }
+        return thing;
+    }
+
+    private static Build with(Build b, BuildState state, int priority, Instant finishedAt) {
+        return new Build(b.id(), state, b.derivation(), b.system(), priority, b.tags(), b.requiredAgentTags(),
+                b.agent(), b.createdAt(), b.startedAt(), state.isFinal() ? finishedAt : null, b.setupFailures(),
+                b.deferUntil(), b.outputs());
+    }
+}

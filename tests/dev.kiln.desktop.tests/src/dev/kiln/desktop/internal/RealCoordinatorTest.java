@@ -1,0 +1,184 @@
+package dev.kiln.desktop.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableItem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+
+import dev.kiln.desktop.model.FarmException;
+import dev.kiln.desktop.model.SubmitOutcome;
+import dev.kiln.desktop.model.http.KilnConnection;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationHasher;
+import dev.kiln.store.derivation.DerivationOutput;
+import dev.kiln.testing.Services;
+import dev.kiln.transport.jetty.HttpEndpoints;
+
+/**
+ * The desktop client against a real coordinator (Derby, Jetty) configured in the test framework through Configuration
+ * Admin: builds submitted from .drv files show in the window, and cancel from the window reaches the coordinator.
+ */
+class RealCoordinatorTest {
+
+    private static final BundleContext CONTEXT = Services.context(RealCoordinatorTest.class);
+    private static final List<Configuration> CONFIGURATIONS = new ArrayList<>();
+    /** The derivations written so far, which later ones may take as inputs. */
+    private static final Map<StorePath, Derivation> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @TempDir
+    static Path temporary;
+
+    private static URI coordinator;
+
+    @BeforeAll
+    static void startCoordinator() throws IOException {
+        String state = temporary.resolve("state").toString();
+        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)));
+        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)));
+        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.cache", Map.of("state.dir", state)));
+        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.transport.jetty", Map.of("state.dir", state,
+                "client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0")));
+        coordinator = Services.await(CONTEXT, HttpEndpoints.class).clientApi();
+    }
+
+    @AfterAll
+    static void stopCoordinator() throws IOException {
+        for (Configuration configuration : CONFIGURATIONS.reversed()) {
+            configuration.delete();
+        }
+        Services.awaitGone(CONTEXT, HttpEndpoints.class);
+    }
+
+    @Test
+    void showsSubmittedBuildsAndCancelsFromTheWindow(@TempDir Path config) throws Exception {
+        Path drvs = Files.createDirectories(temporary.resolve("drvs"));
+        Derivation base = derivation("ui-base", Map.of());
+        write(drvs, base);
+        Path app = write(drvs, derivation("ui-app", Map.of(base.drvPath(), new TreeSet<>(List.of("out")))));
+        Path tool = write(drvs, derivation("ui-tool", Map.of()));
+        List<SubmitOutcome> outcomes;
+        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
+            outcomes = connection.submit(List.of(app, tool), 5, Map.of("jobset", "desktop"));
+        }
+        assertEquals(List.of("created", "created"), outcomes.stream().map(SubmitOutcome::outcome).toList());
+
+        try (WindowDriver driver = new WindowDriver()) {
+            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
+            driver.await("connected", () -> state.getText().contains("Connected to " + coordinator));
+            window.showTab(1);
+            Table table = driver.find(WidgetIds.BUILDS_TABLE, Table.class);
+            driver.await("both builds listed", () -> rowShowing(table, "ui-tool.drv") >= 0
+                    && rowShowing(table, "ui-app.drv") >= 0);
+            int toolRow = rowShowing(table, "ui-tool.drv");
+            assertTrue(textOfRow(table, toolRow).contains("scheduled"), textOfRow(table, toolRow));
+            table.setSelection(toolRow);
+            WindowDriver.select(table);
+            driver.screenshot("desktop-real-builds.png");
+
+            driver.actions().cancel().run();
+            UUID canceled = outcomes.get(1).build();
+            KilnConnection client = new KilnConnection(coordinator, "");
+            driver.await("the coordinator canceled the build", () -> "canceled".equals(stateOf(client, canceled)));
+            driver.await("the window shows it canceled, told by the event stream",
+                    () -> textOfRow(table, rowShowing(table, "ui-tool.drv")).contains("canceled"));
+            assertEquals("scheduled", stateOf(client, outcomes.get(0).build()));
+            client.close();
+            driver.screenshot("desktop-real-canceled.png");
+        }
+    }
+
+    @Test
+    void failuresSayWhatTheOperatorCanDo() throws Exception {
+        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
+            connection.probe();
+            FarmException missing = assertThrows(FarmException.class, () -> connection.build(UUID.randomUUID()));
+            assertEquals(FarmException.Kind.NOT_FOUND, missing.kind());
+            Path lone = write(Files.createDirectories(temporary.resolve("lone")), derivation("ui-lone", Map.of()));
+            UUID build = connection.submit(List.of(lone), 0, Map.of()).get(0).build();
+            connection.cancel(build);
+            FarmException twice = assertThrows(FarmException.class, () -> connection.cancel(build));
+            assertEquals(FarmException.Kind.REJECTED, twice.kind());
+            FarmException unreadable = assertThrows(FarmException.class, () -> connection.submit(
+                    List.of(Files.writeString(temporary.resolve("00000000000000000000000000000000-bad.drv"), "Derive(")),
+                    0, Map.of()));
+            assertEquals(FarmException.Kind.REJECTED, unreadable.kind());
+        }
+        try (KilnConnection down = new KilnConnection(URI.create("http://127.0.0.1:1"), "")) {
+            assertEquals(FarmException.Kind.COORDINATOR_DOWN, assertThrows(FarmException.class, down::probe).kind());
+        }
+    }
+
+    /** The state the coordinator gives the build, asked through a connection of its own. */
+    private static String stateOf(KilnConnection client, UUID build) {
+        try {
+            return client.build(build).state().id();
+        } catch (FarmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int rowShowing(Table table, String text) {
+        for (int row = 0; row < table.getItemCount(); row++) {
+            if (textOfRow(table, row).contains(text)) {
+                return row;
+            }
+        }
+        return -1;
+    }
+
+    private static String textOfRow(Table table, int row) {
+        TableItem item = table.getItem(row);
+        StringBuilder text = new StringBuilder();
+        for (int column = 0; column < table.getColumnCount(); column++) {
+            text.append(item.getText(column)).append(' ');
+        }
+        return text.toString();
+    }
+
+    /** A derivation that writes a file, with the output path Nix would give it. */
+    private static Derivation derivation(String name, Map<StorePath, SortedSet<String>> inputs) throws Exception {
+        StoreDir store = StoreDir.NIX;
+        StorePath placeholder = new StorePath(store, "0".repeat(StorePath.HASH_PART_LENGTH), name);
+        Derivation draft = build(store, name, inputs, placeholder);
+        StorePath out = new DerivationHasher(WRITTEN::get).outputPaths(draft).get("out");
+        return build(store, name, inputs, out);
+    }
+
+    private static Derivation build(StoreDir store, String name, Map<StorePath, SortedSet<String>> inputs,
+            StorePath out) {
+        TreeMap<String, String> env = new TreeMap<>(Map.of("builder", "/bin/sh", "name", name, "out", out.toString(),
+                "system", "x86_64-linux"));
+        return new Derivation(store, name, new TreeMap<>(Map.of("out", new DerivationOutput.InputAddressed(out))),
+                new TreeMap<>(inputs), new TreeSet<>(), "x86_64-linux", "/bin/sh",
+                List.of("-c", "echo " + name + " > $out"), env);
+    }
+
+    private static Path write(Path directory, Derivation derivation) throws IOException {
+        WRITTEN.put(derivation.drvPath(), derivation);
+        return Files.write(directory.resolve(derivation.drvPath().baseName()), derivation.toAterm());
+    }
+}

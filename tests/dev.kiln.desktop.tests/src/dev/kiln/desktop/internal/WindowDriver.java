@@ -1,0 +1,174 @@
+package dev.kiln.desktop.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Widget;
+
+import dev.kiln.desktop.model.FarmConnector;
+import dev.kiln.desktop.model.views.Backoff;
+import dev.kiln.desktop.model.views.ConnectionsFile;
+import dev.kiln.desktop.model.views.DesktopSessions;
+import dev.kiln.desktop.model.views.SavedConnection;
+import dev.kiln.desktop.model.views.VirtualThreadScheduler;
+
+/**
+ * Drives the desktop client on the real display for a test: opens the main window, runs the event loop until a
+ * condition holds, finds widgets by the names set with {@link WidgetIds} in every open shell, and takes screenshots.
+ * Needs a display: run under xvfb-run.
+ */
+final class WindowDriver implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofMillis(400);
+
+    final Display display;
+    final VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
+    DesktopSessions sessions;
+    MainWindow window;
+
+    WindowDriver() {
+        assertTrue(System.getenv("DISPLAY") != null, "a display is needed: run the build under xvfb-run");
+        display = Display.getDefault();
+    }
+
+    /** Opens the main window on a session with {@code coordinator}, remembering connections under {@code config}. */
+    MainWindow open(FarmConnector connector, Path config, URI coordinator, String token) {
+        closeWindow();
+        sessions = new DesktopSessions(connector, scheduler, new ConnectionsFile(config.resolve("connections.properties")),
+                Backoff.DEFAULT);
+        window = new MainWindow(sessions, Optional.of(new SavedConnection(coordinator, token)));
+        window.setBlockOnOpen(false);
+        window.open();
+        return window;
+    }
+
+    MainActions actions() {
+        try {
+            java.lang.reflect.Field field = MainWindow.class.getDeclaredField("actions");
+            field.setAccessible(true);
+            return (MainActions) field.get(window);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs the event loop until {@code condition} holds. */
+    void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting: " + what);
+            }
+            dispatchPending();
+            pause();
+        }
+    }
+
+    /** Runs the event loop for a moment, so that what was changed is laid out and painted. */
+    void settle() {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            dispatchPending();
+            display.update();
+            pause();
+        }
+    }
+
+    /** The one widget named {@code id} in any open shell, waiting for it to be created. */
+    <W extends Widget> W find(String id, Class<W> type) {
+        List<Widget> found = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            for (Shell shell : display.getShells()) {
+                collect(shell, id, found);
+            }
+            if (found.isEmpty()) {
+                dispatchPending();
+                pause();
+            }
+        }
+        assertEquals(1, found.size(), "one widget named " + id);
+        return type.cast(found.get(0));
+    }
+
+    /** Sends a selection event, as a click does. */
+    static void select(Widget widget) {
+        widget.notifyListeners(SWT.Selection, new Event());
+    }
+
+    /** Keeps a picture of the screen beside the test reports, taken once the window is painted. */
+    void screenshot(String name) throws Exception {
+        settle();
+        Path target = Path.of("target");
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        Process process = new ProcessBuilder("import", "-window", "root", target.resolve(name).toString())
+                .redirectErrorStream(true).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeWindow();
+        scheduler.close();
+        display.dispose();
+    }
+
+    private void closeWindow() {
+        if (window != null) {
+            window.close();
+            window = null;
+        }
+        if (sessions != null) {
+            sessions.close();
+            sessions = null;
+        }
+    }
+
+    private void dispatchPending() {
+        while (display.readAndDispatch()) {
+            // Run every pending event before looking again.
+        }
+    }
+
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void collect(Control control, String id, List<Widget> found) {
+        if (id.equals(control.getData(WidgetIds.KEY))) {
+            found.add(control);
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                collect(child, id, found);
+            }
+        }
+    }
+}

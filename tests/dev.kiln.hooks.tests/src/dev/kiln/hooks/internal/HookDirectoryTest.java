@@ -1,0 +1,205 @@
+package dev.kiln.hooks.internal;
+
+import static dev.kiln.hooks.internal.HooksFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.EventType;
+import dev.kiln.api.NotFoundException;
+import dev.kiln.api.Tag;
+import dev.kiln.hooks.api.admin.HookDeployment;
+import dev.kiln.hooks.api.admin.HookStatus;
+
+/** Drops the example hook bundles, as the reactor built them, into the hooks directory of a running component. */
+class HookDirectoryTest {
+
+    private static final Tag CHECKED = new Tag("checked-by", "tagger");
+    private static final String WEBHOOK_PID = "dev.kiln.hooks.example.webhook";
+
+    @TempDir
+    Path stateDir;
+
+    private HttpServer receiver;
+    private final List<String> posted = new CopyOnWriteArrayList<>();
+    private Configuration webhookConfiguration;
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/events", exchange -> {
+            try (InputStream body = exchange.getRequestBody()) {
+                posted.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        ConfigurationAdmin admin = HooksFixture.CONTEXT
+                .getService(HooksFixture.CONTEXT.getServiceReference(ConfigurationAdmin.class));
+        webhookConfiguration = admin.getConfiguration(WEBHOOK_PID, "?");
+        webhookConfiguration.update(new Hashtable<>(Map.of("url",
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events")));
+    }
+
+    @AfterEach
+    void stopReceiver() throws IOException {
+        webhookConfiguration.delete();
+        receiver.stop(0);
+    }
+
+    @Test
+    void deploysReplacesAndRemovesTheExampleHooks() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, Map.of("deploy.interval.ms", 200L))) {
+            Path tagger = fixture.hooksDirectory().resolve("tagger.jar");
+            Files.copy(example("tagger"), tagger);
+            Files.copy(example("webhook"), fixture.hooksDirectory().resolve("webhook.jar"));
+            await("both hooks registered", () -> hook(fixture, "tagger").isPresent()
+                    && hook(fixture, "webhook").isPresent());
+            assertEquals(List.of("build-success"), hook(fixture, "tagger").orElseThrow().events());
+            assertEquals("dev.kiln.hooks.example.webhook", hook(fixture, "webhook").orElseThrow()
+                    .bundleSymbolicName());
+
+            Build first = coordinator.addBuild("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv",
+                    BuildState.SUCCEEDED);
+            coordinator.append(EventType.BUILD_SUCCESS, first.id(), Map.of("state", "succeeded"));
+            await("the first build tagged", () -> fixture.hooks.farm().build(first.id()).tags().contains(CHECKED));
+            await("the event posted", () -> posted.stream().anyMatch(json -> json.contains(first.id().toString())));
+            assertTrue(posted.get(0).contains("\"type\":\"build-success\""), posted.get(0));
+
+            Path changed = stateDir.resolve("tagger-changed.jar");
+            withVersion(example("tagger"), changed, "0.1.1.changed");
+            Files.move(changed, tagger, StandardCopyOption.REPLACE_EXISTING);
+            await("the tagger updated", () -> hook(fixture, "tagger")
+                    .map(hook -> hook.bundleVersion().equals("0.1.1.changed")).orElse(false));
+            Build second = coordinator.addBuild("/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv",
+                    BuildState.SUCCEEDED);
+            coordinator.append(EventType.BUILD_SUCCESS, second.id(), Map.of());
+            await("the second build tagged by the new tagger",
+                    () -> fixture.hooks.farm().build(second.id()).tags().contains(CHECKED));
+
+            Files.delete(tagger);
+            Files.delete(fixture.hooksDirectory().resolve("webhook.jar"));
+            await("both hooks gone", () -> hook(fixture, "tagger").isEmpty() && hook(fixture, "webhook").isEmpty());
+            await("the bundles uninstalled", () -> installed("dev.kiln.hooks.example.tagger").isEmpty()
+                    && installed("dev.kiln.hooks.example.webhook").isEmpty());
+            assertTrue(fixture.hooks.deployments().isEmpty(), fixture.hooks.deployments().toString());
+        }
+    }
+
+    @Test
+    void reportsABrokenJarAndDeploysTheOthers() throws Exception {
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
+            Files.writeString(fixture.hooksDirectory().resolve("broken.jar"), "not a jar");
+            Files.copy(example("tagger"), fixture.hooksDirectory().resolve("tagger.jar"));
+            await("the tagger registered", () -> hook(fixture, "tagger").isPresent());
+            await("the broken jar reported", () -> fixture.hooks.deployments().size() == 2);
+            HookDeployment broken = fixture.hooks.deployments().get(0);
+            assertEquals("broken.jar", broken.fileName());
+            assertFalse(broken.deployed());
+            assertTrue(broken.problem().startsWith("cannot be installed"), broken.problem());
+            assertTrue(fixture.hooks.deployments().get(1).deployed());
+        }
+    }
+
+    @Test
+    void installsAndRemovesThroughTheAdministrationService() throws Exception {
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
+            HookDeployment deployed;
+            try (InputStream jar = Files.newInputStream(example("tagger"))) {
+                deployed = fixture.hooks.install("tagger.jar", jar);
+            }
+            assertTrue(deployed.deployed(), String.valueOf(deployed.problem()));
+            assertEquals("dev.kiln.hooks.example.tagger", deployed.bundleSymbolicName());
+            assertTrue(Files.exists(fixture.hooksDirectory().resolve("tagger.jar")));
+            await("the tagger registered", () -> hook(fixture, "tagger").isPresent());
+
+            assertThrows(NotFoundException.class, () -> fixture.hooks.remove("no-such-hook"));
+            assertThrows(dev.kiln.api.InvalidRequestException.class,
+                    () -> fixture.hooks.install("../escape.jar", InputStream.nullInputStream()));
+
+            assertEquals("tagger.jar", fixture.hooks.remove("tagger").fileName());
+            assertFalse(Files.exists(fixture.hooksDirectory().resolve("tagger.jar")));
+            assertTrue(installed("dev.kiln.hooks.example.tagger").isEmpty());
+            await("the tagger unregistered", () -> hook(fixture, "tagger").isEmpty());
+            assertNull(fixture.hooks.deployments().stream().filter(d -> d.fileName().equals("tagger.jar"))
+                    .findFirst().orElse(null));
+        }
+    }
+
+    private static Optional<HookStatus> hook(HooksFixture fixture, String name) {
+        return fixture.hooks.list().stream().filter(hook -> hook.name().equals(name)).findFirst();
+    }
+
+    private static Optional<Bundle> installed(String symbolicName) {
+        return Arrays.stream(HooksFixture.CONTEXT.getBundles())
+                .filter(bundle -> symbolicName.equals(bundle.getSymbolicName())).findFirst();
+    }
+
+    /** The jar of an example hook bundle, as the reactor built it. */
+    private static Path example(String name) throws IOException {
+        Path target = Path.of(System.getProperty("kiln.hooks.examples.dir"), "dev.kiln.hooks.example." + name,
+                "target");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "dev.kiln.hooks.example." + name
+                + "-*.jar")) {
+            for (Path jar : jars) {
+                if (!jar.getFileName().toString().endsWith("-sources.jar")) {
+                    return jar;
+                }
+            }
+        }
+        throw new IOException("the example hook " + name + " is not built in " + target);
+    }
+
+    /** Copies a bundle jar with another Bundle-Version: a changed version of the same hook. */
+    private static void withVersion(Path jar, Path copy, String version) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (OutputStream file = Files.newOutputStream(copy); JarOutputStream out = new JarOutputStream(file,
+                    manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.kiln.hooks.internal;
+
+import static dev.kiln.hooks.internal.HooksFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
+import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
+import dev.kiln.api.SubmitRequest;
+import dev.kiln.hooks.api.Hook;
+import dev.kiln.hooks.api.admin.HookStatus;
+
+class HookProcessorTest {
+
+    private static final Map<String, Object> FAST = Map.of("retry.backoff.ms", 50L, "poll.interval.ms", 200L,
+            "parallelism", 4);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void deliversTheEventsOfItsTypesInOrderForEachBuild() throws Exception {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(20));
+                seen.add(event);
+            }, "recorder", "build-failure", "agent-lost");
+            List<UUID> builds = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                builds.add(UUID.randomUUID());
+            }
+            for (String attempt : List.of("1", "2", "3")) {
+                builds.forEach(build -> fixture.coordinator.append(EventType.BUILD_FAILURE, build,
+                        Map.of("attempt", attempt)));
+                builds.forEach(build -> fixture.coordinator.append(EventType.BUILD_SUCCESS, build, Map.of()));
+            }
+            fixture.coordinator.append(EventType.AGENT_LOST, null, Map.of());
+            await("19 events delivered", () -> seen.size() >= 19);
+            Thread.sleep(300);
+            assertEquals(19, seen.size(), "each handled event once, none of the other types: " + seen);
+            for (UUID build : builds) {
+                List<String> attempts = seen.stream().filter(event -> build.equals(event.buildId()))
+                        .map(event -> event.data().get("attempt")).toList();
+                assertEquals(List.of("1", "2", "3"), attempts, "the failures of one build in order");
+            }
+        }
+    }
+
+    @Test
+    void retriesAFailingHookWithBackOffWithoutHoldingUpTheOthers() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Set<Long> handledByOther = ConcurrentHashMap.newKeySet();
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> {
+                if (attempts.incrementAndGet() < 3) {
+                    throw new IllegalStateException("not yet " + attempts.get());
+                }
+            }, "flaky", "build-failure");
+            HooksFixture.register((event, farm) -> handledByOther.add(event.id()), "steady", "build-failure");
+            Event event = fixture.coordinator.append(EventType.BUILD_FAILURE, UUID.randomUUID(), Map.of());
+            await("the steady hook handles the event", () -> handledByOther.contains(event.id()));
+            await("three attempts of the flaky hook", () -> attempts.get() >= 3);
+            await("the flaky hook's queue drained", () -> status(fixture, "flaky").queueLengths()
+                    .get("build-failure") == 0);
+            HookStatus flaky = status(fixture, "flaky");
+            assertEquals(2, flaky.failures());
+            assertTrue(flaky.lastFailure().contains("not yet 2"), flaky.lastFailure());
+            assertEquals(0, status(fixture, "steady").failures());
+            assertEquals(3, attempts.get());
+        }
+    }
+
+    @Test
+    void interruptsAHookThatOverrunsAndCallsItAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger interrupted = new AtomicInteger();
+        Map<String, Object> properties = new HashMap<>(FAST);
+        properties.put("timeout.ms", 300L);
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, properties)) {
+            HooksFixture.register((event, farm) -> {
+                if (calls.incrementAndGet() == 1) {
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        throw e;
+                    }
+                }
+            }, "slow", "build-success");
+            fixture.coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            await("a second call", () -> calls.get() >= 2);
+            await("the first call interrupted", () -> interrupted.get() == 1);
+            await("the failure reported", () -> status(fixture, "slow").failures() == 1);
+            assertTrue(status(fixture, "slow").lastFailure().contains("ran longer than 300 ms"));
+        }
+    }
+
+    @Test
+    void resumesAfterARestartWhereItStopped() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        Hook recorder = (event, farm) -> seen.add(event.id());
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            HooksFixture.register(recorder, "recorder", "build-success");
+            for (int i = 0; i < 3; i++) {
+                coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            }
+            await("three events", () -> seen.size() == 3);
+        }
+        coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+        coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+        // Registered before the start, as the hooks of deployed bundles are.
+        HooksFixture.register(recorder, "recorder", "build-success");
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            await("five events", () -> seen.size() >= 5);
+            Thread.sleep(300);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seen.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void missingInputsHookSubmitsABuildOfTheInputOnce() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        String input = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-input.drv";
+        String inputOut = "/nix/store/cccccccccccccccccccccccccccccccc-input";
+        String top = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-top.drv";
+        coordinator.addDerivation(new DerivationSummary(input, "x86_64-linux", Map.of("out", inputOut), Map.of(),
+                Set.of(), "Derive(input)"));
+        coordinator.addDerivation(new DerivationSummary(top, "x86_64-linux",
+                Map.of("out", "/nix/store/dddddddddddddddddddddddddddddddd-top"), Map.of(input, Set.of("out")),
+                Set.of(), "Derive(top)"));
+        Build build = coordinator.addBuild(top, BuildState.SCHEDULED);
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            coordinator.append(EventType.BUILD_MISSING_INPUTS, build.id(), Map.of("missing-inputs", inputOut));
+            await("a submission", () -> coordinator.submissions().size() == 1);
+            coordinator.append(EventType.BUILD_MISSING_INPUTS, build.id(), Map.of("missing-inputs", inputOut));
+            await("the second event handled", () -> status(fixture, MissingInputsHook.NAME).queueLengths()
+                    .get("build-missing-inputs") == 0);
+            SubmitRequest submitted = coordinator.submissions().get(0);
+            assertEquals(input, submitted.builds().get(0).derivationPath());
+            assertEquals(1, coordinator.submissions().size(), "a pending build of the input exists already");
+        }
+    }
+
+    @Test
+    void retryFailedHookRetriesUpToTheCount() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        Build build = coordinator.addBuild("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv", BuildState.FAILED);
+        Map<String, Object> properties = new HashMap<>(FAST);
+        properties.put("retry.failed.count", 1);
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, properties)) {
+            coordinator.append(EventType.BUILD_FAILURE, build.id(), Map.of());
+            await("the build retried", () -> coordinator.get(build.id()).state() == BuildState.SCHEDULED);
+            coordinator.setState(build.id(), BuildState.FAILED);
+            coordinator.append(EventType.BUILD_FAILURE, build.id(), Map.of());
+            await("the second failure handled", () -> status(fixture, RetryFailedHook.NAME).queueLengths()
+                    .get("build-failure") == 0);
+            assertEquals(BuildState.FAILED, coordinator.get(build.id()).state(), "retried once only");
+            assertTrue(fixture.hooks.farm().build(build.id()).tags().toString().contains("retried=1"));
+        }
+    }
+
+    @Test
+    void commandHookRunsTheExecutableWithTheEventAsJson() throws Exception {
+        Path received = stateDir.resolve("received.json");
+        Path script = stateDir.resolve("on-event.sh");
+        Files.writeString(script, "#!/bin/sh\ncat > " + received + ".part && mv " + received + ".part " + received
+                + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Map<String, Object> properties = new HashMap<>(FAST);
+        properties.put("command", script.toString());
+        properties.put("command.events", new String[] { "build-success" });
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, properties)) {
+            UUID build = UUID.randomUUID();
+            fixture.coordinator.append(EventType.BUILD_SUCCESS, build, Map.of("state", "succeeded"));
+            await("the command's output", () -> Files.exists(received));
+            String json = Files.readString(received);
+            assertTrue(json.contains("\"type\":\"build-success\""), json);
+            assertTrue(json.contains("\"buildId\":\"" + build + "\""), json);
+            assertTrue(json.contains("\"state\":\"succeeded\""), json);
+        }
+    }
+
+    @Test
+    void commandHookFailureIsReported() throws Exception {
+        Path script = stateDir.resolve("failing.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'cannot reach the mail server'\nexit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Map<String, Object> properties = new HashMap<>(FAST);
+        properties.put("command", script.toString());
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, properties)) {
+            fixture.coordinator.append(EventType.AGENT_LOST, null, Map.of());
+            await("a failure", () -> status(fixture, CommandHook.NAME).failures() >= 1);
+            String failure = status(fixture, CommandHook.NAME).lastFailure();
+            assertTrue(failure.contains("exited with status 3: cannot reach the mail server"), failure);
+        }
+    }
+
+    static HookStatus status(HooksFixture fixture, String name) {
+        return fixture.hooks.list().stream().filter(hook -> hook.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no hook " + name + " in " + fixture.hooks.list()));
+    }
+}
