@@ -38,6 +38,7 @@ public final class PostgresServer {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer shared;
     private static String sharedFailure;
+    private static boolean skipAnnounced;
 
     private final Path directory;
     private final Path binaries;
@@ -57,10 +58,13 @@ public final class PostgresServer {
      */
     public static synchronized PostgresServer shared() {
         if ("1".equals(System.getenv(SKIP_VARIABLE))) {
-            System.err.println("""
+            if (!skipAnnounced) {
+                skipAnnounced = true;
+                System.err.println("""
                     ************************************************************************
                     * KILN_SKIP_POSTGRES=1: the PostgreSQL tests are SKIPPED, not passed.   *
                     ************************************************************************""");
+            }
             Assumptions.abort(SKIP_VARIABLE + "=1: PostgreSQL tests skipped");
         }
         if (shared == null && sharedFailure == null) {
@@ -95,12 +99,17 @@ public final class PostgresServer {
         }
         int port = freePort();
         PostgresServer server = new PostgresServer(directory, binaries, port, root);
-        server.runTool(List.of(binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
-        server.runTool(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
-                "-l", directory.resolve("server.log").toString(),
-                "-o", "-h 127.0.0.1 -p " + port + " -k " + sockets + " -F -c fsync=off -c max_connections=200",
-                "start"));
+        try {
+            server.runTool(List.of(binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+                    "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+            server.runTool(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
+                    "-l", directory.resolve("server.log").toString(),
+                    "-o", "-h 127.0.0.1 -p " + port + " -k " + sockets + " -F -c fsync=off -c max_connections=200",
+                    "start"));
+        } catch (IOException | RuntimeException e) {
+            server.deleteFiles();
+            throw e;
+        }
         return server;
     }
 
@@ -131,6 +140,10 @@ public final class PostgresServer {
         } catch (IOException | RuntimeException e) {
             System.err.println("Could not stop the test PostgreSQL server in " + directory + ": " + e.getMessage());
         }
+        deleteFiles();
+    }
+
+    private void deleteFiles() {
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -61,8 +62,8 @@ final class AllocationPlan {
     private final Map<UUID, Entry> entries = new HashMap<>();
     /** Pending builds of each derivation. */
     private final Map<String, List<Entry>> pendingByDerivation = new HashMap<>();
-    /** Pending builds that need an output of each derivation. */
-    private final Map<String, List<Entry>> waitersByInput = new HashMap<>();
+    /** Pending builds that need an output of each derivation (a set: thousands may wait on one bootstrap input). */
+    private final Map<String, Set<Entry>> waitersByInput = new HashMap<>();
     /** Effective priorities of the scheduled builds waiting on each derivation, with their counts. */
     private final Map<String, TreeMap<Integer, Integer>> waitingPriorities = new HashMap<>();
     private final Map<ClassKey, NavigableSet<Entry>> readyQueues = new HashMap<>();
@@ -79,21 +80,13 @@ final class AllocationPlan {
         return strategy.name();
     }
 
-    int size() {
-        return entries.size();
-    }
-
-    boolean contains(UUID buildId) {
-        return entries.containsKey(buildId);
-    }
-
     /** Adds a pending build, or replaces what was known of it. */
     void put(PendingBuild build, long now) {
         remove(build.id());
         Entry entry = new Entry(build, now);
         entries.put(entry.id, entry);
         for (String input : entry.inputs) {
-            waitersByInput.computeIfAbsent(input, k -> new ArrayList<>()).add(entry);
+            waitersByInput.computeIfAbsent(input, k -> new LinkedHashSet<>()).add(entry);
             if (pendingByDerivation.containsKey(input)) {
                 entry.blockers++;
             }
@@ -101,7 +94,7 @@ final class AllocationPlan {
         List<Entry> sameDerivation = pendingByDerivation.computeIfAbsent(entry.derivation, k -> new ArrayList<>());
         sameDerivation.add(entry);
         if (sameDerivation.size() == 1) {
-            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, List.of())) {
+            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, Set.of())) {
                 if (waiter != entry) {
                     unqueue(waiter);
                     waiter.blockers++;
@@ -132,10 +125,14 @@ final class AllocationPlan {
             count(entry.agent, entry.state, -1);
         }
         for (String input : entry.inputs) {
-            removeFrom(waitersByInput, input, entry);
+            Set<Entry> waiters = waitersByInput.get(input);
+            waiters.remove(entry);
+            if (waiters.isEmpty()) {
+                waitersByInput.remove(input);
+            }
         }
         if (removeFrom(pendingByDerivation, entry.derivation, entry)) {
-            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, List.of())) {
+            for (Entry waiter : waitersByInput.getOrDefault(entry.derivation, Set.of())) {
                 waiter.blockers--;
                 enqueueIfReady(waiter);
             }

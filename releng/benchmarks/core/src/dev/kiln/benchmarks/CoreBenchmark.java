@@ -3,6 +3,7 @@ package dev.kiln.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -205,11 +206,15 @@ public final class CoreBenchmark {
             List<DerivationSummary> graph = graph("submit" + run, 10_000, run);
             SubmitRequest request = new SubmitRequest(graph, graph.stream()
                     .map(d -> new BuildSubmission(d.path(), SubmitOptions.DEFAULT)).toList());
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             int created = builds.submit(request).size();
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
             print("submit", "run " + (run + 1) + (run == 0 ? " (cold JVM)" : "") + ": " + created
-                    + " derivations and builds in one request on Derby in " + String.format("%.2f", seconds) + " s");
+                    + " derivations and builds in one request on Derby in " + String.format("%.2f", seconds)
+                    + " s (CPU time of the submitting thread " + String.format("%.2f", cpuSeconds) + " s)");
             allocator.stop();
             datastore.close();
         }

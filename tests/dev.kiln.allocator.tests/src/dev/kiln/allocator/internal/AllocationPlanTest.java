@@ -202,6 +202,28 @@ class AllocationPlanTest {
         assertEquals(49_999, plan.statistics().blocked(), plan.statistics().toString());
     }
 
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void copesWithAnInputThatTensOfThousandsOfBuildsWaitOn(AllocationStrategy strategy) {
+        AllocationPlan plan = planWithAgent(strategy, Set.of("x86_64-linux"), Set.of(), 100_000);
+        PendingBuild bootstrap = build("bootstrap", 0);
+        plan.put(bootstrap, NOW);
+        List<PendingBuild> waiting = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            waiting.add(build("package" + i, i % 7, bootstrap));
+            plan.put(waiting.get(i), NOW);
+        }
+        assertEquals(50_000, plan.statistics().blocked());
+
+        plan.remove(bootstrap.id());
+        List<UUID> chosen = plan.choose(AGENT, Set.of(), 100_000);
+        chosen.forEach(id -> plan.allocated(id, AGENT));
+        chosen.forEach(plan::remove);
+
+        assertEquals(50_000, chosen.size());
+        assertEquals(0, plan.statistics().blocked() + plan.statistics().ready());
+    }
+
     private AllocationPlan planWithAgent(AllocationStrategy strategy, Set<String> systems, Set<Tag> tags, int cap) {
         AllocationPlan plan = new AllocationPlan(strategy, cap);
         plan.putAgent(new Agent(AGENT, "agent", "", systems, tags, true, Instant.EPOCH, null));

@@ -63,7 +63,9 @@ abstract class DatastoreContract {
 
     @AfterEach
     void close() {
-        datastore.close();
+        if (datastore != null) {
+            datastore.close();
+        }
     }
 
     @Test
