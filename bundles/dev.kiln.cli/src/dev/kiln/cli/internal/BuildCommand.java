@@ -57,8 +57,17 @@ final class BuildCommand implements Runnable {
         int priority;
         @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag of the builds; repeatable.")
         List<String> tags = new ArrayList<>();
+        @Option(names = "--require-agent-tag", paramLabel = "KEY=VALUE",
+                description = "Build only on agents with this tag; repeatable.")
+        List<String> requiredAgentTags = new ArrayList<>();
         @Option(names = "--ignore-if-exists", description = "Create no build for a derivation that has one already.")
         boolean ignoreIfExists;
+        @Option(names = "--ignore-if-outputs-exist",
+                description = "Create no build when a build of another derivation makes the same outputs.")
+        boolean ignoreIfOutputsExist;
+        @Option(names = "--defer-until", paramLabel = "TIME",
+                description = "Do not build before this time (ISO-8601, such as 2026-11-22T18:00:00Z).")
+        String deferUntil;
         @Option(names = "--store-dir", paramLabel = "DIR", description = "The store the derivations belong to (default: the coordinator's).")
         String storeDir;
 
@@ -77,10 +86,11 @@ final class BuildCommand implements Runnable {
             }
             List<String> missing = client.missingDerivations(new ArrayList<>(texts.keySet()));
             Map<String, String> tagMap = Output.tags(spec, tags);
+            Map<String, String> agentTags = Output.tags(spec, requiredAgentTags);
             SubmitAnswer answer = client.submit(new SubmitBody(
                     missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
-                    requested.stream().map(path -> new BuildRequest(path, priority, tagMap, Map.of(), ignoreIfExists,
-                            false, null)).toList()));
+                    requested.stream().map(path -> new BuildRequest(path, priority, tagMap, agentTags, ignoreIfExists,
+                            ignoreIfOutputsExist, deferUntil)).toList()));
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 Output.json(out, answer.results().stream().map(r -> {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "Where the agent API listens (default: ${DEFAULT-VALUE}).")
     String agentListen;
 
+    @Option(names = "--store-dir", paramLabel = "DIR", defaultValue = "/nix/store",
+            description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
+    String storeDir;
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -95,6 +100,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         ListenAddress client = listenOption("--client-listen", clientListen);
         ListenAddress agent = listenOption("--agent-listen", agentListen);
+        if (!storeDir.startsWith("/") || storeDir.length() < 2 || storeDir.endsWith("/")) {
+            throw new ParameterException(spec.commandLine(), "--store-dir: '" + storeDir + "' is not an absolute directory like /nix/store");
+        }
         if (retryFailedBuilds < 0) {
             throw new ParameterException(spec.commandLine(), "--retry-failed-builds: " + retryFailedBuilds + " is negative");
         }
@@ -116,7 +124,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "state.dir", state.toString(),
                         "allocation.strategy", allocationStrategy)));
                 applied.add(configure(configurations, CACHE_PID, properties(
-                        "state.dir", state.toString())));
+                        "state.dir", state.toString(),
+                        "store.dir", storeDir)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
@@ -136,6 +145,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 return 0;
             } finally {
                 unconfigure(applied);
+                services.awaitComponentsStopped(Set.of(DATASTORE_PID, COORDINATOR_PID, CACHE_PID, HOOKS_PID,
+                        JOBSETS_PID, HTTP_PID), Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
             }
         } finally {
             finished.countDown();

@@ -2,8 +2,10 @@ package dev.kiln.cli.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -57,6 +59,32 @@ final class Services implements AutoCloseable {
                 throw new CommandFailedException("the coordinator did not come up within " + timeout.toSeconds() + " s");
             }
         }
+    }
+
+    /**
+     * Waits until no component configured by one of these PIDs is active any more, so that a stopped coordinator
+     * has closed its ports and its database before the command returns.
+     */
+    void awaitComponentsStopped(Set<String> pids, Duration timeout) throws InterruptedException {
+        ServiceComponentRuntime runtime = await(ServiceComponentRuntime.class, Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (anyActive(runtime, pids)) {
+            if (System.nanoTime() > deadline) {
+                throw new CommandFailedException("the coordinator's components did not stop within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    private static boolean anyActive(ServiceComponentRuntime runtime, Set<String> pids) {
+        for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs()) {
+            boolean configured = Arrays.stream(description.configurationPid).anyMatch(pids::contains);
+            if (configured && runtime.getComponentConfigurationDTOs(description).stream()
+                    .anyMatch(configuration -> configuration.state == ComponentConfigurationDTO.ACTIVE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -17,18 +17,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.testing.ExampleHooks;
+import dev.kiln.testing.RealNix;
+import dev.kiln.testing.StateDirectories;
 
 /** The client commands against a real coordinator started by {@code kiln coordinator} in the test framework. */
 class ClientCommandsTest {
@@ -36,8 +38,7 @@ class ClientCommandsTest {
     private static final long TIMEOUT_SECONDS = 60;
     private static final BundleContext BUNDLES = FrameworkUtil.getBundle(ClientCommandsTest.class).getBundleContext();
 
-    @TempDir
-    static Path temporary;
+    private static final Path temporary = StateDirectories.create("kiln-client-commands-");
 
     private static KilnCommandLine coordinator;
     private static CompletableFuture<Integer> running;
@@ -62,6 +63,7 @@ class ClientCommandsTest {
     static void stopCoordinator() throws Exception {
         coordinator.stop();
         running.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        StateDirectories.delete(temporary);
     }
 
     private record Run(int exit, String out, String err) {
@@ -138,6 +140,28 @@ class ClientCommandsTest {
         assertEquals(0, key.exit(), key.err());
         assertTrue(key.out().startsWith("test-key-1:"), key.out());
         assertTrue(Files.exists(temporary.resolve("test-key-1.secret")));
+    }
+
+    @Test
+    void submitsWithRequiredAgentTagsAndADeferTime() throws Exception {
+        RealNix nix = RealNix.require(Files.createDirectories(temporary.resolve("nix")));
+        String drv = nix.instantiate(nix.store("source"), """
+                [ (derivation { name = "tagged"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }) ]
+                """).get(0);
+        Path file = nix.storeFiles("source").resolve(drv.substring("/nix/store/".length()));
+        Run submitted = kiln("build", "submit", file.toString(), "--coordinator", url, "--require-agent-tag", "gpu=yes",
+                "--defer-until", "2099-01-01T00:00:00Z", "--json");
+        assertEquals(0, submitted.exit(), submitted.err());
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+        Run shown = kiln("build", "show", id.group(1), "--coordinator", url, "--json");
+        assertTrue(shown.out().contains("\"requiredAgentTags\":{\"gpu\":\"yes\"}"), shown.out());
+        assertTrue(shown.out().contains("\"deferUntil\":\"2099-01-01T00:00:00Z\""), shown.out());
+
+        Run badTime = kiln("build", "submit", file.toString(), "--coordinator", url, "--defer-until", "tomorrow");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, badTime.exit());
+        assertTrue(badTime.err().startsWith("kiln: bad request: "), badTime.err());
+        assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(), "the other tests expect no scheduled build");
     }
 
     @Test

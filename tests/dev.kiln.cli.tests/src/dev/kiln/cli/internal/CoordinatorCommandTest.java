@@ -26,6 +26,7 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
+import dev.kiln.testing.StateDirectories;
 import dev.kiln.transport.jetty.HttpEndpoints;
 
 /** Runs {@code kiln coordinator} inside the test framework, with the coordinator feature's real components. */
@@ -40,10 +41,12 @@ class CoordinatorCommandTest {
             new KilnCommandLine(bundles, new PrintWriter(out, true), new PrintWriter(err, true));
 
     @Test
-    void startsEveryComponentServesHealthzAndStopsCleanly(@TempDir Path temp) throws Exception {
+    void startsEveryComponentServesHealthzAndStopsCleanly() throws Exception {
+        Path temp = StateDirectories.create("kiln-coordinator-command-");
         Path state = temp.resolve("state");
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.run("coordinator",
-                "--state-dir", state.toString(), "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"),
+                "--state-dir", state.toString(), "--store-dir", "/gnu/store",
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"),
                 // A thread of its own: the coordinator runs until stopped, and must not hold the common pool.
                 task -> Thread.ofPlatform().name("kiln-coordinator-command").start(task));
 
@@ -55,6 +58,9 @@ class CoordinatorCommandTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), base + "/healthz");
         }
+        HttpResponse<String> cacheInfo = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/nix-cache-info"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(cacheInfo.body().contains("StoreDir: /gnu/store"), "--store-dir reaches the cache: " + cacheInfo.body());
         List<String> kilnComponents = activeKilnComponents();
         assertTrue(kilnComponents.contains("dev.kiln.transport.jetty.internal.JettyHttpServer"), kilnComponents.toString());
 
@@ -65,6 +71,7 @@ class CoordinatorCommandTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(), activeKilnComponents(), "stopping the coordinator deactivates its components");
+        StateDirectories.delete(temp);
     }
 
     @Test
@@ -73,6 +80,12 @@ class CoordinatorCommandTest {
         assertEquals(KilnCommandLine.EXIT_USAGE, exit);
         String firstLine = err.toString().lines().findFirst().orElse("");
         assertEquals("kiln: --client-listen: 'nowhere' is not HOST:PORT", firstLine);
+    }
+
+    @Test
+    void refusesARelativeStoreDirectory() {
+        assertEquals(KilnCommandLine.EXIT_USAGE, commandLine.run("coordinator", "--store-dir", "nix/store"));
+        assertTrue(err.toString().startsWith("kiln: --store-dir: 'nix/store' is not an absolute directory"), err.toString());
     }
 
     @Test
