@@ -47,6 +47,8 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     static final Duration SETUP_FAILURE_BACKOFF = Duration.ofSeconds(5);
     static final Duration MAX_SETUP_FAILURE_BACKOFF = Duration.ofMinutes(10);
 
+    private static final Duration LAST_SEEN_GRANULARITY = Duration.ofSeconds(1);
+
     private final Datastore datastore;
     private final Allocator allocator;
     private final Clock clock;
@@ -71,13 +73,15 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     @Override
     public List<Build> fetch(UUID agentId, FetchRequest request) {
         Instant now = clock.instant();
-        Agent agent = datastore.write(tx -> {
-            Agent found = tx.agent(agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
-            if (found.active()) {
-                tx.updateAgent(found.withLastSeen(now));
-            }
-            return found;
-        });
+        Agent agent = datastore.read(reader -> reader.agent(agentId))
+                .orElseThrow(() -> new NotFoundException("agent", agentId));
+        if (agent.active() && (agent.lastSeen() == null || agent.lastSeen().isBefore(now.minus(LAST_SEEN_GRANULARITY)))) {
+            // Agents poll often; one synced write a second per agent is enough for a timeout counted in minutes.
+            datastore.write(tx -> {
+                tx.agent(agentId).ifPresent(found -> tx.updateAgent(found.withLastSeen(now)));
+                return null;
+            });
+        }
         if (!agent.active() || request.freeSlots() == 0) {
             return List.of();
         }
