@@ -6,9 +6,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+
 /**
  * A derivation as the coordinator keeps it: what the allocator and the agents need, already parsed (by the caller,
- * with {@code dev.kiln.store}), plus the ATerm text it was parsed from, kept for serving it to agents. The maps and
+ * with {@code dev.kiln.store}: see {@link #of(Derivation, String)}), plus the ATerm text it was parsed from, kept for
+ * serving it to agents. The maps and
  * sets are copied into unmodifiable collections sorted by their natural order.
  *
  * @param path             the store path of the {@code .drv}
@@ -20,6 +24,27 @@ import java.util.TreeSet;
  */
 public record DerivationSummary(String path, String system, Map<String, String> outputs,
         Map<String, Set<String>> inputDerivations, Set<String> inputSources, String aterm) {
+
+    /**
+     * The summary of a parsed derivation.
+     *
+     * @param derivation a derivation parsed (and checked) with {@code dev.kiln.store}
+     * @param aterm      the text it was parsed from
+     * @throws InvalidRequestException when an output has no fixed path (floating content-addressed outputs)
+     */
+    public static DerivationSummary of(Derivation derivation, String aterm) {
+        StorePath path = derivation.drvPath();
+        Map<String, String> outputs = new TreeMap<>();
+        derivation.outputs().forEach((name, output) -> outputs.put(name, output.path()
+                .orElseThrow(() -> new InvalidRequestException(path + ": output " + name
+                        + " has no path (floating content-addressed outputs are not supported)"))
+                .toString()));
+        Map<String, Set<String>> inputs = new TreeMap<>();
+        derivation.inputDrvs().forEach((drv, names) -> inputs.put(drv.toString(), new TreeSet<>(names)));
+        Set<String> sources = new TreeSet<>();
+        derivation.inputSrcs().forEach(source -> sources.add(source.toString()));
+        return new DerivationSummary(path.toString(), derivation.system(), outputs, inputs, sources, aterm);
+    }
 
     public DerivationSummary {
         requireStorePath(path, "derivation path");

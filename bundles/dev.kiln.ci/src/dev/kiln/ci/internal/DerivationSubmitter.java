@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.kiln.api.BuildService;
@@ -27,7 +25,6 @@ import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationFormatException;
 import dev.kiln.store.derivation.DerivationHasher;
-import dev.kiln.store.derivation.DerivationOutput;
 
 /**
  * Submits the derivations one evaluation finds, each as soon as it is found: reads its closure from the store,
@@ -68,7 +65,7 @@ final class DerivationSubmitter {
             for (StorePath path : closureUnknownToCoordinator(root)) {
                 Derivation derivation = readDerivation(path);
                 hasher.check(derivation, path);
-                missing.add(summary(path, derivation));
+                missing.add(DerivationSummary.of(derivation, new String(derivation.toAterm(), StandardCharsets.UTF_8)));
             }
             return builds.submit(new SubmitRequest(missing, List.of(new BuildSubmission(drvPath, options)))).get(0);
         } catch (DerivationFormatException e) {
@@ -102,23 +99,5 @@ final class DerivationSubmitter {
         Derivation derivation = Derivation.parse(path, Files.readAllBytes(storeRoot.resolve(path.baseName())));
         read.put(path, derivation);
         return derivation;
-    }
-
-    private static DerivationSummary summary(StorePath path, Derivation derivation) {
-        Map<String, String> outputs = new TreeMap<>();
-        derivation.outputs().forEach((name, output) -> outputs.put(name, output.path()
-                .orElseThrow(() -> new InvalidRequestException(path + ": output " + name + " has no fixed path ("
-                        + kind(output) + " outputs are not supported)"))
-                .toString()));
-        Map<String, Set<String>> inputs = new HashMap<>();
-        derivation.inputDrvs().forEach((drv, names) -> inputs.put(drv.toString(), Set.copyOf(names)));
-        Set<String> sources = new TreeSet<>();
-        derivation.inputSrcs().forEach(source -> sources.add(source.toString()));
-        return new DerivationSummary(path.toString(), derivation.system(), outputs, inputs, sources,
-                new String(derivation.toAterm(), StandardCharsets.UTF_8));
-    }
-
-    private static String kind(DerivationOutput output) {
-        return output.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 }

@@ -7,9 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.DerivationSummary;
@@ -21,7 +18,6 @@ import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationFormatException;
 import dev.kiln.store.derivation.DerivationHasher;
-import dev.kiln.store.derivation.DerivationOutput;
 
 /**
  * Parses the derivation texts of a submit and checks that each one's path and output paths are the ones its text
@@ -66,23 +62,9 @@ final class SubmittedDerivations {
             if (!problems.isEmpty()) {
                 throw new InvalidRequestException(text.path() + ": " + String.join("; ", problems));
             }
-            summaries.add(summary(path, derivation, text.text()));
+            summaries.add(DerivationSummary.of(derivation, text.text()));
         }
         return summaries;
-    }
-
-    private static DerivationSummary summary(StorePath path, Derivation derivation, String aterm) {
-        Map<String, String> outputs = new TreeMap<>();
-        for (Map.Entry<String, DerivationOutput> output : derivation.outputs().entrySet()) {
-            StorePath outputPath = output.getValue().path().orElseThrow(() -> new InvalidRequestException(
-                    path + ": output " + output.getKey() + " has no path (floating content-addressed outputs are not supported)"));
-            outputs.put(output.getKey(), outputPath.toString());
-        }
-        Map<String, Set<String>> inputs = new TreeMap<>();
-        derivation.inputDrvs().forEach((drv, names) -> inputs.put(drv.toString(), new TreeSet<>(names)));
-        Set<String> sources = new TreeSet<>();
-        derivation.inputSrcs().forEach(source -> sources.add(source.toString()));
-        return new DerivationSummary(path.toString(), derivation.system(), outputs, inputs, sources, aterm);
     }
 
     static StorePath storePath(String path) {
