@@ -25,6 +25,9 @@ import dev.kiln.protocol.ProtocolJson;
  */
 final class Exchange {
 
+    /** The largest unread request body that is read and dropped before an error answer, to keep the connection. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+
     private final Request request;
     private final Response response;
     private final String path;
@@ -135,6 +138,27 @@ final class Exchange {
         }
     }
 
+    /**
+     * Before an answer that did not need the request's body: reads what is left of a small one, so that the connection
+     * can carry the client's next request, and tells the client that the connection closes after a large one. Without
+     * this the server would drop the connection after the answer, under a client that is about to reuse it.
+     */
+    private void drainOrClose() {
+        long length = request.getLength();
+        if (length == 0) {
+            return;
+        }
+        if (length > 0 && length <= DRAIN_LIMIT) {
+            try {
+                Content.Source.consumeAll(request);
+                return;
+            } catch (IOException e) {
+                // The body cannot be read: the connection is closed below.
+            }
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
     private static HttpFailure tooLarge(long limit) {
         return new HttpFailure(413, "body too large", "the limit is " + limit + " bytes");
     }
@@ -153,6 +177,7 @@ final class Exchange {
     }
 
     void error(int status, String error, Object detail) throws IOException {
+        drainOrClose();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("detail", detail);

@@ -3,13 +3,22 @@ package dev.kiln.transport.jetty.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -151,5 +160,41 @@ class BadInputTest {
             assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), header);
             assertTrue(response.body().startsWith("{\"error\":\"unauthorized\""), response.body());
         }
+    }
+
+    @Test
+    void aRefusedRequestsBodyIsReadSoTheConnectionCarriesTheNextRequest() throws Exception {
+        URI uri = coordinator.client("/");
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            // The body comes after the headers, as from a client that sends them in two writes.
+            out.write(("PUT /nar/x.nar HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+            out.write("xy".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readResponse(in).startsWith("HTTP/1.1 401 "));
+            out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String next = readResponse(in);
+            assertTrue(next.startsWith("HTTP/1.1 200 ") && next.endsWith("{\"status\":\"ok\"}"), next);
+        }
+    }
+
+    /** One HTTP/1.1 answer with a Content-Length: its status line, headers and body, or what came before the end. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                return head.toString();
+            }
+            head.append((char) next);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int bytes = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(bytes), StandardCharsets.UTF_8);
     }
 }
