@@ -87,6 +87,8 @@ class ClientCommandsTest {
         Run listed = kiln("agent", "list", "--coordinator", url);
         assertEquals(0, listed.exit(), listed.err());
         assertTrue(listed.out().contains(id) && listed.out().contains("builder-1"), listed.out());
+        assertTrue(listed.out().lines().anyMatch(line -> line.startsWith(id) && line.contains("builds 0")
+                && line.contains("load -") && line.contains("seen never")), listed.out());
 
         Run password = kiln("agent", "password", id, "--coordinator", url);
         assertEquals(0, password.exit(), password.err());
@@ -162,6 +164,40 @@ class ClientCommandsTest {
         assertEquals(KilnCommandLine.EXIT_FAILURE, badTime.exit());
         assertTrue(badTime.err().startsWith("kiln: bad request: "), badTime.err());
         assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(), "the other tests expect no scheduled build");
+    }
+
+    @Test
+    void buildsAreTaggedAndTagsRemoved() throws Exception {
+        RealNix nix = RealNix.require(Files.createDirectories(temporary.resolve("nix-tags")));
+        String drv = nix.instantiate(nix.store("source"), """
+                [ (derivation { name = "to-tag"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }) ]
+                """).get(0);
+        Path file = nix.storeFiles("source").resolve(drv.substring("/nix/store/".length()));
+        Run submitted = kiln("build", "submit", file.toString(), "--coordinator", url, "--tag", "job=nightly",
+                "--defer-until", "2099-01-01T00:00:00Z", "--json");
+        assertEquals(0, submitted.exit(), submitted.err());
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+        try {
+            Run tagged = kiln("build", "tag", id.group(1), "checked-by=tagger", "job=release", "--coordinator", url);
+            assertEquals(0, tagged.exit(), tagged.err());
+            assertTrue(tagged.out().contains("tags:        checked-by=tagger,job=release"), tagged.out());
+
+            Run removed = kiln("build", "tag", id.group(1), "--remove", "job", "--coordinator", url, "--json");
+            assertEquals(0, removed.exit(), removed.err());
+            assertTrue(removed.out().contains("\"tags\":{\"checked-by\":\"tagger\"}"), removed.out());
+            Run shown = kiln("build", "show", id.group(1), "--coordinator", url);
+            assertTrue(shown.out().contains("tags:        checked-by=tagger"), shown.out());
+
+            Run nothing = kiln("build", "tag", id.group(1), "--coordinator", url);
+            assertEquals(KilnCommandLine.EXIT_USAGE, nothing.exit(), nothing.err());
+            Run bad = kiln("build", "tag", id.group(1), "no-value", "--coordinator", url);
+            assertEquals(KilnCommandLine.EXIT_USAGE, bad.exit(), bad.err());
+            assertTrue(bad.err().contains("is not KEY=VALUE"), bad.err());
+        } finally {
+            assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(),
+                    "the other tests expect no scheduled build");
+        }
     }
 
     @Test
