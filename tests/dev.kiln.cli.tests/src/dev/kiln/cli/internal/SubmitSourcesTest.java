@@ -108,15 +108,16 @@ class SubmitSourcesTest {
         StorePath greeting = pathNamed(Path.of(store.path()), "greeting");
         assertEquals(List.of(helper), List.copyOf(servedNarInfo(greeting).orElseThrow().references()));
 
-        // Real Nix takes the sources from the coordinator's cache, signatures checked, with their references.
-        String copy = nix.chrootStore(store);
-        nix.run("nix", "copy", "--from", url, "--to", copy, "--option", "trusted-public-keys", publicKey,
-                "--option", "require-sigs", "true", greeting.toString());
-        String copied = nix.run("nix-store", "--store", copy, "--query", "--requisites", greeting.toString());
-        assertEquals(new TreeSet<>(List.of(greeting.toString(), helper.toString())), new TreeSet<>(copied.lines().toList()));
-
         Run again = kiln("build", "submit", drv, "--coordinator", url, "--json", "--ignore-if-exists");
         assertEquals(0, again.exit(), "held sources need no token: " + again.err());
+
+        // Real Nix, its copies gone, substitutes the sources from the coordinator's cache, signatures checked.
+        nix.run("nix-store", "--store", nix.directoryStore(), "--delete", drv, greeting.toString(), helper.toString());
+        assertFalse(Files.exists(Path.of(greeting.toString())));
+        nix.run("nix-store", "--store", nix.directoryStore(), "--realise", greeting.toString(), "--option", "substituters",
+                url + "?store=" + store.path(), "--option", "trusted-public-keys", publicKey, "--option", "require-sigs", "true");
+        assertEquals("run " + helper + " first", Files.readString(Path.of(greeting.toString())));
+        assertEquals("echo helping\n", Files.readString(Path.of(helper.toString())));
     }
 
     @Test

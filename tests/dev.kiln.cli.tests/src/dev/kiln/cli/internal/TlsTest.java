@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.kiln.cli.internal.RunningCoordinator.Run;
 import dev.kiln.client.CoordinatorUnreachableException;
 import dev.kiln.client.KilnAgentClient;
+import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.client.TrustedCertificates;
 import dev.kiln.protocol.AgentPassword;
@@ -115,18 +115,19 @@ class TlsTest {
     }
 
     @Test
-    void plainHttpToATlsPortFailsClearly() {
+    void plainHttpToATlsPortFailsClearly() throws Exception {
         String plain = url.replace("https://", "http://");
         Run refused = kiln("build", "list", "--coordinator", plain);
-        assertEquals(KilnCommandLine.EXIT_UNREACHABLE, refused.exit(), refused.out());
-        assertEquals(1, refused.err().lines().count(), refused.err());
-        assertTrue(refused.err().startsWith("kiln: coordinator " + plain + " is unreachable: "), refused.err());
-        assertTrue(refused.err().contains("https://"), refused.err());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
+        assertEquals(List.of("kiln: bad request: this port speaks TLS: use " + url), refused.err().lines().toList());
 
-        KilnAgentClient agent = new KilnAgentClient(URI.create(coordinator.agentApi().toString().replace("https://", "http://")),
+        URI agentApi = coordinator.agentApi();
+        KilnAgentClient agent = new KilnAgentClient(URI.create(agentApi.toString().replace("https://", "http://")),
                 UUID.randomUUID(), "password");
-        IOException failure = assertThrows(CoordinatorUnreachableException.class, () -> agent.status(List.of()));
-        assertTrue(failure.getMessage().contains("https://"), failure.getMessage());
+        KilnApiException failure = assertThrows(KilnApiException.class, () -> agent.status(List.of()));
+        assertEquals(400, failure.status());
+        assertEquals("this port speaks TLS: use " + agentApi, failure.detail());
+        new KilnClient(coordinator.clientApi(), null, TrustedCertificates.sslContext(certificate)).checkHealth();
     }
 
     private static void keytool(String... arguments) throws Exception {
