@@ -65,10 +65,7 @@ class EventStreamTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        StateDirectories.delete(temporary);
+        RunningCoordinator.stop(coordinator, temporary);
     }
 
     @Test

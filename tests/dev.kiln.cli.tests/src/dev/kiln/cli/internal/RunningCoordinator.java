@@ -15,6 +15,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
+import dev.kiln.testing.StateDirectories;
 import dev.kiln.transport.jetty.HttpEndpoints;
 
 /**
@@ -68,6 +69,17 @@ final class RunningCoordinator implements AutoCloseable {
         StringWriter err = new StringWriter();
         int exit = new KilnCommandLine(BUNDLES, new PrintWriter(out, true), new PrintWriter(err, true)).run(arguments);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Stops a coordinator, if it started, then deletes the test's directory. */
+    static void stop(RunningCoordinator coordinator, Path temporary) throws Exception {
+        try {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+        } finally {
+            StateDirectories.delete(temporary);
+        }
     }
 
     @Override

@@ -61,10 +61,7 @@ class SubmitSourcesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        StateDirectories.delete(temporary);
+        RunningCoordinator.stop(coordinator, temporary);
     }
 
     @Test
@@ -122,11 +119,7 @@ class SubmitSourcesTest {
 
     @Test
     void sourcesBesideTheDerivationFileAreUploadedWithAToken() throws Exception {
-        Path sources = Files.createDirectories(nix.directory().resolve("beside"));
-        Files.writeString(sources.resolve("beside.sh"), "echo beside > $out\n");
-        String drv = instantiate(sources, """
-                [ (derivation { name = "beside"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ ./beside.sh ]; }) ]
-                """);
+        String drv = withOneSource("beside", "beside.sh");
         StorePath source = pathNamed(Path.of(store.path()), "beside.sh");
         Map<?, ?> reference = pathInfo(source);
         Path elsewhere = Files.createDirectories(temporary.resolve("elsewhere"));
@@ -134,11 +127,7 @@ class SubmitSourcesTest {
         moveOutOfTheStore(Path.of(source.toString()), elsewhere);
 
         Run anonymous = kiln("build", "submit", drvFile.toString(), "--coordinator", url);
-        assertEquals(KilnCommandLine.EXIT_FAILURE, anonymous.exit(), anonymous.out());
-        assertEquals(1, anonymous.err().lines().count(), anonymous.err());
-        assertTrue(anonymous.err().startsWith("kiln: uploading the input sources the coordinator lacks needs a client token"),
-                anonymous.err());
-        assertEquals(List.of(drv), client().missingDerivations(List.of(drv)), "nothing was submitted");
+        assertRefused(anonymous, "kiln: uploading the input sources the coordinator lacks needs a client token", drv);
 
         Run submitted = kiln("build", "submit", drvFile.toString(), "--coordinator", url, "--state-dir", stateDir);
         assertEquals(0, submitted.exit(), submitted.err());
@@ -150,41 +139,44 @@ class SubmitSourcesTest {
 
     @Test
     void aMissingSourceIsOneLineAndNothingIsSubmitted() throws Exception {
-        Path sources = Files.createDirectories(nix.directory().resolve("missing"));
-        Files.writeString(sources.resolve("gone.sh"), "echo gone > $out\n");
-        String drv = instantiate(sources, """
-                [ (derivation { name = "missing-source"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ ./gone.sh ]; }) ]
-                """);
+        String drv = withOneSource("missing-source", "gone.sh");
         StorePath source = pathNamed(Path.of(store.path()), "gone.sh");
         moveOutOfTheStore(Path.of(source.toString()), Files.createDirectories(temporary.resolve("away")));
 
         Run refused = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir);
-        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
-        assertEquals(1, refused.err().lines().count(), refused.err());
-        assertTrue(refused.err().startsWith("kiln: input source " + source.baseName() + " of "
-                + drv.substring(drv.lastIndexOf('/') + 1) + " is missing"), refused.err());
-        assertEquals(List.of(drv), client().missingDerivations(List.of(drv)), "nothing was submitted");
+        assertRefused(refused, "kiln: input source " + source.baseName() + " of "
+                + drv.substring(drv.lastIndexOf('/') + 1) + " is missing", drv);
         Run listed = kiln("build", "list", "--coordinator", url, "--json");
         assertFalse(listed.out().contains(drv), listed.out());
     }
 
     @Test
     void aSourceWhoseContentChangedIsRefused() throws Exception {
-        Path sources = Files.createDirectories(nix.directory().resolve("changed"));
-        Files.writeString(sources.resolve("changed.sh"), "echo before > $out\n");
-        String drv = instantiate(sources, """
-                [ (derivation { name = "changed-source"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ ./changed.sh ]; }) ]
-                """);
+        String drv = withOneSource("changed-source", "changed.sh");
         StorePath source = pathNamed(Path.of(store.path()), "changed.sh");
         Path elsewhere = Files.createDirectories(temporary.resolve("changed"));
         Path drvFile = moveOutOfTheStore(Path.of(drv), elsewhere);
         Files.writeString(moveOutOfTheStore(Path.of(source.toString()), elsewhere), "echo after > $out\n");
 
         Run refused = kiln("build", "submit", drvFile.toString(), "--coordinator", url, "--state-dir", stateDir);
+        assertRefused(refused, "kiln: input source " + elsewhere.resolve(source.baseName()) + " does not match its store path "
+                + source, drv);
+        assertTrue(servedNarInfo(source).isEmpty(), "nothing was uploaded");
+    }
+
+    /** A derivation whose one input source is a script of this name. */
+    private static String withOneSource(String name, String script) throws Exception {
+        Path sources = Files.createDirectories(nix.directory().resolve(name));
+        Files.writeString(sources.resolve(script), "echo " + name + " > $out\n");
+        return instantiate(sources, "[ (derivation { name = \"" + name
+                + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ ./" + script + " ]; }) ]");
+    }
+
+    /** The submit failed with one line that starts so, and the derivation was not submitted. */
+    private static void assertRefused(Run refused, String start, String drv) throws Exception {
         assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
         assertEquals(1, refused.err().lines().count(), refused.err());
-        assertTrue(refused.err().contains("does not match its store path " + source), refused.err());
-        assertTrue(servedNarInfo(source).isEmpty(), "nothing was uploaded");
+        assertTrue(refused.err().startsWith(start), refused.err());
         assertEquals(List.of(drv), client().missingDerivations(List.of(drv)), "nothing was submitted");
     }
 

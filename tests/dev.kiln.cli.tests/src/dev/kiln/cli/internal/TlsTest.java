@@ -60,10 +60,7 @@ class TlsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        StateDirectories.delete(temporary);
+        RunningCoordinator.stop(coordinator, temporary);
     }
 
     @Test
