@@ -101,6 +101,13 @@ final class Http {
         }
     }
 
+    /** Sends a request and answers the body of its answer, a refusal thrown as {@link KilnApiException}. */
+    byte[] sendChecked(HttpRequest request) throws IOException {
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        check(response.statusCode(), response.body());
+        return response.body();
+    }
+
     /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
     private IOException unreachable(IOException e) {
         return switch (e) {

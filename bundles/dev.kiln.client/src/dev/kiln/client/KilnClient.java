@@ -143,13 +143,11 @@ public final class KilnClient {
      */
     public void putNar(String fileName, Path file, TransferProgress progress) throws IOException {
         long size = Files.size(file);
-        HttpRequest request = http.request("nar/" + Http.encode(fileName))
-                .timeout(Http.REQUEST_TIMEOUT)
+        // No timeout: a large NAR on a slow link takes as long as it takes.
+        http.sendChecked(http.request("nar/" + Http.encode(fileName))
                 .header("Content-Type", "application/x-nix-nar")
                 .PUT(counted(size, () -> Files.newInputStream(file), progress))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        Http.check(response.statusCode(), response.body());
+                .build());
     }
 
     /**
@@ -157,13 +155,11 @@ public final class KilnClient {
      * signed with its key. Needs a client token.
      */
     public void putNarInfo(String hashPart, String narInfo) throws IOException {
-        HttpRequest request = http.request(Http.encode(hashPart) + ".narinfo")
+        http.sendChecked(http.request(Http.encode(hashPart) + ".narinfo")
                 .timeout(Http.REQUEST_TIMEOUT)
                 .header("Content-Type", "text/x-nix-narinfo")
                 .PUT(HttpRequest.BodyPublishers.ofString(narInfo, StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        Http.check(response.statusCode(), response.body());
+                .build());
     }
 
     public SubmitAnswer submit(SubmitBody submit) throws IOException {
@@ -173,12 +169,10 @@ public final class KilnClient {
     /** Submits, telling how the body (which carries the derivations' texts) is being sent. */
     public SubmitAnswer submit(SubmitBody submit, TransferProgress progress) throws IOException {
         byte[] body = ProtocolJson.write(submit);
-        HttpRequest request = http.request("api/v1/builds").timeout(Http.REQUEST_TIMEOUT)
+        byte[] answer = http.sendChecked(http.request("api/v1/builds").timeout(Http.REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(counted(body.length, () -> new ByteArrayInputStream(body), progress)).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        Http.check(response.statusCode(), response.body());
-        return Http.read(response.body(), SubmitAnswer.class, "POST api/v1/builds");
+                .POST(counted(body.length, () -> new ByteArrayInputStream(body), progress)).build());
+        return Http.read(answer, SubmitAnswer.class, "POST api/v1/builds");
     }
 
     private interface BodySource {

@@ -126,6 +126,9 @@ final class BuildCommand implements Runnable {
          * checked before the first byte is sent.
          */
         private void uploadSources(KilnClient client, Map<StorePath, InputSources.Needed> needed) throws IOException {
+            if (needed.isEmpty()) {
+                return;
+            }
             Path temporary = Files.createTempDirectory("kiln-submit");
             try {
                 Map<StorePath, InputSources.Prepared> prepared = new LinkedHashMap<>();
