@@ -54,6 +54,8 @@ final class BuildJob {
 
     private final Services services;
     private final AllocatedBuild build;
+    /** Whether the coordinator was told that the build started: an unexpected error then fails it. */
+    private volatile boolean started;
 
     BuildJob(Services services, AllocatedBuild build) {
         this.services = services;
@@ -69,6 +71,9 @@ final class BuildJob {
         } catch (IOException e) {
             LOG.error("Cannot report on build {} ({}): {}", build.id(), build.drvPath(), e.getMessage());
             return Ending.UNREPORTED;
+        } catch (RuntimeException | Error e) {
+            LOG.error("Build {} ({}) stopped on an unexpected error", build.id(), build.drvPath(), e);
+            return reportUnexpected(e);
         } finally {
             try {
                 LocalStore.deleteTree(buildDirectory);
@@ -118,6 +123,7 @@ final class BuildJob {
             }
         }
         connection.start(build.id());
+        started = true;
         LOG.info("Building {} ({})", drvPath, build.id());
         BuildResult result;
         AgentSettings settings = services.settings();
@@ -147,6 +153,27 @@ final class BuildJob {
         reportSuccess(result.outputs().values());
         LOG.info("Built {} ({}) in {} ms", drvPath, build.id(), result.duration().toMillis());
         return Ending.REPORTED;
+    }
+
+    /**
+     * Reports a build that an unexpected error stopped, so that its slot and the build are not held for ever: a
+     * started build failed (its log says why), one that had not started is handed back as a setup failure.
+     */
+    private Ending reportUnexpected(Throwable error) {
+        CoordinatorConnection connection = services.connection();
+        try {
+            if (started) {
+                connection.appendLog(build.id(), ("\n[kiln-agent: the build stopped on an unexpected error: " + error
+                        + "]\n").getBytes(StandardCharsets.UTF_8));
+                connection.failure(build.id());
+            } else {
+                connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
+            }
+            return Ending.REPORTED;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot report build {} after its unexpected error: {}", build.id(), e.toString());
+            return Ending.UNREPORTED;
+        }
     }
 
     private void reportSuccess(Iterable<BuiltOutput> outputs) throws IOException, InterruptedException {

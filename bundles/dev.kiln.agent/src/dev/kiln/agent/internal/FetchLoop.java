@@ -135,8 +135,15 @@ final class FetchLoop {
             LOG.warn("Cannot record that build {} is held: {}", build.id(), e.getMessage());
         }
         BuildJob job = new BuildJob(services, build);
-        Thread thread = Thread.ofVirtual().name("build-" + build.id()).unstarted(
-                () -> mailbox.add(new Finished(build.id(), job.run())));
+        Thread thread = Thread.ofVirtual().name("build-" + build.id()).unstarted(() -> {
+            // Whatever happens to the job, the slot comes back.
+            BuildJob.Ending ending = BuildJob.Ending.UNREPORTED;
+            try {
+                ending = job.run();
+            } finally {
+                mailbox.add(new Finished(build.id(), ending));
+            }
+        });
         running.put(build.id(), thread);
         thread.start();
     }

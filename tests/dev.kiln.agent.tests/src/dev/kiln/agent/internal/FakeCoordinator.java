@@ -25,6 +25,8 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Map<UUID, List<String>> setupFailures = new ConcurrentHashMap<>();
     final Set<UUID> abandon = ConcurrentHashMap.newKeySet();
     volatile int restarts;
+    /** The build whose start request fails with an unexpected error, if any. */
+    volatile UUID unexpectedErrorOnStart;
     /** Uploads break after this many bytes once, to test resuming; negative never. */
     volatile long breakUploadAfter = -1;
     /** The offset of each upload's start. */
@@ -61,6 +63,9 @@ final class FakeCoordinator implements CoordinatorConnection {
 
     @Override
     public void start(UUID build) {
+        if (build.equals(unexpectedErrorOnStart)) {
+            throw new IllegalStateException("an unexpected error while starting " + build);
+        }
         started.add(build);
     }
 
