@@ -129,7 +129,8 @@ class FetchLoopTest {
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
                 new Substituter(store, caches, trustedKeys, HttpClient.newHttpClient()),
-                new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor, settings);
+                new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor,
+                new KnownDerivations(coordinator), settings);
     }
 
     private static void runQuietly(FetchLoop loop) {
