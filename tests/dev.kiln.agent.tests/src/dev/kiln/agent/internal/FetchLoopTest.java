@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -141,6 +142,16 @@ class FetchLoopTest {
         }
     }
 
+    /** Runs a fetch loop until the condition holds, then stops it gracefully. */
+    private static void runUntil(BuildJob.Services services, BooleanSupplier condition, String what) throws Exception {
+        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
+        await(condition, what);
+        loop.stop();
+        thread.join(Duration.ofSeconds(10));
+        assertFalse(thread.isAlive());
+    }
+
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
@@ -161,13 +172,8 @@ class FetchLoopTest {
         AllocatedBuild missingInputs = build("missing-inputs", "hello", List.of(missing));
         coordinator.breakUploadAfter = 10;
         coordinator.queue.addAll(List.of(first, failing, missingInputs));
-        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-        await(() -> coordinator.successes.size() + coordinator.failures.size() + coordinator.setupFailures.size() == 3,
-                "all three builds are reported");
-        loop.stop();
-        thread.join(Duration.ofSeconds(10));
-        assertFalse(thread.isAlive());
+        runUntil(services, () -> coordinator.successes.size() + coordinator.failures.size()
+                + coordinator.setupFailures.size() == 3, "all three builds are reported");
 
         OutputReport report = coordinator.successes.get(first.id()).get(0);
         byte[] compressed = coordinator.uploads.get(first.id() + "/out");
@@ -204,13 +210,8 @@ class FetchLoopTest {
         coordinator.unexpectedErrorOnStart = unstartable.id();
         // Two slots: the last two builds run only if the first two give theirs back.
         coordinator.queue.addAll(List.of(throwing, erring, unstartable, last));
-        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-        await(() -> coordinator.successes.containsKey(last.id()) && coordinator.failures.size() == 2
+        runUntil(services, () -> coordinator.successes.containsKey(last.id()) && coordinator.failures.size() == 2
                 && coordinator.setupFailures.containsKey(unstartable.id()), "every build is reported");
-        loop.stop();
-        thread.join(Duration.ofSeconds(10));
-        assertFalse(thread.isAlive());
 
         assertEquals(Set.of(throwing.id(), erring.id()), coordinator.failures);
         assertTrue(coordinator.logs.get(throwing.id()).toString(StandardCharsets.UTF_8).contains("a bug in the executor"));
@@ -218,6 +219,23 @@ class FetchLoopTest {
         assertEquals(List.of(), coordinator.setupFailures.get(unstartable.id()), "handed back, nothing missing");
         assertEquals(0, coordinator.restarts);
         assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
+    }
+
+    @Test
+    void aSlotIsFreeWhileTheOutputsOfItsLastBuildGoUp() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        List<AllocatedBuild> builds = List.of(build("one", "hello", List.of()), build("two", "hello", List.of()),
+                build("three", "hello", List.of()));
+        coordinator.uploadsOpen = new CountDownLatch(1);
+        coordinator.queue.addAll(builds);
+        // Two slots, and no upload ends before the three builds have started.
+        runUntil(services, () -> {
+            if (coordinator.started.size() == builds.size()) {
+                coordinator.uploadsOpen.countDown();
+            }
+            return coordinator.successes.size() == builds.size();
+        }, "the three builds start, then succeed");
+        assertEquals(builds.stream().map(AllocatedBuild::id).collect(Collectors.toSet()), coordinator.successes.keySet());
     }
 
     @Test
@@ -250,12 +268,7 @@ class FetchLoopTest {
                     List.of(new Substituter.BinaryCache(cache, false)), List.of(trusted.publicKey()));
             AllocatedBuild build = build("needs-substitutes", "hello", List.of(good, untrustedSignature, unsigned, wrongNar));
             coordinator.queue.add(build);
-            FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-            Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-            await(() -> coordinator.setupFailures.containsKey(build.id()), "the build's setup fails");
-            loop.stop();
-            thread.join(Duration.ofSeconds(10));
-            assertFalse(thread.isAlive());
+            runUntil(services, () -> coordinator.setupFailures.containsKey(build.id()), "the build's setup fails");
 
             assertEquals(Stream.of(untrustedSignature, unsigned, wrongNar).map(StorePath::toString).sorted().toList(),
                     coordinator.setupFailures.get(build.id()), "the refused paths are missing");
@@ -302,12 +315,7 @@ class FetchLoopTest {
         BuildJob.Services services = services(Duration.ofMillis(200));
         AllocatedBuild blocked = build("blocked", "block", List.of());
         coordinator.queue.add(blocked);
-        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-        await(() -> coordinator.started.contains(blocked.id()), "the build starts");
-        loop.stop();
-        thread.join(Duration.ofSeconds(10));
-        assertFalse(thread.isAlive());
+        runUntil(services, () -> coordinator.started.contains(blocked.id()), "the build starts");
         assertEquals(1, coordinator.restarts);
         assertTrue(coordinator.successes.isEmpty() && coordinator.failures.isEmpty());
         assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
