@@ -129,7 +129,8 @@ final class BuildJob {
             return Ending.REPORTED;
         }
         Set<StorePath> closure = new HashSet<>();
-        if (!services.settings().executorFetchesInputs()) {
+        boolean nixManagesStore = services.settings().nixManagesStore();
+        if (!nixManagesStore) {
             Substituter.Closure inputs = services.substituter().ensure(inputsOf(derivation));
             if (!inputs.missing().isEmpty()) {
                 LOG.info("Build {} of {} misses inputs {}", build.id(), drvPath, inputs.missing());
@@ -139,7 +140,8 @@ final class BuildJob {
             }
             closure = inputs.closure();
         }
-        for (StorePath output : outputs) {
+        // Nix builds again what is invalid in its own store and keeps what is valid.
+        for (StorePath output : nixManagesStore ? List.<StorePath>of() : outputs) {
             try {
                 store.delete(output);
             } catch (IOException e) {
@@ -168,8 +170,10 @@ final class BuildJob {
         }
         if (!result.succeeded()) {
             LOG.info("Build {} of {} failed: {}", build.id(), drvPath, result.message());
-            for (StorePath output : outputs) {
-                store.delete(output);
+            if (!nixManagesStore) {
+                for (StorePath output : outputs) {
+                    store.delete(output);
+                }
             }
             progress.built();
             startReport.await();

@@ -118,14 +118,19 @@ class FetchLoopTest {
                 new String(derivation.toAterm(), StandardCharsets.UTF_8), "x86_64-linux");
     }
 
+    /** @return the path of the build's output {@code out}, the first in its text */
+    private StorePath outputOf(AllocatedBuild build) {
+        return storeDir.parsePath(build.derivationText().split("\"")[3]);
+    }
+
     private BuildJob.Services services(Duration stopTimeout) throws IOException {
-        return services(stopTimeout, List.of(), List.of());
+        return services(stopTimeout, List.of(), List.of(), false);
     }
 
     private BuildJob.Services services(Duration stopTimeout, List<Substituter.BinaryCache> caches,
-            List<NixPublicKey> trustedKeys) throws IOException {
+            List<NixPublicKey> trustedKeys, boolean nixManagesStore) throws IOException {
         AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
-                temporary.resolve("state"), List.of(), List.of(), false, null, Duration.ZERO, Duration.ZERO, 1,
+                temporary.resolve("state"), List.of(), List.of(), nixManagesStore, null, Duration.ZERO, Duration.ZERO, 1,
                 Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
@@ -164,7 +169,7 @@ class FetchLoopTest {
     void buildsUploadsAndReportsEachBuild() throws Exception {
         BuildJob.Services services = services(Duration.ofSeconds(5));
         AllocatedBuild first = build("first", "hello", List.of());
-        StorePath firstOut = storeDir.parseBaseName(first.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        StorePath firstOut = outputOf(first);
         services.store().register(firstOut, NarWriter.digest(Files.writeString(services.store().files(firstOut), "stale")),
                 new TreeSet<>());
         StorePath missing = storeDir.parseBaseName("x".repeat(32) + "-missing-source");
@@ -265,7 +270,7 @@ class FetchLoopTest {
         try {
             URI cache = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             BuildJob.Services services = services(Duration.ofSeconds(5),
-                    List.of(new Substituter.BinaryCache(cache, false)), List.of(trusted.publicKey()));
+                    List.of(new Substituter.BinaryCache(cache, false)), List.of(trusted.publicKey()), false);
             AllocatedBuild build = build("needs-substitutes", "hello", List.of(good, untrustedSignature, unsigned, wrongNar));
             coordinator.queue.add(build);
             runUntil(services, () -> coordinator.setupFailures.containsKey(build.id()), "the build's setup fails");
@@ -311,6 +316,16 @@ class FetchLoopTest {
     }
 
     @Test
+    void leavesThePathsOfANixStoreToNix() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5), List.of(), List.of(), true);
+        AllocatedBuild failing = build("failing-in-nix", "fail", List.of());
+        Path output = Files.writeString(services.store().files(outputOf(failing)), "valid in Nix's database");
+        coordinator.queue.add(failing);
+        runUntil(services, () -> coordinator.failures.contains(failing.id()), "the failure is reported");
+        assertEquals("valid in Nix's database", Files.readString(output), "neither set-up nor failure deleted it");
+    }
+
+    @Test
     void handsBackWhatDoesNotFinishWithinTheStopTimeout() throws Exception {
         BuildJob.Services services = services(Duration.ofMillis(200));
         AllocatedBuild blocked = build("blocked", "block", List.of());
@@ -329,7 +344,7 @@ class FetchLoopTest {
         AllocatedBuild unfinished = build("unfinished", "never", List.of());
         held.hold(finished);
         held.hold(unfinished);
-        StorePath out = storeDir.parseBaseName(finished.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        StorePath out = outputOf(finished);
         services.store().register(out, NarWriter.digest(Files.writeString(services.store().files(out), "built")),
                 new TreeSet<>());
         FetchLoop loop = new FetchLoop(services, held);
