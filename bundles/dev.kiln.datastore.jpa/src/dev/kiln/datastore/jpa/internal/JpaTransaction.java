@@ -87,6 +87,16 @@ final class JpaTransaction implements DatastoreTransaction {
         return afterCommit;
     }
 
+    /** Sends the writes made so far to the database, so that the next work of the same transaction reads them. */
+    void flushWrites() {
+        flush();
+    }
+
+    /** The entity manager, one per database transaction; for tests. */
+    EntityManager manager() {
+        return manager;
+    }
+
     // Builds
 
     @Override
