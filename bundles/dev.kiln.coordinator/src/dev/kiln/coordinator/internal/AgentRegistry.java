@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -54,8 +55,13 @@ public final class AgentRegistry implements AgentService {
     private final CoordinatorOptions options;
     private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
-    /** Passwords verified recently, as a fast digest, with the stored hash they were verified against. */
-    private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();
+    /**
+     * Passwords verified since the agent's password or activity last changed, as a fast digest: agents send one with
+     * every request, and a request whose password is found here needs neither the slow hash nor a database read.
+     */
+    private final Map<UUID, byte[]> verified = new ConcurrentHashMap<>();
+    /** Counts changes of passwords and activity, so that a verification that raced one is not remembered. */
+    private final AtomicLong credentialChanges = new AtomicLong();
     private final Thread lostAgentMonitor;
 
     @Activate
@@ -112,7 +118,7 @@ public final class AgentRegistry implements AgentService {
             tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId, data("change", "password"));
             return found;
         });
-        verified.remove(agentId);
+        forgetVerified(agentId);
         return new AgentCredentials(agent, password);
     }
 
@@ -137,7 +143,7 @@ public final class AgentRegistry implements AgentService {
             });
             return updated;
         });
-        verified.remove(agentId);
+        forgetVerified(agentId);
         return changed;
     }
 
@@ -146,21 +152,28 @@ public final class AgentRegistry implements AgentService {
         if (agentId == null || password == null) {
             return false;
         }
+        byte[] digest = PasswordHasher.digest(password);
+        byte[] recent = verified.get(agentId);
+        if (recent != null && MessageDigest.isEqual(recent, digest)) {
+            return true;
+        }
+        long changesBefore = credentialChanges.get();
         Optional<String> stored = datastore.read(reader -> reader.agent(agentId).filter(Agent::active)
                 .flatMap(agent -> reader.agentPasswordHash(agentId)));
         if (stored.isEmpty()) {
             return false;
         }
-        byte[] digest = PasswordHasher.digest(password);
-        Verified recent = verified.get(agentId);
-        if (recent != null && recent.hash().equals(stored.get()) && MessageDigest.isEqual(recent.digest(), digest)) {
-            return true;
-        }
         boolean valid = PasswordHasher.verify(password, stored.get());
         if (valid) {
-            verified.put(agentId, new Verified(stored.get(), digest));
+            verified.compute(agentId, (id, previous) -> credentialChanges.get() == changesBefore ? digest : previous);
         }
         return valid;
+    }
+
+    /** Called once a change of the agent's password or activity is committed. */
+    private void forgetVerified(UUID agentId) {
+        credentialChanges.incrementAndGet();
+        verified.remove(agentId);
     }
 
     @Override
@@ -244,8 +257,5 @@ public final class AgentRegistry implements AgentService {
 
     private static String ids(List<Build> builds) {
         return builds.stream().map(build -> build.id().toString()).collect(Collectors.joining(" "));
-    }
-
-    private record Verified(String hash, byte[] digest) {
     }
 }
