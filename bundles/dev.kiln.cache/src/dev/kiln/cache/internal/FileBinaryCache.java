@@ -74,7 +74,7 @@ public final class FileBinaryCache implements BinaryCache {
     private final Path seeded;
     private final Path temporary;
     private final DerivationIndex derivationIndex;
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final KeyedLocks<Path> locks = new KeyedLocks<>();
     private final ConcurrentHashMap<String, CachedNar> derivationNars = new ConcurrentHashMap<>();
     /** The digests of uploads in progress, computed as their bytes arrive; each guarded by its file's lock. */
     private final ConcurrentHashMap<Path, UploadDigest> uploadDigests = new ConcurrentHashMap<>();
@@ -116,7 +116,8 @@ public final class FileBinaryCache implements BinaryCache {
             throws IOException, UploadException {
         requireOutputName(output);
         Path file = uploadFile(buildId, output);
-        synchronized (lock(file.toString())) {
+        KeyedLocks<Path>.Held locked = locks.lock(file);
+        try {
             Files.createDirectories(file.getParent());
             long held = Files.exists(file) ? Files.size(file) : 0;
             if (start != 0 && start != held) {
@@ -162,6 +163,8 @@ public final class FileBinaryCache implements BinaryCache {
                     digest.discard();
                 }
             }
+        } finally {
+            locked.unlock();
         }
     }
 
@@ -193,7 +196,8 @@ public final class FileBinaryCache implements BinaryCache {
         Hash expected = parseNarHash(narHash);
         Path target = narPath(expected);
         Path file = uploadFile(buildId, output);
-        synchronized (lock(file.toString())) {
+        KeyedLocks<Path>.Held locked = locks.lock(file);
+        try {
             UploadDigest streamed = uploadDigests.remove(file);
             if (!Files.exists(file)) {
                 if (streamed != null) {
@@ -219,6 +223,8 @@ public final class FileBinaryCache implements BinaryCache {
             }
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new CachedNar(expected.toPrefixedBase32(), narSize, target, uploadedSize);
+        } finally {
+            locked.unlock();
         }
     }
 
@@ -484,10 +490,6 @@ public final class FileBinaryCache implements BinaryCache {
         if (output == null || !OUTPUT_NAME.matcher(output).matches()) {
             throw new UploadException(Reason.INVALID, "not an output name: " + output);
         }
-    }
-
-    private Object lock(String name) {
-        return locks.computeIfAbsent(name, ignored -> new Object());
     }
 
     private void writeAtomically(Path file, String text) throws IOException {

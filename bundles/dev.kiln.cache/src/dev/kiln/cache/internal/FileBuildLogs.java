@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,7 +23,7 @@ import dev.kiln.store.compression.Compression;
 public final class FileBuildLogs implements BuildLogs {
 
     private final Path logs;
-    private final ConcurrentHashMap<UUID, Object> locks = new ConcurrentHashMap<>();
+    private final KeyedLocks<UUID> locks = new KeyedLocks<>();
 
     @Activate
     public FileBuildLogs(CacheConfiguration configuration) throws IOException {
@@ -33,11 +32,14 @@ public final class FileBuildLogs implements BuildLogs {
 
     @Override
     public long append(UUID buildId, InputStream bytes) throws IOException {
-        synchronized (lock(buildId)) {
+        KeyedLocks<UUID>.Held locked = locks.lock(buildId);
+        try {
             try (OutputStream out = Files.newOutputStream(plain(buildId), StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND)) {
                 return bytes.transferTo(out);
             }
+        } finally {
+            locked.unlock();
         }
     }
 
@@ -56,7 +58,8 @@ public final class FileBuildLogs implements BuildLogs {
 
     @Override
     public void finish(UUID buildId) throws IOException {
-        synchronized (lock(buildId)) {
+        KeyedLocks<UUID>.Held locked = locks.lock(buildId);
+        try {
             Path plain = plain(buildId);
             if (!Files.exists(plain)) {
                 return;
@@ -68,8 +71,9 @@ public final class FileBuildLogs implements BuildLogs {
             Files.move(partial, compressed(buildId), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             Files.delete(plain);
+        } finally {
+            locked.unlock();
         }
-        locks.remove(buildId);
     }
 
     private Path plain(UUID buildId) {
@@ -78,9 +82,5 @@ public final class FileBuildLogs implements BuildLogs {
 
     private Path compressed(UUID buildId) {
         return logs.resolve(buildId + ".log.zst");
-    }
-
-    private Object lock(UUID buildId) {
-        return locks.computeIfAbsent(buildId, ignored -> new Object());
     }
 }
