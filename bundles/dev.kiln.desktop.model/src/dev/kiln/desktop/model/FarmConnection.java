@@ -60,6 +60,33 @@ public interface FarmConnection extends AutoCloseable {
     List<SubmitOutcome> submit(List<Path> derivationFiles, int priority, Map<String, String> tags)
             throws FarmException;
 
+    /** Every jobset, by name. */
+    List<Jobset> jobsets() throws FarmException;
+
+    Jobset addJobset(Jobset jobset) throws FarmException;
+
+    /** Changes the jobset of the same name. */
+    Jobset changeJobset(Jobset jobset) throws FarmException;
+
+    void removeJobset(String name) throws FarmException;
+
+    Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException;
+
+    /** Asks for an evaluation now; it starts after the one under way, if any. */
+    void evaluate(String jobset) throws FarmException;
+
+    /** The jobset's evaluations, newest first, without summaries. */
+    List<Evaluation> evaluations(String jobset) throws FarmException;
+
+    /** One evaluation with its summary. */
+    Evaluation evaluation(long id) throws FarmException;
+
+    /** What the evaluation's command printed. */
+    String evaluationLog(long id) throws FarmException;
+
+    /** Cancels the evaluation's builds that have not finished; returns how many. */
+    int cancelEvaluation(long id) throws FarmException;
+
     /**
      * Subscribes to the event stream.
      *

@@ -25,12 +25,16 @@ import dev.kiln.desktop.model.BuildOutput;
 import dev.kiln.desktop.model.BuildPage;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Derivation;
+import dev.kiln.desktop.model.Evaluation;
+import dev.kiln.desktop.model.EvaluationStatus;
+import dev.kiln.desktop.model.EvaluationSummary;
 import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
 import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
 import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.PlannedBuild;
@@ -50,6 +54,10 @@ public final class FakeFarm implements FarmConnection {
     private final LinkedHashMap<UUID, Build> builds = new LinkedHashMap<>();
     private final LinkedHashMap<UUID, Agent> agents = new LinkedHashMap<>();
     private final List<Hook> hooks = new ArrayList<>();
+    private final TreeMap<String, Jobset> jobsets = new TreeMap<>();
+    /** Every evaluation by id, in the order they started. */
+    private final LinkedHashMap<Long, Evaluation> evaluations = new LinkedHashMap<>();
+    private final Map<Long, String> evaluationLogs = new LinkedHashMap<>();
     private final Map<UUID, StringBuilder> logs = new LinkedHashMap<>();
     private final List<EventListener> streams = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<LogListener>> followers = new LinkedHashMap<>();
@@ -57,9 +65,11 @@ public final class FakeFarm implements FarmConnection {
     private final AtomicInteger probes = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean down;
+    private volatile boolean jobsetsRunning = true;
     private volatile Duration delay = Duration.ZERO;
     private long nextEventId = 1;
     private int passwords;
+    private long nextEvaluationId = 1;
 
     /** A coordinator that accepts {@code acceptedToken}, reached with {@code givenToken}. */
     public FakeFarm(URI coordinator, String acceptedToken, String givenToken) {
@@ -129,6 +139,31 @@ public final class FakeFarm implements FarmConnection {
 
     public synchronized void addHook(Hook hook) {
         hooks.add(hook);
+    }
+
+    /** Whether the coordinator runs jobsets; without, it answers their requests 503 unavailable. */
+    public void setJobsetsRunning(boolean running) {
+        jobsetsRunning = running;
+    }
+
+    /** The jobset as the coordinator holds it, or {@code null}. */
+    public synchronized Jobset jobset(String name) {
+        return jobsets.get(name);
+    }
+
+    /** Ends the jobset's running evaluation as the evaluator would, with a summary of its builds. */
+    public synchronized Evaluation finishEvaluation(String jobset, EvaluationStatus status, EvaluationSummary summary,
+            String log) {
+        Evaluation running = evaluations.values().stream()
+                .filter(e -> e.jobset().equals(jobset) && e.status() == EvaluationStatus.RUNNING)
+                .findFirst().orElseThrow(() -> new IllegalStateException("no evaluation of " + jobset + " runs"));
+        int builds = summary.succeeded() + summary.failed() + summary.pending() + summary.canceled();
+        Evaluation finished = new Evaluation(running.id(), jobset, running.commits(), running.startedAt(),
+                running.startedAt().plusSeconds(3), status, builds, builds,
+                status == EvaluationStatus.FAILED ? "the command exited with 1" : "", summary);
+        evaluations.put(running.id(), finished);
+        evaluationLogs.put(running.id(), log);
+        return finished;
     }
 
     public synchronized Build get(UUID id) {
@@ -379,6 +414,96 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
+    public synchronized List<Jobset> jobsets() throws FarmException {
+        enterJobsets();
+        return List.copyOf(jobsets.values());
+    }
+
+    @Override
+    public synchronized Jobset addJobset(Jobset jobset) throws FarmException {
+        enterJobsets();
+        if (jobsets.containsKey(jobset.name())) {
+            throw new FarmException(Kind.REJECTED, "conflict: a jobset named " + jobset.name() + " exists");
+        }
+        if (jobset.channels().isEmpty()) {
+            throw new FarmException(Kind.REJECTED, "bad request: a jobset needs a channel");
+        }
+        Jobset stored = withDefaults(jobset);
+        jobsets.put(jobset.name(), stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized Jobset changeJobset(Jobset jobset) throws FarmException {
+        enterJobsets();
+        found(jobsets.get(jobset.name()), jobset.name());
+        Jobset stored = withDefaults(jobset);
+        jobsets.put(jobset.name(), stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized void removeJobset(String name) throws FarmException {
+        enterJobsets();
+        found(jobsets.remove(name), name);
+        evaluations.values().removeIf(e -> e.jobset().equals(name));
+    }
+
+    @Override
+    public synchronized Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException {
+        enterJobsets();
+        Jobset changed = found(jobsets.get(name), name).withEnabled(enabled);
+        jobsets.put(name, changed);
+        return changed;
+    }
+
+    @Override
+    public synchronized void evaluate(String jobset) throws FarmException {
+        enterJobsets();
+        Jobset evaluated = found(jobsets.get(jobset), jobset);
+        long id = nextEvaluationId++;
+        Map<String, String> commits = new TreeMap<>();
+        evaluated.channels().forEach(channel -> commits.put(channel.name(), String.format("%040x", id)));
+        evaluations.put(id, new Evaluation(id, jobset, commits, Instant.now(), null, EvaluationStatus.RUNNING, 0, 0,
+                "", null));
+        evaluationLogs.put(id, "");
+    }
+
+    @Override
+    public synchronized List<Evaluation> evaluations(String jobset) throws FarmException {
+        enterJobsets();
+        found(jobsets.get(jobset), jobset);
+        return new ArrayList<>(evaluations.values()).reversed().stream().filter(e -> e.jobset().equals(jobset))
+                .map(e -> e.withSummary(null)).toList();
+    }
+
+    @Override
+    public synchronized Evaluation evaluation(long id) throws FarmException {
+        enterJobsets();
+        Evaluation evaluation = evaluations.get(id);
+        if (evaluation == null) {
+            throw new FarmException(Kind.NOT_FOUND, "no evaluation " + id);
+        }
+        return evaluation.summary() != null ? evaluation
+                : evaluation.withSummary(new EvaluationSummary(0, 0, 0, 0, 0));
+    }
+
+    @Override
+    public synchronized String evaluationLog(long id) throws FarmException {
+        evaluation(id);
+        return evaluationLogs.get(id);
+    }
+
+    @Override
+    public synchronized int cancelEvaluation(long id) throws FarmException {
+        Evaluation evaluation = evaluation(id);
+        EvaluationSummary summary = evaluation.summary();
+        evaluations.put(id, evaluation.withSummary(new EvaluationSummary(summary.succeeded(), summary.failed(), 0,
+                summary.canceled() + summary.pending(), summary.newlyFailing())));
+        return summary.pending();
+    }
+
+    @Override
     public Subscription subscribe(long lastEventId, EventListener listener) throws FarmException {
         enter();
         synchronized (this) {
@@ -412,7 +537,22 @@ public final class FakeFarm implements FarmConnection {
         }
     }
 
-    private static <T> T found(T thing, UUID id) throws FarmException {
+    private void enterJobsets() throws FarmException {
+        enter();
+        if (!jobsetsRunning) {
+            throw new FarmException(Kind.UNAVAILABLE, "unavailable: jobsets are not running on this coordinator");
+        }
+    }
+
+    /** The jobset as stored: the coordinator's default limit when none is given. */
+    private static Jobset withDefaults(Jobset jobset) {
+        return new Jobset(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
+                jobset.storeRoot(), jobset.period(), jobset.priority(), jobset.tags(), jobset.enabled(),
+                jobset.maxBuildsPerEvaluation() == null ? 100_000 : jobset.maxBuildsPerEvaluation(),
+                jobset.supersede());
+    }
+
+    private static <T> T found(T thing, Object id) throws FarmException {
         if (thing == null) {
             throw new FarmException(Kind.NOT_FOUND, "no such id: " + id);
         }
