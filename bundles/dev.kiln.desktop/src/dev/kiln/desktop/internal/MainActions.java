@@ -22,11 +22,13 @@ import org.eclipse.swt.widgets.Shell;
 import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.AgentCredentials;
 import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.ActionResult;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.desktop.model.views.JobsetRow;
 
 /**
  * The operator's actions, with their shortcuts. Each one asks what it needs on the display thread, runs the calls in
@@ -45,6 +47,10 @@ final class MainActions {
         List<Agent> selectedAgents();
 
         Hook selectedHook();
+
+        JobsetRow selectedJobset();
+
+        Evaluation selectedEvaluation();
 
         void status(String message);
 
@@ -67,6 +73,7 @@ final class MainActions {
     private final IAction deactivate;
     private final IAction installHook;
     private final IAction removeHook;
+    private final JobsetActions jobsets;
 
     MainActions(Context context) {
         this.context = context;
@@ -88,6 +95,11 @@ final class MainActions {
         deactivate = action(Messages.ACTION_DEACTIVATE, 0, () -> setActive(false));
         installHook = action(Messages.ACTION_INSTALL_HOOK, 0, this::pickAndInstallHook);
         removeHook = action(Messages.ACTION_REMOVE_HOOK, 0, this::confirmAndRemoveHook);
+        jobsets = new JobsetActions(context, this);
+    }
+
+    JobsetActions jobsets() {
+        return jobsets;
     }
 
     IAction connect() {
@@ -284,14 +296,14 @@ final class MainActions {
         new PasswordDialog(context.shell(), credentials).open();
     }
 
-    private void reportResult(String name, ActionResult result) {
+    void reportResult(String name, ActionResult result) {
         context.status(result.isComplete() ? String.format(Messages.ACTION_DONE, clean(name), result.succeeded())
                 : String.format(Messages.ACTION_PARTLY, clean(name), result.succeeded(), result.failures().size(),
                         String.join("; ", result.failures())));
     }
 
     /** Shows the outcome on the display thread once the call completes. */
-    private <T> void report(String name, CompletableFuture<T> call, Consumer<T> onSuccess) {
+    <T> void report(String name, CompletableFuture<T> call, Consumer<T> onSuccess) {
         Shell shell = context.shell();
         call.whenComplete((value, failure) -> UiUpdates.run(shell, () -> {
             if (failure == null) {
@@ -304,7 +316,8 @@ final class MainActions {
         }));
     }
 
-    private FarmSession connected() {
+    /** The active session, or {@code null} after saying in the status line that there is none. */
+    FarmSession connected() {
         FarmSession session = context.sessions().active();
         if (session == null) {
             context.status(Messages.STATE_NOT_CONNECTED);
@@ -312,11 +325,12 @@ final class MainActions {
         return session;
     }
 
-    private static String clean(String actionText) {
+    /** An action's text without its mnemonic and ellipsis, for messages. */
+    static String clean(String actionText) {
         return actionText.replace("&", "").replace("…", "");
     }
 
-    private static IAction action(String text, int accelerator, Runnable run) {
+    static IAction action(String text, int accelerator, Runnable run) {
         Action action = new Action(text) {
             @Override
             public void run() {

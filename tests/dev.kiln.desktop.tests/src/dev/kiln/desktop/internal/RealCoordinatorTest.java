@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +16,14 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
+import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +44,8 @@ import dev.kiln.transport.jetty.HttpEndpoints;
 
 /**
  * The desktop client against a real coordinator (Derby, Jetty) configured in the test framework through Configuration
- * Admin: builds submitted from .drv files show in the window, and cancel from the window reaches the coordinator.
+ * Admin: builds submitted from .drv files show in the window, and cancel from the window reaches the coordinator;
+ * a jobset on a git repository made by the test is added, evaluated, disabled and removed from the window.
  */
 class RealCoordinatorTest {
 
@@ -59,6 +65,8 @@ class RealCoordinatorTest {
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.cache", Map.of("state.dir", state)));
+        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state,
+                "evaluation.timeout.seconds", 60L)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.transport.jetty", Map.of("state.dir", state,
                 "client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0")));
         coordinator = Services.await(CONTEXT, HttpEndpoints.class).clientApi();
@@ -112,6 +120,65 @@ class RealCoordinatorTest {
     }
 
     @Test
+    void addsEvaluatesDisablesAndRemovesAJobsetFromTheWindow(@TempDir Path config) throws Exception {
+        Path repository = gitRepository(temporary.resolve("ui-repository"));
+        try (WindowDriver driver = new WindowDriver()) {
+            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
+            driver.await("connected", () -> state.getText().contains("Connected to " + coordinator));
+            window.showTab(5);
+            Table jobsets = driver.find(WidgetIds.JOBSETS_TABLE, Table.class);
+            Label empty = driver.find(WidgetIds.JOBSETS_EMPTY, Label.class);
+            driver.await("an empty list says how to add one", () -> empty.getText().startsWith("No jobsets yet"));
+
+            driver.whenOpen(JobsetDialog.class, dialog -> {
+                driver.find(WidgetIds.JOBSET_NAME, Text.class).setText("desktop-ci");
+                driver.find(WidgetIds.JOBSET_CHANNELS, Text.class).setText("src=" + repository + " main");
+                driver.find(WidgetIds.JOBSET_COMMAND, Text.class).setText("echo evaluated from the desktop");
+                driver.find(WidgetIds.JOBSET_PRIORITY, Text.class).setText("3");
+                driver.find(WidgetIds.JOBSET_TAGS, Text.class).setText("team=desktop");
+                dialog.okPressed();
+            });
+            driver.actions().jobsets().add().run();
+            driver.await("the jobset is listed", () -> jobsets.getItemCount() == 1
+                    && textOfRow(jobsets, 0).startsWith("desktop-ci "));
+            assertTrue(textOfRow(jobsets, 0).contains(repository + "#main"), textOfRow(jobsets, 0));
+            assertTrue(textOfRow(jobsets, 0).contains("team=desktop"), textOfRow(jobsets, 0));
+            assertTrue(textOfRow(jobsets, 0).contains("never"), "not evaluated yet: " + textOfRow(jobsets, 0));
+
+            jobsets.setSelection(0);
+            WindowDriver.select(jobsets);
+            driver.actions().jobsets().evaluate().run();
+            driver.await("the evaluation succeeded, as the jobset list says", () -> jobsets.getItemCount() == 1
+                    && textOfRow(jobsets, 0).contains("succeeded"));
+            Table evaluations = driver.find(WidgetIds.EVALUATIONS_TABLE, Table.class);
+            driver.await("the evaluation is listed with its commit", () -> evaluations.getItemCount() == 1
+                    && textOfRow(evaluations, 0).contains("succeeded") && textOfRow(evaluations, 0).contains("src@"));
+            evaluations.setSelection(0);
+            WindowDriver.select(evaluations);
+            Text log = driver.find(WidgetIds.EVALUATION_LOG, Text.class);
+            driver.await("the evaluation's log", () -> log.getText().contains("evaluated from the desktop"));
+            driver.screenshot("desktop-jobsets.png");
+
+            driver.actions().jobsets().disable().run();
+            driver.await("the jobset shows disabled", () -> textOfRow(jobsets, 0).contains(" no "));
+            try (KilnConnection client = new KilnConnection(coordinator, "")) {
+                assertEquals(false, client.jobsets().get(0).enabled());
+                assertEquals(3, client.jobsets().get(0).priority());
+            }
+
+            driver.whenOpen(MessageDialog.class, dialog -> WindowDriver.press(dialog,
+                    IDialogConstants.OK_LABEL.replace("&", "")));
+            driver.actions().jobsets().remove().run();
+            driver.await("the jobset is gone from the list", () -> jobsets.getItemCount() == 0
+                    && empty.getText().startsWith("No jobsets yet"));
+            try (KilnConnection client = new KilnConnection(coordinator, "")) {
+                assertEquals(List.of(), client.jobsets());
+            }
+        }
+    }
+
+    @Test
     void failuresSayWhatTheOperatorCanDo() throws Exception {
         try (KilnConnection connection = new KilnConnection(coordinator, "")) {
             connection.probe();
@@ -130,6 +197,26 @@ class RealCoordinatorTest {
         try (KilnConnection down = new KilnConnection(URI.create("http://127.0.0.1:1"), "")) {
             assertEquals(FarmException.Kind.COORDINATOR_DOWN, assertThrows(FarmException.class, down::probe).kind());
         }
+    }
+
+    /** A git repository with one commit on {@code main}, made with the git command line. */
+    private static Path gitRepository(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("README"), "built by the desktop test\n");
+        git(directory, "init", "-q", "-b", "main");
+        git(directory, "add", "README");
+        git(directory, "-c", "user.name=Kiln Test", "-c", "user.email=test@kiln.invalid", "commit", "-q", "-m",
+                "first");
+        return directory;
+    }
+
+    private static void git(Path directory, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", directory.toString()));
+        command.addAll(List.of(arguments));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(git.waitFor(60, TimeUnit.SECONDS), "git " + command + " finished");
+        assertEquals(0, git.exitValue(), "git " + command + ": " + output);
     }
 
     /** The state the coordinator gives the build, asked through a connection of its own. */

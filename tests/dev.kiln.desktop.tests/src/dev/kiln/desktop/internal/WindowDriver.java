@@ -9,12 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
@@ -38,6 +42,7 @@ final class WindowDriver implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofMillis(400);
+    private static final int POLL_MILLIS = 20;
 
     final Display display;
     final VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
@@ -109,6 +114,39 @@ final class WindowDriver implements AutoCloseable {
         return type.cast(found.get(0));
     }
 
+    /**
+     * Has {@code answer} run on the dialog of {@code type} once it is open, from inside its event loop: for an action
+     * that opens a modal dialog and returns only when it is closed. Call it before running the action.
+     */
+    <D extends Window> void whenOpen(Class<D> type, Consumer<D> answer) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        display.timerExec(POLL_MILLIS, new Runnable() {
+            @Override
+            public void run() {
+                for (Shell shell : display.getShells()) {
+                    if (type.isInstance(shell.getData()) && shell.isVisible()) {
+                        answer.accept(type.cast(shell.getData()));
+                        return;
+                    }
+                }
+                if (System.nanoTime() < deadline) {
+                    display.timerExec(POLL_MILLIS, this);
+                } else {
+                    Arrays.stream(display.getShells()).filter(shell -> shell.getData() instanceof Window)
+                            .forEach(Shell::close);
+                }
+            }
+        });
+    }
+
+    /** Presses the button labelled {@code label} in the dialog, as a click does. */
+    static void press(Window dialog, String label) {
+        List<Widget> buttons = new ArrayList<>();
+        collectButtons(dialog.getShell(), label, buttons);
+        assertEquals(1, buttons.size(), "one button " + label);
+        select(buttons.get(0));
+    }
+
     /** Sends a selection event, as a click does. */
     static void select(Widget widget) {
         widget.notifyListeners(SWT.Selection, new Event());
@@ -154,10 +192,21 @@ final class WindowDriver implements AutoCloseable {
 
     private static void pause() {
         try {
-            TimeUnit.MILLISECONDS.sleep(20);
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static void collectButtons(Control control, String label, List<Widget> found) {
+        if (control instanceof Button button && label.equals(button.getText().replace("&", ""))) {
+            found.add(control);
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                collectButtons(child, label, found);
+            }
         }
     }
 
