@@ -13,9 +13,9 @@ final class EvaluationsLabelProvider extends LabelProvider implements ITableLabe
 
     static final String[] COLUMNS = {Messages.COLUMN_EVALUATION, Messages.COLUMN_COMMITS, Messages.COLUMN_STARTED,
         Messages.COLUMN_FINISHED, Messages.COLUMN_STATUS, Messages.COLUMN_DERIVATIONS, Messages.COLUMN_SUBMITTED,
-        Messages.COLUMN_SUCCEEDED, Messages.COLUMN_FAILED, Messages.COLUMN_PENDING, Messages.COLUMN_NEWLY_FAILING,
-        Messages.COLUMN_ERROR};
-    static final int[] WIDTHS = {80, 170, 145, 145, 95, 85, 60, 80, 60, 65, 95, 250};
+        Messages.COLUMN_SUCCEEDED, Messages.COLUMN_FAILED, Messages.COLUMN_PENDING, Messages.COLUMN_CANCELED,
+        Messages.COLUMN_NEWLY_FAILING, Messages.COLUMN_ERROR};
+    static final int[] WIDTHS = {85, 150, 145, 145, 100, 90, 55, 85, 55, 70, 75, 100, 250};
 
     private final Images images;
 
@@ -53,8 +53,9 @@ final class EvaluationsLabelProvider extends LabelProvider implements ITableLabe
             case 7 -> summary == null ? "" : String.valueOf(summary.succeeded());
             case 8 -> summary == null ? "" : String.valueOf(summary.failed());
             case 9 -> summary == null ? "" : String.valueOf(summary.pending());
-            case 10 -> summary == null ? "" : String.valueOf(summary.newlyFailing());
-            case 11 -> evaluation.error();
+            case 10 -> summary == null ? "" : String.valueOf(summary.canceled());
+            case 11 -> summary == null ? "" : String.valueOf(summary.newlyFailing());
+            case 12 -> evaluation.error();
             default -> "";
         };
     }

@@ -140,6 +140,7 @@ final class Messages {
     static final String COLUMN_SUCCEEDED = "Succeeded";
     static final String COLUMN_FAILED = "Failed";
     static final String COLUMN_PENDING = "Pending";
+    static final String COLUMN_CANCELED = "Canceled";
     static final String COLUMN_NEWLY_FAILING = "Newly failing";
     static final String COLUMN_ERROR = "Error";
 

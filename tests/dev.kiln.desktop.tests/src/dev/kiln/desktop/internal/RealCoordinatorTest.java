@@ -122,6 +122,10 @@ class RealCoordinatorTest {
     @Test
     void addsEvaluatesDisablesAndRemovesAJobsetFromTheWindow(@TempDir Path config) throws Exception {
         Path repository = gitRepository(temporary.resolve("ui-repository"));
+        // What the evaluation command prints is a derivation whose file is in a store root of the test's.
+        Path storeRoot = Files.createDirectories(temporary.resolve("jobset-store"));
+        Derivation job = derivation("ui-job", Map.of());
+        write(storeRoot, job);
         try (WindowDriver driver = new WindowDriver()) {
             MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
             Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
@@ -134,7 +138,9 @@ class RealCoordinatorTest {
             driver.whenOpen(JobsetDialog.class, dialog -> {
                 driver.find(WidgetIds.JOBSET_NAME, Text.class).setText("desktop-ci");
                 driver.find(WidgetIds.JOBSET_CHANNELS, Text.class).setText("src=" + repository + " main");
-                driver.find(WidgetIds.JOBSET_COMMAND, Text.class).setText("echo evaluated from the desktop");
+                driver.find(WidgetIds.JOBSET_COMMAND, Text.class).setText("echo evaluated from the desktop; echo "
+                        + job.drvPath());
+                driver.find(WidgetIds.JOBSET_STORE_ROOT, Text.class).setText(storeRoot.toString());
                 driver.find(WidgetIds.JOBSET_PRIORITY, Text.class).setText("3");
                 driver.find(WidgetIds.JOBSET_TAGS, Text.class).setText("team=desktop");
                 dialog.okPressed();
@@ -154,11 +160,22 @@ class RealCoordinatorTest {
             Table evaluations = driver.find(WidgetIds.EVALUATIONS_TABLE, Table.class);
             driver.await("the evaluation is listed with its commit", () -> evaluations.getItemCount() == 1
                     && textOfRow(evaluations, 0).contains("succeeded") && textOfRow(evaluations, 0).contains("src@"));
+            TableItem evaluation = evaluations.getItem(0);
+            assertEquals("1", evaluation.getText(5), "derivations found");
+            assertEquals("1", evaluation.getText(6), "builds submitted");
+            assertEquals("1", evaluation.getText(9), "its build waits for an agent");
             evaluations.setSelection(0);
             WindowDriver.select(evaluations);
             Text log = driver.find(WidgetIds.EVALUATION_LOG, Text.class);
-            driver.await("the evaluation's log", () -> log.getText().contains("evaluated from the desktop"));
+            driver.await("the evaluation's log", () -> log.getText().contains("evaluated from the desktop")
+                    && log.getText().contains(job.drvPath().toString()));
             driver.screenshot("desktop-jobsets.png");
+
+            driver.whenOpen(MessageDialog.class, dialog -> WindowDriver.press(dialog,
+                    IDialogConstants.OK_LABEL.replace("&", "")));
+            driver.actions().jobsets().cancelEvaluation().run();
+            driver.await("the evaluation's build shows canceled", () -> evaluations.getItemCount() == 1
+                    && "0".equals(evaluations.getItem(0).getText(9)) && "1".equals(evaluations.getItem(0).getText(10)));
 
             driver.actions().jobsets().disable().run();
             driver.await("the jobset shows disabled", () -> textOfRow(jobsets, 0).contains(" no "));
