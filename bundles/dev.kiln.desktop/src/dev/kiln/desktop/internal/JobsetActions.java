@@ -7,7 +7,6 @@ import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 
-import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
@@ -101,31 +100,27 @@ final class JobsetActions {
     }
 
     private void confirmAndCancelEvaluation() {
-        FarmSession session = main.connected();
-        Evaluation evaluation = context.selectedEvaluation();
-        if (session == null) {
-            return;
-        }
-        if (evaluation == null) {
-            context.status(Messages.NO_EVALUATION_SELECTED);
-            return;
-        }
-        if (MessageDialog.openConfirm(context.shell(), MainActions.clean(Messages.ACTION_CANCEL_EVALUATION),
-                String.format(Messages.CANCEL_EVALUATION_CONFIRM, evaluation.id()))) {
-            main.report(Messages.ACTION_CANCEL_EVALUATION, session.cancelEvaluation(evaluation.id()),
-                    count -> context.status(String.format(Messages.CANCEL_EVALUATION_DONE, count, evaluation.id())));
-        }
+        onSelected(context.selectedEvaluation(), Messages.NO_EVALUATION_SELECTED, evaluation -> {
+            if (MessageDialog.openConfirm(context.shell(), MainActions.clean(Messages.ACTION_CANCEL_EVALUATION),
+                    String.format(Messages.CANCEL_EVALUATION_CONFIRM, evaluation.id()))) {
+                main.report(Messages.ACTION_CANCEL_EVALUATION, session().cancelEvaluation(evaluation.id()),
+                        count -> context.status(String.format(Messages.CANCEL_EVALUATION_DONE, count,
+                                evaluation.id())));
+            }
+        });
     }
 
-    /** Runs {@code action} on the selected jobset of a connected session, or says what is missing. */
     private void onJobset(Consumer<JobsetRow> action) {
-        FarmSession session = main.connected();
-        JobsetRow selected = context.selectedJobset();
-        if (session == null) {
+        onSelected(context.selectedJobset(), Messages.NO_JOBSET_SELECTED, action);
+    }
+
+    /** Runs {@code action} on what is selected when a session is connected, or says what is missing. */
+    private <T> void onSelected(T selected, String nothingSelected, Consumer<T> action) {
+        if (main.connected() == null) {
             return;
         }
         if (selected == null) {
-            context.status(Messages.NO_JOBSET_SELECTED);
+            context.status(nothingSelected);
             return;
         }
         action.accept(selected);

@@ -18,8 +18,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jface.dialogs.IDialogConstants;
-import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
@@ -171,8 +169,7 @@ class RealCoordinatorTest {
                     && log.getText().contains(job.drvPath().toString()));
             driver.screenshot("desktop-jobsets.png");
 
-            driver.whenOpen(MessageDialog.class, dialog -> WindowDriver.press(dialog,
-                    IDialogConstants.OK_LABEL.replace("&", "")));
+            driver.confirmWhenAsked();
             driver.actions().jobsets().cancelEvaluation().run();
             driver.await("the evaluation's build shows canceled", () -> evaluations.getItemCount() == 1
                     && "0".equals(evaluations.getItem(0).getText(9)) && "1".equals(evaluations.getItem(0).getText(10)));
@@ -184,8 +181,7 @@ class RealCoordinatorTest {
                 assertEquals(3, client.jobsets().get(0).priority());
             }
 
-            driver.whenOpen(MessageDialog.class, dialog -> WindowDriver.press(dialog,
-                    IDialogConstants.OK_LABEL.replace("&", "")));
+            driver.confirmWhenAsked();
             driver.actions().jobsets().remove().run();
             driver.await("the jobset is gone from the list", () -> jobsets.getItemCount() == 0
                     && empty.getText().startsWith("No jobsets yet"));

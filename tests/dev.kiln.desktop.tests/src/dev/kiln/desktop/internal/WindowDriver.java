@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
@@ -137,6 +139,11 @@ final class WindowDriver implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Answers OK to the next confirmation the client asks for. Call it before running the action that asks. */
+    void confirmWhenAsked() {
+        whenOpen(MessageDialog.class, dialog -> press(dialog, IDialogConstants.OK_LABEL.replace("&", "")));
     }
 
     /** Presses the button labelled {@code label} in the dialog, as a click does. */
