@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -40,4 +41,13 @@ public interface AgentService {
      * The agent restarted and holds no build any more: its allocated and started builds go back to scheduled.
      */
     void restarted(UUID agentId);
+
+    /**
+     * Records the load an agent reported with a fetch or a heartbeat, replacing the previous report. Kept in
+     * memory only: a restarted coordinator knows an agent's load from its next report.
+     */
+    void reportLoad(UUID agentId, AgentLoad load);
+
+    /** By agent, the builds each holds (allocated or started) and its latest load; one read of the datastore. */
+    Map<UUID, AgentActivity> activity();
 }

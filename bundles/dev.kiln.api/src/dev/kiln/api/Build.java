@@ -73,6 +73,11 @@ public record Build(UUID id, long sequence, String derivationPath, String system
                 stateChangedAt, startedAt, finishedAt, agentId, count, deferUntil);
     }
 
+    public Build withTags(Set<Tag> newTags) {
+        return new Build(id, sequence, derivationPath, system, priority, newTags, requiredAgentTags, state,
+                submittedAt, stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil);
+    }
+
     public Build withDeferUntil(Instant until) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
                 stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, until);

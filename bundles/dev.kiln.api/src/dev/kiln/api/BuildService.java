@@ -1,12 +1,14 @@
 package dev.kiln.api;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Builds, for clients and operators: submit, list, show, cancel, retry, change priority.
+ * Builds, for clients and operators: submit, list, count, show, cancel, retry, change priority, tag.
  *
  * <p>Thread-safe. Each change is one transaction with its event.
  */
@@ -31,8 +33,14 @@ public interface BuildService {
         return submit(new SubmitRequest(derivations, List.of(new BuildSubmission(derivationPath, options)))).get(0);
     }
 
-    /** Lists builds, newest first, one page at a time. */
+    /** Lists builds, one page at a time, in the query's order (newest first by default). */
     BuildPage list(BuildQuery query);
+
+    /**
+     * How many builds match the query's filters, by state; states without builds are absent. The query's cursor,
+     * limit and sort are ignored. One grouped query: cheap enough for an overview that refreshes often.
+     */
+    Map<BuildState, Long> counts(BuildQuery filter);
 
     /** @throws NotFoundException when there is no such build */
     Build get(UUID buildId);
@@ -64,4 +72,17 @@ public interface BuildService {
      * @throws IllegalTransitionException when it succeeded, failed or was canceled
      */
     Build changePriority(UUID buildId, int priority);
+
+    /**
+     * Changes the tags of a build, in any state. A build has at most one value per key: a tag in {@code add}
+     * whose key the build has already replaces that tag. The keys in {@code remove} are removed (those the build
+     * does not have are ignored); a key both added and removed is added. When the tags change, the change is one
+     * transaction with a {@code build-tagged} event (with {@code added} and {@code removed}, space-separated);
+     * when nothing changes, nothing is written, so tagging is idempotent.
+     *
+     * @return the build with its new tags
+     * @throws NotFoundException when there is no such build
+     * @throws InvalidRequestException when {@code add} has two tags of one key
+     */
+    Build tag(UUID buildId, Set<Tag> add, Set<String> remove);
 }

@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -16,4 +17,13 @@ public interface EventService {
 
     /** Registers a listener told of every event committed from now on, until the subscription is closed. */
     EventSubscription subscribe(EventListener listener);
+
+    /**
+     * The stored positions of the outbox's readers whose names start with {@code prefix}: by name, the id of the
+     * last event each one is done with.
+     */
+    Map<String, Long> cursors(String prefix);
+
+    /** Stores readers' positions, by name, in one transaction; a later call replaces them. */
+    void saveCursors(Map<String, Long> positions);
 }

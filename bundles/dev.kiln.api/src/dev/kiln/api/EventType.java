@@ -20,6 +20,8 @@ public enum EventType {
     /** Back to scheduled from dependency-failed: the failed input is being built again. */
     BUILD_RESCHEDULED("build-rescheduled"),
     BUILD_PRIORITY_CHANGED("build-priority-changed"),
+    /** Tags added to or removed from a build; the event lists them under {@code added} and {@code removed}. */
+    BUILD_TAGGED("build-tagged"),
     AGENT_CREATED("agent-created"),
     /** Activated, deactivated, given a new password, or restarted. */
     AGENT_CHANGED("agent-changed"),

@@ -10,10 +10,14 @@ import java.util.Set;
  */
 public record FetchRequest(Set<String> systems, int freeSlots) {
 
+    /** The most free slots an agent may ask for at once. */
+    public static final int MAX_FREE_SLOTS = 1000;
+
     public FetchRequest {
         systems = Set.copyOf(systems == null ? Set.of() : systems);
-        if (freeSlots < 0 || freeSlots > 1000) {
-            throw new InvalidRequestException("free slots must be between 0 and 1000: " + freeSlots);
+        if (freeSlots < 0 || freeSlots > MAX_FREE_SLOTS) {
+            throw new InvalidRequestException("free slots must be between 0 and " + MAX_FREE_SLOTS + ": "
+                    + freeSlots);
         }
     }
 }

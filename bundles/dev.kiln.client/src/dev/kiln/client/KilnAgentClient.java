@@ -57,6 +57,12 @@ public final class KilnAgentClient {
         return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
     }
 
+    /** Reports the running builds, the load average and the free build slots; see {@link #status(List)}. */
+    public List<String> status(List<String> running, double load, int freeSlots) throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots), StatusAnswer.class)
+                .abandon();
+    }
+
     /** Tells the coordinator this agent lost its builds (it restarted): they are scheduled again. */
     public void restarted() throws IOException {
         http.json("POST", "agent/v1/restarted", null, Void.class);

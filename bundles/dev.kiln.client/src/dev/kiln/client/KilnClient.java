@@ -15,6 +15,7 @@ import java.util.StringJoiner;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.CacheInfo;
@@ -33,6 +34,7 @@ import dev.kiln.protocol.PriorityBody;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
 
 /**
@@ -96,17 +98,50 @@ public final class KilnClient {
     /**
      * A page of builds.
      *
-     * @param filters query parameters: {@code state}, {@code system}, {@code tag} ({@code k=v}), {@code limit},
-     *        {@code cursor}; null values are left out
+     * @param filters query parameters: {@code state}, {@code system}, {@code tag} ({@code k=v}), {@code derivation},
+     *        {@code agent}, {@code limit}, {@code cursor}, {@code sort} ({@code submitted}, {@code priority},
+     *        {@code state}, {@code system}, {@code derivation}), {@code order} ({@code asc} or {@code desc}),
+     *        {@code total} ({@code true} for the count of matching builds); null values are left out
      */
     public BuildList builds(Map<String, String> filters) throws IOException {
+        return http.json("GET", "api/v1/builds" + queryString(filters), null, BuildList.class);
+    }
+
+    /**
+     * How many builds match, by state.
+     *
+     * @param filters query parameters: {@code state}, {@code system}, {@code tag}, {@code derivation},
+     *        {@code agent}; null values are left out
+     */
+    public BuildCounts buildCounts(Map<String, String> filters) throws IOException {
+        return http.json("GET", "api/v1/builds/counts" + queryString(filters), null, BuildCounts.class);
+    }
+
+    /**
+     * Sets tags of a build (a key it has gets the new value) and removes others, in one change.
+     *
+     * @param tags   key to value
+     * @param remove keys to remove
+     */
+    public BuildInfo tag(String id, Map<String, String> tags, List<String> remove) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/tags", new TagsBody(tags, remove),
+                BuildInfo.class);
+    }
+
+    /** Removes the tag of this key from a build. */
+    public BuildInfo untag(String id, String key) throws IOException {
+        return http.json("DELETE", "api/v1/builds/" + Http.encode(id) + "/tags/" + Http.encode(key), null,
+                BuildInfo.class);
+    }
+
+    private static String queryString(Map<String, String> parameters) {
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
-        filters.forEach((name, value) -> {
+        parameters.forEach((name, value) -> {
             if (value != null) {
                 query.add(Http.encode(name) + "=" + Http.encode(value));
             }
         });
-        return http.json("GET", "api/v1/builds" + query, null, BuildList.class);
+        return query.toString();
     }
 
     public BuildInfo build(String id) throws IOException {

@@ -58,8 +58,18 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running) throws IOException {
         List<String> ids = running.stream().map(UUID::toString).toList();
+        return abandoned(refusalsRejected(() -> client.status(ids)));
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
+        List<String> ids = running.stream().map(UUID::toString).toList();
+        return abandoned(refusalsRejected(() -> client.status(ids, load, freeSlots)));
+    }
+
+    private static Set<UUID> abandoned(List<String> ids) {
         Set<UUID> abandon = new HashSet<>();
-        for (String id : refusalsRejected(() -> client.status(ids))) {
+        for (String id : ids) {
             abandon.add(UUID.fromString(id));
         }
         return abandon;

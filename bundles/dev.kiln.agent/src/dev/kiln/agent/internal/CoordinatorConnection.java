@@ -47,6 +47,11 @@ interface CoordinatorConnection {
     /** @return the builds among {@code running} that the agent must abandon */
     Set<UUID> status(Set<UUID> running) throws IOException;
 
+    /** {@link #status(Set)}, also telling the agent's load average and free build slots. */
+    default Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
+        return status(running);
+    }
+
     void restarted() throws IOException;
 
     String derivationText(String drvPath) throws IOException;

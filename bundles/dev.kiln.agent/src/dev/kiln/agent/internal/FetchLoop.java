@@ -143,7 +143,8 @@ final class FetchLoop {
 
     private void heartbeat() {
         try {
-            Set<UUID> abandon = services.connection().status(Set.copyOf(running.keySet()));
+            Set<UUID> abandon = services.connection().status(Set.copyOf(running.keySet()), load(),
+                    Math.max(0, services.settings().maxBuilds() - running.size()));
             for (UUID build : abandon) {
                 Thread thread = running.get(build);
                 if (thread != null) {

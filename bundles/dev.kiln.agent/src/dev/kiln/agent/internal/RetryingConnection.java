@@ -68,6 +68,11 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
+        return next.status(running, load, freeSlots);
+    }
+
+    @Override
     public void restarted() throws IOException {
         next.restarted();
     }

@@ -18,6 +18,7 @@ import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
 import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
 import dev.kiln.api.StoredOutput;
 import dev.kiln.api.allocation.PendingBuild;
@@ -34,8 +35,14 @@ public interface DatastoreReader {
     /** The builds that exist among these ids, in no particular order. */
     List<Build> builds(Collection<UUID> buildIds);
 
-    /** One page of builds, newest first. */
+    /** One page of builds, in the query's order. */
     BuildPage builds(BuildQuery query);
+
+    /** How many builds match the query's filters, by state (states without builds absent); one grouped query. */
+    Map<BuildState, Long> buildCounts(BuildQuery filter);
+
+    /** Every allocated and started build, with its agent, oldest first. */
+    List<RunningBuild> runningBuilds();
 
     /** The builds of an agent in these states, oldest first. */
     List<Build> buildsOfAgent(UUID agentId, Set<BuildState> states);
@@ -92,4 +99,7 @@ public interface DatastoreReader {
 
     /** The greatest event id, 0 when there is no event. */
     long latestEventId();
+
+    /** The stored positions of the outbox's readers whose names start with {@code prefix}, by name. */
+    Map<String, Long> eventCursors(String prefix);
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -15,6 +16,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SetupFailure;
+import dev.kiln.api.Tag;
 
 /** Reads and writes inside {@link Datastore#write}. Valid only during that call, on its thread. */
 @ProviderType
@@ -31,6 +33,9 @@ public interface DatastoreTransaction extends DatastoreReader {
     /** Writes the mutable fields of a build: state, priority, times, agent, setup failure count, defer time. */
     void updateBuild(Build build);
 
+    /** Replaces the tags of a build (not its required agent tags). */
+    void updateBuildTags(UUID buildId, Set<Tag> tags);
+
     /** Records the outputs of a succeeded build and holds their paths. */
     void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at);
 
@@ -38,6 +43,9 @@ public interface DatastoreTransaction extends DatastoreReader {
 
     /** Appends an event to the outbox; it is published to listeners when the transaction commits. */
     Event appendEvent(EventType type, Instant time, UUID buildId, UUID agentId, Map<String, String> data);
+
+    /** Stores positions of the outbox's readers, by name, inserting or replacing each. */
+    void saveEventCursors(Map<String, Long> positions);
 
     void insertAgent(Agent agent, String passwordHash);
 

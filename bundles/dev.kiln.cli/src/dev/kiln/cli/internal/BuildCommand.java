@@ -30,10 +30,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, read the log. */
+/** {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, tag, read the log. */
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Submit and steer builds.",
         subcommands = {BuildCommand.Submit.class, BuildCommand.ListBuilds.class, BuildCommand.Show.class,
-                BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class, BuildCommand.Log.class})
+                BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class, BuildCommand.TagBuild.class,
+                BuildCommand.Log.class})
 final class BuildCommand implements Runnable {
 
     @Spec
@@ -240,6 +241,24 @@ final class BuildCommand implements Runnable {
         @Override
         BuildInfo apply(KilnClient client) throws IOException {
             return client.changePriority(id, priority);
+        }
+    }
+
+    @Command(name = "tag", mixinStandardHelpOptions = true,
+            description = "Set and remove tags of a build; a key the build has gets the new value.")
+    static final class TagBuild extends OnBuild {
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE", description = "Tags to set.")
+        List<String> tags = new ArrayList<>();
+        @Option(names = "--remove", arity = "1..*", paramLabel = "KEY", description = "Keys of tags to remove.")
+        List<String> remove = new ArrayList<>();
+
+        @Override
+        BuildInfo apply(KilnClient client) throws IOException {
+            if (tags.isEmpty() && remove.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give tags to set (KEY=VALUE) or --remove KEY");
+            }
+            return client.tag(id, Output.tags(spec, tags), remove);
         }
     }
 

@@ -2,10 +2,12 @@ package dev.kiln.cli.internal;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.OutputInfo;
@@ -50,9 +52,19 @@ final class Output {
         out.flush();
     }
 
+    /** One line per agent (with its load and when it was last seen), then one indented line per build it holds. */
     static void agentLine(PrintWriter out, AgentInfo agent) {
-        out.printf("%s  %-8s %-20s %s  %s%n", agent.id(), agent.status(), agent.name(), String.join(",", agent.systems()),
-                tags(agent.tags()));
+        out.printf("%s  %-8s %-20s %s  %s  builds %d  load %s  free %s  seen %s%n", agent.id(), agent.status(),
+                agent.name(), String.join(",", agent.systems()), tags(agent.tags()),
+                agent.builds() == null ? 0 : agent.builds().size(),
+                agent.load() == null ? "-" : String.format(Locale.ROOT, "%.2f", agent.load()),
+                agent.freeSlots() == null ? "-" : agent.freeSlots(),
+                agent.lastSeen() == null ? "never" : agent.lastSeen());
+        if (agent.builds() != null) {
+            for (AgentBuildInfo build : agent.builds()) {
+                out.printf("    %s  %-9s since %s  %s%n", build.id(), build.state(), build.since(), build.derivation());
+            }
+        }
     }
 
     /** {@code --tag KEY=VALUE} options as a map. */

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.EventType;
 import dev.kiln.api.NewAgent;
 import dev.kiln.api.NotFoundException;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.Datastore;
@@ -56,6 +60,8 @@ public final class AgentRegistry implements AgentService {
     private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
     /** Passwords verified recently, as a fast digest, with the stored hash they were verified against. */
     private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();
+    /** The latest load each agent reported since the start; not worth a write per fetch. */
+    private final Map<UUID, AgentLoad> loads = new ConcurrentHashMap<>();
     private final Thread lostAgentMonitor;
 
     @Activate
@@ -185,6 +191,27 @@ public final class AgentRegistry implements AgentService {
             tx.afterCommit(() -> allocator.scheduled(pending));
             return null;
         });
+    }
+
+    @Override
+    public void reportLoad(UUID agentId, AgentLoad load) {
+        loads.put(agentId, load);
+    }
+
+    @Override
+    public Map<UUID, AgentActivity> activity() {
+        Map<UUID, List<RunningBuild>> builds = new HashMap<>();
+        for (Agent agent : datastore.read(reader -> {
+            reader.runningBuilds().forEach(build ->
+                    builds.computeIfAbsent(build.agentId(), id -> new ArrayList<>()).add(build));
+            return reader.agents();
+        })) {
+            builds.putIfAbsent(agent.id(), List.of());
+        }
+        Map<UUID, AgentActivity> activity = new HashMap<>();
+        builds.forEach((agentId, held) -> activity.put(agentId,
+                new AgentActivity(agentId, held, loads.get(agentId))));
+        return activity;
     }
 
     /** Puts the builds of agents silent since before the timeout back to scheduled, with {@code agent-lost}. */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -40,6 +43,7 @@ import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
+import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
@@ -84,6 +88,11 @@ public final class BuildLifecycle implements BuildService {
     @Override
     public BuildPage list(BuildQuery query) {
         return datastore.read(reader -> reader.builds(query));
+    }
+
+    @Override
+    public Map<BuildState, Long> counts(BuildQuery filter) {
+        return datastore.read(reader -> new EnumMap<>(reader.buildCounts(filter)));
     }
 
     @Override
@@ -173,6 +182,43 @@ public final class BuildLifecycle implements BuildService {
                 tx.afterCommit(() -> allocator.priorityChanged(buildId, priority));
             }
             return changed;
+        });
+    }
+
+    @Override
+    public Build tag(UUID buildId, Set<Tag> add, Set<String> remove) {
+        Map<String, String> added = new TreeMap<>();
+        for (Tag tag : add) {
+            String before = added.put(tag.key(), tag.value());
+            if (before != null && !before.equals(tag.value())) {
+                throw new InvalidRequestException("two values for tag " + tag.key() + ": " + before + " and "
+                        + tag.value());
+            }
+        }
+        Instant now = clock.instant();
+        return datastore.write(tx -> {
+            Build build = Lifecycle.requireBuild(tx, buildId);
+            Map<String, String> tags = new TreeMap<>();
+            build.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+            Set<String> removed = new TreeSet<>(remove);
+            removed.removeAll(added.keySet());
+            removed.retainAll(tags.keySet());
+            tags.keySet().removeAll(removed);
+            Map<String, String> changed = new TreeMap<>(added);
+            changed.entrySet().removeIf(entry -> entry.getValue().equals(tags.get(entry.getKey())));
+            if (changed.isEmpty() && removed.isEmpty()) {
+                return build;
+            }
+            tags.putAll(changed);
+            Set<Tag> newTags = new TreeSet<>();
+            tags.forEach((key, value) -> newTags.add(new Tag(key, value)));
+            Build tagged = build.withTags(newTags);
+            tx.updateBuildTags(buildId, newTags);
+            tx.appendEvent(EventType.BUILD_TAGGED, now, buildId, null, data(
+                    "added", changed.isEmpty() ? null : changed.entrySet().stream()
+                            .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(" ")),
+                    "removed", removed.isEmpty() ? null : String.join(" ", removed)));
+            return tagged;
         });
     }
 

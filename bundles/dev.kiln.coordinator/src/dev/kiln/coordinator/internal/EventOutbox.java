@@ -1,6 +1,7 @@
 package dev.kiln.coordinator.internal;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,5 +45,21 @@ public final class EventOutbox implements EventService {
     @Override
     public EventSubscription subscribe(EventListener listener) {
         return datastore.subscribe(listener);
+    }
+
+    @Override
+    public Map<String, Long> cursors(String prefix) {
+        return datastore.read(reader -> reader.eventCursors(prefix));
+    }
+
+    @Override
+    public void saveCursors(Map<String, Long> positions) {
+        if (positions.isEmpty()) {
+            return;
+        }
+        datastore.write(tx -> {
+            tx.saveEventCursors(positions);
+            return null;
+        });
     }
 }

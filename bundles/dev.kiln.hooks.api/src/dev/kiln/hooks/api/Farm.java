@@ -23,7 +23,7 @@ import dev.kiln.api.Tag;
 public interface Farm {
 
     /**
-     * A build, with the tags hooks gave it.
+     * A build.
      *
      * @throws dev.kiln.api.NotFoundException when there is no such build
      */
@@ -51,7 +51,9 @@ public interface Farm {
     Build changePriority(UUID buildId, int priority);
 
     /**
-     * Gives a build a tag, replacing the build's tag with the same key. Doing it twice is harmless.
+     * Gives a build a tag, replacing the build's tag with the same key, in one transaction with a
+     * {@code build-tagged} event; the tag is the build's own, seen by every client. Doing it twice is harmless: the
+     * second time changes nothing and records no event.
      *
      * @return the build with its tags
      * @throws dev.kiln.api.NotFoundException when there is no such build

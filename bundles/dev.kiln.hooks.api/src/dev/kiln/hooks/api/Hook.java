@@ -18,10 +18,10 @@ import dev.kiln.api.Event;
  *
  * <p>Threading: each event type has its own queue. {@link #handle} is called on a virtual thread of the
  * coordinator, concurrently for events of different builds (up to the parallelism configured for the event type)
- * and one at a time, in event order, for the events of one type and one build. Events of different types are not
- * ordered with each other (each queue goes at its own pace): a hook that handles several types reads the build's
- * state through the {@link Farm} rather than relying on their order. The thread is interrupted when the call
- * overruns the configured time limit.
+ * and one at a time, in event order, for the events of one build (or one agent), whatever their types: a hook that
+ * handles {@code build-started} and {@code build-success} gets a build's start before its success, the later event
+ * waiting until the hook is done with the earlier one (or gave up on it after the configured attempts). The thread
+ * is interrupted when the call overruns the configured time limit.
  */
 @ConsumerType
 public interface Hook {

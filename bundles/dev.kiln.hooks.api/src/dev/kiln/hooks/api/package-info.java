@@ -3,7 +3,7 @@
  * ({@link dev.kiln.hooks.api.Farm}).
  *
  * <p>A hook is an OSGi service of type {@link dev.kiln.hooks.api.Hook}. The coordinator gives it the events of the
- * types it declares, at least once each, in order for any one build and event type, on a thread of its own: a hook may block, up
+ * types it declares, at least once each, in order for any one build, on a thread of its own: a hook may block, up
  * to the configured time limit. A hook that throws or overruns is called again with the same event after a
  * back-off, so hooks must be idempotent.
  */

@@ -1,7 +1,5 @@
 package dev.kiln.hooks.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,28 +16,25 @@ import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.Farm;
 
-/** The farm as hooks see it: the coordinator's services, with the tags hooks gave to builds. */
+/** The farm as hooks see it: the coordinator's services. */
 final class CoordinatorFarm implements Farm {
 
     private final BuildService builds;
     private final DerivationService derivations;
-    private final BuildTags tags;
 
-    CoordinatorFarm(BuildService builds, DerivationService derivations, BuildTags tags) {
+    CoordinatorFarm(BuildService builds, DerivationService derivations) {
         this.builds = builds;
         this.derivations = derivations;
-        this.tags = tags;
     }
 
     @Override
     public Build build(UUID buildId) {
-        return tags.merge(builds.get(buildId));
+        return builds.get(buildId);
     }
 
     @Override
     public BuildPage builds(BuildQuery query) {
-        BuildPage page = builds.list(query);
-        return new BuildPage(page.builds().stream().map(tags::merge).toList(), page.nextCursor());
+        return builds.list(query);
     }
 
     @Override
@@ -64,22 +59,16 @@ final class CoordinatorFarm implements Farm {
 
     @Override
     public Build retry(UUID buildId) {
-        return tags.merge(builds.retry(buildId));
+        return builds.retry(buildId);
     }
 
     @Override
     public Build changePriority(UUID buildId, int priority) {
-        return tags.merge(builds.changePriority(buildId, priority));
+        return builds.changePriority(buildId, priority);
     }
 
     @Override
     public Build tag(UUID buildId, Tag tag) {
-        Build build = builds.get(buildId);
-        try {
-            tags.add(buildId, tag);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not record tag " + tag + " of build " + buildId, e);
-        }
-        return tags.merge(build);
+        return builds.tag(buildId, Set.of(tag), Set.of());
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * Where the queue of one event type stands: every event of that type up to this id was handled by every hook. One
- * file per event type, so that each queue writes only its own.
+ * The file where an earlier Kiln kept the cursor of one event type's queue, before cursors moved to the datastore.
+ * Read once, when the datastore has no cursor for the queue yet, and deleted once the datastore has one.
  */
 final class CursorFile {
 
@@ -29,7 +29,7 @@ final class CursorFile {
         }
     }
 
-    void write(long eventId) throws IOException {
-        AtomicFiles.write(file, (eventId + "\n").getBytes(StandardCharsets.US_ASCII));
+    void delete() throws IOException {
+        Files.deleteIfExists(file);
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,8 +28,10 @@ import dev.kiln.hooks.api.Farm;
 /**
  * The actor that delivers the events of one type to the hooks that handle it. Its thread owns every field but
  * {@link #mailbox} and {@link #stats}: it reads the outbox from its cursor, runs up to the type's parallelism of
- * hook calls at once (each on a virtual thread), one at a time and in order for one hook and one build, retries
- * failed calls after a back-off without holding a slot, and persists the id up to which every event was handled.
+ * hook calls at once (each on a virtual thread), one at a time and in order for one hook and one build (across
+ * types too, through the shared {@link DeliveryOrder}), retries failed calls after a back-off without holding a
+ * slot, and stores in the datastore, where it reads the outbox, the id up to which every event was handled: for
+ * the queue, and for each hook.
  */
 final class EventQueue {
 
@@ -37,6 +40,9 @@ final class EventQueue {
     /** Deliveries held in memory at most; the outbox holds the rest. */
     private static final int BUFFERED = 2_048;
     private static final Duration CURSOR_WRITE_INTERVAL = Duration.ofSeconds(1);
+    /** The names of the stored cursors: {@code hooks/<type>} for the queue, {@code hooks/<type>/<hook>} per hook. */
+    private static final String CURSOR_PREFIX = "hooks/";
+    private static final int MAX_CURSOR_NAME = 300;
     /**
      * After a start, hooks come up one by one (deployed bundles register their services a moment later): for this
      * long, events of a type nobody listens to are kept for them instead of skipped.
@@ -62,6 +68,8 @@ final class EventQueue {
         int attempts;
         Instant notBefore = Instant.MIN;
         Thread worker;
+        /** Held back by the order of the hook's earlier events of other types; woken through the order. */
+        boolean heldBack;
 
         Delivery(Event event, String hook) {
             this.event = event;
@@ -80,7 +88,9 @@ final class EventQueue {
     private final HookRegistry hooks;
     private final Farm farm;
     private final HookOptions options;
-    private final CursorFile cursorFile;
+    private final CursorFile legacyCursorFile;
+    private final DeliveryOrder order;
+    private final String cursorName;
     private final int parallelism;
     private final BlockingQueue<Message> mailbox = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -88,24 +98,30 @@ final class EventQueue {
     private volatile Map<String, HookQueueStats> stats = Map.of();
 
     private long readCursor;
-    private long persistedCursor = -1;
+    /** By cursor name, the positions stored last (or read at the start). */
+    private final Map<String, Long> storedCursors = new HashMap<>();
     private Instant cursorWrittenAt = Instant.MIN;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
     /** Event id to deliveries not yet complete. */
     private final TreeMap<Long, Integer> open = new TreeMap<>();
+    /** By hook name, the ids of its deliveries not yet complete. */
+    private final Map<String, TreeSet<Long>> openByHook = new HashMap<>();
     /** Order key to its deliveries, oldest first; only the first of each runs. */
     private final Map<String, ArrayDeque<Delivery>> waiting = new LinkedHashMap<>();
     private final Map<String, HookQueueStats> ownStats = new HashMap<>();
 
-    EventQueue(EventType type, EventService events, HookRegistry hooks, Farm farm, HookOptions options) {
+    EventQueue(EventType type, EventService events, HookRegistry hooks, Farm farm, HookOptions options,
+            DeliveryOrder order) {
         this.type = type;
         this.events = events;
         this.hooks = hooks;
         this.farm = farm;
         this.options = options;
-        this.cursorFile = new CursorFile(options.hooksStateDirectory(), type.id());
+        this.order = order;
+        this.cursorName = CURSOR_PREFIX + type.id();
+        this.legacyCursorFile = new CursorFile(options.hooksStateDirectory(), type.id());
         this.parallelism = options.parallelismOf(type);
         this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
     }
@@ -134,18 +150,20 @@ final class EventQueue {
 
     private void run() {
         try {
-            readCursor = cursorFile.read().orElse(0L);
-        } catch (IOException e) {
+            storedCursors.putAll(events.cursors(cursorName));
+            storedCursors.keySet().removeIf(name -> !name.equals(cursorName) && !name.startsWith(cursorName + "/"));
+            Long stored = storedCursors.get(cursorName);
+            readCursor = stored != null ? stored : legacyCursorFile.read().orElse(0L);
+        } catch (IOException | RuntimeException e) {
             LOG.error("The {} hook queue cannot read its cursor; it delivers nothing", type, e);
             return;
         }
-        persistedCursor = readCursor;
+        order.read(type, readCursor);
         try {
             boolean stopping = false;
             while (!stopping) {
                 fill();
                 dispatch();
-                persistCursor(false);
                 stats = Map.copyOf(ownStats);
                 Message message = mailbox.poll(waitMillis(), TimeUnit.MILLISECONDS);
                 while (message != null) {
@@ -165,12 +183,13 @@ final class EventQueue {
                     delivery.worker.interrupt();
                 }
             }));
-            persistCursor(true);
+            persistCursors(true);
         }
     }
 
-    /** Reads events of this type from the outbox into the queue, while there is room. */
+    /** Stores where the queue and its hooks stand, then reads events of this type into the queue, while there is room. */
     private void fill() {
+        persistCursors(false);
         try {
             if (open.isEmpty() && hooks.handling(type).isEmpty()) {
                 if (Instant.now().isAfter(skipUnheardAfter)) {
@@ -194,6 +213,8 @@ final class EventQueue {
         } catch (RuntimeException e) {
             LOG.warn("The {} hook queue could not read the outbox after event {}; it tries again", type,
                     readCursor, e);
+        } finally {
+            order.read(type, readCursor);
         }
     }
 
@@ -202,12 +223,23 @@ final class EventQueue {
         if (handling.isEmpty()) {
             return;
         }
-        open.put(event.id(), handling.size());
+        int queued = 0;
         for (RegisteredHook hook : handling) {
+            Long handled = storedCursors.get(hookCursorName(hook.name()));
+            if (handled != null && event.id() <= handled) {
+                // Handled by this hook before a restart, while another hook held the queue's cursor back.
+                continue;
+            }
             Delivery delivery = new Delivery(event, hook.name());
             waiting.computeIfAbsent(delivery.orderKey(), key -> new ArrayDeque<>()).add(delivery);
+            openByHook.computeIfAbsent(hook.name(), name -> new TreeSet<>()).add(event.id());
+            order.queued(delivery.orderKey(), event.id(), type);
             ownStats.merge(hook.name(), HookQueueStats.NONE.withQueued(1), (old, one) -> old.withQueued(1));
             buffered++;
+            queued++;
+        }
+        if (queued > 0) {
+            open.put(event.id(), queued);
         }
     }
 
@@ -219,6 +251,7 @@ final class EventQueue {
                 return;
             }
             Delivery first = deliveries.peek();
+            first.heldBack = false;
             if (first.worker != null || first.notBefore.isAfter(now)) {
                 continue;
             }
@@ -233,9 +266,13 @@ final class EventQueue {
                 }
                 continue;
             }
+            RegisteredHook target = hook.get();
+            if (!order.mayRun(first.orderKey(), first.event.id(), type, target.events())) {
+                first.heldBack = true;
+                continue;
+            }
             running++;
             first.attempts++;
-            RegisteredHook target = hook.get();
             first.worker = Thread.ofVirtual().name("kiln-hook-" + first.hook + "-" + first.event.id())
                     .start(() -> mailbox.add(new Done(first, call(target, first.event))));
         }
@@ -301,6 +338,11 @@ final class EventQueue {
         buffered--;
         ownStats.computeIfPresent(delivery.hook, (name, old) -> old.withQueued(-1));
         open.computeIfPresent(delivery.event.id(), (id, count) -> count == 1 ? null : count - 1);
+        TreeSet<Long> ofHook = openByHook.get(delivery.hook);
+        if (ofHook != null && ofHook.remove(delivery.event.id()) && ofHook.isEmpty()) {
+            openByHook.remove(delivery.hook);
+        }
+        order.done(key, delivery.event.id());
     }
 
     /** Every event of this type up to this id was handled by every hook. */
@@ -308,33 +350,61 @@ final class EventQueue {
         return open.isEmpty() ? readCursor : open.firstKey() - 1;
     }
 
-    private void persistCursor(boolean now) {
-        long handled = handledUpTo();
+    /** Every event of this type up to this id was handled by this hook. */
+    private long handledUpTo(String hook) {
+        TreeSet<Long> ofHook = openByHook.get(hook);
+        long handled = ofHook == null ? readCursor : ofHook.first() - 1;
+        return Math.max(handled, storedCursors.getOrDefault(hookCursorName(hook), 0L));
+    }
+
+    private String hookCursorName(String hook) {
+        return cursorName + "/" + hook;
+    }
+
+    /** The cursors that moved since they were stored, at most once a {@link #CURSOR_WRITE_INTERVAL} unless now. */
+    private void persistCursors(boolean now) {
         Instant at = Instant.now();
-        if (handled == persistedCursor
-                || (!now && Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0)) {
+        if (!now && Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0) {
+            return;
+        }
+        Map<String, Long> moved = movedCursors();
+        if (moved.isEmpty()) {
             return;
         }
         try {
-            cursorFile.write(handled);
-            persistedCursor = handled;
+            events.saveCursors(moved);
+            storedCursors.putAll(moved);
             cursorWrittenAt = at;
-        } catch (IOException e) {
-            LOG.warn("The {} hook queue could not write its cursor {}", type, handled, e);
+            legacyCursorFile.delete();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The {} hook queue could not store its cursors {}", type, moved, e);
         }
+    }
+
+    private Map<String, Long> movedCursors() {
+        Map<String, Long> positions = new HashMap<>();
+        positions.put(cursorName, handledUpTo());
+        for (RegisteredHook hook : hooks.handling(type)) {
+            String name = hookCursorName(hook.name());
+            if (name.length() <= MAX_CURSOR_NAME) {
+                positions.put(name, handledUpTo(hook.name()));
+            }
+        }
+        positions.entrySet().removeIf(entry -> entry.getValue().equals(storedCursors.get(entry.getKey())));
+        return positions;
     }
 
     private long waitMillis() {
         Instant now = Instant.now();
         Instant next = now.plus(options.pollInterval());
-        if (handledUpTo() != persistedCursor) {
+        if (!movedCursors().isEmpty()) {
             Instant cursorDue = cursorWrittenAt.plus(CURSOR_WRITE_INTERVAL);
             next = cursorDue.isBefore(next) ? cursorDue : next;
         }
         if (running < parallelism) {
             for (ArrayDeque<Delivery> deliveries : waiting.values()) {
                 Delivery first = deliveries.peek();
-                if (first.worker == null && first.notBefore.isBefore(next)) {
+                if (first.worker == null && !first.heldBack && first.notBefore.isBefore(next)) {
                     next = first.notBefore;
                 }
             }

@@ -62,7 +62,6 @@ public final class HookService implements HookAdmin {
     private static final AtomicLong BUILT_IN_IDS = new AtomicLong();
 
     private final HookOptions options;
-    private final BuildTags tags;
     private final Farm farm;
     private final Map<EventType, EventQueue> queues = new HashMap<>();
     private final HookRegistry registry = new HookRegistry(this::wakeAll);
@@ -75,10 +74,11 @@ public final class HookService implements HookAdmin {
             @Reference(name = "derivations") DerivationService derivations) throws IOException {
         this.options = HookOptions.from(configuration);
         Files.createDirectories(options.hooksStateDirectory());
-        this.tags = new BuildTags(options.hooksStateDirectory().resolve("build-tags"));
-        this.farm = new CoordinatorFarm(builds, derivations, tags);
+        LegacyBuildTags.moveToBuilds(options.hooksStateDirectory().resolve("build-tags"), builds);
+        this.farm = new CoordinatorFarm(builds, derivations);
+        DeliveryOrder order = new DeliveryOrder(type -> queues.get(type).wake());
         for (EventType type : EventType.values()) {
-            queues.put(type, new EventQueue(type, events, registry, farm, options));
+            queues.put(type, new EventQueue(type, events, registry, farm, options, order));
         }
         addBuiltInHooks(context);
         this.directory = new HookDirectory(context, options.hooksDirectory(), options.deployInterval(),
@@ -97,7 +97,6 @@ public final class HookService implements HookAdmin {
         for (EventQueue queue : queues.values()) {
             queue.stop(STOP_WAIT);
         }
-        tags.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

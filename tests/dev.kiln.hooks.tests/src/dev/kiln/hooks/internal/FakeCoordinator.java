@@ -3,6 +3,8 @@ package dev.kiln.hooks.internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ import dev.kiln.api.StoredOutput;
 import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
+import dev.kiln.api.Tag;
 
 /** The coordinator's services as the hooks use them, in memory, with an outbox the test appends to. */
 final class FakeCoordinator implements EventService, BuildService, DerivationService {
@@ -42,6 +45,7 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
     private final Map<UUID, Build> builds = new ConcurrentHashMap<>();
     private final Map<String, DerivationSummary> derivations = new ConcurrentHashMap<>();
     private final List<SubmitRequest> submissions = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> cursors = new ConcurrentHashMap<>();
 
     synchronized Event append(EventType type, UUID buildId, Map<String, String> data) {
         Event event = new Event(outbox.size() + 1, type, Instant.now(), buildId, null, data);
@@ -105,6 +109,46 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
                         || query.derivationPath().equals(build.derivationPath()))
                 .filter(build -> query.states().isEmpty() || query.states().contains(build.state()))
                 .limit(query.limit()).toList(), null);
+    }
+
+    @Override
+    public Map<BuildState, Long> counts(BuildQuery filter) {
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        builds.values().forEach(build -> counts.merge(build.state(), 1L, Long::sum));
+        return counts;
+    }
+
+    @Override
+    public Build tag(UUID buildId, Set<Tag> add, Set<String> remove) {
+        Set<String> replaced = new HashSet<>(remove);
+        add.forEach(tag -> replaced.add(tag.key()));
+        builds.computeIfPresent(buildId, (id, build) -> {
+            Set<Tag> tags = new HashSet<>(add);
+            build.tags().stream().filter(tag -> !replaced.contains(tag.key())).forEach(tags::add);
+            return build.withTags(tags);
+        });
+        return get(buildId);
+    }
+
+    @Override
+    public Map<String, Long> cursors(String prefix) {
+        Map<String, Long> found = new HashMap<>();
+        cursors.forEach((name, id) -> {
+            if (name.startsWith(prefix)) {
+                found.put(name, id);
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public void saveCursors(Map<String, Long> positions) {
+        cursors.putAll(positions);
+    }
+
+    /** The stored cursors of the outbox's readers, by name. */
+    Map<String, Long> storedCursors() {
+        return Map.copyOf(cursors);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -35,8 +37,8 @@ import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
-import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
 import dev.kiln.api.StoredOutput;
 import dev.kiln.api.Tag;
@@ -47,6 +49,7 @@ import dev.kiln.datastore.jpa.internal.model.AgentEntity;
 import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.DerivationEntity;
+import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
 import dev.kiln.datastore.jpa.internal.model.SetupFailureEntity;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
@@ -103,47 +106,37 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public BuildPage builds(BuildQuery query) {
-        StringBuilder jpql = new StringBuilder("SELECT b FROM BuildEntity b");
-        Map<String, Object> parameters = new HashMap<>();
-        List<String> conditions = new ArrayList<>();
-        if (query.tag() != null) {
-            jpql.append(" JOIN b.tags t");
-            conditions.add("t.key = :tagKey AND t.value = :tagValue");
-            parameters.put("tagKey", query.tag().key());
-            parameters.put("tagValue", query.tag().value());
-        }
-        if (!query.states().isEmpty()) {
-            conditions.add("b.state IN :states");
-            parameters.put("states", query.states().stream().map(BuildState::id).toList());
-        }
-        if (query.system() != null) {
-            conditions.add("b.system = :system");
-            parameters.put("system", query.system());
-        }
-        if (query.derivationPath() != null) {
-            conditions.add("b.derivationPath = :derivation");
-            parameters.put("derivation", query.derivationPath());
-        }
-        if (query.agentId() != null) {
-            conditions.add("b.agentId = :agent");
-            parameters.put("agent", query.agentId().toString());
-        }
-        if (query.cursor() != null) {
-            conditions.add("b.sequence < :cursor");
-            parameters.put("cursor", parseCursor(query.cursor()));
-        }
-        if (!conditions.isEmpty()) {
-            jpql.append(" WHERE ").append(String.join(" AND ", conditions));
-        }
-        jpql.append(" ORDER BY b.sequence DESC");
-        TypedQuery<BuildEntity> typed = batched(query(jpql.toString(), BuildEntity.class),
-                BUILD_BATCH);
-        parameters.forEach(typed::setParameter);
+        BuildListing listing = new BuildListing(query);
+        TypedQuery<BuildEntity> typed = batched(query(listing.page(), BuildEntity.class), BUILD_BATCH);
+        listing.parameters().forEach(typed::setParameter);
         List<BuildEntity> rows = typed.setMaxResults(query.limit() + 1).getResultList();
         boolean more = rows.size() > query.limit();
         List<Build> builds = rows.stream().limit(query.limit()).map(BuildEntity::toBuild).toList();
-        String next = more ? Long.toString(builds.get(builds.size() - 1).sequence()) : null;
+        String next = more ? listing.cursorAfter(builds.get(builds.size() - 1)) : null;
         return new BuildPage(builds, next);
+    }
+
+    @Override
+    public Map<BuildState, Long> buildCounts(BuildQuery filter) {
+        BuildListing listing = new BuildListing(filter);
+        TypedQuery<Object[]> typed = query(listing.countsByState(), Object[].class);
+        listing.parameters().forEach(typed::setParameter);
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        typed.getResultList().forEach(row -> counts.put(BuildState.fromId((String) row[0]),
+                ((Number) row[1]).longValue()));
+        return counts;
+    }
+
+    @Override
+    public List<RunningBuild> runningBuilds() {
+        return query("SELECT b.id, b.agentId, b.derivationPath, b.state, b.stateChangedAt FROM BuildEntity b "
+                + "WHERE b.state IN :states AND b.agentId IS NOT NULL ORDER BY b.sequence", Object[].class)
+                .setParameter("states", List.of(BuildState.ALLOCATED.id(), BuildState.STARTED.id()))
+                .getResultList().stream()
+                .map(row -> new RunningBuild(UUID.fromString(((String) row[0]).trim()),
+                        UUID.fromString(((String) row[1]).trim()), (String) row[2], BuildState.fromId((String) row[3]),
+                        Instant.ofEpochMilli(((Number) row[4]).longValue())))
+                .toList();
     }
 
     @Override
@@ -359,6 +352,15 @@ final class JpaTransaction implements DatastoreTransaction {
         return latest == null ? 0 : latest;
     }
 
+    @Override
+    public Map<String, Long> eventCursors(String prefix) {
+        Map<String, Long> cursors = new TreeMap<>();
+        query("SELECT c FROM EventCursorEntity c WHERE c.reader LIKE :prefix ESCAPE '!'", EventCursorEntity.class)
+                .setParameter("prefix", prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+                .getResultList().forEach(cursor -> cursors.put(cursor.reader(), cursor.eventId()));
+        return cursors;
+    }
+
     // Writes
 
     @Override
@@ -451,6 +453,17 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public void updateBuildTags(UUID buildId, Set<Tag> tags) {
+        requireWritable();
+        BuildEntity entity = manager.find(BuildEntity.class, buildId.toString());
+        if (entity == null) {
+            throw new IllegalStateException("no build " + buildId + " to tag");
+        }
+        entity.replaceTags(tags);
+        unflushed = true;
+    }
+
+    @Override
     public void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at) {
         requireWritable();
         BuildEntity build = manager.find(BuildEntity.class, buildId.toString());
@@ -481,6 +494,21 @@ final class JpaTransaction implements DatastoreTransaction {
         unflushed = true;
         appended.add(event);
         return event;
+    }
+
+    @Override
+    public void saveEventCursors(Map<String, Long> positions) {
+        requireWritable();
+        long now = System.currentTimeMillis();
+        positions.forEach((reader, eventId) -> {
+            EventCursorEntity cursor = manager.find(EventCursorEntity.class, reader);
+            if (cursor == null) {
+                manager.persist(new EventCursorEntity(reader, eventId, now));
+            } else {
+                cursor.move(eventId, now);
+            }
+        });
+        unflushed = true;
     }
 
     @Override
@@ -564,14 +592,6 @@ final class JpaTransaction implements DatastoreTransaction {
     private static BuildRef buildRef(Object[] row) {
         return new BuildRef(UUID.fromString(((String) row[0]).trim()), (String) row[1],
                 BuildState.fromId((String) row[2]), ((Number) row[3]).longValue());
-    }
-
-    private static long parseCursor(String cursor) {
-        try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("invalid cursor: " + cursor);
-        }
     }
 
     private static <K, R> List<R> chunked(Collection<K> keys, Function<List<K>, List<R>> query) {

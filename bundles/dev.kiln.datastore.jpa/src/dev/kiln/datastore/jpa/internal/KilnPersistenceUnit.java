@@ -19,6 +19,7 @@ import dev.kiln.datastore.jpa.internal.model.AgentEntity;
 import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.DerivationEntity;
+import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
 import dev.kiln.datastore.jpa.internal.model.InputRow;
 import dev.kiln.datastore.jpa.internal.model.OutputRow;
@@ -37,7 +38,7 @@ final class KilnPersistenceUnit implements PersistenceUnitInfo {
 
     private static final List<Class<?>> MANAGED = List.of(DerivationEntity.class, BuildEntity.class,
             AgentEntity.class, AgentPasswordEntity.class, StoredPathEntity.class, SetupFailureEntity.class,
-            EventEntity.class, TagRow.class, OutputRow.class, InputRow.class);
+            EventEntity.class, EventCursorEntity.class, TagRow.class, OutputRow.class, InputRow.class);
 
     private final DataSource dataSource;
     private final ClassLoader classLoader;

@@ -27,7 +27,8 @@ final class Migrations {
     /** The scripts, in order: version n is the n-th. Released scripts never change; a change is a new script. */
     static final List<String> SCRIPTS = List.of(
             "V1__initial_schema.sql",
-            "V2__build_state_changed_at.sql");
+            "V2__build_state_changed_at.sql",
+            "V3__tags_sorts_event_cursors.sql");
 
     static final int LATEST = SCRIPTS.size();
 

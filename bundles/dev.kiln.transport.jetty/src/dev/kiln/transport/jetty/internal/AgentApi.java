@@ -2,6 +2,7 @@ package dev.kiln.transport.jetty.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.eclipse.jetty.http.HttpHeader;
 
+import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.FetchRequest;
@@ -83,6 +85,7 @@ final class AgentApi {
 
     private void fetch(Exchange exchange, UUID agent) throws HttpFailure, IOException {
         FetchBody body = exchange.readJson(FetchBody.class, smallBody);
+        reportLoad(agent, body.load(), body.freeSlots());
         List<Build> builds = services.agentBuilds().fetch(agent,
                 new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots()));
         List<FetchedBuild> fetched = new ArrayList<>(builds.size());
@@ -96,6 +99,7 @@ final class AgentApi {
     private void status(Exchange exchange, UUID agent) throws HttpFailure, IOException {
         StatusBody body = exchange.readJson(StatusBody.class, smallBody);
         services.agents().heartbeat(agent);
+        reportLoad(agent, body.load(), body.freeSlots());
         List<String> abandon = new ArrayList<>();
         for (String running : Wire.list(body.running())) {
             UUID id = Wire.uuid(running, "build");
@@ -110,6 +114,14 @@ final class AgentApi {
             }
         }
         exchange.json(200, new StatusAnswer(abandon));
+    }
+
+    /** Keeps the load an agent reported; an agent too old to send it, or a value out of range, is left out. */
+    private void reportLoad(UUID agent, Double load, Integer freeSlots) {
+        if (load != null && freeSlots != null && load >= 0 && !load.isInfinite() && freeSlots >= 0
+                && freeSlots <= FetchRequest.MAX_FREE_SLOTS) {
+            services.agents().reportLoad(agent, new AgentLoad(load, freeSlots, Instant.now()));
+        }
     }
 
     private void build(Exchange exchange, UUID agent, UUID id, String[] parts) throws HttpFailure, IOException {

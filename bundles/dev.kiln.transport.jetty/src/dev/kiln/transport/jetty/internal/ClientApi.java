@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 
+import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentCredentials;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildSort;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.BuildSubmission;
 import dev.kiln.api.DerivationSummary;
@@ -39,6 +41,7 @@ import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
@@ -51,6 +54,7 @@ import dev.kiln.protocol.PriorityBody;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
+import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
 import dev.kiln.store.tools.StoreCommands;
 
@@ -123,7 +127,19 @@ final class ClientApi {
             }
             return;
         }
+        if (parts[1].equals("counts")) {
+            requireMethod(exchange, "GET", parts.length == 2);
+            Map<BuildState, Long> counts = services.builds().counts(filter(exchange, 1));
+            exchange.json(200, new BuildCounts(Wire.counts(counts), total(counts)));
+            return;
+        }
         UUID id = Wire.uuid(parts[1], "build");
+        if (parts.length == 4 && parts[2].equals("tags")) {
+            requireMethod(exchange, "DELETE", true);
+            exchange.readEmpty(smallBody);
+            exchange.json(200, buildInfo(services.builds().tag(id, Set.of(), Set.of(parts[3]))));
+            return;
+        }
         if (parts.length == 2) {
             requireMethod(exchange, "GET", true);
             exchange.json(200, buildInfo(services.builds().get(id)));
@@ -154,6 +170,15 @@ final class ClientApi {
             case "log" -> {
                 requireMethod(exchange, "GET", true);
                 log(exchange, id);
+            }
+            case "tags" -> {
+                requireMethod(exchange, "PUT", true);
+                TagsBody body = exchange.readJson(TagsBody.class, smallBody);
+                Set<String> remove = new HashSet<>();
+                for (String key : Wire.list(body.remove())) {
+                    remove.add(new Tag(key, "").key());
+                }
+                exchange.json(200, buildInfo(services.builds().tag(id, Wire.tags(body.tags()), remove)));
             }
             default -> throw HttpFailure.notFound(exchange.path());
         }
@@ -186,6 +211,22 @@ final class ClientApi {
 
     private void list(Exchange exchange) throws IOException {
         int limit = exchange.query("limit").map(ClientApi::parseLimit).orElse(DEFAULT_PAGE);
+        BuildQuery query = filter(exchange, limit);
+        String order = exchange.query("order").orElse("desc");
+        if (!order.equals("asc") && !order.equals("desc")) {
+            throw new InvalidRequestException("order is asc or desc, not " + order);
+        }
+        query = query.sortedBy(BuildSort.fromId(exchange.query("sort").orElse(BuildSort.SUBMITTED.id())),
+                order.equals("asc")).withCursor(exchange.query("cursor").orElse(null));
+        BuildPage page = services.builds().list(query);
+        Long total = exchange.query("total").map(Boolean::parseBoolean).orElse(false)
+                ? total(services.builds().counts(query)) : null;
+        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor(),
+                total));
+    }
+
+    /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
+    private static BuildQuery filter(Exchange exchange, int limit) {
         BuildQuery query = BuildQuery.all(limit);
         String state = exchange.query("state").orElse(null);
         if (state != null) {
@@ -203,9 +244,11 @@ final class ClientApi {
         if (exchange.query("agent").isPresent()) {
             query = query.withAgentId(Wire.uuid(exchange.query("agent").get(), "agent"));
         }
-        query = query.withCursor(exchange.query("cursor").orElse(null));
-        BuildPage page = services.builds().list(query);
-        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor()));
+        return query;
+    }
+
+    private static long total(Map<BuildState, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static int parseLimit(String text) {
@@ -303,8 +346,9 @@ final class ClientApi {
                 }
                 case "GET" -> {
                     Instant now = Instant.now();
+                    Map<UUID, AgentActivity> activity = services.agents().activity();
                     exchange.json(200, new AgentList(services.agents().list().stream()
-                            .map(agent -> Wire.agent(agent, now)).toList()));
+                            .map(agent -> Wire.agent(agent, activity.get(agent.id()), now)).toList()));
                 }
                 default -> throw methodNotAllowed(exchange);
             }
@@ -313,7 +357,8 @@ final class ClientApi {
         UUID id = Wire.uuid(parts[1], "agent");
         if (parts.length == 2) {
             requireMethod(exchange, "GET", true);
-            exchange.json(200, Wire.agent(services.agents().get(id), Instant.now()));
+            exchange.json(200, Wire.agent(services.agents().get(id), services.agents().activity().get(id),
+                    Instant.now()));
             return;
         }
         requireMethod(exchange, "POST", parts.length == 3);

@@ -10,12 +10,16 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.AgentActivity;
+import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.Tag;
+import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.EventInfo;
@@ -40,10 +44,27 @@ final class Wire {
     }
 
     static AgentInfo agent(Agent agent, Instant now) {
+        return agent(agent, null, now);
+    }
+
+    /** The agent with the builds it holds and its load, when {@code activity} is known. */
+    static AgentInfo agent(Agent agent, AgentActivity activity, Instant now) {
         String status = !agent.active() ? "inactive"
                 : agent.lastSeen() != null && agent.lastSeen().isAfter(now.minus(ONLINE_WITHIN)) ? "online" : "offline";
+        List<AgentBuildInfo> builds = activity == null ? List.of() : activity.builds().stream()
+                .map(b -> new AgentBuildInfo(b.buildId().toString(), b.state().id(), b.derivationPath(), time(b.since())))
+                .toList();
+        AgentLoad load = activity == null ? null : activity.load();
         return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),
-                tags(agent.tags()), agent.active(), time(agent.lastSeen()), status);
+                tags(agent.tags()), agent.active(), time(agent.lastSeen()), status, builds,
+                load == null ? null : load.loadAverage(), load == null ? null : load.freeSlots(),
+                load == null ? null : time(load.reportedAt()));
+    }
+
+    static Map<String, Long> counts(Map<BuildState, Long> counts) {
+        Map<String, Long> byId = new TreeMap<>();
+        counts.forEach((state, count) -> byId.put(state.id(), count));
+        return byId;
     }
 
     static EventInfo event(Event event) {

@@ -3,6 +3,8 @@ package dev.kiln.transport.jetty.tests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
@@ -41,12 +45,14 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.PlannedBuild;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.api.StoredOutput;
 import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
+import dev.kiln.api.Tag;
 
 /**
  * The coordinator's services in memory, with the build lifecycle's rules, so that the HTTP layer can be tested on its
@@ -61,6 +67,8 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     private final Map<String, StoredOutput> stored = new LinkedHashMap<>();
     private final Map<UUID, Agent> agents = new ConcurrentHashMap<>();
     private final Map<UUID, String> passwords = new ConcurrentHashMap<>();
+    private final Map<UUID, AgentLoad> loads = new ConcurrentHashMap<>();
+    private final Map<String, Long> cursors = new HashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private long sequence;
@@ -102,17 +110,38 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         long after = query.cursor() == null ? 0 : Long.parseLong(query.cursor());
         List<Build> page = builds.values().stream()
                 .filter(b -> b.sequence() > after)
-                .filter(b -> query.states().isEmpty() || query.states().contains(b.state()))
-                .filter(b -> query.system() == null || query.system().equals(b.system()))
-                .filter(b -> query.tag() == null || b.tags().contains(query.tag()))
-                .filter(b -> query.derivationPath() == null || query.derivationPath().equals(b.derivationPath()))
-                .filter(b -> query.agentId() == null || query.agentId().equals(b.agentId()))
+                .filter(b -> matches(b, query))
                 .limit(query.limit() + 1L).toList();
         if (page.size() > query.limit()) {
             List<Build> shown = page.subList(0, query.limit());
             return new BuildPage(shown, Long.toString(shown.get(shown.size() - 1).sequence()));
         }
         return new BuildPage(page, null);
+    }
+
+    private static boolean matches(Build b, BuildQuery query) {
+        return (query.states().isEmpty() || query.states().contains(b.state()))
+                && (query.system() == null || query.system().equals(b.system()))
+                && (query.tag() == null || b.tags().contains(query.tag()))
+                && (query.derivationPath() == null || query.derivationPath().equals(b.derivationPath()))
+                && (query.agentId() == null || query.agentId().equals(b.agentId()));
+    }
+
+    @Override
+    public synchronized Map<BuildState, Long> counts(BuildQuery filter) {
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        builds.values().stream().filter(b -> matches(b, filter)).forEach(b -> counts.merge(b.state(), 1L, Long::sum));
+        return counts;
+    }
+
+    @Override
+    public synchronized Build tag(UUID buildId, Set<Tag> add, Set<String> remove) {
+        Build build = get(buildId);
+        Set<String> replaced = new HashSet<>(remove);
+        add.forEach(tag -> replaced.add(tag.key()));
+        Set<Tag> tags = new HashSet<>(add);
+        build.tags().stream().filter(tag -> !replaced.contains(tag.key())).forEach(tags::add);
+        return tags.equals(build.tags()) ? build : put(build.withTags(tags), EventType.BUILD_TAGGED);
     }
 
     @Override
@@ -278,6 +307,28 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         }
 
         @Override
+        public void reportLoad(UUID agentId, AgentLoad load) {
+            loads.put(agentId, load);
+        }
+
+        @Override
+        public Map<UUID, AgentActivity> activity() {
+            synchronized (InMemoryCoordinator.this) {
+                Map<UUID, AgentActivity> activity = new HashMap<>();
+                for (Agent agent : agents.values()) {
+                    List<RunningBuild> held = builds.values().stream()
+                            .filter(b -> agent.id().equals(b.agentId())
+                                    && (b.state() == BuildState.ALLOCATED || b.state() == BuildState.STARTED))
+                            .map(b -> new RunningBuild(b.id(), agent.id(), b.derivationPath(), b.state(),
+                                    b.stateChangedAt()))
+                            .toList();
+                    activity.put(agent.id(), new AgentActivity(agent.id(), held, loads.get(agent.id())));
+                }
+                return activity;
+            }
+        }
+
+        @Override
         public void restarted(UUID agentId) {
             synchronized (InMemoryCoordinator.this) {
                 for (Build build : List.copyOf(builds.values())) {
@@ -361,6 +412,22 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     @Override
     public synchronized long latestId() {
         return events.isEmpty() ? 0 : events.get(events.size() - 1).id();
+    }
+
+    @Override
+    public synchronized Map<String, Long> cursors(String prefix) {
+        Map<String, Long> found = new HashMap<>();
+        cursors.forEach((name, id) -> {
+            if (name.startsWith(prefix)) {
+                found.put(name, id);
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public synchronized void saveCursors(Map<String, Long> positions) {
+        cursors.putAll(positions);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -18,6 +19,7 @@ import jakarta.persistence.Table;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.Tag;
 
 @Entity
 @Table(name = "build")
@@ -98,6 +100,14 @@ public class BuildEntity {
         agentId = build.agentId() == null ? null : build.agentId().toString();
         setupFailures = build.setupFailureCount();
         deferUntil = millis(build.deferUntil());
+    }
+
+    /** Replaces the build's tags; rows of keys kept with the same value stay as they are. */
+    public void replaceTags(Set<Tag> newTags) {
+        tags.removeIf(row -> !newTags.contains(new Tag(row.key, row.value)));
+        Set<Tag> kept = TagRow.tags(tags);
+        newTags.stream().filter(tag -> !kept.contains(tag)).sorted()
+                .forEach(tag -> tags.add(new TagRow(tag.key(), tag.value())));
     }
 
     public void recordOutputs(List<OutputMetadata> metadata) {

@@ -1,0 +1,25 @@
+package dev.kiln.api;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What an agent last said of its load, with a fetch or a heartbeat. Kept in the coordinator's memory only.
+ *
+ * @param loadAverage its one-minute load average, 0 or more
+ * @param freeSlots   how many more builds it could take, 0 or more
+ * @param reportedAt  when it said so
+ */
+public record AgentLoad(double loadAverage, int freeSlots, Instant reportedAt) {
+
+    public AgentLoad {
+        Objects.requireNonNull(reportedAt, "reportedAt");
+        if (!(loadAverage >= 0) || Double.isInfinite(loadAverage)) {
+            throw new InvalidRequestException("a load average is a finite number, 0 or more: " + loadAverage);
+        }
+        if (freeSlots < 0 || freeSlots > FetchRequest.MAX_FREE_SLOTS) {
+            throw new InvalidRequestException("free slots must be between 0 and " + FetchRequest.MAX_FREE_SLOTS
+                    + ": " + freeSlots);
+        }
+    }
+}
