@@ -66,6 +66,7 @@ final class Messages {
     static final String FILTER_TAG = "tag or key=value";
     static final String FILTER_TEXT = "Search derivation, id, tags (Ctrl+F)";
     static final String BUILDS_COUNT = "%,d of %,d builds";
+    static final String BUILDS_COUNT_RECENT = "%,d among the %,d most recent builds";
 
     static final String COLUMN_STATE = "State";
     static final String COLUMN_NAME = "Derivation";

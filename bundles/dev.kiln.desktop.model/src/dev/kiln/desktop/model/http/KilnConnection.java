@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildOutput;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildSort;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Channel;
 import dev.kiln.desktop.model.Derivation;
@@ -46,6 +48,7 @@ import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.HeldBuild;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
@@ -55,6 +58,7 @@ import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
@@ -114,7 +118,8 @@ public final class KilnConnection implements FarmConnection {
     }
 
     @Override
-    public BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+    public BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+            throws FarmException {
         Map<String, String> query = new HashMap<>();
         if (!filter.states().isEmpty()) {
             query.put("state", filter.states().stream().map(BuildState::id).sorted().collect(Collectors.joining(",")));
@@ -123,8 +128,27 @@ public final class KilnConnection implements FarmConnection {
         query.put("tag", filter.tag());
         query.put("limit", Integer.toString(limit));
         query.put("cursor", cursor);
+        query.put("sort", sort.id());
+        query.put("order", ascending ? "asc" : "desc");
+        query.put("total", cursor == null ? "true" : null);
         BuildList page = call(() -> client.builds(query));
-        return new BuildPage(page.builds().stream().map(KilnConnection::build).toList(), page.next());
+        return new BuildPage(page.builds().stream().map(KilnConnection::build).toList(), page.next(),
+                page.total() == null ? -1 : page.total());
+    }
+
+    @Override
+    public Map<BuildState, Long> countBuilds() throws FarmException {
+        BuildCounts counts = call(() -> client.buildCounts(Map.of()));
+        Map<BuildState, Long> byState = new EnumMap<>(BuildState.class);
+        for (BuildState state : BuildState.values()) {
+            byState.put(state, counts.states() == null ? 0L : counts.states().getOrDefault(state.id(), 0L));
+        }
+        return byState;
+    }
+
+    @Override
+    public Build tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException {
+        return build(call(() -> client.tag(build.toString(), set, remove)));
     }
 
     @Override
@@ -498,10 +522,12 @@ public final class KilnConnection implements FarmConnection {
     }
 
     private static Agent agent(AgentInfo info) {
-        // The API does not report an agent's load: NaN says it is unknown.
         return new Agent(UUID.fromString(info.id()), info.name(), info.description(),
                 info.systems() == null ? Set.of() : Set.copyOf(info.systems()), info.tags(), info.active(),
-                instant(info.lastSeen()), AgentStatus.fromId(info.status()), Double.NaN);
+                instant(info.lastSeen()), AgentStatus.fromId(info.status()),
+                info.load() == null ? Double.NaN : info.load(), info.builds() == null ? List.of()
+                        : info.builds().stream().map(held -> new HeldBuild(UUID.fromString(held.id()),
+                                BuildState.fromId(held.state()), held.derivation(), instant(held.since()))).toList());
     }
 
     private static Jobset jobset(JobsetInfo info) {

@@ -25,6 +25,7 @@ import dev.kiln.desktop.model.AgentPlan;
 import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
@@ -37,8 +38,8 @@ import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
 
 /**
- * The desktop's live view of one coordinator. It connects, lists every build and keeps them current through the
- * event stream; when the stream drops or a call finds the coordinator down it reconnects with back-off, resuming the
+ * The desktop's live view of one coordinator. It connects, counts the builds by state, lists the most recent ones
+ * (for the throughput chart and the text search) and keeps them current through the event stream; when the stream drops or a call finds the coordinator down it reconnects with back-off, resuming the
  * stream after the last event seen. A refused token stops it until {@link #reconnect()}.
  *
  * <p>Thread-safe. Every network call runs on the {@link Scheduler}; listeners hear changes on its threads.
@@ -47,8 +48,8 @@ public final class FarmSession implements AutoCloseable {
 
     /** Builds asked for per page when listing. */
     public static final int PAGE_SIZE = 1000;
-    /** A bound on the listing, so that a coordinator answering with endless cursors cannot hold the session. */
-    static final int MAX_PAGES = 2000;
+    /** How many pages of the most recent builds are kept: the rest is asked for page by page as it is shown. */
+    public static final int RECENT_PAGES = 5;
     static final Duration EVENT_COALESCING = Duration.ofMillis(250);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
     /** How often jobsets are read again while one of them is evaluating or about to. */
@@ -74,6 +75,7 @@ public final class FarmSession implements AutoCloseable {
     private final Map<String, AwaitedEvaluation> awaitedEvaluations = new ConcurrentHashMap<>();
 
     private volatile ConnectionStatus status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
+    private volatile Map<BuildState, Long> buildCounts = Map.of();
     private volatile List<Agent> agents = List.of();
     private volatile List<AgentPlan> plan = List.of();
     private volatile List<Hook> hooks = List.of();
@@ -127,9 +129,20 @@ public final class FarmSession implements AutoCloseable {
         return builds;
     }
 
-    /** Whether the first complete listing of builds arrived (an empty store before that means "loading"). */
+    /** Whether the first listing of recent builds arrived (an empty store before that means "loading"). */
     public boolean buildsListed() {
         return buildsListed;
+    }
+
+    /** How many builds the coordinator holds in each state; empty until counted. */
+    public Map<BuildState, Long> buildCounts() {
+        return buildCounts;
+    }
+
+    /** How many builds the coordinator holds, or -1 until counted. */
+    public long totalBuilds() {
+        Map<BuildState, Long> counts = buildCounts;
+        return counts.isEmpty() ? -1 : counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public List<Agent> agents() {
@@ -213,6 +226,11 @@ public final class FarmSession implements AutoCloseable {
 
     public CompletableFuture<ActionResult> setPriority(Collection<UUID> ids, int priority) {
         return onEachBuild(ids, id -> connection.setPriority(id, priority));
+    }
+
+    /** Sets the tags {@code set} on each build and removes the keys {@code remove}. */
+    public CompletableFuture<ActionResult> tag(Collection<UUID> ids, Map<String, String> set, List<String> remove) {
+        return onEachBuild(ids, id -> connection.tag(id, set, remove));
     }
 
     public CompletableFuture<AgentCredentials> createAgent(NewAgent agent) {
@@ -314,7 +332,10 @@ public final class FarmSession implements AutoCloseable {
             Build changed = action.apply(id);
             builds.put(changed);
             return changed;
-        })).whenComplete((result, failure) -> fire(Topic.BUILDS));
+        })).whenComplete((result, failure) -> {
+            countBuilds();
+            fire(Topic.BUILDS);
+        });
     }
 
     private static ActionResult onEach(Collection<UUID> ids, ItemAction<?> action) throws FarmException {
@@ -356,18 +377,18 @@ public final class FarmSession implements AutoCloseable {
                 status = new ConnectionStatus(ConnectionState.CONNECTED, "", null);
             }
             fire(Topic.STATUS);
-            listAllBuilds(attempt);
             refreshParts();
+            listRecentBuilds(attempt);
             schedulePeriodicRefresh(attempt);
         } catch (FarmException e) {
             connectionFailed(attempt, e);
         }
     }
 
-    private void listAllBuilds(int attempt) throws FarmException {
+    private void listRecentBuilds(int attempt) throws FarmException {
         builds.beginListing();
         String cursor = null;
-        for (int page = 0; page < MAX_PAGES && currentGeneration() == attempt; page++) {
+        for (int page = 0; page < RECENT_PAGES && currentGeneration() == attempt; page++) {
             BuildPage listed = connection.listBuilds(BuildFilter.ALL, cursor, PAGE_SIZE);
             builds.putListed(listed.builds());
             cursor = listed.next();
@@ -389,7 +410,17 @@ public final class FarmSession implements AutoCloseable {
         }, REFRESH_INTERVAL);
     }
 
+    /** Counts the builds by state; a failure leaves the last counts, and the next event or refresh counts again. */
+    private void countBuilds() {
+        try {
+            buildCounts = Map.copyOf(connection.countBuilds());
+        } catch (FarmException e) {
+            LOG.warn("Cannot count the builds of {}: {}", connection.coordinator(), e.getMessage());
+        }
+    }
+
     private void refreshParts() {
+        countBuilds();
         refresh(Topic.AGENTS);
         refresh(Topic.PLAN);
         refresh(Topic.HOOKS);
@@ -467,6 +498,7 @@ public final class FarmSession implements AutoCloseable {
                 }
             }
         }
+        countBuilds();
         fire(Topic.BUILDS);
     }
 

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildOutput;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildSort;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Derivation;
 import dev.kiln.desktop.model.Evaluation;
@@ -33,6 +37,7 @@ import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.HeldBuild;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
@@ -64,6 +69,7 @@ public final class FakeFarm implements FarmConnection {
     private final List<Long> subscribedAfter = new ArrayList<>();
     private final AtomicInteger probes = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger listings = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean jobsetsRunning = true;
     private volatile Duration delay = Duration.ZERO;
@@ -95,6 +101,22 @@ public final class FakeFarm implements FarmConnection {
 
     public int probes() {
         return probes.get();
+    }
+
+    /** How many pages of builds were asked for. */
+    public int listings() {
+        return listings.get();
+    }
+
+    /** Gives a build to an agent, which then holds it; the build is started. */
+    public void hold(UUID agent, UUID build) {
+        synchronized (this) {
+            Build b = builds.get(build);
+            builds.put(build, new Build(b.id(), BuildState.STARTED, b.derivation(), b.system(), b.priority(), b.tags(),
+                    b.requiredAgentTags(), agent, b.createdAt(), Instant.now(), null, b.setupFailures(), b.deferUntil(),
+                    b.outputs()));
+        }
+        emit("build-started", build, agent);
     }
 
     /** How many calls were made, probes and streams included. */
@@ -132,7 +154,7 @@ public final class FakeFarm implements FarmConnection {
     public synchronized Agent addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
         Agent agent = new Agent(id, name, "", new TreeSet<>(systems), new TreeMap<>(), status != AgentStatus.INACTIVE,
-                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN);
+                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN, List.of());
         agents.put(id, agent);
         return agent;
     }
@@ -230,17 +252,63 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+    public BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+            throws FarmException {
         enter();
+        listings.incrementAndGet();
         synchronized (this) {
-            List<Build> newestFirst = new ArrayList<>(builds.values()).reversed().stream()
+            Comparator<Build> order = switch (sort) {
+                case SUBMITTED -> Comparator.comparing(b -> 0);
+                case PRIORITY -> Comparator.comparingInt(Build::priority);
+                case STATE -> Comparator.comparing(b -> b.state().id());
+                case SYSTEM -> Comparator.comparing(Build::system);
+                case DERIVATION -> Comparator.comparing(Build::name);
+            };
+            // Equal builds stay in submission order, in the same direction, as the coordinator keeps them.
+            Map<UUID, Integer> sequence = new HashMap<>();
+            builds.keySet().forEach(id -> sequence.put(id, sequence.size()));
+            Comparator<Build> total = order.thenComparing(b -> sequence.get(b.id()));
+            List<Build> listed = builds.values().stream()
                     .filter(b -> filter.states().isEmpty() || filter.states().contains(b.state()))
                     .filter(b -> filter.system() == null || filter.system().equals(b.system()))
+                    .filter(b -> filter.tag() == null || filter.tag().equals(b.tags().entrySet().stream()
+                            .map(tag -> tag.getKey() + "=" + tag.getValue()).filter(filter.tag()::equals)
+                            .findFirst().orElse(null)))
+                    .sorted(ascending ? total : total.reversed())
                     .toList();
             int from = cursor == null ? 0 : Integer.parseInt(cursor);
-            int to = Math.min(newestFirst.size(), from + limit);
-            return new BuildPage(newestFirst.subList(from, to), to < newestFirst.size() ? String.valueOf(to) : null);
+            int to = Math.min(listed.size(), from + limit);
+            return new BuildPage(listed.subList(from, to), to < listed.size() ? String.valueOf(to) : null,
+                    cursor == null ? listed.size() : -1);
         }
+    }
+
+    @Override
+    public synchronized Map<BuildState, Long> countBuilds() throws FarmException {
+        enter();
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        for (BuildState state : BuildState.values()) {
+            counts.put(state, builds.values().stream().filter(b -> b.state() == state).count());
+        }
+        return counts;
+    }
+
+    @Override
+    public Build tag(UUID id, Map<String, String> set, List<String> remove) throws FarmException {
+        enter();
+        Build tagged;
+        synchronized (this) {
+            Build b = found(builds.get(id), id);
+            Map<String, String> tags = new TreeMap<>(b.tags());
+            tags.putAll(set);
+            remove.forEach(tags::remove);
+            tagged = new Build(b.id(), b.state(), b.derivation(), b.system(), b.priority(), tags, b.requiredAgentTags(),
+                    b.agent(), b.createdAt(), b.startedAt(), b.finishedAt(), b.setupFailures(), b.deferUntil(),
+                    b.outputs());
+            builds.put(id, tagged);
+        }
+        emit("build-tagged", id, null);
+        return tagged;
     }
 
     @Override
@@ -332,7 +400,12 @@ public final class FakeFarm implements FarmConnection {
     @Override
     public synchronized List<Agent> agents() throws FarmException {
         enter();
-        return List.copyOf(agents.values());
+        return agents.values().stream().map(agent -> new Agent(agent.id(), agent.name(), agent.description(),
+                agent.systems(), agent.tags(), agent.active(), agent.lastSeen(), agent.status(), agent.load(),
+                builds.values().stream().filter(b -> agent.id().equals(b.agent()) && (b.state() == BuildState.ALLOCATED
+                        || b.state() == BuildState.STARTED))
+                        .map(b -> new HeldBuild(b.id(), b.state(), b.derivation(), b.startedAt())).toList()))
+                .toList();
     }
 
     @Override
@@ -343,7 +416,7 @@ public final class FakeFarm implements FarmConnection {
         }
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
         agents.put(id, new Agent(id, agent.name(), agent.description(), new TreeSet<>(agent.systems()),
-                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN));
+                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN, List.of()));
         return new AgentCredentials(id, "password-" + ++passwords);
     }
 
@@ -359,7 +432,7 @@ public final class FakeFarm implements FarmConnection {
         enter();
         Agent agent = found(agents.get(id), id);
         Agent changed = new Agent(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
-                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load());
+                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load(), List.of());
         agents.put(id, changed);
         return changed;
     }
