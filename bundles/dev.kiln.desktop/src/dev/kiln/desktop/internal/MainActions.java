@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.eclipse.jface.action.Action;
@@ -66,6 +67,7 @@ final class MainActions {
     private final IAction cancel;
     private final IAction retry;
     private final IAction priority;
+    private final IAction tag;
     private final IAction find;
     private final IAction newAgent;
     private final IAction newPassword;
@@ -85,6 +87,7 @@ final class MainActions {
         retry = action(Messages.ACTION_RETRY, SWT.MOD1 | 'R', () -> onBuilds(Messages.ACTION_RETRY,
                 (session, ids) -> session.retry(ids)));
         priority = action(Messages.ACTION_PRIORITY, SWT.MOD1 | 'P', this::changePriority);
+        tag = action(Messages.ACTION_TAG, SWT.MOD1 | 'T', this::tagSelected);
         find = action(Messages.ACTION_FIND, SWT.MOD1 | 'F', () -> {
             context.showTab(1);
             context.focusSearch();
@@ -124,6 +127,10 @@ final class MainActions {
 
     IAction priority() {
         return priority;
+    }
+
+    IAction tag() {
+        return tag;
     }
 
     IAction find() {
@@ -202,24 +209,46 @@ final class MainActions {
     }
 
     private void changePriority() {
+        askForSelectedBuilds(Messages.ACTION_PRIORITY, Messages.PRIORITY_TITLE, Messages.PRIORITY_MESSAGE,
+                selected -> String.valueOf(selected.priority()), Inputs::priority,
+                (session, ids, value) -> session.setPriority(ids, value));
+    }
+
+    private void tagSelected() {
+        askForSelectedBuilds(Messages.ACTION_TAG, Messages.TAG_TITLE, Messages.TAG_MESSAGE, selected -> "",
+                Inputs::tagEdit, (session, ids, edit) -> session.tag(ids, edit.set(), edit.remove()));
+    }
+
+    @FunctionalInterface
+    private interface BuildsCallWith<T> {
+        CompletableFuture<ActionResult> call(FarmSession session, List<UUID> ids, T value);
+    }
+
+    /**
+     * Asks for one value for the selected builds, checking it as it is typed, then applies it to each of them.
+     *
+     * @param message a format with the number of builds selected
+     * @param initial the value shown first, from the first build selected
+     */
+    private <T> void askForSelectedBuilds(String name, String title, String message, Function<Build, String> initial,
+            Function<String, T> parse, BuildsCallWith<T> call) {
         List<Build> selected = context.selectedBuilds();
         if (selected.isEmpty()) {
             context.status(Messages.NOTHING_SELECTED);
             return;
         }
-        InputDialog dialog = new InputDialog(context.shell(), Messages.PRIORITY_TITLE,
-                String.format(Messages.PRIORITY_MESSAGE, selected.size()), String.valueOf(selected.get(0).priority()),
-                text -> {
+        InputDialog dialog = new InputDialog(context.shell(), title, String.format(message, selected.size()),
+                initial.apply(selected.get(0)), text -> {
                     try {
-                        Inputs.priority(text);
+                        parse.apply(text);
                         return null;
                     } catch (IllegalArgumentException e) {
                         return e.getMessage();
                     }
                 });
         if (dialog.open() == Window.OK) {
-            int value = Inputs.priority(dialog.getValue());
-            onBuilds(Messages.ACTION_PRIORITY, (session, ids) -> session.setPriority(ids, value));
+            T value = parse.apply(dialog.getValue());
+            onBuilds(name, (session, ids) -> call.call(session, ids, value));
         }
     }
 

@@ -91,6 +91,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         buildsMenu.add(actions.cancel());
         buildsMenu.add(actions.retry());
         buildsMenu.add(actions.priority());
+        buildsMenu.add(actions.tag());
         menuBar.add(buildsMenu);
         MenuManager agentsMenu = new MenuManager(Messages.MENU_AGENTS);
         agentsMenu.add(actions.newAgent());

@@ -16,6 +16,7 @@ final class Messages {
     static final String ACTION_CANCEL = "&Cancel Selected Builds";
     static final String ACTION_RETRY = "&Retry Selected Builds";
     static final String ACTION_PRIORITY = "Change &Priority…";
+    static final String ACTION_TAG = "&Tag Selected Builds…";
     static final String ACTION_FIND = "&Find Builds";
     static final String ACTION_NEW_AGENT = "&New Agent…";
     static final String ACTION_NEW_PASSWORD = "New &Password…";
@@ -196,6 +197,8 @@ final class Messages {
     static final String NO_JOBSET_SELECTED = "Select a jobset first.";
     static final String NO_EVALUATION_SELECTED = "Select an evaluation first.";
 
+    static final String TAG_TITLE = "Tag Builds";
+    static final String TAG_MESSAGE = "Tags for %d builds: key=value to set one, -key to remove one:";
     static final String PRIORITY_TITLE = "Change Priority";
     static final String PRIORITY_MESSAGE = "New priority for %d builds (higher builds sooner):";
 

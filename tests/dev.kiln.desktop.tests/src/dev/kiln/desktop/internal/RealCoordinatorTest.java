@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.InputDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
@@ -112,8 +114,22 @@ class RealCoordinatorTest {
             driver.await("the window shows it canceled, told by the event stream",
                     () -> textOfRow(table, rowShowing(table, "ui-tool.drv")).contains("canceled"));
             assertEquals("scheduled", stateOf(client, outcomes.get(0).build()));
-            client.close();
             driver.screenshot("desktop-real-canceled.png");
+
+            int appRow = rowShowing(table, "ui-app.drv");
+            table.setSelection(appRow);
+            WindowDriver.select(table);
+            driver.whenOpen(InputDialog.class, dialog -> {
+                WindowDriver.onlyText(dialog).setText("release=24.11 -jobset");
+                WindowDriver.press(dialog, IDialogConstants.OK_LABEL.replace("&", ""));
+            });
+            driver.actions().tag().run();
+            UUID appBuild = outcomes.get(0).build();
+            driver.await("the coordinator tagged the build", () -> tagsOf(client, appBuild).equals(Map.of("release",
+                    "24.11")));
+            driver.await("the window shows the new tags", () -> textOfRow(table, rowShowing(table, "ui-app.drv"))
+                    .contains("release=24.11") && !textOfRow(table, rowShowing(table, "ui-app.drv")).contains("jobset"));
+            client.close();
         }
     }
 
@@ -230,6 +246,14 @@ class RealCoordinatorTest {
         String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(git.waitFor(60, TimeUnit.SECONDS), "git " + command + " finished");
         assertEquals(0, git.exitValue(), "git " + command + ": " + output);
+    }
+
+    private static Map<String, String> tagsOf(KilnConnection client, UUID build) {
+        try {
+            return client.build(build).tags();
+        } catch (FarmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The state the coordinator gives the build, asked through a connection of its own. */

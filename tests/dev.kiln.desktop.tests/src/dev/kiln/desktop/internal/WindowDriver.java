@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.jface.dialogs.MessageDialog;
@@ -26,6 +27,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.Widget;
 
 import dev.kiln.desktop.model.FarmConnector;
@@ -105,7 +107,7 @@ final class WindowDriver implements AutoCloseable {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (found.isEmpty() && System.nanoTime() < deadline) {
             for (Shell shell : display.getShells()) {
-                collect(shell, id, found);
+                collect(shell, control -> id.equals(control.getData(WidgetIds.KEY)), found);
             }
             if (found.isEmpty()) {
                 dispatchPending();
@@ -149,9 +151,18 @@ final class WindowDriver implements AutoCloseable {
     /** Presses the button labelled {@code label} in the dialog, as a click does. */
     static void press(Window dialog, String label) {
         List<Widget> buttons = new ArrayList<>();
-        collectButtons(dialog.getShell(), label, buttons);
+        collect(dialog.getShell(), control -> control instanceof Button button
+                && label.equals(button.getText().replace("&", "")), buttons);
         assertEquals(1, buttons.size(), "one button " + label);
         select(buttons.get(0));
+    }
+
+    /** The one text field of the dialog, as an input dialog has. */
+    static Text onlyText(Window dialog) {
+        List<Widget> texts = new ArrayList<>();
+        collect(dialog.getShell(), Text.class::isInstance, texts);
+        assertEquals(1, texts.size(), "one text field");
+        return (Text) texts.get(0);
     }
 
     /** Sends a selection event, as a click does. */
@@ -206,24 +217,13 @@ final class WindowDriver implements AutoCloseable {
         }
     }
 
-    private static void collectButtons(Control control, String label, List<Widget> found) {
-        if (control instanceof Button button && label.equals(button.getText().replace("&", ""))) {
+    private static void collect(Control control, Predicate<Control> wanted, List<Widget> found) {
+        if (wanted.test(control)) {
             found.add(control);
         }
         if (control instanceof Composite composite) {
             for (Control child : composite.getChildren()) {
-                collectButtons(child, label, found);
-            }
-        }
-    }
-
-    private static void collect(Control control, String id, List<Widget> found) {
-        if (id.equals(control.getData(WidgetIds.KEY))) {
-            found.add(control);
-        }
-        if (control instanceof Composite composite) {
-            for (Control child : composite.getChildren()) {
-                collect(child, id, found);
+                collect(child, wanted, found);
             }
         }
     }

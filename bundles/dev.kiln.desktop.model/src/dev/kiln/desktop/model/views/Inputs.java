@@ -32,6 +32,23 @@ public final class Inputs {
         return tags;
     }
 
+    /** {@code key=value} to set and {@code -key} to remove, spaces or commas between; at least one. */
+    public static TagEdit tagEdit(String text) {
+        Map<String, String> set = new LinkedHashMap<>();
+        List<String> remove = new ArrayList<>();
+        for (String item : words(text)) {
+            if (item.startsWith("-") && item.length() > 1 && item.indexOf('=') < 0) {
+                remove.add(item.substring(1));
+            } else {
+                set.putAll(tags(item));
+            }
+        }
+        if (set.isEmpty() && remove.isEmpty()) {
+            throw new IllegalArgumentException("give key=value to set a tag, -key to remove one");
+        }
+        return new TagEdit(set, remove);
+    }
+
     /** {@code x86_64-linux, aarch64-linux} to a list; at least one. */
     public static List<String> systems(String text) {
         List<String> systems = words(text);
