@@ -27,8 +27,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 
+import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
@@ -51,6 +53,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.PlannedBuild;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.api.SubmitOptions;
@@ -488,6 +491,62 @@ abstract class CoordinatorContract {
         List<Build> next = agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 3));
         assertEquals(List.of(allocated.id(), submitted.get(1).buildId()), next.stream().map(Build::id).toList(),
                 "the allocated build again, then the plan rebuilt from the database, still waiting for b before c");
+    }
+
+    @Test
+    void tagsABuildInOneTransactionWithItsEvent() {
+        DerivationSummary a = graph.derivation("a");
+        UUID build = builds.submit(new SubmitRequest(List.of(a), List.of(new BuildSubmission(a.path(),
+                SubmitOptions.DEFAULT.withTags(Set.of(Tag.parse("jobset=main"), Tag.parse("old=1")))))))
+                .get(0).buildId();
+
+        Build tagged = builds.tag(build, Set.of(Tag.parse("jobset=release"), Tag.parse("checked-by=tagger")),
+                Set.of("old", "absent"));
+
+        Set<Tag> expected = Set.of(Tag.parse("jobset=release"), Tag.parse("checked-by=tagger"));
+        assertEquals(expected, tagged.tags());
+        assertEquals(expected, builds.get(build).tags());
+        Event event = lastEventOf(build);
+        assertEquals(EventType.BUILD_TAGGED, event.type());
+        assertEquals(Map.of("added", "checked-by=tagger jobset=release", "removed", "old"), event.data());
+        assertEquals(List.of(build), builds.list(BuildQuery.all(10).withTag(Tag.parse("checked-by=tagger"))
+                .withDerivationPath(a.path())).builds().stream().map(Build::id).toList());
+
+        builds.tag(build, Set.of(Tag.parse("checked-by=tagger")), Set.of("old"));
+        assertEquals(event.id(), lastEventOf(build).id(), "no change, no event");
+        assertThrows(NotFoundException.class, () -> builds.tag(UUID.randomUUID(), Set.of(Tag.parse("k=v")),
+                Set.of()));
+        assertThrows(InvalidRequestException.class, () -> builds.tag(build, Set.of(Tag.parse("k=1"),
+                Tag.parse("k=2")), Set.of()));
+        assertEquals(expected, builds.get(build).tags());
+    }
+
+    @Test
+    void countsBuildsByStateAndShowsWhatEachAgentHolds() {
+        DerivationSummary a = graph.derivation("a");
+        DerivationSummary b = graph.derivation("b");
+        DerivationSummary c = graph.derivation("c");
+        Tag run = new Tag("run", UUID.randomUUID().toString());
+        List<SubmitResult> submitted = builds.submit(new SubmitRequest(List.of(a, b, c), Stream.of(a, b, c)
+                .map(d -> new BuildSubmission(d.path(), SubmitOptions.DEFAULT.withTags(Set.of(run)))).toList()));
+        UUID agent = newAgent(Set.of()).agent().id();
+        List<Build> fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 2));
+        assertEquals(2, fetched.size());
+        agentBuilds.reportStarted(agent, fetched.get(0).id());
+        agents.reportLoad(agent, new AgentLoad(1.5, 0, Instant.parse("2026-01-01T00:00:00Z")));
+
+        assertEquals(Map.of(BuildState.SCHEDULED, 1L, BuildState.ALLOCATED, 1L, BuildState.STARTED, 1L),
+                builds.counts(BuildQuery.all(1).withTag(run)));
+        assertEquals(Map.of(BuildState.STARTED, 1L), builds.counts(BuildQuery.all(1).withTag(run)
+                .withStates(Set.of(BuildState.STARTED, BuildState.FAILED))));
+        AgentActivity activity = agents.activity().get(agent);
+        assertEquals(Map.of(fetched.get(0).id(), BuildState.STARTED, fetched.get(1).id(), BuildState.ALLOCATED),
+                activity.builds().stream().collect(java.util.stream.Collectors.toMap(RunningBuild::buildId,
+                        RunningBuild::state)));
+        assertEquals(new AgentLoad(1.5, 0, Instant.parse("2026-01-01T00:00:00Z")), activity.load());
+        UUID idle = newAgent(Set.of()).agent().id();
+        assertEquals(new AgentActivity(idle, List.of(), null), agents.activity().get(idle));
+        assertTrue(submitted.stream().allMatch(r -> r.outcome() == SubmitOutcome.CREATED));
     }
 
     // Helpers

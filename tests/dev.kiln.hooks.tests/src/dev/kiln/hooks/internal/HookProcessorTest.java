@@ -2,6 +2,7 @@ package dev.kiln.hooks.internal;
 
 import static dev.kiln.hooks.internal.HooksFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -14,8 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
 import dev.kiln.api.SubmitRequest;
+import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.Hook;
 import dev.kiln.hooks.api.admin.HookStatus;
 
@@ -64,6 +68,116 @@ class HookProcessorTest {
                         .map(event -> event.data().get("attempt")).toList();
                 assertEquals(List.of("1", "2", "3"), attempts, "the failures of one build in order");
             }
+        }
+    }
+
+    @Test
+    void deliversTheEventsOfOneBuildInOrderAcrossTypesAndDifferentBuildsInParallel() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> {
+                if (event.type() == EventType.BUILD_STARTED) {
+                    // Each start waits for the other: they must run at once, being of different builds.
+                    bothStarted.countDown();
+                    boolean together = bothStarted.await(20, TimeUnit.SECONDS);
+                    seen.add("started " + event.buildId() + (together ? "" : " alone"));
+                } else {
+                    seen.add("success " + event.buildId());
+                }
+            }, "ordered", "build-started", "build-success");
+            UUID first = UUID.randomUUID();
+            UUID second = UUID.randomUUID();
+            fixture.coordinator.append(EventType.BUILD_STARTED, first, Map.of());
+            fixture.coordinator.append(EventType.BUILD_STARTED, second, Map.of());
+            fixture.coordinator.append(EventType.BUILD_SUCCESS, first, Map.of());
+            fixture.coordinator.append(EventType.BUILD_SUCCESS, second, Map.of());
+            await("four events delivered", () -> seen.size() >= 4);
+            for (UUID build : List.of(first, second)) {
+                assertTrue(seen.indexOf("started " + build) >= 0, "the starts ran at once: " + seen);
+                assertTrue(seen.indexOf("started " + build) < seen.indexOf("success " + build),
+                        "the start of a build before its success: " + seen);
+            }
+        }
+    }
+
+    @Test
+    void aBuildsLaterEventWaitsWhileItsEarlierOneIsRetried() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger startAttempts = new AtomicInteger();
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> {
+                if (event.type() == EventType.BUILD_STARTED && startAttempts.incrementAndGet() < 3) {
+                    throw new IllegalStateException("not yet");
+                }
+                seen.add(event.type().id());
+            }, "retried", "build-started", "build-failure");
+            UUID build = UUID.randomUUID();
+            fixture.coordinator.append(EventType.BUILD_STARTED, build, Map.of());
+            fixture.coordinator.append(EventType.BUILD_FAILURE, build, Map.of());
+            await("both events delivered", () -> seen.size() >= 2);
+            assertEquals(List.of("build-started", "build-failure"), seen);
+            assertEquals(3, startAttempts.get());
+        }
+    }
+
+    @Test
+    void keepsEachHooksCursorInTheDatastoreSoThatARestartRedeliversOnlyWhatAHookMissed() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        List<Long> good = new CopyOnWriteArrayList<>();
+        List<Long> stuck = new CopyOnWriteArrayList<>();
+        Map<String, Object> properties = new HashMap<>(FAST);
+        properties.put("max.attempts", 1000);
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, properties)) {
+            HooksFixture.register((event, farm) -> good.add(event.id()), "good", "build-success");
+            HooksFixture.register((event, farm) -> {
+                throw new IllegalStateException("down");
+            }, "stuck", "build-success");
+            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            await("the good hook's cursor stored", () -> Long.valueOf(2).equals(
+                    coordinator.storedCursors().get("hooks/build-success/good")));
+            assertEquals(0L, coordinator.storedCursors().get("hooks/build-success"), "held back by the stuck hook");
+        }
+        assertEquals(List.of(1L, 2L), good);
+        HooksFixture.register((event, farm) -> good.add(event.id()), "good", "build-success");
+        HooksFixture.register((event, farm) -> stuck.add(event.id()), "stuck", "build-success");
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            await("the stuck hook handles both events", () -> stuck.size() >= 2);
+            await("both hooks done", () -> status(fixture, "good").queueLengths().get("build-success") == 0
+                    && status(fixture, "stuck").queueLengths().get("build-success") == 0);
+            assertEquals(List.of(1L, 2L), good, "the good hook handled them before the restart");
+            assertEquals(List.of(1L, 2L), stuck.stream().sorted().toList());
+            await("the queue's cursor stored", () -> Long.valueOf(2).equals(
+                    coordinator.storedCursors().get("hooks/build-success")));
+        }
+        try (var files = Files.list(stateDir.resolve("hooks-state"))) {
+            assertEquals(List.of(), files.filter(file -> file.getFileName().toString().startsWith("cursor-"))
+                    .toList(), "no cursor files");
+        }
+    }
+
+    @Test
+    void startsFromTheCursorFileOfAnEarlierKilnAndTheTagsItKeptMoveToTheBuilds() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        Build build = coordinator.addBuild("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv", BuildState.SUCCEEDED);
+        Path state = Files.createDirectories(stateDir.resolve("hooks-state"));
+        Files.writeString(state.resolve("cursor-build-success"), "2\n");
+        Files.writeString(state.resolve("build-tags"), build.id() + " checked-by=tagger\n" + UUID.randomUUID()
+                + " gone=1\n");
+        for (int i = 0; i < 3; i++) {
+            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+        }
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        HooksFixture.register((event, farm) -> seen.add(event.id()), "recorder", "build-success");
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            await("the third event", () -> seen.contains(3L));
+            await("the cursor in the datastore", () -> Long.valueOf(3).equals(
+                    coordinator.storedCursors().get("hooks/build-success")));
+            assertEquals(List.of(3L), seen);
+            assertFalse(Files.exists(state.resolve("cursor-build-success")), "the file is replaced");
+            assertEquals(Set.of(Tag.parse("checked-by=tagger")), coordinator.get(build.id()).tags());
+            assertFalse(Files.exists(state.resolve("build-tags")), "read once");
         }
     }
 

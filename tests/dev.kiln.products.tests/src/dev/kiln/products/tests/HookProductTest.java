@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.kiln.testing.ExampleHooks;
+import dev.kiln.testing.RealNix;
 
 /**
  * Hook bundles hot-deployed into a running coordinator product: the example webhook dropped into its hooks directory
- * posts the farm's events to a receiver of the test's, a changed version replaces it, and removing the jar stops it.
+ * posts the farm's events to a receiver of the test's, a changed version replaces it, and removing the jar stops it;
+ * the example tagger tags a build that a real agent built, and every client sees the tag.
  */
 class HookProductTest {
 
@@ -81,6 +85,52 @@ class HookProductTest {
             assertTrue(coordinator.isAlive(), "the coordinator ran throughout");
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    @Test
+    void theTaggerTagsASucceededBuildAndEveryClientSeesTheTag(@TempDir Path temp) throws Exception {
+        RealNix nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
+        String drv = nix.instantiate(nix.store("source"), """
+                [ (derivation { name = "tagged"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ok > $out" ]; }) ]
+                """).get(0);
+        Path drvFile = nix.storeFiles("source").resolve(drv.substring("/nix/store/".length()));
+        Product product = Product.unpack("kiln-coordinator", temp);
+        Product agentProduct = Product.unpack("kiln-agent", temp);
+        Path state = temp.resolve("state");
+        Files.copy(ExampleHooks.jar("tagger"), Files.createDirectories(state.resolve("hooks")).resolve("tagger.jar"));
+        int clientPort = CoordinatorProductTest.freePort();
+        int agentPort = CoordinatorProductTest.freePort();
+        String coordinatorUrl = "http://127.0.0.1:" + clientPort;
+        try (RunningProcess coordinator = product.start("kiln", temp.resolve("coordinator.log"), Map.of(),
+                "coordinator", "--state-dir", state.toString(), "--client-listen", "127.0.0.1:" + clientPort,
+                "--agent-listen", "127.0.0.1:" + agentPort)) {
+            coordinator.awaitUntil("the coordinator is ready", TIMEOUT, () -> coordinator.output().contains("Kiln coordinator ready"));
+            coordinator.awaitUntil("the tagger is deployed", TIMEOUT,
+                    () -> kiln(product, temp, "hook", "list", "--json", "--coordinator", coordinatorUrl).contains("\"name\":\"tagger\""));
+            Matcher credentials = Pattern.compile("\"id\":\"([0-9a-f-]{36})\",\"password\":\"([^\"]+)\"").matcher(
+                    kiln(product, temp, "agent", "new", "--name", "builder", "--json", "--coordinator", coordinatorUrl));
+            assertTrue(credentials.find(), "an agent is created");
+            Path password = Files.writeString(temp.resolve("agent-password"), credentials.group(2));
+            try (RunningProcess agent = agentProduct.start("kiln-agent", temp.resolve("agent.log"), Map.of(),
+                    "--coordinator", "http://127.0.0.1:" + agentPort, "--id", credentials.group(1),
+                    "--password-file", password.toString(), "--state-dir", temp.resolve("agent-state").toString(),
+                    "--store-dir", "/nix/store", "--store-root", Files.createDirectories(temp.resolve("agent-store"))
+                            .toString(), "--sandbox", "yes", "--idle-poll-millis", "200", "--heartbeat", "2")) {
+                Matcher submitted = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(kiln(product, temp,
+                        "build", "submit", drvFile.toString(), "--json", "--coordinator", coordinatorUrl));
+                assertTrue(submitted.find(), "the build is submitted");
+                String build = submitted.group(1);
+                coordinator.awaitUntil("the build succeeds and is tagged", TIMEOUT, () -> {
+                    String shown = kiln(product, temp, "build", "show", build, "--json", "--coordinator", coordinatorUrl);
+                    return shown.contains("\"state\":\"succeeded\"") && shown.contains("\"checked-by\":\"tagger\"");
+                });
+                String listed = kiln(product, temp, "build", "list", "--tag", "checked-by=tagger", "--json",
+                        "--coordinator", coordinatorUrl);
+                assertTrue(listed.contains(build), "the API finds the build by the hook's tag: " + listed);
+                agent.terminate(Duration.ofSeconds(30));
+            }
+            assertTrue(coordinator.isAlive(), "the coordinator ran throughout");
         }
     }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,14 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildSort;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
+import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.api.StoredOutput;
@@ -147,6 +151,130 @@ abstract class DatastoreContract {
                 .withStates(Set.of(BuildState.FAILED))));
         assertEquals(25, sequences(BuildQuery.all(100).withSystem(SYSTEM)).size());
         assertEquals(List.of(), sequences(BuildQuery.all(100).withSystem("aarch64-linux")));
+    }
+
+    @Test
+    void sortsBuildsByEachFieldBothWaysAndPagesWithoutOverlapOrGap() {
+        List<DerivationSummary> derivations = List.of(derivation("sort-a"), derivation("sort-b"),
+                derivation("sort-c"));
+        List<String> systems = List.of("x86_64-linux", "aarch64-linux", "i686-linux");
+        List<BuildState> states = List.of(BuildState.SCHEDULED, BuildState.FAILED, BuildState.SUCCEEDED,
+                BuildState.STARTED, BuildState.CANCELED);
+        List<Build> builds = new ArrayList<>();
+        for (int i = 1; i <= 23; i++) {
+            Build base = build(i, derivations.get(i % 3), states.get(i % 5), Set.of(Tag.parse("half=" + (i % 2))));
+            builds.add(new Build(base.id(), base.sequence(), base.derivationPath(), systems.get((i / 3) % 3), i % 4,
+                    base.tags(), Set.of(), base.state(), base.submittedAt(), base.stateChangedAt(), null, null, null,
+                    0, null));
+        }
+        insert(derivations, builds);
+
+        Map<BuildSort, Comparator<Build>> fields = Map.of(
+                BuildSort.SUBMITTED, Comparator.comparingLong(Build::sequence),
+                BuildSort.PRIORITY, Comparator.comparingInt(Build::priority),
+                BuildSort.STATE, Comparator.comparing(build -> build.state().id()),
+                BuildSort.SYSTEM, Comparator.comparing(Build::system),
+                BuildSort.DERIVATION, Comparator.comparing(Build::derivationPath));
+        for (BuildSort sort : BuildSort.values()) {
+            for (boolean ascending : List.of(true, false)) {
+                Comparator<Build> order = fields.get(sort).thenComparingLong(Build::sequence);
+                List<Long> expected = builds.stream().sorted(ascending ? order : order.reversed())
+                        .map(Build::sequence).toList();
+                assertEquals(expected, allPages(BuildQuery.all(4).sortedBy(sort, ascending)), sort + " " + ascending);
+                List<Long> expectedHalf = builds.stream().filter(b -> b.tags().contains(Tag.parse("half=1")))
+                        .sorted(ascending ? order : order.reversed()).map(Build::sequence).toList();
+                assertEquals(expectedHalf, allPages(BuildQuery.all(3).withTag(Tag.parse("half=1"))
+                        .sortedBy(sort, ascending)), sort + " " + ascending + " of half=1");
+            }
+        }
+
+        String priorityCursor = datastore.read(r -> r.builds(BuildQuery.all(2).sortedBy(BuildSort.PRIORITY, true)))
+                .nextCursor();
+        assertThrows(InvalidRequestException.class, () -> datastore.read(r -> r.builds(BuildQuery.all(2)
+                .sortedBy(BuildSort.SYSTEM, true).withCursor(priorityCursor))), "a cursor of another sort");
+        assertThrows(InvalidRequestException.class, () -> datastore.read(r -> r.builds(BuildQuery.all(2)
+                .withCursor(priorityCursor))), "a cursor of another sort");
+        assertThrows(InvalidRequestException.class, () -> datastore.read(r -> r.builds(BuildQuery.all(2)
+                .sortedBy(BuildSort.PRIORITY, true).withCursor("priority:a:x:1"))), "a malformed cursor");
+    }
+
+    @Test
+    void countsBuildsByStateWithTheListFilters() {
+        DerivationSummary a = derivation("count-a");
+        DerivationSummary b = derivation("count-b");
+        List<Build> builds = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            BuildState state = i <= 5 ? BuildState.SCHEDULED : i <= 9 ? BuildState.SUCCEEDED : BuildState.FAILED;
+            builds.add(build(i, i % 2 == 0 ? a : b, state, Set.of(Tag.parse("even=" + (i % 2 == 0)))));
+        }
+        insert(List.of(a, b), builds);
+
+        assertEquals(Map.of(BuildState.SCHEDULED, 5L, BuildState.SUCCEEDED, 4L, BuildState.FAILED, 3L),
+                datastore.read(r -> r.buildCounts(BuildQuery.all(1))));
+        assertEquals(Map.of(BuildState.SCHEDULED, 2L, BuildState.SUCCEEDED, 2L, BuildState.FAILED, 2L),
+                datastore.read(r -> r.buildCounts(BuildQuery.all(1).withTag(Tag.parse("even=true")))));
+        assertEquals(Map.of(BuildState.FAILED, 1L), datastore.read(r -> r.buildCounts(BuildQuery.all(1)
+                .withDerivationPath(b.path()).withStates(Set.of(BuildState.FAILED, BuildState.STARTED)))));
+        assertEquals(Map.of(), datastore.read(r -> r.buildCounts(BuildQuery.all(1).withSystem("aarch64-linux"))));
+    }
+
+    @Test
+    void replacesTheTagsOfABuild() {
+        DerivationSummary drv = derivation("tagged");
+        Build build = build(1, drv, BuildState.SUCCEEDED, Set.of(Tag.parse("keep=1"), Tag.parse("change=old"),
+                Tag.parse("drop=x")));
+        insert(List.of(drv), List.of(build));
+        Set<Tag> tags = Set.of(Tag.parse("keep=1"), Tag.parse("change=new"), Tag.parse("checked-by=tagger"));
+
+        datastore.write(tx -> {
+            tx.updateBuildTags(build.id(), tags);
+            return null;
+        });
+
+        assertEquals(tags, datastore.read(r -> r.build(build.id())).orElseThrow().tags());
+        assertEquals(List.of(1L), sequences(BuildQuery.all(10).withTag(Tag.parse("change=new"))));
+        assertEquals(List.of(), sequences(BuildQuery.all(10).withTag(Tag.parse("change=old"))));
+        assertEquals(List.of(), sequences(BuildQuery.all(10).withTag(Tag.parse("drop=x"))));
+        datastore.write(tx -> {
+            tx.updateBuildTags(build.id(), Set.of());
+            return null;
+        });
+        assertEquals(Set.of(), datastore.read(r -> r.build(build.id())).orElseThrow().tags());
+    }
+
+    @Test
+    void listsTheBuildsAgentsHold() {
+        DerivationSummary drv = derivation("held");
+        UUID agent = UUID.randomUUID();
+        Build allocated = build(1, drv, BuildState.ALLOCATED, Set.of()).withAgent(agent);
+        Build started = build(2, drv, BuildState.STARTED, Set.of()).withAgent(agent);
+        Build done = build(3, drv, BuildState.SUCCEEDED, Set.of()).withAgent(agent);
+        Build waiting = build(4, drv, BuildState.SCHEDULED, Set.of());
+        insert(List.of(drv), List.of(allocated, started, done, waiting));
+
+        assertEquals(List.of(
+                new RunningBuild(allocated.id(), agent, drv.path(), BuildState.ALLOCATED, allocated.stateChangedAt()),
+                new RunningBuild(started.id(), agent, drv.path(), BuildState.STARTED, started.stateChangedAt())),
+                datastore.read(r -> r.runningBuilds()));
+    }
+
+    @Test
+    void storesTheCursorsOfTheOutboxReaders() {
+        datastore.write(tx -> {
+            tx.saveEventCursors(Map.of("hooks/build-success", 5L, "hooks/build-success/tagger", 7L,
+                    "hooks/build-failure", 3L, "hooks/a_b", 1L));
+            return null;
+        });
+        datastore.write(tx -> {
+            tx.saveEventCursors(Map.of("hooks/build-success", 9L));
+            return null;
+        });
+
+        assertEquals(Map.of("hooks/build-success", 9L, "hooks/build-success/tagger", 7L),
+                datastore.read(r -> r.eventCursors("hooks/build-success")));
+        assertEquals(Map.of("hooks/a_b", 1L), datastore.read(r -> r.eventCursors("hooks/a_")));
+        assertEquals(Map.of(), datastore.read(r -> r.eventCursors("hooks/a%")), "% is no wildcard");
+        assertEquals(4, datastore.read(r -> r.eventCursors("")).size());
     }
 
     @Test
@@ -389,6 +517,22 @@ abstract class DatastoreContract {
             builds.forEach(tx::insertBuild);
             return null;
         });
+    }
+
+    /** The sequences of every page of the query, following the cursors, at most 100 pages. */
+    private List<Long> allPages(BuildQuery first) {
+        List<Long> seen = new ArrayList<>();
+        BuildQuery query = first;
+        for (int pages = 0; pages < 100; pages++) {
+            BuildQuery current = query;
+            BuildPage page = datastore.read(r -> r.builds(current));
+            page.builds().forEach(build -> seen.add(build.sequence()));
+            if (page.nextCursor() == null) {
+                return seen;
+            }
+            query = query.withCursor(page.nextCursor());
+        }
+        throw new AssertionError("more than 100 pages: " + seen);
     }
 
     private List<Long> sequences(BuildQuery query) {

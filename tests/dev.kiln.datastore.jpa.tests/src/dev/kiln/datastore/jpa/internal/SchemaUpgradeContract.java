@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildSort;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
@@ -66,6 +67,11 @@ abstract class SchemaUpgradeContract {
             assertEquals(List.of(EventType.BUILD_SUBMITTED), events.stream().map(Event::type).toList());
             assertEquals(Map.of("derivation", DRV), events.get(0).data());
             assertEquals(2, datastore.read(r -> r.builds(BuildQuery.all(10).withDerivationPath(DRV))).builds().size());
+            assertEquals(List.of(SUCCEEDED, SCHEDULED), datastore.read(r -> r.builds(BuildQuery.all(10)
+                    .sortedBy(BuildSort.DERIVATION, true))).builds().stream().map(Build::id).toList());
+            assertEquals(Map.of(BuildState.SUCCEEDED, 1L, BuildState.SCHEDULED, 1L),
+                    datastore.read(r -> r.buildCounts(BuildQuery.all(1))));
+            assertEquals(Map.of(), datastore.read(r -> r.eventCursors("hooks/")), "no hook cursor yet");
 
             long sequence = datastore.write(tx -> tx.nextBuildSequence());
             assertTrue(sequence > 2, "numbering continues after the upgraded data: " + sequence);
