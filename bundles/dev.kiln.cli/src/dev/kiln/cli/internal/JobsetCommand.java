@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code kiln jobset ...}: the git repositories the coordinator follows and evaluates into builds. */
 @Command(name = "jobset", mixinStandardHelpOptions = true, description = "Continuous integration: follow git repositories.",
         subcommands = {JobsetCommand.Add.class, JobsetCommand.ListJobsets.class, JobsetCommand.Show.class,
-                JobsetCommand.Evaluate.class, JobsetCommand.Disable.class, JobsetCommand.Enable.class,
-                JobsetCommand.Remove.class})
+                JobsetCommand.Change.class, JobsetCommand.Evaluate.class, JobsetCommand.Disable.class,
+                JobsetCommand.Enable.class, JobsetCommand.Remove.class})
 final class JobsetCommand implements Runnable {
 
     @Spec
@@ -85,25 +85,80 @@ final class JobsetCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            List<ChannelInfo> channelInfos = new ArrayList<>();
-            for (String channel : channels) {
-                channelInfos.add(channel(spec, channel));
-            }
-            print(spec, options, options.client().addJobset(new JobsetInfo(name, channelInfos, command, storeDir,
-                    storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede)));
+            print(spec, options, options.client().addJobset(new JobsetInfo(name, channels(spec, channels), command,
+                    storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede)));
             return 0;
         }
+    }
 
-        private static ChannelInfo channel(CommandSpec spec, String text) {
-            int equals = text.indexOf('=');
-            if (equals <= 0 || equals == text.length() - 1) {
-                throw new ParameterException(spec.commandLine(), "--channel: '" + text + "' is not NAME=URL[#BRANCH]");
-            }
-            String url = text.substring(equals + 1);
-            int hash = url.lastIndexOf('#');
-            String branch = hash < 0 ? "main" : url.substring(hash + 1);
-            return new ChannelInfo(text.substring(0, equals), hash < 0 ? url : url.substring(0, hash), branch);
+    @Command(name = "change", mixinStandardHelpOptions = true,
+            description = "Change a jobset: what is given replaces what it had; the rest stays.")
+    static final class Change implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(paramLabel = "NAME", description = "The jobset's name.")
+        String name;
+        @Option(names = "--channel", paramLabel = "NAME=URL[#BRANCH]",
+                description = "A git repository to follow; repeatable; the ones given replace all of them.")
+        List<String> channels;
+        @Option(names = "--command", paramLabel = "COMMAND", description = "The evaluation command.")
+        String command;
+        @Option(names = "--store-dir", paramLabel = "DIR", description = "The store directory of the derivations.")
+        String storeDir;
+        @Option(names = "--store-root", paramLabel = "DIR",
+                description = "Where that store is on the coordinator's machine.")
+        String storeRoot;
+        @Option(names = "--period", paramLabel = "SECONDS", description = "Check the channels this often; 0: on demand.")
+        Long periodSeconds;
+        @Option(names = "--priority", paramLabel = "N", description = "The priority of its builds.")
+        Integer priority;
+        @Option(names = "--tag", paramLabel = "KEY=VALUE",
+                description = "A tag for its builds; repeatable; the ones given replace all of them.")
+        List<String> tags;
+        @Option(names = "--max-builds", paramLabel = "N", description = "Submit at most N derivations an evaluation.")
+        Integer maxBuilds;
+        @Option(names = "--supersede", negatable = true,
+                description = "Whether a newer evaluation cancels what older ones still have pending.")
+        Boolean supersede;
+
+        @Override
+        public Integer call() throws IOException {
+            JobsetInfo old = options.client().jobset(name);
+            JobsetInfo changed = new JobsetInfo(name,
+                    channels == null ? old.channels() : channels(spec, channels),
+                    command == null ? old.evaluationCommand() : command,
+                    storeDir == null ? old.storeDir() : storeDir,
+                    storeRoot == null ? old.storeRoot() : storeRoot,
+                    periodSeconds == null ? old.periodSeconds() : periodSeconds,
+                    priority == null ? old.priority() : priority,
+                    tags == null ? old.tags() : Output.tags(spec, tags),
+                    old.enabled(),
+                    maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
+                    supersede == null ? old.supersede() : supersede);
+            print(spec, options, options.client().updateJobset(changed));
+            return 0;
         }
+    }
+
+    private static List<ChannelInfo> channels(CommandSpec spec, List<String> texts) {
+        List<ChannelInfo> channels = new ArrayList<>();
+        for (String text : texts) {
+            channels.add(channel(spec, text));
+        }
+        return channels;
+    }
+
+    private static ChannelInfo channel(CommandSpec spec, String text) {
+        int equals = text.indexOf('=');
+        if (equals <= 0 || equals == text.length() - 1) {
+            throw new ParameterException(spec.commandLine(), "--channel: '" + text + "' is not NAME=URL[#BRANCH]");
+        }
+        String url = text.substring(equals + 1);
+        int hash = url.lastIndexOf('#');
+        String branch = hash < 0 ? "main" : url.substring(hash + 1);
+        return new ChannelInfo(text.substring(0, equals), hash < 0 ? url : url.substring(0, hash), branch);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the jobsets.")
