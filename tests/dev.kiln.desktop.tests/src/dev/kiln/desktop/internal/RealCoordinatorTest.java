@@ -120,7 +120,7 @@ class RealCoordinatorTest {
             table.setSelection(appRow);
             WindowDriver.select(table);
             driver.whenOpen(InputDialog.class, dialog -> {
-                WindowDriver.onlyText(dialog).setText("release=24.11 -jobset");
+                WindowDriver.inputText(dialog).setText("release=24.11 -jobset");
                 WindowDriver.press(dialog, IDialogConstants.OK_LABEL.replace("&", ""));
             });
             driver.actions().tag().run();

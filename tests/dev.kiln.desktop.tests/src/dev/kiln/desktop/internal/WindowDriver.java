@@ -157,11 +157,11 @@ final class WindowDriver implements AutoCloseable {
         select(buttons.get(0));
     }
 
-    /** The one text field of the dialog, as an input dialog has. */
-    static Text onlyText(Window dialog) {
+    /** The one text field of the dialog that can be typed in, as an input dialog has. */
+    static Text inputText(Window dialog) {
         List<Widget> texts = new ArrayList<>();
-        collect(dialog.getShell(), Text.class::isInstance, texts);
-        assertEquals(1, texts.size(), "one text field");
+        collect(dialog.getShell(), control -> control instanceof Text text && text.getEditable(), texts);
+        assertEquals(1, texts.size(), "one text field to type in");
         return (Text) texts.get(0);
     }
 

@@ -9,7 +9,8 @@ import dev.kiln.desktop.model.BuildSort;
 /** The columns of the build list, each with its order, and the coordinator's sort when it has one. */
 public enum BuildColumn {
     STATE(Comparator.comparing(Build::state), BuildSort.STATE),
-    NAME(Comparator.comparing(Build::name), BuildSort.DERIVATION),
+    // The coordinator sorts derivations by store path, that is by hash: the name order is only local.
+    NAME(Comparator.comparing(Build::name), null),
     SYSTEM(Comparator.comparing(Build::system), BuildSort.SYSTEM),
     PRIORITY(Comparator.comparingInt(Build::priority), BuildSort.PRIORITY),
     TAGS(Comparator.comparing(Build::tagsText), null),

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
@@ -98,6 +99,21 @@ class BuildPagesTest {
         pages.refresh();
         assertTrue(pages.problem().contains("connection refused"), pages.problem());
         assertEquals("newest.drv", pages.row(0).name(), "what was read stays shown while the coordinator is down");
+    }
+
+    @Test
+    void leavesTextSearchesKeyOnlyTagsAndOrdersItCannotSortToTheRecentBuilds() {
+        BuildListQuery all = BuildListQuery.DEFAULT;
+        assertTrue(all.servedByCoordinator());
+        assertTrue(all.withTag("team=ci").sortedBy(BuildColumn.PRIORITY).servedByCoordinator());
+        assertFalse(all.withText("hello").servedByCoordinator());
+        assertFalse(all.withTag("team").servedByCoordinator());
+        assertFalse(all.sortedBy(BuildColumn.NAME).servedByCoordinator(), "it sorts store paths, not names");
+        assertFalse(all.sortedBy(BuildColumn.FINISHED).servedByCoordinator());
+        assertEquals(new BuildFilter(Set.of(BuildState.FAILED), "x86_64-linux", "team=ci"),
+                all.withStates(Set.of(BuildState.FAILED)).withSystem("x86_64-linux").withTag("team=ci")
+                        .coordinatorFilter());
+        assertEquals(BuildFilter.ALL, all.coordinatorFilter());
     }
 
     @Test

@@ -262,7 +262,7 @@ public final class FakeFarm implements FarmConnection {
                 case PRIORITY -> Comparator.comparingInt(Build::priority);
                 case STATE -> Comparator.comparing(b -> b.state().id());
                 case SYSTEM -> Comparator.comparing(Build::system);
-                case DERIVATION -> Comparator.comparing(Build::name);
+                case DERIVATION -> Comparator.comparing(Build::derivation);
             };
             // Equal builds stay in submission order, in the same direction, as the coordinator keeps them.
             Map<UUID, Integer> sequence = new HashMap<>();
