@@ -31,9 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 
+import dev.kiln.client.KilnAgentClient;
+import dev.kiln.desktop.model.AgentCredentials;
 import dev.kiln.desktop.model.FarmException;
+import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.http.KilnConnection;
+import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
@@ -58,6 +62,7 @@ class RealCoordinatorTest {
     static Path temporary;
 
     private static URI coordinator;
+    private static URI agentApi;
 
     @BeforeAll
     static void startCoordinator() throws IOException {
@@ -69,7 +74,9 @@ class RealCoordinatorTest {
                 "evaluation.timeout.seconds", 60L)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.transport.jetty", Map.of("state.dir", state,
                 "client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0")));
-        coordinator = Services.await(CONTEXT, HttpEndpoints.class).clientApi();
+        HttpEndpoints endpoints = Services.await(CONTEXT, HttpEndpoints.class);
+        coordinator = endpoints.clientApi();
+        agentApi = endpoints.agentApi();
     }
 
     @AfterAll
@@ -204,6 +211,46 @@ class RealCoordinatorTest {
             try (KilnConnection client = new KilnConnection(coordinator, "")) {
                 assertEquals(List.of(), client.jobsets());
             }
+        }
+    }
+
+    @Test
+    void showsWhatARealAgentRunsAndTheLoadItReported(@TempDir Path config) throws Exception {
+        Path drvs = Files.createDirectories(temporary.resolve("agent-drvs"));
+        Path job = write(drvs, derivation("ui-agent-job", Map.of()));
+        AgentCredentials credentials;
+        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
+            assertEquals("created", connection.submit(List.of(job), 9, Map.of()).get(0).outcome());
+            credentials = connection.createAgent(new NewAgent("ui-agent", "rack 1", List.of("x86_64-linux"),
+                    Map.of("fast", "yes")));
+        }
+        KilnAgentClient agent = new KilnAgentClient(agentApi, credentials.id(), credentials.password());
+        List<FetchedBuild> fetched = List.of();
+        long deadline = System.nanoTime() + WindowDriver.TIMEOUT.toNanos();
+        for (int attempt = 0; attempt < 300 && System.nanoTime() < deadline
+                && fetched.stream().noneMatch(b -> b.derivation().endsWith("ui-agent-job.drv")); attempt++) {
+            // The allocation plan is made in the background: the agent asks again, as its fetch loop does.
+            fetched = agent.fetch(List.of("x86_64-linux"), 8, 1.25);
+            if (fetched.isEmpty()) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        FetchedBuild taken = fetched.stream().filter(b -> b.derivation().endsWith("ui-agent-job.drv")).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent was given the build"));
+        agent.started(taken.id());
+
+        try (WindowDriver driver = new WindowDriver()) {
+            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            window.showTab(2);
+            Table agents = driver.find(WidgetIds.AGENTS_TABLE, Table.class);
+            driver.await("the agent with the build it runs and its load", () -> agents.getItemCount() >= 1
+                    && rowShowing(agents, "ui-agent") >= 0
+                    && textOfRow(agents, rowShowing(agents, "ui-agent")).contains("ui-agent-job.drv")
+                    && textOfRow(agents, rowShowing(agents, "ui-agent")).contains("1.25"));
+            String row = textOfRow(agents, rowShowing(agents, "ui-agent"));
+            assertTrue(row.contains("online"), row);
+            assertTrue(row.contains("fast=yes"), row);
+            driver.screenshot("desktop-real-agents.png");
         }
     }
 
