@@ -80,7 +80,7 @@ final class BuildsView {
         textFilter.setMessage(Messages.FILTER_TEXT);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(textFilter);
         count = WidgetIds.name(new Label(top, SWT.RIGHT), WidgetIds.BUILDS_COUNT);
-        GridDataFactory.fillDefaults().hint(170, SWT.DEFAULT).applyTo(count);
+        GridDataFactory.fillDefaults().hint(280, SWT.DEFAULT).applyTo(count);
 
         viewer = new TableViewer(top, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         Table table = WidgetIds.name(viewer.getTable(), WidgetIds.BUILDS_TABLE);
@@ -160,10 +160,15 @@ final class BuildsView {
         setQuery(model.query().sortedBy(column));
     }
 
+    /** Lists the builds {@code query} selects, unless they are listed already (a combo refilled says so too). */
     private void setQuery(BuildListQuery query) {
-        model.setQuery(query);
         BuildPages listing = pages;
-        if (listing != null && query.servedByCoordinator()) {
+        boolean listed = listing == null || !query.servedByCoordinator() || query.equals(listing.query());
+        if (query.equals(model.query()) && listed) {
+            return;
+        }
+        model.setQuery(query);
+        if (!listed) {
             listing.setQuery(query);
         }
     }
@@ -211,13 +216,14 @@ final class BuildsView {
     }
 
     private String countText(BuildRows rows) {
+        FarmSession current = session;
         if (rows instanceof BuildPages listing) {
-            FarmSession current = session;
             return !listing.problem().isEmpty() ? listing.problem()
                     : String.format(Messages.BUILDS_COUNT, listing.size(), current == null ? 0
                             : Math.max(current.totalBuilds(), listing.total()));
         }
-        return String.format(Messages.BUILDS_COUNT_RECENT, rows.size(), model.rows().total());
+        return current != null && !current.buildsListed() ? Messages.OVERVIEW_LOADING
+                : String.format(Messages.BUILDS_COUNT_RECENT, rows.size(), model.rows().total());
     }
 
     private void updateSystems(Rows rows) {

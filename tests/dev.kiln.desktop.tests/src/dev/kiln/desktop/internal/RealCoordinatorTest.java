@@ -119,7 +119,7 @@ class RealCoordinatorTest {
             KilnConnection client = new KilnConnection(coordinator, "");
             driver.await("the coordinator canceled the build", () -> "canceled".equals(stateOf(client, canceled)));
             driver.await("the window shows it canceled, told by the event stream",
-                    () -> textOfRow(table, rowShowing(table, "ui-tool.drv")).contains("canceled"));
+                    () -> textOfRowShowing(table, "ui-tool.drv").contains("canceled"));
             assertEquals("scheduled", stateOf(client, outcomes.get(0).build()));
             driver.screenshot("desktop-real-canceled.png");
 
@@ -134,8 +134,8 @@ class RealCoordinatorTest {
             UUID appBuild = outcomes.get(0).build();
             driver.await("the coordinator tagged the build", () -> tagsOf(client, appBuild).equals(Map.of("release",
                     "24.11")));
-            driver.await("the window shows the new tags", () -> textOfRow(table, rowShowing(table, "ui-app.drv"))
-                    .contains("release=24.11") && !textOfRow(table, rowShowing(table, "ui-app.drv")).contains("jobset"));
+            driver.await("the window shows the new tags", () -> textOfRowShowing(table, "ui-app.drv")
+                    .contains("release=24.11") && !textOfRowShowing(table, "ui-app.drv").contains("jobset"));
             client.close();
         }
     }
@@ -244,10 +244,9 @@ class RealCoordinatorTest {
             window.showTab(2);
             Table agents = driver.find(WidgetIds.AGENTS_TABLE, Table.class);
             driver.await("the agent with the build it runs and its load", () -> agents.getItemCount() >= 1
-                    && rowShowing(agents, "ui-agent") >= 0
-                    && textOfRow(agents, rowShowing(agents, "ui-agent")).contains("ui-agent-job.drv")
-                    && textOfRow(agents, rowShowing(agents, "ui-agent")).contains("1.25"));
-            String row = textOfRow(agents, rowShowing(agents, "ui-agent"));
+                    && textOfRowShowing(agents, "ui-agent").contains("ui-agent-job.drv")
+                    && textOfRowShowing(agents, "ui-agent").contains("1.25"));
+            String row = textOfRowShowing(agents, "ui-agent");
             assertTrue(row.contains("online"), row);
             assertTrue(row.contains("fast=yes"), row);
             driver.screenshot("desktop-real-agents.png");
@@ -319,6 +318,12 @@ class RealCoordinatorTest {
             }
         }
         return -1;
+    }
+
+    /** The text of the first row that shows {@code text}, or empty while none does (rows may be read again). */
+    private static String textOfRowShowing(Table table, String text) {
+        int row = rowShowing(table, text);
+        return row < 0 ? "" : textOfRow(table, row);
     }
 
     private static String textOfRow(Table table, int row) {

@@ -501,18 +501,14 @@ public final class FakeFarm implements FarmConnection {
         if (jobset.channels().isEmpty()) {
             throw new FarmException(Kind.REJECTED, "bad request: a jobset needs a channel");
         }
-        Jobset stored = withDefaults(jobset);
-        jobsets.put(jobset.name(), stored);
-        return stored;
+        return store(jobset);
     }
 
     @Override
     public synchronized Jobset changeJobset(Jobset jobset) throws FarmException {
         enterJobsets();
         found(jobsets.get(jobset.name()), jobset.name());
-        Jobset stored = withDefaults(jobset);
-        jobsets.put(jobset.name(), stored);
-        return stored;
+        return store(jobset);
     }
 
     @Override
@@ -617,12 +613,14 @@ public final class FakeFarm implements FarmConnection {
         }
     }
 
-    /** The jobset as stored: the coordinator's default limit when none is given. */
-    private static Jobset withDefaults(Jobset jobset) {
-        return new Jobset(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
+    /** Keeps the jobset as the coordinator does, with its default limit when none is given. */
+    private Jobset store(Jobset jobset) {
+        Jobset stored = new Jobset(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
                 jobset.storeRoot(), jobset.period(), jobset.priority(), jobset.tags(), jobset.enabled(),
                 jobset.maxBuildsPerEvaluation() == null ? 100_000 : jobset.maxBuildsPerEvaluation(),
                 jobset.supersede());
+        jobsets.put(stored.name(), stored);
+        return stored;
     }
 
     private static <T> T found(T thing, Object id) throws FarmException {
