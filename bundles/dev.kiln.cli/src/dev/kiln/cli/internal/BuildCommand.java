@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 /** {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, tag, read the log. */
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Submit and steer builds.",
         subcommands = {BuildCommand.Submit.class, BuildCommand.ListBuilds.class, BuildCommand.Show.class,
-                BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class, BuildCommand.TagBuild.class,
-                BuildCommand.Log.class})
+                BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class,
+                BuildCommand.TagBuild.class, BuildCommand.Log.class})
 final class BuildCommand implements Runnable {
 
     @Spec

@@ -101,6 +101,8 @@ final class EventQueue {
     /** By cursor name, the positions stored last (or read at the start). */
     private final Map<String, Long> storedCursors = new HashMap<>();
     private Instant cursorWrittenAt = Instant.MIN;
+    /** Whether the file an earlier Kiln kept the cursor in is deleted, the datastore holding the cursor. */
+    private boolean legacyCursorFileGone;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
@@ -187,7 +189,10 @@ final class EventQueue {
         }
     }
 
-    /** Stores where the queue and its hooks stand, then reads events of this type into the queue, while there is room. */
+    /**
+     * Stores where the queue and its hooks stand (when due), then reads events of this type from the outbox into the
+     * queue, while there is room.
+     */
     private void fill() {
         persistCursors(false);
         try {
@@ -375,7 +380,10 @@ final class EventQueue {
             events.saveCursors(moved);
             storedCursors.putAll(moved);
             cursorWrittenAt = at;
-            legacyCursorFile.delete();
+            if (!legacyCursorFileGone) {
+                legacyCursorFile.delete();
+                legacyCursorFileGone = true;
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("The {} hook queue could not store its cursors {}", type, moved, e);
         }

@@ -87,6 +87,8 @@ class ClientCommandsTest {
         Run listed = kiln("agent", "list", "--coordinator", url);
         assertEquals(0, listed.exit(), listed.err());
         assertTrue(listed.out().contains(id) && listed.out().contains("builder-1"), listed.out());
+        assertTrue(listed.out().lines().anyMatch(line -> line.startsWith(id) && line.contains("builds 0")
+                && line.contains("load -") && line.contains("seen never")), listed.out());
 
         Run password = kiln("agent", "password", id, "--coordinator", url);
         assertEquals(0, password.exit(), password.err());
@@ -144,16 +146,8 @@ class ClientCommandsTest {
 
     @Test
     void submitsWithRequiredAgentTagsAndADeferTime() throws Exception {
-        RealNix nix = RealNix.require(Files.createDirectories(temporary.resolve("nix")));
-        String drv = nix.instantiate(nix.store("source"), """
-                [ (derivation { name = "tagged"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }) ]
-                """).get(0);
-        Path file = nix.storeFiles("source").resolve(drv.substring("/nix/store/".length()));
-        Run submitted = kiln("build", "submit", file.toString(), "--coordinator", url, "--require-agent-tag", "gpu=yes",
-                "--defer-until", "2099-01-01T00:00:00Z", "--json");
-        assertEquals(0, submitted.exit(), submitted.err());
-        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
-        assertTrue(id.find(), submitted.out());
+        Path file = derivationFile("nix", "tagged");
+        Matcher id = submitted(file, "--require-agent-tag", "gpu=yes", "--defer-until", "2099-01-01T00:00:00Z");
         Run shown = kiln("build", "show", id.group(1), "--coordinator", url, "--json");
         assertTrue(shown.out().contains("\"requiredAgentTags\":{\"gpu\":\"yes\"}"), shown.out());
         assertTrue(shown.out().contains("\"deferUntil\":\"2099-01-01T00:00:00Z\""), shown.out());
@@ -162,6 +156,52 @@ class ClientCommandsTest {
         assertEquals(KilnCommandLine.EXIT_FAILURE, badTime.exit());
         assertTrue(badTime.err().startsWith("kiln: bad request: "), badTime.err());
         assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(), "the other tests expect no scheduled build");
+    }
+
+    @Test
+    void buildsAreTaggedAndTagsRemoved() throws Exception {
+        Matcher id = submitted(derivationFile("nix-tags", "to-tag"), "--tag", "job=nightly", "--defer-until",
+                "2099-01-01T00:00:00Z");
+        try {
+            Run tagged = kiln("build", "tag", id.group(1), "checked-by=tagger", "job=release", "--coordinator", url);
+            assertEquals(0, tagged.exit(), tagged.err());
+            assertTrue(tagged.out().contains("tags:        checked-by=tagger,job=release"), tagged.out());
+
+            Run removed = kiln("build", "tag", id.group(1), "--remove", "job", "--coordinator", url, "--json");
+            assertEquals(0, removed.exit(), removed.err());
+            assertTrue(removed.out().contains("\"tags\":{\"checked-by\":\"tagger\"}"), removed.out());
+            Run shown = kiln("build", "show", id.group(1), "--coordinator", url);
+            assertTrue(shown.out().contains("tags:        checked-by=tagger"), shown.out());
+
+            Run nothing = kiln("build", "tag", id.group(1), "--coordinator", url);
+            assertEquals(KilnCommandLine.EXIT_USAGE, nothing.exit(), nothing.err());
+            Run bad = kiln("build", "tag", id.group(1), "no-value", "--coordinator", url);
+            assertEquals(KilnCommandLine.EXIT_USAGE, bad.exit(), bad.err());
+            assertTrue(bad.err().contains("is not KEY=VALUE"), bad.err());
+        } finally {
+            assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(),
+                    "the other tests expect no scheduled build");
+        }
+    }
+
+    /** A {@code .drv} file made by real Nix in its own store under {@code directory}. */
+    private static Path derivationFile(String directory, String name) throws Exception {
+        RealNix nix = RealNix.require(Files.createDirectories(temporary.resolve(directory)));
+        String drv = nix.instantiate(nix.store("source"), """
+                [ (derivation { name = "%s"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; }) ]
+                """.formatted(name)).get(0);
+        return nix.storeFiles("source").resolve(drv.substring("/nix/store/".length()));
+    }
+
+    /** Submits the file with {@code kiln build submit} and these options; the match's group 1 is the build's id. */
+    private static Matcher submitted(Path file, String... options) {
+        List<String> args = new ArrayList<>(List.of("build", "submit", file.toString(), "--coordinator", url, "--json"));
+        args.addAll(List.of(options));
+        Run submitted = kiln(args.toArray(String[]::new));
+        assertEquals(0, submitted.exit(), submitted.err());
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+        return id;
     }
 
     @Test

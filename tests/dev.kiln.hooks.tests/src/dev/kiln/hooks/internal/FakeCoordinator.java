@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -132,13 +131,8 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
 
     @Override
     public Map<String, Long> cursors(String prefix) {
-        Map<String, Long> found = new HashMap<>();
-        cursors.forEach((name, id) -> {
-            if (name.startsWith(prefix)) {
-                found.put(name, id);
-            }
-        });
-        return found;
+        return cursors.entrySet().stream().filter(cursor -> cursor.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     @Override

@@ -52,7 +52,8 @@ final class Wire {
         String status = !agent.active() ? "inactive"
                 : agent.lastSeen() != null && agent.lastSeen().isAfter(now.minus(ONLINE_WITHIN)) ? "online" : "offline";
         List<AgentBuildInfo> builds = activity == null ? List.of() : activity.builds().stream()
-                .map(b -> new AgentBuildInfo(b.buildId().toString(), b.state().id(), b.derivationPath(), time(b.since())))
+                .map(b -> new AgentBuildInfo(b.buildId().toString(), b.state().id(), b.derivationPath(),
+                        time(b.since())))
                 .toList();
         AgentLoad load = activity == null ? null : activity.load();
         return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
@@ -416,13 +417,8 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     @Override
     public synchronized Map<String, Long> cursors(String prefix) {
-        Map<String, Long> found = new HashMap<>();
-        cursors.forEach((name, id) -> {
-            if (name.startsWith(prefix)) {
-                found.put(name, id);
-            }
-        });
-        return found;
+        return cursors.entrySet().stream().filter(cursor -> cursor.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     @Override
