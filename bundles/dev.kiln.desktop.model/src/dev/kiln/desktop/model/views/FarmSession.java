@@ -39,8 +39,9 @@ import dev.kiln.desktop.model.Subscription;
 
 /**
  * The desktop's live view of one coordinator. It connects, counts the builds by state, lists the most recent ones
- * (for the throughput chart and the text search) and keeps them current through the event stream; when the stream drops or a call finds the coordinator down it reconnects with back-off, resuming the
- * stream after the last event seen. A refused token stops it until {@link #reconnect()}.
+ * (for the throughput chart and the text search) and keeps them current through the event stream; when the stream
+ * drops or a call finds the coordinator down it reconnects with back-off, resuming the stream after the last event
+ * seen. A refused token stops it until {@link #reconnect()}.
  *
  * <p>Thread-safe. Every network call runs on the {@link Scheduler}; listeners hear changes on its threads.
  */
@@ -50,6 +51,8 @@ public final class FarmSession implements AutoCloseable {
     public static final int PAGE_SIZE = 1000;
     /** How many pages of the most recent builds are kept: the rest is asked for page by page as it is shown. */
     public static final int RECENT_PAGES = 5;
+    /** How many builds the session keeps at most: the newest, those listed and those events changed. */
+    public static final int RECENT_BUILDS = 2 * RECENT_PAGES * PAGE_SIZE;
     static final Duration EVENT_COALESCING = Duration.ofMillis(250);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
     /** How often jobsets are read again while one of them is evaluating or about to. */
@@ -398,6 +401,7 @@ public final class FarmSession implements AutoCloseable {
             fire(Topic.BUILDS);
         }
         buildsListed = true;
+        builds.retainNewest(RECENT_BUILDS);
         fire(Topic.BUILDS);
     }
 
@@ -498,6 +502,7 @@ public final class FarmSession implements AutoCloseable {
                 }
             }
         }
+        builds.retainNewest(RECENT_BUILDS);
         countBuilds();
         fire(Topic.BUILDS);
     }
