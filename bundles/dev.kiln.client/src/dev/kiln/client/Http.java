@@ -9,6 +9,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import dev.kiln.protocol.MalformedJsonException;
 import dev.kiln.protocol.ProtocolJson;
@@ -24,13 +30,21 @@ final class Http {
     private final String authorization;
     private final HttpClient client;
 
-    Http(URI base, String authorization) {
+    /**
+     * @param tls the TLS context for {@code https://} coordinators, or null for the JVM's default (which honours
+     *        {@code javax.net.ssl.trustStore})
+     */
+    Http(URI base, String authorization, SSLContext tls) {
         this.base = base;
         String text = base.toString();
         this.coordinator = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.authorization = authorization;
-        this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.client = builder.build();
     }
 
     HttpRequest.Builder request(String path) {
@@ -51,11 +65,15 @@ final class Http {
         if (answer == Void.class || response.statusCode() == 204) {
             return null;
         }
+        return read(response.body(), answer, method + " " + path);
+    }
+
+    /** An answer's JSON body as a record; {@code request} names the request in the error. */
+    static <T> T read(byte[] body, Class<T> answer, String request) throws IOException {
         try {
-            return ProtocolJson.read(response.body(), answer);
+            return ProtocolJson.read(body, answer);
         } catch (MalformedJsonException e) {
-            throw new IOException("the coordinator's answer to " + method + " " + path + " is not understood: "
-                    + e.getMessage(), e);
+            throw new IOException("the coordinator's answer to " + request + " is not understood: " + e.getMessage(), e);
         }
     }
 
@@ -75,14 +93,62 @@ final class Http {
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
             return client.send(request, handler);
-        } catch (java.net.ConnectException e) {
-            throw new CoordinatorUnreachableException(coordinator, "connection refused", e);
-        } catch (java.net.http.HttpConnectTimeoutException e) {
-            throw new CoordinatorUnreachableException(coordinator, "connection timed out", e);
+        } catch (IOException e) {
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while talking to " + coordinator);
         }
+    }
+
+    /** Sends a request and answers the body of its answer, a refusal thrown as {@link KilnApiException}. */
+    byte[] sendChecked(HttpRequest request) throws IOException {
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        check(response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
+    private IOException unreachable(IOException e) {
+        return switch (e) {
+            case java.net.ConnectException refused -> new CoordinatorUnreachableException(coordinator, "connection refused", e);
+            case java.net.http.HttpConnectTimeoutException timeout ->
+                new CoordinatorUnreachableException(coordinator, "connection timed out", e);
+            case SSLHandshakeException handshake -> new CoordinatorUnreachableException(coordinator,
+                    "the TLS handshake failed (" + rootMessage(e)
+                            + "); is its certificate trusted (--cacert, javax.net.ssl.trustStore)?", e);
+            case SSLException tls -> new CoordinatorUnreachableException(coordinator, "TLS failed: " + rootMessage(e), e);
+            default -> e;
+        };
+    }
+
+    /** Sends a request without waiting; {@link #await} its answer. */
+    <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return client.sendAsync(request, handler);
+    }
+
+    /** Waits for an answer of {@link #sendAsync}; failures as {@link #send} reports them. */
+    <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> answer) throws IOException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw unreachable(failure);
+            }
+            throw new IOException("the request to " + coordinator + " failed: " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while talking to " + coordinator);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; depth < 16 && root.getCause() != null && root.getCause() != root; depth++) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     static void check(int status, byte[] body) throws KilnApiException {

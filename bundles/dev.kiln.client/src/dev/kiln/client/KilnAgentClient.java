@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 
+import javax.net.ssl.SSLContext;
+
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
@@ -41,10 +43,21 @@ public final class KilnAgentClient {
      * @param password its password
      */
     public KilnAgentClient(URI coordinator, UUID agentId, String password) {
+        this(coordinator, agentId, password, null);
+    }
+
+    /**
+     * @param coordinator the base URL of the agent API, for example {@code https://coordinator:8745}
+     * @param agentId the agent's id
+     * @param password its password
+     * @param tls the TLS context an {@code https://} agent API is reached with (see
+     *        {@link TrustedCertificates#sslContext}), or null for the JVM's default
+     */
+    public KilnAgentClient(URI coordinator, UUID agentId, String password, SSLContext tls) {
         String base = Objects.requireNonNull(coordinator, "coordinator").toString();
         String credentials = agentId + ":" + Objects.requireNonNull(password, "password");
         this.http = new Http(URI.create(base.endsWith("/") ? base : base + "/"),
-                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)), tls);
     }
 
     /** Takes up to {@code freeSlots} builds; also a heartbeat. */

@@ -1,16 +1,23 @@
 package dev.kiln.client;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+
+import javax.net.ssl.SSLContext;
 
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentList;
@@ -44,6 +51,8 @@ import dev.kiln.protocol.TokenAnswer;
  */
 public final class KilnClient {
 
+    private static final int NARINFO_QUERIES_AT_ONCE = 32;
+
     private final URI coordinator;
     private final Http http;
 
@@ -59,8 +68,18 @@ public final class KilnClient {
      * @param token a client token, or null when the coordinator listens on loopback only
      */
     public KilnClient(URI coordinator, String token) {
+        this(coordinator, token, null);
+    }
+
+    /**
+     * @param coordinator the base URL of the coordinator
+     * @param token a client token, or null when the coordinator listens on loopback only
+     * @param tls the TLS context an {@code https://} coordinator is reached with (see
+     *        {@link TrustedCertificates#sslContext}), or null for the JVM's default
+     */
+    public KilnClient(URI coordinator, String token, SSLContext tls) {
         this.coordinator = withoutTrailingSlash(Objects.requireNonNull(coordinator, "coordinator"));
-        this.http = new Http(URI.create(this.coordinator + "/"), token == null ? null : "Bearer " + token);
+        this.http = new Http(URI.create(this.coordinator + "/"), token == null ? null : "Bearer " + token, tls);
     }
 
     public URI coordinator() {
@@ -91,8 +110,85 @@ public final class KilnClient {
         return http.json("POST", "api/v1/derivations/missing", new PathsBody(paths), MissingAnswer.class).missing();
     }
 
+    /**
+     * The store paths among these that the binary cache cannot serve, asked as Nix asks a cache: a {@code HEAD} of each
+     * path's narinfo, a few at a time.
+     */
+    public List<String> missingStorePaths(List<String> paths) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (int first = 0; first < paths.size(); first += NARINFO_QUERIES_AT_ONCE) {
+            List<String> batch = paths.subList(first, Math.min(paths.size(), first + NARINFO_QUERIES_AT_ONCE));
+            List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
+            for (String path : batch) {
+                answers.add(http.sendAsync(http.request(hashPart(path) + ".narinfo").timeout(Http.REQUEST_TIMEOUT)
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.discarding()));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                int status = http.await(answers.get(i)).statusCode();
+                if (status == 404) {
+                    missing.add(batch.get(i));
+                } else {
+                    Http.check(status, new byte[0]);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Uploads a NAR file for the binary cache, as {@code nix copy --to} does; its narinfo follows with
+     * {@link #putNarInfo}. Needs a client token.
+     *
+     * @param fileName the file's name under {@code nar/}, such as {@code <nix-base32 hash>.nar.zst}
+     * @param progress told how many bytes of the file have been sent, as they go
+     */
+    public void putNar(String fileName, Path file, TransferProgress progress) throws IOException {
+        long size = Files.size(file);
+        // No timeout: a large NAR on a slow link takes as long as it takes.
+        http.sendChecked(http.request("nar/" + Http.encode(fileName))
+                .header("Content-Type", "application/x-nix-nar")
+                .PUT(counted(size, () -> Files.newInputStream(file), progress))
+                .build());
+    }
+
+    /**
+     * Uploads the narinfo of a NAR put before: the coordinator checks the NAR against it, then serves the path,
+     * signed with its key. Needs a client token.
+     */
+    public void putNarInfo(String hashPart, String narInfo) throws IOException {
+        http.sendChecked(http.request(Http.encode(hashPart) + ".narinfo")
+                .timeout(Http.REQUEST_TIMEOUT)
+                .header("Content-Type", "text/x-nix-narinfo")
+                .PUT(HttpRequest.BodyPublishers.ofString(narInfo, StandardCharsets.UTF_8))
+                .build());
+    }
+
     public SubmitAnswer submit(SubmitBody submit) throws IOException {
-        return http.json("POST", "api/v1/builds", submit, SubmitAnswer.class);
+        return submit(submit, TransferProgress.NONE);
+    }
+
+    /** Submits, telling how the body (which carries the derivations' texts) is being sent. */
+    public SubmitAnswer submit(SubmitBody submit, TransferProgress progress) throws IOException {
+        byte[] body = ProtocolJson.write(submit);
+        byte[] answer = http.sendChecked(http.request("api/v1/builds").timeout(Http.REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(counted(body.length, () -> new ByteArrayInputStream(body), progress)).build());
+        return Http.read(answer, SubmitAnswer.class, "POST api/v1/builds");
+    }
+
+    private interface BodySource {
+        InputStream open() throws IOException;
+    }
+
+    private static HttpRequest.BodyPublisher counted(long size, BodySource source, TransferProgress progress) {
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return new CountingInputStream(source.open(), size, progress);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), size);
     }
 
     /**
@@ -287,6 +383,16 @@ public final class KilnClient {
             return e.getClass().getSimpleName();
         }
         return message;
+    }
+
+    /** The hash part of a store path, such as {@code /nix/store/<hash>-name}. */
+    private static String hashPart(String storePath) {
+        String baseName = storePath.substring(storePath.lastIndexOf('/') + 1);
+        int dash = baseName.indexOf('-');
+        if (dash <= 0) {
+            throw new IllegalArgumentException("not a store path: " + storePath);
+        }
+        return Http.encode(baseName.substring(0, dash));
     }
 
     private static URI withoutTrailingSlash(URI uri) {

@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
@@ -46,7 +49,8 @@ final class BuildCommand implements Runnable {
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
-            description = "Submit derivations: each .drv file, with the .drv files of its closure the coordinator lacks.")
+            description = "Submit derivations: each .drv file, with the .drv files of its closure and the input sources"
+                    + " the coordinator lacks.")
     static final class Submit implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -77,21 +81,28 @@ final class BuildCommand implements Runnable {
             KilnClient client = options.client();
             StoreDir store = new StoreDir(storeDir != null ? storeDir : client.cache().storeDir());
             Map<String, String> texts = new LinkedHashMap<>();
+            Map<StorePath, InputSources.Needed> sources = new LinkedHashMap<>();
             List<String> requested = new ArrayList<>();
             for (Path file : files) {
                 Path absolute = file.toAbsolutePath().normalize();
                 String drvPath = absolute.toString().startsWith(store.path() + "/") ? absolute.toString()
                         : store.path() + "/" + absolute.getFileName();
-                load(store, drvPath, absolute.getParent(), texts);
+                load(store, drvPath, absolute.getParent(), texts, sources);
                 requested.add(drvPath);
             }
             List<String> missing = client.missingDerivations(new ArrayList<>(texts.keySet()));
+            uploadSources(client, sources);
             Map<String, String> tagMap = Output.tags(spec, tags);
             Map<String, String> agentTags = Output.tags(spec, requiredAgentTags);
-            SubmitAnswer answer = client.submit(new SubmitBody(
+            SubmitBody body = new SubmitBody(
                     missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
                     requested.stream().map(path -> new BuildRequest(path, priority, tagMap, agentTags, ignoreIfExists,
-                            ignoreIfOutputsExist, deferUntil)).toList()));
+                            ignoreIfOutputsExist, deferUntil)).toList());
+            SubmitAnswer answer;
+            try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
+                    "submitting " + missing.size() + " derivations", 0, ProgressBar.Unit.BYTES)) {
+                answer = client.submit(body, bar);
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 Output.json(out, answer.results().stream().map(r -> {
@@ -111,8 +122,77 @@ final class BuildCommand implements Runnable {
             return 0;
         }
 
-        /** Reads a derivation and, depth first, its inputs: beside the file that needs them, else in the store. */
-        private static void load(StoreDir store, String drvPath, Path directory, Map<String, String> texts) throws IOException {
+        /**
+         * Puts the sources the coordinator's cache lacks into it, with the sources they refer to; all are found and
+         * checked before the first byte is sent.
+         */
+        private void uploadSources(KilnClient client, Map<StorePath, InputSources.Needed> needed) throws IOException {
+            if (needed.isEmpty()) {
+                return;
+            }
+            Path temporary = Files.createTempDirectory("kiln-submit");
+            try {
+                Map<StorePath, InputSources.Prepared> prepared = new LinkedHashMap<>();
+                List<InputSources.Needed> asked = new ArrayList<>(needed.values());
+                // Each round asks about the sources the previous one found referred to; a path is asked about once.
+                Set<StorePath> seen = new HashSet<>(needed.keySet());
+                while (!asked.isEmpty()) {
+                    Map<String, InputSources.Needed> byPath = new LinkedHashMap<>();
+                    asked.forEach(source -> byPath.put(source.path().toString(), source));
+                    List<InputSources.Needed> next = new ArrayList<>();
+                    for (String path : client.missingStorePaths(new ArrayList<>(byPath.keySet()))) {
+                        InputSources.Needed source = byPath.get(path);
+                        InputSources.Prepared ready = InputSources.prepare(source, temporary);
+                        prepared.put(ready.path(), ready);
+                        for (StorePath reference : ready.references()) {
+                            if (seen.add(reference)) {
+                                next.add(new InputSources.Needed(reference, source.directory(), path));
+                            }
+                        }
+                    }
+                    asked = next;
+                }
+                if (prepared.isEmpty()) {
+                    return;
+                }
+                long total = prepared.values().stream().mapToLong(InputSources.Prepared::fileSize).sum();
+                try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
+                        "uploading " + prepared.size() + " sources", total, ProgressBar.Unit.BYTES)) {
+                    long sent = 0;
+                    for (InputSources.Prepared source : prepared.values()) {
+                        long before = sent;
+                        client.putNar(source.narFileName(), source.compressedNar(), (bytes, size) -> bar.update(before + bytes));
+                        client.putNarInfo(source.path().hashPart(), source.narInfo().render());
+                        sent += source.fileSize();
+                        bar.update(sent);
+                    }
+                } catch (KilnApiException e) {
+                    if (e.status() == 401) {
+                        throw new CommandFailedException("uploading the input sources the coordinator lacks needs a"
+                                + " client token (--token, KILN_TOKEN or --state-dir): " + e.getMessage());
+                    }
+                    throw e;
+                }
+            } finally {
+                deleteTree(temporary);
+            }
+        }
+
+        private static void deleteTree(Path directory) throws IOException {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(directory);
+        }
+
+        /**
+         * Reads a derivation and, depth first, its inputs: beside the file that needs them, else in the store. Notes
+         * the input sources, each with the directory of the first derivation file that needs it.
+         */
+        private static void load(StoreDir store, String drvPath, Path directory, Map<String, String> texts,
+                Map<StorePath, InputSources.Needed> sources) throws IOException {
             if (texts.containsKey(drvPath)) {
                 return;
             }
@@ -137,8 +217,11 @@ final class BuildCommand implements Runnable {
                 throw new CommandFailedException(file + " is not a derivation: " + e.getMessage());
             }
             texts.put(drvPath, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            for (StorePath source : derivation.inputSrcs()) {
+                sources.putIfAbsent(source, new InputSources.Needed(source, file.getParent(), path.baseName()));
+            }
             for (StorePath input : derivation.inputDrvs().keySet()) {
-                load(store, input.toString(), file.getParent(), texts);
+                load(store, input.toString(), file.getParent(), texts, sources);
             }
         }
     }

@@ -5,12 +5,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import javax.net.ssl.SSLContext;
+
 import dev.kiln.client.KilnClient;
+import dev.kiln.client.TrustedCertificates;
 import picocli.CommandLine.Option;
 
 /**
  * Where the coordinator is and how to authenticate: {@code --coordinator} or {@code KILN_COORDINATOR}; a token from
- * {@code --token}, {@code KILN_TOKEN}, or {@code <state-dir>/client-token} when {@code --state-dir} is given.
+ * {@code --token}, {@code KILN_TOKEN}, or {@code <state-dir>/client-token} when {@code --state-dir} is given; the
+ * certificates an {@code https://} coordinator is trusted by from {@code --cacert} or {@code KILN_CACERT}.
  */
 final class ClientOptions {
 
@@ -27,8 +31,16 @@ final class ClientOptions {
             description = "A coordinator's state directory whose client-token file is used when no token is given.")
     Path stateDir;
 
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust the certificates of this PEM file for an https:// coordinator (default: $KILN_CACERT,"
+                    + " else the JVM's trust store).")
+    Path caCertificates;
+
     @Option(names = "--json", description = "Print JSON for scripts instead of text.")
     boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Draw no progress bars.")
+    boolean quiet;
 
     KilnClient client() {
         String url = coordinator != null ? coordinator : System.getenv().getOrDefault("KILN_COORDINATOR", DEFAULT_COORDINATOR);
@@ -41,7 +53,23 @@ final class ClientOptions {
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new CommandFailedException("--coordinator: '" + url + "' is not an http:// or https:// URL");
         }
-        return new KilnClient(uri, token());
+        return new KilnClient(uri, token(), tls());
+    }
+
+    private SSLContext tls() {
+        Path file = caCertificates;
+        String fromEnvironment = System.getenv("KILN_CACERT");
+        if (file == null && fromEnvironment != null && !fromEnvironment.isBlank()) {
+            file = Path.of(fromEnvironment.strip());
+        }
+        if (file == null) {
+            return null;
+        }
+        try {
+            return TrustedCertificates.sslContext(file);
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot read the certificates " + file + ": " + e.getMessage());
+        }
     }
 
     private String token() {

@@ -68,6 +68,18 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "Where the agent API listens (default: ${DEFAULT-VALUE}).")
     String agentListen;
 
+    @Option(names = "--client-tls-keystore", paramLabel = "FILE",
+            description = "A PKCS12 keystore with the key and certificate the client API speaks TLS (https) with.")
+    Path clientKeystore;
+
+    @Option(names = "--agent-tls-keystore", paramLabel = "FILE",
+            description = "A PKCS12 keystore with the key and certificate the agent API speaks TLS (https) with.")
+    Path agentKeystore;
+
+    @Option(names = "--tls-keystore-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the keystores' password (default: $KILN_TLS_KEYSTORE_PASSWORD).")
+    Path keystorePasswordFile;
+
     @Option(names = "--store-dir", paramLabel = "DIR", defaultValue = "/nix/store",
             description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
     String storeDir;
@@ -110,6 +122,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
+        String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
+        String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
+        String keystorePassword = keystorePassword();
         Path state = createStateDir();
         stopFrameworkOnShutdown();
 
@@ -135,7 +150,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),
-                        "agent.listen", agent.toString())));
+                        "agent.listen", agent.toString(),
+                        "client.tls.keystore", clientTls,
+                        "agent.tls.keystore", agentTls,
+                        "tls.keystore.password", keystorePassword)));
 
                 HttpEndpoints endpoints = services.awaitComponents(HttpEndpoints.class,
                         Duration.ofSeconds(startTimeoutSeconds));
@@ -173,6 +191,29 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             return ListenAddress.parse(value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    private String keystoreOption(String option, Path keystore) {
+        if (keystore == null) {
+            return "";
+        }
+        Path absolute = keystore.toAbsolutePath().normalize();
+        if (!Files.isReadable(absolute) || !Files.isRegularFile(absolute)) {
+            throw new ParameterException(spec.commandLine(), option + ": " + absolute + " is not a readable file");
+        }
+        return absolute.toString();
+    }
+
+    private String keystorePassword() {
+        if (keystorePasswordFile == null) {
+            return System.getenv().getOrDefault("KILN_TLS_KEYSTORE_PASSWORD", "");
+        }
+        try {
+            return Files.readAllLines(keystorePasswordFile).stream().findFirst().orElse("");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "--tls-keystore-password-file: cannot read " + keystorePasswordFile + ": " + e.getMessage());
         }
     }
 

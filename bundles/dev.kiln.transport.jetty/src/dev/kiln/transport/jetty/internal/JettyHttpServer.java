@@ -3,12 +3,22 @@ package dev.kiln.transport.jetty.internal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.osgi.framework.BundleContext;
@@ -90,7 +100,14 @@ public final class JettyHttpServer {
                 options.keystorePassword());
         server.addConnector(client);
         server.addConnector(agent);
-        server.setHandler(handler);
+        Set<String> tlsConnectors = new HashSet<>();
+        if (options.clientKeystore().isPresent()) {
+            tlsConnectors.add(CLIENT_CONNECTOR);
+        }
+        if (options.agentKeystore().isPresent()) {
+            tlsConnectors.add(AGENT_CONNECTOR);
+        }
+        server.setHandler(new PlainHttpRefused(handler, tlsConnectors));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
@@ -113,7 +130,10 @@ public final class JettyHttpServer {
             tls.setKeyStorePath(keystore.get().toString());
             tls.setKeyStorePassword(password);
             tls.setKeyStoreType("PKCS12");
-            connector = new ServerConnector(server, tls);
+            HttpConnectionFactory http = new HttpConnectionFactory();
+            // Plain HTTP is told apart from TLS only to be answered, by PlainHttpRefused, that this port speaks TLS.
+            connector = new ServerConnector(server,
+                    new DetectorConnectionFactory(new SslConnectionFactory(tls, http.getProtocol())), http);
         } else {
             connector = new ServerConnector(server);
         }
@@ -130,5 +150,31 @@ public final class JettyHttpServer {
     }
 
     private record Endpoints(URI clientApi, URI agentApi) implements HttpEndpoints {
+    }
+
+    /**
+     * Answers a plain HTTP request on a TLS port with a 400 that says to use https, instead of a connection that just
+     * closes; it is never served.
+     */
+    private static final class PlainHttpRefused extends Handler.Wrapper {
+
+        private final Set<String> tlsConnectors;
+
+        PlainHttpRefused(Handler handler, Set<String> tlsConnectors) {
+            super(handler);
+            this.tlsConnectors = Set.copyOf(tlsConnectors);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (request.isSecure() || !tlsConnectors.contains(request.getConnectionMetaData().getConnector().getName())) {
+                return super.handle(request, response, callback);
+            }
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            new Exchange(request, response).error(400, "bad request",
+                    "this port speaks TLS: use https://" + Request.getServerName(request) + ":" + Request.getServerPort(request));
+            callback.succeeded();
+            return true;
+        }
     }
 }

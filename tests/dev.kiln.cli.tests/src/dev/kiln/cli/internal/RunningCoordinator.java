@@ -1,0 +1,90 @@
+package dev.kiln.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.kiln.testing.StateDirectories;
+import dev.kiln.transport.jetty.HttpEndpoints;
+
+/**
+ * A coordinator run by {@code kiln coordinator} inside the test framework, on loopback ports chosen by the system, and
+ * {@code kiln} commands run against it. One at a time: the coordinator's components are configured singletons.
+ */
+final class RunningCoordinator implements AutoCloseable {
+
+    static final long TIMEOUT_SECONDS = 60;
+    static final BundleContext BUNDLES = FrameworkUtil.getBundle(RunningCoordinator.class).getBundleContext();
+
+    /** What one command did. */
+    record Run(int exit, String out, String err) {
+    }
+
+    private final KilnCommandLine commandLine;
+    private final CompletableFuture<Integer> running;
+    private final HttpEndpoints endpoints;
+
+    /** Starts a coordinator with its state in {@code stateDir} and these more options, and waits until it is up. */
+    RunningCoordinator(Path stateDir, String... options) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("coordinator", "--state-dir", stateDir.toString(),
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"));
+        arguments.addAll(List.of(options));
+        StringWriter err = new StringWriter();
+        commandLine = new KilnCommandLine(BUNDLES, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        running = CompletableFuture.supplyAsync(() -> commandLine.run(arguments.toArray(String[]::new)),
+                // A thread of its own: the coordinator runs until stopped, and must not hold the common pool.
+                task -> Thread.ofPlatform().name("kiln-coordinator-command").start(task));
+        ServiceTracker<HttpEndpoints, HttpEndpoints> tracker = new ServiceTracker<>(BUNDLES, HttpEndpoints.class, null);
+        tracker.open();
+        try {
+            endpoints = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        } finally {
+            tracker.close();
+        }
+        assertNotNull(endpoints, "the coordinator did not come up: " + err);
+    }
+
+    URI clientApi() {
+        return endpoints.clientApi();
+    }
+
+    URI agentApi() {
+        return endpoints.agentApi();
+    }
+
+    /** Runs a {@code kiln} command line in the test framework. */
+    static Run kiln(String... arguments) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new KilnCommandLine(BUNDLES, new PrintWriter(out, true), new PrintWriter(err, true)).run(arguments);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Stops a coordinator, if it started, then deletes the test's directory. */
+    static void stop(RunningCoordinator coordinator, Path temporary) throws Exception {
+        try {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+        } finally {
+            StateDirectories.delete(temporary);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        commandLine.stop();
+        running.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+}

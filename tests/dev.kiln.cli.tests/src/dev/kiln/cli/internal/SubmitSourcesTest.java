@@ -1,0 +1,227 @@
+package dev.kiln.cli.internal;
+
+import static dev.kiln.cli.internal.RunningCoordinator.kiln;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.kiln.cli.internal.RunningCoordinator.Run;
+import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.ProtocolJson;
+import dev.kiln.store.ContentAddress;
+import dev.kiln.store.Hash;
+import dev.kiln.store.StoreDir;
+import dev.kiln.store.StorePath;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.nar.NarWriter;
+import dev.kiln.store.narinfo.NarInfo;
+import dev.kiln.store.narinfo.NixPublicKey;
+import dev.kiln.testing.RealNix;
+import dev.kiln.testing.StateDirectories;
+
+/**
+ * {@code kiln build submit} uploads the input sources the coordinator lacks, found in the store directory or beside
+ * the derivation file, so that they are served from the binary cache as real Nix has them; a missing source stops the
+ * submit before anything is sent.
+ */
+class SubmitSourcesTest {
+
+    private static final Path temporary = StateDirectories.create("kiln-submit-sources-");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static RealNix nix;
+    private static StoreDir store;
+    private static RunningCoordinator coordinator;
+    private static String url;
+    private static String stateDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        nix = RealNix.require(Files.createDirectories(temporary.resolve("nix")));
+        store = nix.directoryStoreDir();
+        stateDir = temporary.resolve("state").toString();
+        coordinator = new RunningCoordinator(temporary.resolve("state"), "--store-dir", store.path());
+        url = coordinator.clientApi().toString();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        RunningCoordinator.stop(coordinator, temporary);
+    }
+
+    @Test
+    void sourcesInTheStoreAreServedAsNixHasThemAndRealNixSubstitutesThem() throws Exception {
+        Path sources = Files.createDirectories(nix.directory().resolve("in-store"));
+        Files.writeString(sources.resolve("build.sh"), "echo building > $out\n");
+        Files.writeString(sources.resolve("helper.sh"), "echo helping\n");
+        Files.createDirectories(sources.resolve("tree/sub"));
+        Files.writeString(sources.resolve("tree/sub/data.txt"), "data\n");
+        String drv = instantiate(sources, """
+                let greeting = builtins.toFile "greeting" "run ${./helper.sh} first";
+                in [ (derivation { name = "with-sources"; system = "x86_64-linux"; builder = "/bin/sh";
+                       args = [ ./build.sh greeting (builtins.path { path = ./tree; name = "tree"; }) ]; }) ]
+                """);
+        Derivation derivation = Derivation.parse(store.parsePath(drv), Files.readAllBytes(Path.of(drv)));
+        assertEquals(3, derivation.inputSrcs().size(), derivation.inputSrcs().toString());
+        StorePath helper = pathNamed(Path.of(store.path()), "helper.sh");
+        assertFalse(derivation.inputSrcs().contains(helper), "the helper is only a reference of the greeting");
+
+        Run submitted = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir, "--json");
+        assertEquals(0, submitted.exit(), submitted.err());
+        assertEquals("", submitted.err(), "no progress bars: stderr is no terminal");
+        assertTrue(submitted.out().contains("\"derivation\":\"" + drv + "\""), submitted.out());
+
+        String publicKey = kiln("cache", "public-key", "--coordinator", url).out().strip();
+        List<StorePath> expected = new java.util.ArrayList<>(derivation.inputSrcs());
+        expected.add(helper);
+        for (StorePath source : expected) {
+            NarInfo served = servedNarInfo(source).orElseThrow(() -> new AssertionError(source + " is not served"));
+            Map<?, ?> reference = pathInfo(source);
+            assertEquals(Hash.parse((String) reference.get("narHash")), served.narHash(), source + ": NarHash");
+            assertEquals(NarWriter.digest(Path.of(source.toString())).narHash(), served.narHash(), source + ": NarHash");
+            assertEquals(((Number) reference.get("narSize")).longValue(), served.narSize(), source + ": NarSize");
+            assertEquals(new TreeSet<>((List<?>) reference.get("references")),
+                    new TreeSet<>(served.references().stream().map(StorePath::toString).toList()), source + ": references");
+            assertEquals(Optional.of(ContentAddress.parse((String) reference.get("ca"))).map(ContentAddress::render),
+                    served.ca().map(ContentAddress::render), source + ": CA");
+            assertEquals(1, served.validSignatures(List.of(NixPublicKey.parse(publicKey))), source + ": signature");
+        }
+        assertTrue(servedNarInfo(helper).orElseThrow().references().isEmpty());
+        StorePath greeting = pathNamed(Path.of(store.path()), "greeting");
+        assertEquals(List.of(helper), List.copyOf(servedNarInfo(greeting).orElseThrow().references()));
+
+        Run again = kiln("build", "submit", drv, "--coordinator", url, "--json", "--ignore-if-exists");
+        assertEquals(0, again.exit(), "held sources need no token: " + again.err());
+
+        // Real Nix, its copies gone, substitutes the sources from the coordinator's cache, signatures checked.
+        nix.run("nix-store", "--store", nix.directoryStore(), "--delete", drv, greeting.toString(), helper.toString());
+        assertFalse(Files.exists(Path.of(greeting.toString())));
+        nix.run("nix-store", "--store", nix.directoryStore(), "--realise", greeting.toString(), "--option", "substituters",
+                url + "?store=" + store.path(), "--option", "trusted-public-keys", publicKey, "--option", "require-sigs", "true");
+        assertEquals("run " + helper + " first", Files.readString(Path.of(greeting.toString())));
+        assertEquals("echo helping\n", Files.readString(Path.of(helper.toString())));
+    }
+
+    @Test
+    void sourcesBesideTheDerivationFileAreUploadedWithAToken() throws Exception {
+        String drv = withOneSource("beside", "beside.sh");
+        StorePath source = pathNamed(Path.of(store.path()), "beside.sh");
+        Map<?, ?> reference = pathInfo(source);
+        Path elsewhere = Files.createDirectories(temporary.resolve("elsewhere"));
+        Path drvFile = moveOutOfTheStore(Path.of(drv), elsewhere);
+        moveOutOfTheStore(Path.of(source.toString()), elsewhere);
+
+        Run anonymous = kiln("build", "submit", drvFile.toString(), "--coordinator", url);
+        assertRefused(anonymous, "kiln: uploading the input sources the coordinator lacks needs a client token", drv);
+
+        Run submitted = kiln("build", "submit", drvFile.toString(), "--coordinator", url, "--state-dir", stateDir);
+        assertEquals(0, submitted.exit(), submitted.err());
+        assertTrue(submitted.out().contains(drv), submitted.out());
+        NarInfo served = servedNarInfo(source).orElseThrow(() -> new AssertionError(source + " is not served"));
+        assertEquals(Hash.parse((String) reference.get("narHash")), served.narHash());
+        assertEquals(ContentAddress.parse((String) reference.get("ca")).render(), served.ca().orElseThrow().render());
+    }
+
+    @Test
+    void aMissingSourceIsOneLineAndNothingIsSubmitted() throws Exception {
+        String drv = withOneSource("missing-source", "gone.sh");
+        StorePath source = pathNamed(Path.of(store.path()), "gone.sh");
+        moveOutOfTheStore(Path.of(source.toString()), Files.createDirectories(temporary.resolve("away")));
+
+        Run refused = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir);
+        assertRefused(refused, "kiln: input source " + source.baseName() + " of "
+                + drv.substring(drv.lastIndexOf('/') + 1) + " is missing", drv);
+        Run listed = kiln("build", "list", "--coordinator", url, "--json");
+        assertFalse(listed.out().contains(drv), listed.out());
+    }
+
+    @Test
+    void aSourceWhoseContentChangedIsRefused() throws Exception {
+        String drv = withOneSource("changed-source", "changed.sh");
+        StorePath source = pathNamed(Path.of(store.path()), "changed.sh");
+        Path elsewhere = Files.createDirectories(temporary.resolve("changed"));
+        Path drvFile = moveOutOfTheStore(Path.of(drv), elsewhere);
+        Files.writeString(moveOutOfTheStore(Path.of(source.toString()), elsewhere), "echo after > $out\n");
+
+        Run refused = kiln("build", "submit", drvFile.toString(), "--coordinator", url, "--state-dir", stateDir);
+        assertRefused(refused, "kiln: input source " + elsewhere.resolve(source.baseName()) + " does not match its store path "
+                + source, drv);
+        assertTrue(servedNarInfo(source).isEmpty(), "nothing was uploaded");
+    }
+
+    /** A derivation whose one input source is a script of this name. */
+    private static String withOneSource(String name, String script) throws Exception {
+        Path sources = Files.createDirectories(nix.directory().resolve(name));
+        Files.writeString(sources.resolve(script), "echo " + name + " > $out\n");
+        return instantiate(sources, "[ (derivation { name = \"" + name
+                + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ ./" + script + " ]; }) ]");
+    }
+
+    /** The submit failed with one line that starts so, and the derivation was not submitted. */
+    private static void assertRefused(Run refused, String start, String drv) throws Exception {
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        assertTrue(refused.err().startsWith(start), refused.err());
+        assertEquals(List.of(drv), client().missingDerivations(List.of(drv)), "nothing was submitted");
+    }
+
+    private static String instantiate(Path directory, String expression) throws Exception {
+        Path file = Files.writeString(directory.resolve("default.nix"), expression);
+        List<String> drvs = nix.run("nix-instantiate", "--store", nix.directoryStore(), file.toString()).lines().toList();
+        assertEquals(1, drvs.size(), drvs.toString());
+        return drvs.get(0);
+    }
+
+    /** The one store path whose name is this. */
+    private static StorePath pathNamed(Path directory, String name) throws Exception {
+        try (var files = Files.list(directory)) {
+            List<Path> found = files.filter(file -> file.getFileName().toString().endsWith("-" + name)).toList();
+            assertEquals(1, found.size(), "paths named " + name + ": " + found);
+            return store.parseBaseName(found.get(0).getFileName().toString());
+        }
+    }
+
+    /** Moves a file (Nix leaves it read-only) out of the store into a directory; Nix's database still lists it. */
+    private static Path moveOutOfTheStore(Path file, Path directory) throws Exception {
+        Path target = directory.resolve(file.getFileName());
+        Files.copy(file, target);
+        target.toFile().setWritable(true);
+        Files.delete(file);
+        return target;
+    }
+
+    private static Map<?, ?> pathInfo(StorePath path) throws Exception {
+        String json = nix.run("nix", "path-info", "--json", "--store", nix.directoryStore(), path.toString());
+        List<?> infos = ProtocolJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), List.class);
+        return (Map<?, ?>) infos.get(0);
+    }
+
+    private static Optional<NarInfo> servedNarInfo(StorePath path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/" + path.hashPart() + ".narinfo"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        assertEquals(200, response.statusCode(), response.body());
+        return Optional.of(NarInfo.parse(store, response.body()));
+    }
+
+    private static KilnClient client() {
+        return new KilnClient(URI.create(url));
+    }
+}
