@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the coordinator core's benchmark on the classes of a built reactor (./mvnw -B verify first).
-# Usage: releng/benchmarks/core/run.sh [fetch|fetch-db|submit|fill|heap|all]
+# Usage: releng/benchmarks/core/run.sh [fetch|fetch-db|submit|fill|heap|listing|all]
+# (listing: build counts and the sorted build list on the database that fill makes)
 # Results are printed; RESULTS.txt in this directory records a run with the machine and the date.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,5 +49,6 @@ case $mode in
         run -Xmx512m -cp "$out:$cp" dev.kiln.benchmarks.CoreBenchmark heap "$work"
         ;;
     heap) run -Xmx512m -cp "$out:$cp" dev.kiln.benchmarks.CoreBenchmark heap "$work" ;;
+    listing) run -Xmx1g -cp "$out:$cp" dev.kiln.benchmarks.ListingBenchmark "$work" ;;
     *) run -Xmx2g -cp "$out:$cp" dev.kiln.benchmarks.CoreBenchmark "$mode" "$work" ;;
 esac
