@@ -1,24 +1,29 @@
 #!/bin/sh
 # Builds a graph of 2,000 trivial derivations twice: with nix-store --realise, then with one local Kiln agent of
 # the built products (coordinator and agent on loopback, both given the same number of parallel builds), and prints
-# builds per second for each. Both build in a store whose files are where its paths say, without a sandbox.
-#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL]
+# builds per second for each, and the CPU time the coordinator and the agent used. Both build in a store whose files
+# are where its paths say, without a sandbox. The coordinator and the agent are long-running services: before the
+# measured graph they build a warm-up graph of other derivations (its rate is printed as the cold one).
+#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000]
 # Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify).
 set -eu
 
 count=${1:-2000}
 jobs=${2:-2}
+warmup=${3:-1000}
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 products="$root/products/target/products"
 work=$(mktemp -d /tmp/kiln-agent-benchmark.XXXXXX)
 pids=""
 cleanup() {
     for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+    for pid in $pids; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
 now() { date +%s.%N; }
+cpu() { awk -v tick="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / tick }' "/proc/$1/stat"; }
 rate() { echo "$1 $2 $3" | awk '{ printf "%.1f", $1 / ($3 - $2) }'; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -27,17 +32,19 @@ printf 'sandbox = false\nbuild-users-group =\nsubstituters =\nexperimental-featu
 export NIX_CONF_DIR="$work/conf" NIX_REMOTE= HOME="$work/home" XDG_CACHE_HOME="$work/home/cache"
 
 # Derivation i depends on derivation (i - 1) / 2: a binary tree, 11 levels deep for 2,000, plenty of parallelism.
-cat > "$work/graph.nix" <<NIX
+cat > "$work/graph.nix" <<'NIX'
+{ prefix, count }:
 let
   node = i: derivation {
-    name = "node-\${toString i}"; system = "x86_64-linux"; builder = "/bin/sh";
-    args = [ "-c" (if i == 0 then "/bin/echo 0 > \$out" else "/bin/echo \${toString i} | /bin/cat - \${node ((i - 1) / 2)} > \$out") ];
+    name = "${prefix}-${toString i}"; system = "x86_64-linux"; builder = "/bin/sh";
+    args = [ "-c" (if i == 0 then "/bin/echo 0 > $out" else "/bin/echo ${toString i} | /bin/cat - ${node ((i - 1) / 2)} > $out") ];
   };
-in builtins.genList node $count
+in builtins.genList node count
 NIX
 
-instantiate() { # STORE-DIR
-    nix-instantiate --store "local?store=$1&state=$1.state&log=$1.state/log" "$work/graph.nix" > "$1.drvs"
+instantiate() { # STORE-DIR [PREFIX COUNT]: the .drv paths in STORE-DIR.PREFIX.drvs
+    nix-instantiate --store "local?store=$1&state=$1.state&log=$1.state/log" --argstr prefix "${2:-node}" \
+        --arg count "${3:-$count}" "$work/graph.nix" > "$1.${2:-node}.drvs"
 }
 
 # Nix
@@ -45,7 +52,7 @@ mkdir -p "$work/nix/store"
 instantiate "$work/nix/store"
 start=$(now)
 nix-store --store "local?store=$work/nix/store&state=$work/nix/store.state&log=$work/nix/store.state/log" \
-    --max-jobs "$jobs" --realise $(cat "$work/nix/store.drvs") > /dev/null 2> "$work/nix.err"
+    --max-jobs "$jobs" --realise $(cat "$work/nix/store.node.drvs") > /dev/null 2> "$work/nix.err"
 end=$(now)
 nix_rate=$(rate "$count" "$start" "$end")
 echo "nix-store --realise: $count builds in $(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }') s, $nix_rate builds/s"
@@ -58,7 +65,8 @@ agent=$(free_port)
 kiln="$work/kiln-coordinator/bin/kiln"
 "$work/kiln-coordinator/bin/kiln" coordinator --state-dir "$work/coordinator" --client-listen "127.0.0.1:$client" \
     --agent-listen "127.0.0.1:$agent" > "$work/coordinator.log" 2>&1 &
-pids="$pids $!"
+coordinator_pid=$!
+pids="$pids $coordinator_pid"
 tries=0
 until curl -sf "http://127.0.0.1:$client/healthz" > /dev/null; do
     tries=$((tries + 1)); [ "$tries" -lt 600 ] || { echo "the coordinator did not start" >&2; cat "$work/coordinator.log" >&2; exit 1; }
@@ -69,19 +77,41 @@ echo "$credentials" | sed -n 's/^password: *//p' > "$work/password"
 id=$(echo "$credentials" | sed -n 's/^id: *//p')
 mkdir -p "$work/kiln/store"
 instantiate "$work/kiln/store"
+instantiate "$work/kiln/store" warm "$warmup"
 "$work/kiln-agent/bin/kiln-agent" --coordinator "http://127.0.0.1:$agent" --id "$id" --password-file "$work/password" \
     --state-dir "$work/agent" --store-dir "$work/kiln/store" --sandbox no --max-parallel-builds "$jobs" \
     --idle-poll-millis 50 > "$work/agent.log" 2>&1 &
-pids="$pids $!"
-start=$(now)
-"$kiln" build submit --coordinator "http://127.0.0.1:$client" --store-dir "$work/kiln/store" $(cat "$work/kiln/store.drvs") > /dev/null
-submitted=$(now)
-tries=0
-# Done when the metrics show no pending build (a page of the build list holds at most a limited number).
-while curl -sf "http://127.0.0.1:$client/metrics" | awk '/^kiln_builds\{/ { pending += $2 } END { exit pending == 0 }'; do
-    tries=$((tries + 1)); [ "$tries" -lt 6000 ] || { echo "the builds did not finish" >&2; tail -20 "$work/agent.log" >&2; exit 1; }
-    sleep 0.1
-done
-end=$(now)
+agent_pid=$!
+pids="$pids $agent_pid"
+
+build() { # PREFIX: submits that graph and waits until no build is pending; sets start, submitted, end, first_build
+    start=$(now)
+    "$kiln" build submit --coordinator "http://127.0.0.1:$client" --store-dir "$work/kiln/store" \
+        $(cat "$work/kiln/store.$1.drvs") > /dev/null
+    submitted=$(now)
+    tries=0
+    # Done when the metrics show no pending build (a page of the build list holds at most a limited number).
+    while curl -sf "http://127.0.0.1:$client/metrics" | awk '/^kiln_builds\{/ { pending += $2 } END { exit pending == 0 }'; do
+        tries=$((tries + 1)); [ "$tries" -lt 6000 ] || { echo "the builds did not finish" >&2; tail -20 "$work/agent.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    end=$(now)
+    first_build=$(date -d "$(grep -m 1 " Building .*-$1-[0-9]*\.drv" "$work/agent.log" | cut -c 1-23)" +%s.%N)
+}
+seconds() { echo "$1 $2" | awk '{ printf "%.1f", $2 - $1 }'; }
+
+if [ "$warmup" -gt 0 ]; then
+    build warm
+    echo "kiln, one agent, cold (the warm-up graph): $warmup builds in $(seconds "$start" "$end") s from submission," \
+        "$(rate "$warmup" "$start" "$end") builds/s; from the first build's start $(rate "$warmup" "$first_build" "$end") builds/s"
+fi
+coordinator_cpu=$(cpu "$coordinator_pid")
+agent_cpu=$(cpu "$agent_pid")
+build node
+coordinator_cpu=$(echo "$(cpu "$coordinator_pid") $coordinator_cpu" | awk '{ printf "%.1f", $1 - $2 }')
+agent_cpu=$(echo "$(cpu "$agent_pid") $agent_cpu" | awk '{ printf "%.1f", $1 - $2 }')
 kiln_rate=$(rate "$count" "$start" "$end")
-echo "kiln, one agent: $count builds in $(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }') s from submission, $kiln_rate builds/s ($(echo "$start $submitted" | awk '{ printf "%.1f", $2 - $1 }') s of it to submit); $(echo "$kiln_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
+build_rate=$(rate "$count" "$first_build" "$end")
+echo "kiln, one agent: $count builds in $(seconds "$start" "$end") s from submission, $kiln_rate builds/s ($(seconds "$start" "$submitted") s of it to submit); $(echo "$kiln_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
+echo "kiln, one agent, from the first build's start: $count builds in $(seconds "$first_build" "$end") s, $build_rate builds/s; $(echo "$build_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
+echo "CPU from submission to the end: coordinator $coordinator_cpu s, agent $agent_cpu s (builders not counted); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"

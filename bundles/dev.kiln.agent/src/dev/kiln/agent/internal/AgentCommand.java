@@ -172,7 +172,7 @@ final class AgentCommand implements Callable<Integer> {
         BuildJob.Services services = new BuildJob.Services(connection, store,
                 new Substituter(store, caches, keys, http),
                 new Uploader(connection, store, settings.stateDirectory(), maxParallelUploads, settings.retryDelay()),
-                buildExecutor, settings);
+                buildExecutor, new KnownDerivations(connection), settings);
         loop = new FetchLoop(services, new HeldBuilds(settings.stateDirectory()));
         if (stopRequested.getCount() == 0) {
             loop.stop();

@@ -19,7 +19,9 @@ import dev.kiln.store.StoreDir;
  * @param stateDirectory     its state: valid path records, build directories, upload spool, held builds
  * @param substituters       the binary caches for inputs, the coordinator's first
  * @param trustedKeys        the keys ({@code name:base64}) whose signatures make a narinfo believed
- * @param executorFetchesInputs whether the executor gets inputs itself (the {@code nix} executor)
+ * @param nixManagesStore    whether the store is a Nix store that the executor hands builds to (the {@code nix}
+ *                           executor): Nix gets the inputs itself, and the agent deletes no path there, since
+ *                           Nix's database would still call it valid
  * @param sandbox            the sandbox for the native executor, or null
  * @param timeout            the longest a build may run, zero for no limit
  * @param maxSilent          the longest a build may be silent, zero for no limit
@@ -39,7 +41,7 @@ record AgentSettings(
         Path stateDirectory,
         List<URI> substituters,
         List<String> trustedKeys,
-        boolean executorFetchesInputs,
+        boolean nixManagesStore,
         BuildRequest.Sandbox sandbox,
         Duration timeout,
         Duration maxSilent,

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.UUID;
 
@@ -29,8 +30,8 @@ import dev.kiln.store.derivation.DerivationOutput;
 
 /**
  * One build on this agent, from set-up to the report of its result: inputs made present (or a setup failure
- * listing the missing ones), stale outputs deleted, the start reported, the executor run with its log streamed,
- * the outputs uploaded, the result reported. Runs on its own thread; interrupting it stops the build without a
+ * listing the missing ones), stale outputs deleted, the start reported while the executor runs with its log
+ * streamed, the outputs uploaded, the result reported. Runs on its own thread; interrupting it stops the build without a
  * report (the build was abandoned or is handed back).
  */
 final class BuildJob {
@@ -49,15 +50,38 @@ final class BuildJob {
 
     /** What jobs share. */
     record Services(CoordinatorConnection connection, LocalStore store, Substituter substituter, Uploader uploader,
-            BuildExecutor executor, AgentSettings settings) {
+            BuildExecutor executor, KnownDerivations derivations, AgentSettings settings) {
     }
 
     private final Services services;
     private final AllocatedBuild build;
+    private final Progress progress;
+    /** The report of the start, once sent: an unexpected error after it fails the build. */
+    private volatile StartReport startReport;
 
-    BuildJob(Services services, AllocatedBuild build) {
+    /** What a job tells as it goes, from its threads. */
+    interface Progress {
+        Progress NONE = new Progress() {
+            @Override
+            public void started() {
+            }
+
+            @Override
+            public void built() {
+            }
+        };
+
+        /** The coordinator recorded the start. */
+        void started();
+
+        /** The builder is done; the outputs are to be uploaded and the result reported. */
+        void built();
+    }
+
+    BuildJob(Services services, AllocatedBuild build, Progress progress) {
         this.services = services;
         this.build = build;
+        this.progress = progress;
     }
 
     Ending run() {
@@ -65,10 +89,16 @@ final class BuildJob {
         try {
             return runIn(buildDirectory);
         } catch (InterruptedException e) {
+            if (startReport != null) {
+                startReport.cancel();
+            }
             return Ending.INTERRUPTED;
         } catch (IOException e) {
             LOG.error("Cannot report on build {} ({}): {}", build.id(), build.drvPath(), e.getMessage());
             return Ending.UNREPORTED;
+        } catch (RuntimeException | Error e) {
+            LOG.error("Build {} ({}) stopped on an unexpected error", build.id(), build.drvPath(), e);
+            return reportUnexpected(e);
         } finally {
             try {
                 LocalStore.deleteTree(buildDirectory);
@@ -88,6 +118,7 @@ final class BuildJob {
         try {
             drvPath = store.storeDir().parsePath(build.drvPath());
             derivation = Derivation.parse(drvPath, build.derivationText().getBytes(StandardCharsets.UTF_8));
+            services.derivations().remember(derivation);
             for (DerivationOutput output : derivation.outputs().values()) {
                 outputs.add(output.path().orElseThrow(() -> new DerivationFormatException(
                         "content-addressed outputs are not supported")));
@@ -98,7 +129,8 @@ final class BuildJob {
             return Ending.REPORTED;
         }
         Set<StorePath> closure = new HashSet<>();
-        if (!services.settings().executorFetchesInputs()) {
+        boolean nixManagesStore = services.settings().nixManagesStore();
+        if (!nixManagesStore) {
             Substituter.Closure inputs = services.substituter().ensure(inputsOf(derivation));
             if (!inputs.missing().isEmpty()) {
                 LOG.info("Build {} of {} misses inputs {}", build.id(), drvPath, inputs.missing());
@@ -108,7 +140,8 @@ final class BuildJob {
             }
             closure = inputs.closure();
         }
-        for (StorePath output : outputs) {
+        // Nix builds again what is invalid in its own store and keeps what is valid.
+        for (StorePath output : nixManagesStore ? List.<StorePath>of() : outputs) {
             try {
                 store.delete(output);
             } catch (IOException e) {
@@ -117,7 +150,8 @@ final class BuildJob {
                 return Ending.REPORTED;
             }
         }
-        connection.start(build.id());
+        // The start is reported while the builder runs: the slot does not wait for the coordinator's answer.
+        startReport = new StartReport(connection, build.id(), progress);
         LOG.info("Building {} ({})", drvPath, build.id());
         BuildResult result;
         AgentSettings settings = services.settings();
@@ -130,23 +164,95 @@ final class BuildJob {
             }
         } catch (IOException e) {
             LOG.error("Build {}: the executor could not run {}: {}", build.id(), drvPath, e.getMessage());
+            startReport.await();
             connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
             return Ending.REPORTED;
         }
         if (!result.succeeded()) {
             LOG.info("Build {} of {} failed: {}", build.id(), drvPath, result.message());
-            for (StorePath output : outputs) {
-                store.delete(output);
+            if (!nixManagesStore) {
+                for (StorePath output : outputs) {
+                    store.delete(output);
+                }
             }
+            progress.built();
+            startReport.await();
             connection.failure(build.id());
             return Ending.REPORTED;
         }
         for (BuiltOutput output : result.outputs().values()) {
             store.register(output.path(), output.nar(), output.references());
         }
+        progress.built();
+        startReport.await();
         reportSuccess(result.outputs().values());
         LOG.info("Built {} ({}) in {} ms", drvPath, build.id(), result.duration().toMillis());
         return Ending.REPORTED;
+    }
+
+    /**
+     * Reports a build that an unexpected error stopped, so that its slot and the build are not held for ever: a
+     * started build failed (its log says why), one that had not started is handed back as a setup failure.
+     */
+    private Ending reportUnexpected(Throwable error) {
+        CoordinatorConnection connection = services.connection();
+        try {
+            if (startReport != null && startReport.succeeded()) {
+                connection.appendLog(build.id(), ("\n[kiln-agent: the build stopped on an unexpected error: " + error
+                        + "]\n").getBytes(StandardCharsets.UTF_8));
+                connection.failure(build.id());
+            } else {
+                connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
+            }
+            return Ending.REPORTED;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot report build {} after its unexpected error: {}", build.id(), e.toString());
+            return Ending.UNREPORTED;
+        } catch (InterruptedException e) {
+            return Ending.INTERRUPTED;
+        }
+    }
+
+    /** The start of a build, reported on a thread of its own. */
+    private static final class StartReport {
+
+        private final Thread sender;
+        private volatile Exception failure;
+
+        StartReport(CoordinatorConnection connection, UUID build, Progress progress) {
+            sender = Thread.ofVirtual().name("start-" + build).start(() -> {
+                try {
+                    connection.start(build);
+                    progress.started();
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+            });
+        }
+
+        /** Waits for the coordinator's answer; a failure to report the start is thrown again here. */
+        void await() throws IOException, InterruptedException {
+            if (!succeeded()) {
+                if (failure instanceof IOException e) {
+                    throw e;
+                }
+                throw (RuntimeException) failure;
+            }
+        }
+
+        void cancel() {
+            sender.interrupt();
+        }
+
+        boolean succeeded() throws InterruptedException {
+            try {
+                sender.join();
+            } catch (InterruptedException e) {
+                sender.interrupt();
+                throw e;
+            }
+            return failure == null;
+        }
     }
 
     private void reportSuccess(Iterable<BuiltOutput> outputs) throws IOException, InterruptedException {
@@ -190,19 +296,13 @@ final class BuildJob {
     private List<StorePath> inputsOf(Derivation derivation) throws IOException {
         List<StorePath> inputs = new ArrayList<>(derivation.inputSrcs());
         for (Map.Entry<StorePath, SortedSet<String>> input : derivation.inputDrvs().entrySet()) {
-            Derivation inputDerivation;
-            try {
-                inputDerivation = Derivation.parse(input.getKey(), services.connection()
-                        .derivationText(input.getKey().toString()).getBytes(StandardCharsets.UTF_8));
-            } catch (DerivationFormatException e) {
-                throw new IOException("the coordinator's " + input.getKey() + " is not a derivation: " + e.getMessage(), e);
-            }
+            SortedMap<String, StorePath> outputs = services.derivations().outputs(input.getKey());
             for (String name : input.getValue()) {
-                DerivationOutput output = inputDerivation.outputs().get(name);
-                if (output == null || output.path().isEmpty()) {
+                StorePath output = outputs.get(name);
+                if (output == null) {
                     throw new IOException(input.getKey() + " has no output " + name + " with a known path");
                 }
-                inputs.add(output.path().get());
+                inputs.add(output);
             }
         }
         return inputs;

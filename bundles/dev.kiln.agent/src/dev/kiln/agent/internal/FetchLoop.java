@@ -2,8 +2,12 @@ package dev.kiln.agent.internal;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,23 +21,37 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 
 /**
- * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It
- * fetches whenever a slot is free (at once after a build ends, after {@code idlePoll} when the coordinator had
- * nothing), says which builds run every {@code heartbeat} when no slot is free, and stops builds the coordinator
- * took back. Each build runs on its own virtual thread and tells the actor when it ends.
+ * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It keeps
+ * as many fetched builds ready as it has slots, so that a slot that frees takes the next build at once; it fetches
+ * again as soon as there is room (after {@code idlePoll} when the coordinator had nothing more, at once when a
+ * result is reported), says which builds it holds every {@code heartbeat} when it does not fetch, and stops builds
+ * the coordinator took back. Each build runs on its own virtual thread and tells the actor when the coordinator
+ * recorded its start, when its builder is done (its slot is then free while the outputs are uploaded and the
+ * result reported) and when it ends.
  * <p>
  * On start it reconciles with the coordinator: builds held before a crash whose outputs are all here are reported;
- * if any other remains, it reports that it restarted, which hands them back. A graceful stop fetches no more,
- * lets running builds finish within {@code stopTimeout}, then interrupts the others and hands them back the same way.
+ * if any other remains, it reports that it restarted, which hands them back. A graceful stop fetches and starts no
+ * more, lets running builds finish within {@code stopTimeout}, then interrupts the others and hands them back with
+ * the builds that had not started, the same way.
  */
 final class FetchLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchLoop.class);
+    /** Looked up once: each lookup costs more than the fetch around it. */
+    private static final OperatingSystemMXBean SYSTEM = ManagementFactory.getOperatingSystemMXBean();
 
     private sealed interface Message {
     }
 
     private record Finished(UUID build, BuildJob.Ending ending) implements Message {
+    }
+
+    /** The coordinator recorded the build's start. */
+    private record Started(UUID build) implements Message {
+    }
+
+    /** The build's builder is done: its slot is free while its outputs go up. */
+    private record Built(UUID build) implements Message {
     }
 
     private record Stop() implements Message {
@@ -42,7 +60,14 @@ final class FetchLoop {
     private final BuildJob.Services services;
     private final HeldBuilds held;
     private final LinkedBlockingQueue<Message> mailbox = new LinkedBlockingQueue<>();
+    /** Every job, building or reporting. */
     private final Map<UUID, Thread> running = new HashMap<>();
+    /** The jobs that hold a build slot: set-up and build, not the upload and report that follow. */
+    private final Set<UUID> building = new HashSet<>();
+    /** The jobs whose start the coordinator may not have recorded yet. */
+    private final Set<UUID> unconfirmed = new HashSet<>();
+    /** Builds fetched and held, waiting for a slot, in the coordinator's order. */
+    private final Map<UUID, AllocatedBuild> ready = new LinkedHashMap<>();
     private boolean stopping;
     private boolean handBack;
 
@@ -71,13 +96,22 @@ final class FetchLoop {
                 handBack = true;
                 running.values().forEach(Thread::interrupt);
             }
-            int free = settings.maxBuilds() - running.size();
-            if (!stopping && free > 0 && now - nextFetch >= 0) {
+            if (!stopping) {
+                launchReady(settings);
+            }
+            boolean wantMore = !stopping && ready.size() < settings.maxBuilds();
+            if (wantMore && now - nextFetch >= 0) {
                 try {
-                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), free, load());
+                    // The builds allocated here whose start the coordinator has not recorded are answered again
+                    // first, and count: ask for them too.
+                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(),
+                            settings.maxBuilds() + unconfirmed.size(), load());
                     backoff.reset();
-                    builds.forEach(this::launch);
-                    nextFetch = builds.size() < free ? now + settings.idlePoll().toNanos() : now;
+                    builds.forEach(this::enqueue);
+                    launchReady(settings);
+                    // Fewer than asked for: the coordinator has nothing more now.
+                    wantMore = ready.size() < settings.maxBuilds();
+                    nextFetch = wantMore ? now + settings.idlePoll().toNanos() : now;
                     nextHeartbeat = now + settings.heartbeat().toNanos();
                 } catch (IOException e) {
                     Duration delay = backoff.nextDelay();
@@ -90,43 +124,50 @@ final class FetchLoop {
                 heartbeat();
                 nextHeartbeat = now + settings.heartbeat().toNanos();
             }
-            long wakeUp = Math.min(nextHeartbeat, stopping ? stopDeadline : (free > 0 ? nextFetch : Long.MAX_VALUE));
+            long wakeUp = Math.min(nextHeartbeat, stopping ? stopDeadline : (wantMore ? nextFetch : Long.MAX_VALUE));
             if (stopping && handBack) {
                 wakeUp = now + settings.heartbeat().toNanos();
             }
             Message message = mailbox.poll(Math.max(0, wakeUp - System.nanoTime()), TimeUnit.NANOSECONDS);
             while (message != null) {
                 switch (message) {
+                    case Started started -> unconfirmed.remove(started.build());
+                    case Built built -> building.remove(built.build());
                     case Finished finished -> {
                         running.remove(finished.build());
+                        building.remove(finished.build());
+                        unconfirmed.remove(finished.build());
                         if (finished.ending() == BuildJob.Ending.REPORTED) {
                             release(finished.build());
                         } else if (finished.ending() == BuildJob.Ending.INTERRUPTED && !handBack) {
                             release(finished.build());
                         }
+                        // A result recorded may make builds that wait on it ready.
                         nextFetch = Math.min(nextFetch, System.nanoTime());
                     }
                     case Stop stop -> {
                         if (!stopping) {
                             stopping = true;
                             stopDeadline = System.nanoTime() + settings.stopTimeout().toNanos();
-                            LOG.info("Stopping: no more builds are fetched; {} running", running.size());
+                            LOG.info("Stopping: no more builds are fetched; {} running, {} not started", running.size(),
+                                    ready.size());
                         }
                     }
                 }
                 message = mailbox.poll();
             }
         }
-        if (handBack) {
+        if (handBack || !ready.isEmpty()) {
             handBackHeld();
         }
     }
 
-    private void launch(AllocatedBuild build) {
-        if (running.containsKey(build.id())) {
+    /** Keeps a fetched build until a slot is free, unless it is here already. */
+    private void enqueue(AllocatedBuild build) {
+        if (running.containsKey(build.id()) || ready.containsKey(build.id())) {
             // A fetch answers again the builds allocated here that have not started, in case an answer was lost;
             // a second job of one build would delete the first one's outputs.
-            LOG.debug("Build {} is running here already", build.id());
+            LOG.debug("Build {} is here already", build.id());
             return;
         }
         try {
@@ -134,18 +175,61 @@ final class FetchLoop {
         } catch (IOException e) {
             LOG.warn("Cannot record that build {} is held: {}", build.id(), e.getMessage());
         }
-        BuildJob job = new BuildJob(services, build);
-        Thread thread = Thread.ofVirtual().name("build-" + build.id()).unstarted(
-                () -> mailbox.add(new Finished(build.id(), job.run())));
-        running.put(build.id(), thread);
+        ready.put(build.id(), build);
+    }
+
+    /**
+     * Starts fetched builds while slots are free: a slot is free when its build no longer runs its builder, but at
+     * most as many builds as there are slots may wait for their upload and report, so that a slow coordinator slows
+     * the agent down.
+     */
+    private void launchReady(AgentSettings settings) {
+        Iterator<AllocatedBuild> next = ready.values().iterator();
+        while (next.hasNext() && building.size() < settings.maxBuilds() && running.size() < 2 * settings.maxBuilds()) {
+            launch(next.next());
+            next.remove();
+        }
+    }
+
+    private void launch(AllocatedBuild build) {
+        UUID id = build.id();
+        BuildJob job = new BuildJob(services, build, new BuildJob.Progress() {
+            @Override
+            public void started() {
+                mailbox.add(new Started(id));
+            }
+
+            @Override
+            public void built() {
+                mailbox.add(new Built(id));
+            }
+        });
+        Thread thread = Thread.ofVirtual().name("build-" + id).unstarted(() -> {
+            // Whatever happens to the job, the slot comes back.
+            BuildJob.Ending ending = BuildJob.Ending.UNREPORTED;
+            try {
+                ending = job.run();
+            } finally {
+                mailbox.add(new Finished(id, ending));
+            }
+        });
+        running.put(id, thread);
+        building.add(id);
+        unconfirmed.add(id);
         thread.start();
     }
 
     private void heartbeat() {
         try {
-            Set<UUID> abandon = services.connection().status(Set.copyOf(running.keySet()), load(),
+            Set<UUID> here = new HashSet<>(running.keySet());
+            here.addAll(ready.keySet());
+            Set<UUID> abandon = services.connection().status(here, load(),
                     Math.max(0, services.settings().maxBuilds() - running.size()));
             for (UUID build : abandon) {
+                if (ready.remove(build) != null) {
+                    LOG.info("The coordinator took build {} back before it started", build);
+                    release(build);
+                }
                 Thread thread = running.get(build);
                 if (thread != null) {
                     LOG.info("The coordinator took build {} back: stopping it", build);
@@ -171,7 +255,7 @@ final class FetchLoop {
         LOG.info("Reconciling {} builds held before the last stop", builds.size());
         boolean anyLeft = false;
         for (AllocatedBuild build : builds) {
-            if (new BuildJob(services, build).reattach()) {
+            if (new BuildJob(services, build, BuildJob.Progress.NONE).reattach()) {
                 release(build.id());
             } else {
                 anyLeft = true;
@@ -212,6 +296,6 @@ final class FetchLoop {
     }
 
     private static double load() {
-        return Math.max(0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return Math.max(0, SYSTEM.getSystemLoadAverage());
     }
 }

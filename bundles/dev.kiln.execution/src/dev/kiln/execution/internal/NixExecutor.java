@@ -42,6 +42,21 @@ public final class NixExecutor implements BuildExecutor {
     /** Nix enforces the limits itself; this is only in case it hangs. */
     private static final Duration GRACE = Duration.ofMinutes(1);
 
+    private final Map<String, String> nixEnvironment;
+
+    /** Runs the machine's Nix, configured as the agent's environment says. */
+    public NixExecutor() {
+        this(Map.of());
+    }
+
+    /**
+     * Runs Nix with these variables besides the agent's environment, and none of its other {@code NIX_*}
+     * variables: a private Nix configuration ({@code NIX_CONF_DIR}), as for a Nix that must not touch the machine's.
+     */
+    NixExecutor(Map<String, String> nixEnvironment) {
+        this.nixEnvironment = Map.copyOf(nixEnvironment);
+    }
+
     @Override
     public BuildResult build(BuildRequest request) throws IOException, InterruptedException {
         long start = System.nanoTime();
@@ -58,7 +73,7 @@ public final class NixExecutor implements BuildExecutor {
         command.addAll(List.of("--cores", Integer.toString(request.cores()),
                 "--timeout", Long.toString(request.timeout().toSeconds()),
                 "--max-silent-time", Long.toString(request.maxSilent().toSeconds())));
-        ProcessBuilder process = new ProcessBuilder(command).directory(request.buildDirectory().toFile());
+        ProcessBuilder process = nixProcess(command).directory(request.buildDirectory().toFile());
         SupervisedProcess.Outcome outcome = SupervisedProcess.run(process, request.log(),
                 request.timeout().isZero() ? Duration.ZERO : request.timeout().plus(GRACE),
                 request.maxSilent().isZero() ? Duration.ZERO : request.maxSilent().plus(GRACE));
@@ -92,7 +107,7 @@ public final class NixExecutor implements BuildExecutor {
         return List.of("--store", "local?root=" + root + (storeDir.equals(StoreDir.NIX) ? "" : "&store=" + storeDir.path()));
     }
 
-    private static SortedMap<String, BuiltOutput> describeOutputs(BuildRequest request, List<String> store)
+    private SortedMap<String, BuiltOutput> describeOutputs(BuildRequest request, List<String> store)
             throws IOException, InterruptedException {
         SortedMap<String, BuiltOutput> outputs = new TreeMap<>();
         for (Map.Entry<String, DerivationOutput> output : request.derivation().outputs().entrySet()) {
@@ -112,9 +127,18 @@ public final class NixExecutor implements BuildExecutor {
         return outputs;
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    private ProcessBuilder nixProcess(List<String> command) {
+        ProcessBuilder process = new ProcessBuilder(command);
+        if (!nixEnvironment.isEmpty()) {
+            process.environment().keySet().removeIf(name -> name.startsWith("NIX_"));
+            process.environment().putAll(nixEnvironment);
+        }
+        return process;
+    }
+
+    private String run(List<String> command) throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SupervisedProcess.Outcome outcome = SupervisedProcess.run(new ProcessBuilder(command), out,
+        SupervisedProcess.Outcome outcome = SupervisedProcess.run(nixProcess(command), out,
                 Duration.ofMinutes(5), Duration.ZERO);
         String text = out.toString(StandardCharsets.UTF_8);
         if (outcome.status() != Status.SUCCEEDED) {

@@ -2,6 +2,7 @@ package dev.kiln.agent.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A coordinator in memory: hands out queued builds and records what the agent reports. */
 final class FakeCoordinator implements CoordinatorConnection {
@@ -25,6 +28,10 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Map<UUID, List<String>> setupFailures = new ConcurrentHashMap<>();
     final Set<UUID> abandon = ConcurrentHashMap.newKeySet();
     volatile int restarts;
+    /** Uploads wait until this is counted down; open unless a test closes it. */
+    volatile CountDownLatch uploadsOpen = new CountDownLatch(0);
+    /** The build whose start request fails with an unexpected error, if any. */
+    volatile UUID unexpectedErrorOnStart;
     /** Uploads break after this many bytes once, to test resuming; negative never. */
     volatile long breakUploadAfter = -1;
     /** The offset of each upload's start. */
@@ -61,6 +68,9 @@ final class FakeCoordinator implements CoordinatorConnection {
 
     @Override
     public void start(UUID build) {
+        if (build.equals(unexpectedErrorOnStart)) {
+            throw new IllegalStateException("an unexpected error while starting " + build);
+        }
         started.add(build);
     }
 
@@ -72,6 +82,14 @@ final class FakeCoordinator implements CoordinatorConnection {
     /** Continues from the bytes held, as the real client does; counts the transfers to show that it resumed. */
     @Override
     public void upload(UUID build, String output, Path file) throws IOException {
+        try {
+            if (!uploadsOpen.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("uploads stayed closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException();
+        }
         byte[] all = Files.readAllBytes(file);
         byte[] held = uploads.getOrDefault(build + "/" + output, new byte[0]);
         int offset = held.length;

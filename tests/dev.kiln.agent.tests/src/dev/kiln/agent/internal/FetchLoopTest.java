@@ -9,25 +9,35 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
@@ -41,8 +51,12 @@ import dev.kiln.store.StorePath;
 import dev.kiln.store.compression.Compression;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationOutput;
+import dev.kiln.store.nar.NarDigest;
 import dev.kiln.store.nar.NarReader;
 import dev.kiln.store.nar.NarWriter;
+import dev.kiln.store.narinfo.NarInfo;
+import dev.kiln.store.narinfo.NixSecretKey;
+import dev.kiln.store.narinfo.NixPublicKey;
 import picocli.CommandLine;
 
 /**
@@ -63,12 +77,21 @@ class FetchLoopTest {
         storeDir = new StoreDir(Files.createDirectories(temporary.resolve("store")).toString());
     }
 
-    /** An executor whose builder "fails" when its script says so, blocks when it says "block", else writes $out. */
+    /**
+     * An executor whose builder "fails" when its script says so, blocks when it says "block", throws an unexpected
+     * exception or error on "throw" and "error", else writes $out.
+     */
     private final BuildExecutor executor = request -> {
         String script = request.derivation().args().get(0);
         request.log().write(("running " + script + "\n").getBytes(StandardCharsets.UTF_8));
         if (script.equals("block")) {
             new CountDownLatch(1).await();
+        }
+        if (script.equals("throw")) {
+            throw new IllegalStateException("a bug in the executor");
+        }
+        if (script.equals("error")) {
+            throw new StackOverflowError("deep in the executor");
         }
         if (script.equals("fail")) {
             return BuildResult.failure(BuildResult.Status.FAILED, "builder failed with exit code 1", Duration.ZERO);
@@ -95,14 +118,25 @@ class FetchLoopTest {
                 new String(derivation.toAterm(), StandardCharsets.UTF_8), "x86_64-linux");
     }
 
+    /** @return the path of the build's output {@code out}, the first in its text */
+    private StorePath outputOf(AllocatedBuild build) {
+        return storeDir.parsePath(build.derivationText().split("\"")[3]);
+    }
+
     private BuildJob.Services services(Duration stopTimeout) throws IOException {
+        return services(stopTimeout, List.of(), List.of(), false);
+    }
+
+    private BuildJob.Services services(Duration stopTimeout, List<Substituter.BinaryCache> caches,
+            List<NixPublicKey> trustedKeys, boolean nixManagesStore) throws IOException {
         AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
-                temporary.resolve("state"), List.of(), List.of(), false, null, Duration.ZERO, Duration.ZERO, 1,
+                temporary.resolve("state"), List.of(), List.of(), nixManagesStore, null, Duration.ZERO, Duration.ZERO, 1,
                 Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
-                new Substituter(store, List.of(), List.of(), HttpClient.newHttpClient()),
-                new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor, settings);
+                new Substituter(store, caches, trustedKeys, HttpClient.newHttpClient()),
+                new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor,
+                new KnownDerivations(coordinator), settings);
     }
 
     private static void runQuietly(FetchLoop loop) {
@@ -111,6 +145,16 @@ class FetchLoopTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Runs a fetch loop until the condition holds, then stops it gracefully. */
+    private static void runUntil(BuildJob.Services services, BooleanSupplier condition, String what) throws Exception {
+        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
+        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
+        await(condition, what);
+        loop.stop();
+        thread.join(Duration.ofSeconds(10));
+        assertFalse(thread.isAlive());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -125,7 +169,7 @@ class FetchLoopTest {
     void buildsUploadsAndReportsEachBuild() throws Exception {
         BuildJob.Services services = services(Duration.ofSeconds(5));
         AllocatedBuild first = build("first", "hello", List.of());
-        StorePath firstOut = storeDir.parseBaseName(first.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        StorePath firstOut = outputOf(first);
         services.store().register(firstOut, NarWriter.digest(Files.writeString(services.store().files(firstOut), "stale")),
                 new TreeSet<>());
         StorePath missing = storeDir.parseBaseName("x".repeat(32) + "-missing-source");
@@ -133,13 +177,8 @@ class FetchLoopTest {
         AllocatedBuild missingInputs = build("missing-inputs", "hello", List.of(missing));
         coordinator.breakUploadAfter = 10;
         coordinator.queue.addAll(List.of(first, failing, missingInputs));
-        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-        await(() -> coordinator.successes.size() + coordinator.failures.size() + coordinator.setupFailures.size() == 3,
-                "all three builds are reported");
-        loop.stop();
-        thread.join(Duration.ofSeconds(10));
-        assertFalse(thread.isAlive());
+        runUntil(services, () -> coordinator.successes.size() + coordinator.failures.size()
+                + coordinator.setupFailures.size() == 3, "all three builds are reported");
 
         OutputReport report = coordinator.successes.get(first.id()).get(0);
         byte[] compressed = coordinator.uploads.get(first.id() + "/out");
@@ -167,16 +206,131 @@ class FetchLoopTest {
     }
 
     @Test
+    void anUnexpectedErrorReportsTheBuildAndGivesItsSlotBack() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        AllocatedBuild throwing = build("throwing", "throw", List.of());
+        AllocatedBuild erring = build("erring", "error", List.of());
+        AllocatedBuild unstartable = build("unstartable", "hello", List.of());
+        AllocatedBuild last = build("last", "hello", List.of());
+        coordinator.unexpectedErrorOnStart = unstartable.id();
+        // Two slots: the last two builds run only if the first two give theirs back.
+        coordinator.queue.addAll(List.of(throwing, erring, unstartable, last));
+        runUntil(services, () -> coordinator.successes.containsKey(last.id()) && coordinator.failures.size() == 2
+                && coordinator.setupFailures.containsKey(unstartable.id()), "every build is reported");
+
+        assertEquals(Set.of(throwing.id(), erring.id()), coordinator.failures);
+        assertTrue(coordinator.logs.get(throwing.id()).toString(StandardCharsets.UTF_8).contains("a bug in the executor"));
+        assertTrue(coordinator.logs.get(erring.id()).toString(StandardCharsets.UTF_8).contains("StackOverflowError"));
+        assertEquals(List.of(), coordinator.setupFailures.get(unstartable.id()), "handed back, nothing missing");
+        assertEquals(0, coordinator.restarts);
+        assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
+    }
+
+    @Test
+    void aSlotIsFreeWhileTheOutputsOfItsLastBuildGoUp() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        List<AllocatedBuild> builds = List.of(build("one", "hello", List.of()), build("two", "hello", List.of()),
+                build("three", "hello", List.of()));
+        coordinator.uploadsOpen = new CountDownLatch(1);
+        coordinator.queue.addAll(builds);
+        // Two slots, and no upload ends before the three builds have started.
+        runUntil(services, () -> {
+            if (coordinator.started.size() == builds.size()) {
+                coordinator.uploadsOpen.countDown();
+            }
+            return coordinator.successes.size() == builds.size();
+        }, "the three builds start, then succeed");
+        assertEquals(builds.stream().map(AllocatedBuild::id).collect(Collectors.toSet()), coordinator.successes.keySet());
+    }
+
+    @Test
+    void refusesSubstitutesThatAreUnsignedSignedByAnUntrustedKeyOrNotWhatTheirNarInfoSays() throws Exception {
+        NixSecretKey trusted = NixSecretKey.generate("trusted-1");
+        NixSecretKey untrusted = NixSecretKey.generate("untrusted-1");
+        StorePath good = storeDir.parseBaseName("1".repeat(32) + "-good");
+        StorePath untrustedSignature = storeDir.parseBaseName("2".repeat(32) + "-untrusted-signature");
+        StorePath unsigned = storeDir.parseBaseName("3".repeat(32) + "-unsigned");
+        StorePath wrongNar = storeDir.parseBaseName("4".repeat(32) + "-wrong-nar");
+        Map<String, byte[]> served = new ConcurrentHashMap<>();
+        serve(served, good, "good", "good", trusted);
+        serve(served, untrustedSignature, "content", "content", untrusted);
+        serve(served, unsigned, "content", "content", null);
+        serve(served, wrongNar, "what the narinfo describes", "something else", trusted);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body = served.get(exchange.getRequestURI().getPath());
+            try (exchange) {
+                exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+                if (body != null) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+        });
+        server.start();
+        try {
+            URI cache = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            BuildJob.Services services = services(Duration.ofSeconds(5),
+                    List.of(new Substituter.BinaryCache(cache, false)), List.of(trusted.publicKey()), false);
+            AllocatedBuild build = build("needs-substitutes", "hello", List.of(good, untrustedSignature, unsigned, wrongNar));
+            coordinator.queue.add(build);
+            runUntil(services, () -> coordinator.setupFailures.containsKey(build.id()), "the build's setup fails");
+
+            assertEquals(Stream.of(untrustedSignature, unsigned, wrongNar).map(StorePath::toString).sorted().toList(),
+                    coordinator.setupFailures.get(build.id()), "the refused paths are missing");
+            assertFalse(coordinator.started.contains(build.id()));
+            assertTrue(services.store().isValid(good), "a trusted substitute with the right NAR is taken");
+            assertEquals("good", Files.readString(services.store().files(good)));
+            for (StorePath refused : List.of(untrustedSignature, unsigned, wrongNar)) {
+                assertFalse(services.store().isValid(refused), refused + " is not valid");
+                assertFalse(Files.exists(services.store().files(refused), LinkOption.NOFOLLOW_LINKS),
+                        refused + " has no files");
+            }
+            try (Stream<Path> leftovers = Files.list(services.store().storeRoot())) {
+                assertEquals(List.of(good.baseName()), leftovers.map(file -> file.getFileName().toString())
+                        .filter(name -> !name.endsWith(".drv")).toList(), "nothing else landed in the store");
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Adds to a cache a narinfo for {@code path} describing a file with {@code described} in it, and a NAR of a file
+     * with {@code content}; signed by {@code key} unless it is null.
+     */
+    private void serve(Map<String, byte[]> cache, StorePath path, String described, String content, NixSecretKey key)
+            throws IOException {
+        Path directory = Files.createDirectories(temporary.resolve("served"));
+        Path describedFile = Files.writeString(directory.resolve(path.hashPart() + "-described"), described);
+        Path contentFile = Files.writeString(directory.resolve(path.hashPart() + "-content"), content);
+        NarDigest digest = NarWriter.digest(describedFile);
+        NarInfo narInfo = NarInfo.of(path, "nar/" + path.hashPart() + ".nar", digest.narHash(), digest.narSize(),
+                List.of(), Optional.empty());
+        if (key != null) {
+            narInfo = narInfo.signedWith(key);
+        }
+        ByteArrayOutputStream nar = new ByteArrayOutputStream();
+        NarWriter.write(contentFile, nar);
+        cache.put("/" + path.hashPart() + ".narinfo", narInfo.render().getBytes(StandardCharsets.UTF_8));
+        cache.put("/nar/" + path.hashPart() + ".nar", nar.toByteArray());
+    }
+
+    @Test
+    void leavesThePathsOfANixStoreToNix() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5), List.of(), List.of(), true);
+        AllocatedBuild failing = build("failing-in-nix", "fail", List.of());
+        Path output = Files.writeString(services.store().files(outputOf(failing)), "valid in Nix's database");
+        coordinator.queue.add(failing);
+        runUntil(services, () -> coordinator.failures.contains(failing.id()), "the failure is reported");
+        assertEquals("valid in Nix's database", Files.readString(output), "neither set-up nor failure deleted it");
+    }
+
+    @Test
     void handsBackWhatDoesNotFinishWithinTheStopTimeout() throws Exception {
         BuildJob.Services services = services(Duration.ofMillis(200));
         AllocatedBuild blocked = build("blocked", "block", List.of());
         coordinator.queue.add(blocked);
-        FetchLoop loop = new FetchLoop(services, new HeldBuilds(services.settings().stateDirectory()));
-        Thread thread = Thread.ofVirtual().start(() -> runQuietly(loop));
-        await(() -> coordinator.started.contains(blocked.id()), "the build starts");
-        loop.stop();
-        thread.join(Duration.ofSeconds(10));
-        assertFalse(thread.isAlive());
+        runUntil(services, () -> coordinator.started.contains(blocked.id()), "the build starts");
         assertEquals(1, coordinator.restarts);
         assertTrue(coordinator.successes.isEmpty() && coordinator.failures.isEmpty());
         assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
@@ -190,7 +344,7 @@ class FetchLoopTest {
         AllocatedBuild unfinished = build("unfinished", "never", List.of());
         held.hold(finished);
         held.hold(unfinished);
-        StorePath out = storeDir.parseBaseName(finished.derivationText().split("\"")[3].substring(storeDir.path().length() + 1));
+        StorePath out = outputOf(finished);
         services.store().register(out, NarWriter.digest(Files.writeString(services.store().files(out), "built")),
                 new TreeSet<>());
         FetchLoop loop = new FetchLoop(services, held);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Nix as a reference, offline and private: a store whose directory and files are under the test's
- * directory, no sandbox, no substituters, no daemon, a fresh cache. Without Nix the test fails, unless
+ * directory (Nix's default store in its configuration), no sandbox, no substituters, no daemon, its own cache. Without Nix the test fails, unless
  * {@code KILN_SKIP_NIX=1}, which skips it.
  */
 final class NixRunner {
@@ -30,7 +30,8 @@ final class NixRunner {
                 build-users-group =
                 substituters =
                 experimental-features = nix-command
-                """);
+                store = %s
+                """.formatted(storeUri()));
     }
 
     static NixRunner require(Path directory) throws IOException {
@@ -52,17 +53,25 @@ final class NixRunner {
         return "local?store=" + storeDir() + "&state=" + state + "&log=" + state.resolve("log");
     }
 
+    /**
+     * The variables under which Nix uses this store (its default store in its private configuration) and no other
+     * {@code NIX_*} variable.
+     *
+     * @param cache the cache directory under {@code home}: Nix remembers narinfos, misses included
+     */
+    Map<String, String> environment(String cache) {
+        return Map.of("NIX_CONF_DIR", directory.resolve("conf").toString(), "NIX_REMOTE", "",
+                "HOME", directory.resolve("home").toString(),
+                "XDG_CACHE_HOME", directory.resolve("home").resolve(cache).toString());
+    }
+
     /** Runs a Nix program on this store and returns its standard output; it must succeed. */
     String run(String... arguments) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(arguments).directory(directory.toFile());
         builder.command().add(1, storeUri());
         builder.command().add(1, "--store");
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("NIX_"));
-        environment.put("NIX_CONF_DIR", directory.resolve("conf").toString());
-        environment.put("NIX_REMOTE", "");
-        environment.put("HOME", directory.resolve("home").toString());
-        environment.put("XDG_CACHE_HOME", directory.resolve("home/cache").toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("NIX_"));
+        builder.environment().putAll(environment("cache"));
         Path stdout = Files.createTempFile(directory, "out", ".txt");
         Path stderr = Files.createTempFile(directory, "err", ".txt");
         Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
