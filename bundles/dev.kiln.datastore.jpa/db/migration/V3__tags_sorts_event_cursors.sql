@@ -9,6 +9,16 @@ CREATE INDEX build_system_seq ON build (system_name, seq);
 
 CREATE INDEX build_drv_seq ON build (drv_path, seq);
 
+-- Derby never scans an index backwards: the newest-first list (the default), its state filter and the
+-- highest-priority-first list need indexes in that order there, or every page sorts the matching builds.
+-- PostgreSQL scans the ones above backwards. The other descending sorts (state, system, derivation) are rarer; on
+-- Derby they sort.
+${DERBY_ONLY}CREATE INDEX build_seq_desc ON build (seq DESC);
+
+${DERBY_ONLY}CREATE INDEX build_state_seq_desc ON build (state, seq DESC);
+
+${DERBY_ONLY}CREATE INDEX build_priority_seq_desc ON build (priority DESC, seq DESC);
+
 CREATE TABLE event_cursor (
     reader VARCHAR(300) NOT NULL PRIMARY KEY,
     event_id BIGINT NOT NULL,

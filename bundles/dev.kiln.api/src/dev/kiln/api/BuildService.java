@@ -38,7 +38,8 @@ public interface BuildService {
 
     /**
      * How many builds match the query's filters, by state; states without builds are absent. The query's cursor,
-     * limit and sort are ignored. One grouped query: cheap enough for an overview that refreshes often.
+     * limit and sort are ignored. Cheap enough for an overview that refreshes often: without filters other than
+     * states, from counts kept as transactions commit; else one grouped query.
      */
     Map<BuildState, Long> counts(BuildQuery filter);
 

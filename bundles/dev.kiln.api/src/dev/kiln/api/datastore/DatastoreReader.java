@@ -38,7 +38,10 @@ public interface DatastoreReader {
     /** One page of builds, in the query's order. */
     BuildPage builds(BuildQuery query);
 
-    /** How many builds match the query's filters, by state (states without builds absent); one grouped query. */
+    /**
+     * How many builds match the query's filters, by state (states without builds absent): without filters other
+     * than states, from counts kept as transactions commit (with this transaction's changes); else one grouped query.
+     */
     Map<BuildState, Long> buildCounts(BuildQuery filter);
 
     /** Every allocated and started build, with its agent, oldest first. */

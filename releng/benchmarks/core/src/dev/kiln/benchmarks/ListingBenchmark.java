@@ -20,7 +20,7 @@ import dev.kiln.datastore.jpa.internal.JpaDatastore;
  */
 public final class ListingBenchmark {
 
-    private static final int RUNS = 5;
+    private static final int RUNS = 3;
 
     private ListingBenchmark() {
     }
@@ -46,6 +46,10 @@ public final class ListingBenchmark {
                             () -> datastore.read(r -> r.builds(BuildQuery.all(100).sortedBy(sort, ascending))));
                 }
             }
+            time("first page of 100, failed, newest first", () -> datastore.read(r -> r.builds(BuildQuery.all(100)
+                    .withStates(Set.of(BuildState.FAILED)))));
+            time("first page of 100, one system, newest first", () -> datastore.read(r -> r.builds(
+                    BuildQuery.all(100).withSystem("aarch64-linux"))));
             time("page 50 of 100 by priority, following cursors", () -> {
                 BuildQuery query = BuildQuery.all(100).sortedBy(BuildSort.PRIORITY, false);
                 BuildPage page = null;

@@ -5,9 +5,10 @@ import java.util.Map;
 /** The databases Kiln runs on, with what differs between them in the migration scripts and for EclipseLink. */
 enum Dialect {
     DERBY("derby", "org.apache.derby.jdbc.EmbeddedDriver", "Derby",
-            Map.of("TEXT", "CLOB", "SET_NOT_NULL", "NOT NULL")),
+            Map.of("TEXT", "CLOB", "SET_NOT_NULL", "NOT NULL", "DERBY_ONLY", "")),
+    /** {@code ${DERBY_ONLY}} makes a one-line statement a comment, which the migration skips. */
     POSTGRESQL("postgresql", "org.postgresql.Driver", "PostgreSQL",
-            Map.of("TEXT", "TEXT", "SET_NOT_NULL", "SET NOT NULL"));
+            Map.of("TEXT", "TEXT", "SET_NOT_NULL", "SET NOT NULL", "DERBY_ONLY", "-- on Derby only: "));
 
     private final String kind;
     private final String driverClass;

@@ -5,6 +5,7 @@ import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 
+import dev.kiln.api.BuildState;
 import dev.kiln.api.EventListener;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.datastore.Datastore;
@@ -75,6 +77,7 @@ public final class JpaDatastore implements Datastore {
                     max(connection, "SELECT MAX(seq) FROM build"),
                     max(connection, "SELECT MAX(id) FROM event"),
                     max(connection, "SELECT MAX(id) FROM setup_failure"));
+            counters.countBuilds(buildsByState(connection));
         } catch (SQLException e) {
             pool.close();
             shutDownEmbedded();
@@ -189,6 +192,17 @@ public final class JpaDatastore implements Datastore {
         }
     }
 
+    private static Map<BuildState, Long> buildsByState(Connection connection) throws SQLException {
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT state, COUNT(*) FROM build GROUP BY state")) {
+            while (rows.next()) {
+                counts.put(BuildState.fromId(rows.getString(1)), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
     /** Closes an embedded Derby database, so that its files are consistent and can be opened again. */
     private void shutDownEmbedded() {
         if (dialect != Dialect.DERBY) {
@@ -210,11 +224,17 @@ public final class JpaDatastore implements Datastore {
         }
     }
 
-    /** The numbers the datastore assigns itself, instead of the database, so that inserts can be batched. */
+    /**
+     * The numbers the datastore assigns itself, instead of the database, so that inserts can be batched; and the
+     * committed builds by state, kept as transactions commit, so that the farm's overview does not count a million
+     * rows each time.
+     */
     static final class Counters {
         private long buildSequence;
         private long eventId;
         private long setupFailureId;
+        /** Replaced, never changed, by the writer; read by any thread. */
+        private volatile Map<BuildState, Long> buildsByState = Map.of();
 
         Counters(long buildSequence, long eventId, long setupFailureId) {
             this.buildSequence = buildSequence;
@@ -232,6 +252,23 @@ public final class JpaDatastore implements Datastore {
 
         long nextSetupFailureId() {
             return ++setupFailureId;
+        }
+
+        void countBuilds(Map<BuildState, Long> counts) {
+            buildsByState = Map.copyOf(counts);
+        }
+
+        /** Adds a committed transaction's changes of the builds by state. */
+        void buildsChanged(Map<BuildState, Long> delta) {
+            Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+            counts.putAll(buildsByState);
+            delta.forEach((state, change) -> counts.merge(state, change, Long::sum));
+            counts.values().removeIf(count -> count == 0);
+            buildsByState = Map.copyOf(counts);
+        }
+
+        Map<BuildState, Long> buildsByState() {
+            return buildsByState;
         }
     }
 }

@@ -72,6 +72,8 @@ final class JpaTransaction implements DatastoreTransaction {
     private final List<Runnable> afterCommit = new ArrayList<>();
     /** Whether entities were persisted or changed since the last flush. */
     private boolean unflushed;
+    /** How this transaction changes the number of builds in each state; added to the counters on commit. */
+    private final Map<BuildState, Long> buildsByStateChange = new EnumMap<>(BuildState.class);
 
     JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, boolean writable) {
         this.manager = manager;
@@ -118,6 +120,15 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Map<BuildState, Long> buildCounts(BuildQuery filter) {
+        if (filter.system() == null && filter.tag() == null && filter.derivationPath() == null
+                && filter.agentId() == null) {
+            Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+            counts.putAll(counters.buildsByState());
+            buildsByStateChange.forEach((state, change) -> counts.merge(state, change, Long::sum));
+            counts.entrySet().removeIf(count -> count.getValue() == 0
+                    || (!filter.states().isEmpty() && !filter.states().contains(count.getKey())));
+            return counts;
+        }
         BuildListing listing = new BuildListing(filter);
         TypedQuery<Object[]> typed = query(listing.countsByState(), Object[].class);
         listing.parameters().forEach(typed::setParameter);
@@ -439,6 +450,7 @@ final class JpaTransaction implements DatastoreTransaction {
         requireWritable();
         manager.persist(BuildEntity.from(build));
         unflushed = true;
+        countStateChange(null, build.state());
     }
 
     @Override
@@ -448,8 +460,22 @@ final class JpaTransaction implements DatastoreTransaction {
         if (entity == null) {
             throw new IllegalStateException("no build " + build.id() + " to update");
         }
+        countStateChange(entity.state(), build.state());
         entity.apply(build);
         unflushed = true;
+    }
+
+    private void countStateChange(BuildState from, BuildState to) {
+        if (from == to) {
+            return;
+        }
+        if (buildsByStateChange.isEmpty()) {
+            afterCommit.add(() -> counters.buildsChanged(buildsByStateChange));
+        }
+        if (from != null) {
+            buildsByStateChange.merge(from, -1L, Long::sum);
+        }
+        buildsByStateChange.merge(to, 1L, Long::sum);
     }
 
     @Override

@@ -216,6 +216,26 @@ abstract class DatastoreContract {
         assertEquals(Map.of(BuildState.FAILED, 1L), datastore.read(r -> r.buildCounts(BuildQuery.all(1)
                 .withDerivationPath(b.path()).withStates(Set.of(BuildState.FAILED, BuildState.STARTED)))));
         assertEquals(Map.of(), datastore.read(r -> r.buildCounts(BuildQuery.all(1).withSystem("aarch64-linux"))));
+
+        // The counts without filters are kept as transactions commit: changes count, rolled back ones do not.
+        Map<BuildState, Long> counted = datastore.write(tx -> {
+            tx.updateBuild(builds.get(0).withState(BuildState.STARTED, T0));
+            return tx.buildCounts(BuildQuery.all(1));
+        });
+        Map<BuildState, Long> expected = Map.of(BuildState.SCHEDULED, 4L, BuildState.STARTED, 1L,
+                BuildState.SUCCEEDED, 4L, BuildState.FAILED, 3L);
+        assertEquals(expected, counted, "a transaction counts its own changes");
+        assertThrows(IllegalStateException.class, () -> datastore.write(tx -> {
+            tx.updateBuild(builds.get(1).withState(BuildState.CANCELED, T0));
+            tx.insertBuild(build(100, a, BuildState.SCHEDULED, Set.of()));
+            throw new IllegalStateException("refused");
+        }));
+        assertEquals(expected, datastore.read(r -> r.buildCounts(BuildQuery.all(1))));
+        assertEquals(Map.of(BuildState.STARTED, 1L, BuildState.FAILED, 3L), datastore.read(r -> r.buildCounts(
+                BuildQuery.all(1).withStates(Set.of(BuildState.STARTED, BuildState.FAILED, BuildState.CANCELED)))));
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+        assertEquals(expected, datastore.read(r -> r.buildCounts(BuildQuery.all(1))), "counted again at the start");
     }
 
     @Test

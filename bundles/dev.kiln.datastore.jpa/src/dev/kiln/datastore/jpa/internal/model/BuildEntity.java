@@ -90,6 +90,10 @@ public class BuildEntity {
         return entity;
     }
 
+    public BuildState state() {
+        return BuildState.fromId(state);
+    }
+
     /** Copies the fields of a build that change over its life. */
     public void apply(Build build) {
         priority = build.priority();
