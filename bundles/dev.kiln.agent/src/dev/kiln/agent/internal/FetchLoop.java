@@ -224,7 +224,7 @@ final class FetchLoop {
             Set<UUID> here = new HashSet<>(running.keySet());
             here.addAll(ready.keySet());
             Set<UUID> abandon = services.connection().status(here, load(),
-                    Math.max(0, services.settings().maxBuilds() - running.size()));
+                    Math.max(0, services.settings().maxBuilds() - building.size()));
             for (UUID build : abandon) {
                 if (ready.remove(build) != null) {
                     LOG.info("The coordinator took build {} back before it started", build);
