@@ -42,6 +42,7 @@ import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.Datastore;
+import dev.kiln.api.datastore.DatastoreTransaction;
 
 /**
  * The allocator: one virtual thread that owns the {@link AllocationPlan} and applies the messages of its mailbox
@@ -54,6 +55,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AllocatorActor.class);
     private static final long ANSWER_TIMEOUT_SECONDS = 60;
+    /** The most allocation requests committed in one write. */
+    private static final int ALLOCATION_GROUP = 64;
 
     private final Datastore datastore;
     private final Clock clock;
@@ -136,32 +139,13 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         if (count <= 0) {
             return List.of();
         }
-        Set<String> systemsCopy = Set.copyOf(systems);
-        return ask(plan -> {
-            List<UUID> chosen = plan.choose(agentId, systemsCopy, count);
-            if (chosen.isEmpty()) {
-                return List.of();
-            }
-            List<Build> allocated;
-            try {
-                allocated = commitAllocation(agentId, chosen);
-            } catch (RuntimeException e) {
-                chosen.forEach(plan::putBack);
-                throw e;
-            }
-            Set<UUID> done = new HashSet<>();
-            for (Build build : allocated) {
-                plan.allocated(build.id(), agentId);
-                done.add(build.id());
-            }
-            for (UUID id : chosen) {
-                if (!done.contains(id)) {
-                    // The datastore says it is no longer scheduled; the message saying so is on its way.
-                    plan.remove(id);
-                }
-            }
-            return allocated;
-        });
+        AllocationRequest request = new AllocationRequest(agentId, systems, count);
+        if (Thread.currentThread() == thread) {
+            request.run();
+        } else {
+            mailbox.add(request);
+        }
+        return await(request.answer());
     }
 
     @Override
@@ -193,27 +177,78 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         return ask(question);
     }
 
-    private List<Build> commitAllocation(UUID agentId, List<UUID> chosen) {
+    /**
+     * Chooses builds for each request, and commits the allocations of all of them in one write: agents fetch
+     * together, and one commit for all is much cheaper than one for each. If that write fails, each request is
+     * served alone, so that only the request that fails sees the failure.
+     */
+    private void allocateTogether(List<AllocationRequest> requests) {
+        List<List<UUID>> chosen = new ArrayList<>(requests.size());
+        for (AllocationRequest request : requests) {
+            chosen.add(plan.choose(request.agentId, request.systems, request.count));
+        }
+        if (chosen.stream().allMatch(List::isEmpty)) {
+            requests.forEach(request -> request.answer().complete(List.of()));
+            return;
+        }
         Instant now = clock.instant();
-        return datastore.write(tx -> {
-            List<Build> allocated = new ArrayList<>();
-            for (Build build : tx.builds(chosen)) {
-                if (build.state() != BuildState.SCHEDULED) {
-                    continue;
+        List<List<Build>> allocated;
+        try {
+            allocated = datastore.write(tx -> {
+                List<List<Build>> all = new ArrayList<>(requests.size());
+                for (int i = 0; i < requests.size(); i++) {
+                    all.add(commitAllocation(tx, requests.get(i).agentId(), chosen.get(i), now));
                 }
-                Build updated = build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
-                tx.updateBuild(updated);
-                tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
-                        Map.of("derivation", build.derivationPath(), "system", build.system()));
-                allocated.add(updated);
+                return all;
+            });
+        } catch (RuntimeException e) {
+            chosen.forEach(ids -> ids.forEach(plan::putBack));
+            if (requests.size() == 1) {
+                requests.get(0).answer().completeExceptionally(e);
+            } else {
+                requests.forEach(request -> allocateTogether(List.of(request)));
             }
-            Map<UUID, Integer> order = new HashMap<>();
-            for (int i = 0; i < chosen.size(); i++) {
-                order.put(chosen.get(i), i);
+            return;
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            AllocationRequest request = requests.get(i);
+            Set<UUID> done = new HashSet<>();
+            for (Build build : allocated.get(i)) {
+                plan.allocated(build.id(), request.agentId());
+                done.add(build.id());
             }
-            allocated.sort(Comparator.comparing(build -> order.get(build.id())));
-            return allocated;
-        });
+            for (UUID id : chosen.get(i)) {
+                if (!done.contains(id)) {
+                    // The datastore says it is no longer scheduled; the message saying so is on its way.
+                    plan.remove(id);
+                }
+            }
+            request.answer().complete(allocated.get(i));
+        }
+    }
+
+    private static List<Build> commitAllocation(DatastoreTransaction tx, UUID agentId, List<UUID> chosen,
+            Instant now) {
+        if (chosen.isEmpty()) {
+            return List.of();
+        }
+        List<Build> allocated = new ArrayList<>();
+        for (Build build : tx.builds(chosen)) {
+            if (build.state() != BuildState.SCHEDULED) {
+                continue;
+            }
+            Build updated = build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
+            tx.updateBuild(updated);
+            tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
+                    Map.of("derivation", build.derivationPath(), "system", build.system()));
+            allocated.add(updated);
+        }
+        Map<UUID, Integer> order = new HashMap<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            order.put(chosen.get(i), i);
+        }
+        allocated.sort(Comparator.comparing(build -> order.get(build.id())));
+        return allocated;
     }
 
     private void rebuild() {
@@ -250,6 +285,23 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         mailbox.add(message);
     }
 
+    /**
+     * The request and the allocation requests right behind it in the mailbox, one per agent (an agent's allocated
+     * count must include its previous allocation before it is chosen for again), at most {@link #ALLOCATION_GROUP}.
+     */
+    private List<AllocationRequest> consecutiveRequests(AllocationRequest first) {
+        List<AllocationRequest> requests = new ArrayList<>();
+        requests.add(first);
+        Set<UUID> agents = new HashSet<>();
+        agents.add(first.agentId());
+        while (requests.size() < ALLOCATION_GROUP && mailbox.peek() instanceof AllocationRequest next
+                && agents.add(next.agentId())) {
+            requests.add(next);
+            mailbox.remove();
+        }
+        return requests;
+    }
+
     private <T> T ask(Function<AllocationPlan, T> question) {
         if (Thread.currentThread() == thread) {
             return question.apply(plan);
@@ -262,6 +314,10 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
                 answer.completeExceptionally(e);
             }
         });
+        return await(answer);
+    }
+
+    private static <T> T await(CompletableFuture<T> answer) {
         try {
             return answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -281,5 +337,32 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         return strategies.stream().filter(strategy -> strategy.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no allocation strategy named '" + name
                         + "'; available: " + strategies.stream().map(AllocationStrategy::name).sorted().toList()));
+    }
+
+    /** An agent's request for builds; served on the allocator's thread with the requests queued behind it. */
+    private final class AllocationRequest implements Runnable {
+        private final UUID agentId;
+        private final Set<String> systems;
+        private final int count;
+        private final CompletableFuture<List<Build>> answer = new CompletableFuture<>();
+
+        AllocationRequest(UUID agentId, Set<String> systems, int count) {
+            this.agentId = agentId;
+            this.systems = Set.copyOf(systems);
+            this.count = count;
+        }
+
+        UUID agentId() {
+            return agentId;
+        }
+
+        CompletableFuture<List<Build>> answer() {
+            return answer;
+        }
+
+        @Override
+        public void run() {
+            allocateTogether(consecutiveRequests(this));
+        }
     }
 }

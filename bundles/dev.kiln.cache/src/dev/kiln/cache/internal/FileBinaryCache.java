@@ -3,6 +3,7 @@ package dev.kiln.cache.internal;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -75,6 +76,8 @@ public final class FileBinaryCache implements BinaryCache {
     private final DerivationIndex derivationIndex;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CachedNar> derivationNars = new ConcurrentHashMap<>();
+    /** The digests of uploads in progress, computed as their bytes arrive; each guarded by its file's lock. */
+    private final ConcurrentHashMap<Path, UploadDigest> uploadDigests = new ConcurrentHashMap<>();
 
     @Activate
     public FileBinaryCache(@Reference DerivationService derivations, CacheConfiguration configuration)
@@ -123,6 +126,8 @@ public final class FileBinaryCache implements BinaryCache {
             if (total >= 0 && start > total) {
                 throw new UploadException(Reason.INVALID, "the range starts at " + start + ", beyond its total " + total);
             }
+            UploadDigest digest = uploadDigest(file, start);
+            boolean received = false;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 channel.truncate(start);
                 channel.position(start);
@@ -140,10 +145,45 @@ public final class FileBinaryCache implements BinaryCache {
                         channel.write(bytes);
                     }
                     position += read;
+                    if (digest != null && !digest.add(buffer, read)) {
+                        uploadDigests.remove(file, digest);
+                        digest = null;
+                    }
                 }
+                received = true;
                 return position;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while receiving the upload of " + output);
+            } finally {
+                if (!received && digest != null) {
+                    // What the file holds is checked from disk at the build's success.
+                    uploadDigests.remove(file, digest);
+                    digest.discard();
+                }
             }
         }
+    }
+
+    /**
+     * The digest to hand the bytes of an upload from {@code start} to: a new one for an upload from its first byte,
+     * the one in progress for one that continues where it stopped, none otherwise.
+     */
+    private UploadDigest uploadDigest(Path file, long start) {
+        UploadDigest current = uploadDigests.get(file);
+        if (start > 0 && current != null && current.position() == start) {
+            return current;
+        }
+        if (current != null) {
+            uploadDigests.remove(file, current);
+            current.discard();
+        }
+        if (start > 0) {
+            return null;
+        }
+        UploadDigest digest = new UploadDigest();
+        uploadDigests.put(file, digest);
+        return digest;
     }
 
     @Override
@@ -154,14 +194,21 @@ public final class FileBinaryCache implements BinaryCache {
         Path target = narPath(expected);
         Path file = uploadFile(buildId, output);
         synchronized (lock(file.toString())) {
+            UploadDigest streamed = uploadDigests.remove(file);
             if (!Files.exists(file)) {
+                if (streamed != null) {
+                    streamed.discard();
+                }
                 if (Files.exists(target)) {
                     return new CachedNar(expected.toPrefixedBase32(), narSize, target, Files.size(target));
                 }
                 throw new UploadException(Reason.MISSING, "nothing was uploaded for output " + output);
             }
-            NarDigest digest = digestZstd(file, output);
             long uploadedSize = Files.size(file);
+            NarDigest digest = streamed == null ? null : finish(streamed, uploadedSize);
+            if (digest == null) {
+                digest = digestZstd(file, output);
+            }
             if (!digest.narHash().equals(expected) || digest.narSize() != narSize
                     || (fileSize > 0 && uploadedSize != fileSize)) {
                 Files.delete(file);
@@ -175,9 +222,30 @@ public final class FileBinaryCache implements BinaryCache {
         }
     }
 
+    /** The digest computed as the upload arrived, if it covers the whole file. */
+    private static NarDigest finish(UploadDigest streamed, long uploadedSize) throws InterruptedIOException {
+        if (streamed.position() != uploadedSize) {
+            streamed.discard();
+            return null;
+        }
+        try {
+            return streamed.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while checking an upload");
+        }
+    }
+
     @Override
     public void discardUploads(UUID buildId) throws IOException {
         Path directory = uploads.resolve(buildId.toString());
+        uploadDigests.entrySet().removeIf(entry -> {
+            boolean ofBuild = entry.getKey().getParent().equals(directory);
+            if (ofBuild) {
+                entry.getValue().discard();
+            }
+            return ofBuild;
+        });
         if (!Files.isDirectory(directory)) {
             return;
         }

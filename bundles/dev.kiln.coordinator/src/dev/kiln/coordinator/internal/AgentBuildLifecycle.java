@@ -73,20 +73,22 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     @Override
     public List<Build> fetch(UUID agentId, FetchRequest request) {
         Instant now = clock.instant();
-        Agent agent = datastore.read(reader -> reader.agent(agentId))
+        boolean wantsBuilds = request.freeSlots() > 0;
+        AgentState state = datastore.read(reader -> reader.agent(agentId).map(agent -> new AgentState(agent,
+                        agent.active() && wantsBuilds
+                                ? reader.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)) : List.<Build>of())))
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
-        if (agent.active() && (agent.lastSeen() == null || agent.lastSeen().isBefore(now.minus(LAST_SEEN_GRANULARITY)))) {
-            // Agents poll often; one synced write a second per agent is enough for a timeout counted in minutes.
+        Agent agent = state.agent();
+        if (agent.active() && lastSeenIsStale(agent, now)) {
             datastore.write(tx -> {
                 tx.agent(agentId).ifPresent(found -> tx.updateAgent(found.withLastSeen(now)));
                 return null;
             });
         }
-        if (!agent.active() || request.freeSlots() == 0) {
+        if (!agent.active() || !wantsBuilds) {
             return List.of();
         }
-        List<Build> alreadyAllocated = datastore.read(reader ->
-                reader.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)));
+        List<Build> alreadyAllocated = state.allocated();
         if (alreadyAllocated.size() >= request.freeSlots()) {
             return List.copyOf(alreadyAllocated.subList(0, request.freeSlots()));
         }
@@ -196,9 +198,20 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             if (!allowed.contains(build.state())) {
                 throw new IllegalTransitionException(buildId, build.state(), action);
             }
-            tx.agent(agentId).ifPresent(agent -> tx.updateAgent(agent.withLastSeen(clock.instant())));
+            Instant now = clock.instant();
+            tx.agent(agentId).filter(agent -> lastSeenIsStale(agent, now))
+                    .ifPresent(agent -> tx.updateAgent(agent.withLastSeen(now)));
             return change.apply(tx, build);
         });
+    }
+
+    /** An agent, and the builds allocated to it that it has not started, read together. */
+    private record AgentState(Agent agent, List<Build> allocated) {
+    }
+
+    /** Agents report often; writing when they were last seen once a second is enough for a timeout in minutes. */
+    private static boolean lastSeenIsStale(Agent agent, Instant now) {
+        return agent.lastSeen() == null || agent.lastSeen().isBefore(now.minus(LAST_SEEN_GRANULARITY));
     }
 
     private static void requireOutputsOf(DerivationSummary derivation, List<OutputMetadata> outputs) {

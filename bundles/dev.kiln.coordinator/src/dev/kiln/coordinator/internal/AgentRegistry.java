@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -58,8 +59,13 @@ public final class AgentRegistry implements AgentService {
     private final CoordinatorOptions options;
     private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
-    /** Passwords verified recently, as a fast digest, with the stored hash they were verified against. */
-    private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();
+    /**
+     * Passwords verified since the agent's password or activity last changed, as a fast digest: agents send one with
+     * every request, and a request whose password is found here needs neither the slow hash nor a database read.
+     */
+    private final Map<UUID, byte[]> verified = new ConcurrentHashMap<>();
+    /** Counts changes of passwords and activity, so that a verification that raced one is not remembered. */
+    private final AtomicLong credentialChanges = new AtomicLong();
     /** The latest load each agent reported since the start; not worth a write per fetch. */
     private final Map<UUID, AgentLoad> loads = new ConcurrentHashMap<>();
     private final Thread lostAgentMonitor;
@@ -118,7 +124,7 @@ public final class AgentRegistry implements AgentService {
             tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId, data("change", "password"));
             return found;
         });
-        verified.remove(agentId);
+        forgetVerified(agentId);
         return new AgentCredentials(agent, password);
     }
 
@@ -143,7 +149,7 @@ public final class AgentRegistry implements AgentService {
             });
             return updated;
         });
-        verified.remove(agentId);
+        forgetVerified(agentId);
         return changed;
     }
 
@@ -152,21 +158,28 @@ public final class AgentRegistry implements AgentService {
         if (agentId == null || password == null) {
             return false;
         }
+        byte[] digest = PasswordHasher.digest(password);
+        byte[] recent = verified.get(agentId);
+        if (recent != null && MessageDigest.isEqual(recent, digest)) {
+            return true;
+        }
+        long changesBefore = credentialChanges.get();
         Optional<String> stored = datastore.read(reader -> reader.agent(agentId).filter(Agent::active)
                 .flatMap(agent -> reader.agentPasswordHash(agentId)));
         if (stored.isEmpty()) {
             return false;
         }
-        byte[] digest = PasswordHasher.digest(password);
-        Verified recent = verified.get(agentId);
-        if (recent != null && recent.hash().equals(stored.get()) && MessageDigest.isEqual(recent.digest(), digest)) {
-            return true;
-        }
         boolean valid = PasswordHasher.verify(password, stored.get());
         if (valid) {
-            verified.put(agentId, new Verified(stored.get(), digest));
+            verified.compute(agentId, (id, previous) -> credentialChanges.get() == changesBefore ? digest : previous);
         }
         return valid;
+    }
+
+    /** Called once a change of the agent's password or activity is committed. */
+    private void forgetVerified(UUID agentId) {
+        credentialChanges.incrementAndGet();
+        verified.remove(agentId);
     }
 
     @Override
@@ -271,8 +284,5 @@ public final class AgentRegistry implements AgentService {
 
     private static String ids(List<Build> builds) {
         return builds.stream().map(build -> build.id().toString()).collect(Collectors.joining(" "));
-    }
-
-    private record Verified(String hash, byte[] digest) {
     }
 }

@@ -426,10 +426,12 @@ abstract class CoordinatorContract {
         UUID build = submit(List.of(a), a).get(0).buildId();
         AgentCredentials agent = newAgent(Set.of());
         agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 1));
+        assertTrue(agents.authenticate(agent.agent().id(), agent.password()));
 
         agents.setActive(agent.agent().id(), false);
 
-        assertFalse(agents.authenticate(agent.agent().id(), agent.password()));
+        assertFalse(agents.authenticate(agent.agent().id(), agent.password()),
+                "not from the cache of verified passwords");
         assertEquals(BuildState.SCHEDULED, builds.get(build).state());
         assertEquals(List.of(), agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 1)));
         agents.setActive(agent.agent().id(), true);

@@ -5,10 +5,15 @@ import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -36,6 +41,12 @@ import dev.kiln.api.datastore.DatastoreTransaction;
 /**
  * The datastore on EclipseLink JPA, over embedded Derby or PostgreSQL. At start it brings the schema to the
  * latest version, then serves reads concurrently and writes one at a time (see {@link Datastore}).
+ *
+ * <p>Writes are committed in groups: a commit syncs the log, and costs more than most works. A writer queues its work,
+ * and whichever writer holds the writer lock runs the works waiting in the queue, in order, in one transaction
+ * (up to {@link #GROUP_LIMIT}), commits once, and only then answers each of them. If one work of a group fails,
+ * the group is rolled back and each of its works runs again in a transaction of its own, so that only the caller
+ * of the failing work sees its exception.
  */
 @Component(service = Datastore.class, configurationPid = DatastoreConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -44,6 +55,9 @@ public final class JpaDatastore implements Datastore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JpaDatastore.class);
 
+    /** The most works committed in one transaction: bounds the time a transaction holds its locks. */
+    static final int GROUP_LIMIT = 64;
+
     private final DatastoreOptions options;
     private final Dialect dialect;
     private final Driver driver;
@@ -51,7 +65,9 @@ public final class JpaDatastore implements Datastore {
     private final int schemaVersion;
     private final EntityManagerFactory factory;
     private final EventNotifier notifier = new EventNotifier();
-    private final ReentrantLock writer = new ReentrantLock(true);
+    private final ReentrantLock writer = new ReentrantLock();
+    /** Works waiting to be committed, in the order they came. */
+    private final Queue<QueuedWrite<?>> queued = new ConcurrentLinkedQueue<>();
 
     /** Guarded by {@link #writer}. */
     private final Counters counters;
@@ -103,33 +119,124 @@ public final class JpaDatastore implements Datastore {
         if (writer.isHeldByCurrentThread()) {
             throw new IllegalStateException("a write transaction is already open on this thread");
         }
-        writer.lock();
-        try {
-            EntityManager manager = factory.createEntityManager();
-            EntityTransaction transaction = manager.getTransaction();
-            try {
-                transaction.begin();
-                JpaTransaction tx = new JpaTransaction(manager, counters, true);
-                T result = work.apply(tx);
-                transaction.commit();
-                notifier.published(tx.appendedEvents());
-                for (Runnable action : tx.afterCommitActions()) {
-                    try {
-                        action.run();
-                    } catch (RuntimeException e) {
-                        LOG.error("An action after a commit failed", e);
+        QueuedWrite<T> mine = new QueuedWrite<>(work);
+        queued.add(mine);
+        // Parking returns at once while the thread is interrupted: the flag is kept aside until the work is done.
+        boolean interrupted = false;
+        while (!mine.done) {
+            if (writer.tryLock()) {
+                try {
+                    while (!mine.done) {
+                        commitGroup(nextGroup());
                     }
+                } finally {
+                    writer.unlock();
                 }
-                return result;
-            } finally {
-                if (transaction.isActive()) {
-                    transaction.rollback();
+                // Whoever waits first may have queued after the group was taken: it leads the next one.
+                QueuedWrite<?> next = queued.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
                 }
-                manager.close();
+            } else {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
-        } finally {
-            writer.unlock();
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return mine.outcome();
+    }
+
+    /** How many works wait to be committed; for tests. */
+    int queuedWrites() {
+        return queued.size();
+    }
+
+    private List<QueuedWrite<?>> nextGroup() {
+        List<QueuedWrite<?>> group = new ArrayList<>();
+        QueuedWrite<?> write;
+        while (group.size() < GROUP_LIMIT && (write = queued.poll()) != null) {
+            group.add(write);
+        }
+        return group;
+    }
+
+    /** Commits the works of the group in one transaction, or, if one fails, each in its own. */
+    private void commitGroup(List<QueuedWrite<?>> group) {
+        if (group.size() > 1) {
+            Committed committed = null;
+            try {
+                committed = commit(group);
+            } catch (RuntimeException | Error e) {
+                LOG.debug("A group of {} writes failed; committing each alone", group.size(), e);
+            }
+            if (committed != null) {
+                tell(committed);
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).succeeded(committed.results().get(i));
+                }
+                return;
+            }
+        }
+        for (QueuedWrite<?> write : group) {
+            Committed committed;
+            try {
+                committed = commit(List.of(write));
+            } catch (RuntimeException | Error e) {
+                write.failed(e);
+                continue;
+            }
+            tell(committed);
+            write.succeeded(committed.results().get(0));
+        }
+    }
+
+    /** Runs the works in one transaction and commits it; rolls it back if one of them throws, and rethrows. */
+    private Committed commit(List<QueuedWrite<?>> works) {
+        EntityManager manager = factory.createEntityManager();
+        EntityTransaction transaction = manager.getTransaction();
+        try {
+            transaction.begin();
+            List<JpaTransaction> parts = new ArrayList<>(works.size());
+            List<Object> results = new ArrayList<>(works.size());
+            for (QueuedWrite<?> write : works) {
+                if (!parts.isEmpty()) {
+                    // The next work reads what the previous ones wrote.
+                    parts.get(parts.size() - 1).flushWrites();
+                }
+                JpaTransaction tx = new JpaTransaction(manager, counters, true);
+                results.add(write.work.apply(tx));
+                parts.add(tx);
+            }
+            transaction.commit();
+            return new Committed(parts, results);
+        } finally {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+            manager.close();
+        }
+    }
+
+    /** Tells listeners of the committed events, then runs the actions after the commit, in the order of the works. */
+    private void tell(Committed committed) {
+        for (JpaTransaction tx : committed.parts()) {
+            notifier.published(tx.appendedEvents());
+        }
+        for (JpaTransaction tx : committed.parts()) {
+            for (Runnable action : tx.afterCommitActions()) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.error("An action after a commit failed", e);
+                }
+            }
+        }
+    }
+
+    /** The works of a committed transaction, and what they returned. */
+    private record Committed(List<JpaTransaction> parts, List<Object> results) {
     }
 
     @Override
@@ -221,6 +328,46 @@ public final class JpaDatastore implements Datastore {
             if (!"08006".equals(e.getSQLState()) && !"XJ004".equals(e.getSQLState())) {
                 LOG.warn("Could not shut down the Derby database {}", url, e);
             }
+        }
+    }
+
+    /** A caller's work, waiting to be committed, and then its outcome. */
+    private static final class QueuedWrite<T> {
+        final Function<DatastoreTransaction, T> work;
+        final Thread caller = Thread.currentThread();
+        private T result;
+        private Throwable failure;
+        /** Set last, after the outcome: the caller reads the outcome once it sees it. */
+        volatile boolean done;
+
+        QueuedWrite(Function<DatastoreTransaction, T> work) {
+            this.work = work;
+        }
+
+        @SuppressWarnings("unchecked")
+        void succeeded(Object value) {
+            result = (T) value;
+            finish();
+        }
+
+        void failed(Throwable e) {
+            failure = e;
+            finish();
+        }
+
+        private void finish() {
+            done = true;
+            LockSupport.unpark(caller);
+        }
+
+        T outcome() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return result;
         }
     }
 

@@ -7,6 +7,7 @@ import static dev.kiln.datastore.jpa.internal.Fixtures.derivation;
 import static dev.kiln.datastore.jpa.internal.Fixtures.storePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,8 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -529,6 +534,162 @@ abstract class DatastoreContract {
         }
         assertEquals(100, sequences.size());
         assertEquals(100, datastore.read(r -> r.buildRefsOfDerivations(List.of(drv.path()))).size());
+    }
+
+    @Test
+    void commitsWaitingWritersTogetherAndAnswersEachOnceItsWorkIsCommitted() throws Exception {
+        DerivationSummary drv = derivation("a");
+        insert(List.of(drv), List.of());
+        List<Event> told = new CopyOnWriteArrayList<>();
+        datastore.subscribe(told::addAll);
+        Set<Object> transactions = Collections.newSetFromMap(new ConcurrentHashMap<>());
+        Map<Integer, Boolean> committedOnReturn = new ConcurrentHashMap<>();
+        List<String> afterCommit = new CopyOnWriteArrayList<>();
+
+        Holder holder = holdWriter();
+        List<Thread> writers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int writer = i;
+            writers.add(queueWrite(() -> {
+                Build build = datastore.write(tx -> {
+                    transactions.add(((JpaTransaction) tx).manager());
+                    Build inserted = build(tx.nextBuildSequence(), drv, BuildState.SCHEDULED, Set.of());
+                    tx.insertBuild(inserted);
+                    tx.appendEvent(EventType.BUILD_SUBMITTED, T0, inserted.id(), null, Map.of());
+                    tx.afterCommit(() -> afterCommit.add("writer " + writer));
+                    return inserted;
+                });
+                committedOnReturn.put(writer, datastore.read(r -> r.build(build.id())).isPresent());
+            }, i + 1));
+        }
+        holder.release();
+        join(writers);
+
+        assertEquals(10, committedOnReturn.size());
+        assertFalse(committedOnReturn.containsValue(false), "a caller returned before its work was committed");
+        assertEquals(1, transactions.size(), "the 10 waiting works were committed in one transaction");
+        assertEquals(10, datastore.read(r -> r.buildRefsOfDerivations(List.of(drv.path()))).size());
+        assertEquals(IntStream.range(0, 10).mapToObj(i -> "writer " + i).toList(), afterCommit);
+        awaitSize(told, 10);
+        assertEquals(told.stream().map(Event::id).sorted().toList(), told.stream().map(Event::id).toList());
+    }
+
+    @Test
+    void aWorkThatFailsInAGroupFailsAloneAndTheOthersAreCommitted() throws Exception {
+        DerivationSummary drv = derivation("a");
+        insert(List.of(drv), List.of());
+        List<Event> told = new CopyOnWriteArrayList<>();
+        datastore.subscribe(told::addAll);
+        List<String> afterCommit = new CopyOnWriteArrayList<>();
+        Map<Integer, Object> outcomes = new ConcurrentHashMap<>();
+
+        Holder holder = holdWriter();
+        List<Thread> writers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int writer = i;
+            writers.add(queueWrite(() -> {
+                try {
+                    outcomes.put(writer, datastore.write(tx -> {
+                        Build build = build(tx.nextBuildSequence(), drv, BuildState.SCHEDULED, Set.of());
+                        tx.insertBuild(build);
+                        tx.appendEvent(EventType.BUILD_SUBMITTED, T0, build.id(), null, Map.of());
+                        tx.afterCommit(() -> afterCommit.add("writer " + writer));
+                        if (writer == 1) {
+                            throw new IllegalArgumentException("refused by writer 1");
+                        }
+                        if (writer == 3) {
+                            datastore.write(inner -> null);
+                        }
+                        return build;
+                    }));
+                } catch (RuntimeException e) {
+                    outcomes.put(writer, e);
+                }
+            }, i + 1));
+        }
+        holder.release();
+        join(writers);
+
+        assertEquals("refused by writer 1", assertInstanceOf(IllegalArgumentException.class, outcomes.get(1))
+                .getMessage());
+        assertInstanceOf(IllegalStateException.class, outcomes.get(3), "a write inside a write is refused");
+        Set<UUID> committed = new HashSet<>();
+        for (int writer : List.of(0, 2, 4)) {
+            Build build = assertInstanceOf(Build.class, outcomes.get(writer));
+            assertEquals(build, datastore.read(r -> r.build(build.id())).orElseThrow());
+            committed.add(build.id());
+        }
+        assertEquals(3, datastore.read(r -> r.buildRefsOfDerivations(List.of(drv.path()))).size());
+        assertEquals(List.of("writer 0", "writer 2", "writer 4"), afterCommit);
+        awaitSize(told, 3);
+        assertEquals(committed, told.stream().map(Event::buildId).collect(Collectors.toSet()));
+        assertEquals(3, datastore.read(r -> r.eventsAfter(0, 100)).size());
+    }
+
+    @Test
+    void commitsAtMostTheLimitOfWorksInOneTransaction() throws Exception {
+        int count = 2 * JpaDatastore.GROUP_LIMIT + 1;
+        Map<Object, Integer> worksPerTransaction = new ConcurrentHashMap<>();
+
+        Holder holder = holdWriter();
+        List<Thread> writers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writers.add(queueWrite(() -> datastore.write(tx -> {
+                worksPerTransaction.merge(((JpaTransaction) tx).manager(), 1, Integer::sum);
+                return tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of());
+            }), i + 1));
+        }
+        holder.release();
+        join(writers);
+
+        assertEquals(count, datastore.read(r -> r.eventsAfter(0, 1_000)).size());
+        assertEquals(count, worksPerTransaction.values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(worksPerTransaction.values().stream().allMatch(works -> works <= JpaDatastore.GROUP_LIMIT),
+                "works per transaction: " + worksPerTransaction.values());
+        assertTrue(worksPerTransaction.size() >= 3, "transactions: " + worksPerTransaction.size());
+    }
+
+    /** A writer that holds the writer lock, inside its work, until released. */
+    private final class Holder {
+        private final CountDownLatch inside = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread thread = Thread.ofVirtual().start(() -> datastore.write(tx -> {
+            inside.countDown();
+            try {
+                return release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+
+        void release() throws InterruptedException {
+            release.countDown();
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+
+    private Holder holdWriter() throws InterruptedException {
+        Holder holder = new Holder();
+        assertTrue(holder.inside.await(30, TimeUnit.SECONDS));
+        return holder;
+    }
+
+    /** Starts a thread that writes, and returns once its work waits as the {@code position}-th in the queue. */
+    private Thread queueWrite(Runnable writer, int position) throws InterruptedException {
+        Thread thread = Thread.ofVirtual().start(writer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (datastore.queuedWrites() < position && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(position, datastore.queuedWrites());
+        return thread;
+    }
+
+    private static void join(List<Thread> threads) throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(thread.isAlive());
+        }
     }
 
     private void insert(List<DerivationSummary> derivations, List<Build> builds) {
