@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Submit and steer builds.",
         subcommands = {BuildCommand.Submit.class, BuildCommand.ListBuilds.class, BuildCommand.Show.class,
                 BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class,
-                BuildCommand.TagBuild.class, BuildCommand.Log.class})
+                BuildCommand.TagBuild.class, BuildCommand.Log.class, BuildCommand.Counts.class})
 final class BuildCommand implements Runnable {
 
     @Spec
@@ -226,7 +227,7 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, oldest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, oldest first unless sorted.")
     static final class ListBuilds implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -240,6 +241,11 @@ final class BuildCommand implements Runnable {
         String system;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
+        @Option(names = "--sort", paramLabel = "FIELD",
+                description = "Sort by submitted, priority, state, system or derivation, greatest first.")
+        String sort;
+        @Option(names = "--order", paramLabel = "ORDER", description = "desc (the default of --sort) or asc.")
+        String order;
 
         @Override
         public Integer call() throws IOException {
@@ -253,6 +259,8 @@ final class BuildCommand implements Runnable {
                 filters.put("system", system);
                 filters.put("limit", Integer.toString(Math.min(1000, limit - builds.size())));
                 filters.put("cursor", cursor);
+                filters.put("sort", sort);
+                filters.put("order", order);
                 BuildList page = client.builds(filters);
                 builds.addAll(page.builds());
                 cursor = page.next();
@@ -264,6 +272,38 @@ final class BuildCommand implements Runnable {
                 builds.forEach(build -> Output.buildLine(out, build));
                 out.flush();
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "counts", mixinStandardHelpOptions = true, description = "Count builds by state.")
+    static final class Counts implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Option(names = "--state", paramLabel = "STATE", description = "Only these states; comma-separated.")
+        String state;
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only builds with this tag.")
+        String tag;
+        @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
+        String system;
+
+        @Override
+        public Integer call() throws IOException {
+            Map<String, String> filters = new LinkedHashMap<>();
+            filters.put("state", state);
+            filters.put("tag", tag);
+            filters.put("system", system);
+            BuildCounts counts = options.client().buildCounts(filters);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, counts);
+                return 0;
+            }
+            counts.states().forEach((name, count) -> out.printf("%-18s %d%n", name, count));
+            out.printf("%-18s %d%n", "total", counts.total());
+            out.flush();
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package dev.kiln.desktop.model;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -14,9 +15,11 @@ import java.util.UUID;
  *
  * @param lastSeen {@code null} if it never fetched
  * @param load     the load it reported with its last fetch, or {@code NaN} when unknown
+ * @param builds   the builds it holds (allocated or started)
  */
 public record Agent(UUID id, String name, String description, Set<String> systems,
-        Map<String, String> tags, boolean active, Instant lastSeen, AgentStatus status, double load) {
+        Map<String, String> tags, boolean active, Instant lastSeen, AgentStatus status, double load,
+        List<HeldBuild> builds) {
 
     public Agent {
         Objects.requireNonNull(id, "id");
@@ -25,5 +28,11 @@ public record Agent(UUID id, String name, String description, Set<String> system
         description = description == null ? "" : description;
         systems = Collections.unmodifiableSortedSet(new TreeSet<>(systems == null ? Set.of() : systems));
         tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags == null ? Map.of() : tags));
+        builds = List.copyOf(builds == null ? List.of() : builds);
+    }
+
+    /** How many builds it holds. */
+    public int running() {
+        return builds.size();
     }
 }

@@ -33,6 +33,11 @@ public record Build(UUID id, BuildState state, String derivation, String system,
 
     /** The derivation's name: its store path without the directory and the hash, for example {@code hello-2.12.drv}. */
     public String name() {
+        return nameOf(derivation);
+    }
+
+    /** The name of a derivation given by its store path, as {@link #name()}. */
+    public static String nameOf(String derivation) {
         String base = derivation.substring(derivation.lastIndexOf('/') + 1);
         int dash = base.indexOf('-');
         return dash > 0 ? base.substring(dash + 1) : base;

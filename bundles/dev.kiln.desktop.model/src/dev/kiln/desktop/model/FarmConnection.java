@@ -17,8 +17,26 @@ public interface FarmConnection extends AutoCloseable {
     /** Checks that the coordinator answers and accepts the token. */
     void probe() throws FarmException;
 
-    /** @param cursor {@code null} for the first page */
-    BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException;
+    /**
+     * A page of builds in the coordinator's order; the first page ({@code cursor} {@code null}) also says how many
+     * builds match in all.
+     *
+     * @param cursor {@code null} for the first page, else the previous page's {@link BuildPage#next()}
+     * @param limit  1 to 1000
+     */
+    BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+            throws FarmException;
+
+    /** A page of builds, newest first. */
+    default BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+        return listBuilds(filter, BuildSort.SUBMITTED, false, cursor, limit);
+    }
+
+    /** How many builds are in each state (every state present, zero included). */
+    Map<BuildState, Long> countBuilds() throws FarmException;
+
+    /** Sets the tags {@code set} on a build (a key it has gets the new value) and removes the keys {@code remove}. */
+    Build tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException;
 
     Build build(UUID id) throws FarmException;
 
@@ -59,6 +77,33 @@ public interface FarmConnection extends AutoCloseable {
      */
     List<SubmitOutcome> submit(List<Path> derivationFiles, int priority, Map<String, String> tags)
             throws FarmException;
+
+    /** Every jobset, by name. */
+    List<Jobset> jobsets() throws FarmException;
+
+    Jobset addJobset(Jobset jobset) throws FarmException;
+
+    /** Changes the jobset of the same name. */
+    Jobset changeJobset(Jobset jobset) throws FarmException;
+
+    void removeJobset(String name) throws FarmException;
+
+    Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException;
+
+    /** Asks for an evaluation now; it starts after the one under way, if any. */
+    void evaluate(String jobset) throws FarmException;
+
+    /** The jobset's evaluations, newest first, without summaries. */
+    List<Evaluation> evaluations(String jobset) throws FarmException;
+
+    /** One evaluation with its summary. */
+    Evaluation evaluation(long id) throws FarmException;
+
+    /** What the evaluation's command printed. */
+    String evaluationLog(long id) throws FarmException;
+
+    /** Cancels the evaluation's builds that have not finished; returns how many. */
+    int cancelEvaluation(long id) throws FarmException;
 
     /**
      * Subscribes to the event stream.

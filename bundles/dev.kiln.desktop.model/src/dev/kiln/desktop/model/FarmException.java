@@ -14,7 +14,9 @@ public final class FarmException extends Exception {
         /** The coordinator refused the request (another 4xx): the message says why. */
         REJECTED,
         /** The thing asked about does not exist (404). */
-        NOT_FOUND
+        NOT_FOUND,
+        /** The coordinator runs without this part, for example without jobsets (503 unavailable). */
+        UNAVAILABLE
     }
 
     private final Kind kind;

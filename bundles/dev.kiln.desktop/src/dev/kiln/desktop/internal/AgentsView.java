@@ -10,7 +10,6 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.views.AgentRow;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Topic;
 
@@ -20,7 +19,7 @@ final class AgentsView extends SessionView {
     private final TableViewer viewer;
 
     AgentsView(Composite parent, Images images, MainActions actions) {
-        super(parent, Set.of(Topic.AGENTS, Topic.BUILDS), actions.newAgent(), actions.newPassword(),
+        super(parent, Set.of(Topic.AGENTS), actions.newAgent(), actions.newPassword(),
                 actions.activate(), actions.deactivate());
         viewer = new TableViewer(root, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         WidgetIds.name(viewer.getTable(), WidgetIds.AGENTS_TABLE);
@@ -33,23 +32,22 @@ final class AgentsView extends SessionView {
 
     /** The ids of the selected agents; display thread. */
     List<UUID> selection() {
-        return viewer.getStructuredSelection().stream().map(row -> ((AgentRow) row).agent().id()).toList();
+        return selectedAgents().stream().map(Agent::id).toList();
     }
 
     /** The selected agents; display thread. */
     List<Agent> selectedAgents() {
-        return viewer.getStructuredSelection().stream().map(row -> ((AgentRow) row).agent()).toList();
+        return viewer.getStructuredSelection().stream().map(Agent.class::cast).toList();
     }
 
     @Override
     void show() {
         FarmSession current = session();
-        List<AgentRow> rows = current == null ? List.of()
-                : AgentRow.of(current.agents(), current.builds().snapshot());
+        List<Agent> rows = current == null ? List.of() : current.agents();
         List<UUID> selected = selection();
         viewer.setInput(rows);
         viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(
-                rows.stream().filter(row -> selected.contains(row.agent().id())).toList()));
+                rows.stream().filter(agent -> selected.contains(agent.id())).toList()));
         empty.setText(rows.isEmpty() ? Messages.AGENTS_EMPTY : "");
     }
 }

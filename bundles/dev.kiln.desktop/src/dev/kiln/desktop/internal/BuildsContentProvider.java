@@ -6,15 +6,17 @@ import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
 
 import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.views.BuildListModel.Rows;
+import dev.kiln.desktop.model.views.BuildRows;
 
-/** Gives the virtual build table the rows it asks for, from the list model's latest computation. */
+/**
+ * Gives the virtual build table the rows it asks for; a row not read yet stays blank until the list says it arrived.
+ */
 final class BuildsContentProvider implements ILazyContentProvider {
 
     private final TableViewer viewer;
-    private final Supplier<Rows> rows;
+    private final Supplier<BuildRows> rows;
 
-    BuildsContentProvider(TableViewer viewer, Supplier<Rows> rows) {
+    BuildsContentProvider(TableViewer viewer, Supplier<BuildRows> rows) {
         this.viewer = viewer;
         this.rows = rows;
     }

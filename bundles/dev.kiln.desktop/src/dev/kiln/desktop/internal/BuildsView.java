@@ -25,10 +25,16 @@ import dev.kiln.desktop.model.views.BuildColumn;
 import dev.kiln.desktop.model.views.BuildListModel;
 import dev.kiln.desktop.model.views.BuildListModel.Rows;
 import dev.kiln.desktop.model.views.BuildListQuery;
+import dev.kiln.desktop.model.views.BuildPages;
+import dev.kiln.desktop.model.views.BuildRows;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Scheduler;
+import dev.kiln.desktop.model.views.Topic;
 
-/** The build list: filters, the virtual table, and the details of the selected build below. */
+/**
+ * The build list: filters, the virtual table, and the details of the selected build below. The coordinator filters,
+ * sorts and pages the list; a text search, or an order it does not know, runs here on the most recent builds.
+ */
 final class BuildsView {
 
     private static final String[] COLUMN_TITLES = {Messages.COLUMN_STATE, Messages.COLUMN_NAME, Messages.COLUMN_SYSTEM,
@@ -42,14 +48,18 @@ final class BuildsView {
     private final Text textFilter;
     private final Label count;
     private final TableViewer viewer;
+    private final Scheduler scheduler;
     private final BuildListModel model;
     private final BuildDetailsView details;
     private final UiUpdates updates;
-    /** The rows the table shows now (display thread); the model may already hold newer ones. */
-    private Rows shown;
+    /** The rows the table shows now (display thread); the models may already hold newer ones. */
+    private BuildRows shown;
     private volatile FarmSession session;
+    /** The coordinator's listing of the current query, when it can serve it; {@code null} before a session. */
+    private volatile BuildPages pages;
 
     BuildsView(Composite parent, Images images, Scheduler scheduler) {
+        this.scheduler = scheduler;
         root = new SashForm(parent, SWT.VERTICAL);
         Composite top = new Composite(root, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(6, 6).numColumns(5).applyTo(top);
@@ -70,7 +80,7 @@ final class BuildsView {
         textFilter.setMessage(Messages.FILTER_TEXT);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(textFilter);
         count = WidgetIds.name(new Label(top, SWT.RIGHT), WidgetIds.BUILDS_COUNT);
-        GridDataFactory.fillDefaults().hint(170, SWT.DEFAULT).applyTo(count);
+        GridDataFactory.fillDefaults().hint(280, SWT.DEFAULT).applyTo(count);
 
         viewer = new TableViewer(top, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         Table table = WidgetIds.name(viewer.getTable(), WidgetIds.BUILDS_TABLE);
@@ -115,13 +125,18 @@ final class BuildsView {
     /** Shows {@code newSession} from now on; display thread. */
     void setSession(FarmSession newSession) {
         session = newSession;
+        BuildPages listing = new BuildPages(newSession.connection(), scheduler, this::modelChanged);
+        pages = listing;
         details.setSession(newSession);
         newSession.addListener(topic -> {
-            if (topic == dev.kiln.desktop.model.views.Topic.BUILDS) {
+            if (topic == Topic.BUILDS && pages == listing) {
                 model.refresh();
+                if (model.query().servedByCoordinator()) {
+                    listing.refresh();
+                }
             }
         });
-        model.refresh();
+        setQuery(model.query());
     }
 
     /** The builds selected in the table; display thread. */
@@ -142,11 +157,28 @@ final class BuildsView {
     }
 
     private void sortBy(BuildColumn column) {
-        model.setQuery(model.query().sortedBy(column));
+        setQuery(model.query().sortedBy(column));
     }
 
+    /** Lists the builds {@code query} selects, unless they are listed already (a combo refilled says so too). */
     private void setQuery(BuildListQuery query) {
+        BuildPages listing = pages;
+        boolean listed = listing == null || !query.servedByCoordinator() || query.equals(listing.query());
+        if (query.equals(model.query()) && listed) {
+            return;
+        }
         model.setQuery(query);
+        if (!listed) {
+            listing.setQuery(query);
+        }
+    }
+
+    /** The rows to show: the coordinator's listing when it serves the query, else the local one. */
+    private BuildRows currentRows() {
+        BuildPages listing = pages;
+        BuildListQuery query = model.query();
+        return listing != null && query.servedByCoordinator() && query.equals(listing.query()) ? listing
+                : model.rows().query().equals(query) ? model.rows() : shown;
     }
 
     private Set<BuildState> selectedStates() {
@@ -161,7 +193,7 @@ final class BuildsView {
     private void showRows() {
         List<UUID> selected = selection().stream().map(Build::id).toList();
         UUID focused = details.shownBuild();
-        Rows rows = model.rows();
+        BuildRows rows = currentRows();
         shown = rows;
         Table table = viewer.getTable();
         table.setRedraw(false);
@@ -172,14 +204,26 @@ final class BuildsView {
         } finally {
             table.setRedraw(true);
         }
-        TableColumn sortColumn = table.getColumn(rows.query().sortBy().ordinal());
-        table.setSortColumn(sortColumn);
-        table.setSortDirection(rows.query().ascending() ? SWT.UP : SWT.DOWN);
-        count.setText(String.format(Messages.BUILDS_COUNT, rows.size(), rows.total()));
-        updateSystems(rows);
+        BuildListQuery query = model.query();
+        table.setSortColumn(table.getColumn(query.sortBy().ordinal()));
+        table.setSortDirection(query.ascending() ? SWT.UP : SWT.DOWN);
+        count.setText(countText(rows));
+        count.getParent().layout(new Control[] {count});
+        updateSystems(model.rows());
         if (focused != null && rows.indexOf(focused) >= 0) {
             details.refreshIfChanged(rows.row(rows.indexOf(focused)));
         }
+    }
+
+    private String countText(BuildRows rows) {
+        FarmSession current = session;
+        if (rows instanceof BuildPages listing) {
+            return !listing.problem().isEmpty() ? listing.problem()
+                    : String.format(Messages.BUILDS_COUNT, listing.size(), current == null ? 0
+                            : Math.max(current.totalBuilds(), listing.total()));
+        }
+        return current != null && !current.buildsListed() ? Messages.OVERVIEW_LOADING
+                : String.format(Messages.BUILDS_COUNT_RECENT, rows.size(), model.rows().total());
     }
 
     private void updateSystems(Rows rows) {

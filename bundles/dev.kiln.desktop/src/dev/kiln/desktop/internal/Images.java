@@ -10,6 +10,7 @@ import org.eclipse.swt.widgets.Display;
 
 import dev.kiln.desktop.model.AgentStatus;
 import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.EvaluationStatus;
 
 /** The client's only images: coloured dots for build states and agent statuses, drawn once per display. */
 final class Images {
@@ -34,6 +35,15 @@ final class Images {
 
     Image of(AgentStatus status) {
         return registry.get(status.id() + "-agent");
+    }
+
+    /** An evaluation's status, drawn as the build state it resembles. */
+    Image of(EvaluationStatus status) {
+        return of(switch (status) {
+            case RUNNING -> BuildState.STARTED;
+            case SUCCEEDED -> BuildState.SUCCEEDED;
+            case FAILED -> BuildState.FAILED;
+        });
     }
 
     /** The colour of a state, also used by the overview. */

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.eclipse.jface.action.Action;
@@ -22,11 +23,13 @@ import org.eclipse.swt.widgets.Shell;
 import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.AgentCredentials;
 import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.ActionResult;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.desktop.model.views.JobsetRow;
 
 /**
  * The operator's actions, with their shortcuts. Each one asks what it needs on the display thread, runs the calls in
@@ -46,6 +49,10 @@ final class MainActions {
 
         Hook selectedHook();
 
+        JobsetRow selectedJobset();
+
+        Evaluation selectedEvaluation();
+
         void status(String message);
 
         void focusSearch();
@@ -60,6 +67,7 @@ final class MainActions {
     private final IAction cancel;
     private final IAction retry;
     private final IAction priority;
+    private final IAction tag;
     private final IAction find;
     private final IAction newAgent;
     private final IAction newPassword;
@@ -67,6 +75,7 @@ final class MainActions {
     private final IAction deactivate;
     private final IAction installHook;
     private final IAction removeHook;
+    private final JobsetActions jobsets;
 
     MainActions(Context context) {
         this.context = context;
@@ -78,6 +87,7 @@ final class MainActions {
         retry = action(Messages.ACTION_RETRY, SWT.MOD1 | 'R', () -> onBuilds(Messages.ACTION_RETRY,
                 (session, ids) -> session.retry(ids)));
         priority = action(Messages.ACTION_PRIORITY, SWT.MOD1 | 'P', this::changePriority);
+        tag = action(Messages.ACTION_TAG, SWT.MOD1 | 'T', this::tagSelected);
         find = action(Messages.ACTION_FIND, SWT.MOD1 | 'F', () -> {
             context.showTab(1);
             context.focusSearch();
@@ -88,6 +98,11 @@ final class MainActions {
         deactivate = action(Messages.ACTION_DEACTIVATE, 0, () -> setActive(false));
         installHook = action(Messages.ACTION_INSTALL_HOOK, 0, this::pickAndInstallHook);
         removeHook = action(Messages.ACTION_REMOVE_HOOK, 0, this::confirmAndRemoveHook);
+        jobsets = new JobsetActions(context, this);
+    }
+
+    JobsetActions jobsets() {
+        return jobsets;
     }
 
     IAction connect() {
@@ -112,6 +127,10 @@ final class MainActions {
 
     IAction priority() {
         return priority;
+    }
+
+    IAction tag() {
+        return tag;
     }
 
     IAction find() {
@@ -190,24 +209,46 @@ final class MainActions {
     }
 
     private void changePriority() {
+        askForSelectedBuilds(Messages.ACTION_PRIORITY, Messages.PRIORITY_TITLE, Messages.PRIORITY_MESSAGE,
+                selected -> String.valueOf(selected.priority()), Inputs::priority,
+                (session, ids, value) -> session.setPriority(ids, value));
+    }
+
+    private void tagSelected() {
+        askForSelectedBuilds(Messages.ACTION_TAG, Messages.TAG_TITLE, Messages.TAG_MESSAGE, selected -> "",
+                Inputs::tagEdit, (session, ids, edit) -> session.tag(ids, edit.set(), edit.remove()));
+    }
+
+    @FunctionalInterface
+    private interface BuildsCallWith<T> {
+        CompletableFuture<ActionResult> call(FarmSession session, List<UUID> ids, T value);
+    }
+
+    /**
+     * Asks for one value for the selected builds, checking it as it is typed, then applies it to each of them.
+     *
+     * @param message a format with the number of builds selected
+     * @param initial the value shown first, from the first build selected
+     */
+    private <T> void askForSelectedBuilds(String name, String title, String message, Function<Build, String> initial,
+            Function<String, T> parse, BuildsCallWith<T> call) {
         List<Build> selected = context.selectedBuilds();
         if (selected.isEmpty()) {
             context.status(Messages.NOTHING_SELECTED);
             return;
         }
-        InputDialog dialog = new InputDialog(context.shell(), Messages.PRIORITY_TITLE,
-                String.format(Messages.PRIORITY_MESSAGE, selected.size()), String.valueOf(selected.get(0).priority()),
-                text -> {
+        InputDialog dialog = new InputDialog(context.shell(), title, String.format(message, selected.size()),
+                initial.apply(selected.get(0)), text -> {
                     try {
-                        Inputs.priority(text);
+                        parse.apply(text);
                         return null;
                     } catch (IllegalArgumentException e) {
                         return e.getMessage();
                     }
                 });
         if (dialog.open() == Window.OK) {
-            int value = Inputs.priority(dialog.getValue());
-            onBuilds(Messages.ACTION_PRIORITY, (session, ids) -> session.setPriority(ids, value));
+            T value = parse.apply(dialog.getValue());
+            onBuilds(name, (session, ids) -> call.call(session, ids, value));
         }
     }
 
@@ -284,14 +325,14 @@ final class MainActions {
         new PasswordDialog(context.shell(), credentials).open();
     }
 
-    private void reportResult(String name, ActionResult result) {
+    void reportResult(String name, ActionResult result) {
         context.status(result.isComplete() ? String.format(Messages.ACTION_DONE, clean(name), result.succeeded())
                 : String.format(Messages.ACTION_PARTLY, clean(name), result.succeeded(), result.failures().size(),
                         String.join("; ", result.failures())));
     }
 
     /** Shows the outcome on the display thread once the call completes. */
-    private <T> void report(String name, CompletableFuture<T> call, Consumer<T> onSuccess) {
+    <T> void report(String name, CompletableFuture<T> call, Consumer<T> onSuccess) {
         Shell shell = context.shell();
         call.whenComplete((value, failure) -> UiUpdates.run(shell, () -> {
             if (failure == null) {
@@ -304,7 +345,8 @@ final class MainActions {
         }));
     }
 
-    private FarmSession connected() {
+    /** The active session, or {@code null} after saying in the status line that there is none. */
+    FarmSession connected() {
         FarmSession session = context.sessions().active();
         if (session == null) {
             context.status(Messages.STATE_NOT_CONNECTED);
@@ -312,11 +354,12 @@ final class MainActions {
         return session;
     }
 
-    private static String clean(String actionText) {
+    /** An action's text without its mnemonic and ellipsis, for messages. */
+    static String clean(String actionText) {
         return actionText.replace("&", "").replace("…", "");
     }
 
-    private static IAction action(String text, int accelerator, Runnable run) {
+    static IAction action(String text, int accelerator, Runnable run) {
         Action action = new Action(text) {
             @Override
             public void run() {

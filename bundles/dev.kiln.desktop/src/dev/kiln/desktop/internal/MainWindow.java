@@ -24,19 +24,21 @@ import org.eclipse.swt.widgets.Shell;
 
 import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.ConnectionStatus;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.SavedConnection;
 import dev.kiln.desktop.model.views.Topic;
 
-/** The main window: the connection's state, the overview, builds, agents, plan and hooks, and the menus. */
+/** The main window: the connection's state, the overview, builds, agents, plan, hooks and jobsets, and the menus. */
 final class MainWindow extends ApplicationWindow implements MainActions.Context {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final String[] TAB_TITLES = {Messages.TAB_OVERVIEW, Messages.TAB_BUILDS, Messages.TAB_AGENTS,
-        Messages.TAB_PLAN, Messages.TAB_HOOKS};
+        Messages.TAB_PLAN, Messages.TAB_HOOKS, Messages.TAB_JOBSETS};
 
     private final DesktopSessions sessions;
     private final Optional<SavedConnection> initial;
@@ -48,6 +50,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     private AgentsView agents;
     private PlanView plan;
     private HooksView hooks;
+    private JobsetsView jobsets;
     private UiUpdates stateUpdates;
 
     /** @param initial the coordinator to connect to at once, if any */
@@ -88,6 +91,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         buildsMenu.add(actions.cancel());
         buildsMenu.add(actions.retry());
         buildsMenu.add(actions.priority());
+        buildsMenu.add(actions.tag());
         menuBar.add(buildsMenu);
         MenuManager agentsMenu = new MenuManager(Messages.MENU_AGENTS);
         agentsMenu.add(actions.newAgent());
@@ -98,6 +102,17 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         agentsMenu.add(actions.installHook());
         agentsMenu.add(actions.removeHook());
         menuBar.add(agentsMenu);
+        MenuManager jobsetsMenu = new MenuManager(Messages.MENU_JOBSETS);
+        JobsetActions jobsetActions = actions.jobsets();
+        jobsetsMenu.add(jobsetActions.add());
+        jobsetsMenu.add(jobsetActions.change());
+        jobsetsMenu.add(jobsetActions.enable());
+        jobsetsMenu.add(jobsetActions.disable());
+        jobsetsMenu.add(jobsetActions.evaluate());
+        jobsetsMenu.add(jobsetActions.remove());
+        jobsetsMenu.add(new Separator());
+        jobsetsMenu.add(jobsetActions.cancelEvaluation());
+        menuBar.add(jobsetsMenu);
         MenuManager view = new MenuManager(Messages.MENU_VIEW);
         for (int i = 0; i < TAB_TITLES.length; i++) {
             int index = i;
@@ -129,8 +144,9 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         agents = new AgentsView(tabs, images, actions);
         plan = new PlanView(tabs);
         hooks = new HooksView(tabs, actions);
+        jobsets = new JobsetsView(tabs, images, sessions.scheduler(), actions);
         List<Control> views = List.of(overview.control(), builds.control(), agents.control(), plan.control(),
-                hooks.control());
+                hooks.control(), jobsets.control());
         for (int i = 0; i < views.size(); i++) {
             CTabItem item = new CTabItem(tabs, SWT.NONE);
             item.setText(TAB_TITLES[i]);
@@ -166,6 +182,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         agents.setSession(session);
         plan.setSession(session);
         hooks.setSession(session);
+        jobsets.setSession(session);
         session.addListener(topic -> {
             if (topic == Topic.STATUS) {
                 stateUpdates.request();
@@ -225,6 +242,16 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     @Override
     public Hook selectedHook() {
         return hooks.selected();
+    }
+
+    @Override
+    public JobsetRow selectedJobset() {
+        return jobsets.selected();
+    }
+
+    @Override
+    public Evaluation selectedEvaluation() {
+        return jobsets.selectedEvaluation();
     }
 
     @Override

@@ -7,6 +7,7 @@ final class Messages {
     static final String MENU_FILE = "&File";
     static final String MENU_BUILDS = "&Builds";
     static final String MENU_AGENTS = "&Agents";
+    static final String MENU_JOBSETS = "&Jobsets";
     static final String MENU_VIEW = "&View";
     static final String ACTION_QUIT = "&Quit";
     static final String ACTION_CONNECT = "&Connect to a Coordinator…";
@@ -15,6 +16,7 @@ final class Messages {
     static final String ACTION_CANCEL = "&Cancel Selected Builds";
     static final String ACTION_RETRY = "&Retry Selected Builds";
     static final String ACTION_PRIORITY = "Change &Priority…";
+    static final String ACTION_TAG = "&Tag Selected Builds…";
     static final String ACTION_FIND = "&Find Builds";
     static final String ACTION_NEW_AGENT = "&New Agent…";
     static final String ACTION_NEW_PASSWORD = "New &Password…";
@@ -22,6 +24,13 @@ final class Messages {
     static final String ACTION_DEACTIVATE = "&Deactivate";
     static final String ACTION_INSTALL_HOOK = "&Install Hook Bundle…";
     static final String ACTION_REMOVE_HOOK = "&Remove Hook Bundle";
+    static final String ACTION_ADD_JOBSET = "&Add Jobset…";
+    static final String ACTION_CHANGE_JOBSET = "&Change Jobset…";
+    static final String ACTION_ENABLE_JOBSET = "&Enable";
+    static final String ACTION_DISABLE_JOBSET = "&Disable";
+    static final String ACTION_EVALUATE = "E&valuate Now";
+    static final String ACTION_REMOVE_JOBSET = "&Remove Jobset…";
+    static final String ACTION_CANCEL_EVALUATION = "Cancel the &Evaluation's Pending Builds…";
 
     static final String NO_DISPLAY = "kiln-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are not set); "
             + "run it in a graphical session, or under xvfb-run";
@@ -32,6 +41,7 @@ final class Messages {
     static final String TAB_AGENTS = "Agents";
     static final String TAB_PLAN = "Plan";
     static final String TAB_HOOKS = "Hooks";
+    static final String TAB_JOBSETS = "Jobsets";
 
     static final String STATE_NOT_CONNECTED = "Not connected. Use File › Connect (Ctrl+O) to reach a coordinator.";
     static final String STATE_CONNECTING = "Connecting to %s…";
@@ -57,6 +67,7 @@ final class Messages {
     static final String FILTER_TAG = "tag or key=value";
     static final String FILTER_TEXT = "Search derivation, id, tags (Ctrl+F)";
     static final String BUILDS_COUNT = "%,d of %,d builds";
+    static final String BUILDS_COUNT_RECENT = "%,d among the %,d most recent builds";
 
     static final String COLUMN_STATE = "State";
     static final String COLUMN_NAME = "Derivation";
@@ -105,6 +116,35 @@ final class Messages {
     static final String PLAN_EMPTY = "No online agent has builds planned.";
     static final String HOOKS_EMPTY = "No hooks are running.";
     static final String NEVER = "never";
+    static final String JOBSETS_EMPTY = "No jobsets yet. Add one with Jobsets › Add Jobset to build a git repository.";
+    static final String JOBSETS_UNAVAILABLE = "This coordinator runs no jobsets: %s";
+    static final String EVALUATIONS_NONE = "Select a jobset to see its evaluations.";
+    static final String EVALUATIONS_OF = "Evaluations of %s (newest first; summaries of the newest %d)";
+    static final String EVALUATIONS_EMPTY = "Jobset %s has not been evaluated yet: Evaluate Now (Ctrl+E) starts one.";
+    static final String EVALUATIONS_FAILED = "The evaluations of %s cannot be read: %s";
+    static final String EVALUATION_LOG_NONE = "Select an evaluation to see what its command printed.";
+    static final String EVALUATION_LOG_EMPTY = "(the command printed nothing)";
+    static final String EVALUATION_LOG_FAILED = "The log cannot be read: %s";
+    static final String ON_DEMAND = "on demand";
+    static final String YES = "yes";
+    static final String NO = "no";
+    static final String COLUMN_JOBSET = "Jobset";
+    static final String COLUMN_CHANNELS = "Channels";
+    static final String COLUMN_COMMAND = "Command";
+    static final String COLUMN_PERIOD = "Period";
+    static final String COLUMN_ENABLED = "Enabled";
+    static final String COLUMN_LAST_EVALUATION = "Last evaluation";
+    static final String COLUMN_EVALUATION = "Evaluation";
+    static final String COLUMN_COMMITS = "Commits";
+    static final String COLUMN_STARTED = "Started";
+    static final String COLUMN_DERIVATIONS = "Derivations";
+    static final String COLUMN_SUBMITTED = "Builds";
+    static final String COLUMN_SUCCEEDED = "Succeeded";
+    static final String COLUMN_FAILED = "Failed";
+    static final String COLUMN_PENDING = "Pending";
+    static final String COLUMN_CANCELED = "Canceled";
+    static final String COLUMN_NEWLY_FAILING = "Newly failing";
+    static final String COLUMN_ERROR = "Error";
 
     static final String CONNECT_TITLE = "Connect to a Coordinator";
     static final String CONNECT_MESSAGE = "The client API's URL, and a token unless the coordinator listens on loopback.";
@@ -131,6 +171,34 @@ final class Messages {
     static final String SUBMIT_DONE = "Submitted %d derivations: %s";
     static final String SUBMIT_NO_FILES = "Add at least one .drv file.";
 
+    static final String JOBSET_ADD_TITLE = "Add Jobset";
+    static final String JOBSET_CHANGE_TITLE = "Change Jobset %s";
+    static final String JOBSET_MESSAGE = "The command runs in the first channel's checkout and prints .drv paths; "
+            + "each is built as soon as it is printed.";
+    static final String JOBSET_NAME = "&Name:";
+    static final String JOBSET_CHANNELS = "C&hannels:";
+    static final String JOBSET_CHANNELS_HINT = "one a line: [name=]git-url [branch]";
+    static final String JOBSET_COMMAND = "&Evaluation command:";
+    static final String JOBSET_STORE_DIR = "&Store dir:";
+    static final String JOBSET_STORE_ROOT = "Store &root (optional):";
+    static final String JOBSET_PERIOD = "&Period (seconds, 0 on demand):";
+    static final String JOBSET_PRIORITY = "P&riority:";
+    static final String JOBSET_TAGS = "&Tags (key=value):";
+    static final String JOBSET_MAX_BUILDS = "&Max builds per evaluation:";
+    static final String JOBSET_MAX_BUILDS_HINT = "blank for the coordinator's default";
+    static final String JOBSET_ENABLED = "Evaluate on its &period (enabled)";
+    static final String JOBSET_SUPERSEDE = "A newer evaluation &cancels the pending builds of older ones";
+    static final String JOBSET_NO_NAME = "A jobset needs a name.";
+    static final String JOBSET_NO_COMMAND = "A jobset needs an evaluation command.";
+    static final String JOBSET_NO_STORE_DIR = "A jobset needs the store dir of its derivations, for example /nix/store.";
+    static final String REMOVE_JOBSET_CONFIRM = "Remove jobset %s? Its evaluations are forgotten; its builds stay.";
+    static final String CANCEL_EVALUATION_CONFIRM = "Cancel the builds of evaluation %d that have not finished?";
+    static final String CANCEL_EVALUATION_DONE = "Canceled %d builds of evaluation %d";
+    static final String NO_JOBSET_SELECTED = "Select a jobset first.";
+    static final String NO_EVALUATION_SELECTED = "Select an evaluation first.";
+
+    static final String TAG_TITLE = "Tag Builds";
+    static final String TAG_MESSAGE = "Tags for %d builds: key=value to set one, -key to remove one:";
     static final String PRIORITY_TITLE = "Change Priority";
     static final String PRIORITY_MESSAGE = "New priority for %d builds (higher builds sooner):";
 

@@ -108,8 +108,8 @@ final class OverviewView {
     private void compute() {
         FarmSession current = session;
         if (current != null) {
-            overview = FarmOverview.of(current.builds().snapshot(), current.agents(), current.hooks(),
-                    java.time.Instant.now());
+            overview = FarmOverview.of(current.buildCounts(), current.builds().snapshot(), current.agents(),
+                    current.hooks(), java.time.Instant.now());
             updates.request();
         }
     }
@@ -122,7 +122,7 @@ final class OverviewView {
             return;
         }
         if (current.totalBuilds() == 0) {
-            empty.setText(shown.buildsListed() ? Messages.OVERVIEW_EMPTY : Messages.OVERVIEW_LOADING);
+            empty.setText(shown.totalBuilds() == 0 ? Messages.OVERVIEW_EMPTY : Messages.OVERVIEW_LOADING);
         } else {
             empty.setText("");
         }

@@ -1,5 +1,7 @@
 package dev.kiln.desktop.internal;
 
+import java.util.Arrays;
+
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
@@ -9,19 +11,25 @@ import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.TreeColumn;
 
-/** Columns and buttons shared by the agent, plan and hook views. */
+/** Columns and buttons shared by the agent, plan, hook and jobset views. */
 final class TableViews {
 
     private TableViews() {
     }
 
     static void columns(Table table, String[] titles, int width) {
+        int[] widths = new int[titles.length];
+        Arrays.fill(widths, width);
+        columns(table, titles, widths);
+    }
+
+    static void columns(Table table, String[] titles, int[] widths) {
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
-        for (String title : titles) {
+        for (int i = 0; i < titles.length; i++) {
             TableColumn column = new TableColumn(table, SWT.NONE);
-            column.setText(title);
-            column.setWidth(width);
+            column.setText(titles[i]);
+            column.setWidth(widths[i]);
         }
     }
 

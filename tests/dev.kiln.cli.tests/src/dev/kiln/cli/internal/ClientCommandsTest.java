@@ -184,6 +184,38 @@ class ClientCommandsTest {
         }
     }
 
+    @Test
+    void buildsAreSortedAndCounted() throws Exception {
+        Matcher low = submitted(derivationFile("nix-sort-low", "sorted-low"), "--tag", "job=sorting", "--priority", "1",
+                "--defer-until", "2099-01-01T00:00:00Z");
+        Matcher high = submitted(derivationFile("nix-sort-high", "sorted-high"), "--tag", "job=sorting", "--priority",
+                "7", "--defer-until", "2099-01-01T00:00:00Z");
+        try {
+            Run descending = kiln("build", "list", "--coordinator", url, "--tag", "job=sorting", "--sort", "priority",
+                    "--json");
+            assertEquals(0, descending.exit(), descending.err());
+            assertTrue(descending.out().indexOf(high.group(1)) < descending.out().indexOf(low.group(1)), descending.out());
+            Run ascending = kiln("build", "list", "--coordinator", url, "--tag", "job=sorting", "--sort", "priority",
+                    "--order", "asc", "--json");
+            assertTrue(ascending.out().indexOf(low.group(1)) < ascending.out().indexOf(high.group(1)), ascending.out());
+            assertTrue(ascending.out().indexOf(low.group(1)) >= 0, ascending.out());
+
+            Run counts = kiln("build", "counts", "--coordinator", url, "--tag", "job=sorting");
+            assertEquals(0, counts.exit(), counts.err());
+            assertTrue(counts.out().lines().anyMatch(line -> line.matches("scheduled +2")), counts.out());
+            assertTrue(counts.out().lines().anyMatch(line -> line.matches("total +2")), counts.out());
+
+            Run badSort = kiln("build", "list", "--coordinator", url, "--sort", "colour");
+            assertEquals(KilnCommandLine.EXIT_FAILURE, badSort.exit());
+            assertTrue(badSort.err().startsWith("kiln: bad request: "), badSort.err());
+        } finally {
+            for (Matcher id : List.of(low, high)) {
+                assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(),
+                        "the other tests expect no scheduled build");
+            }
+        }
+    }
+
     /** A {@code .drv} file made by real Nix in its own store under {@code directory}. */
     private static Path derivationFile(String directory, String name) throws Exception {
         RealNix nix = RealNix.require(Files.createDirectories(temporary.resolve(directory)));

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jface.window.Window;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
@@ -16,9 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.kiln.desktop.model.Channel;
+import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.NewAgent;
 
-/** The new-agent and submit dialogs on the real display: what they read from their fields, what they refuse. */
+/** The new-agent, jobset and submit dialogs on the real display: what they read from their fields, what they refuse. */
 class DialogsTest {
 
     private WindowDriver driver;
@@ -58,6 +62,49 @@ class DialogsTest {
         assertEquals(Window.OK, dialog.getReturnCode());
         assertEquals(new NewAgent("builder-7", "rack 2", List.of("x86_64-linux", "aarch64-linux"),
                 Map.of("fast", "yes", "rack", "2")), dialog.result());
+    }
+
+    @Test
+    void jobsetDialogReadsEveryFieldAndSaysWhatIsMissing() throws Exception {
+        JobsetDialog dialog = new JobsetDialog(parent, null);
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        assertEquals("/nix/store", driver.find(WidgetIds.JOBSET_STORE_DIR, Text.class).getText());
+
+        dialog.okPressed();
+        assertFalse(dialog.getShell().isDisposed(), "a nameless jobset keeps the dialog open");
+        driver.find(WidgetIds.JOBSET_NAME, Text.class).setText(" hello ");
+        driver.find(WidgetIds.JOBSET_COMMAND, Text.class).setText("nix-instantiate release.nix");
+        dialog.okPressed();
+        assertFalse(dialog.getShell().isDisposed(), "a jobset without channels keeps the dialog open");
+        assertNull(dialog.result());
+
+        driver.find(WidgetIds.JOBSET_CHANNELS, Text.class).setText("https://git.example/hello.git\n"
+                + "nixpkgs=https://git.example/nixpkgs.git release-24.11");
+        driver.find(WidgetIds.JOBSET_PERIOD, Text.class).setText("300");
+        driver.find(WidgetIds.JOBSET_PRIORITY, Text.class).setText("5");
+        driver.find(WidgetIds.JOBSET_TAGS, Text.class).setText("team=ci");
+        driver.find(WidgetIds.JOBSET_MAX_BUILDS, Text.class).setText("x");
+        dialog.okPressed();
+        assertFalse(dialog.getShell().isDisposed(), "a limit that is no number keeps the dialog open");
+        driver.find(WidgetIds.JOBSET_MAX_BUILDS, Text.class).setText("");
+        driver.find(WidgetIds.JOBSET_SUPERSEDE, Button.class).setSelection(true);
+        driver.screenshot("desktop-jobset-dialog.png");
+        dialog.okPressed();
+
+        assertEquals(Window.OK, dialog.getReturnCode());
+        assertEquals(new Jobset("hello", List.of(new Channel("hello", "https://git.example/hello.git", "main"),
+                new Channel("nixpkgs", "https://git.example/nixpkgs.git", "release-24.11")),
+                "nix-instantiate release.nix", "/nix/store", "", Duration.ofMinutes(5), 5, Map.of("team", "ci"), true,
+                null, true), dialog.result());
+
+        JobsetDialog change = new JobsetDialog(parent, dialog.result());
+        change.setBlockOnOpen(false);
+        change.open();
+        assertFalse(driver.find(WidgetIds.JOBSET_NAME, Text.class).getEditable(), "a jobset keeps its name");
+        driver.find(WidgetIds.JOBSET_ENABLED, Button.class).setSelection(false);
+        change.okPressed();
+        assertEquals(dialog.result().withEnabled(false), change.result());
     }
 
     @Test

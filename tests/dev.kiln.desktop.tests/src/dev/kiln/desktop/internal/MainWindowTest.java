@@ -23,11 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.AgentStatus;
 import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
+import dev.kiln.desktop.model.views.BuildColumn;
 
 /**
  * Opens the main window on the real display against an in-memory coordinator, drives it through its widgets (found by
@@ -61,8 +63,9 @@ class MainWindowTest {
                     Map.of("jobset", i % 2 == 0 ? "main" : "staging"), now.minusSeconds(3600 - i),
                     now.minusSeconds((i * 7L) % 3500)));
         }
-        farm.addAgent("builder-1", AgentStatus.ONLINE, List.of("x86_64-linux"), now);
+        Agent builder = farm.addAgent("builder-1", AgentStatus.ONLINE, List.of("x86_64-linux"), now);
         farm.addAgent("builder-2", AgentStatus.OFFLINE, List.of("aarch64-linux"), now.minusSeconds(600));
+        farm.hold(builder.id(), builds.get(2).id());
         farm.addHook(new Hook("notify", "notify.jar", List.of("build-failure"), 4, 2, "connection refused"));
         open(farm, config);
 
@@ -76,6 +79,12 @@ class MainWindowTest {
         assertEquals(60, series.length);
         assertTrue(java.util.Arrays.stream(series).sum() > 0, "the chart shows finished builds");
         screenshot("desktop-overview.png");
+
+        window.showTab(2);
+        Table agents = find(WidgetIds.AGENTS_TABLE, Table.class);
+        await("the agents show what they run and their load", () -> agents.getItemCount() == 2
+                && agents.getItem(0).getText(4).equals("1: pkg-2.drv") && agents.getItem(0).getText(6).equals("0.50"));
+        screenshot("desktop-agents.png");
 
         window.showTab(1);
         Table table = find(WidgetIds.BUILDS_TABLE, Table.class);
@@ -103,6 +112,38 @@ class MainWindowTest {
         await("three builds canceled", () -> selected.stream()
                 .allMatch(b -> farm.get(b.id()).state() == BuildState.CANCELED));
         await("the list no longer shows them as scheduled", () -> table.getItemCount() == 426);
+    }
+
+    @Test
+    void sortsOnTheCoordinatorAndReadsOnlyThePagesShownOfAHundredThousandBuilds(@TempDir Path config)
+            throws Exception {
+        FakeFarm farm = new FakeFarm();
+        Instant start = Instant.now().minusSeconds(200_000);
+        int count = 100_000;
+        for (int i = 0; i < count; i++) {
+            farm.addBuild("pkg-" + i, "x86_64-linux", i % 9 == 0 ? BuildState.FAILED : BuildState.SUCCEEDED, i % 5,
+                    Map.of(), start.plusSeconds(i), start.plusSeconds(i + 1));
+        }
+        open(farm, config);
+        window.showTab(1);
+        Table table = find(WidgetIds.BUILDS_TABLE, Table.class);
+        Label shown = find(WidgetIds.BUILDS_COUNT, Label.class);
+        await("the table is sized by the coordinator's count", () -> table.getItemCount() == count
+                && shown.getText().equals(String.format(Messages.BUILDS_COUNT, count, count)));
+        await("the newest build first", () -> table.getItem(0).getText(1).equals("pkg-99999.drv"));
+
+        WindowDriver.select(table.getColumn(BuildColumn.PRIORITY.ordinal()));
+        await("sorted by priority, smallest first", () -> table.getItem(0).getText(3).equals("0")
+                && table.getSortColumn() == table.getColumn(BuildColumn.PRIORITY.ordinal()));
+        WindowDriver.select(table.getColumn(BuildColumn.PRIORITY.ordinal()));
+        await("sorted by priority, greatest first", () -> table.getItem(0).getText(3).equals("4")
+                && table.getSortDirection() == org.eclipse.swt.SWT.DOWN);
+        int listingsBefore = farm.listings();
+        table.setTopIndex(count - 5);
+        await("the last rows, read from the end", () -> table.getItem(count - 1).getText(1).equals("pkg-0.drv"));
+        assertTrue(farm.listings() - listingsBefore <= 10, "a few pages, not the 200 of the whole list: "
+                + (farm.listings() - listingsBefore));
+        screenshot("desktop-builds-100k.png");
     }
 
     @Test

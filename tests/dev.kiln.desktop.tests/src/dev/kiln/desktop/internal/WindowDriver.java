@@ -9,17 +9,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.Widget;
 
 import dev.kiln.desktop.model.FarmConnector;
@@ -38,6 +46,7 @@ final class WindowDriver implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofMillis(400);
+    private static final int POLL_MILLIS = 20;
 
     final Display display;
     final VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
@@ -98,7 +107,7 @@ final class WindowDriver implements AutoCloseable {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (found.isEmpty() && System.nanoTime() < deadline) {
             for (Shell shell : display.getShells()) {
-                collect(shell, id, found);
+                collect(shell, control -> id.equals(control.getData(WidgetIds.KEY)), found);
             }
             if (found.isEmpty()) {
                 dispatchPending();
@@ -107,6 +116,53 @@ final class WindowDriver implements AutoCloseable {
         }
         assertEquals(1, found.size(), "one widget named " + id);
         return type.cast(found.get(0));
+    }
+
+    /**
+     * Has {@code answer} run on the dialog of {@code type} once it is open, from inside its event loop: for an action
+     * that opens a modal dialog and returns only when it is closed. Call it before running the action.
+     */
+    <D extends Window> void whenOpen(Class<D> type, Consumer<D> answer) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        display.timerExec(POLL_MILLIS, new Runnable() {
+            @Override
+            public void run() {
+                for (Shell shell : display.getShells()) {
+                    if (type.isInstance(shell.getData()) && shell.isVisible()) {
+                        answer.accept(type.cast(shell.getData()));
+                        return;
+                    }
+                }
+                if (System.nanoTime() < deadline) {
+                    display.timerExec(POLL_MILLIS, this);
+                } else {
+                    Arrays.stream(display.getShells()).filter(shell -> shell.getData() instanceof Window)
+                            .forEach(Shell::close);
+                }
+            }
+        });
+    }
+
+    /** Answers OK to the next confirmation the client asks for. Call it before running the action that asks. */
+    void confirmWhenAsked() {
+        whenOpen(MessageDialog.class, dialog -> press(dialog, IDialogConstants.OK_LABEL.replace("&", "")));
+    }
+
+    /** Presses the button labelled {@code label} in the dialog, as a click does. */
+    static void press(Window dialog, String label) {
+        List<Widget> buttons = new ArrayList<>();
+        collect(dialog.getShell(), control -> control instanceof Button button
+                && label.equals(button.getText().replace("&", "")), buttons);
+        assertEquals(1, buttons.size(), "one button " + label);
+        select(buttons.get(0));
+    }
+
+    /** The one text field of the dialog that can be typed in, as an input dialog has. */
+    static Text inputText(Window dialog) {
+        List<Widget> texts = new ArrayList<>();
+        collect(dialog.getShell(), control -> control instanceof Text text && text.getEditable(), texts);
+        assertEquals(1, texts.size(), "one text field to type in");
+        return (Text) texts.get(0);
     }
 
     /** Sends a selection event, as a click does. */
@@ -154,20 +210,20 @@ final class WindowDriver implements AutoCloseable {
 
     private static void pause() {
         try {
-            TimeUnit.MILLISECONDS.sleep(20);
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
     }
 
-    private static void collect(Control control, String id, List<Widget> found) {
-        if (id.equals(control.getData(WidgetIds.KEY))) {
+    private static void collect(Control control, Predicate<Control> wanted, List<Widget> found) {
+        if (wanted.test(control)) {
             found.add(control);
         }
         if (control instanceof Composite composite) {
             for (Control child : composite.getChildren()) {
-                collect(child, id, found);
+                collect(child, wanted, found);
             }
         }
     }

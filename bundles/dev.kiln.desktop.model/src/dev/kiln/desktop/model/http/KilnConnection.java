@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,21 @@ import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildOutput;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildSort;
 import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.Channel;
 import dev.kiln.desktop.model.Derivation;
+import dev.kiln.desktop.model.Evaluation;
+import dev.kiln.desktop.model.EvaluationStatus;
+import dev.kiln.desktop.model.EvaluationSummary;
 import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.HeldBuild;
 import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
 import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.PlannedBuild;
@@ -50,12 +58,17 @@ import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.HookDeploymentInfo;
+import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.SubmitAnswer;
@@ -63,7 +76,7 @@ import dev.kiln.protocol.SubmitBody;
 
 /**
  * A connection to a coordinator's client API. Thread-safe. Calls {@link KilnClient} where it has them; the event
- * stream, derivations and hooks, which it lacks, are plain HTTP requests here. Streams run on virtual threads.
+ * stream and derivations, which it lacks, are plain HTTP requests here. Streams run on virtual threads.
  */
 public final class KilnConnection implements FarmConnection {
 
@@ -105,7 +118,8 @@ public final class KilnConnection implements FarmConnection {
     }
 
     @Override
-    public BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+    public BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+            throws FarmException {
         Map<String, String> query = new HashMap<>();
         if (!filter.states().isEmpty()) {
             query.put("state", filter.states().stream().map(BuildState::id).sorted().collect(Collectors.joining(",")));
@@ -114,8 +128,27 @@ public final class KilnConnection implements FarmConnection {
         query.put("tag", filter.tag());
         query.put("limit", Integer.toString(limit));
         query.put("cursor", cursor);
+        query.put("sort", sort.id());
+        query.put("order", ascending ? "asc" : "desc");
+        query.put("total", cursor == null ? "true" : null);
         BuildList page = call(() -> client.builds(query));
-        return new BuildPage(page.builds().stream().map(KilnConnection::build).toList(), page.next());
+        return new BuildPage(page.builds().stream().map(KilnConnection::build).toList(), page.next(),
+                page.total() == null ? -1 : page.total());
+    }
+
+    @Override
+    public Map<BuildState, Long> countBuilds() throws FarmException {
+        BuildCounts counts = call(() -> client.buildCounts(Map.of()));
+        Map<BuildState, Long> byState = new EnumMap<>(BuildState.class);
+        for (BuildState state : BuildState.values()) {
+            byState.put(state, counts.states() == null ? 0L : counts.states().getOrDefault(state.id(), 0L));
+        }
+        return byState;
+    }
+
+    @Override
+    public Build tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException {
+        return build(call(() -> client.tag(build.toString(), set, remove)));
     }
 
     @Override
@@ -266,6 +299,63 @@ public final class KilnConnection implements FarmConnection {
     }
 
     @Override
+    public List<Jobset> jobsets() throws FarmException {
+        return call(client::jobsets).stream().map(KilnConnection::jobset).toList();
+    }
+
+    @Override
+    public Jobset addJobset(Jobset jobset) throws FarmException {
+        return jobset(call(() -> client.addJobset(info(jobset))));
+    }
+
+    @Override
+    public Jobset changeJobset(Jobset jobset) throws FarmException {
+        return jobset(call(() -> client.updateJobset(info(jobset))));
+    }
+
+    @Override
+    public void removeJobset(String name) throws FarmException {
+        call(() -> {
+            client.removeJobset(name);
+            return null;
+        });
+    }
+
+    @Override
+    public Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException {
+        return jobset(call(() -> client.setJobsetEnabled(name, enabled)));
+    }
+
+    @Override
+    public void evaluate(String jobset) throws FarmException {
+        call(() -> client.evaluateJobset(jobset));
+    }
+
+    @Override
+    public List<Evaluation> evaluations(String jobset) throws FarmException {
+        return call(() -> client.evaluations(jobset)).stream().map(KilnConnection::evaluation).toList();
+    }
+
+    @Override
+    public Evaluation evaluation(long id) throws FarmException {
+        return evaluation(call(() -> client.evaluation(id)));
+    }
+
+    @Override
+    public String evaluationLog(long id) throws FarmException {
+        return call(() -> {
+            try (InputStream in = client.evaluationLog(id)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        });
+    }
+
+    @Override
+    public int cancelEvaluation(long id) throws FarmException {
+        return call(() -> client.cancelEvaluation(id));
+    }
+
+    @Override
     public Subscription subscribe(long lastEventId, EventListener listener) throws FarmException {
         HttpRequest.Builder request = request("api/v1/events").header("Accept", "text/event-stream").GET();
         if (lastEventId >= 0) {
@@ -406,6 +496,7 @@ public final class KilnConnection implements FarmConnection {
             Kind kind = switch (refused.status()) {
                 case 401, 403 -> Kind.WRONG_TOKEN;
                 case 404 -> Kind.NOT_FOUND;
+                case 503 -> "unavailable".equals(refused.error()) ? Kind.UNAVAILABLE : Kind.COORDINATOR_DOWN;
                 default -> refused.status() >= 500 ? Kind.COORDINATOR_DOWN : Kind.REJECTED;
             };
             String message = kind == Kind.WRONG_TOKEN
@@ -431,10 +522,37 @@ public final class KilnConnection implements FarmConnection {
     }
 
     private static Agent agent(AgentInfo info) {
-        // The API does not report an agent's load: NaN says it is unknown.
         return new Agent(UUID.fromString(info.id()), info.name(), info.description(),
                 info.systems() == null ? Set.of() : Set.copyOf(info.systems()), info.tags(), info.active(),
-                instant(info.lastSeen()), AgentStatus.fromId(info.status()), Double.NaN);
+                instant(info.lastSeen()), AgentStatus.fromId(info.status()),
+                info.load() == null ? Double.NaN : info.load(), info.builds() == null ? List.of()
+                        : info.builds().stream().map(held -> new HeldBuild(UUID.fromString(held.id()),
+                                BuildState.fromId(held.state()), held.derivation(), instant(held.since()))).toList());
+    }
+
+    private static Jobset jobset(JobsetInfo info) {
+        return new Jobset(info.name(), info.channels() == null ? List.of() : info.channels().stream()
+                .map(channel -> new Channel(channel.name(), channel.url(), channel.branch())).toList(),
+                info.evaluationCommand(), info.storeDir(), info.storeRoot(), Duration.ofSeconds(info.periodSeconds()),
+                info.priority(), info.tags(), info.enabled() == null || info.enabled(),
+                info.maxBuildsPerEvaluation(), info.supersede());
+    }
+
+    private static JobsetInfo info(Jobset jobset) {
+        return new JobsetInfo(jobset.name(), jobset.channels().stream()
+                .map(channel -> new ChannelInfo(channel.name(), channel.url(), channel.branch())).toList(),
+                jobset.evaluationCommand(), jobset.storeDir(), jobset.storeRoot().isEmpty() ? null : jobset.storeRoot(),
+                jobset.period().toSeconds(), jobset.priority(), jobset.tags(), jobset.enabled(),
+                jobset.maxBuildsPerEvaluation(), jobset.supersede());
+    }
+
+    private static Evaluation evaluation(EvaluationInfo info) {
+        EvaluationSummaryInfo summary = info.summary();
+        return new Evaluation(info.id(), info.jobset(), info.commits(), instant(info.startedAt()),
+                instant(info.finishedAt()), EvaluationStatus.fromId(info.status()), info.derivationsFound(),
+                info.buildsSubmitted(), info.error(), summary == null ? null : new EvaluationSummary(
+                        summary.succeeded(), summary.failed(), summary.pending(), summary.canceled(),
+                        summary.newlyFailing()));
     }
 
     private static FarmEvent event(EventInfo info) {

@@ -20,21 +20,24 @@ public final class BuildListModel {
 
     /** One computed list. */
     public record Rows(BuildListQuery query, Build[] rows, Map<UUID, Integer> indexes, int total,
-            SortedSet<String> systems, SortedSet<String> tagKeys) {
+            SortedSet<String> systems, SortedSet<String> tagKeys) implements BuildRows {
 
         static final Rows EMPTY = new Rows(BuildListQuery.DEFAULT, new Build[0], Map.of(), 0, new TreeSet<>(),
                 new TreeSet<>());
 
+        @Override
         public int size() {
             return rows.length;
         }
 
         /** The build at {@code index}, or {@code null} when the index is outside the list. */
+        @Override
         public Build row(int index) {
             return index >= 0 && index < rows.length ? rows[index] : null;
         }
 
         /** The index of the build, or -1 when not shown. */
+        @Override
         public int indexOf(UUID id) {
             return indexes.getOrDefault(id, -1);
         }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import dev.kiln.desktop.model.Build;
+import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildState;
 
 /**
@@ -47,6 +48,19 @@ public record BuildListQuery(Set<BuildState> states, String system, String tag, 
     /** Sorted by {@code column}; asking for the current column again flips the direction. */
     public BuildListQuery sortedBy(BuildColumn column) {
         return new BuildListQuery(states, system, tag, text, column, column == sortBy ? !ascending : true);
+    }
+
+    /**
+     * Whether the coordinator can list these builds in this order: no text search, a tag given as
+     * {@code key=value}, a column it sorts by.
+     */
+    public boolean servedByCoordinator() {
+        return text.isEmpty() && (tag.isEmpty() || tag.indexOf('=') > 0) && sortBy.serverSort() != null;
+    }
+
+    /** The filter the coordinator applies. */
+    public BuildFilter coordinatorFilter() {
+        return new BuildFilter(states, system.isEmpty() ? null : system, tag.isEmpty() ? null : tag);
     }
 
     Predicate<Build> filter() {

@@ -2,6 +2,7 @@ package dev.kiln.desktop.model.views;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.kiln.desktop.model.Build;
 
 /**
- * Every build of one coordinator that the session has seen, kept current by the event stream. Thread-safe.
+ * The builds of one coordinator that the session has seen lately, kept current by the event stream. Thread-safe.
  * A listing that started before an event refreshed a build must not put back the older copy: {@link #beginListing()}
  * and {@link #putListed(Collection)} see to it.
  */
@@ -36,6 +37,18 @@ public final class BuildStore {
             if (!refreshedDuringListing.contains(build.id())) {
                 builds.put(build.id(), build);
             }
+        }
+    }
+
+    /** Forgets the oldest builds (by submission) beyond the newest {@code max}, so that a long session stays small. */
+    public void retainNewest(int max) {
+        if (builds.size() <= max) {
+            return;
+        }
+        List<Build> newestFirst = snapshot();
+        newestFirst.sort(Comparator.comparing(Build::createdAt).thenComparing(Build::id).reversed());
+        for (Build old : newestFirst.subList(Math.min(max, newestFirst.size()), newestFirst.size())) {
+            builds.remove(old.id(), old);
         }
     }
 

@@ -23,7 +23,7 @@ import dev.kiln.desktop.model.Hook;
  *                         first; the last entry is the current minute
  * @param failingHooks     hooks with failures being retried
  */
-public record FarmOverview(Map<BuildState, Integer> buildsByState, int totalBuilds, int queueLength, int agentsOnline,
+public record FarmOverview(Map<BuildState, Long> buildsByState, long totalBuilds, long queueLength, int agentsOnline,
         int agentsOffline, int agentsInactive, int[] finishedPerMinute, List<Hook> failingHooks) {
 
     public static final int MINUTES = 60;
@@ -34,14 +34,18 @@ public record FarmOverview(Map<BuildState, Integer> buildsByState, int totalBuil
         failingHooks = List.copyOf(failingHooks);
     }
 
-    public static FarmOverview of(Collection<Build> builds, Collection<Agent> agents, Collection<Hook> hooks,
-            Instant now) {
-        Map<BuildState, Integer> byState = new EnumMap<>(BuildState.class);
+    /**
+     * @param counts the coordinator's count of builds by state
+     * @param recent the builds seen lately, for the throughput of the last hour
+     */
+    public static FarmOverview of(Map<BuildState, Long> counts, Collection<Build> recent, Collection<Agent> agents,
+            Collection<Hook> hooks, Instant now) {
+        Map<BuildState, Long> byState = new EnumMap<>(BuildState.class);
+        long total = 0;
         for (BuildState state : BuildState.values()) {
-            byState.put(state, 0);
-        }
-        for (Build build : builds) {
-            byState.merge(build.state(), 1, Integer::sum);
+            long count = counts.getOrDefault(state, 0L);
+            byState.put(state, count);
+            total += count;
         }
         int online = 0;
         int offline = 0;
@@ -53,8 +57,8 @@ public record FarmOverview(Map<BuildState, Integer> buildsByState, int totalBuil
                 case INACTIVE -> inactive++;
             }
         }
-        return new FarmOverview(byState, builds.size(), byState.get(BuildState.SCHEDULED), online, offline, inactive,
-                finishedPerMinute(builds, now), hooks.stream().filter(Hook::isFailing).toList());
+        return new FarmOverview(byState, total, byState.get(BuildState.SCHEDULED), online, offline, inactive,
+                finishedPerMinute(recent, now), hooks.stream().filter(Hook::isFailing).toList());
     }
 
     /** The per-minute series of builds finished over the last hour, oldest minute first. */

@@ -3,14 +3,17 @@ package dev.kiln.desktop.model.views;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
@@ -22,19 +25,23 @@ import dev.kiln.desktop.model.AgentPlan;
 import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
 
 /**
- * The desktop's live view of one coordinator. It connects, lists every build and keeps them current through the
- * event stream; when the stream drops or a call finds the coordinator down it reconnects with back-off, resuming the
- * stream after the last event seen. A refused token stops it until {@link #reconnect()}.
+ * The desktop's live view of one coordinator. It connects, counts the builds by state, lists the most recent ones
+ * (for the throughput chart and the text search) and keeps them current through the event stream; when the stream
+ * drops or a call finds the coordinator down it reconnects with back-off, resuming the stream after the last event
+ * seen. A refused token stops it until {@link #reconnect()}.
  *
  * <p>Thread-safe. Every network call runs on the {@link Scheduler}; listeners hear changes on its threads.
  */
@@ -42,10 +49,16 @@ public final class FarmSession implements AutoCloseable {
 
     /** Builds asked for per page when listing. */
     public static final int PAGE_SIZE = 1000;
-    /** A bound on the listing, so that a coordinator answering with endless cursors cannot hold the session. */
-    static final int MAX_PAGES = 2000;
+    /** How many pages of the most recent builds are kept: the rest is asked for page by page as it is shown. */
+    public static final int RECENT_PAGES = 5;
+    /** How many builds the session keeps at most: the newest, those listed and those events changed. */
+    public static final int RECENT_BUILDS = 2 * RECENT_PAGES * PAGE_SIZE;
     static final Duration EVENT_COALESCING = Duration.ofMillis(250);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
+    /** How often jobsets are read again while one of them is evaluating or about to. */
+    static final Duration EVALUATION_POLL = Duration.ofSeconds(1);
+    /** How long an evaluation asked for is waited for before polling gives up on it. */
+    static final Duration EVALUATION_AWAITED = Duration.ofMinutes(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(FarmSession.class);
 
@@ -60,11 +73,17 @@ public final class FarmSession implements AutoCloseable {
     private final Coalescer buildRefresh;
     private final Coalescer agentsRefresh;
     private final Coalescer planRefresh;
+    private final Coalescer evaluationPoll;
+    /** Jobsets asked to evaluate, with the id of their latest evaluation then (-1 for none) and until when. */
+    private final Map<String, AwaitedEvaluation> awaitedEvaluations = new ConcurrentHashMap<>();
 
     private volatile ConnectionStatus status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
+    private volatile Map<BuildState, Long> buildCounts = Map.of();
     private volatile List<Agent> agents = List.of();
     private volatile List<AgentPlan> plan = List.of();
     private volatile List<Hook> hooks = List.of();
+    private volatile List<JobsetRow> jobsets = List.of();
+    private volatile String jobsetsProblem = "";
     private volatile boolean buildsListed;
     private volatile long lastEventId = -1;
 
@@ -82,6 +101,11 @@ public final class FarmSession implements AutoCloseable {
         this.buildRefresh = new Coalescer(scheduler, EVENT_COALESCING, this::refreshChangedBuilds);
         this.agentsRefresh = new Coalescer(scheduler, EVENT_COALESCING, () -> refresh(Topic.AGENTS));
         this.planRefresh = new Coalescer(scheduler, EVENT_COALESCING, () -> refresh(Topic.PLAN));
+        this.evaluationPoll = new Coalescer(scheduler, EVALUATION_POLL, () -> {
+            if (status.state() == ConnectionState.CONNECTED) {
+                refresh(Topic.JOBSETS);
+            }
+        });
     }
 
     public URI coordinator() {
@@ -108,9 +132,20 @@ public final class FarmSession implements AutoCloseable {
         return builds;
     }
 
-    /** Whether the first complete listing of builds arrived (an empty store before that means "loading"). */
+    /** Whether the first listing of recent builds arrived (an empty store before that means "loading"). */
     public boolean buildsListed() {
         return buildsListed;
+    }
+
+    /** How many builds the coordinator holds in each state; empty until counted. */
+    public Map<BuildState, Long> buildCounts() {
+        return buildCounts;
+    }
+
+    /** How many builds the coordinator holds, or -1 until counted. */
+    public long totalBuilds() {
+        Map<BuildState, Long> counts = buildCounts;
+        return counts.isEmpty() ? -1 : counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public List<Agent> agents() {
@@ -123,6 +158,16 @@ public final class FarmSession implements AutoCloseable {
 
     public List<Hook> hooks() {
         return hooks;
+    }
+
+    /** The jobsets by name, each with its latest evaluation. */
+    public List<JobsetRow> jobsets() {
+        return jobsets;
+    }
+
+    /** Why the coordinator shows no jobsets (it runs without them), or empty. */
+    public String jobsetsProblem() {
+        return jobsetsProblem;
     }
 
     /** Starts connecting. */
@@ -186,6 +231,11 @@ public final class FarmSession implements AutoCloseable {
         return onEachBuild(ids, id -> connection.setPriority(id, priority));
     }
 
+    /** Sets the tags {@code set} on each build and removes the keys {@code remove}. */
+    public CompletableFuture<ActionResult> tag(Collection<UUID> ids, Map<String, String> set, List<String> remove) {
+        return onEachBuild(ids, id -> connection.tag(id, set, remove));
+    }
+
     public CompletableFuture<AgentCredentials> createAgent(NewAgent agent) {
         return call(() -> {
             AgentCredentials credentials = connection.createAgent(agent);
@@ -226,13 +276,44 @@ public final class FarmSession implements AutoCloseable {
         return call(() -> connection.submit(files, priority, tags));
     }
 
-    /** Reads agents, the plan and the hooks again. */
-    public void refreshAll() {
-        scheduler.execute(() -> {
-            refresh(Topic.AGENTS);
-            refresh(Topic.PLAN);
-            refresh(Topic.HOOKS);
+    public CompletableFuture<Jobset> addJobset(Jobset jobset) {
+        return onJobsets(() -> connection.addJobset(jobset));
+    }
+
+    public CompletableFuture<Jobset> changeJobset(Jobset jobset) {
+        return onJobsets(() -> connection.changeJobset(jobset));
+    }
+
+    public CompletableFuture<Jobset> setJobsetEnabled(String name, boolean enabled) {
+        return onJobsets(() -> connection.setJobsetEnabled(name, enabled));
+    }
+
+    public CompletableFuture<Void> removeJobset(String name) {
+        return onJobsets(() -> {
+            connection.removeJobset(name);
+            return null;
         });
+    }
+
+    /** Asks for an evaluation now, and reads the jobsets often until it has run. */
+    public CompletableFuture<Void> evaluate(String jobset) {
+        return onJobsets(() -> {
+            long latest = jobsets.stream().filter(row -> row.name().equals(jobset) && row.lastEvaluation() != null)
+                    .mapToLong(row -> row.lastEvaluation().id()).findFirst().orElse(-1);
+            connection.evaluate(jobset);
+            awaitedEvaluations.put(jobset, new AwaitedEvaluation(latest, scheduler.now().plus(EVALUATION_AWAITED)));
+            return null;
+        });
+    }
+
+    /** Cancels the pending builds of an evaluation; completes with how many. */
+    public CompletableFuture<Integer> cancelEvaluation(long id) {
+        return onJobsets(() -> connection.cancelEvaluation(id));
+    }
+
+    /** Reads agents, the plan, the hooks and the jobsets again. */
+    public void refreshAll() {
+        scheduler.execute(this::refreshParts);
     }
 
     /** The connection, for reads that are not part of the session's state (details, logs). */
@@ -240,12 +321,24 @@ public final class FarmSession implements AutoCloseable {
         return connection;
     }
 
+    /** Runs a change to jobsets, then reads them again. */
+    private <T> CompletableFuture<T> onJobsets(FarmCall<T> change) {
+        return call(() -> {
+            T result = change.call();
+            refresh(Topic.JOBSETS);
+            return result;
+        });
+    }
+
     private CompletableFuture<ActionResult> onEachBuild(Collection<UUID> ids, ItemAction<Build> action) {
         return call(() -> onEach(ids, id -> {
             Build changed = action.apply(id);
             builds.put(changed);
             return changed;
-        })).whenComplete((result, failure) -> fire(Topic.BUILDS));
+        })).whenComplete((result, failure) -> {
+            countBuilds();
+            fire(Topic.BUILDS);
+        });
     }
 
     private static ActionResult onEach(Collection<UUID> ids, ItemAction<?> action) throws FarmException {
@@ -287,20 +380,18 @@ public final class FarmSession implements AutoCloseable {
                 status = new ConnectionStatus(ConnectionState.CONNECTED, "", null);
             }
             fire(Topic.STATUS);
-            listAllBuilds(attempt);
-            refresh(Topic.AGENTS);
-            refresh(Topic.PLAN);
-            refresh(Topic.HOOKS);
+            refreshParts();
+            listRecentBuilds(attempt);
             schedulePeriodicRefresh(attempt);
         } catch (FarmException e) {
             connectionFailed(attempt, e);
         }
     }
 
-    private void listAllBuilds(int attempt) throws FarmException {
+    private void listRecentBuilds(int attempt) throws FarmException {
         builds.beginListing();
         String cursor = null;
-        for (int page = 0; page < MAX_PAGES && currentGeneration() == attempt; page++) {
+        for (int page = 0; page < RECENT_PAGES && currentGeneration() == attempt; page++) {
             BuildPage listed = connection.listBuilds(BuildFilter.ALL, cursor, PAGE_SIZE);
             builds.putListed(listed.builds());
             cursor = listed.next();
@@ -310,18 +401,34 @@ public final class FarmSession implements AutoCloseable {
             fire(Topic.BUILDS);
         }
         buildsListed = true;
+        builds.retainNewest(RECENT_BUILDS);
         fire(Topic.BUILDS);
     }
 
     private void schedulePeriodicRefresh(int attempt) {
         scheduler.schedule(() -> {
             if (currentGeneration() == attempt && status.state() == ConnectionState.CONNECTED) {
-                refresh(Topic.AGENTS);
-                refresh(Topic.PLAN);
-                refresh(Topic.HOOKS);
+                refreshParts();
                 schedulePeriodicRefresh(attempt);
             }
         }, REFRESH_INTERVAL);
+    }
+
+    /** Counts the builds by state; a failure leaves the last counts, and the next event or refresh counts again. */
+    private void countBuilds() {
+        try {
+            buildCounts = Map.copyOf(connection.countBuilds());
+        } catch (FarmException e) {
+            LOG.warn("Cannot count the builds of {}: {}", connection.coordinator(), e.getMessage());
+        }
+    }
+
+    private void refreshParts() {
+        countBuilds();
+        refresh(Topic.AGENTS);
+        refresh(Topic.PLAN);
+        refresh(Topic.HOOKS);
+        refresh(Topic.JOBSETS);
     }
 
     private void refresh(Topic topic) {
@@ -331,6 +438,7 @@ public final class FarmSession implements AutoCloseable {
                 case AGENTS -> agents = List.copyOf(connection.agents());
                 case PLAN -> plan = List.copyOf(connection.plan());
                 case HOOKS -> hooks = List.copyOf(connection.hooks());
+                case JOBSETS -> refreshJobsets();
                 default -> throw new IllegalArgumentException("not refreshed on its own: " + topic);
             }
             fire(topic);
@@ -341,6 +449,40 @@ public final class FarmSession implements AutoCloseable {
                 LOG.warn("Cannot read {} from {}: {}", topic, connection.coordinator(), e.getMessage());
             }
         }
+    }
+
+    private void refreshJobsets() throws FarmException {
+        List<Jobset> listed;
+        try {
+            listed = connection.jobsets();
+        } catch (FarmException e) {
+            if (e.kind() != FarmException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            jobsets = List.of();
+            jobsetsProblem = e.getMessage();
+            return;
+        }
+        List<JobsetRow> rows = new ArrayList<>();
+        for (Jobset jobset : listed) {
+            List<Evaluation> evaluations = connection.evaluations(jobset.name());
+            rows.add(new JobsetRow(jobset, evaluations.isEmpty() ? null : evaluations.get(0)));
+        }
+        rows.sort(Comparator.comparing(JobsetRow::name));
+        jobsets = List.copyOf(rows);
+        jobsetsProblem = "";
+        Instant now = scheduler.now();
+        awaitedEvaluations.entrySet().removeIf(awaited -> now.isAfter(awaited.getValue().until())
+                || rows.stream().noneMatch(row -> row.name().equals(awaited.getKey()))
+                || rows.stream().anyMatch(row -> row.name().equals(awaited.getKey()) && row.lastEvaluation() != null
+                        && row.lastEvaluation().id() != awaited.getValue().latestBefore() && !row.evaluating()));
+        if (!awaitedEvaluations.isEmpty() || rows.stream().anyMatch(JobsetRow::evaluating)) {
+            evaluationPoll.request();
+        }
+    }
+
+    /** An evaluation asked for and not yet seen finished. */
+    private record AwaitedEvaluation(long latestBefore, Instant until) {
     }
 
     private void refreshChangedBuilds() {
@@ -360,6 +502,8 @@ public final class FarmSession implements AutoCloseable {
                 }
             }
         }
+        builds.retainNewest(RECENT_BUILDS);
+        countBuilds();
         fire(Topic.BUILDS);
     }
 

@@ -2,5 +2,5 @@ package dev.kiln.desktop.model.views;
 
 /** What changed in a session. */
 public enum Topic {
-    STATUS, BUILDS, AGENTS, PLAN, HOOKS
+    STATUS, BUILDS, AGENTS, PLAN, HOOKS, JOBSETS
 }

@@ -13,6 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kiln.desktop.model.Agent;
+import dev.kiln.desktop.model.AgentStatus;
 import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
@@ -40,6 +42,59 @@ class FarmSessionTest {
         assertEquals(2500, session.builds().size());
         assertTrue(session.buildsListed());
         assertEquals(1, farm.openStreams());
+    }
+
+    @Test
+    void countsEveryBuildButListsOnlyTheMostRecentOnes() {
+        FakeFarm farm = new FakeFarm();
+        int builds = FarmSession.RECENT_PAGES * FarmSession.PAGE_SIZE + 1500;
+        for (int i = 0; i < builds; i++) {
+            farm.addBuild("b" + i, "x86_64-linux", i < 1500 ? BuildState.FAILED : BuildState.SUCCEEDED, 0, Map.of(),
+                    T0.plusSeconds(i), T0.plusSeconds(i));
+        }
+        FarmSession session = start(farm);
+
+        assertEquals(builds, session.totalBuilds());
+        assertEquals(1500L, session.buildCounts().get(BuildState.FAILED));
+        assertEquals(0L, session.buildCounts().get(BuildState.SCHEDULED));
+        assertEquals(FarmSession.RECENT_PAGES * FarmSession.PAGE_SIZE, session.builds().size());
+        assertEquals(FarmSession.RECENT_PAGES, farm.listings(), "the oldest builds are not listed");
+        assertTrue(session.builds().snapshot().stream().allMatch(b -> b.state() == BuildState.SUCCEEDED),
+                "the most recent are listed");
+    }
+
+    @Test
+    void showsWhatEachAgentRunsAndCountsAgainAfterEvents() {
+        FakeFarm farm = new FakeFarm();
+        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        Agent agent = farm.addAgent("builder", AgentStatus.ONLINE,
+                List.of("x86_64-linux"), T0);
+        FarmSession session = start(farm);
+        assertEquals(0, session.agents().get(0).running());
+        assertEquals(1L, session.buildCounts().get(BuildState.SCHEDULED));
+
+        farm.hold(agent.id(), build.id());
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertEquals(1, session.agents().get(0).running());
+        assertEquals(build.id(), session.agents().get(0).builds().get(0).id());
+        assertEquals(BuildState.STARTED, session.agents().get(0).builds().get(0).state());
+        assertEquals(0L, session.buildCounts().get(BuildState.SCHEDULED));
+        assertEquals(1L, session.buildCounts().get(BuildState.STARTED));
+    }
+
+    @Test
+    void tagsSeveralBuildsAtOnce() throws Exception {
+        FakeFarm farm = new FakeFarm();
+        Build a = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of("old", "1"), T0, null);
+        Build b = farm.addBuild("b", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        FarmSession session = start(farm);
+
+        ActionResult result = session.tag(List.of(a.id(), b.id()), Map.of("release", "24.11"), List.of("old")).get();
+
+        assertTrue(result.isComplete());
+        assertEquals(Map.of("release", "24.11"), farm.get(a.id()).tags());
+        assertEquals(Map.of("release", "24.11"), session.builds().get(b.id()).tags());
     }
 
     @Test

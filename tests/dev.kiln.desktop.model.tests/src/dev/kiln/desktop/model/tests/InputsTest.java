@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.desktop.model.views.TagEdit;
 
 class InputsTest {
 
@@ -21,6 +22,16 @@ class InputsTest {
         assertEquals(List.of("x86_64-linux", "aarch64-linux"), Inputs.systems("x86_64-linux, aarch64-linux"));
         assertEquals(-3, Inputs.priority(" -3 "));
         assertEquals("http://farm:8746", Inputs.coordinator(" http://farm:8746 ").toString());
+    }
+
+    @Test
+    void readsTagsToSetAndKeysToRemove() {
+        TagEdit edit = Inputs.tagEdit(" release=24.11, -old  team=ci ");
+        assertEquals(Map.of("release", "24.11", "team", "ci"), edit.set());
+        assertEquals(List.of("old"), edit.remove());
+        assertThrows(IllegalArgumentException.class, () -> Inputs.tagEdit("  "));
+        assertThrows(IllegalArgumentException.class, () -> Inputs.tagEdit("-"));
+        assertThrows(IllegalArgumentException.class, () -> Inputs.tagEdit("novalue"));
     }
 
     @ParameterizedTest

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +26,20 @@ import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildOutput;
 import dev.kiln.desktop.model.BuildPage;
+import dev.kiln.desktop.model.BuildSort;
 import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.Derivation;
+import dev.kiln.desktop.model.Evaluation;
+import dev.kiln.desktop.model.EvaluationStatus;
+import dev.kiln.desktop.model.EvaluationSummary;
 import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.HeldBuild;
 import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
 import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.PlannedBuild;
@@ -50,16 +59,23 @@ public final class FakeFarm implements FarmConnection {
     private final LinkedHashMap<UUID, Build> builds = new LinkedHashMap<>();
     private final LinkedHashMap<UUID, Agent> agents = new LinkedHashMap<>();
     private final List<Hook> hooks = new ArrayList<>();
+    private final TreeMap<String, Jobset> jobsets = new TreeMap<>();
+    /** Every evaluation by id, in the order they started. */
+    private final LinkedHashMap<Long, Evaluation> evaluations = new LinkedHashMap<>();
+    private final Map<Long, String> evaluationLogs = new LinkedHashMap<>();
     private final Map<UUID, StringBuilder> logs = new LinkedHashMap<>();
     private final List<EventListener> streams = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<LogListener>> followers = new LinkedHashMap<>();
     private final List<Long> subscribedAfter = new ArrayList<>();
     private final AtomicInteger probes = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger listings = new AtomicInteger();
     private volatile boolean down;
+    private volatile boolean jobsetsRunning = true;
     private volatile Duration delay = Duration.ZERO;
     private long nextEventId = 1;
     private int passwords;
+    private long nextEvaluationId = 1;
 
     /** A coordinator that accepts {@code acceptedToken}, reached with {@code givenToken}. */
     public FakeFarm(URI coordinator, String acceptedToken, String givenToken) {
@@ -85,6 +101,22 @@ public final class FakeFarm implements FarmConnection {
 
     public int probes() {
         return probes.get();
+    }
+
+    /** How many pages of builds were asked for. */
+    public int listings() {
+        return listings.get();
+    }
+
+    /** Gives a build to an agent, which then holds it; the build is started. */
+    public void hold(UUID agent, UUID build) {
+        synchronized (this) {
+            Build b = builds.get(build);
+            builds.put(build, new Build(b.id(), BuildState.STARTED, b.derivation(), b.system(), b.priority(), b.tags(),
+                    b.requiredAgentTags(), agent, b.createdAt(), Instant.now(), null, b.setupFailures(), b.deferUntil(),
+                    b.outputs()));
+        }
+        emit("build-started", build, agent);
     }
 
     /** How many calls were made, probes and streams included. */
@@ -122,13 +154,38 @@ public final class FakeFarm implements FarmConnection {
     public synchronized Agent addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
         Agent agent = new Agent(id, name, "", new TreeSet<>(systems), new TreeMap<>(), status != AgentStatus.INACTIVE,
-                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN);
+                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN, List.of());
         agents.put(id, agent);
         return agent;
     }
 
     public synchronized void addHook(Hook hook) {
         hooks.add(hook);
+    }
+
+    /** Whether the coordinator runs jobsets; without, it answers their requests 503 unavailable. */
+    public void setJobsetsRunning(boolean running) {
+        jobsetsRunning = running;
+    }
+
+    /** The jobset as the coordinator holds it, or {@code null}. */
+    public synchronized Jobset jobset(String name) {
+        return jobsets.get(name);
+    }
+
+    /** Ends the jobset's running evaluation as the evaluator would, with a summary of its builds. */
+    public synchronized Evaluation finishEvaluation(String jobset, EvaluationStatus status, EvaluationSummary summary,
+            String log) {
+        Evaluation running = evaluations.values().stream()
+                .filter(e -> e.jobset().equals(jobset) && e.status() == EvaluationStatus.RUNNING)
+                .findFirst().orElseThrow(() -> new IllegalStateException("no evaluation of " + jobset + " runs"));
+        int builds = summary.succeeded() + summary.failed() + summary.pending() + summary.canceled();
+        Evaluation finished = new Evaluation(running.id(), jobset, running.commits(), running.startedAt(),
+                running.startedAt().plusSeconds(3), status, builds, builds,
+                status == EvaluationStatus.FAILED ? "the command exited with 1" : "", summary);
+        evaluations.put(running.id(), finished);
+        evaluationLogs.put(running.id(), log);
+        return finished;
     }
 
     public synchronized Build get(UUID id) {
@@ -195,17 +252,63 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+    public BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+            throws FarmException {
         enter();
+        listings.incrementAndGet();
         synchronized (this) {
-            List<Build> newestFirst = new ArrayList<>(builds.values()).reversed().stream()
+            Comparator<Build> order = switch (sort) {
+                case SUBMITTED -> Comparator.comparing(b -> 0);
+                case PRIORITY -> Comparator.comparingInt(Build::priority);
+                case STATE -> Comparator.comparing(b -> b.state().id());
+                case SYSTEM -> Comparator.comparing(Build::system);
+                case DERIVATION -> Comparator.comparing(Build::derivation);
+            };
+            // Equal builds stay in submission order, in the same direction, as the coordinator keeps them.
+            Map<UUID, Integer> sequence = new HashMap<>();
+            builds.keySet().forEach(id -> sequence.put(id, sequence.size()));
+            Comparator<Build> total = order.thenComparing(b -> sequence.get(b.id()));
+            List<Build> listed = builds.values().stream()
                     .filter(b -> filter.states().isEmpty() || filter.states().contains(b.state()))
                     .filter(b -> filter.system() == null || filter.system().equals(b.system()))
+                    .filter(b -> filter.tag() == null || filter.tag().equals(b.tags().entrySet().stream()
+                            .map(tag -> tag.getKey() + "=" + tag.getValue()).filter(filter.tag()::equals)
+                            .findFirst().orElse(null)))
+                    .sorted(ascending ? total : total.reversed())
                     .toList();
             int from = cursor == null ? 0 : Integer.parseInt(cursor);
-            int to = Math.min(newestFirst.size(), from + limit);
-            return new BuildPage(newestFirst.subList(from, to), to < newestFirst.size() ? String.valueOf(to) : null);
+            int to = Math.min(listed.size(), from + limit);
+            return new BuildPage(listed.subList(from, to), to < listed.size() ? String.valueOf(to) : null,
+                    cursor == null ? listed.size() : -1);
         }
+    }
+
+    @Override
+    public synchronized Map<BuildState, Long> countBuilds() throws FarmException {
+        enter();
+        Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
+        for (BuildState state : BuildState.values()) {
+            counts.put(state, builds.values().stream().filter(b -> b.state() == state).count());
+        }
+        return counts;
+    }
+
+    @Override
+    public Build tag(UUID id, Map<String, String> set, List<String> remove) throws FarmException {
+        enter();
+        Build tagged;
+        synchronized (this) {
+            Build b = found(builds.get(id), id);
+            Map<String, String> tags = new TreeMap<>(b.tags());
+            tags.putAll(set);
+            remove.forEach(tags::remove);
+            tagged = new Build(b.id(), b.state(), b.derivation(), b.system(), b.priority(), tags, b.requiredAgentTags(),
+                    b.agent(), b.createdAt(), b.startedAt(), b.finishedAt(), b.setupFailures(), b.deferUntil(),
+                    b.outputs());
+            builds.put(id, tagged);
+        }
+        emit("build-tagged", id, null);
+        return tagged;
     }
 
     @Override
@@ -297,7 +400,12 @@ public final class FakeFarm implements FarmConnection {
     @Override
     public synchronized List<Agent> agents() throws FarmException {
         enter();
-        return List.copyOf(agents.values());
+        return agents.values().stream().map(agent -> new Agent(agent.id(), agent.name(), agent.description(),
+                agent.systems(), agent.tags(), agent.active(), agent.lastSeen(), agent.status(), agent.load(),
+                builds.values().stream().filter(b -> agent.id().equals(b.agent()) && (b.state() == BuildState.ALLOCATED
+                        || b.state() == BuildState.STARTED))
+                        .map(b -> new HeldBuild(b.id(), b.state(), b.derivation(), b.startedAt())).toList()))
+                .toList();
     }
 
     @Override
@@ -308,7 +416,7 @@ public final class FakeFarm implements FarmConnection {
         }
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
         agents.put(id, new Agent(id, agent.name(), agent.description(), new TreeSet<>(agent.systems()),
-                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN));
+                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN, List.of()));
         return new AgentCredentials(id, "password-" + ++passwords);
     }
 
@@ -324,7 +432,7 @@ public final class FakeFarm implements FarmConnection {
         enter();
         Agent agent = found(agents.get(id), id);
         Agent changed = new Agent(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
-                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load());
+                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load(), List.of());
         agents.put(id, changed);
         return changed;
     }
@@ -379,6 +487,92 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
+    public synchronized List<Jobset> jobsets() throws FarmException {
+        enterJobsets();
+        return List.copyOf(jobsets.values());
+    }
+
+    @Override
+    public synchronized Jobset addJobset(Jobset jobset) throws FarmException {
+        enterJobsets();
+        if (jobsets.containsKey(jobset.name())) {
+            throw new FarmException(Kind.REJECTED, "conflict: a jobset named " + jobset.name() + " exists");
+        }
+        if (jobset.channels().isEmpty()) {
+            throw new FarmException(Kind.REJECTED, "bad request: a jobset needs a channel");
+        }
+        return store(jobset);
+    }
+
+    @Override
+    public synchronized Jobset changeJobset(Jobset jobset) throws FarmException {
+        enterJobsets();
+        found(jobsets.get(jobset.name()), jobset.name());
+        return store(jobset);
+    }
+
+    @Override
+    public synchronized void removeJobset(String name) throws FarmException {
+        enterJobsets();
+        found(jobsets.remove(name), name);
+        evaluations.values().removeIf(e -> e.jobset().equals(name));
+    }
+
+    @Override
+    public synchronized Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException {
+        enterJobsets();
+        Jobset changed = found(jobsets.get(name), name).withEnabled(enabled);
+        jobsets.put(name, changed);
+        return changed;
+    }
+
+    @Override
+    public synchronized void evaluate(String jobset) throws FarmException {
+        enterJobsets();
+        Jobset evaluated = found(jobsets.get(jobset), jobset);
+        long id = nextEvaluationId++;
+        Map<String, String> commits = new TreeMap<>();
+        evaluated.channels().forEach(channel -> commits.put(channel.name(), String.format("%040x", id)));
+        evaluations.put(id, new Evaluation(id, jobset, commits, Instant.now(), null, EvaluationStatus.RUNNING, 0, 0,
+                "", null));
+        evaluationLogs.put(id, "");
+    }
+
+    @Override
+    public synchronized List<Evaluation> evaluations(String jobset) throws FarmException {
+        enterJobsets();
+        found(jobsets.get(jobset), jobset);
+        return new ArrayList<>(evaluations.values()).reversed().stream().filter(e -> e.jobset().equals(jobset))
+                .map(e -> e.withSummary(null)).toList();
+    }
+
+    @Override
+    public synchronized Evaluation evaluation(long id) throws FarmException {
+        enterJobsets();
+        Evaluation evaluation = evaluations.get(id);
+        if (evaluation == null) {
+            throw new FarmException(Kind.NOT_FOUND, "no evaluation " + id);
+        }
+        return evaluation.summary() != null ? evaluation
+                : evaluation.withSummary(new EvaluationSummary(0, 0, 0, 0, 0));
+    }
+
+    @Override
+    public synchronized String evaluationLog(long id) throws FarmException {
+        evaluation(id);
+        return evaluationLogs.get(id);
+    }
+
+    @Override
+    public synchronized int cancelEvaluation(long id) throws FarmException {
+        Evaluation evaluation = evaluation(id);
+        EvaluationSummary summary = evaluation.summary();
+        evaluations.put(id, evaluation.withSummary(new EvaluationSummary(summary.succeeded(), summary.failed(), 0,
+                summary.canceled() + summary.pending(), summary.newlyFailing())));
+        return summary.pending();
+    }
+
+    @Override
     public Subscription subscribe(long lastEventId, EventListener listener) throws FarmException {
         enter();
         synchronized (this) {
@@ -412,7 +606,24 @@ public final class FakeFarm implements FarmConnection {
         }
     }
 
-    private static <T> T found(T thing, UUID id) throws FarmException {
+    private void enterJobsets() throws FarmException {
+        enter();
+        if (!jobsetsRunning) {
+            throw new FarmException(Kind.UNAVAILABLE, "unavailable: jobsets are not running on this coordinator");
+        }
+    }
+
+    /** Keeps the jobset as the coordinator does, with its default limit when none is given. */
+    private Jobset store(Jobset jobset) {
+        Jobset stored = new Jobset(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
+                jobset.storeRoot(), jobset.period(), jobset.priority(), jobset.tags(), jobset.enabled(),
+                jobset.maxBuildsPerEvaluation() == null ? 100_000 : jobset.maxBuildsPerEvaluation(),
+                jobset.supersede());
+        jobsets.put(stored.name(), stored);
+        return stored;
+    }
+
+    private static <T> T found(T thing, Object id) throws FarmException {
         if (thing == null) {
             throw new FarmException(Kind.NOT_FOUND, "no such id: " + id);
         }
