@@ -100,7 +100,7 @@ final class EventQueue {
     private long readCursor;
     /** By cursor name, the positions stored last (or read at the start). */
     private final Map<String, Long> storedCursors = new HashMap<>();
-    private Instant cursorWrittenAt = Instant.MIN;
+    private Instant cursorWrittenAt = Instant.EPOCH;
     /** Whether the file an earlier Kiln kept the cursor in is deleted, the datastore holding the cursor. */
     private boolean legacyCursorFileGone;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
@@ -417,6 +417,7 @@ final class EventQueue {
                 }
             }
         }
-        return Math.max(1, Duration.between(now, next).toMillis());
+        // Something already due (a cursor never written yet is due since the epoch): poll at once.
+        return next.isAfter(now) ? Math.max(1, Duration.between(now, next).toMillis()) : 1;
     }
 }

@@ -84,6 +84,14 @@ public final class HookService implements HookAdmin {
         this.directory = new HookDirectory(context, options.hooksDirectory(), options.deployInterval(),
                 registry::forgetBundle);
         this.subscription = events.subscribe(this::committed);
+    }
+
+    /**
+     * Starts delivering, once the hooks registered before this component bound to it: called after the constructor
+     * and the binding of the hook services there are, so that no queue reads an event before all of them listen.
+     */
+    @Activate
+    void start() throws IOException {
         // Deliver only once the first scan started the deployed bundles, whose hooks must not miss events. The
         // scan runs on the directory's thread: hook services registered during it bind to this component, which
         // must not be waiting in its activation then.
