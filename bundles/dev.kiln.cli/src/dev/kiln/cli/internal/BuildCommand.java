@@ -233,12 +233,8 @@ final class BuildCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         ClientOptions options;
-        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, allocated, started, succeeded, failed, canceled, dependency-failed; comma-separated.")
-        String state;
-        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only builds with this tag.")
-        String tag;
-        @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
-        String system;
+        @Mixin
+        BuildFilters filters;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
         @Option(names = "--sort", paramLabel = "FIELD",
@@ -253,15 +249,12 @@ final class BuildCommand implements Runnable {
             List<BuildInfo> builds = new ArrayList<>();
             String cursor = null;
             do {
-                Map<String, String> filters = new LinkedHashMap<>();
-                filters.put("state", state);
-                filters.put("tag", tag);
-                filters.put("system", system);
-                filters.put("limit", Integer.toString(Math.min(1000, limit - builds.size())));
-                filters.put("cursor", cursor);
-                filters.put("sort", sort);
-                filters.put("order", order);
-                BuildList page = client.builds(filters);
+                Map<String, String> query = filters.query();
+                query.put("limit", Integer.toString(Math.min(1000, limit - builds.size())));
+                query.put("cursor", cursor);
+                query.put("sort", sort);
+                query.put("order", order);
+                BuildList page = client.builds(query);
                 builds.addAll(page.builds());
                 cursor = page.next();
             } while (cursor != null && builds.size() < limit);
@@ -276,26 +269,37 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "counts", mixinStandardHelpOptions = true, description = "Count builds by state.")
-    static final class Counts implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
-        @Option(names = "--state", paramLabel = "STATE", description = "Only these states; comma-separated.")
+    /** The filters that {@code build list} and {@code build counts} share. */
+    static final class BuildFilters {
+        @Option(names = "--state", paramLabel = "STATE", description = "scheduled, allocated, started, succeeded, failed, canceled, dependency-failed; comma-separated.")
         String state;
         @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only builds with this tag.")
         String tag;
         @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
         String system;
 
+        /** The query parameters of these filters, null where not given; the caller may add more. */
+        Map<String, String> query() {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("state", state);
+            query.put("tag", tag);
+            query.put("system", system);
+            return query;
+        }
+    }
+
+    @Command(name = "counts", mixinStandardHelpOptions = true, description = "Count builds by state.")
+    static final class Counts implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Mixin
+        BuildFilters filters;
+
         @Override
         public Integer call() throws IOException {
-            Map<String, String> filters = new LinkedHashMap<>();
-            filters.put("state", state);
-            filters.put("tag", tag);
-            filters.put("system", system);
-            BuildCounts counts = options.client().buildCounts(filters);
+            BuildCounts counts = options.client().buildCounts(filters.query());
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 Output.json(out, counts);
