@@ -18,7 +18,6 @@ import jakarta.persistence.Table;
 
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
-import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
 
 @Entity
@@ -112,11 +111,6 @@ public class BuildEntity {
         Set<Tag> kept = TagRow.tags(tags);
         newTags.stream().filter(tag -> !kept.contains(tag)).sorted()
                 .forEach(tag -> tags.add(new TagRow(tag.key(), tag.value())));
-    }
-
-    public void recordOutputs(List<OutputMetadata> metadata) {
-        outputs.clear();
-        metadata.forEach(output -> outputs.add(new OutputRow(output.name(), output.path())));
     }
 
     /** Output name to store path, as recorded on success. */
