@@ -182,7 +182,7 @@ final class AllocationPlan {
 
     /**
      * Takes up to {@code count} ready builds for an agent out of the queues, best first, within the agent's cap.
-     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} or {@link #putBack} each of them.
+     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} each of them.
      */
     List<UUID> choose(UUID agentId, Set<String> systems, int count) {
         Agent agent = agents.get(agentId);
@@ -209,7 +209,10 @@ final class AllocationPlan {
         return chosen;
     }
 
-    /** A chosen build's allocation to the agent was committed. */
+    /**
+     * A chosen build is allocated to the agent: it counts against the agent's cap at once, while its allocation is
+     * being committed; if that fails, {@link #unallocate} it.
+     */
     void allocated(UUID buildId, UUID agentId) {
         Entry entry = entries.get(buildId);
         if (entry == null || entry.state != BuildState.SCHEDULED) {
@@ -222,12 +225,17 @@ final class AllocationPlan {
         count(agentId, BuildState.ALLOCATED, 1);
     }
 
-    /** A chosen build was not allocated after all (the transaction failed): it goes back to its queue. */
-    void putBack(UUID buildId) {
+    /** A build was not allocated to the agent after all (the transaction failed): it is scheduled again. */
+    void unallocate(UUID buildId, UUID agentId) {
         Entry entry = entries.get(buildId);
-        if (entry != null && entry.state == BuildState.SCHEDULED) {
-            enqueueIfReady(entry);
+        if (entry == null || entry.state != BuildState.ALLOCATED || !agentId.equals(entry.agent)) {
+            return;
         }
+        count(agentId, BuildState.ALLOCATED, -1);
+        entry.state = BuildState.SCHEDULED;
+        entry.agent = null;
+        startWaiting(entry);
+        enqueueIfReady(entry);
     }
 
     /** The agent's plan: the ready builds it matches, best first, without taking them. */

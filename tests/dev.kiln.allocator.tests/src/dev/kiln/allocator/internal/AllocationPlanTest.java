@@ -138,16 +138,20 @@ class AllocationPlanTest {
 
     @ParameterizedTest
     @MethodSource("strategies")
-    void putsBackChosenBuildsWhoseAllocationFailed(AllocationStrategy strategy) {
-        AllocationPlan plan = planWithAgent(strategy, Set.of("x86_64-linux"), Set.of(), 100);
+    void schedulesAgainBuildsWhoseAllocationFailed(AllocationStrategy strategy) {
+        AllocationPlan plan = planWithAgent(strategy, Set.of("x86_64-linux"), Set.of(), 1);
         PendingBuild build = build("b", 0);
+        PendingBuild other = build("c", 0);
         plan.put(build, NOW);
+        plan.put(other, NOW);
         List<UUID> chosen = plan.choose(AGENT, Set.of(), 1);
-        assertEquals(List.of(), plan.choose(AGENT, Set.of(), 1));
+        chosen.forEach(id -> plan.allocated(id, AGENT));
+        assertEquals(List.of(), plan.choose(AGENT, Set.of(), 1), "the agent's cap of 1 is taken");
 
-        chosen.forEach(plan::putBack);
+        chosen.forEach(id -> plan.unallocate(id, AGENT));
 
-        assertEquals(List.of(build.id()), plan.choose(AGENT, Set.of(), 1));
+        assertEquals(0, plan.plan(AGENT, 10).allocatedCount());
+        assertEquals(chosen, plan.choose(AGENT, Set.of(), 1), "the best build again, within the cap again");
     }
 
     @Test

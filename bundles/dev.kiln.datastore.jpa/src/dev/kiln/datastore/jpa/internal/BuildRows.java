@@ -70,6 +70,48 @@ final class BuildRows {
         return builds;
     }
 
+    /** Inserts builds with their tags, in batches. */
+    static void insert(Connection connection, List<Build> builds) throws SQLException {
+        try (PreparedStatement build = connection.prepareStatement("INSERT INTO build (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement tag = connection.prepareStatement(
+                        "INSERT INTO build_tag (build_id, tag_key, tag_value) VALUES (?, ?, ?)");
+                PreparedStatement requiredTag = connection.prepareStatement(
+                        "INSERT INTO build_required_tag (build_id, tag_key, tag_value) VALUES (?, ?, ?)")) {
+            for (Build row : builds) {
+                String id = row.id().toString();
+                build.setString(1, id);
+                build.setLong(2, row.sequence());
+                build.setString(3, row.derivationPath());
+                build.setString(4, row.system());
+                build.setInt(5, row.priority());
+                build.setString(6, row.state().id());
+                build.setLong(7, row.submittedAt().toEpochMilli());
+                build.setLong(8, row.stateChangedAt().toEpochMilli());
+                setMillis(build, 9, row.startedAt());
+                setMillis(build, 10, row.finishedAt());
+                build.setString(11, row.agentId() == null ? null : row.agentId().toString());
+                build.setInt(12, row.setupFailureCount());
+                setMillis(build, 13, row.deferUntil());
+                build.addBatch();
+                addTags(tag, id, row.tags());
+                addTags(requiredTag, id, row.requiredAgentTags());
+            }
+            build.executeBatch();
+            tag.executeBatch();
+            requiredTag.executeBatch();
+        }
+    }
+
+    private static void addTags(PreparedStatement insert, String buildId, Set<Tag> tags) throws SQLException {
+        for (Tag tag : tags) {
+            insert.setString(1, buildId);
+            insert.setString(2, tag.key());
+            insert.setString(3, tag.value());
+            insert.addBatch();
+        }
+    }
+
     /** The ids of an agent's builds in these states. */
     static List<UUID> idsOfAgent(Connection connection, UUID agentId, Set<BuildState> states) throws SQLException {
         List<BuildState> stateList = List.copyOf(new TreeSet<>(states));
@@ -90,8 +132,9 @@ final class BuildRows {
     }
 
     /**
-     * Writes the fields of a build that change over its life (see {@code BuildEntity.apply}), those that differ from
-     * {@code stored} only: the database updates each index of a column it is told to set, changed or not.
+     * Writes the fields of a build that change over its life (priority, state, times, agent, setup failures, defer
+     * time), those that differ from {@code stored} only: the database updates each index of a column it is told to
+     * set, changed or not.
      */
     static void update(Connection connection, Build stored, Build build) throws SQLException {
         List<String> columns = new ArrayList<>();

@@ -77,6 +77,8 @@ final class JpaTransaction implements DatastoreTransaction {
     private final boolean writable;
     private final List<Event> appended = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    /** Builds inserted and not yet written: they go in batches, before the next read or write of the database. */
+    private final List<Build> unwrittenBuilds = new ArrayList<>();
     /** Events appended and not yet written: they go in one batch, before the commit or a read of events. */
     private final List<Event> unwritten = new ArrayList<>();
     /** Opens the entity manager of a read the first time it needs the database; {@code null} when writing. */
@@ -627,8 +629,7 @@ final class JpaTransaction implements DatastoreTransaction {
     @Override
     public void insertBuild(Build build) {
         requireWritable();
-        manager().persist(BuildEntity.from(build));
-        unflushed = true;
+        unwrittenBuilds.add(build);
         changes.stateChanged(null, build.state());
         changes.inserted(build);
     }
@@ -765,6 +766,15 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     private void flush() {
+        if (!unwrittenBuilds.isEmpty()) {
+            try {
+                BuildRows.insert(manager.unwrap(Connection.class), unwrittenBuilds);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot insert " + unwrittenBuilds.size() + " builds: "
+                        + e.getMessage(), e);
+            }
+            unwrittenBuilds.clear();
+        }
         if (unflushed) {
             manager.flush();
             manager.clear();

@@ -76,33 +76,8 @@ public class BuildEntity {
     @CollectionTable(name = "build_output", joinColumns = @JoinColumn(name = "build_id"))
     List<OutputRow> outputs = new ArrayList<>();
 
-    public static BuildEntity from(Build build) {
-        BuildEntity entity = new BuildEntity();
-        entity.id = build.id().toString();
-        entity.sequence = build.sequence();
-        entity.derivationPath = build.derivationPath();
-        entity.system = build.system();
-        entity.submittedAt = build.submittedAt().toEpochMilli();
-        entity.tags = TagRow.rows(build.tags());
-        entity.requiredTags = TagRow.rows(build.requiredAgentTags());
-        entity.apply(build);
-        return entity;
-    }
-
     public BuildState state() {
         return BuildState.fromId(state);
-    }
-
-    /** Copies the fields of a build that change over its life. */
-    public void apply(Build build) {
-        priority = build.priority();
-        state = build.state().id();
-        stateChangedAt = build.stateChangedAt().toEpochMilli();
-        startedAt = millis(build.startedAt());
-        finishedAt = millis(build.finishedAt());
-        agentId = build.agentId() == null ? null : build.agentId().toString();
-        setupFailures = build.setupFailureCount();
-        deferUntil = millis(build.deferUntil());
     }
 
     /** Replaces the build's tags; rows of keys kept with the same value stay as they are. */
