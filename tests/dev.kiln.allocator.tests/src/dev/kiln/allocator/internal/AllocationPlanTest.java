@@ -155,6 +155,27 @@ class AllocationPlanTest {
     }
 
     @Test
+    void knowsTheBuildsAllocatedToEachAgentUntilTheyStartOrLeave() {
+        AllocationPlan plan = planWithAgent(new BasicStrategy(), Set.of("x86_64-linux"), Set.of(), 100);
+        List<PendingBuild> builds = List.of(build("a", 0), build("b", 0), build("c", 0), build("d", 0));
+        builds.forEach(b -> plan.put(b, NOW));
+        List<UUID> chosen = plan.choose(AGENT, Set.of(), 4);
+        chosen.forEach(id -> plan.allocated(id, AGENT));
+        assertEquals(chosen, plan.allocatedTo(AGENT));
+
+        plan.started(chosen.get(0));
+        plan.remove(chosen.get(1));
+        plan.unallocate(chosen.get(2), AGENT);
+
+        assertEquals(List.of(chosen.get(3)), plan.allocatedTo(AGENT));
+        assertEquals(List.of(), plan.allocatedTo(UUID.randomUUID()));
+        PendingBuild restored = new PendingBuild(UUID.randomUUID(), ++sequence, drv("e"), "x86_64-linux", 0, Set.of(),
+                Set.of(), BuildState.ALLOCATED, AGENT, null);
+        plan.put(restored, NOW);
+        assertEquals(List.of(chosen.get(3), restored.id()), plan.allocatedTo(AGENT), "as rebuilt from the database");
+    }
+
+    @Test
     void derivationOrderedRaisesTheInputsOfAnUrgentBuildThroughTheWholeChain() {
         AllocationPlan plan = planWithAgent(new DerivationOrderedStrategy(), Set.of("x86_64-linux"), Set.of(), 100);
         PendingBuild unrelated = build("unrelated", 5);

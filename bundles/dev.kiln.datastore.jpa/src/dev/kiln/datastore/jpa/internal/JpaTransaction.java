@@ -299,7 +299,8 @@ final class JpaTransaction implements DatastoreTransaction {
         if (states.isEmpty()) {
             return List.of();
         }
-        // Sorted here: a sort in Derby costs more than the query (it looks up messages for its statistics).
+        // Sorted here: a sort in Derby costs more than the query (it looks up messages for its statistics). Rare: a
+        // fetch asks the allocator instead.
         List<UUID> ids;
         try {
             ids = BuildRows.idsOfAgent(connection(), agentId, states);

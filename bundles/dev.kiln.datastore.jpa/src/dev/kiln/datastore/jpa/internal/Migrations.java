@@ -28,8 +28,7 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "V1__initial_schema.sql",
             "V2__build_state_changed_at.sql",
-            "V3__tags_sorts_event_cursors.sql",
-            "V4__build_agent_state.sql");
+            "V3__tags_sorts_event_cursors.sql");
 
     static final int LATEST = SCRIPTS.size();
 
