@@ -217,10 +217,17 @@ public final class JpaDatastore implements Datastore {
                 parts.add(tx);
             }
             parts.get(parts.size() - 1).flushWrites();
-            transaction.commit();
+            // The cache takes the changes before the database commits them (see RecordCache), and lets them go if
+            // the commit fails.
+            cache.committing(changes);
+            try {
+                transaction.commit();
+            } catch (RuntimeException | Error e) {
+                cache.forget(changes);
+                throw e;
+            }
             counters.buildsChanged(changes.buildsByState);
             counters.eventsCommitted(changes.latestEventId);
-            cache.committed(changes);
             return new Committed(parts, results);
         } finally {
             if (transaction.isActive()) {

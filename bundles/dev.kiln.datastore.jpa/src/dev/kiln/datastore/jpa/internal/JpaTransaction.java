@@ -220,16 +220,10 @@ final class JpaTransaction implements DatastoreTransaction {
         if (missed.isEmpty()) {
             return found;
         }
-        long generation = cache.generation();
         Connection connection = connection();
         for (List<UUID> chunk : BuildRows.chunks(missed)) {
             try {
-                for (Build build : BuildRows.read(connection, chunk).values()) {
-                    found.add(build);
-                    if (changes == null) {
-                        cache.offer(build, generation);
-                    }
-                }
+                found.addAll(BuildRows.read(connection, chunk).values());
             } catch (SQLException e) {
                 throw new PersistenceException("cannot read builds: " + e.getMessage(), e);
             }
@@ -472,13 +466,7 @@ final class JpaTransaction implements DatastoreTransaction {
         if (known != null) {
             return Optional.of(known);
         }
-        long generation = cache.generation();
-        Optional<Agent> read = Optional.ofNullable(manager().find(AgentEntity.class, agentId.toString()))
-                .map(AgentEntity::toAgent);
-        if (changes == null) {
-            read.ifPresent(agent -> cache.offer(agent, generation));
-        }
-        return read;
+        return Optional.ofNullable(manager().find(AgentEntity.class, agentId.toString())).map(AgentEntity::toAgent);
     }
 
     @Override

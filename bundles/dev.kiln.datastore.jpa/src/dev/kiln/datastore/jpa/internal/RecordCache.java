@@ -14,14 +14,16 @@ import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
 
 /**
- * Committed builds, agents and derivations kept in memory, the most recently used of each, so that what an agent asks
- * for each build (fetch, start, upload, success) and the checks of each request are answered without a query.
+ * Builds, agents and derivations kept in memory, the most recently used of each, so that what an agent asks for each
+ * build (fetch, start, upload, success) and the checks of each request are answered without a query.
  *
- * <p>It is only right because one datastore is the only writer of its database and writes one transaction at a time:
- * the writer hands each committed transaction's {@link Changes} over before the next transaction starts. A read that
- * missed offers what it read from the database; the offer is taken only if no commit was handed over since the read
- * began (the generation), so that a slow reader never puts an older version back over a newer one. Derivations never
- * change once stored.
+ * <p>It is only right because one datastore is the only writer of its database and writes one transaction at a time.
+ * Builds and agents come in only from the writer, never from a read, and the writer hands a transaction's
+ * {@link Changes} over just before the database commits them: the cache is never behind the database, so a reader
+ * sees a build's versions in commit order whether it finds them here or, missing, in the database. The price is that
+ * a reader may see a change a few milliseconds before it is durable; the writer answers its caller only once it is,
+ * and if the commit fails the changes are forgotten here. Derivations never change once stored: a read keeps those it
+ * found.
  */
 final class RecordCache {
 
@@ -32,13 +34,6 @@ final class RecordCache {
     private final Map<UUID, Build> builds = lru(BUILDS);
     private final Map<UUID, Agent> agents = lru(AGENTS);
     private final Map<String, DerivationSummary> derivations = lru(DERIVATIONS);
-    /** How many commits were handed over. */
-    private long generation;
-
-    synchronized long generation() {
-        return generation;
-    }
-
     synchronized Build build(UUID id) {
         return builds.get(id);
     }
@@ -51,27 +46,13 @@ final class RecordCache {
         return derivations.get(path);
     }
 
-    /** Keeps a build read from the database when {@code readSince}, no commit came in between. */
-    synchronized void offer(Build build, long readSince) {
-        if (generation == readSince) {
-            builds.put(build.id(), build);
-        }
-    }
-
-    synchronized void offer(Agent agent, long readSince) {
-        if (generation == readSince) {
-            agents.put(agent.id(), agent);
-        }
-    }
-
     /** Keeps a committed derivation. */
     synchronized void offer(DerivationSummary derivation) {
         derivations.put(derivation.path(), derivation);
     }
 
-    /** Takes in the changes of a committed transaction. */
-    synchronized void committed(Changes changes) {
-        generation++;
+    /** Takes in the changes of a transaction about to commit. */
+    synchronized void committing(Changes changes) {
         changes.builds.forEach((id, build) -> {
             if (!changes.insertedBuilds.contains(id)) {
                 builds.put(id, build);
@@ -81,12 +62,10 @@ final class RecordCache {
         agents.putAll(changes.agents);
     }
 
-    /** Empties the cache, for tests that change the database behind the datastore's back. */
-    synchronized void clear() {
-        generation++;
-        builds.clear();
-        agents.clear();
-        derivations.clear();
+    /** Lets go of the changes of a transaction whose commit failed: they are read from the database again. */
+    synchronized void forget(Changes changes) {
+        changes.builds.keySet().forEach(builds::remove);
+        changes.agents.keySet().forEach(agents::remove);
     }
 
     private static <K, V> Map<K, V> lru(int capacity) {

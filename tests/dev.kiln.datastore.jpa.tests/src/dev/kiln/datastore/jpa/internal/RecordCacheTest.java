@@ -23,55 +23,64 @@ class RecordCacheTest {
     private final DerivationSummary drv = derivation("a");
 
     @Test
-    void aReadThatBeganBeforeACommitDoesNotPutBackWhatItRead() {
-        Build read = build(1, drv, BuildState.SCHEDULED, Set.of());
-        long readSince = cache.generation();
-        RecordCache.Changes changes = new RecordCache.Changes();
-        Build allocated = read.withState(BuildState.ALLOCATED, T0.plusSeconds(1));
-        changes.wrote(allocated);
-        cache.committed(changes);
-
-        cache.offer(read, readSince);
-
-        assertEquals(allocated, cache.build(read.id()));
-    }
-
-    @Test
-    void aReadWithNoCommitSinceItBeganIsKept() {
-        Build read = build(1, drv, BuildState.SCHEDULED, Set.of());
+    void keepsWhatTransactionsWrote() {
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
         Agent agent = new Agent(UUID.randomUUID(), "a", "", Set.of(SYSTEM), Set.of(), true, T0, null);
-        long readSince = cache.generation();
+        RecordCache.Changes first = new RecordCache.Changes();
+        first.wrote(build.withState(BuildState.ALLOCATED, T0.plusSeconds(1)));
+        first.agents.put(agent.id(), agent);
+        cache.committing(first);
+        RecordCache.Changes second = new RecordCache.Changes();
+        Build started = build.withState(BuildState.STARTED, T0.plusSeconds(2));
+        second.wrote(started);
+        cache.committing(second);
 
-        cache.offer(read, readSince);
-        cache.offer(agent, readSince);
-
-        assertEquals(read, cache.build(read.id()));
+        assertEquals(started, cache.build(build.id()));
         assertEquals(agent, cache.agent(agent.id()));
+        cache.offer(drv);
+        assertEquals(drv, cache.derivation(drv.path()));
     }
 
     @Test
     void insertedBuildsAreNotKeptAndBuildsChangedOnlyInTheDatabaseAreForgotten() {
         Build tagged = build(1, drv, BuildState.SCHEDULED, Set.of());
-        cache.offer(tagged, cache.generation());
+        RecordCache.Changes before = new RecordCache.Changes();
+        before.wrote(tagged);
+        cache.committing(before);
         RecordCache.Changes changes = new RecordCache.Changes();
         Build inserted = build(2, drv, BuildState.SCHEDULED, Set.of());
         changes.inserted(inserted);
         changes.changedInDatabase(tagged.id());
 
-        cache.committed(changes);
+        cache.committing(changes);
 
         assertNull(cache.build(inserted.id()));
         assertNull(cache.build(tagged.id()));
     }
 
     @Test
+    void forgetsTheChangesOfATransactionWhoseCommitFailed() {
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
+        Agent agent = new Agent(UUID.randomUUID(), "a", "", Set.of(SYSTEM), Set.of(), true, T0, null);
+        RecordCache.Changes changes = new RecordCache.Changes();
+        changes.wrote(build);
+        changes.agents.put(agent.id(), agent);
+        cache.committing(changes);
+
+        cache.forget(changes);
+
+        assertNull(cache.build(build.id()));
+        assertNull(cache.agent(agent.id()));
+    }
+
+    @Test
     void keepsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
         Build first = build(1, drv, BuildState.SCHEDULED, Set.of());
         Build second = build(2, drv, BuildState.SCHEDULED, Set.of());
-        cache.offer(first, cache.generation());
-        cache.offer(second, cache.generation());
+        write(first);
+        write(second);
         for (int i = 3; i <= RecordCache.BUILDS + 1; i++) {
-            cache.offer(build(i, drv, BuildState.SCHEDULED, Set.of()), cache.generation());
+            write(build(i, drv, BuildState.SCHEDULED, Set.of()));
             if (i == RecordCache.BUILDS) {
                 assertEquals(first, cache.build(first.id()), "used again just before it would go");
             }
@@ -79,5 +88,11 @@ class RecordCacheTest {
 
         assertEquals(first, cache.build(first.id()));
         assertNull(cache.build(second.id()), "the least recently used went");
+    }
+
+    private void write(Build build) {
+        RecordCache.Changes changes = new RecordCache.Changes();
+        changes.wrote(build);
+        cache.committing(changes);
     }
 }
