@@ -108,39 +108,61 @@ public final class KilnAgentClient {
     }
 
     /**
-     * Uploads a zstd-compressed NAR file, continuing where the coordinator's copy stops; a broken connection is
-     * retried from the bytes that arrived, a few times.
+     * Uploads a zstd-compressed NAR file; a broken connection is retried a few times, each retry continuing from the
+     * bytes the coordinator holds. A first upload starts at the first byte without asking the coordinator: one round
+     * trip less for each output.
      *
+     * @param resume whether an earlier call may have sent part of this output, so that the coordinator is asked first
+     *        where its copy stops
      * @param progress told the number of bytes the coordinator holds after each attempt
      */
-    public void uploadOutput(String buildId, String output, Path compressedNar, LongConsumer progress)
+    public void uploadOutput(String buildId, String output, Path compressedNar, boolean resume, LongConsumer progress)
             throws IOException {
         long total = Files.size(compressedNar);
+        upload(buildId, output, total, start -> HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        InputStream in = Files.newInputStream(compressedNar);
+                        in.skipNBytes(start);
+                        return in;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), total - start), resume, progress);
+    }
+
+    /** {@link #uploadOutput(String, String, Path, boolean, LongConsumer)} of a NAR held in memory. */
+    public void uploadOutput(String buildId, String output, byte[] compressedNar, boolean resume, LongConsumer progress)
+            throws IOException {
+        upload(buildId, output, compressedNar.length,
+                start -> HttpRequest.BodyPublishers.ofByteArray(compressedNar, (int) start,
+                        (int) (compressedNar.length - start)),
+                resume, progress);
+    }
+
+    /** The bytes of an upload from an offset to the end. */
+    @FunctionalInterface
+    private interface UploadBody {
+        HttpRequest.BodyPublisher from(long start) throws IOException;
+    }
+
+    private void upload(String buildId, String output, long total, UploadBody body, boolean resume,
+            LongConsumer progress) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < UPLOAD_ATTEMPTS; attempt++) {
-            long start = received(buildId, output);
-            if (start > total) {
-                start = 0;
-            }
-            progress.accept(start);
-            if (start == total && total > 0) {
-                return;
-            }
-            long offset = start;
-            HttpRequest.Builder request = http.request(outputPath(buildId, output))
-                    .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        try {
-                            InputStream in = Files.newInputStream(compressedNar);
-                            in.skipNBytes(offset);
-                            return in;
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }), total - offset));
-            if (total > 0) {
-                request.header("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
-            }
             try {
+                long start = attempt == 0 && !resume ? 0 : received(buildId, output);
+                if (start > total) {
+                    start = 0;
+                }
+                progress.accept(start);
+                if (start == total && total > 0) {
+                    return;
+                }
+                HttpRequest.Builder request = http.request(outputPath(buildId, output)).PUT(body.from(start));
+                if (total > 0) {
+                    request.header("Content-Range", "bytes " + start + "-" + (total - 1) + "/" + total);
+                }
                 HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 Http.check(response.statusCode(), response.body());
                 progress.accept(total);
