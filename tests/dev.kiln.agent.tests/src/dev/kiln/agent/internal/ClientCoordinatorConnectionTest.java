@@ -2,22 +2,29 @@ package dev.kiln.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,5 +167,116 @@ class ClientCoordinatorConnectionTest {
         connection.upload(BUILD, "out", nar(inMemory), true);
         assertEquals(List.of("GET"), requests, "a complete copy is not sent again");
         assertArrayEquals(file, held());
+    }
+
+    @ParameterizedTest(name = "in memory: {0}")
+    @ValueSource(booleans = {true, false})
+    void anUploadBrokenOnAConnectionUsedBeforeIsNotSentAgainFromWhereItStarted(boolean inMemory) throws IOException {
+        held.write(file, 0, 3000);
+        breakNextPutAfter = 5000;
+        connection.upload(BUILD, "out", nar(inMemory), true);
+        assertEquals(List.of("GET", "PUT bytes 3000-" + (file.length - 1) + "/" + file.length, "GET",
+                "PUT bytes 8000-" + (file.length - 1) + "/" + file.length), requests);
+        assertArrayEquals(file, held());
+    }
+
+    @Test
+    void requestsShareOneConnectionAndChunkedAnswersAndLogsGoThrough() throws IOException {
+        List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        String fetched = "{\"builds\":[{\"id\":\"" + BUILD + "\",\"derivation\":\"/nix/store/" + "a".repeat(32)
+                + "-a.drv\",\"derivationText\":\"Derive([])\",\"system\":\"x86_64-linux\"}]}";
+        server.createContext("/agent/v1/fetch", exchange -> {
+            try (exchange) {
+                clientPorts.add(exchange.getRemoteAddress().getPort());
+                exchange.getRequestBody().readAllBytes();
+                // Length 0: the answer is sent in chunks.
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write(fetched.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        server.createContext("/agent/v1/builds/" + BUILD + "/log", exchange -> {
+            try (exchange) {
+                clientPorts.add(exchange.getRemoteAddress().getPort());
+                synchronized (log) {
+                    log.writeBytes(exchange.getRequestBody().readAllBytes());
+                }
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        for (int round = 0; round < 3; round++) {
+            List<CoordinatorConnection.AllocatedBuild> builds = connection.fetch(List.of("x86_64-linux"), 1, 0.5);
+            assertEquals(List.of(new CoordinatorConnection.AllocatedBuild(BUILD, "/nix/store/" + "a".repeat(32) + "-a.drv",
+                    "Derive([])", "x86_64-linux")), builds);
+            connection.appendLog(BUILD, ("line " + round + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("line 0\nline 1\nline 2\n", log.toString(StandardCharsets.UTF_8));
+        assertEquals(1, Set.copyOf(clientPorts).size(), "one connection for " + clientPorts.size() + " requests");
+    }
+
+    @Test
+    void aRefusalIsRejectedAndTheConnectionServesOn() throws IOException {
+        List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+        server.createContext("/agent/v1/builds/" + BUILD + "/start", exchange -> {
+            try (exchange) {
+                clientPorts.add(exchange.getRemoteAddress().getPort());
+                byte[] refusal = "{\"error\":\"not-allocated\",\"detail\":\"the build is not allocated to this agent\"}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(403, refusal.length);
+                exchange.getResponseBody().write(refusal);
+            }
+        });
+        for (int round = 0; round < 2; round++) {
+            CoordinatorConnection.RejectedException rejected = assertThrows(CoordinatorConnection.RejectedException.class,
+                    () -> connection.start(BUILD));
+            assertTrue(rejected.getMessage().contains("not-allocated"), rejected.getMessage());
+        }
+        assertEquals(1, Set.copyOf(clientPorts).size(), clientPorts::toString);
+    }
+
+    @Test
+    void aConnectionTheServerClosedWhileIdleIsReplacedWithoutLosingTheRequest() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<String> requestLines = new CopyOnWriteArrayList<>();
+            Thread answering = Thread.ofVirtual().start(() -> {
+                for (int connections = 0; connections < 2; connections++) {
+                    // Answers one request, then closes the connection without saying so.
+                    try (Socket socket = plain.accept()) {
+                        InputStream in = socket.getInputStream();
+                        String head = readHead(in);
+                        requestLines.add(head.substring(0, head.indexOf("\r\n")));
+                        int length = Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+                        in.readNBytes(length);
+                        byte[] answer = "{\"builds\":[]}".getBytes(StandardCharsets.UTF_8);
+                        socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + answer.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        socket.getOutputStream().write(answer);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            ClientCoordinatorConnection client = new ClientCoordinatorConnection(new KilnAgentClient(
+                    URI.create("http://127.0.0.1:" + plain.getLocalPort()), UUID.randomUUID(), "secret"));
+            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), 1, 0.0));
+            // The server closes the first connection once it has answered.
+            Thread.sleep(200);
+            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), 1, 0.0));
+            answering.join(Duration.ofSeconds(10));
+            assertEquals(List.of("POST /agent/v1/fetch HTTP/1.1", "POST /agent/v1/fetch HTTP/1.1"), requestLines);
+        }
+    }
+
+    /** The request line and headers, up to the empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                throw new IOException("the request ended early");
+            }
+            head.append((char) next);
+        }
+        return head.toString();
     }
 }
