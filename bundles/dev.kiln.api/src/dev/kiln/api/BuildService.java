@@ -16,8 +16,11 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface BuildService {
 
     /**
-     * Submits builds, in one transaction. Each submitted derivation, and every input derivation of its closure,
-     * must be already known to the coordinator or be in the request's derivations, which are stored first.
+     * Submits builds. Each submitted derivation, and every input derivation of its closure, must be already known to
+     * the coordinator or be in the request's derivations, which are stored first. The builds are then created in
+     * transactions of a few hundred, those of a derivation's inputs first, so that a large submission does not hold
+     * up the other writes of the farm for long; a submission cut short by a crash may have created some of its
+     * builds, and submitting it again with {@link SubmitOptions#ignoreIfDerivationHasBuild()} completes it.
      *
      * <p>A build whose outputs the coordinator already holds is not created ({@link SubmitOutcome#OUTPUTS_HELD}).
      * A build one of whose inputs has failed starts in {@link BuildState#DEPENDENCY_FAILED}; the others start

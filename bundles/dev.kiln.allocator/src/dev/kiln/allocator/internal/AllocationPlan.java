@@ -70,6 +70,7 @@ final class AllocationPlan {
     private final NavigableSet<Entry> deferred = new TreeSet<>(DEFERRED_ORDER);
     private final Map<UUID, Agent> agents = new HashMap<>();
     private final Map<UUID, int[]> agentCounts = new HashMap<>();
+    private final Map<UUID, Set<UUID>> allocatedByAgent = new HashMap<>();
 
     AllocationPlan(AllocationStrategy strategy, int maxAllocatedPerAgent) {
         this.strategy = strategy;
@@ -103,7 +104,7 @@ final class AllocationPlan {
         }
         entry.effective = strategy.effectivePriority(entry.priority, highestWaiting(entry.derivation));
         if (entry.agent != null) {
-            count(entry.agent, entry.state, 1);
+            count(entry.agent, entry.id, entry.state, 1);
         }
         if (entry.state == BuildState.SCHEDULED) {
             startWaiting(entry);
@@ -122,7 +123,7 @@ final class AllocationPlan {
             stopWaiting(entry);
         }
         if (entry.agent != null) {
-            count(entry.agent, entry.state, -1);
+            count(entry.agent, entry.id, entry.state, -1);
         }
         for (String input : entry.inputs) {
             Set<Entry> waiters = waitersByInput.get(input);
@@ -143,9 +144,9 @@ final class AllocationPlan {
     void started(UUID buildId) {
         Entry entry = entries.get(buildId);
         if (entry != null && entry.state == BuildState.ALLOCATED) {
-            count(entry.agent, BuildState.ALLOCATED, -1);
+            count(entry.agent, entry.id, BuildState.ALLOCATED, -1);
             entry.state = BuildState.STARTED;
-            count(entry.agent, BuildState.STARTED, 1);
+            count(entry.agent, entry.id, BuildState.STARTED, 1);
         }
     }
 
@@ -182,7 +183,7 @@ final class AllocationPlan {
 
     /**
      * Takes up to {@code count} ready builds for an agent out of the queues, best first, within the agent's cap.
-     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} or {@link #putBack} each of them.
+     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} each of them.
      */
     List<UUID> choose(UUID agentId, Set<String> systems, int count) {
         Agent agent = agents.get(agentId);
@@ -209,7 +210,10 @@ final class AllocationPlan {
         return chosen;
     }
 
-    /** A chosen build's allocation to the agent was committed. */
+    /**
+     * A chosen build is allocated to the agent: it counts against the agent's cap at once, while its allocation is
+     * being committed; if that fails, {@link #unallocate} it.
+     */
     void allocated(UUID buildId, UUID agentId) {
         Entry entry = entries.get(buildId);
         if (entry == null || entry.state != BuildState.SCHEDULED) {
@@ -219,15 +223,20 @@ final class AllocationPlan {
         stopWaiting(entry);
         entry.state = BuildState.ALLOCATED;
         entry.agent = agentId;
-        count(agentId, BuildState.ALLOCATED, 1);
+        count(agentId, buildId, BuildState.ALLOCATED, 1);
     }
 
-    /** A chosen build was not allocated after all (the transaction failed): it goes back to its queue. */
-    void putBack(UUID buildId) {
+    /** A build was not allocated to the agent after all (the transaction failed): it is scheduled again. */
+    void unallocate(UUID buildId, UUID agentId) {
         Entry entry = entries.get(buildId);
-        if (entry != null && entry.state == BuildState.SCHEDULED) {
-            enqueueIfReady(entry);
+        if (entry == null || entry.state != BuildState.ALLOCATED || !agentId.equals(entry.agent)) {
+            return;
         }
+        count(agentId, buildId, BuildState.ALLOCATED, -1);
+        entry.state = BuildState.SCHEDULED;
+        entry.agent = null;
+        startWaiting(entry);
+        enqueueIfReady(entry);
     }
 
     /** The agent's plan: the ready builds it matches, best first, without taking them. */
@@ -407,9 +416,25 @@ final class AllocationPlan {
         }
     }
 
-    private void count(UUID agentId, BuildState state, int delta) {
+    private void count(UUID agentId, UUID buildId, BuildState state, int delta) {
         int[] counts = agentCounts.computeIfAbsent(agentId, k -> new int[2]);
         counts[state == BuildState.ALLOCATED ? 0 : 1] += delta;
+        if (state == BuildState.ALLOCATED) {
+            Set<UUID> ids = allocatedByAgent.computeIfAbsent(agentId, k -> new LinkedHashSet<>());
+            if (delta > 0) {
+                ids.add(buildId);
+            } else {
+                ids.remove(buildId);
+                if (ids.isEmpty()) {
+                    allocatedByAgent.remove(agentId);
+                }
+            }
+        }
+    }
+
+    /** The builds allocated to the agent and not started, those whose allocation is being committed included. */
+    List<UUID> allocatedTo(UUID agentId) {
+        return List.copyOf(allocatedByAgent.getOrDefault(agentId, Set.of()));
     }
 
     private int[] counts(UUID agentId) {

@@ -149,6 +149,11 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     }
 
     @Override
+    public List<UUID> allocatedTo(UUID agentId) {
+        return ask(plan -> plan.allocatedTo(agentId));
+    }
+
+    @Override
     public AgentPlan plan(UUID agentId, int limit) {
         return ask(plan -> {
             if (plan.agent(agentId) == null) {
@@ -178,20 +183,29 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     }
 
     /**
-     * Chooses builds for each request, and commits the allocations of all of them in one write: agents fetch
-     * together, and one commit for all is much cheaper than one for each. If that write fails, each request is
-     * served alone, so that only the request that fails sees the failure.
+     * Chooses builds for each request and counts them as allocated in the plan at once, then commits the allocations
+     * of all of them in one write, on a thread of its own: the allocator goes on serving the requests that came
+     * meanwhile, whose commits the datastore groups with this one. Agents fetch together, and one commit for all is
+     * much cheaper than one for each. If that write fails, the builds are scheduled again and each request is served
+     * alone, so that only the request that fails sees the failure.
      */
     private void allocateTogether(List<AllocationRequest> requests) {
         List<List<UUID>> chosen = new ArrayList<>(requests.size());
         for (AllocationRequest request : requests) {
-            chosen.add(plan.choose(request.agentId, request.systems, request.count));
+            List<UUID> ids = plan.choose(request.agentId, request.systems, request.count);
+            ids.forEach(id -> plan.allocated(id, request.agentId));
+            chosen.add(ids);
         }
         if (chosen.stream().allMatch(List::isEmpty)) {
             requests.forEach(request -> request.answer().complete(List.of()));
             return;
         }
         Instant now = clock.instant();
+        Thread.ofVirtual().name("kiln-allocation-commit").start(() -> commit(requests, chosen, now));
+    }
+
+    /** Commits allocations chosen by {@link #allocateTogether}, then answers the requests. */
+    private void commit(List<AllocationRequest> requests, List<List<UUID>> chosen, Instant now) {
         List<List<Build>> allocated;
         try {
             allocated = datastore.write(tx -> {
@@ -202,28 +216,35 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
                 return all;
             });
         } catch (RuntimeException e) {
-            chosen.forEach(ids -> ids.forEach(plan::putBack));
+            tell(() -> {
+                for (int i = 0; i < requests.size(); i++) {
+                    UUID agent = requests.get(i).agentId();
+                    chosen.get(i).forEach(id -> plan.unallocate(id, agent));
+                }
+            });
             if (requests.size() == 1) {
                 requests.get(0).answer().completeExceptionally(e);
             } else {
-                requests.forEach(request -> allocateTogether(List.of(request)));
+                requests.forEach(request -> tell(request.alone()));
             }
             return;
         }
-        for (int i = 0; i < requests.size(); i++) {
-            AllocationRequest request = requests.get(i);
-            Set<UUID> done = new HashSet<>();
-            for (Build build : allocated.get(i)) {
-                plan.allocated(build.id(), request.agentId());
-                done.add(build.id());
-            }
-            for (UUID id : chosen.get(i)) {
-                if (!done.contains(id)) {
-                    // The datastore says it is no longer scheduled; the message saying so is on its way.
-                    plan.remove(id);
+        // The plan learns of builds that were not allocated before any answer goes out: an agent's next request
+        // comes after it in the mailbox.
+        tell(() -> {
+            for (int i = 0; i < requests.size(); i++) {
+                Set<UUID> done = new HashSet<>();
+                allocated.get(i).forEach(build -> done.add(build.id()));
+                for (UUID id : chosen.get(i)) {
+                    if (!done.contains(id)) {
+                        // The datastore says it is no longer scheduled; the message saying so is on its way.
+                        plan.remove(id);
+                    }
                 }
             }
-            request.answer().complete(allocated.get(i));
+        });
+        for (int i = 0; i < requests.size(); i++) {
+            requests.get(i).answer().complete(allocated.get(i));
         }
     }
 
@@ -286,16 +307,13 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     }
 
     /**
-     * The request and the allocation requests right behind it in the mailbox, one per agent (an agent's allocated
-     * count must include its previous allocation before it is chosen for again), at most {@link #ALLOCATION_GROUP}.
+     * The request and the allocation requests right behind it in the mailbox, at most {@link #ALLOCATION_GROUP}
+     * (an agent's builds count against its cap as soon as they are chosen, so an agent may ask twice in a group).
      */
     private List<AllocationRequest> consecutiveRequests(AllocationRequest first) {
         List<AllocationRequest> requests = new ArrayList<>();
         requests.add(first);
-        Set<UUID> agents = new HashSet<>();
-        agents.add(first.agentId());
-        while (requests.size() < ALLOCATION_GROUP && mailbox.peek() instanceof AllocationRequest next
-                && agents.add(next.agentId())) {
+        while (requests.size() < ALLOCATION_GROUP && mailbox.peek() instanceof AllocationRequest next) {
             requests.add(next);
             mailbox.remove();
         }
@@ -363,6 +381,11 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         @Override
         public void run() {
             allocateTogether(consecutiveRequests(this));
+        }
+
+        /** This request, to be served in a group of its own: its group failed. */
+        Runnable alone() {
+            return () -> allocateTogether(List.of(this));
         }
     }
 }

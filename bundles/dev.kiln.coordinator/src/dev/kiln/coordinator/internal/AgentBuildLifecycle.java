@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +75,13 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     public List<Build> fetch(UUID agentId, FetchRequest request) {
         Instant now = clock.instant();
         boolean wantsBuilds = request.freeSlots() > 0;
+        // The builds allocated to the agent that it has not started, sent again: the plan knows them without a query.
+        List<UUID> planned = wantsBuilds ? allocator.allocatedTo(agentId) : List.of();
         AgentState state = datastore.read(reader -> reader.agent(agentId).map(agent -> new AgentState(agent,
-                        agent.active() && wantsBuilds
-                                ? reader.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)) : List.<Build>of())))
+                        agent.active() ? reader.builds(planned).stream()
+                                .filter(build -> build.state() == BuildState.ALLOCATED
+                                        && agentId.equals(build.agentId()))
+                                .sorted(Comparator.comparingLong(Build::sequence)).toList() : List.<Build>of())))
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
         Agent agent = state.agent();
         if (agent.active() && lastSeenIsStale(agent, now)) {

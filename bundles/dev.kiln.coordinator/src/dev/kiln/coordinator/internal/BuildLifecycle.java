@@ -5,8 +5,10 @@ import static dev.kiln.coordinator.internal.Lifecycle.data;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,6 +57,11 @@ import dev.kiln.api.datastore.DatastoreTransaction;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class BuildLifecycle implements BuildService {
 
+    /** The most derivations of a submission stored in one transaction. */
+    static final int DERIVATIONS_PER_WRITE = 250;
+    /** The most builds of a submission created in one transaction. */
+    static final int BUILDS_PER_WRITE = 250;
+
     private final Datastore datastore;
     private final Allocator allocator;
     private final Clock clock;
@@ -81,8 +88,99 @@ public final class BuildLifecycle implements BuildService {
         if (request.builds().isEmpty()) {
             return List.of();
         }
+        Map<String, DerivationSummary> provided = storeDerivations(request);
         Instant now = clock.instant();
-        return datastore.write(tx -> new Submission(tx, request, now).run());
+        List<BuildSubmission> submissions = request.builds();
+        SubmitResult[] results = new SubmitResult[submissions.size()];
+        List<Integer> order = inputsFirst(submissions, provided);
+        for (int from = 0; from < order.size(); from += BUILDS_PER_WRITE) {
+            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + BUILDS_PER_WRITE));
+            List<BuildSubmission> part = chunk.stream().map(submissions::get).toList();
+            List<SubmitResult> partResults = datastore.write(tx -> new Submission(tx, part, provided, now).run());
+            for (int i = 0; i < chunk.size(); i++) {
+                results[chunk.get(i)] = partResults.get(i);
+            }
+        }
+        return List.of(results);
+    }
+
+    /**
+     * The indexes of the submissions, those of a derivation's inputs before it (by depth in the request's graph, the
+     * request's order within a depth): each transaction then sees the builds that the builds it creates wait on.
+     */
+    private static List<Integer> inputsFirst(List<BuildSubmission> submissions,
+            Map<String, DerivationSummary> provided) {
+        Map<String, Integer> depths = new HashMap<>();
+        for (BuildSubmission submission : submissions) {
+            depth(submission.derivationPath(), provided, depths);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < submissions.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> depths.get(submissions.get(i).derivationPath())));
+        return order;
+    }
+
+    /** The length of the longest chain of the request's derivations below this one, without recursion. */
+    private static int depth(String path, Map<String, DerivationSummary> provided, Map<String, Integer> depths) {
+        Deque<String> stack = new ArrayDeque<>();
+        stack.push(path);
+        while (!stack.isEmpty()) {
+            String current = stack.peek();
+            if (depths.containsKey(current)) {
+                stack.pop();
+                continue;
+            }
+            DerivationSummary derivation = provided.get(current);
+            Set<String> inputs = derivation == null ? Set.of() : derivation.inputDerivations().keySet();
+            int deepest = -1;
+            boolean ready = true;
+            for (String input : inputs) {
+                Integer known = depths.get(input);
+                if (known == null) {
+                    ready = false;
+                    stack.push(input);
+                } else {
+                    deepest = Math.max(deepest, known);
+                }
+            }
+            if (ready) {
+                depths.put(current, deepest + 1);
+                stack.pop();
+            }
+        }
+        return depths.get(path);
+    }
+
+    /**
+     * Stores the request's derivations, after checking that the submitted closures are complete, in transactions of
+     * {@link #DERIVATIONS_PER_WRITE}: writes are one at a time, and the agents' reports wait behind each. Derivations
+     * never change, so storing them before the builds is safe even if the builds are then refused.
+     */
+    private Map<String, DerivationSummary> storeDerivations(SubmitRequest request) {
+        Map<String, DerivationSummary> provided = new LinkedHashMap<>();
+        request.derivations().forEach(derivation -> provided.putIfAbsent(derivation.path(), derivation));
+        Set<String> referenced = new HashSet<>();
+        request.builds().forEach(build -> referenced.add(build.derivationPath()));
+        provided.values().forEach(derivation -> referenced.addAll(derivation.inputDerivations().keySet()));
+        referenced.removeAll(provided.keySet());
+        Set<String> unknown = new HashSet<>(referenced);
+        unknown.removeAll(datastore.read(reader -> reader.knownDerivations(referenced)));
+        if (!unknown.isEmpty()) {
+            List<String> some = unknown.stream().sorted().limit(5).toList();
+            throw new InvalidRequestException(unknown.size() + " derivation(s) unknown to the coordinator and "
+                    + "missing from the request, for example " + some);
+        }
+        List<DerivationSummary> all = List.copyOf(provided.values());
+        for (int from = 0; from < all.size(); from += DERIVATIONS_PER_WRITE) {
+            List<DerivationSummary> chunk = all.subList(from, Math.min(all.size(), from + DERIVATIONS_PER_WRITE));
+            datastore.write(tx -> {
+                tx.insertDerivations(chunk);
+                return null;
+            });
+        }
+        return provided;
     }
 
     @Override
@@ -222,24 +320,27 @@ public final class BuildLifecycle implements BuildService {
         });
     }
 
-    /** One submission request, in one transaction. */
+    /** Builds of a submission request, in one transaction. */
     private final class Submission {
 
         private final DatastoreTransaction tx;
-        private final SubmitRequest request;
+        private final List<BuildSubmission> submissions;
+        private final Map<String, DerivationSummary> provided;
         private final Instant now;
         private final Map<String, DerivationSummary> derivations = new HashMap<>();
         private Map<String, List<BuildRef>> builds;
 
-        Submission(DatastoreTransaction tx, SubmitRequest request, Instant now) {
+        Submission(DatastoreTransaction tx, List<BuildSubmission> submissions,
+                Map<String, DerivationSummary> provided, Instant now) {
             this.tx = tx;
-            this.request = request;
+            this.submissions = submissions;
+            this.provided = provided;
             this.now = now;
         }
 
         List<SubmitResult> run() {
-            storeDerivations();
-            Set<String> submitted = request.builds().stream().map(BuildSubmission::derivationPath)
+            readDerivations();
+            Set<String> submitted = submissions.stream().map(BuildSubmission::derivationPath)
                     .collect(Collectors.toCollection(LinkedHashSet::new));
             Set<String> inputs = submitted.stream()
                     .flatMap(path -> derivations.get(path).inputDerivations().keySet().stream())
@@ -250,13 +351,13 @@ public final class BuildLifecycle implements BuildService {
             Set<String> outputs = submitted.stream().flatMap(path -> derivations.get(path).outputPaths().stream())
                     .collect(Collectors.toSet());
             Set<String> held = tx.heldPaths(outputs);
-            Map<String, UUID> producing = new HashMap<>(request.builds().stream()
+            Map<String, UUID> producing = new HashMap<>(submissions.stream()
                     .anyMatch(b -> b.options().ignoreIfOutputsHaveBuild()) ? tx.buildsProducing(outputs) : Map.of());
 
-            SubmitResult[] results = new SubmitResult[request.builds().size()];
+            SubmitResult[] results = new SubmitResult[submissions.size()];
             Map<Integer, Build> created = new LinkedHashMap<>();
             for (int i = 0; i < results.length; i++) {
-                BuildSubmission submission = request.builds().get(i);
+                BuildSubmission submission = submissions.get(i);
                 DerivationSummary derivation = derivations.get(submission.derivationPath());
                 SubmitOptions options = submission.options();
                 List<BuildRef> existing = builds.getOrDefault(derivation.path(), List.of());
@@ -308,24 +409,10 @@ public final class BuildLifecycle implements BuildService {
             return List.of(results);
         }
 
-        /** Stores the request's derivations, after checking that the submitted closures are complete. */
-        private void storeDerivations() {
-            Map<String, DerivationSummary> provided = new LinkedHashMap<>();
-            request.derivations().forEach(derivation -> provided.putIfAbsent(derivation.path(), derivation));
-            Set<String> referenced = new HashSet<>();
-            request.builds().forEach(build -> referenced.add(build.derivationPath()));
-            provided.values().forEach(derivation -> referenced.addAll(derivation.inputDerivations().keySet()));
-            referenced.removeAll(provided.keySet());
-            Set<String> unknown = new HashSet<>(referenced);
-            unknown.removeAll(tx.knownDerivations(referenced));
-            if (!unknown.isEmpty()) {
-                List<String> some = unknown.stream().sorted().limit(5).toList();
-                throw new InvalidRequestException(unknown.size() + " derivation(s) unknown to the coordinator and "
-                        + "missing from the request, for example " + some);
-            }
-            tx.insertDerivations(provided.values());
+        /** The submitted derivations: from the request, else as stored. */
+        private void readDerivations() {
             Set<String> submitted = new HashSet<>();
-            request.builds().forEach(build -> submitted.add(build.derivationPath()));
+            submissions.forEach(build -> submitted.add(build.derivationPath()));
             for (String path : submitted) {
                 DerivationSummary derivation = provided.get(path);
                 if (derivation != null) {

@@ -138,16 +138,41 @@ class AllocationPlanTest {
 
     @ParameterizedTest
     @MethodSource("strategies")
-    void putsBackChosenBuildsWhoseAllocationFailed(AllocationStrategy strategy) {
-        AllocationPlan plan = planWithAgent(strategy, Set.of("x86_64-linux"), Set.of(), 100);
+    void schedulesAgainBuildsWhoseAllocationFailed(AllocationStrategy strategy) {
+        AllocationPlan plan = planWithAgent(strategy, Set.of("x86_64-linux"), Set.of(), 1);
         PendingBuild build = build("b", 0);
+        PendingBuild other = build("c", 0);
         plan.put(build, NOW);
+        plan.put(other, NOW);
         List<UUID> chosen = plan.choose(AGENT, Set.of(), 1);
-        assertEquals(List.of(), plan.choose(AGENT, Set.of(), 1));
+        chosen.forEach(id -> plan.allocated(id, AGENT));
+        assertEquals(List.of(), plan.choose(AGENT, Set.of(), 1), "the agent's cap of 1 is taken");
 
-        chosen.forEach(plan::putBack);
+        chosen.forEach(id -> plan.unallocate(id, AGENT));
 
-        assertEquals(List.of(build.id()), plan.choose(AGENT, Set.of(), 1));
+        assertEquals(0, plan.plan(AGENT, 10).allocatedCount());
+        assertEquals(chosen, plan.choose(AGENT, Set.of(), 1), "the best build again, within the cap again");
+    }
+
+    @Test
+    void knowsTheBuildsAllocatedToEachAgentUntilTheyStartOrLeave() {
+        AllocationPlan plan = planWithAgent(new BasicStrategy(), Set.of("x86_64-linux"), Set.of(), 100);
+        List<PendingBuild> builds = List.of(build("a", 0), build("b", 0), build("c", 0), build("d", 0));
+        builds.forEach(b -> plan.put(b, NOW));
+        List<UUID> chosen = plan.choose(AGENT, Set.of(), 4);
+        chosen.forEach(id -> plan.allocated(id, AGENT));
+        assertEquals(chosen, plan.allocatedTo(AGENT));
+
+        plan.started(chosen.get(0));
+        plan.remove(chosen.get(1));
+        plan.unallocate(chosen.get(2), AGENT);
+
+        assertEquals(List.of(chosen.get(3)), plan.allocatedTo(AGENT));
+        assertEquals(List.of(), plan.allocatedTo(UUID.randomUUID()));
+        PendingBuild restored = new PendingBuild(UUID.randomUUID(), ++sequence, drv("e"), "x86_64-linux", 0, Set.of(),
+                Set.of(), BuildState.ALLOCATED, AGENT, null);
+        plan.put(restored, NOW);
+        assertEquals(List.of(chosen.get(3), restored.id()), plan.allocatedTo(AGENT), "as rebuilt from the database");
     }
 
     @Test

@@ -146,6 +146,31 @@ abstract class CoordinatorContract {
     }
 
     @Test
+    void aLargeSubmissionListedDependentsFirstCreatesEveryBuildWaitingOnItsInputs() {
+        List<DerivationSummary> chain = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            chain.add(i == 0 ? graph.derivation("link-0") : graph.derivation("link-" + i, chain.get(i - 1)));
+        }
+        DerivationSummary[] dependentsFirst = chain.reversed().toArray(DerivationSummary[]::new);
+
+        List<SubmitResult> results = submit(chain, dependentsFirst);
+
+        assertEquals(600, results.size());
+        for (int i = 0; i < results.size(); i++) {
+            assertEquals(dependentsFirst[i].path(), results.get(i).derivationPath(), "results in the request's order");
+            assertEquals(SubmitOutcome.CREATED, results.get(i).outcome());
+            assertEquals(BuildState.SCHEDULED, results.get(i).state());
+        }
+        UUID agent = newAgent(Set.of()).agent().id();
+        List<Build> fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 10));
+        assertEquals(List.of(chain.get(0).path()), fetched.stream().map(Build::derivationPath).toList(),
+                "only the first link has its inputs");
+        buildSuccessfully(agent, fetched.get(0));
+        assertEquals(List.of(chain.get(1).path()), agentBuilds.fetch(agent, new FetchRequest(Set.of(), 10)).stream()
+                .map(Build::derivationPath).toList());
+    }
+
+    @Test
     void answersAtOnceWhenTheOutputsAreHeld() {
         DerivationSummary a = graph.derivation("a");
         submit(List.of(a), a);

@@ -57,6 +57,11 @@ public final class JpaDatastore implements Datastore {
 
     /** The most works committed in one transaction: bounds the time a transaction holds its locks. */
     static final int GROUP_LIMIT = 64;
+    /**
+     * The most idle connections kept: as many as requests served at once, so that a busy farm does not open a
+     * connection per request (opening one costs Derby more than most queries).
+     */
+    private static final int MAX_IDLE = 64;
 
     private final DatastoreOptions options;
     private final Dialect dialect;
@@ -71,6 +76,7 @@ public final class JpaDatastore implements Datastore {
 
     /** Guarded by {@link #writer}. */
     private final Counters counters;
+    private final RecordCache cache = new RecordCache();
 
     @Activate
     public JpaDatastore(DatastoreConfiguration configuration) {
@@ -86,7 +92,7 @@ public final class JpaDatastore implements Datastore {
         this.options = options;
         this.dialect = Dialect.of(options.jdbcUrl());
         this.driver = loadDriver(dialect);
-        this.pool = new ConnectionPool(driver, options.jdbcUrl(), options.user(), options.password(), 8);
+        this.pool = new ConnectionPool(driver, options.jdbcUrl(), options.user(), options.password(), MAX_IDLE);
         try (Connection connection = pool.open()) {
             this.schemaVersion = Migrations.migrate(connection, dialect, schemaTarget);
             this.counters = new Counters(
@@ -198,6 +204,7 @@ public final class JpaDatastore implements Datastore {
         EntityTransaction transaction = manager.getTransaction();
         try {
             transaction.begin();
+            RecordCache.Changes changes = new RecordCache.Changes();
             List<JpaTransaction> parts = new ArrayList<>(works.size());
             List<Object> results = new ArrayList<>(works.size());
             for (QueuedWrite<?> write : works) {
@@ -205,11 +212,14 @@ public final class JpaDatastore implements Datastore {
                     // The next work reads what the previous ones wrote.
                     parts.get(parts.size() - 1).flushWrites();
                 }
-                JpaTransaction tx = new JpaTransaction(manager, counters, true);
+                JpaTransaction tx = new JpaTransaction(manager, counters, cache, changes);
                 results.add(write.work.apply(tx));
                 parts.add(tx);
             }
+            parts.get(parts.size() - 1).flushWrites();
             transaction.commit();
+            counters.buildsChanged(changes.buildsByState);
+            cache.committed(changes);
             return new Committed(parts, results);
         } finally {
             if (transaction.isActive()) {
@@ -241,11 +251,11 @@ public final class JpaDatastore implements Datastore {
 
     @Override
     public <T> T read(Function<DatastoreReader, T> work) {
-        EntityManager manager = factory.createEntityManager();
+        JpaTransaction reader = new JpaTransaction(factory, pool, counters, cache);
         try {
-            return work.apply(new JpaTransaction(manager, counters, false));
+            return work.apply(reader);
         } finally {
-            manager.close();
+            reader.closeReader();
         }
     }
 
@@ -407,6 +417,9 @@ public final class JpaDatastore implements Datastore {
 
         /** Adds a committed transaction's changes of the builds by state. */
         void buildsChanged(Map<BuildState, Long> delta) {
+            if (delta.isEmpty()) {
+                return;
+            }
             Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
             counts.putAll(buildsByState);
             delta.forEach((state, change) -> counts.merge(state, change, Long::sum));

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import org.eclipse.persistence.annotations.BatchFetchType;
 import org.eclipse.persistence.config.QueryHints;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
@@ -51,36 +53,78 @@ import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.DerivationEntity;
 import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
+import dev.kiln.datastore.jpa.internal.model.EventPayload;
 import dev.kiln.datastore.jpa.internal.model.SetupFailureEntity;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
 
 /**
  * One unit of work on an entity manager: the reads, and in a write transaction the writes. Collections of keys are
- * queried in chunks, to keep {@code IN} lists within what every database accepts.
+ * queried in chunks, to keep {@code IN} lists within what every database accepts. Builds, agents and derivations are
+ * read first from this transaction's own changes, then from the {@link RecordCache}, and only then from the database;
+ * the writes of a build's life go through {@link BuildRows}.
  */
 final class JpaTransaction implements DatastoreTransaction {
 
-    private static final int CHUNK = 500;
+    private static final int CHUNK = BuildRows.CHUNK;
     private static final String[] BUILD_BATCH = {"b.tags", "b.requiredTags"};
     private static final List<String> PENDING = List.of(BuildState.SCHEDULED.id(), BuildState.ALLOCATED.id(),
             BuildState.STARTED.id());
 
-    private final EntityManager manager;
     private final JpaDatastore.Counters counters;
+    private final RecordCache cache;
+    /** What the transaction wrote so far, with the works before it in the same group; {@code null} when reading. */
+    private final RecordCache.Changes changes;
     private final boolean writable;
     private final List<Event> appended = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    /** Builds inserted and not yet written: they go in batches, before the next read or write of the database. */
+    private final List<Build> unwrittenBuilds = new ArrayList<>();
+    /** Events appended and not yet written: they go in one batch, before the commit or a read of events. */
+    private final List<Event> unwritten = new ArrayList<>();
+    /** Opens the entity manager of a read the first time it needs the database; {@code null} when writing. */
+    private final EntityManagerFactory readerFactory;
+    /** The connection of a read, for plain queries, taken the first time it needs one. */
+    private final ConnectionPool readerPool;
+    private EntityManager manager;
+    private Connection readerConnection;
     /** Whether entities were persisted or changed since the last flush. */
     private boolean unflushed;
-    /** How this transaction changes the number of builds in each state; added to the counters on commit. */
-    private final Map<BuildState, Long> buildsByStateChange = new EnumMap<>(BuildState.class);
 
-    JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, boolean writable) {
+    /** A work of a write transaction, on the transaction's entity manager. */
+    JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, RecordCache cache,
+            RecordCache.Changes changes) {
         this.manager = manager;
         this.counters = counters;
-        this.writable = writable;
-        if (writable) {
-            manager.setFlushMode(FlushModeType.COMMIT);
+        this.cache = cache;
+        this.changes = changes;
+        this.writable = true;
+        this.readerFactory = null;
+        this.readerPool = null;
+        manager.setFlushMode(FlushModeType.COMMIT);
+    }
+
+    /** A read, which opens an entity manager or a connection only if the cache cannot answer it. */
+    JpaTransaction(EntityManagerFactory factory, ConnectionPool pool, JpaDatastore.Counters counters,
+            RecordCache cache) {
+        this.counters = counters;
+        this.cache = cache;
+        this.changes = null;
+        this.writable = false;
+        this.readerFactory = factory;
+        this.readerPool = pool;
+    }
+
+    /** Ends a read: closes what it opened. */
+    void closeReader() {
+        if (manager != null) {
+            manager.close();
+        }
+        if (readerConnection != null) {
+            try {
+                readerConnection.close();
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot return a connection: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -92,13 +136,65 @@ final class JpaTransaction implements DatastoreTransaction {
         return afterCommit;
     }
 
+    /** The connection for plain queries; they see the writes made so far. */
+    private Connection connection() {
+        if (!writable) {
+            if (readerConnection == null) {
+                try {
+                    readerConnection = readerPool.getConnection();
+                } catch (SQLException e) {
+                    throw new PersistenceException("cannot connect: " + e.getMessage(), e);
+                }
+            }
+            return readerConnection;
+        }
+        flush();
+        return manager.unwrap(Connection.class);
+    }
+
+    /**
+     * The connection for plain writes: the entities read before are let go, so that none is used again as it was
+     * before the write.
+     */
+    private Connection writeConnection() {
+        Connection connection = connection();
+        manager.clear();
+        return connection;
+    }
+
     /** Sends the writes made so far to the database, so that the next work of the same transaction reads them. */
     void flushWrites() {
         flush();
+        writeEvents();
     }
 
-    /** The entity manager, one per database transaction; for tests. */
+    private void writeEvents() {
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection().prepareStatement("INSERT INTO event (id, event_type, event_time, "
+                + "build_id, agent_id, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Event event : unwritten) {
+                insert.setLong(1, event.id());
+                insert.setString(2, event.type().id());
+                insert.setLong(3, event.time().toEpochMilli());
+                insert.setString(4, event.buildId() == null ? null : event.buildId().toString());
+                insert.setString(5, event.agentId() == null ? null : event.agentId().toString());
+                insert.setString(6, EventPayload.write(event.data()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot append " + unwritten.size() + " events: " + e.getMessage(), e);
+        }
+        unwritten.clear();
+    }
+
+    /** The entity manager, one per database transaction (opened by a read that needs it). */
     EntityManager manager() {
+        if (manager == null) {
+            manager = readerFactory.createEntityManager();
+        }
         return manager;
     }
 
@@ -106,14 +202,50 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<Build> build(UUID buildId) {
-        return Optional.ofNullable(manager.find(BuildEntity.class, buildId.toString())).map(BuildEntity::toBuild);
+        return builds(List.of(buildId)).stream().findFirst();
     }
 
     @Override
     public List<Build> builds(Collection<UUID> buildIds) {
-        return chunked(buildIds.stream().map(UUID::toString).toList(), chunk -> batched(
-                query("SELECT b FROM BuildEntity b WHERE b.id IN :ids", BuildEntity.class), BUILD_BATCH)
-                .setParameter("ids", chunk).getResultList().stream().map(BuildEntity::toBuild).toList());
+        List<Build> found = new ArrayList<>(buildIds.size());
+        List<UUID> missed = new ArrayList<>();
+        for (UUID id : new LinkedHashSet<>(buildIds)) {
+            Build known = known(id);
+            if (known != null) {
+                found.add(known);
+            } else {
+                missed.add(id);
+            }
+        }
+        if (missed.isEmpty()) {
+            return found;
+        }
+        long generation = cache.generation();
+        Connection connection = connection();
+        for (List<UUID> chunk : BuildRows.chunks(missed)) {
+            try {
+                for (Build build : BuildRows.read(connection, chunk).values()) {
+                    found.add(build);
+                    if (changes == null) {
+                        cache.offer(build, generation);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot read builds: " + e.getMessage(), e);
+            }
+        }
+        return found;
+    }
+
+    /** The build as this transaction wrote it, else as cached, else {@code null}: read it in the database. */
+    private Build known(UUID id) {
+        if (changes != null) {
+            Build written = changes.builds.get(id);
+            if (written != null || changes.staleBuilds.contains(id)) {
+                return written;
+            }
+        }
+        return cache.build(id);
     }
 
     @Override
@@ -134,7 +266,9 @@ final class JpaTransaction implements DatastoreTransaction {
                 && filter.agentId() == null) {
             Map<BuildState, Long> counts = new EnumMap<>(BuildState.class);
             counts.putAll(counters.buildsByState());
-            buildsByStateChange.forEach((state, change) -> counts.merge(state, change, Long::sum));
+            if (changes != null) {
+                changes.buildsByState.forEach((state, change) -> counts.merge(state, change, Long::sum));
+            }
             counts.entrySet().removeIf(count -> count.getValue() == 0
                     || (!filter.states().isEmpty() && !filter.states().contains(count.getKey())));
             return counts;
@@ -165,11 +299,15 @@ final class JpaTransaction implements DatastoreTransaction {
         if (states.isEmpty()) {
             return List.of();
         }
-        return batched(query("SELECT b FROM BuildEntity b WHERE b.agentId = :agent "
-                + "AND b.state IN :states ORDER BY b.sequence", BuildEntity.class), BUILD_BATCH)
-                .setParameter("agent", agentId.toString())
-                .setParameter("states", states.stream().map(BuildState::id).toList())
-                .getResultList().stream().map(BuildEntity::toBuild).toList();
+        // Sorted here: a sort in Derby costs more than the query (it looks up messages for its statistics). Rare: a
+        // fetch asks the allocator instead.
+        List<UUID> ids;
+        try {
+            ids = BuildRows.idsOfAgent(connection(), agentId, states);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the builds of agent " + agentId + ": " + e.getMessage(), e);
+        }
+        return builds(ids).stream().sorted(Comparator.comparingLong(Build::sequence)).toList();
     }
 
     @Override
@@ -186,10 +324,9 @@ final class JpaTransaction implements DatastoreTransaction {
             return List.of();
         }
         List<String> stateIds = states.stream().map(BuildState::id).toList();
-        // Each success asks for the failed builds waiting on it, and there are seldom any: one look at the index of
-        // states answers that at once.
-        if (query("SELECT b.id FROM BuildEntity b WHERE b.state IN :states", String.class)
-                .setParameter("states", stateIds).setMaxResults(1).getResultList().isEmpty()) {
+        // Each success asks for the failed builds waiting on it, and there are seldom any: the counts say so.
+        Map<BuildState, Long> counts = buildCounts(BuildQuery.all(1));
+        if (states.stream().noneMatch(state -> counts.getOrDefault(state, 0L) > 0)) {
             return List.of();
         }
         // Two steps, each on one indexed column: Derby plans the join with a long IN list as a scan. The set
@@ -197,7 +334,7 @@ final class JpaTransaction implements DatastoreTransaction {
         Set<String> dependents = new HashSet<>(chunked(inputDerivationPaths, chunk -> {
             flush();
             String parameters = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            Query select = manager.createNativeQuery(
+            Query select = manager().createNativeQuery(
                     "SELECT drv_path FROM derivation_input --DERBY-PROPERTIES index=derivation_input_input\n"
                             + "WHERE input_drv_path IN (" + parameters + ")");
             for (int i = 0; i < chunk.size(); i++) {
@@ -232,8 +369,21 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<DerivationSummary> derivation(String derivationPath) {
-        return Optional.ofNullable(manager.find(DerivationEntity.class, derivationPath))
-                .map(DerivationEntity::toSummary);
+        DerivationSummary cached = cache.derivation(derivationPath);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<DerivationSummary> read;
+        try {
+            read = BuildRows.derivation(connection(), derivationPath);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read derivation " + derivationPath + ": " + e.getMessage(), e);
+        }
+        // A write transaction may read a derivation it inserted and will not commit.
+        if (changes == null) {
+            read.ifPresent(cache::offer);
+        }
+        return read;
     }
 
     @Override
@@ -276,7 +426,7 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<StoredOutput> storedOutput(String storePath) {
-        return Optional.ofNullable(manager.find(StoredPathEntity.class, storePath))
+        return Optional.ofNullable(manager().find(StoredPathEntity.class, storePath))
                 .map(StoredPathEntity::toStoredOutput);
     }
 
@@ -289,13 +439,13 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
-        BuildEntity build = manager.find(BuildEntity.class, buildId.toString());
+        BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {
             return List.of();
         }
         List<OutputMetadata> outputs = new ArrayList<>();
         build.outputPaths().forEach((name, path) -> {
-            StoredPathEntity stored = manager.find(StoredPathEntity.class, path);
+            StoredPathEntity stored = manager().find(StoredPathEntity.class, path);
             if (stored != null) {
                 outputs.add(stored.toMetadata(name));
             }
@@ -315,7 +465,20 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<Agent> agent(UUID agentId) {
-        return Optional.ofNullable(manager.find(AgentEntity.class, agentId.toString())).map(AgentEntity::toAgent);
+        Agent known = changes == null ? null : changes.agents.get(agentId);
+        if (known == null) {
+            known = cache.agent(agentId);
+        }
+        if (known != null) {
+            return Optional.of(known);
+        }
+        long generation = cache.generation();
+        Optional<Agent> read = Optional.ofNullable(manager().find(AgentEntity.class, agentId.toString()))
+                .map(AgentEntity::toAgent);
+        if (changes == null) {
+            read.ifPresent(agent -> cache.offer(agent, generation));
+        }
+        return read;
     }
 
     @Override
@@ -326,7 +489,7 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<String> agentPasswordHash(UUID agentId) {
-        return Optional.ofNullable(manager.find(AgentPasswordEntity.class, agentId.toString()))
+        return Optional.ofNullable(manager().find(AgentPasswordEntity.class, agentId.toString()))
                 .map(AgentPasswordEntity::passwordHash);
     }
 
@@ -369,6 +532,7 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<Event> eventsAfter(long afterId, int limit) {
+        writeEvents();
         return query("SELECT e FROM EventEntity e WHERE e.id > :after ORDER BY e.id", EventEntity.class)
                 .setParameter("after", afterId).setMaxResults(limit).getResultList().stream()
                 .map(EventEntity::toEvent).toList();
@@ -376,6 +540,7 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public long latestEventId() {
+        writeEvents();
         Long latest = query("SELECT MAX(e.id) FROM EventEntity e", Long.class).getSingleResult();
         return latest == null ? 0 : latest;
     }
@@ -404,7 +569,7 @@ final class JpaTransaction implements DatastoreTransaction {
         // Derivations never change once stored, and a submission brings thousands with their child rows: they go
         // in as JDBC batches on the transaction's connection, several times faster than through the entities.
         long now = System.currentTimeMillis();
-        Connection connection = manager.unwrap(Connection.class);
+        Connection connection = connection();
         try (PreparedStatement derivation = connection.prepareStatement(
                 "INSERT INTO derivation (path, system_name, aterm, created_at) VALUES (?, ?, ?, ?)");
                 PreparedStatement output = connection.prepareStatement(
@@ -465,67 +630,55 @@ final class JpaTransaction implements DatastoreTransaction {
     @Override
     public void insertBuild(Build build) {
         requireWritable();
-        manager.persist(BuildEntity.from(build));
-        unflushed = true;
-        countStateChange(null, build.state());
+        unwrittenBuilds.add(build);
+        changes.stateChanged(null, build.state());
+        changes.inserted(build);
     }
 
     @Override
     public void updateBuild(Build build) {
         requireWritable();
-        BuildEntity entity = manager.find(BuildEntity.class, build.id().toString());
-        if (entity == null) {
-            throw new IllegalStateException("no build " + build.id() + " to update");
+        Build stored = build(build.id())
+                .orElseThrow(() -> new IllegalStateException("no build " + build.id() + " to update"));
+        try {
+            BuildRows.update(writeConnection(), stored, build);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot update build " + build.id() + ": " + e.getMessage(), e);
         }
-        countStateChange(entity.state(), build.state());
-        entity.apply(build);
-        unflushed = true;
-    }
-
-    private void countStateChange(BuildState from, BuildState to) {
-        if (from == to) {
-            return;
-        }
-        if (buildsByStateChange.isEmpty()) {
-            afterCommit.add(() -> counters.buildsChanged(buildsByStateChange));
-        }
-        if (from != null) {
-            buildsByStateChange.merge(from, -1L, Long::sum);
-        }
-        buildsByStateChange.merge(to, 1L, Long::sum);
+        changes.stateChanged(stored.state(), build.state());
+        changes.wrote(build);
     }
 
     @Override
     public void updateBuildTags(UUID buildId, Set<Tag> tags) {
         requireWritable();
-        BuildEntity entity = manager.find(BuildEntity.class, buildId.toString());
+        writeConnection();
+        BuildEntity entity = manager().find(BuildEntity.class, buildId.toString());
         if (entity == null) {
             throw new IllegalStateException("no build " + buildId + " to tag");
         }
         entity.replaceTags(tags);
         unflushed = true;
+        changes.changedInDatabase(buildId);
     }
 
     @Override
     public void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at) {
         requireWritable();
-        BuildEntity build = manager.find(BuildEntity.class, buildId.toString());
-        if (build == null) {
+        if (build(buildId).isEmpty()) {
             throw new IllegalStateException("no build " + buildId + " to record outputs of");
         }
-        build.recordOutputs(outputs);
-        for (OutputMetadata output : outputs) {
-            if (manager.find(StoredPathEntity.class, output.path()) == null) {
-                manager.persist(StoredPathEntity.from(output, derivationPath, buildId, at.toEpochMilli()));
-            }
+        try {
+            BuildRows.insertOutputs(writeConnection(), buildId, derivationPath, outputs, at);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot record the outputs of build " + buildId + ": " + e.getMessage(), e);
         }
-        unflushed = true;
     }
 
     @Override
     public void insertSetupFailure(SetupFailure failure) {
         requireWritable();
-        manager.persist(SetupFailureEntity.from(counters.nextSetupFailureId(), failure));
+        manager().persist(SetupFailureEntity.from(counters.nextSetupFailureId(), failure));
         unflushed = true;
     }
 
@@ -533,9 +686,8 @@ final class JpaTransaction implements DatastoreTransaction {
     public Event appendEvent(EventType type, Instant time, UUID buildId, UUID agentId, Map<String, String> data) {
         requireWritable();
         Event event = new Event(counters.nextEventId(), type, time, buildId, agentId, data);
-        manager.persist(EventEntity.from(event));
-        unflushed = true;
         appended.add(event);
+        unwritten.add(event);
         return event;
     }
 
@@ -544,9 +696,9 @@ final class JpaTransaction implements DatastoreTransaction {
         requireWritable();
         long now = System.currentTimeMillis();
         positions.forEach((reader, eventId) -> {
-            EventCursorEntity cursor = manager.find(EventCursorEntity.class, reader);
+            EventCursorEntity cursor = manager().find(EventCursorEntity.class, reader);
             if (cursor == null) {
-                manager.persist(new EventCursorEntity(reader, eventId, now));
+                manager().persist(new EventCursorEntity(reader, eventId, now));
             } else {
                 cursor.move(eventId, now);
             }
@@ -557,29 +709,40 @@ final class JpaTransaction implements DatastoreTransaction {
     @Override
     public void insertAgent(Agent agent, String passwordHash) {
         requireWritable();
-        manager.persist(AgentEntity.from(agent));
+        manager().persist(AgentEntity.from(agent));
         // The password row refers to the agent row; see insertDerivations.
         unflushed = true;
         flush();
-        manager.persist(new AgentPasswordEntity(agent.id().toString(), passwordHash, agent.createdAt().toEpochMilli()));
+        manager().persist(new AgentPasswordEntity(agent.id().toString(), passwordHash, agent.createdAt().toEpochMilli()));
         unflushed = true;
+        changes.agents.put(agent.id(), agent);
     }
 
     @Override
     public void updateAgent(Agent agent) {
         requireWritable();
-        AgentEntity entity = manager.find(AgentEntity.class, agent.id().toString());
-        if (entity == null) {
-            throw new IllegalStateException("no agent " + agent.id() + " to update");
+        Agent stored = agent(agent.id())
+                .orElseThrow(() -> new IllegalStateException("no agent " + agent.id() + " to update"));
+        if (stored.equals(agent.withLastSeen(stored.lastSeen()))) {
+            // Agents are seen every second: that alone is one update of one column.
+            try {
+                BuildRows.updateLastSeen(writeConnection(), agent);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot update agent " + agent.id() + ": " + e.getMessage(), e);
+            }
+        } else {
+            writeConnection();
+            manager().find(AgentEntity.class, agent.id().toString()).apply(agent);
+            unflushed = true;
         }
-        entity.apply(agent);
-        unflushed = true;
+        changes.agents.put(agent.id(), new Agent(agent.id(), agent.name(), agent.description(), agent.systems(),
+                agent.tags(), agent.active(), stored.createdAt(), agent.lastSeen()));
     }
 
     @Override
     public void updateAgentPasswordHash(UUID agentId, String passwordHash) {
         requireWritable();
-        AgentPasswordEntity entity = manager.find(AgentPasswordEntity.class, agentId.toString());
+        AgentPasswordEntity entity = manager().find(AgentPasswordEntity.class, agentId.toString());
         if (entity == null) {
             throw new IllegalStateException("no password of agent " + agentId);
         }
@@ -600,10 +763,19 @@ final class JpaTransaction implements DatastoreTransaction {
      */
     private <T> TypedQuery<T> query(String jpql, Class<T> type) {
         flush();
-        return manager.createQuery(jpql, type);
+        return manager().createQuery(jpql, type);
     }
 
     private void flush() {
+        if (!unwrittenBuilds.isEmpty()) {
+            try {
+                BuildRows.insert(manager.unwrap(Connection.class), unwrittenBuilds);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot insert " + unwrittenBuilds.size() + " builds: "
+                        + e.getMessage(), e);
+            }
+            unwrittenBuilds.clear();
+        }
         if (unflushed) {
             manager.flush();
             manager.clear();

@@ -502,6 +502,129 @@ abstract class DatastoreContract {
     }
 
     @Test
+    void readsWhatWasLastCommittedWhateverWasReadBeforeAndKeepsItAcrossARestart() {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of(Tag.parse("jobset=main")));
+        insert(List.of(drv), List.of(build));
+        Agent agent = new Agent(UUID.randomUUID(), "builder-1", "", Set.of(SYSTEM), Set.of(), true, T0, null);
+        datastore.write(tx -> {
+            tx.insertAgent(agent, "hash");
+            return null;
+        });
+        assertEquals(build, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(agent, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+        assertEquals(drv, datastore.read(r -> r.derivation(drv.path())).orElseThrow());
+
+        Instant later = T0.plusSeconds(60);
+        Build started = build.withState(BuildState.STARTED, later).withAgent(agent.id()).withStartedAt(later)
+                .withDeferUntil(later).withPriority(3);
+        Agent seen = agent.withLastSeen(later);
+        Build seenInTheTransaction = datastore.write(tx -> {
+            tx.updateBuild(started);
+            tx.updateAgent(seen);
+            return tx.build(build.id()).orElseThrow();
+        });
+        assertEquals(started, seenInTheTransaction, "a transaction reads its own writes");
+        assertEquals(started, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(seen, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+
+        // Back to nulls, and a change of more than when the agent was seen.
+        Build rescheduled = started.withState(BuildState.SCHEDULED, later.plusSeconds(1)).withAgent(null)
+                .withStartedAt(null).withDeferUntil(null);
+        Agent retired = new Agent(agent.id(), "builder-2", "moved", Set.of("i686-linux"), Set.of(Tag.parse("a=b")),
+                false, T0, later.plusSeconds(1));
+        datastore.write(tx -> {
+            tx.updateBuild(rescheduled);
+            tx.updateAgent(retired);
+            tx.updateBuildTags(build.id(), Set.of(Tag.parse("jobset=next")));
+            return null;
+        });
+        Build retagged = rescheduled.withTags(Set.of(Tag.parse("jobset=next")));
+        assertEquals(retagged, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(retired, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+        assertEquals(List.of(retagged), datastore.read(r -> r.builds(List.of(build.id(), UUID.randomUUID()))));
+
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+        assertEquals(retagged, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(retired, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+        assertEquals(drv, datastore.read(r -> r.derivation(drv.path())).orElseThrow());
+        assertEquals(Map.of(BuildState.SCHEDULED, 1L), datastore.read(r -> r.buildCounts(BuildQuery.all(1))));
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingForLaterReads() {
+        DerivationSummary drv = derivation("a");
+        DerivationSummary other = derivation("b");
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
+        insert(List.of(drv), List.of(build));
+        Agent agent = new Agent(UUID.randomUUID(), "builder-1", "", Set.of(SYSTEM), Set.of(), true, T0, null);
+        datastore.write(tx -> {
+            tx.insertAgent(agent, "hash");
+            return null;
+        });
+        datastore.read(r -> r.build(build.id()));
+        datastore.read(r -> r.agent(agent.id()));
+
+        assertThrows(IllegalStateException.class, () -> datastore.write(tx -> {
+            tx.updateBuild(build.withState(BuildState.ALLOCATED, T0.plusSeconds(1)).withAgent(agent.id()));
+            tx.updateAgent(agent.withLastSeen(T0.plusSeconds(1)));
+            tx.insertDerivations(List.of(other));
+            assertTrue(tx.derivation(other.path()).isPresent(), "the transaction sees its derivation");
+            throw new IllegalStateException("refused");
+        }));
+
+        assertEquals(build, datastore.read(r -> r.build(build.id())).orElseThrow());
+        assertEquals(agent, datastore.read(r -> r.agent(agent.id())).orElseThrow());
+        assertFalse(datastore.read(r -> r.derivation(other.path())).isPresent());
+        assertEquals(Map.of(BuildState.SCHEDULED, 1L), datastore.read(r -> r.buildCounts(BuildQuery.all(1))));
+        assertEquals(List.of(), datastore.read(r -> r.buildsOfAgent(agent.id(), Set.of(BuildState.ALLOCATED))));
+    }
+
+    @Test
+    void readersRacingAWriterNeverSeeAnOlderBuildThanTheyDidBefore() throws Exception {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
+        insert(List.of(drv), List.of(build));
+        int versions = 150;
+        List<String> problems = new CopyOnWriteArrayList<>();
+        CountDownLatch writing = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofPlatform().start(() -> {
+            writing.countDown();
+            for (int priority = 1; priority <= versions; priority++) {
+                Build next = build.withPriority(priority);
+                datastore.write(tx -> {
+                    tx.updateBuild(next);
+                    return null;
+                });
+            }
+        }));
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    writing.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                int last = 0;
+                for (int i = 0; i < 2_000 && last < versions; i++) {
+                    int priority = datastore.read(r -> r.build(build.id())).orElseThrow().priority();
+                    if (priority < last) {
+                        problems.add("read priority " + priority + " after " + last);
+                    }
+                    last = priority;
+                }
+            }));
+        }
+        join(threads);
+
+        assertEquals(List.of(), problems);
+        assertEquals(versions, datastore.read(r -> r.build(build.id())).orElseThrow().priority());
+    }
+
+    @Test
     void refusesAWriteInsideAWrite() {
         assertThrows(IllegalStateException.class, () -> datastore.write(tx -> datastore.write(inner -> null)));
         assertNull(datastore.read(r -> null));

@@ -71,10 +71,6 @@ public class AgentEntity {
         }
     }
 
-    public void seen(long at) {
-        lastSeen = at;
-    }
-
     public Agent toAgent() {
         return new Agent(UUID.fromString(id), name, description, new HashSet<>(systems), TagRow.tags(tags), active,
                 Instant.ofEpochMilli(createdAt), BuildEntity.instant(lastSeen));

@@ -18,7 +18,6 @@ import jakarta.persistence.Table;
 
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
-import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
 
 @Entity
@@ -77,33 +76,8 @@ public class BuildEntity {
     @CollectionTable(name = "build_output", joinColumns = @JoinColumn(name = "build_id"))
     List<OutputRow> outputs = new ArrayList<>();
 
-    public static BuildEntity from(Build build) {
-        BuildEntity entity = new BuildEntity();
-        entity.id = build.id().toString();
-        entity.sequence = build.sequence();
-        entity.derivationPath = build.derivationPath();
-        entity.system = build.system();
-        entity.submittedAt = build.submittedAt().toEpochMilli();
-        entity.tags = TagRow.rows(build.tags());
-        entity.requiredTags = TagRow.rows(build.requiredAgentTags());
-        entity.apply(build);
-        return entity;
-    }
-
     public BuildState state() {
         return BuildState.fromId(state);
-    }
-
-    /** Copies the fields of a build that change over its life. */
-    public void apply(Build build) {
-        priority = build.priority();
-        state = build.state().id();
-        stateChangedAt = build.stateChangedAt().toEpochMilli();
-        startedAt = millis(build.startedAt());
-        finishedAt = millis(build.finishedAt());
-        agentId = build.agentId() == null ? null : build.agentId().toString();
-        setupFailures = build.setupFailureCount();
-        deferUntil = millis(build.deferUntil());
     }
 
     /** Replaces the build's tags; rows of keys kept with the same value stay as they are. */
@@ -112,11 +86,6 @@ public class BuildEntity {
         Set<Tag> kept = TagRow.tags(tags);
         newTags.stream().filter(tag -> !kept.contains(tag)).sorted()
                 .forEach(tag -> tags.add(new TagRow(tag.key(), tag.value())));
-    }
-
-    public void recordOutputs(List<OutputMetadata> metadata) {
-        outputs.clear();
-        metadata.forEach(output -> outputs.add(new OutputRow(output.name(), output.path())));
     }
 
     /** Output name to store path, as recorded on success. */

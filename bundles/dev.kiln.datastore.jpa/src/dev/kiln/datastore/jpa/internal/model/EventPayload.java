@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The data of an event as stored: a flat JSON object whose values are strings. */
-final class EventPayload {
+public final class EventPayload {
 
     private EventPayload() {
     }
 
-    static String write(Map<String, String> data) {
+    public static String write(Map<String, String> data) {
         StringBuilder json = new StringBuilder("{");
         new TreeMap<>(data).forEach((key, value) -> {
             if (json.length() > 1) {

@@ -48,19 +48,6 @@ public class StoredPathEntity {
     @Column(name = "reference_path")
     List<String> references = new ArrayList<>();
 
-    public static StoredPathEntity from(OutputMetadata output, String deriver, UUID buildId, long at) {
-        StoredPathEntity entity = new StoredPathEntity();
-        entity.path = output.path();
-        entity.hashPart = hashPart(output.path());
-        entity.narHash = output.narHash();
-        entity.narSize = output.narSize();
-        entity.deriver = deriver;
-        entity.buildId = buildId.toString();
-        entity.storedAt = at;
-        entity.references.addAll(output.references());
-        return entity;
-    }
-
     /** The 32 characters after the store directory: {@code /nix/store/<hash part>-name}. */
     public static String hashPart(String storePath) {
         String base = storePath.substring(storePath.lastIndexOf('/') + 1);
