@@ -45,35 +45,24 @@ final class BlockingHttp {
     record Response(int status, byte[] body) {
     }
 
-    /** A request body, written whole each time the request is sent. */
-    interface Body {
-        /** @return its length, or -1 to send it in chunks as it comes */
-        long length();
-
-        /** Whether it can be written again after an attempt that failed. */
-        boolean replayable();
-
+    /** Writes a request body. */
+    @FunctionalInterface
+    interface BodyWriter {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** A body of bytes, or none for an empty array. */
+    /**
+     * A request body, written whole each time the request is sent.
+     *
+     * @param length its length, or -1 to send it in chunks as it comes
+     * @param replayable whether it can be written again after an attempt that failed
+     */
+    record Body(long length, boolean replayable, BodyWriter writer) {
+    }
+
+    /** A body of bytes. */
     static Body bytes(byte[] bytes, int offset, int length) {
-        return new Body() {
-            @Override
-            public long length() {
-                return length;
-            }
-
-            @Override
-            public boolean replayable() {
-                return true;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                out.write(bytes, offset, length);
-            }
-        };
+        return new Body(length, true, out -> out.write(bytes, offset, length));
     }
 
     /**
@@ -81,22 +70,7 @@ final class BlockingHttp {
      * taken up in part, such as an upload, whose caller knows how to go on.
      */
     static Body sentOnce(Body body) {
-        return new Body() {
-            @Override
-            public long length() {
-                return body.length();
-            }
-
-            @Override
-            public boolean replayable() {
-                return false;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                body.writeTo(out);
-            }
-        };
+        return new Body(body.length(), false, body.writer());
     }
 
     private final URI coordinator;
@@ -223,10 +197,10 @@ final class BlockingHttp {
         head.append(length >= 0 ? "Content-Length: " + length : "Transfer-Encoding: chunked").append("\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (length >= 0) {
-            body.writeTo(out);
+            body.writer().writeTo(out);
         } else {
             ChunkedOutputStream chunked = new ChunkedOutputStream(out);
-            body.writeTo(chunked);
+            body.writer().writeTo(chunked);
             chunked.finish();
         }
         out.flush();

@@ -95,22 +95,7 @@ public final class KilnAgentClient {
     /** Appends bytes to the build's log; the stream is sent as it is read (chunked). */
     public void appendLog(String buildId, InputStream bytes) throws IOException {
         BlockingHttp.Response response = http.send("POST", "agent/v1/builds/" + Http.encode(buildId) + "/log",
-                new BlockingHttp.Body() {
-                    @Override
-                    public long length() {
-                        return -1;
-                    }
-
-                    @Override
-                    public boolean replayable() {
-                        return false;
-                    }
-
-                    @Override
-                    public void writeTo(OutputStream out) throws IOException {
-                        bytes.transferTo(out);
-                    }
-                });
+                new BlockingHttp.Body(-1, false, bytes::transferTo));
         Http.check(response.status(), response.body());
     }
 
@@ -131,28 +116,14 @@ public final class KilnAgentClient {
     public void uploadOutput(String buildId, String output, Path compressedNar, boolean resume, LongConsumer progress)
             throws IOException {
         long total = Files.size(compressedNar);
-        upload(buildId, output, total, start -> new BlockingHttp.Body() {
-            @Override
-            public long length() {
-                return total - start;
-            }
-
-            @Override
-            public boolean replayable() {
-                return false;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                try (InputStream in = Files.newInputStream(compressedNar)) {
-                    in.skipNBytes(start);
-                    long sent = in.transferTo(out);
-                    if (sent != total - start) {
-                        throw new IOException(compressedNar + " changed while it was sent");
-                    }
+        upload(buildId, output, total, start -> new BlockingHttp.Body(total - start, true, out -> {
+            try (InputStream in = Files.newInputStream(compressedNar)) {
+                in.skipNBytes(start);
+                if (in.transferTo(out) != total - start) {
+                    throw new IOException(compressedNar + " changed while it was sent");
                 }
             }
-        }, resume, progress);
+        }), resume, progress);
     }
 
     /** {@link #uploadOutput(String, String, Path, boolean, LongConsumer)} of a NAR held in memory. */

@@ -87,19 +87,23 @@ final class FakeCoordinator implements CoordinatorConnection {
     @Override
     public void start(UUID build) throws IOException {
         startRequests.incrementAndGet();
-        try {
-            if (!startsOpen.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("starts stayed closed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        }
+        awaitOpen(startsOpen, "starts");
         if (build.equals(unexpectedErrorOnStart)) {
             throw new IllegalStateException("an unexpected error while starting " + build);
         }
         allocated.remove(build);
         started.add(build);
+    }
+
+    private static void awaitOpen(CountDownLatch latch, String what) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException(what + " stayed closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException();
+        }
     }
 
     @Override
@@ -113,14 +117,7 @@ final class FakeCoordinator implements CoordinatorConnection {
      */
     @Override
     public void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException {
-        try {
-            if (!uploadsOpen.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("uploads stayed closed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        }
+        awaitOpen(uploadsOpen, "uploads");
         byte[] all = switch (nar) {
             case CompressedNar.InMemory memory -> memory.bytes();
             case CompressedNar.Spooled spooled -> {

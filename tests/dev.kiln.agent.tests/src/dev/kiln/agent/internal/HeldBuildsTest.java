@@ -30,39 +30,39 @@ class HeldBuildsTest {
                 "x86_64-linux");
     }
 
+    /** @return builds of these names, held in this order */
+    private static List<AllocatedBuild> hold(HeldBuilds held, String... names) throws IOException {
+        List<AllocatedBuild> builds = java.util.stream.Stream.of(names).map(HeldBuildsTest::build).toList();
+        for (AllocatedBuild build : builds) {
+            held.hold(build);
+        }
+        return builds;
+    }
+
     @Test
     void aNewAgentFindsTheBuildsHeldAndNotReleasedInTheOrderTheyCame() throws IOException {
         HeldBuilds held = new HeldBuilds(state);
-        AllocatedBuild first = build("first");
-        AllocatedBuild second = build("second");
-        AllocatedBuild third = build("third");
-        held.hold(first);
-        held.hold(second);
-        held.hold(third);
-        held.release(second.id());
-        assertEquals(List.of(first, third), held.held());
-        assertEquals(List.of(first, third), new HeldBuilds(state).held());
+        List<AllocatedBuild> builds = hold(held, "first", "second", "third");
+        held.release(builds.get(1).id());
+        assertEquals(List.of(builds.get(0), builds.get(2)), held.held());
+        assertEquals(List.of(builds.get(0), builds.get(2)), new HeldBuilds(state).held());
     }
 
     @Test
     void aLineCutOffByACrashIsIgnoredAndTheJournalGoesOn() throws IOException {
-        HeldBuilds held = new HeldBuilds(state);
-        AllocatedBuild first = build("first");
-        held.hold(first);
+        AllocatedBuild first = hold(new HeldBuilds(state), "first").get(0);
         Files.writeString(state.resolve("held/journal"), "+ " + UUID.randomUUID() + " RGVya", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
         HeldBuilds afterCrash = new HeldBuilds(state);
         assertEquals(List.of(first), afterCrash.held());
-        AllocatedBuild second = build("second");
-        afterCrash.hold(second);
+        AllocatedBuild second = hold(afterCrash, "second").get(0);
         assertEquals(List.of(first, second), new HeldBuilds(state).held());
     }
 
     @Test
     void theJournalIsRewrittenOnceManyBuildsAreReleased() throws IOException {
         HeldBuilds held = new HeldBuilds(state);
-        AllocatedBuild kept = build("kept");
-        held.hold(kept);
+        AllocatedBuild kept = hold(held, "kept").get(0);
         Path journal = state.resolve("held/journal");
         long oneBuild = Files.size(journal);
         for (int index = 0; index < HeldBuilds.REWRITE_AFTER; index++) {
