@@ -219,6 +219,7 @@ public final class JpaDatastore implements Datastore {
             parts.get(parts.size() - 1).flushWrites();
             transaction.commit();
             counters.buildsChanged(changes.buildsByState);
+            counters.eventsCommitted(changes.latestEventId);
             cache.committed(changes);
             return new Committed(parts, results);
         } finally {
@@ -389,6 +390,8 @@ public final class JpaDatastore implements Datastore {
     static final class Counters {
         private long buildSequence;
         private long eventId;
+        /** The greatest id of a committed event; replaced by the writer, read by any thread. */
+        private volatile long latestCommittedEventId;
         private long setupFailureId;
         /** Replaced, never changed, by the writer; read by any thread. */
         private volatile Map<BuildState, Long> buildsByState = Map.of();
@@ -396,6 +399,7 @@ public final class JpaDatastore implements Datastore {
         Counters(long buildSequence, long eventId, long setupFailureId) {
             this.buildSequence = buildSequence;
             this.eventId = eventId;
+            this.latestCommittedEventId = eventId;
             this.setupFailureId = setupFailureId;
         }
 
@@ -409,6 +413,16 @@ public final class JpaDatastore implements Datastore {
 
         long nextSetupFailureId() {
             return ++setupFailureId;
+        }
+
+        void eventsCommitted(long latest) {
+            if (latest > latestCommittedEventId) {
+                latestCommittedEventId = latest;
+            }
+        }
+
+        long latestCommittedEventId() {
+            return latestCommittedEventId;
         }
 
         void countBuilds(Map<BuildState, Long> counts) {

@@ -540,9 +540,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public long latestEventId() {
-        writeEvents();
-        Long latest = query("SELECT MAX(e.id) FROM EventEntity e", Long.class).getSingleResult();
-        return latest == null ? 0 : latest;
+        long committed = counters.latestCommittedEventId();
+        return changes == null ? committed : Math.max(committed, changes.latestEventId);
     }
 
     @Override
@@ -688,6 +687,7 @@ final class JpaTransaction implements DatastoreTransaction {
         Event event = new Event(counters.nextEventId(), type, time, buildId, agentId, data);
         appended.add(event);
         unwritten.add(event);
+        changes.latestEventId = event.id();
         return event;
     }
 
@@ -695,15 +695,25 @@ final class JpaTransaction implements DatastoreTransaction {
     public void saveEventCursors(Map<String, Long> positions) {
         requireWritable();
         long now = System.currentTimeMillis();
-        positions.forEach((reader, eventId) -> {
-            EventCursorEntity cursor = manager().find(EventCursorEntity.class, reader);
-            if (cursor == null) {
-                manager().persist(new EventCursorEntity(reader, eventId, now));
-            } else {
-                cursor.move(eventId, now);
+        Connection connection = writeConnection();
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE event_cursor SET event_id = ?, updated_at = ? WHERE reader = ?");
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO event_cursor (reader, event_id, updated_at) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, Long> position : new TreeMap<>(positions).entrySet()) {
+                update.setLong(1, position.getValue());
+                update.setLong(2, now);
+                update.setString(3, position.getKey());
+                if (update.executeUpdate() == 0) {
+                    insert.setString(1, position.getKey());
+                    insert.setLong(2, position.getValue());
+                    insert.setLong(3, now);
+                    insert.executeUpdate();
+                }
             }
-        });
-        unflushed = true;
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot save " + positions.size() + " event cursors: " + e.getMessage(), e);
+        }
     }
 
     @Override

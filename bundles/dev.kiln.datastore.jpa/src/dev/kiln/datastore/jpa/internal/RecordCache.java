@@ -100,8 +100,8 @@ final class RecordCache {
 
     /**
      * What one write transaction (all the works of a group) changed, as its works see it before it commits: the
-     * builds and agents as written, the builds changed in ways only the database knows (read them there), and the
-     * change of the number of builds in each state.
+     * builds and agents as written, the builds changed in ways only the database knows (read them there), the
+     * change of the number of builds in each state, and the last event.
      */
     static final class Changes {
         final Map<UUID, Build> builds = new HashMap<>();
@@ -110,6 +110,8 @@ final class RecordCache {
         final Set<UUID> staleBuilds = new HashSet<>();
         final Map<UUID, Agent> agents = new HashMap<>();
         final Map<BuildState, Long> buildsByState = new EnumMap<>(BuildState.class);
+        /** The id of the last event appended, 0 if none. */
+        long latestEventId;
 
         void wrote(Build build) {
             builds.put(build.id(), build);

@@ -456,8 +456,20 @@ abstract class DatastoreContract {
         assertEquals(List.of(first, second), datastore.read(r -> r.eventsAfter(0, 10)));
         assertEquals(List.of(second), datastore.read(r -> r.eventsAfter(first.id(), 10)));
         assertEquals(second.id(), (long) datastore.<Long>read(r -> r.latestEventId()));
-        awaitSize(told, 2);
-        assertEquals(List.of(first, second), told);
+        List<Long> seenInTheTransaction = datastore.write(tx -> {
+            long before = tx.latestEventId();
+            Event third = tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of());
+            return List.of(before, third.id(), tx.latestEventId(), (long) tx.eventsAfter(second.id(), 10).size());
+        });
+        assertEquals(second.id(), seenInTheTransaction.get(0));
+        assertEquals(seenInTheTransaction.get(1), seenInTheTransaction.get(2), "a transaction sees its own event");
+        assertEquals(1L, seenInTheTransaction.get(3));
+        assertEquals(seenInTheTransaction.get(1), datastore.<Long>read(r -> r.latestEventId()));
+        awaitSize(told, 3);
+        assertEquals(List.of(first, second), told.subList(0, 2));
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+        assertEquals(seenInTheTransaction.get(1), datastore.<Long>read(r -> r.latestEventId()), "after a restart");
     }
 
     @Test

@@ -23,22 +23,11 @@ public class EventCursorEntity {
     public EventCursorEntity() {
     }
 
-    public EventCursorEntity(String reader, long eventId, long updatedAt) {
-        this.reader = reader;
-        this.eventId = eventId;
-        this.updatedAt = updatedAt;
-    }
-
     public String reader() {
         return reader;
     }
 
     public long eventId() {
         return eventId;
-    }
-
-    public void move(long newEventId, long at) {
-        eventId = newEventId;
-        updatedAt = at;
     }
 }
