@@ -5,7 +5,8 @@
 # are where its paths say, without a sandbox. The coordinator and the agent are long-running services: before the
 # measured graph they build a warm-up graph of other derivations (its rate is printed as the cold one).
 #   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000]
-# Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify).
+# Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
+# agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
 set -eu
 
 count=${1:-2000}
@@ -78,7 +79,7 @@ id=$(echo "$credentials" | sed -n 's/^id: *//p')
 mkdir -p "$work/kiln/store"
 instantiate "$work/kiln/store"
 instantiate "$work/kiln/store" warm "$warmup"
-"$work/kiln-agent/bin/kiln-agent" --coordinator "http://127.0.0.1:$agent" --id "$id" --password-file "$work/password" \
+KILN_JAVA_OPTS="${KILN_JAVA_OPTS:-} ${KILN_AGENT_JAVA_OPTS:-}" "$work/kiln-agent/bin/kiln-agent" --coordinator "http://127.0.0.1:$agent" --id "$id" --password-file "$work/password" \
     --state-dir "$work/agent" --store-dir "$work/kiln/store" --sandbox no --max-parallel-builds "$jobs" \
     --idle-poll-millis 50 > "$work/agent.log" 2>&1 &
 agent_pid=$!

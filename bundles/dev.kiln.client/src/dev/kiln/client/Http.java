@@ -108,8 +108,12 @@ final class Http {
         return response.body();
     }
 
-    /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
     private IOException unreachable(IOException e) {
+        return unreachable(coordinator, e);
+    }
+
+    /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
+    static IOException unreachable(URI coordinator, IOException e) {
         return switch (e) {
             case java.net.ConnectException refused -> new CoordinatorUnreachableException(coordinator, "connection refused", e);
             case java.net.http.HttpConnectTimeoutException timeout ->

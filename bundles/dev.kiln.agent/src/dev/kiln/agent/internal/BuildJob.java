@@ -105,7 +105,6 @@ final class BuildJob {
             } catch (IOException e) {
                 LOG.warn("Cannot delete the build directory {}: {}", buildDirectory, e.getMessage());
             }
-            services.uploader().forget(build.id());
         }
     }
 
@@ -185,7 +184,7 @@ final class BuildJob {
         }
         progress.built();
         startReport.await();
-        reportSuccess(result.outputs().values());
+        reportSuccess(result.outputs().values(), false);
         LOG.info("Built {} ({}) in {} ms", drvPath, build.id(), result.duration().toMillis());
         return Ending.REPORTED;
     }
@@ -255,10 +254,11 @@ final class BuildJob {
         }
     }
 
-    private void reportSuccess(Iterable<BuiltOutput> outputs) throws IOException, InterruptedException {
+    /** @param resume whether the uploads may have begun before the agent restarted */
+    private void reportSuccess(Iterable<BuiltOutput> outputs, boolean resume) throws IOException, InterruptedException {
         List<OutputReport> reports = new ArrayList<>();
         for (BuiltOutput output : outputs) {
-            reports.add(services.uploader().upload(build.id(), output));
+            reports.add(services.uploader().upload(build.id(), output, resume));
         }
         services.connection().success(build.id(), reports);
     }
@@ -282,14 +282,12 @@ final class BuildJob {
                 LocalStore.PathInfo info = services.store().info(path);
                 outputs.add(new BuiltOutput(output.getKey(), path, info.nar(), info.references()));
             }
-            reportSuccess(outputs);
+            reportSuccess(outputs, true);
             LOG.info("Reported build {} of {}, finished before the agent stopped", build.id(), drvPath);
             return true;
         } catch (IOException | DerivationFormatException | IllegalArgumentException e) {
             LOG.info("Cannot take up build {} again: {}", build.id(), e.getMessage());
             return false;
-        } finally {
-            services.uploader().forget(build.id());
         }
     }
 

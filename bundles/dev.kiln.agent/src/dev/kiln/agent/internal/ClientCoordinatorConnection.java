@@ -2,12 +2,12 @@ package dev.kiln.agent.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
@@ -105,10 +105,16 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void upload(UUID build, String output, Path file) throws IOException {
+    public void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException {
+        LongConsumer ignored = received -> {
+        };
         refusalsRejected(() -> {
-            client.uploadOutput(build.toString(), output, file, received -> {
-            });
+            switch (nar) {
+                case CompressedNar.InMemory memory -> client.uploadOutput(build.toString(), output, memory.bytes(), resume,
+                        ignored);
+                case CompressedNar.Spooled spooled -> client.uploadOutput(build.toString(), output, spooled.file(),
+                        resume, ignored);
+            }
             return null;
         });
     }

@@ -22,6 +22,15 @@ interface CoordinatorConnection {
             String fileHash, long fileSize) {
     }
 
+    /** An output's zstd-compressed NAR, ready to be uploaded: in memory when it is small, else in a spool file. */
+    sealed interface CompressedNar {
+        record InMemory(byte[] bytes) implements CompressedNar {
+        }
+
+        record Spooled(Path file) implements CompressedNar {
+        }
+    }
+
     /** Why a build could not be set up, in the API's spelling. */
     enum SetupFailureKind {
         MISSING_INPUTS("missing-inputs"), COULD_NOT_DELETE_OUTPUTS("could-not-delete-outputs"), OTHER("other");
@@ -61,10 +70,10 @@ interface CoordinatorConnection {
     void appendLog(UUID build, byte[] bytes) throws IOException;
 
     /**
-     * Sends an output's compressed NAR, from the bytes the coordinator already holds to the end of {@code file}; a
-     * call after a broken one resumes the transfer.
+     * Sends an output's compressed NAR: from its first byte, or with {@code resume} (a call after a broken one, or
+     * after a restart) from the bytes the coordinator already holds.
      */
-    void upload(UUID build, String output, Path file) throws IOException;
+    void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException;
 
     void success(UUID build, List<OutputReport> outputs) throws IOException;
 

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 
 /**
- * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It keeps
- * as many fetched builds ready as it has slots, so that a slot that frees takes the next build at once; it fetches
- * again as soon as there is room (after {@code idlePoll} when the coordinator had nothing more, at once when a
+ * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It holds
+ * as many builds that have not started (fetched and ready, or whose start the coordinator has not recorded yet) as it
+ * has slots, so that a slot that frees takes the next build at once, and never asks for more; it fetches again as
+ * soon as there is room (after {@code idlePoll} when the coordinator had nothing more, at once when a
  * result is reported), says which builds it holds every {@code heartbeat} when it does not fetch, and stops builds
  * the coordinator took back. Each build runs on its own virtual thread and tells the actor when the coordinator
  * recorded its start, when its builder is done (its slot is then free while the outputs are uploaded and the
@@ -99,18 +100,19 @@ final class FetchLoop {
             if (!stopping) {
                 launchReady(settings);
             }
-            boolean wantMore = !stopping && ready.size() < settings.maxBuilds();
+            boolean wantMore = !stopping && notStarted() < settings.maxBuilds();
             if (wantMore && now - nextFetch >= 0) {
                 try {
-                    // The builds allocated here whose start the coordinator has not recorded are answered again
-                    // first, and count: ask for them too.
-                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(),
-                            settings.maxBuilds() + unconfirmed.size(), load());
+                    // The coordinator answers first, again, the builds allocated here that it has not seen start, and
+                    // counts them: asking for as many as there are slots takes what the agent can start, now or as
+                    // soon as a slot frees, and no more.
+                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.maxBuilds(),
+                            load());
                     backoff.reset();
                     builds.forEach(this::enqueue);
                     launchReady(settings);
                     // Fewer than asked for: the coordinator has nothing more now.
-                    wantMore = ready.size() < settings.maxBuilds();
+                    wantMore = builds.size() < settings.maxBuilds();
                     nextFetch = wantMore ? now + settings.idlePoll().toNanos() : now;
                     nextHeartbeat = now + settings.heartbeat().toNanos();
                 } catch (IOException e) {
@@ -160,6 +162,11 @@ final class FetchLoop {
         if (handBack || !ready.isEmpty()) {
             handBackHeld();
         }
+    }
+
+    /** The builds here that the coordinator has not seen start: held ready, or whose start is not yet recorded. */
+    private int notStarted() {
+        return ready.size() + unconfirmed.size();
     }
 
     /** Keeps a fetched build until a slot is free, unless it is here already. */
@@ -242,13 +249,7 @@ final class FetchLoop {
     }
 
     private void reconcile() throws InterruptedException {
-        List<AllocatedBuild> builds;
-        try {
-            builds = held.held();
-        } catch (IOException e) {
-            LOG.warn("Cannot read the builds held before: {}", e.getMessage());
-            return;
-        }
+        List<AllocatedBuild> builds = held.held();
         if (builds.isEmpty()) {
             return;
         }

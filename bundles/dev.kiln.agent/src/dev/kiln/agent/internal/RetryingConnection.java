@@ -2,7 +2,6 @@ package dev.kiln.agent.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -96,8 +95,8 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void upload(UUID build, String output, Path file) throws IOException {
-        next.upload(build, output, file);
+    public void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException {
+        next.upload(build, output, nar, resume);
     }
 
     @Override

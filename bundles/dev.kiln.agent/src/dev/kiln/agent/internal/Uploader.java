@@ -1,7 +1,9 @@
 package dev.kiln.agent.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.agent.internal.CoordinatorConnection.CompressedNar;
 import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
 import dev.kiln.execution.BuiltOutput;
 import dev.kiln.store.HashAlgorithm;
@@ -22,15 +25,18 @@ import dev.kiln.store.nar.NarDigest;
 import dev.kiln.store.nar.NarWriter;
 
 /**
- * Uploads outputs as zstd-compressed NARs, at most a given number at once. Each NAR is written to a spool file
- * first (its NAR hash checked against the build's), then sent from the bytes the coordinator already holds, so a
- * broken upload goes on where it stopped. Compression is deterministic, so a NAR spooled again after a crash has
- * the same bytes.
+ * Uploads outputs as zstd-compressed NARs, at most a given number at once. Each NAR is compressed first, in memory
+ * when it is small, else to a spool file, and its NAR hash checked against the build's; then it is sent from its
+ * first byte, and a broken upload goes on from the bytes the coordinator already holds. Compression is
+ * deterministic, so a NAR compressed again after a crash has the same bytes: spool files do not outlive an upload,
+ * nor the agent.
  */
 final class Uploader {
 
     private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
     static final int ATTEMPTS = 8;
+    /** NARs up to this size are compressed in memory: no file to make and delete. */
+    static final long IN_MEMORY_NAR_SIZE = 1 << 20;
 
     private final CoordinatorConnection connection;
     private final LocalStore store;
@@ -45,14 +51,30 @@ final class Uploader {
         this.spool = Files.createDirectories(stateDirectory.resolve("spool"));
         this.slots = new Semaphore(parallelUploads, true);
         this.retryDelay = retryDelay;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(spool)) {
+            for (Path leftover : leftovers) {
+                LocalStore.deleteTree(leftover);
+            }
+        }
     }
 
-    OutputReport upload(UUID build, BuiltOutput output) throws IOException, InterruptedException {
+    /**
+     * @param resume whether an upload of this output may have begun before (a build taken up after a restart): the
+     *        first attempt then continues from what the coordinator holds, as every retry does
+     */
+    OutputReport upload(UUID build, BuiltOutput output, boolean resume) throws IOException, InterruptedException {
         slots.acquire();
+        Path file = null;
         try {
-            Path directory = Files.createDirectories(spool.resolve(build.toString()));
-            Path file = directory.resolve(output.name() + ".nar.zst");
-            HashingOutputStream fileHashing = new HashingOutputStream(HashAlgorithm.SHA256, Files.newOutputStream(file));
+            ByteArrayOutputStream memory = null;
+            OutputStream compressedTarget;
+            if (output.nar().narSize() <= IN_MEMORY_NAR_SIZE) {
+                compressedTarget = memory = new ByteArrayOutputStream();
+            } else {
+                file = spool.resolve(build + "-" + output.name() + ".nar.zst");
+                compressedTarget = Files.newOutputStream(file);
+            }
+            HashingOutputStream fileHashing = new HashingOutputStream(HashAlgorithm.SHA256, compressedTarget);
             HashingOutputStream narHashing = new HashingOutputStream(HashAlgorithm.SHA256,
                     Compression.ZSTD.compress(fileHashing));
             try (OutputStream closing = narHashing) {
@@ -64,21 +86,30 @@ final class Uploader {
                         + nar.narHash().toPrefixedBase32());
             }
             NarDigest compressed = fileHashing.digest();
-            send(build, output.name(), file);
+            send(build, output.name(), memory != null ? new CompressedNar.InMemory(memory.toByteArray())
+                    : new CompressedNar.Spooled(file), resume);
             TreeSet<String> references = new TreeSet<>();
             output.references().stream().map(StorePath::toString).forEach(references::add);
             return new OutputReport(output.name(), output.path().toString(), nar.narHash().toPrefixedBase32(),
                     nar.narSize(), references, compressed.narHash().toPrefixedBase32(), compressed.narSize());
         } finally {
             slots.release();
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete the spool file {}: {}", file, e.getMessage());
+                }
+            }
         }
     }
 
-    private void send(UUID build, String output, Path file) throws IOException, InterruptedException {
+    private void send(UUID build, String output, CompressedNar nar, boolean resume)
+            throws IOException, InterruptedException {
         Backoff backoff = new Backoff(retryDelay, retryDelay.multipliedBy(30));
         for (int attempt = 1; ; attempt++) {
             try {
-                connection.upload(build, output, file);
+                connection.upload(build, output, nar, resume || attempt > 1);
                 return;
             } catch (CoordinatorConnection.RejectedException e) {
                 throw e;
@@ -91,15 +122,6 @@ final class Uploader {
                         delay.toMillis());
                 Thread.sleep(delay);
             }
-        }
-    }
-
-    /** Deletes a build's spooled files once its result is reported. */
-    void forget(UUID build) {
-        try {
-            LocalStore.deleteTree(spool.resolve(build.toString()));
-        } catch (IOException e) {
-            LOG.warn("Cannot delete the spooled outputs of {}: {}", build, e.getMessage());
         }
     }
 }

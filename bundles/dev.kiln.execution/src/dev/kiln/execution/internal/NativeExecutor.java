@@ -43,13 +43,16 @@ public final class NativeExecutor implements BuildExecutor {
             throw new IOException("the store root " + request.storeRoot() + " differs from the store directory "
                     + storeDir + ": only a sandboxed build can see it there");
         }
-        Path hostBuildDirectory = Files.createDirectories(request.buildDirectory().resolve("build"));
+        // Unsandboxed, the builder's top directory is the build directory itself: one directory less to make and
+        // delete for each build.
+        Path hostBuildDirectory = request.buildDirectory();
         Path outputsDirectory = request.storeRoot();
         List<String> command = new ArrayList<>();
         String buildDirectory;
         if (request.sandbox() == null) {
             buildDirectory = hostBuildDirectory.toString();
         } else {
+            hostBuildDirectory = Files.createDirectories(request.buildDirectory().resolve("build"));
             buildDirectory = SANDBOX_BUILD_DIRECTORY;
             outputsDirectory = Files.createDirectories(request.buildDirectory().resolve("store"));
             command.addAll(BubblewrapCommand.of(request, outputsDirectory, hostBuildDirectory));

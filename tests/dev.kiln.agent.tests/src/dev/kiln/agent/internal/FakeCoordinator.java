@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class FakeCoordinator implements CoordinatorConnection {
 
     final ConcurrentLinkedQueue<AllocatedBuild> queue = new ConcurrentLinkedQueue<>();
+    /** Builds handed out whose start is not recorded: each fetch answers them again first, as the coordinator does. */
+    final Map<UUID, AllocatedBuild> allocated = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     final Map<String, String> derivations = new ConcurrentHashMap<>();
     final Map<UUID, ByteArrayOutputStream> logs = new ConcurrentHashMap<>();
     final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
@@ -30,18 +32,33 @@ final class FakeCoordinator implements CoordinatorConnection {
     volatile int restarts;
     /** Uploads wait until this is counted down; open unless a test closes it. */
     volatile CountDownLatch uploadsOpen = new CountDownLatch(0);
+    /** Start requests wait until this is counted down; open unless a test closes it. */
+    volatile CountDownLatch startsOpen = new CountDownLatch(0);
+    /** How many start requests came. */
+    final java.util.concurrent.atomic.AtomicInteger startRequests = new java.util.concurrent.atomic.AtomicInteger();
     /** The build whose start request fails with an unexpected error, if any. */
     volatile UUID unexpectedErrorOnStart;
     /** Uploads break after this many bytes once, to test resuming; negative never. */
     volatile long breakUploadAfter = -1;
     /** The offset of each upload's start. */
     final List<Integer> resumedFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether each upload was asked to resume. */
+    final List<Boolean> resumeAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The builds whose uploads came from a spool file rather than memory. */
+    final Set<UUID> spooledUploads = ConcurrentHashMap.newKeySet();
+    /** The free slots of each fetch. */
+    final List<Integer> freeSlotsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) {
+        freeSlotsAsked.add(freeSlots);
         List<AllocatedBuild> builds = new ArrayList<>();
+        synchronized (allocated) {
+            allocated.values().stream().limit(freeSlots).forEach(builds::add);
+        }
         AllocatedBuild next;
         while (builds.size() < freeSlots && (next = queue.poll()) != null) {
+            allocated.put(next.id(), next);
             builds.add(next);
         }
         return builds;
@@ -54,6 +71,7 @@ final class FakeCoordinator implements CoordinatorConnection {
 
     @Override
     public void restarted() {
+        allocated.clear();
         restarts++;
     }
 
@@ -67,11 +85,25 @@ final class FakeCoordinator implements CoordinatorConnection {
     }
 
     @Override
-    public void start(UUID build) {
+    public void start(UUID build) throws IOException {
+        startRequests.incrementAndGet();
+        awaitOpen(startsOpen, "starts");
         if (build.equals(unexpectedErrorOnStart)) {
             throw new IllegalStateException("an unexpected error while starting " + build);
         }
+        allocated.remove(build);
         started.add(build);
+    }
+
+    private static void awaitOpen(CountDownLatch latch, String what) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException(what + " stayed closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException();
+        }
     }
 
     @Override
@@ -79,21 +111,24 @@ final class FakeCoordinator implements CoordinatorConnection {
         logs.computeIfAbsent(build, ignored -> new ByteArrayOutputStream()).writeBytes(bytes);
     }
 
-    /** Continues from the bytes held, as the real client does; counts the transfers to show that it resumed. */
+    /**
+     * Starts afresh, or continues from the bytes held when asked to resume, as the real client does; counts the
+     * transfers to show that it resumed.
+     */
     @Override
-    public void upload(UUID build, String output, Path file) throws IOException {
-        try {
-            if (!uploadsOpen.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("uploads stayed closed");
+    public void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException {
+        awaitOpen(uploadsOpen, "uploads");
+        byte[] all = switch (nar) {
+            case CompressedNar.InMemory memory -> memory.bytes();
+            case CompressedNar.Spooled spooled -> {
+                spooledUploads.add(build);
+                yield Files.readAllBytes(spooled.file());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        }
-        byte[] all = Files.readAllBytes(file);
-        byte[] held = uploads.getOrDefault(build + "/" + output, new byte[0]);
+        };
+        byte[] held = resume ? uploads.getOrDefault(build + "/" + output, new byte[0]) : new byte[0];
         int offset = held.length;
         resumedFrom.add(offset);
+        resumeAsked.add(resume);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         joined.writeBytes(held);
         long breakAt = breakUploadAfter;
@@ -119,6 +154,7 @@ final class FakeCoordinator implements CoordinatorConnection {
 
     @Override
     public void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) {
+        allocated.remove(build);
         setupFailures.put(build, missingInputs);
     }
 }

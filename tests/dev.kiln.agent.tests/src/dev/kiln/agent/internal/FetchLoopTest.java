@@ -101,6 +101,12 @@ class FetchLoopTest {
             StorePath path = output.getValue().path().orElseThrow();
             Path file = request.storeRoot().resolve(path.baseName());
             Files.writeString(file, script + " refers to " + request.inputClosure());
+            if (script.equals("large")) {
+                // Beyond what is compressed in memory, and not compressible to nothing.
+                byte[] noise = new byte[(int) Uploader.IN_MEMORY_NAR_SIZE * 2];
+                new java.util.Random(42).nextBytes(noise);
+                Files.write(file, noise);
+            }
             outputs.put(output.getKey(), new BuiltOutput(output.getKey(), path, NarWriter.digest(file),
                     new TreeSet<>(request.inputClosure())));
         }
@@ -183,6 +189,7 @@ class FetchLoopTest {
         OutputReport report = coordinator.successes.get(first.id()).get(0);
         byte[] compressed = coordinator.uploads.get(first.id() + "/out");
         assertEquals(report.fileSize(), compressed.length);
+        assertEquals(List.of(false, true), coordinator.resumeAsked, "only the retry of the broken upload asks");
         assertEquals(List.of(0, 10), coordinator.resumedFrom, "the broken upload resumed from the bytes held");
         try (InputStream nar = Compression.ZSTD.decompress(new ByteArrayInputStream(compressed))) {
             NarReader reader = new NarReader(nar);
@@ -203,6 +210,66 @@ class FetchLoopTest {
         assertFalse(coordinator.started.contains(missingInputs.id()), "a build that cannot be set up is not started");
         assertEquals(0, coordinator.restarts);
         assertTrue(new HeldBuilds(services.settings().stateDirectory()).held().isEmpty());
+    }
+
+    @Test
+    void spoolsOnlyLargeOutputsAndLeavesNoSpoolFileBehind() throws Exception {
+        Path leftover = Files.createDirectories(temporary.resolve("state/spool/" + UUID.randomUUID()))
+                .resolve("out.nar.zst");
+        Files.writeString(leftover, "left by a crash");
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        AllocatedBuild large = build("large", "large", List.of());
+        AllocatedBuild small = build("small", "hello", List.of());
+        coordinator.breakUploadAfter = 100_000;
+        coordinator.queue.addAll(List.of(large, small));
+        runUntil(services, () -> coordinator.successes.size() == 2, "both builds are reported");
+
+        assertEquals(Set.of(large.id()), coordinator.spooledUploads);
+        assertTrue(coordinator.resumedFrom.contains(100_000), coordinator.resumedFrom::toString);
+        for (AllocatedBuild build : List.of(large, small)) {
+            OutputReport report = coordinator.successes.get(build.id()).get(0);
+            byte[] compressed = coordinator.uploads.get(build.id() + "/out");
+            assertEquals(report.fileSize(), compressed.length);
+            try (InputStream nar = Compression.ZSTD.decompress(new ByteArrayInputStream(compressed))) {
+                NarReader reader = new NarReader(nar);
+                while (reader.next() != null) {
+                    // The digest covers the whole NAR.
+                }
+                assertEquals(NarWriter.digest(services.store().files(outputOf(build))).narHash().toPrefixedBase32(),
+                        reader.digest().narHash().toPrefixedBase32());
+                assertEquals(report.narHash(), reader.digest().narHash().toPrefixedBase32());
+            }
+        }
+        try (Stream<Path> spooled = Files.list(temporary.resolve("state/spool"))) {
+            assertEquals(List.of(), spooled.toList(), "no spool file outlives its upload, nor a crash");
+        }
+    }
+
+    @Test
+    void holdsNoMoreBuildsThatHaveNotStartedThanItHasSlots() throws Exception {
+        BuildJob.Services services = services(Duration.ofSeconds(5));
+        List<AllocatedBuild> builds = java.util.stream.IntStream.range(0, 6)
+                .mapToObj(index -> build("build-" + index, "hello", List.of())).toList();
+        coordinator.startsOpen = new CountDownLatch(1);
+        coordinator.queue.addAll(builds);
+        java.util.concurrent.atomic.AtomicInteger queuedWhileStartsWait = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread opener = Thread.ofVirtual().start(() -> {
+            try {
+                await(() -> coordinator.startRequests.get() >= 2, "two builds report their start");
+                // Time enough to fetch more, had the agent asked for builds it could not start.
+                Thread.sleep(300);
+                queuedWhileStartsWait.set(coordinator.queue.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                coordinator.startsOpen.countDown();
+            }
+        });
+        runUntil(services, () -> coordinator.successes.size() == builds.size(), "the six builds succeed");
+        opener.join();
+        assertEquals(4, queuedWhileStartsWait.get(), "two slots, two builds taken until their starts are recorded");
+        assertTrue(coordinator.freeSlotsAsked.stream().allMatch(slots -> slots == 2),
+                () -> "asked for " + coordinator.freeSlotsAsked + " with two slots");
     }
 
     @Test
@@ -352,6 +419,7 @@ class FetchLoopTest {
         loop.run();
         assertEquals(1, coordinator.restarts);
         assertEquals(List.of("out"), coordinator.successes.get(finished.id()).stream().map(OutputReport::name).toList());
+        assertEquals(List.of(true), coordinator.resumeAsked, "an upload taken up after a crash may have begun");
         assertFalse(coordinator.successes.containsKey(unfinished.id()));
         assertTrue(held.held().isEmpty());
     }

@@ -208,6 +208,13 @@ class NativeExecutorTest {
     /** A derivation written by hand (not instantiated), enough for the executor, which does not check paths. */
     private static BuildResult buildScript(String name, String script, Map<String, String> extraEnv, Duration timeout,
             Duration maxSilent, ByteArrayOutputStream log, String outputHash) throws Exception {
+        return buildScript(name, script, extraEnv, timeout, maxSilent, log, outputHash, sandbox());
+    }
+
+    /** {@link #buildScript} in the given sandbox, or directly when it is null; the build directory is adhoc-NAME/build. */
+    private static BuildResult buildScript(String name, String script, Map<String, String> extraEnv, Duration timeout,
+            Duration maxSilent, ByteArrayOutputStream log, String outputHash, BuildRequest.Sandbox sandbox)
+            throws Exception {
         Path root = Files.createDirectories(temporary.resolve("adhoc-" + name));
         StoreDir adhoc = new StoreDir(root.resolve("store").toString());
         Files.createDirectories(Path.of(adhoc.path()));
@@ -222,7 +229,7 @@ class NativeExecutorTest {
                 new TreeMap<>(), new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of("-c", script), env);
         StorePath drvPath = adhoc.parseBaseName("1".repeat(32) + "-" + name + ".drv");
         return new NativeExecutor().build(new BuildRequest(drvPath, derivation, Path.of(adhoc.path()),
-                Files.createDirectories(root.resolve("build")), Set.of(), sandbox(), timeout, maxSilent, 3, List.of(),
+                Files.createDirectories(root.resolve("build")), Set.of(), sandbox, timeout, maxSilent, 3, List.of(),
                 List.of(), log));
     }
 
@@ -239,6 +246,18 @@ class NativeExecutorTest {
             assertTrue(lines.contains(expected), expected + " in " + lines);
         }
         assertTrue(lines.contains("NIX_STORE=" + result.outputs().get("out").path().storeDir().path()), lines::toString);
+    }
+
+    @Test
+    void runsAnUnsandboxedBuilderInTheBuildDirectoryItself() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        BuildResult result = buildScript("direct-env", "/bin/pwd > $out; /bin/echo $NIX_BUILD_TOP >> $out;"
+                + " /bin/echo $TMPDIR >> $out; /bin/ls -A >> $out", Map.of(), Duration.ZERO, Duration.ZERO, log, null,
+                null);
+        assertEquals(Status.SUCCEEDED, result.status(), log::toString);
+        String buildDirectory = temporary.resolve("adhoc-direct-env/build").toRealPath().toString();
+        assertEquals(List.of(buildDirectory, buildDirectory, buildDirectory),
+                Files.readAllLines(Path.of(result.outputs().get("out").path().toString())), "and nothing in it");
     }
 
     @Test
