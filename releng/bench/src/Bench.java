@@ -451,7 +451,7 @@ public final class Bench {
             byte[] nar = narOfFile((path + "\n").getBytes(StandardCharsets.UTF_8));
             byte[] compressed = Zstd.compress(nar, 3);
             Files.write(spool, compressed);
-            agent.uploadOutput(build.id(), output.getKey(), spool, received -> { });
+            agent.uploadOutput(build.id(), output.getKey(), spool, false, received -> { });
             outputs.add(new UploadedOutput(output.getKey(), path,
                     Hash.of(HashAlgorithm.SHA256, nar).toPrefixedBase32(), nar.length, List.of(), null,
                     compressed.length));
@@ -541,7 +541,7 @@ public final class Bench {
             String outPath = derivation.outputs().get("out").path().orElseThrow().toString();
             agent.started(build.id());
             long start = System.nanoTime();
-            agent.uploadOutput(build.id(), "out", spool, received -> { });
+            agent.uploadOutput(build.id(), "out", spool, false, received -> { });
             agent.succeeded(build.id(), List.of(new UploadedOutput("out", outPath, narHash.toPrefixedBase32(),
                     narSize, List.of(), null, fileSize)));
             double seconds = (System.nanoTime() - start) / 1e9;
