@@ -72,9 +72,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     private final JpaDatastore.Counters counters;
     private final RecordCache cache;
-    /** What the transaction wrote so far, with the works before it in the same group; {@code null} when reading. */
+    /** What the transaction wrote so far, with the works before it in the same group; {@code null} in a read. */
     private final RecordCache.Changes changes;
-    private final boolean writable;
     private final List<Event> appended = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     /** Builds inserted and not yet written: they go in batches, before the next read or write of the database. */
@@ -97,7 +96,6 @@ final class JpaTransaction implements DatastoreTransaction {
         this.counters = counters;
         this.cache = cache;
         this.changes = changes;
-        this.writable = true;
         this.readerFactory = null;
         this.readerPool = null;
         manager.setFlushMode(FlushModeType.COMMIT);
@@ -109,7 +107,6 @@ final class JpaTransaction implements DatastoreTransaction {
         this.counters = counters;
         this.cache = cache;
         this.changes = null;
-        this.writable = false;
         this.readerFactory = factory;
         this.readerPool = pool;
     }
@@ -138,7 +135,7 @@ final class JpaTransaction implements DatastoreTransaction {
 
     /** The connection for plain queries; they see the writes made so far. */
     private Connection connection() {
-        if (!writable) {
+        if (changes == null) {
             if (readerConnection == null) {
                 try {
                     readerConnection = readerPool.getConnection();
@@ -787,7 +784,7 @@ final class JpaTransaction implements DatastoreTransaction {
      * embeddables were batch-read in a write transaction.
      */
     private <T> TypedQuery<T> batched(TypedQuery<T> query, String... attributes) {
-        if (!writable) {
+        if (changes == null) {
             query.setHint(QueryHints.BATCH_TYPE, BatchFetchType.IN);
             for (String attribute : attributes) {
                 query.setHint(QueryHints.BATCH, attribute);
@@ -797,7 +794,7 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     private void requireWritable() {
-        if (!writable) {
+        if (changes == null) {
             throw new IllegalStateException("a read transaction cannot write");
         }
     }
