@@ -17,10 +17,12 @@ public interface BuildService {
 
     /**
      * Submits builds. Each submitted derivation, and every input derivation of its closure, must be already known to
-     * the coordinator or be in the request's derivations, which are stored first. The builds are then created in
-     * transactions of a few hundred, those of a derivation's inputs first, so that a large submission does not hold
-     * up the other writes of the farm for long; a submission cut short by a crash may have created some of its
-     * builds, and submitting it again with {@link SubmitOptions#ignoreIfDerivationHasBuild()} completes it.
+     * the coordinator or be in the request's derivations, which is checked first. The builds are then created in
+     * transactions of a few hundred, those of a derivation's inputs first, each with the request's derivations that
+     * its builds need and that are not stored yet, so that a large submission does not hold up the other writes of
+     * the farm for long and its first builds can be allocated while the rest is stored; a submission cut short by a
+     * crash may have created some of its builds, and submitting it again with
+     * {@link SubmitOptions#ignoreIfDerivationHasBuild()} completes it.
      *
      * <p>A build whose outputs the coordinator already holds is not created ({@link SubmitOutcome#OUTPUTS_HELD}).
      * A build one of whose inputs has failed starts in {@link BuildState#DEPENDENCY_FAILED}; the others start

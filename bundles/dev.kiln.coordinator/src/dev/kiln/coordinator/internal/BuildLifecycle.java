@@ -88,20 +88,65 @@ public final class BuildLifecycle implements BuildService {
         if (request.builds().isEmpty()) {
             return List.of();
         }
-        Map<String, DerivationSummary> provided = storeDerivations(request);
+        Map<String, DerivationSummary> provided = checkClosures(request);
         Instant now = clock.instant();
         List<BuildSubmission> submissions = request.builds();
         SubmitResult[] results = new SubmitResult[submissions.size()];
         List<Integer> order = inputsFirst(submissions, provided);
+        Set<String> stored = new HashSet<>();
         for (int from = 0; from < order.size(); from += BUILDS_PER_WRITE) {
             List<Integer> chunk = order.subList(from, Math.min(order.size(), from + BUILDS_PER_WRITE));
             List<BuildSubmission> part = chunk.stream().map(submissions::get).toList();
-            List<SubmitResult> partResults = datastore.write(tx -> new Submission(tx, part, provided, now).run());
+            // The derivations that these builds need and that are not stored yet go in with them, the surplus
+            // before: the first builds of a large submission can be allocated while the rest is still stored.
+            List<DerivationSummary> needed = unstoredClosure(part, provided, stored);
+            List<DerivationSummary> withBuilds = store(needed, DERIVATIONS_PER_WRITE);
+            List<SubmitResult> partResults = datastore.write(tx -> {
+                tx.insertDerivations(withBuilds);
+                return new Submission(tx, part, provided, now).run();
+            });
             for (int i = 0; i < chunk.size(); i++) {
                 results[chunk.get(i)] = partResults.get(i);
             }
         }
+        // The request's derivations that none of its builds needs.
+        store(provided.values().stream().filter(derivation -> !stored.contains(derivation.path())).toList(), 0);
         return List.of(results);
+    }
+
+    /**
+     * Stores derivations in transactions of {@link #DERIVATIONS_PER_WRITE} (writes are one at a time, and the
+     * agents' reports wait behind each), all but the last {@code kept}, which are returned.
+     */
+    private List<DerivationSummary> store(List<DerivationSummary> derivations, int kept) {
+        int end = Math.max(0, derivations.size() - kept);
+        for (int from = 0; from < end; from += DERIVATIONS_PER_WRITE) {
+            List<DerivationSummary> chunk = derivations.subList(from, Math.min(end, from + DERIVATIONS_PER_WRITE));
+            datastore.write(tx -> {
+                tx.insertDerivations(chunk);
+                return null;
+            });
+        }
+        return derivations.subList(end, derivations.size());
+    }
+
+    /**
+     * The request's derivations in the closures of these builds that are not in {@code stored}, which then holds
+     * them. Derivations stored before the request are skipped when inserted.
+     */
+    private static List<DerivationSummary> unstoredClosure(List<BuildSubmission> builds,
+            Map<String, DerivationSummary> provided, Set<String> stored) {
+        List<DerivationSummary> closure = new ArrayList<>();
+        Deque<String> next = new ArrayDeque<>();
+        builds.forEach(build -> next.push(build.derivationPath()));
+        while (!next.isEmpty()) {
+            DerivationSummary derivation = provided.get(next.pop());
+            if (derivation != null && stored.add(derivation.path())) {
+                closure.add(derivation);
+                derivation.inputDerivations().keySet().forEach(next::push);
+            }
+        }
+        return closure;
     }
 
     /**
@@ -154,11 +199,10 @@ public final class BuildLifecycle implements BuildService {
     }
 
     /**
-     * Stores the request's derivations, after checking that the submitted closures are complete, in transactions of
-     * {@link #DERIVATIONS_PER_WRITE}: writes are one at a time, and the agents' reports wait behind each. Derivations
-     * never change, so storing them before the builds is safe even if the builds are then refused.
+     * The request's derivations by path, after checking that the submitted closures are complete: each derivation a
+     * build or a derivation of the request needs is in the request or stored already.
      */
-    private Map<String, DerivationSummary> storeDerivations(SubmitRequest request) {
+    private Map<String, DerivationSummary> checkClosures(SubmitRequest request) {
         Map<String, DerivationSummary> provided = new LinkedHashMap<>();
         request.derivations().forEach(derivation -> provided.putIfAbsent(derivation.path(), derivation));
         Set<String> referenced = new HashSet<>();
@@ -171,14 +215,6 @@ public final class BuildLifecycle implements BuildService {
             List<String> some = unknown.stream().sorted().limit(5).toList();
             throw new InvalidRequestException(unknown.size() + " derivation(s) unknown to the coordinator and "
                     + "missing from the request, for example " + some);
-        }
-        List<DerivationSummary> all = List.copyOf(provided.values());
-        for (int from = 0; from < all.size(); from += DERIVATIONS_PER_WRITE) {
-            List<DerivationSummary> chunk = all.subList(from, Math.min(all.size(), from + DERIVATIONS_PER_WRITE));
-            datastore.write(tx -> {
-                tx.insertDerivations(chunk);
-                return null;
-            });
         }
         return provided;
     }

@@ -171,6 +171,24 @@ abstract class CoordinatorContract {
     }
 
     @Test
+    void storesEveryDerivationOfASubmissionThatItsBuildsNeedOrNot() {
+        List<DerivationSummary> brought = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            brought.add(i == 0 ? graph.derivation("step-0") : graph.derivation("step-" + i, brought.get(i - 1)));
+        }
+        DerivationSummary last = brought.get(brought.size() - 1);
+        brought.add(graph.derivation("spare"));
+
+        // One build, whose closure is more derivations than one transaction stores.
+        List<SubmitResult> results = submit(brought, last);
+
+        assertEquals(SubmitOutcome.CREATED, results.get(0).outcome());
+        for (DerivationSummary derivation : brought) {
+            assertEquals(derivation, derivations.get(derivation.path()));
+        }
+    }
+
+    @Test
     void answersAtOnceWhenTheOutputsAreHeld() {
         DerivationSummary a = graph.derivation("a");
         submit(List.of(a), a);
