@@ -81,7 +81,8 @@ final class AgentCommand implements Callable<Integer> {
     String storeDir;
 
     @Option(names = "--store-root", paramLabel = "DIR",
-            description = "Where the store's files are, if not at the store directory (needs the sandbox).")
+            description = "Where the store's files are, if not at the store directory (needs the sandbox; with"
+                    + " --executor nix, it ends with the store directory: Nix's store local?root=DIR).")
     Path storeRoot;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/kiln-agent",
