@@ -133,6 +133,7 @@ final class BuildCommand implements Runnable {
             }
             Path temporary = Files.createTempDirectory("kiln-submit");
             try {
+                InputSources sources = new InputSources(temporary);
                 Map<StorePath, InputSources.Prepared> prepared = new LinkedHashMap<>();
                 List<InputSources.Needed> asked = new ArrayList<>(needed.values());
                 // Each round asks about the sources the previous one found referred to; a path is asked about once.
@@ -143,7 +144,7 @@ final class BuildCommand implements Runnable {
                     List<InputSources.Needed> next = new ArrayList<>();
                     for (String path : client.missingStorePaths(new ArrayList<>(byPath.keySet()))) {
                         InputSources.Needed source = byPath.get(path);
-                        InputSources.Prepared ready = InputSources.prepare(source, temporary);
+                        InputSources.Prepared ready = sources.prepare(source);
                         prepared.put(ready.path(), ready);
                         for (StorePath reference : ready.references()) {
                             if (seen.add(reference)) {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import dev.kiln.cli.internal.RunningCoordinator.Run;
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.protocol.EventInfo;
-import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.testing.RealNix;
 import dev.kiln.testing.StateDirectories;
@@ -71,14 +69,14 @@ class EventStreamTest {
     @Test
     void eventsArriveLiveAndResumeAfterAReconnectWithNothingLostOrRepeated() throws Exception {
         String system = "kiln-test-events";
-        KilnAgentClient agent = agent(system);
+        KilnAgentClient agent = coordinator.agent(system);
         Path drv = derivation("events", system);
         long resumeAfter;
         String first;
         try (EventStream stream = EventStream.open(url, null)) {
             first = submit(drv);
             assertEquals(List.of("build-submitted " + first), stream.next(1));
-            agent.started(fetch(agent, system, first));
+            agent.started(RunningCoordinator.fetch(agent, system, first));
             List<EventInfo> started = stream.nextEvents(2);
             assertEquals(List.of("build-allocated " + first, "build-started " + first),
                     started.stream().map(EventStreamTest::describe).toList());
@@ -112,9 +110,9 @@ class EventStreamTest {
     @Test
     void followingALogPrintsItLiveAndEndsWithTheBuild() throws Exception {
         String system = "kiln-test-log";
-        KilnAgentClient agent = agent(system);
+        KilnAgentClient agent = coordinator.agent(system);
         String id = submit(derivation("followed", system));
-        agent.started(fetch(agent, system, id));
+        agent.started(RunningCoordinator.fetch(agent, system, id));
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -138,14 +136,6 @@ class EventStreamTest {
         }
     }
 
-    private static KilnAgentClient agent(String system) {
-        Run created = kiln("agent", "new", "--coordinator", url, "--name", system, "--system", system, "--json");
-        assertEquals(0, created.exit(), created.err());
-        Matcher matcher = Pattern.compile("\"id\":\"([^\"]+)\",\"password\":\"([^\"]+)\"").matcher(created.out());
-        assertTrue(matcher.find(), created.out());
-        return new KilnAgentClient(coordinator.agentApi(), UUID.fromString(matcher.group(1)), matcher.group(2));
-    }
-
     /** A derivation file for the system, beside its closure. */
     private static Path derivation(String name, String system) throws Exception {
         String drv = nix.instantiate(nix.store("source"), "[ (derivation { name = \"" + name + "\"; system = \""
@@ -159,22 +149,6 @@ class EventStreamTest {
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
         assertTrue(id.find(), submitted.out());
         return id.group(1);
-    }
-
-    /** Fetches until the build is allocated to the agent: the allocator plans it in the background. */
-    private static String fetch(KilnAgentClient agent, String system, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        List<String> fetched = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            for (FetchedBuild build : agent.fetch(List.of(system), 1, 0.0)) {
-                fetched.add(build.id());
-            }
-            if (fetched.contains(id)) {
-                return id;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("build " + id + " was not handed to the agent within " + TIMEOUT_SECONDS + " s; got " + fetched);
     }
 
     private static void appendLog(KilnAgentClient agent, String id, String text) throws Exception {

@@ -1,6 +1,8 @@
 package dev.kiln.cli.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,13 +10,18 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
+import dev.kiln.client.KilnAgentClient;
+import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.testing.StateDirectories;
 import dev.kiln.transport.jetty.HttpEndpoints;
 
@@ -61,6 +68,32 @@ final class RunningCoordinator implements AutoCloseable {
 
     URI agentApi() {
         return endpoints.agentApi();
+    }
+
+    /** A new agent of the coordinator for the system, by {@code kiln agent new}, and a client of the agent API as it. */
+    KilnAgentClient agent(String system) {
+        Run created = kiln("agent", "new", "--coordinator", clientApi().toString(), "--name", system, "--system", system,
+                "--json");
+        assertEquals(0, created.exit(), created.err());
+        Matcher matcher = Pattern.compile("\"id\":\"([^\"]+)\",\"password\":\"([^\"]+)\"").matcher(created.out());
+        assertTrue(matcher.find(), created.out());
+        return new KilnAgentClient(agentApi(), UUID.fromString(matcher.group(1)), matcher.group(2));
+    }
+
+    /** Fetches until the build is allocated to the agent: the allocator plans it in the background. */
+    static String fetch(KilnAgentClient agent, String system, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        List<String> fetched = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            for (FetchedBuild build : agent.fetch(List.of(system), 1, 0.0)) {
+                fetched.add(build.id());
+            }
+            if (fetched.contains(id)) {
+                return id;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("build " + id + " was not handed to the agent within " + TIMEOUT_SECONDS + " s; got " + fetched);
     }
 
     /** Runs a {@code kiln} command line in the test framework. */

@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.kiln.cli.internal.RunningCoordinator.Run;
+import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.store.ContentAddress;
@@ -36,8 +39,9 @@ import dev.kiln.testing.StateDirectories;
 
 /**
  * {@code kiln build submit} uploads the input sources the coordinator lacks, found in the store directory or beside
- * the derivation file, so that they are served from the binary cache as real Nix has them; a missing source stops the
- * submit before anything is sent.
+ * the derivation file, so that they are served from the binary cache as real Nix has them: content-addressed sources,
+ * and paths that are not (outputs built earlier, brought in by {@code builtins.storePath}) from the store directory
+ * with the references found by scanning; a missing source stops the submit before anything is sent.
  */
 class SubmitSourcesTest {
 
@@ -162,6 +166,101 @@ class SubmitSourcesTest {
         assertRefused(refused, "kiln: input source " + elsewhere.resolve(source.baseName()) + " does not match its store path "
                 + source, drv);
         assertTrue(servedNarInfo(source).isEmpty(), "nothing was uploaded");
+    }
+
+    @Test
+    void anOutputBuiltEarlierIsUploadedFromTheStoreWithItsReferencesAndBuilt() throws Exception {
+        String system = "kiln-test-built-earlier";
+        StorePath thing = builtEarlier("thing", """
+                let dependency = derivation { name = "dependency"; system = "x86_64-linux"; builder = "/bin/sh";
+                      args = [ "-c" "echo depended on > $out" ]; };
+                in [ (derivation { name = "thing"; system = "x86_64-linux"; builder = "/bin/sh";
+                       args = [ "-c" "/bin/mkdir $out && echo ${dependency} $out > $out/refers" ]; }) ]
+                """);
+        StorePath dependency = pathNamed(Path.of(store.path()), "dependency");
+        String drv = usingStorePath("uses-thing", system, thing);
+        Derivation derivation = Derivation.parse(store.parsePath(drv), Files.readAllBytes(Path.of(drv)));
+        assertEquals(List.of(thing), List.copyOf(derivation.inputSrcs()), "the dependency is only a reference of the thing");
+        assertFalse(pathInfo(thing).containsKey("ca"), "Nix built the thing: it is not content-addressed");
+
+        Run anonymous = kiln("build", "submit", drv, "--coordinator", url);
+        assertRefused(anonymous, "kiln: uploading the input sources the coordinator lacks needs a client token", drv);
+        Run submitted = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir, "--json");
+        assertEquals(0, submitted.exit(), submitted.err());
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(submitted.out());
+        assertTrue(id.find(), submitted.out());
+
+        String publicKey = kiln("cache", "public-key", "--coordinator", url).out().strip();
+        for (StorePath path : List.of(thing, dependency)) {
+            NarInfo served = servedNarInfo(path).orElseThrow(() -> new AssertionError(path + " is not served"));
+            Map<?, ?> reference = pathInfo(path);
+            assertEquals(Hash.parse((String) reference.get("narHash")), served.narHash(), path + ": NarHash");
+            assertEquals(((Number) reference.get("narSize")).longValue(), served.narSize(), path + ": NarSize");
+            assertEquals(new TreeSet<>((List<?>) reference.get("references")),
+                    new TreeSet<>(served.references().stream().map(StorePath::toString).toList()), path + ": references");
+            assertEquals(Optional.empty(), served.ca(), path + ": CA");
+            assertEquals(1, served.validSignatures(List.of(NixPublicKey.parse(publicKey))), path + ": signature");
+        }
+        assertEquals(List.of(dependency, thing), List.copyOf(servedNarInfo(thing).orElseThrow().references()),
+                "the thing refers to the dependency and to itself");
+
+        KilnAgentClient agent = coordinator.agent(system);
+        assertEquals(id.group(1), RunningCoordinator.fetch(agent, system, id.group(1)));
+
+        // Real Nix, its copies gone, substitutes the thing and its dependency from the coordinator's cache.
+        nix.run("nix-store", "--store", nix.directoryStore(), "--delete", drv, thing.toString(), dependency.toString());
+        assertFalse(Files.exists(Path.of(thing.toString())));
+        nix.run("nix-store", "--store", nix.directoryStore(), "--realise", thing.toString(), "--option", "substituters",
+                url + "?store=" + store.path(), "--option", "trusted-public-keys", publicKey, "--option", "require-sigs", "true");
+        assertEquals(dependency + " " + thing + "\n", Files.readString(Path.of(thing.toString(), "refers")));
+        assertEquals("depended on\n", Files.readString(Path.of(dependency.toString())));
+    }
+
+    @Test
+    void anOutputBuiltEarlierThatIsGoneIsOneLineAndNothingIsSubmitted() throws Exception {
+        StorePath gone = builtEarlierFile("gone-output");
+        String drv = usingStorePath("uses-gone-output", "kiln-test-gone", gone);
+        moveOutOfTheStore(Path.of(gone.toString()), Files.createDirectories(temporary.resolve("gone-away")));
+
+        Run refused = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir);
+        assertRefused(refused, "kiln: input source " + gone.baseName() + " of "
+                + drv.substring(drv.lastIndexOf('/') + 1) + " is missing", drv);
+        assertTrue(servedNarInfo(gone).isEmpty(), "nothing was uploaded");
+    }
+
+    @Test
+    void anOutputBuiltEarlierOnlyBesideTheDerivationFileIsRefused() throws Exception {
+        StorePath output = builtEarlierFile("beside-output");
+        String drv = usingStorePath("uses-beside-output", "kiln-test-beside", output);
+        Path elsewhere = Files.createDirectories(temporary.resolve("beside-output"));
+        Path drvFile = moveOutOfTheStore(Path.of(drv), elsewhere);
+        moveOutOfTheStore(Path.of(output.toString()), elsewhere);
+
+        Run refused = kiln("build", "submit", drvFile.toString(), "--coordinator", url, "--state-dir", stateDir);
+        assertRefused(refused, "kiln: input source " + elsewhere.resolve(output.baseName())
+                + " does not match its store path " + output, drv);
+        assertTrue(refused.err().contains("not a source is taken only from " + store.path() + ", where it is missing"),
+                refused.err());
+        assertTrue(servedNarInfo(output).isEmpty(), "nothing was uploaded");
+    }
+
+    /** Builds the one derivation of the expression with real Nix, and returns its output. */
+    private static StorePath builtEarlier(String name, String expression) throws Exception {
+        String drv = instantiate(Files.createDirectories(nix.directory().resolve(name)), expression);
+        return store.parsePath(nix.run("nix-store", "--store", nix.directoryStore(), "--realise", drv).strip());
+    }
+
+    /** An output built with real Nix: a file of this name that refers to nothing. */
+    private static StorePath builtEarlierFile(String name) throws Exception {
+        return builtEarlier(name, "[ (derivation { name = \"" + name + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";"
+                + " args = [ \"-c\" \"echo " + name + " > $out\" ]; }) ]");
+    }
+
+    /** A derivation for the system that brings in an existing store path with {@code builtins.storePath}. */
+    private static String usingStorePath(String name, String system, StorePath path) throws Exception {
+        return instantiate(Files.createDirectories(nix.directory().resolve(name)), "[ (derivation { name = \"" + name
+                + "\"; system = \"" + system + "\"; builder = \"/bin/sh\"; args = [ \"-c\" \"echo ${builtins.storePath "
+                + path + "} > $out\" ]; }) ]");
     }
 
     /** A derivation whose one input source is a script of this name. */

@@ -14,25 +14,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
-import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
+import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
 
 /**
  * The rows an agent's requests read and write for each build, in plain JDBC on the transaction's connection: a build
- * read in three indexed queries (the row and its two tag tables), its derivation in four, a state change in one
- * update, where the entity manager would load, copy and compare entities. {@code IN} lists come in a few fixed lengths (the last key
- * repeated), so that the database compiles each statement once.
+ * read in three indexed queries (the row and its two tag tables), a state change in one update, where the entity
+ * manager would load, copy and compare entities. Reads by key go through the key's index (see {@link KeyIndexes});
+ * their {@code IN} lists come in a few fixed lengths (the last key repeated), so that the database compiles each
+ * statement once.
  */
 final class BuildRows {
 
@@ -47,14 +46,16 @@ final class BuildRows {
     }
 
     /** The builds among these ids (at most {@link #CHUNK}), by id. */
-    static Map<UUID, Build> read(Connection connection, List<UUID> ids) throws SQLException {
+    static Map<UUID, Build> read(Connection connection, KeyIndexes indexes, List<UUID> ids) throws SQLException {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        Map<String, Set<Tag>> tags = tags(connection, "build_tag", ids);
-        Map<String, Set<Tag>> requiredTags = tags(connection, "build_required_tag", ids);
+        List<String> keys = ids.stream().map(UUID::toString).toList();
+        Map<String, Set<Tag>> tags = tags(connection, indexes, "build_tag", keys);
+        Map<String, Set<Tag>> requiredTags = tags(connection, indexes, "build_required_tag", keys);
         Map<UUID, Build> builds = new LinkedHashMap<>();
-        try (PreparedStatement select = keyed(connection, "SELECT " + COLUMNS + " FROM build WHERE id IN ", ids);
+        try (PreparedStatement select = keyed(connection,
+                "SELECT " + COLUMNS + " FROM build" + indexes.primaryKey("build") + " WHERE id IN ", keys);
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String id = rows.getString(1).trim();
@@ -113,10 +114,12 @@ final class BuildRows {
     }
 
     /** The ids of an agent's builds in these states. */
-    static List<UUID> idsOfAgent(Connection connection, UUID agentId, Set<BuildState> states) throws SQLException {
+    static List<UUID> idsOfAgent(Connection connection, KeyIndexes indexes, UUID agentId, Set<BuildState> states)
+            throws SQLException {
         List<BuildState> stateList = List.copyOf(new TreeSet<>(states));
         List<UUID> ids = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM build WHERE agent_id = ? AND "
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM build"
+                + indexes.index("build_agent") + " WHERE agent_id = ? AND "
                 + "state IN (" + String.join(", ", Collections.nCopies(stateList.size(), "?")) + ")")) {
             select.setString(1, agentId.toString());
             for (int i = 0; i < stateList.size(); i++) {
@@ -227,48 +230,6 @@ final class BuildRows {
         }
     }
 
-    /** A stored derivation, in four queries on primary keys. */
-    static Optional<DerivationSummary> derivation(Connection connection, String path) throws SQLException {
-        String system;
-        String aterm;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT system_name, aterm FROM derivation WHERE path = ?")) {
-            select.setString(1, path);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                system = rows.getString(1);
-                aterm = rows.getString(2);
-            }
-        }
-        Map<String, String> outputs = new TreeMap<>();
-        Map<String, Set<String>> inputs = new TreeMap<>();
-        Set<String> sources = new TreeSet<>();
-        rowsOf(connection, "SELECT output_name, path FROM derivation_output WHERE drv_path = ?", path,
-                rows -> outputs.put(rows.getString(1), rows.getString(2)));
-        rowsOf(connection, "SELECT input_drv_path, output_name FROM derivation_input WHERE drv_path = ?", path,
-                rows -> inputs.computeIfAbsent(rows.getString(1), input -> new TreeSet<>()).add(rows.getString(2)));
-        rowsOf(connection, "SELECT path FROM derivation_source WHERE drv_path = ?", path,
-                rows -> sources.add(rows.getString(1)));
-        return Optional.of(new DerivationSummary(path, system, outputs, inputs, sources, aterm));
-    }
-
-    private interface RowReader {
-        void read(ResultSet rows) throws SQLException;
-    }
-
-    private static void rowsOf(Connection connection, String sql, String key, RowReader reader) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, key);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    reader.read(rows);
-                }
-            }
-        }
-    }
-
     /** Writes when an agent was last seen. */
     static void updateLastSeen(Connection connection, Agent agent) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE agent SET last_seen = ? WHERE id = ?")) {
@@ -280,37 +241,64 @@ final class BuildRows {
         }
     }
 
-    private static Map<String, Set<Tag>> tags(Connection connection, String table, List<UUID> ids)
-            throws SQLException {
+    private static Map<String, Set<Tag>> tags(Connection connection, KeyIndexes indexes, String table,
+            List<String> ids) throws SQLException {
         Map<String, Set<Tag>> tags = new HashMap<>();
-        try (PreparedStatement select = keyed(connection,
-                "SELECT build_id, tag_key, tag_value FROM " + table + " WHERE build_id IN ", ids);
-                ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                tags.computeIfAbsent(rows.getString(1).trim(), id -> new HashSet<>())
-                        .add(new Tag(rows.getString(2), rows.getString(3)));
-            }
-        }
+        forEachRow(connection, "SELECT build_id, tag_key, tag_value FROM " + table + indexes.primaryKey(table)
+                + " WHERE build_id IN ", ids, rows -> tags.computeIfAbsent(rows.getString(1).trim(),
+                        id -> new HashSet<>()).add(new Tag(rows.getString(2), rows.getString(3))));
         return tags;
     }
 
-    /** A statement ending in an {@code IN} list of one of the fixed lengths, with the ids set. */
-    private static PreparedStatement keyed(Connection connection, String sql, List<UUID> ids) throws SQLException {
+    /** The builds of these derivations (at most {@link #CHUNK}), in no order. */
+    static List<BuildRef> refsOfDerivations(Connection connection, KeyIndexes indexes, List<String> derivationPaths)
+            throws SQLException {
+        List<BuildRef> refs = new ArrayList<>();
+        forEachRow(connection, "SELECT id, drv_path, state, seq FROM build" + indexes.index("build_drv_seq")
+                + " WHERE drv_path IN ", derivationPaths, rows -> refs.add(new BuildRef(
+                        UUID.fromString(rows.getString(1).trim()), rows.getString(2),
+                        BuildState.fromId(rows.getString(3)), rows.getLong(4))));
+        return refs;
+    }
+
+    interface RowReader {
+        void read(ResultSet rows) throws SQLException;
+    }
+
+    /**
+     * Reads the rows of a query ending in {@code IN} with the list of keys (at most {@link #CHUNK}) appended. The
+     * list comes in one of a few fixed lengths, the last key repeated, so that the database compiles each statement
+     * once.
+     */
+    static void forEachRow(Connection connection, String sql, List<String> keys, RowReader reader)
+            throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = keyed(connection, sql, keys); ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                reader.read(rows);
+            }
+        }
+    }
+
+    /** A statement ending in an {@code IN} list of one of the fixed lengths, with the keys set. */
+    private static PreparedStatement keyed(Connection connection, String sql, List<String> keys) throws SQLException {
         int length = LIST_LENGTHS[LIST_LENGTHS.length - 1];
         for (int candidate : LIST_LENGTHS) {
-            if (candidate >= ids.size()) {
+            if (candidate >= keys.size()) {
                 length = candidate;
                 break;
             }
         }
-        if (ids.size() > length) {
-            throw new IllegalArgumentException("at most " + length + " ids at once");
+        if (keys.size() > length) {
+            throw new IllegalArgumentException("at most " + length + " keys at once");
         }
         PreparedStatement statement = connection.prepareStatement(
                 sql + "(" + String.join(", ", Collections.nCopies(length, "?")) + ")");
         try {
             for (int i = 0; i < length; i++) {
-                statement.setString(i + 1, ids.get(Math.min(i, ids.size() - 1)).toString());
+                statement.setString(i + 1, keys.get(Math.min(i, keys.size() - 1)));
             }
         } catch (SQLException | RuntimeException e) {
             statement.close();

@@ -76,6 +76,7 @@ public final class JpaDatastore implements Datastore {
 
     /** Guarded by {@link #writer}. */
     private final Counters counters;
+    private final KeyIndexes indexes;
     private final RecordCache cache = new RecordCache();
 
     @Activate
@@ -100,6 +101,7 @@ public final class JpaDatastore implements Datastore {
                     max(connection, "SELECT MAX(id) FROM event"),
                     max(connection, "SELECT MAX(id) FROM setup_failure"));
             counters.countBuilds(buildsByState(connection));
+            this.indexes = KeyIndexes.of(connection, dialect);
         } catch (SQLException e) {
             pool.close();
             shutDownEmbedded();
@@ -212,7 +214,7 @@ public final class JpaDatastore implements Datastore {
                     // The next work reads what the previous ones wrote.
                     parts.get(parts.size() - 1).flushWrites();
                 }
-                JpaTransaction tx = new JpaTransaction(manager, counters, cache, changes);
+                JpaTransaction tx = new JpaTransaction(manager, counters, indexes, cache, changes);
                 results.add(write.work.apply(tx));
                 parts.add(tx);
             }
@@ -259,7 +261,7 @@ public final class JpaDatastore implements Datastore {
 
     @Override
     public <T> T read(Function<DatastoreReader, T> work) {
-        JpaTransaction reader = new JpaTransaction(factory, pool, counters, cache);
+        JpaTransaction reader = new JpaTransaction(factory, pool, counters, indexes, cache);
         try {
             return work.apply(reader);
         } finally {

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -28,7 +27,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.PersistenceException;
-import jakarta.persistence.Query;
 import jakarta.persistence.TypedQuery;
 
 import dev.kiln.api.Agent;
@@ -71,6 +69,7 @@ final class JpaTransaction implements DatastoreTransaction {
             BuildState.STARTED.id());
 
     private final JpaDatastore.Counters counters;
+    private final KeyIndexes indexes;
     private final RecordCache cache;
     /** What the transaction wrote so far, with the works before it in the same group; {@code null} in a read. */
     private final RecordCache.Changes changes;
@@ -90,10 +89,11 @@ final class JpaTransaction implements DatastoreTransaction {
     private boolean unflushed;
 
     /** A work of a write transaction, on the transaction's entity manager. */
-    JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, RecordCache cache,
+    JpaTransaction(EntityManager manager, JpaDatastore.Counters counters, KeyIndexes indexes, RecordCache cache,
             RecordCache.Changes changes) {
         this.manager = manager;
         this.counters = counters;
+        this.indexes = indexes;
         this.cache = cache;
         this.changes = changes;
         this.readerFactory = null;
@@ -103,8 +103,9 @@ final class JpaTransaction implements DatastoreTransaction {
 
     /** A read, which opens an entity manager or a connection only if the cache cannot answer it. */
     JpaTransaction(EntityManagerFactory factory, ConnectionPool pool, JpaDatastore.Counters counters,
-            RecordCache cache) {
+            KeyIndexes indexes, RecordCache cache) {
         this.counters = counters;
+        this.indexes = indexes;
         this.cache = cache;
         this.changes = null;
         this.readerFactory = factory;
@@ -217,14 +218,8 @@ final class JpaTransaction implements DatastoreTransaction {
         if (missed.isEmpty()) {
             return found;
         }
-        Connection connection = connection();
-        for (List<UUID> chunk : BuildRows.chunks(missed)) {
-            try {
-                found.addAll(BuildRows.read(connection, chunk).values());
-            } catch (SQLException e) {
-                throw new PersistenceException("cannot read builds: " + e.getMessage(), e);
-            }
-        }
+        found.addAll(keyed("builds", missed.stream().map(UUID::toString).toList(), (connection, chunk) ->
+                BuildRows.read(connection, indexes, chunk.stream().map(UUID::fromString).toList()).values()));
         return found;
     }
 
@@ -294,7 +289,7 @@ final class JpaTransaction implements DatastoreTransaction {
         // fetch asks the allocator instead.
         List<UUID> ids;
         try {
-            ids = BuildRows.idsOfAgent(connection(), agentId, states);
+            ids = BuildRows.idsOfAgent(connection(), indexes, agentId, states);
         } catch (SQLException e) {
             throw new PersistenceException("cannot read the builds of agent " + agentId + ": " + e.getMessage(), e);
         }
@@ -303,10 +298,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<BuildRef> buildRefsOfDerivations(Collection<String> derivationPaths) {
-        return chunked(derivationPaths, chunk -> query(
-                "SELECT b.id, b.derivationPath, b.state, b.sequence FROM BuildEntity b "
-                        + "WHERE b.derivationPath IN :paths", Object[].class)
-                .setParameter("paths", chunk).getResultList().stream().map(JpaTransaction::buildRef).toList());
+        return keyed("the builds of derivations", derivationPaths,
+                (connection, chunk) -> BuildRows.refsOfDerivations(connection, indexes, chunk));
     }
 
     @Override
@@ -314,36 +307,16 @@ final class JpaTransaction implements DatastoreTransaction {
         if (states.isEmpty() || inputDerivationPaths.isEmpty()) {
             return List.of();
         }
-        List<String> stateIds = states.stream().map(BuildState::id).toList();
         // Each success asks for the failed builds waiting on it, and there are seldom any: the counts say so.
         Map<BuildState, Long> counts = buildCounts(BuildQuery.all(1));
         if (states.stream().noneMatch(state -> counts.getOrDefault(state, 0L) > 0)) {
             return List.of();
         }
-        // Two steps, each on one indexed column: Derby plans the join with a long IN list as a scan. The set
-        // removes the duplicates, without a sort in the database.
-        Set<String> dependents = new HashSet<>(chunked(inputDerivationPaths, chunk -> {
-            flush();
-            String parameters = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            Query select = manager().createNativeQuery(
-                    "SELECT drv_path FROM derivation_input --DERBY-PROPERTIES index=derivation_input_input\n"
-                            + "WHERE input_drv_path IN (" + parameters + ")");
-            for (int i = 0; i < chunk.size(); i++) {
-                select.setParameter(i + 1, chunk.get(i));
-            }
-            List<String> paths = new ArrayList<>();
-            for (Object row : select.getResultList()) {
-                paths.add((String) row);
-            }
-            return paths;
-        }));
-        return chunked(dependents, chunk -> query(
-                "SELECT b.id, b.derivationPath, b.state, b.sequence FROM BuildEntity b "
-                        + "WHERE b.derivationPath IN :paths AND b.state IN :states", Object[].class)
-                .setParameter("paths", chunk).setParameter("states", stateIds)
-                .getResultList().stream().map(JpaTransaction::buildRef).toList());
+        // Two steps, each on one indexed column; the set removes the duplicates.
+        Set<String> dependents = new HashSet<>(keyed("the dependents of derivations", inputDerivationPaths,
+                (connection, chunk) -> DerivationRows.dependents(connection, indexes, chunk)));
+        return buildRefsOfDerivations(dependents).stream().filter(build -> states.contains(build.state())).toList();
     }
-
 
     @Override
     public Map<String, UUID> buildsProducing(Collection<String> outputPaths) {
@@ -364,12 +337,7 @@ final class JpaTransaction implements DatastoreTransaction {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<DerivationSummary> read;
-        try {
-            read = BuildRows.derivation(connection(), derivationPath);
-        } catch (SQLException e) {
-            throw new PersistenceException("cannot read derivation " + derivationPath + ": " + e.getMessage(), e);
-        }
+        Optional<DerivationSummary> read = Optional.ofNullable(derivations(List.of(derivationPath)).get(derivationPath));
         // A write transaction may read a derivation it inserted and will not commit.
         if (changes == null) {
             read.ifPresent(cache::offer);
@@ -380,29 +348,24 @@ final class JpaTransaction implements DatastoreTransaction {
     @Override
     public Map<String, DerivationSummary> derivations(Collection<String> derivationPaths) {
         Map<String, DerivationSummary> found = new HashMap<>();
-        chunked(derivationPaths, chunk -> batched(
-                query("SELECT d FROM DerivationEntity d WHERE d.path IN :paths", DerivationEntity.class),
-                "d.outputs", "d.inputs", "d.sources")
-                .setParameter("paths", chunk).getResultList())
-                .forEach(entity -> found.put(entity.path(), entity.toSummary()));
+        keyed("derivations", derivationPaths,
+                (connection, chunk) -> DerivationRows.read(connection, indexes, chunk).values())
+                .forEach(derivation -> found.put(derivation.path(), derivation));
         return found;
     }
 
     @Override
     public Set<String> knownDerivations(Collection<String> derivationPaths) {
-        return new HashSet<>(chunked(derivationPaths, chunk -> query(
-                "SELECT d.path FROM DerivationEntity d WHERE d.path IN :paths", String.class)
-                .setParameter("paths", chunk).getResultList()));
+        return new HashSet<>(keyed("derivations", derivationPaths,
+                (connection, chunk) -> DerivationRows.present(connection, indexes, "derivation", chunk)));
     }
 
     @Override
     public Map<String, Set<String>> inputDerivations(Collection<String> derivationPaths) {
         Map<String, Set<String>> inputs = new HashMap<>();
-        knownDerivations(derivationPaths).forEach(path -> inputs.put(path, new HashSet<>()));
-        chunked(derivationPaths, chunk -> query(
-                "SELECT d.path, i.derivationPath FROM DerivationEntity d JOIN d.inputs i WHERE d.path IN :paths",
-                Object[].class).setParameter("paths", chunk).getResultList())
-                .forEach(row -> inputs.get((String) row[0]).add((String) row[1]));
+        keyed("the inputs of derivations", derivationPaths,
+                (connection, chunk) -> DerivationRows.inputs(connection, indexes, chunk).entrySet())
+                .forEach(entry -> inputs.put(entry.getKey(), entry.getValue()));
         return inputs;
     }
 
@@ -410,9 +373,8 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Set<String> heldPaths(Collection<String> storePaths) {
-        return new HashSet<>(chunked(storePaths, chunk -> query(
-                "SELECT s.path FROM StoredPathEntity s WHERE s.path IN :paths", String.class)
-                .setParameter("paths", chunk).getResultList()));
+        return new HashSet<>(keyed("stored paths", storePaths,
+                (connection, chunk) -> DerivationRows.present(connection, indexes, "stored_path", chunk)));
     }
 
     @Override
@@ -603,7 +565,6 @@ final class JpaTransaction implements DatastoreTransaction {
             statement.executeBatch();
         }
     }
-
 
     @Override
     public long nextBuildSequence() {
@@ -799,9 +760,21 @@ final class JpaTransaction implements DatastoreTransaction {
         }
     }
 
-    private static BuildRef buildRef(Object[] row) {
-        return new BuildRef(UUID.fromString(((String) row[0]).trim()), (String) row[1],
-                BuildState.fromId((String) row[2]), ((Number) row[3]).longValue());
+    /** A query in plain JDBC of rows by key, on this transaction's connection. */
+    private interface KeyedQuery<R> {
+        Collection<R> read(Connection connection, List<String> keys) throws SQLException;
+    }
+
+    /** Runs a plain query on the keys, in chunks of at most {@link #CHUNK} without duplicates. */
+    private <R> List<R> keyed(String what, Collection<String> keys, KeyedQuery<R> query) {
+        Connection connection = keys.isEmpty() ? null : connection();
+        return chunked(keys, chunk -> {
+            try {
+                return List.copyOf(query.read(connection, chunk));
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot read " + what + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     private static <K, R> List<R> chunked(Collection<K> keys, Function<List<K>, List<R>> query) {
