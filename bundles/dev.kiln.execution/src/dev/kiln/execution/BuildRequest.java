@@ -29,7 +29,8 @@ import dev.kiln.store.derivation.Derivation;
  * @param maxSilent       the longest the build may run without writing to its log; zero for no limit
  * @param cores           the value of {@code NIX_BUILD_CORES}
  * @param substituters    binary caches an executor that fetches its own inputs may use, best first
- * @param trustedKeys     public keys ({@code name:base64}) whose signatures those caches' narinfos must carry
+ * @param trustedKeys     public keys ({@code name:base64}) whose signatures those caches' narinfos must carry; when
+ *                        there is none, only the first cache (the coordinator's) is used, and believed unsigned
  * @param log             where the builder's standard output and error go, as they come; written from one thread
  *                        at a time and not closed by the executor
  */

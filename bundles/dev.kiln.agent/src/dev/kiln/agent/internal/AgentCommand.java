@@ -81,7 +81,8 @@ final class AgentCommand implements Callable<Integer> {
     String storeDir;
 
     @Option(names = "--store-root", paramLabel = "DIR",
-            description = "Where the store's files are, if not at the store directory (needs the sandbox).")
+            description = "Where the store's files are, if not at the store directory (needs the sandbox; with"
+                    + " --executor nix, it ends with the store directory: Nix's store local?root=DIR).")
     Path storeRoot;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/kiln-agent",
@@ -178,7 +179,8 @@ final class AgentCommand implements Callable<Integer> {
             loop.stop();
         }
         LOG.info("Agent {} building {} with {} slots for {} (executor {}, {})", agentId, settings.systems(),
-                settings.maxBuilds(), coordinator, executor, settings.sandbox() == null ? "no sandbox" : "sandboxed");
+                settings.maxBuilds(), coordinator, executor, settings.nixManagesStore() ? "sandboxed as Nix is configured"
+                : settings.sandbox() == null ? "no sandbox" : "sandboxed");
         try {
             loop.run();
         } finally {
@@ -229,6 +231,11 @@ final class AgentCommand implements Callable<Integer> {
         if (!nix && buildSandbox == null && !root.equals(Path.of(store.path()))) {
             throw new ParameterException(spec.commandLine(), "--store-root " + root + " differs from --store-dir "
                     + store.path() + ", which needs the sandbox (bubblewrap)");
+        }
+        // Nix's chroot store keeps its paths under <root><store dir>: any other store root fails every build.
+        if (nix && !root.toString().endsWith(store.path())) {
+            throw new ParameterException(spec.commandLine(), "--store-root " + root + " must be --store-dir "
+                    + store.path() + " or end with it for --executor nix (Nix's store local?root=DIR)");
         }
         return new AgentSettings(coordinator, systems.isEmpty() ? List.of("x86_64-linux") : systems, builds, store, root,
                 stateDir.toAbsolutePath().normalize(), substituters, trustedPublicKeys, nix, nix ? null : buildSandbox,

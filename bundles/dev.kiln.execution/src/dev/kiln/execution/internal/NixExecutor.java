@@ -28,7 +28,8 @@ import dev.kiln.store.nar.NarWriter;
 
 /**
  * Hands the derivation to a local Nix: {@code nix-store --realise}, with the request's substituters (the
- * coordinator's cache first) as the only ones, so that Nix fetches the {@code .drv} and its inputs itself. A store
+ * coordinator's cache first) as the only ones, so that Nix fetches the {@code .drv} and its inputs itself; without
+ * trusted keys, only the first of them, unsigned. A store
  * root other than the store directory must end with it, and is then used as Nix's chroot store
  * ({@code local?root=...}). The references of the outputs are the ones Nix registered.
  */
@@ -63,8 +64,12 @@ public final class NixExecutor implements BuildExecutor {
         List<String> store = storeOption(request);
         List<String> command = new ArrayList<>(List.of("nix-store", "--realise", request.drvPath().toString()));
         command.addAll(store);
+        // Without trusted keys, only the first cache (the coordinator's) is believed unsigned, as by the agent itself.
+        List<URI> substituters = request.trustedKeys().isEmpty()
+                ? request.substituters().subList(0, Math.min(1, request.substituters().size()))
+                : request.substituters();
         command.addAll(List.of("--option", "substituters",
-                request.substituters().stream().map(URI::toString).collect(Collectors.joining(" "))));
+                substituters.stream().map(URI::toString).collect(Collectors.joining(" "))));
         if (request.trustedKeys().isEmpty()) {
             command.addAll(List.of("--option", "require-sigs", "false"));
         } else {

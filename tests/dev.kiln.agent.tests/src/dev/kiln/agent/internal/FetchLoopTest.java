@@ -428,7 +428,8 @@ class FetchLoopTest {
     void refusesBadOptionsWithAClearMessage() {
         for (List<String> arguments : List.of(List.of("--max-parallel-builds", "0"), List.of("--executor", "docker"),
                 List.of("--sandbox", "maybe"), List.of("--coordinator", "ftp://host/"),
-                List.of("--store-dir", "relative/store"))) {
+                List.of("--store-dir", "relative/store"),
+                List.of("--executor", "nix", "--store-root", temporary.resolve("nix/store-elsewhere").toString()))) {
             ByteArrayOutputStream errors = new ByteArrayOutputStream();
             CommandLine commandLine = new CommandLine(new AgentCommand(name -> null));
             commandLine.setErr(new PrintWriter(errors, true));

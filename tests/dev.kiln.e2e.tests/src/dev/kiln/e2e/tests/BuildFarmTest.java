@@ -27,9 +27,10 @@ import dev.kiln.testing.RealNix;
 
 /**
  * The whole farm: a graph made by {@code nix-instantiate} is submitted with {@code kiln build submit} to a coordinator
- * with two agents, each with its own store. Half the graph is for a system only the second agent builds, so inputs
- * cross between agents through the coordinator's cache. Every output must be the one Nix builds, the failing build
- * and those waiting on it must end as they should, and Nix must substitute the outputs from the coordinator, signed.
+ * with two agents, each with its own store. Half the graph is for a system only the second agent builds, and that agent
+ * hands its builds to a real Nix (its {@code nix} executor), so inputs cross both ways between the agents' own builder
+ * and Nix through the coordinator's cache. Every output must be the one Nix builds, the failing builds and those
+ * waiting on them must end as they should, and Nix must substitute the outputs from the coordinator, signed.
  */
 class BuildFarmTest {
 
@@ -39,7 +40,7 @@ class BuildFarmTest {
     private static final String SANDBOX_PATHS = "/bin /usr /lib /lib64";
     private static final Set<String> FINAL = Set.of("succeeded", "failed", "canceled", "dependency-failed");
 
-    /** 22 derivations: multiple outputs, a fixed output, a source, a chain, two systems, a failure and its dependents. */
+    /** 24 derivations: multiple outputs, a fixed output, a source, a chain, two systems, a failure on each and their dependents. */
     private static final String GRAPH = """
             let
               linux = "x86_64-linux";
@@ -65,7 +66,9 @@ class BuildFarmTest {
               broken = mk "broken" linux "/bin/echo the broken builder gives up; exit 3" {};
               afterBroken = mk "after-broken" linux "/bin/cat ${broken} > $out" {};
               afterAfterBroken = mk "after-after-broken" other "/bin/cat ${afterBroken} > $out" {};
-            in [ top afterAfterBroken ]
+              brokenOther = mk "broken-other" other "/bin/echo the other broken builder gives up; exit 3" {};
+              afterBrokenOther = mk "after-broken-other" linux "/bin/cat ${brokenOther} > $out" {};
+            in [ top afterAfterBroken afterBrokenOther ]
             """;
 
     @Test
@@ -76,12 +79,12 @@ class BuildFarmTest {
                 MessageDigest.getInstance("SHA-256").digest("fixed\n".getBytes(StandardCharsets.UTF_8)))));
         List<String> tops = succeed(nix, "nix-instantiate", "--store", nix.store("reference"), expression.toString())
                 .lines().toList();
-        assertEquals(2, tops.size(), tops.toString());
+        assertEquals(3, tops.size(), tops.toString());
         List<Path> drvFiles;
         try (Stream<Path> files = Files.list(nix.storeFiles("reference"))) {
             drvFiles = files.filter(file -> file.toString().endsWith(".drv")).sorted().toList();
         }
-        assertEquals(22, drvFiles.size(), drvFiles.toString());
+        assertEquals(24, drvFiles.size(), drvFiles.toString());
 
         // What Nix makes of it: every output but those of the failing part.
         succeed(nix, "nix-store", "--store", nix.store("reference"), "--option", "extra-platforms", OTHER_SYSTEM, "--option", "sandbox-paths", SANDBOX_PATHS,
@@ -105,8 +108,12 @@ class BuildFarmTest {
             succeed(nix, "nix", "copy", "--no-check-sigs", "--store", nix.store("reference"), "--option", "netrc-file", netrc.toString(),
                     "--to", farm.clientUrl(), source);
 
+            String key = farm.kiln("cache", "public-key").succeeded(List.of("kiln cache public-key")).strip();
             farm.startAgent("linux-agent", "x86_64-linux", 2);
-            farm.startAgent("other-agent", OTHER_SYSTEM, 2);
+            Map<String, String> agentNix = new HashMap<>(nix.environment());
+            // Nix builds in its sandbox for a store under the test's directory, and for the second system too.
+            agentNix.put("NIX_CONFIG", "extra-platforms = " + OTHER_SYSTEM + "\nsandbox-paths = " + SANDBOX_PATHS + "\n");
+            String nixAgentStore = "local?root=" + farm.startNixAgent("nix-agent", OTHER_SYSTEM, 2, agentNix, key);
             List<String> submit = new ArrayList<>(List.of("build", "submit"));
             drvFiles.forEach(file -> submit.add(file.toString()));
             JsonNode submitted = farm.kilnJson(submit.toArray(String[]::new));
@@ -115,13 +122,13 @@ class BuildFarmTest {
                 assertEquals("created", result.path("outcome").asText(), result.toString());
                 buildIds.put(name(result.path("derivation").asText()), result.path("id").asText());
             }
-            assertEquals(22, buildIds.size());
+            assertEquals(24, buildIds.size());
 
             Map<String, JsonNode> builds = awaitFinal(farm, buildIds);
             for (Map.Entry<String, JsonNode> build : builds.entrySet()) {
                 String expectedState = switch (build.getKey()) {
-                    case "broken" -> "failed";
-                    case "after-broken", "after-after-broken" -> "dependency-failed";
+                    case "broken", "broken-other" -> "failed";
+                    case "after-broken", "after-after-broken", "after-broken-other" -> "dependency-failed";
                     default -> "succeeded";
                 };
                 assertEquals(expectedState, build.getValue().path("state").asText(), build.getKey() + ": "
@@ -140,10 +147,21 @@ class BuildFarmTest {
 
             String log = farm.kiln("build", "log", buildIds.get("broken")).succeeded(List.of("kiln build log"));
             assertTrue(log.contains("the broken builder gives up"), log);
+            String nixLog = farm.kiln("build", "log", buildIds.get("broken-other")).succeeded(List.of("kiln build log"));
+            assertTrue(nixLog.contains("the other broken builder gives up"), nixLog);
+
+            // The Nix agent's Nix built the second system's outputs, and substituted their inputs, which the first
+            // agent built, from the coordinator: Nix marks the paths it built itself "ultimate".
+            Map<String, Boolean> builtByNix = new TreeMap<>();
+            for (JsonNode info : Farm.JSON.readTree(succeed(nix, "nix", "path-info", "--json", "--store", nixAgentStore,
+                    out(builds, "other-0"), out(builds, "layer-12"), out(builds, "base")))) {
+                builtByNix.put(info.path("path").asText(), info.path("ultimate").asBoolean(false));
+            }
+            assertEquals(Map.of(out(builds, "other-0"), true, out(builds, "layer-12"), false,
+                    out(builds, "base"), false), builtByNix, "what the Nix agent's store holds");
 
             // A real Nix substitutes the whole closure of the top output from the coordinator, signatures required.
-            String key = farm.kiln("cache", "public-key").succeeded(List.of("kiln cache public-key")).strip();
-            String topOutput = builds.get("top").path("outputs").get(0).path("path").asText();
+            String topOutput = out(builds, "top");
             succeed(nix, "nix-store", "--store", nix.store("client"), "--option", "substituters", farm.clientUrl(),
                     "--option", "sandbox-paths", SANDBOX_PATHS, "--option", "trusted-public-keys", key, "--option", "require-sigs", "true", "--realise", topOutput);
             for (String path : succeed(nix, "nix-store", "--store", nix.store("client"), "--query", "--requisites",
@@ -185,6 +203,16 @@ class BuildFarmTest {
             }
             Thread.sleep(500);
         }
+    }
+
+    /** @return the store path of the {@code out} output of the build of a derivation, by the derivation's name */
+    private static String out(Map<String, JsonNode> builds, String name) {
+        for (JsonNode output : builds.get(name).path("outputs")) {
+            if (output.path("name").asText().equals("out")) {
+                return output.path("path").asText();
+            }
+        }
+        throw new AssertionError(name + " has an output named out: " + builds.get(name));
     }
 
     /** The derivation's name: {@code /nix/store/<hash>-layer-3.drv} is {@code layer-3}. */

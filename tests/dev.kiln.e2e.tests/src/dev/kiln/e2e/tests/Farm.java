@@ -58,7 +58,7 @@ final class Farm implements AutoCloseable {
             Path log = directory.resolve("coordinator.log");
             farm.launch(log, List.of(farm.coordinatorHome.resolve("bin/kiln").toString(), "coordinator",
                     "--state-dir", farm.coordinatorState().toString(), "--client-listen", "127.0.0.1:" + farm.clientPort,
-                    "--agent-listen", "127.0.0.1:" + farm.agentPort));
+                    "--agent-listen", "127.0.0.1:" + farm.agentPort), Map.of());
             awaitUntil("the coordinator serves /healthz", START_TIMEOUT, log, farm::healthy);
             return farm;
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -105,24 +105,54 @@ final class Farm implements AutoCloseable {
     }
 
     /**
-     * Registers an agent with {@code kiln agent new} and starts {@code kiln-agent} with a store of its own, whose
-     * files are under {@code <directory>/<name>/store} and whose paths say {@code /nix/store}.
+     * Registers an agent with {@code kiln agent new} and starts {@code kiln-agent} with its native executor, in
+     * bubblewrap, and a store of its own, whose files are under {@code <directory>/<name>/store} and whose paths say
+     * {@code /nix/store}.
      */
     void startAgent(String name, String system, int slots) throws IOException, InterruptedException {
+        Path home = Files.createDirectories(directory.resolve(name));
+        launchAgent(name, system, slots, Map.of(), List.of("--executor", "native", "--sandbox", "yes",
+                "--store-root", Files.createDirectories(home.resolve("store")).toString()));
+    }
+
+    /**
+     * Registers an agent and starts {@code kiln-agent} with its Nix executor: Nix builds in a store of its own,
+     * {@code local?root=<directory>/<name>/root}, whose paths say {@code /nix/store}.
+     *
+     * @param nixEnvironment the variables under which the agent's Nix runs (its configuration, its cache)
+     * @param trustedKey     the only key whose signatures the agent's Nix accepts on narinfos
+     * @return the root of the agent's Nix store
+     */
+    Path startNixAgent(String name, String system, int slots, Map<String, String> nixEnvironment, String trustedKey)
+            throws IOException, InterruptedException {
+        Path root = directory.resolve(name).resolve("root");
+        launchAgent(name, system, slots, nixEnvironment, List.of("--executor", "nix", "--trusted-public-key", trustedKey,
+                "--store-root", Files.createDirectories(root.resolve("nix/store")).toString()));
+        return root;
+    }
+
+    private void launchAgent(String name, String system, int slots, Map<String, String> environment,
+            List<String> executorOptions) throws IOException, InterruptedException {
         JsonNode credentials = kilnJson("agent", "new", "--name", name, "--system", system);
         Path home = Files.createDirectories(directory.resolve(name));
         Path password = Files.writeString(home.resolve("password"), credentials.path("password").asText());
-        Files.createDirectories(home.resolve("store"));
-        launch(home.resolve("agent.log"), List.of(agentHome.resolve("bin/kiln-agent").toString(),
+        List<String> command = new ArrayList<>(List.of(agentHome.resolve("bin/kiln-agent").toString(),
                 "--coordinator", agentUrl(), "--id", credentials.path("id").asText(),
                 "--password-file", password.toString(), "--state-dir", home.resolve("state").toString(),
-                "--store-dir", "/nix/store", "--store-root", home.resolve("store").toString(), "--sandbox", "yes",
-                "--system", system, "--max-parallel-builds", Integer.toString(slots), "--idle-poll-millis", "200",
-                "--heartbeat", "2", "--retry-initial", "200", "--retry-max", "2000"));
+                "--store-dir", "/nix/store", "--system", system, "--max-parallel-builds", Integer.toString(slots),
+                "--idle-poll-millis", "200", "--heartbeat", "2", "--retry-initial", "200", "--retry-max", "2000"));
+        command.addAll(executorOptions);
+        launch(home.resolve("agent.log"), command, environment);
     }
 
-    private void launch(Path log, List<String> command) throws IOException {
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    private void launch(Path log, List<String> command, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (!environment.isEmpty()) {
+            // Nix reads its NIX_* variables from the test's environment too: only the given ones may reach it.
+            builder.environment().keySet().removeIf(variable -> variable.startsWith("NIX_"));
+            builder.environment().putAll(environment);
+        }
+        processes.add(builder.start());
     }
 
     /** {@code GET} on the client API, as JSON. */

@@ -33,7 +33,8 @@ import dev.kiln.store.derivation.Derivation;
  * The Nix executor hands derivations to a real Nix whose store starts empty and whose only substituter is a binary
  * cache holding the {@code .drv} files and sources (made by {@code nix copy}, as the coordinator's cache would
  * serve them): Nix substitutes the derivations, builds, and the executor reports the outputs with the NAR hashes and
- * references Nix registered; a failing builder is a failed build; a derivation no cache has is an error.
+ * references Nix registered; a failing builder is a failed build; a derivation no cache has is an error, and so is
+ * one only an unsigned cache after the first has.
  */
 class NixExecutorTest {
 
@@ -48,6 +49,7 @@ class NixExecutorTest {
               failing = derivation { name = "failing"; inherit system; builder = "/bin/sh";
                 args = [ "-c" "/bin/echo giving up; exit 1" ]; };
               uncached = derivation { name = "uncached"; inherit system; builder = "/bin/sh"; args = [ "-c" "/bin/echo > $out" ]; };
+              unsigned = derivation { name = "unsigned"; inherit system; builder = "/bin/sh"; args = [ "-c" "/bin/echo > $out" ]; };
             }
             """;
 
@@ -57,7 +59,7 @@ class NixExecutorTest {
     private static NixRunner nix;
     private static StoreDir storeDir;
     private static URI cache;
-    /** The derivations by attribute name, read before the store was emptied; the cache has top's and failing's. */
+    /** The derivations by attribute name, read before the store was emptied; the cache has all but dep's and uncached's. */
     private static final Map<String, Derivation> DERIVATIONS = new HashMap<>();
 
     @BeforeAll
@@ -68,11 +70,11 @@ class NixExecutorTest {
         Files.writeString(work.resolve("src.txt"), "source\n");
         Files.writeString(work.resolve("default.nix"), EXPRESSION);
         cache = URI.create("file://" + temporary.resolve("cache") + "?store=" + storeDir.path());
-        for (String name : List.of("dep", "top", "failing", "uncached")) {
+        for (String name : List.of("dep", "top", "failing", "uncached", "unsigned")) {
             StorePath drvPath = storeDir.parsePath(
                     nix.run("nix-instantiate", work.resolve("default.nix").toString(), "-A", name).strip());
             DERIVATIONS.put(name, Derivation.parse(drvPath, Files.readAllBytes(Path.of(drvPath.toString()))));
-            if (name.equals("top") || name.equals("failing")) {
+            if (!name.equals("dep") && !name.equals("uncached")) {
                 nix.run("nix", "copy", "--derivation", "--to", cache.toString(), drvPath.toString());
             }
         }
@@ -81,10 +83,15 @@ class NixExecutorTest {
     }
 
     private static BuildResult build(String name, ByteArrayOutputStream log) throws IOException, InterruptedException {
+        return build(name, List.of(cache), log);
+    }
+
+    private static BuildResult build(String name, List<URI> substituters, ByteArrayOutputStream log)
+            throws IOException, InterruptedException {
         Derivation derivation = DERIVATIONS.get(name);
         BuildRequest request = new BuildRequest(derivation.drvPath(), derivation, nix.storeDir(),
                 Files.createTempDirectory(temporary, "build"), Set.of(), null, Duration.ofMinutes(5), Duration.ZERO, 1,
-                List.of(cache), List.of(), log);
+                substituters, List.of(), log);
         return new NixExecutor(nix.environment("cache-" + name)).build(request);
     }
 
@@ -115,6 +122,14 @@ class NixExecutorTest {
         assertEquals(Status.FAILED, result.status());
         assertTrue(result.outputs().isEmpty());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("giving up"), log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withoutTrustedKeysOnlyTheFirstCacheIsUsed() {
+        URI coordinatorCache = URI.create("file://" + temporary.resolve("empty-cache") + "?store=" + storeDir.path());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        IOException error = assertThrows(IOException.class, () -> build("unsigned", List.of(coordinatorCache, cache), log));
+        assertTrue(error.getMessage().contains("could not build"), error.getMessage() + "\n" + log.toString(StandardCharsets.UTF_8));
     }
 
     @Test
