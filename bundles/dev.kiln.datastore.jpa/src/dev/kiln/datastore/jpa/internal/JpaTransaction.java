@@ -558,6 +558,7 @@ final class JpaTransaction implements DatastoreTransaction {
         } catch (SQLException e) {
             throw new PersistenceException("cannot store " + byPath.size() + " derivations: " + e.getMessage(), e);
         }
+        changes.derivations.addAll(byPath.values());
     }
 
     private static void executeBatches(PreparedStatement... statements) throws SQLException {

@@ -1,9 +1,11 @@
 package dev.kiln.datastore.jpa.internal;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -22,14 +24,16 @@ import dev.kiln.api.DerivationSummary;
  * {@link Changes} over just before the database commits them: the cache is never behind the database, so a reader
  * sees a build's versions in commit order whether it finds them here or, missing, in the database. The price is that
  * a reader may see a change a few milliseconds before it is durable; the writer answers its caller only once it is,
- * and if the commit fails the changes are forgotten here. Derivations never change once stored: a read keeps those it
- * found.
+ * and if the commit fails the changes are forgotten here. Builds that reach a final state leave the cache (agents are
+ * done with them), and builds just submitted take only room that is free, so that a submission of thousands does not
+ * push out the builds agents work on. Derivations never change once stored: those a transaction stores are kept with
+ * its changes, and a read keeps those it found.
  */
 final class RecordCache {
 
     static final int BUILDS = 16_384;
     static final int AGENTS = 4_096;
-    static final int DERIVATIONS = 4_096;
+    static final int DERIVATIONS = 16_384;
 
     private final Map<UUID, Build> builds = lru(BUILDS);
     private final Map<UUID, Agent> agents = lru(AGENTS);
@@ -54,18 +58,22 @@ final class RecordCache {
     /** Takes in the changes of a transaction about to commit. */
     synchronized void committing(Changes changes) {
         changes.builds.forEach((id, build) -> {
-            if (!changes.insertedBuilds.contains(id)) {
+            if (build.state().isFinal()) {
+                builds.remove(id);
+            } else if (!changes.insertedBuilds.contains(id) || builds.size() < BUILDS) {
                 builds.put(id, build);
             }
         });
         changes.staleBuilds.forEach(builds::remove);
         agents.putAll(changes.agents);
+        changes.derivations.forEach(derivation -> derivations.put(derivation.path(), derivation));
     }
 
     /** Lets go of the changes of a transaction whose commit failed: they are read from the database again. */
     synchronized void forget(Changes changes) {
         changes.builds.keySet().forEach(builds::remove);
         changes.agents.keySet().forEach(agents::remove);
+        changes.derivations.forEach(derivation -> derivations.remove(derivation.path()));
     }
 
     private static <K, V> Map<K, V> lru(int capacity) {
@@ -84,10 +92,12 @@ final class RecordCache {
      */
     static final class Changes {
         final Map<UUID, Build> builds = new HashMap<>();
-        /** Builds this transaction inserted: a submission of thousands would push out the builds agents work on. */
+        /** Builds this transaction inserted: they take only free room in the cache. */
         final Set<UUID> insertedBuilds = new HashSet<>();
         final Set<UUID> staleBuilds = new HashSet<>();
         final Map<UUID, Agent> agents = new HashMap<>();
+        /** Derivations this transaction stored. */
+        final List<DerivationSummary> derivations = new ArrayList<>();
         final Map<BuildState, Long> buildsByState = new EnumMap<>(BuildState.class);
         /** The id of the last event appended, 0 if none. */
         long latestEventId;

@@ -42,20 +42,51 @@ class RecordCacheTest {
     }
 
     @Test
-    void insertedBuildsAreNotKeptAndBuildsChangedOnlyInTheDatabaseAreForgotten() {
+    void buildsChangedOnlyInTheDatabaseAndFinishedBuildsAreForgotten() {
         Build tagged = build(1, drv, BuildState.SCHEDULED, Set.of());
-        RecordCache.Changes before = new RecordCache.Changes();
-        before.wrote(tagged);
-        cache.committing(before);
+        Build started = build(2, drv, BuildState.STARTED, Set.of());
+        write(tagged);
+        write(started);
         RecordCache.Changes changes = new RecordCache.Changes();
-        Build inserted = build(2, drv, BuildState.SCHEDULED, Set.of());
-        changes.inserted(inserted);
         changes.changedInDatabase(tagged.id());
+        changes.wrote(started.withState(BuildState.SUCCEEDED, T0.plusSeconds(1)));
 
         cache.committing(changes);
 
-        assertNull(cache.build(inserted.id()));
         assertNull(cache.build(tagged.id()));
+        assertNull(cache.build(started.id()), "agents are done with a finished build: it is read in the database");
+    }
+
+    @Test
+    void insertedBuildsTakeOnlyFreeRoom() {
+        Build inserted = build(1, drv, BuildState.SCHEDULED, Set.of());
+        insert(inserted);
+        assertEquals(inserted, cache.build(inserted.id()));
+        for (int i = 2; i <= RecordCache.BUILDS; i++) {
+            write(build(i, drv, BuildState.SCHEDULED, Set.of()));
+        }
+        Build late = build(RecordCache.BUILDS + 1, drv, BuildState.SCHEDULED, Set.of());
+
+        insert(late);
+
+        assertNull(cache.build(late.id()), "a full cache keeps the builds agents work on");
+        assertEquals(inserted, cache.build(inserted.id()));
+    }
+
+    @Test
+    void keepsTheDerivationsATransactionStoredOnceItCommits() {
+        RecordCache.Changes changes = new RecordCache.Changes();
+        changes.derivations.add(drv);
+        cache.committing(changes);
+        assertEquals(drv, cache.derivation(drv.path()));
+        DerivationSummary other = derivation("b");
+        RecordCache.Changes failed = new RecordCache.Changes();
+        failed.derivations.add(other);
+        cache.committing(failed);
+
+        cache.forget(failed);
+
+        assertNull(cache.derivation(other.path()), "the commit failed: the derivation is not stored");
     }
 
     @Test
@@ -88,6 +119,12 @@ class RecordCacheTest {
 
         assertEquals(first, cache.build(first.id()));
         assertNull(cache.build(second.id()), "the least recently used went");
+    }
+
+    private void insert(Build build) {
+        RecordCache.Changes changes = new RecordCache.Changes();
+        changes.inserted(build);
+        cache.committing(changes);
     }
 
     private void write(Build build) {
