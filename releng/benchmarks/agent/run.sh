@@ -2,9 +2,11 @@
 # Builds a graph of 2,000 trivial derivations twice: with nix-store --realise, then with one local Kiln agent of
 # the built products (coordinator and agent on loopback, both given the same number of parallel builds), and prints
 # builds per second for each, and the CPU time the coordinator and the agent used. Both build in a store whose files
-# are where its paths say, without a sandbox. The coordinator and the agent are long-running services: before the
-# measured graph they build a warm-up graph of other derivations (its rate is printed as the cold one).
-#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000]
+# are where its paths say, without a sandbox. The coordinator and the agent are long-running services, measured in
+# their steady state: before the measured graph they build warm-up graphs of other derivations, one after the other,
+# until a graph goes no more than 5% faster than the one before (the JIT compilers have done their work), at most
+# WARM-UP ROUNDS graphs; the rate of each is printed, the first being the cold one.
+#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000] [WARM-UP ROUNDS, default 8]
 # Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
 # agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
 set -eu
@@ -12,6 +14,7 @@ set -eu
 count=${1:-2000}
 jobs=${2:-2}
 warmup=${3:-1000}
+rounds=${4:-8}
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 products="$root/products/target/products"
 work=$(mktemp -d /tmp/kiln-agent-benchmark.XXXXXX)
@@ -78,7 +81,6 @@ echo "$credentials" | sed -n 's/^password: *//p' > "$work/password"
 id=$(echo "$credentials" | sed -n 's/^id: *//p')
 mkdir -p "$work/kiln/store"
 instantiate "$work/kiln/store"
-instantiate "$work/kiln/store" warm "$warmup"
 KILN_JAVA_OPTS="${KILN_JAVA_OPTS:-} ${KILN_AGENT_JAVA_OPTS:-}" "$work/kiln-agent/bin/kiln-agent" --coordinator "http://127.0.0.1:$agent" --id "$id" --password-file "$work/password" \
     --state-dir "$work/agent" --store-dir "$work/kiln/store" --sandbox no --max-parallel-builds "$jobs" \
     --idle-poll-millis 50 > "$work/agent.log" 2>&1 &
@@ -101,11 +103,22 @@ build() { # PREFIX: submits that graph and waits until no build is pending; sets
 }
 seconds() { echo "$1 $2" | awk '{ printf "%.1f", $2 - $1 }'; }
 
-if [ "$warmup" -gt 0 ]; then
-    build warm
-    echo "kiln, one agent, cold (the warm-up graph): $warmup builds in $(seconds "$start" "$end") s from submission," \
-        "$(rate "$warmup" "$start" "$end") builds/s; from the first build's start $(rate "$warmup" "$first_build" "$end") builds/s"
-fi
+round=0
+previous=0
+while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ]; do
+    round=$((round + 1))
+    instantiate "$work/kiln/store" "warm$round" "$warmup"
+    build "warm$round"
+    warm_rate=$(rate "$warmup" "$start" "$end")
+    echo "kiln, one agent, warm-up graph $round$([ "$round" -eq 1 ] && echo ' (cold)'): $warmup builds in" \
+        "$(seconds "$start" "$end") s from submission, $warm_rate builds/s; from the first build's start" \
+        "$(rate "$warmup" "$first_build" "$end") builds/s"
+    # Steady once a graph goes no more than 5% faster than the one before.
+    if echo "$warm_rate $previous" | awk '{ exit !($1 <= $2 * 1.05) }'; then
+        break
+    fi
+    previous=$warm_rate
+done
 coordinator_cpu=$(cpu "$coordinator_pid")
 agent_cpu=$(cpu "$agent_pid")
 build node
