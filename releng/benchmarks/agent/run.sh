@@ -1,11 +1,12 @@
 #!/bin/sh
-# Builds a graph of 2,000 trivial derivations twice: with nix-store --realise, then with one local Kiln agent of
-# the built products (coordinator and agent on loopback, both given the same number of parallel builds), and prints
-# builds per second for each, and the CPU time the coordinator and the agent used. Both build in a store whose files
-# are where its paths say, without a sandbox. The coordinator and the agent are long-running services, measured in
-# their steady state: before the measured graph they build warm-up graphs of other derivations, one after the other,
-# until a graph goes no more than 5% faster than the one before (the JIT compilers have done their work), at most
-# WARM-UP ROUNDS graphs; the rate of each is printed, the first being the cold one.
+# Builds a graph of 2,000 trivial derivations with one local Kiln agent of the built products (coordinator and agent
+# on loopback) and, before and after, with nix-store --realise, given the same number of parallel builds; prints
+# builds per second for each (the rate of Nix is the mean of its two runs, as it moves from run to run), and the CPU
+# time the coordinator and the agent used. Both build in a store whose files are where its paths say, without a
+# sandbox. The coordinator and the agent are long-running services, measured in their steady state: before the
+# measured graph they build warm-up graphs of other derivations, one after the other, until a graph goes no more than
+# 5% faster than the one before (the JIT compilers have done their work), at most WARM-UP ROUNDS graphs; the rate of
+# each is printed, the first being the cold one.
 #   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000] [WARM-UP ROUNDS, default 8]
 # Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
 # agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
@@ -51,15 +52,20 @@ instantiate() { # STORE-DIR [PREFIX COUNT]: the .drv paths in STORE-DIR.PREFIX.d
         --arg count "${3:-$count}" "$work/graph.nix" > "$1.${2:-node}.drvs"
 }
 
-# Nix
-mkdir -p "$work/nix/store"
+# Nix, on two copies of the graph: one built before Kiln and one after, as its rate moves from run to run.
+nix_build() { # STORE-DIR: builds the graph instantiated there; sets nix_rate
+    start=$(now)
+    nix-store --store "local?store=$1&state=$1.state&log=$1.state/log" \
+        --max-jobs "$jobs" --realise $(cat "$1.node.drvs") > /dev/null 2> "$work/nix.err"
+    end=$(now)
+    nix_rate=$(rate "$count" "$start" "$end")
+    echo "nix-store --realise: $count builds in $(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }') s, $nix_rate builds/s"
+}
+mkdir -p "$work/nix/store" "$work/nix-after/store"
 instantiate "$work/nix/store"
-start=$(now)
-nix-store --store "local?store=$work/nix/store&state=$work/nix/store.state&log=$work/nix/store.state/log" \
-    --max-jobs "$jobs" --realise $(cat "$work/nix/store.node.drvs") > /dev/null 2> "$work/nix.err"
-end=$(now)
-nix_rate=$(rate "$count" "$start" "$end")
-echo "nix-store --realise: $count builds in $(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }') s, $nix_rate builds/s"
+instantiate "$work/nix-after/store"
+nix_build "$work/nix/store"
+nix_before=$nix_rate
 
 # Kiln: a coordinator and one agent
 tar --warning=no-unknown-keyword -xzf "$products/kiln-coordinator-linux.gtk.x86_64.tar.gz" -C "$work"
@@ -126,6 +132,13 @@ coordinator_cpu=$(echo "$(cpu "$coordinator_pid") $coordinator_cpu" | awk '{ pri
 agent_cpu=$(echo "$(cpu "$agent_pid") $agent_cpu" | awk '{ printf "%.1f", $1 - $2 }')
 kiln_rate=$(rate "$count" "$start" "$end")
 build_rate=$(rate "$count" "$first_build" "$end")
-echo "kiln, one agent: $count builds in $(seconds "$start" "$end") s from submission, $kiln_rate builds/s ($(seconds "$start" "$submitted") s of it to submit); $(echo "$kiln_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
-echo "kiln, one agent, from the first build's start: $count builds in $(seconds "$first_build" "$end") s, $build_rate builds/s; $(echo "$build_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
-echo "CPU from submission to the end: coordinator $coordinator_cpu s, agent $agent_cpu s (builders not counted); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+submit_seconds=$(seconds "$start" "$submitted")
+kiln_seconds=$(seconds "$start" "$end")
+build_seconds=$(seconds "$first_build" "$end")
+load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+nix_build "$work/nix-after/store"
+nix_rate=$(echo "$nix_before $nix_rate" | awk '{ printf "%.1f", ($1 + $2) / 2 }')
+echo "nix-store --realise, mean of the runs before and after Kiln: $nix_rate builds/s"
+echo "kiln, one agent: $count builds in $kiln_seconds s from submission, $kiln_rate builds/s ($submit_seconds s of it to submit); $(echo "$kiln_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
+echo "kiln, one agent, from the first build's start: $count builds in $build_seconds s, $build_rate builds/s; $(echo "$build_rate $nix_rate" | awk '{ printf "%.2f", $1 / $2 }') times Nix's rate"
+echo "CPU from submission to the end: coordinator $coordinator_cpu s, agent $agent_cpu s (builders not counted); load average $load"
