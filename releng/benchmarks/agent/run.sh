@@ -4,9 +4,9 @@
 # builds per second for each (the rate of Nix is the mean of its two runs, as it moves from run to run), and the CPU
 # time the coordinator and the agent used. Both build in a store whose files are where its paths say, without a
 # sandbox. The coordinator and the agent are long-running services, measured in their steady state: before the
-# measured graph they build warm-up graphs of other derivations, one after the other, until a graph goes no more than
-# 5% faster than the one before (the JIT compilers have done their work), at most WARM-UP ROUNDS graphs; the rate of
-# each is printed, the first being the cold one.
+# measured graph they build warm-up graphs of other derivations, one after the other, until two graphs in a row go no
+# more than 5% faster than the best before them (the JIT compilers have done most of their work), at most WARM-UP
+# ROUNDS graphs; the rate of each is printed, the first being the cold one.
 #   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000] [WARM-UP ROUNDS, default 8]
 # Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
 # agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
@@ -110,8 +110,9 @@ build() { # PREFIX: submits that graph and waits until no build is pending; sets
 seconds() { echo "$1 $2" | awk '{ printf "%.1f", $2 - $1 }'; }
 
 round=0
-previous=0
-while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ]; do
+best=0
+flat=0
+while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ] && [ "$flat" -lt 2 ]; do
     round=$((round + 1))
     instantiate "$work/kiln/store" "warm$round" "$warmup"
     build "warm$round"
@@ -119,11 +120,13 @@ while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ]; do
     echo "kiln, one agent, warm-up graph $round$([ "$round" -eq 1 ] && echo ' (cold)'): $warmup builds in" \
         "$(seconds "$start" "$end") s from submission, $warm_rate builds/s; from the first build's start" \
         "$(rate "$warmup" "$first_build" "$end") builds/s"
-    # Steady once a graph goes no more than 5% faster than the one before.
-    if echo "$warm_rate $previous" | awk '{ exit !($1 <= $2 * 1.05) }'; then
-        break
+    # Steady once two graphs in a row go no more than 5% faster than the best before them.
+    if echo "$warm_rate $best" | awk '{ exit !($1 <= $2 * 1.05) }'; then
+        flat=$((flat + 1))
+    else
+        flat=0
     fi
-    previous=$warm_rate
+    best=$(echo "$warm_rate $best" | awk '{ print ($1 > $2 ? $1 : $2) }')
 done
 coordinator_cpu=$(cpu "$coordinator_pid")
 agent_cpu=$(cpu "$agent_pid")
