@@ -319,13 +319,4 @@ final class BuildRows {
             statement.setLong(index, instant.toEpochMilli());
         }
     }
-
-    /** The ids in chunks of at most {@link #CHUNK}. */
-    static List<List<UUID>> chunks(List<UUID> ids) {
-        List<List<UUID>> chunks = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += CHUNK) {
-            chunks.add(ids.subList(from, Math.min(ids.size(), from + CHUNK)));
-        }
-        return chunks;
-    }
 }

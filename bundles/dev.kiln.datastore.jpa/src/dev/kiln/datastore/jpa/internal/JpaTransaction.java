@@ -48,7 +48,6 @@ import dev.kiln.api.datastore.DatastoreTransaction;
 import dev.kiln.datastore.jpa.internal.model.AgentEntity;
 import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
-import dev.kiln.datastore.jpa.internal.model.DerivationEntity;
 import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
 import dev.kiln.datastore.jpa.internal.model.EventPayload;

@@ -2,10 +2,6 @@ package dev.kiln.datastore.jpa.internal.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 import jakarta.persistence.Basic;
 import jakarta.persistence.CollectionTable;
@@ -16,8 +12,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
-
-import dev.kiln.api.DerivationSummary;
 
 @Entity
 @Table(name = "derivation")
@@ -50,17 +44,4 @@ public class DerivationEntity {
     @CollectionTable(name = "derivation_source", joinColumns = @JoinColumn(name = "drv_path"))
     @Column(name = "path")
     List<String> sources = new ArrayList<>();
-
-    public String path() {
-        return path;
-    }
-
-    public DerivationSummary toSummary() {
-        Map<String, String> outputPaths = new TreeMap<>();
-        outputs.forEach(row -> outputPaths.put(row.name, row.path));
-        Map<String, Set<String>> inputDerivations = new TreeMap<>();
-        inputs.forEach(row -> inputDerivations.computeIfAbsent(row.derivationPath, k -> new TreeSet<>())
-                .add(row.outputName));
-        return new DerivationSummary(path, system, outputPaths, inputDerivations, new TreeSet<>(sources), aterm);
-    }
 }
