@@ -16,6 +16,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,19 +36,46 @@ import java.util.function.Supplier;
  * The hashes of input derivations are cached by path, so one hasher should
  * serve a whole closure; checking a derivation at its path with
  * {@link #problems(Derivation, Optional)} caches its hash too, so that a
- * closure checked inputs first never needs the resolver. Instances are
- * thread-safe when their resolver is.
+ * closure checked inputs first never needs the resolver. Hashes known from
+ * elsewhere (of derivations checked before) can be given, so that checking a
+ * derivation whose inputs were stored long ago does not hash their whole
+ * closure again. Instances are thread-safe when their resolver is.
  */
 public final class DerivationHasher {
 
     private final DerivationResolver resolver;
+    private final Function<StorePath, Map<String, Hash>> knownHashes;
     private final Map<StorePath, Map<String, Hash>> inputHashes = new ConcurrentHashMap<>();
 
     /**
      * @param resolver finds the input derivations
      */
     public DerivationHasher(DerivationResolver resolver) {
+        this(resolver, path -> null);
+    }
+
+    /**
+     * @param resolver    finds the input derivations
+     * @param knownHashes the hash modulo of a derivation's outputs when it is
+     *                    known already, else {@code null}; asked before the
+     *                    resolver, and trusted
+     * @since 1.1
+     */
+    public DerivationHasher(DerivationResolver resolver, Function<StorePath, Map<String, Hash>> knownHashes) {
         this.resolver = resolver;
+        this.knownHashes = knownHashes;
+    }
+
+    /**
+     * The hashes modulo that this hasher computed or was given so far, by
+     * derivation path: those of the input derivations it looked at, and of
+     * the derivations it checked at their path.
+     *
+     * @return an unmodifiable view
+     * @since 1.1
+     */
+    public Map<StorePath, Map<String, Hash>> hashes() {
+        return Collections.unmodifiableMap(inputHashes);
     }
 
     /**
@@ -77,6 +105,11 @@ public final class DerivationHasher {
     public Map<String, Hash> hashModulo(StorePath drvPath) throws IOException, DerivationFormatException {
         Map<String, Hash> cached = inputHashes.get(drvPath);
         if (cached == null) {
+            cached = knownHashes.apply(drvPath);
+            if (cached != null) {
+                inputHashes.put(drvPath, cached);
+                return cached;
+            }
             Derivation input;
             try {
                 input = resolver.resolve(drvPath);

@@ -4,7 +4,7 @@
  * and the checks that refuse a malformed or tampered derivation.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.kiln.store.derivation;
 
 import org.osgi.annotation.bundle.Export;

@@ -75,6 +75,7 @@ final class ClientApi {
     private final Path temporary;
     private final HookRoutes hooks;
     private final JobsetRoutes jobsets;
+    private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
     ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary, HookRoutes hooks,
             JobsetRoutes jobsets) {
@@ -186,8 +187,9 @@ final class ClientApi {
 
     private void submit(Exchange exchange) throws HttpFailure, IOException {
         SubmitBody body = exchange.readJson(SubmitBody.class, maxJsonBytes);
-        List<DerivationSummary> derivations = SubmittedDerivations.check(Wire.list(body.derivations()),
+        SubmittedDerivations.Checked checked = submittedDerivations.check(Wire.list(body.derivations()),
                 services.derivations());
+        List<DerivationSummary> derivations = checked.derivations();
         List<BuildSubmission> submissions = new ArrayList<>();
         for (BuildRequest request : Wire.list(body.builds())) {
             if (request == null || request.derivation() == null) {
@@ -203,6 +205,7 @@ final class ClientApi {
             throw new InvalidRequestException("nothing to submit: no derivations and no builds");
         }
         List<SubmitResult> results = services.builds().submit(new SubmitRequest(derivations, submissions));
+        submittedDerivations.stored(checked);
         services.cache().derivationsKnown(derivations.stream().map(DerivationSummary::path).toList());
         exchange.json(200, new SubmitAnswer(results.stream().map(result -> new dev.kiln.protocol.SubmitResult(
                 result.derivationPath(), result.buildId() == null ? null : result.buildId().toString(),

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.protocol.DerivationText;
+import dev.kiln.store.Hash;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
@@ -23,13 +25,42 @@ import dev.kiln.store.derivation.DerivationHasher;
  * Parses the derivation texts of a submit and checks that each one's path and output paths are the ones its text
  * implies: a tampered derivation is refused. Input derivations are looked up among the submitted ones, then among
  * the coordinator's.
+ * <p>
+ * A derivation's hash modulo covers its whole closure: without the hashes of derivations stored before, checking a
+ * submission that needs them would read and hash their closures again each time (every earlier part of a graph
+ * submitted in parts). The hashes of the most recently used stored derivations are kept, once their submission is
+ * stored; a path names one text, checked before it was stored, so its hash never changes.
  */
 final class SubmittedDerivations {
 
-    private SubmittedDerivations() {
+    /** How many hashes are kept: about 30 MB. */
+    static final int REMEMBERED = 65_536;
+
+    private final Map<StorePath, Map<String, Hash>> storedHashes = new LinkedHashMap<>(REMEMBERED / 4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<StorePath, Map<String, Hash>> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** The derivations of a submission, checked, and the hashes found checking them. */
+    record Checked(List<DerivationSummary> derivations, DerivationHasher hasher) {
     }
 
-    static List<DerivationSummary> check(List<DerivationText> texts, DerivationService known) {
+    /** Keeps the hashes found checking a submission, once it is stored. */
+    void stored(Checked checked) {
+        synchronized (storedHashes) {
+            storedHashes.putAll(checked.hasher().hashes());
+        }
+    }
+
+    private Map<String, Hash> storedHash(StorePath drvPath) {
+        synchronized (storedHashes) {
+            return storedHashes.get(drvPath);
+        }
+    }
+
+    Checked check(List<DerivationText> texts, DerivationService known) {
         Map<StorePath, Derivation> submitted = new HashMap<>();
         for (DerivationText text : texts) {
             if (text == null || text.path() == null || text.text() == null) {
@@ -53,7 +84,7 @@ final class SubmittedDerivations {
             } catch (NotFoundException e) {
                 throw new NoSuchFileException(drvPath.toString(), null, "neither submitted nor known");
             }
-        });
+        }, this::storedHash);
         List<DerivationSummary> summaries = new ArrayList<>();
         for (DerivationText text : texts) {
             StorePath path = storePath(text.path());
@@ -64,7 +95,7 @@ final class SubmittedDerivations {
             }
             summaries.add(DerivationSummary.of(derivation, text.text()));
         }
-        return summaries;
+        return new Checked(summaries, hasher);
     }
 
     static StorePath storePath(String path) {

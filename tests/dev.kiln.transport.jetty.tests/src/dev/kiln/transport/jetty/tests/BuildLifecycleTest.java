@@ -221,6 +221,33 @@ class BuildLifecycleTest {
         assertEquals(401, anonymous.statusCode());
     }
 
+    @Test
+    void aSubmissionNeedingStoredDerivationsDoesNotReadTheirClosureAgain() throws Exception {
+        List<String> chain = nix.instantiate(nix.store("source"), """
+                let
+                  first = derivation { name = "chain-first"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
+                  second = derivation { name = "chain-second"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ${first} > $out" ]; };
+                in [ first second (derivation { name = "chain-third"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ${second} > $out" ]; }) ]
+                """);
+        submitAlone(chain.get(0));
+        submitAlone(chain.get(1));
+        int before = coordinator.services.derivationReads();
+
+        SubmitAnswer third = submitAlone(chain.get(2));
+
+        assertEquals("created", third.results().get(0).outcome());
+        assertEquals(before, coordinator.services.derivationReads(),
+                "the hashes of the stored inputs were kept when they were stored");
+    }
+
+    /** Submits a build of a derivation with its text alone: its inputs must be stored. */
+    private static SubmitAnswer submitAlone(String drv) throws Exception {
+        Map<String, Object> body = Map.of("derivations", List.of(Map.of("path", drv, "text", drvText(drv))),
+                "builds", List.of(Map.of("derivation", drv)));
+        return read(coordinator.postJson(coordinator.client("/api/v1/builds"), ProtocolJson.writeString(body)), 200,
+                SubmitAnswer.class);
+    }
+
     private static SubmitAnswer submit(String drv, int priority) throws Exception {
         Map<String, Object> body = Map.of(
                 "derivations", closure(drv).stream().map(p -> Map.of("path", p, "text", drvText(p))).toList(),

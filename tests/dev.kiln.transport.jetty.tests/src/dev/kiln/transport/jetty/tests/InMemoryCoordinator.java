@@ -72,6 +72,8 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     private final Map<String, Long> cursors = new HashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    /** How many times a stored derivation was asked for. */
+    private int derivationReads;
     private long sequence;
 
     @Override
@@ -342,8 +344,13 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         }
     };
 
+    synchronized int derivationReads() {
+        return derivationReads;
+    }
+
     @Override
     public synchronized DerivationSummary get(String derivationPath) {
+        derivationReads++;
         DerivationSummary derivation = derivations.get(derivationPath);
         if (derivation == null) {
             throw new NotFoundException("derivation", derivationPath);
