@@ -46,16 +46,15 @@ final class BuildRows {
     }
 
     /** The builds among these ids (at most {@link #CHUNK}), by id. */
-    static Map<UUID, Build> read(Connection connection, KeyIndexes indexes, List<UUID> ids) throws SQLException {
+    static Map<UUID, Build> read(Connection connection, KeyIndexes indexes, List<String> ids) throws SQLException {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        List<String> keys = ids.stream().map(UUID::toString).toList();
-        Map<String, Set<Tag>> tags = tags(connection, indexes, "build_tag", keys);
-        Map<String, Set<Tag>> requiredTags = tags(connection, indexes, "build_required_tag", keys);
+        Map<String, Set<Tag>> tags = tags(connection, indexes, "build_tag", ids);
+        Map<String, Set<Tag>> requiredTags = tags(connection, indexes, "build_required_tag", ids);
         Map<UUID, Build> builds = new LinkedHashMap<>();
         try (PreparedStatement select = keyed(connection,
-                "SELECT " + COLUMNS + " FROM build" + indexes.primaryKey("build") + " WHERE id IN ", keys);
+                "SELECT " + COLUMNS + " FROM build" + indexes.primaryKey("build") + " WHERE id IN ", ids);
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String id = rows.getString(1).trim();

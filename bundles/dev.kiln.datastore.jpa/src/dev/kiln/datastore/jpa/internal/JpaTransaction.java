@@ -217,8 +217,8 @@ final class JpaTransaction implements DatastoreTransaction {
         if (missed.isEmpty()) {
             return found;
         }
-        found.addAll(keyed("builds", missed.stream().map(UUID::toString).toList(), (connection, chunk) ->
-                BuildRows.read(connection, indexes, chunk.stream().map(UUID::fromString).toList()).values()));
+        found.addAll(keyed("builds", missed.stream().map(UUID::toString).toList(),
+                (connection, chunk) -> BuildRows.read(connection, indexes, chunk).values()));
         return found;
     }
 
