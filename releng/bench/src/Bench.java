@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,8 +93,9 @@ public final class Bench {
 
     /** What one scenario measured. */
     record Result(String graph, int builds, int agents, double submitSeconds, double submitPerS, double drainSeconds,
-            double buildsPerS, long fetches, double fetchP50Ms, double fetchP99Ms, double fetchMaxMs, double rssMb,
-            double peakRssMb, double heapMb, double cpuMsPerBuild) {
+            double buildsPerS, long fetches, double fetchP50Ms, double fetchP99Ms, double fetchMaxMs,
+            double fetchP99WhileSubmittingMs, double fetchP99AfterSubmittingMs, double rssMb, double peakRssMb,
+            double heapMb, double cpuMsPerBuild) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -153,7 +155,7 @@ public final class Bench {
                     results.add(nixGraph);
                 }
             }
-            double[] upload = upload(uploadMib);
+            double[] upload = uploadMib > 0 ? upload(uploadMib) : new double[] {0, 0};
             uploadMbS = upload[0];
             uploadWireMbS = upload[1];
             results.add(measureMemory("after-upload"));
@@ -353,6 +355,9 @@ public final class Bench {
         long limit = System.nanoTime() + SCENARIO_LIMIT.toNanos();
         long[][] latencies = new long[agentCount][];
         int[] latencyCounts = new int[agentCount];
+        // When the submission ended: fetches that began before it waited on a coordinator storing the graph.
+        AtomicLong submitted = new AtomicLong(Long.MAX_VALUE);
+        List<Long> whileSubmitting = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         Duration cpuBefore = coordinatorCpu();
         long start = System.nanoTime();
@@ -360,7 +365,7 @@ public final class Bench {
             int index = a;
             latencies[a] = new long[16_384];
             Thread thread = new Thread(() -> agentLoop(agents.get(index), index, total, succeeded, lastSuccess,
-                    errors, limit, latencies, latencyCounts), "agent-" + a);
+                    errors, limit, latencies, latencyCounts, submitted, whileSubmitting), "agent-" + a);
             thread.start();
             threads.add(thread);
         }
@@ -371,7 +376,8 @@ public final class Bench {
                     chunk.stream().map(d -> new BuildRequest(d.path(), 0, Map.of(), Map.of(), false, false, null))
                             .toList()));
         }
-        double submitSeconds = (System.nanoTime() - start) / 1e9;
+        submitted.set(System.nanoTime());
+        double submitSeconds = (submitted.get() - start) / 1e9;
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(limit - System.nanoTime()) + 5_000));
         }
@@ -393,21 +399,27 @@ public final class Bench {
             at += latencyCounts[a];
         }
         Arrays.sort(all);
+        long[] early = whileSubmitting.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] late = removeAll(all, early);
         Result memory = measureMemory(kind);
         Result result = new Result(kind, total, agentCount, round(submitSeconds), round(total / submitSeconds),
                 round(drainSeconds), round(total / drainSeconds), count, percentile(all, 0.50),
-                percentile(all, 0.99), all.length == 0 ? 0 : round(all[all.length - 1] / 1e6), memory.rssMb(),
+                percentile(all, 0.99), all.length == 0 ? 0 : round(all[all.length - 1] / 1e6),
+                percentile(early, 0.99), percentile(late, 0.99), memory.rssMb(),
                 memory.peakRssMb(), memory.heapMb(), round(cpuMsPerBuild));
         System.out.printf("bench: %s %d builds, %d agents: submit %.2f s (%.0f/s), submit-to-success %.2f s "
-                + "(%.0f builds/s), %d fetches p50 %.2f ms p99 %.2f ms, RSS %.0f MB (peak %.0f), heap %.0f MB, "
+                + "(%.0f builds/s), %d fetches p50 %.2f ms p99 %.2f ms (%.2f ms while submitting, %.2f ms after), "
+                + "RSS %.0f MB (peak %.0f), heap %.0f MB, "
                 + "coordinator CPU %.2f ms per build, %d errors%n", kind, total, agentCount, submitSeconds,
                 result.submitPerS(), drainSeconds, result.buildsPerS(), count, result.fetchP50Ms(), result.fetchP99Ms(),
+                result.fetchP99WhileSubmittingMs(), result.fetchP99AfterSubmittingMs(),
                 result.rssMb(), result.peakRssMb(), result.heapMb(), result.cpuMsPerBuild(), errors.get());
         return result;
     }
 
     private void agentLoop(KilnAgentClient agent, int index, int total, AtomicInteger succeeded,
-            AtomicLong lastSuccess, AtomicInteger errors, long limit, long[][] latencies, int[] latencyCounts) {
+            AtomicLong lastSuccess, AtomicInteger errors, long limit, long[][] latencies, int[] latencyCounts,
+            AtomicLong submitted, List<Long> whileSubmitting) {
         Path spool = work.resolve("spool-" + index + ".nar.zst");
         int idle = 0;
         while (succeeded.get() < total && System.nanoTime() < limit && errors.get() < 100) {
@@ -419,6 +431,9 @@ public final class Bench {
                     latencies[index] = Arrays.copyOf(latencies[index], latencies[index].length * 2);
                 }
                 latencies[index][latencyCounts[index]++] = took;
+                if (before < submitted.get()) {
+                    whileSubmitting.add(took);
+                }
                 if (builds.isEmpty()) {
                     // Back off a little when idle, as a real agent polls: at most 50 ms.
                     Thread.sleep(Math.min(50, 2L << Math.min(idle++, 4)));
@@ -576,7 +591,8 @@ public final class Bench {
                 peak = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
             }
         }
-        return new Result(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, round(rss), round(peak), round(heapUsedMb(pid)), 0);
+        return new Result(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, round(rss), round(peak), round(heapUsedMb(pid)),
+                0);
     }
 
     /** The heap in use after a full collection, from {@code jcmd} of the JDK running this program. */
@@ -610,6 +626,21 @@ public final class Bench {
             }
         }
         Files.writeString(file, text);
+    }
+
+    /** The sorted values of {@code all} without those of {@code some} (a sorted sub-multiset), sorted. */
+    private static long[] removeAll(long[] all, long[] some) {
+        long[] rest = new long[all.length - some.length];
+        int j = 0;
+        int k = 0;
+        for (long value : all) {
+            if (j < some.length && some[j] == value) {
+                j++;
+            } else {
+                rest[k++] = value;
+            }
+        }
+        return rest;
     }
 
     private static double percentile(long[] sorted, double p) {

@@ -45,7 +45,7 @@ import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.DatastoreTransaction;
 
 /**
- * The allocator: one virtual thread that owns the {@link AllocationPlan} and applies the messages of its mailbox
+ * The allocator: one thread that owns the {@link AllocationPlan} and applies the messages of its mailbox
  * in order. Notifications are queued and return at once; questions (allocate, read the plan) wait for their answer.
  * The plan is rebuilt from the datastore when the allocator starts.
  */
@@ -55,8 +55,6 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AllocatorActor.class);
     private static final long ANSWER_TIMEOUT_SECONDS = 60;
-    /** The most allocation requests committed in one write. */
-    private static final int ALLOCATION_GROUP = 64;
 
     private final Datastore datastore;
     private final Clock clock;
@@ -81,7 +79,9 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         this.clock = clock;
         this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent);
         mailbox.add(this::rebuild);
-        this.thread = Thread.ofVirtual().name("kiln-allocator").start(this::run);
+        // A platform thread: every fetch waits for it, and the scheduler of virtual threads would queue its every wake-up
+        // behind the requests being served.
+        this.thread = Thread.ofPlatform().daemon().name("kiln-allocator").start(this::run);
     }
 
     /** Starts an allocator outside OSGi (benchmarks, tools). */
@@ -134,18 +134,56 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     // Questions
 
+    /**
+     * Chooses the builds on the allocator's thread, which counts them as allocated in the plan at once; then, on the
+     * caller's, reads them, queues the commit of their allocation (state allocated, {@code build-allocated}) and
+     * returns them without waiting for the disk. What the agent reports of them afterwards is queued behind that
+     * commit, so it finds them allocated to it; the datastore commits the allocations of agents fetching together
+     * in one transaction. If the commit fails, or is lost with the coordinator, the builds are scheduled again, and
+     * the agent's report of their start is refused, which makes it drop them.
+     */
     @Override
     public List<Build> allocate(UUID agentId, Set<String> systems, int count) {
         if (count <= 0) {
             return List.of();
         }
-        AllocationRequest request = new AllocationRequest(agentId, systems, count);
-        if (Thread.currentThread() == thread) {
-            request.run();
-        } else {
-            mailbox.add(request);
+        Set<String> wanted = Set.copyOf(systems);
+        List<UUID> chosen = ask(plan -> {
+            List<UUID> ids = plan.choose(agentId, wanted, count);
+            ids.forEach(id -> plan.allocated(id, agentId));
+            return ids;
+        });
+        if (chosen.isEmpty()) {
+            return List.of();
         }
-        return await(request.answer());
+        Instant now = clock.instant();
+        List<Build> allocated;
+        try {
+            allocated = datastore.read(reader -> stillScheduled(reader.builds(chosen), chosen)).stream()
+                    .map(build -> build.withState(BuildState.ALLOCATED, now).withAgent(agentId))
+                    .toList();
+        } catch (RuntimeException e) {
+            tell(() -> chosen.forEach(id -> plan.unallocate(id, agentId)));
+            throw e;
+        }
+        if (allocated.size() < chosen.size()) {
+            Set<UUID> taken = new HashSet<>();
+            allocated.forEach(build -> taken.add(build.id()));
+            // The datastore says they are no longer scheduled; the message saying so is on its way. The plan learns
+            // it before the agent's next request, which comes after this in the mailbox.
+            tell(() -> chosen.stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
+        }
+        datastore.writeLater(tx -> {
+            commitAllocation(tx, allocated, now);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again", agentId,
+                        failure);
+                tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
+            }
+        });
+        return allocated;
     }
 
     @Override
@@ -182,94 +220,31 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         return ask(question);
     }
 
-    /**
-     * Chooses builds for each request and counts them as allocated in the plan at once, then commits the allocations
-     * of all of them in one write, on a thread of its own: the allocator goes on serving the requests that came
-     * meanwhile, whose commits the datastore groups with this one. Agents fetch together, and one commit for all is
-     * much cheaper than one for each. If that write fails, the builds are scheduled again and each request is served
-     * alone, so that only the request that fails sees the failure.
-     */
-    private void allocateTogether(List<AllocationRequest> requests) {
-        List<List<UUID>> chosen = new ArrayList<>(requests.size());
-        for (AllocationRequest request : requests) {
-            List<UUID> ids = plan.choose(request.agentId, request.systems, request.count);
-            ids.forEach(id -> plan.allocated(id, request.agentId));
-            chosen.add(ids);
-        }
-        if (chosen.stream().allMatch(List::isEmpty)) {
-            requests.forEach(request -> request.answer().complete(List.of()));
-            return;
-        }
-        Instant now = clock.instant();
-        Thread.ofVirtual().name("kiln-allocation-commit").start(() -> commit(requests, chosen, now));
-    }
-
-    /** Commits allocations chosen by {@link #allocateTogether}, then answers the requests. */
-    private void commit(List<AllocationRequest> requests, List<List<UUID>> chosen, Instant now) {
-        List<List<Build>> allocated;
-        try {
-            allocated = datastore.write(tx -> {
-                List<List<Build>> all = new ArrayList<>(requests.size());
-                for (int i = 0; i < requests.size(); i++) {
-                    all.add(commitAllocation(tx, requests.get(i).agentId(), chosen.get(i), now));
-                }
-                return all;
-            });
-        } catch (RuntimeException e) {
-            tell(() -> {
-                for (int i = 0; i < requests.size(); i++) {
-                    UUID agent = requests.get(i).agentId();
-                    chosen.get(i).forEach(id -> plan.unallocate(id, agent));
-                }
-            });
-            if (requests.size() == 1) {
-                requests.get(0).answer().completeExceptionally(e);
-            } else {
-                requests.forEach(request -> tell(request.alone()));
-            }
-            return;
-        }
-        // The plan learns of builds that were not allocated before any answer goes out: an agent's next request
-        // comes after it in the mailbox.
-        tell(() -> {
-            for (int i = 0; i < requests.size(); i++) {
-                Set<UUID> done = new HashSet<>();
-                allocated.get(i).forEach(build -> done.add(build.id()));
-                for (UUID id : chosen.get(i)) {
-                    if (!done.contains(id)) {
-                        // The datastore says it is no longer scheduled; the message saying so is on its way.
-                        plan.remove(id);
-                    }
-                }
-            }
-        });
-        for (int i = 0; i < requests.size(); i++) {
-            requests.get(i).answer().complete(allocated.get(i));
-        }
-    }
-
-    private static List<Build> commitAllocation(DatastoreTransaction tx, UUID agentId, List<UUID> chosen,
-            Instant now) {
-        if (chosen.isEmpty()) {
-            return List.of();
-        }
-        List<Build> allocated = new ArrayList<>();
-        for (Build build : tx.builds(chosen)) {
-            if (build.state() != BuildState.SCHEDULED) {
-                continue;
-            }
-            Build updated = build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
-            tx.updateBuild(updated);
-            tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
-                    Map.of("derivation", build.derivationPath(), "system", build.system()));
-            allocated.add(updated);
-        }
+    /** The builds read that are still scheduled, in the order they were chosen. */
+    private static List<Build> stillScheduled(List<Build> read, List<UUID> chosen) {
         Map<UUID, Integer> order = new HashMap<>();
         for (int i = 0; i < chosen.size(); i++) {
             order.put(chosen.get(i), i);
         }
-        allocated.sort(Comparator.comparing(build -> order.get(build.id())));
-        return allocated;
+        return read.stream()
+                .filter(build -> build.state() == BuildState.SCHEDULED)
+                .sorted(Comparator.comparing(build -> order.get(build.id())))
+                .toList();
+    }
+
+    /** Commits an allocation made by {@link #allocate}, of the builds that are still scheduled. */
+    private static void commitAllocation(DatastoreTransaction tx, List<Build> allocated, Instant now) {
+        Map<UUID, Build> byId = new HashMap<>();
+        allocated.forEach(build -> byId.put(build.id(), build));
+        for (Build build : tx.builds(List.copyOf(byId.keySet()))) {
+            if (build.state() != BuildState.SCHEDULED) {
+                continue;
+            }
+            UUID agentId = byId.get(build.id()).agentId();
+            tx.updateBuild(build.withState(BuildState.ALLOCATED, now).withAgent(agentId));
+            tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
+                    Map.of("derivation", build.derivationPath(), "system", build.system()));
+        }
     }
 
     private void rebuild() {
@@ -304,20 +279,6 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     private void tell(Runnable message) {
         mailbox.add(message);
-    }
-
-    /**
-     * The request and the allocation requests right behind it in the mailbox, at most {@link #ALLOCATION_GROUP}
-     * (an agent's builds count against its cap as soon as they are chosen, so an agent may ask twice in a group).
-     */
-    private List<AllocationRequest> consecutiveRequests(AllocationRequest first) {
-        List<AllocationRequest> requests = new ArrayList<>();
-        requests.add(first);
-        while (requests.size() < ALLOCATION_GROUP && mailbox.peek() instanceof AllocationRequest next) {
-            requests.add(next);
-            mailbox.remove();
-        }
-        return requests;
     }
 
     private <T> T ask(Function<AllocationPlan, T> question) {
@@ -355,37 +316,5 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         return strategies.stream().filter(strategy -> strategy.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no allocation strategy named '" + name
                         + "'; available: " + strategies.stream().map(AllocationStrategy::name).sorted().toList()));
-    }
-
-    /** An agent's request for builds; served on the allocator's thread with the requests queued behind it. */
-    private final class AllocationRequest implements Runnable {
-        private final UUID agentId;
-        private final Set<String> systems;
-        private final int count;
-        private final CompletableFuture<List<Build>> answer = new CompletableFuture<>();
-
-        AllocationRequest(UUID agentId, Set<String> systems, int count) {
-            this.agentId = agentId;
-            this.systems = Set.copyOf(systems);
-            this.count = count;
-        }
-
-        UUID agentId() {
-            return agentId;
-        }
-
-        CompletableFuture<List<Build>> answer() {
-            return answer;
-        }
-
-        @Override
-        public void run() {
-            allocateTogether(consecutiveRequests(this));
-        }
-
-        /** This request, to be served in a group of its own: its group failed. */
-        Runnable alone() {
-            return () -> allocateTogether(List.of(this));
-        }
     }
 }

@@ -36,8 +36,10 @@ public interface Allocator {
 
     /**
      * Chooses up to {@code count} builds for the agent from its plan, best first, without exceeding the per-agent
-     * cap of allocated builds, and commits their allocation (state allocated, {@code build-allocated}) before
-     * returning them.
+     * cap of allocated builds, and queues the commit of their allocation (state allocated, {@code build-allocated})
+     * before returning them, without waiting for it (see {@link dev.kiln.api.datastore.Datastore#writeLater}): the
+     * agent's reports on them are committed after it. An allocation whose commit fails or is lost in a crash puts the
+     * builds back in the plan, and the agent's report of their start is refused.
      *
      * @param systems the systems the agent builds for now
      */

@@ -1,5 +1,7 @@
 package dev.kiln.api.datastore;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -20,6 +22,21 @@ public interface Datastore {
      * Listeners are told of the events it appended once it committed.
      */
     <T> T write(Function<DatastoreTransaction, T> work);
+
+    /**
+     * Queues {@code work} to run in a write transaction and returns without waiting for it: it is committed after the
+     * writes queued before it and before those queued after it, as {@link #write} would commit it. The stage
+     * completes with what {@code work} returned once it is committed, or exceptionally if it failed. For changes whose
+     * caller need not wait for the disk (a heartbeat, an allocation whose loss in a crash the agent survives).
+     * This default runs the work at once, on the caller's thread.
+     */
+    default <T> CompletionStage<T> writeLater(Function<DatastoreTransaction, T> work) {
+        try {
+            return CompletableFuture.completedFuture(write(work));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Runs {@code work} with read access, concurrently with other reads and with the writer. */
     <T> T read(Function<DatastoreReader, T> work);

@@ -19,6 +19,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentBuildService;
@@ -49,6 +51,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     static final Duration MAX_SETUP_FAILURE_BACKOFF = Duration.ofMinutes(10);
 
     private static final Duration LAST_SEEN_GRANULARITY = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentBuildLifecycle.class);
 
     private final Datastore datastore;
     private final Allocator allocator;
@@ -76,17 +79,24 @@ public final class AgentBuildLifecycle implements AgentBuildService {
         Instant now = clock.instant();
         boolean wantsBuilds = request.freeSlots() > 0;
         // The builds allocated to the agent that it has not started, sent again: the plan knows them without a query.
+        // One still scheduled in the datastore is one whose allocation is being committed.
         List<UUID> planned = wantsBuilds ? allocator.allocatedTo(agentId) : List.of();
         AgentState state = datastore.read(reader -> reader.agent(agentId).map(agent -> new AgentState(agent,
                         agent.active() ? reader.builds(planned).stream()
-                                .filter(build -> build.state() == BuildState.ALLOCATED
-                                        && agentId.equals(build.agentId()))
+                                .filter(build -> build.state() == BuildState.SCHEDULED
+                                        || (build.state() == BuildState.ALLOCATED && agentId.equals(build.agentId())))
+                                .map(build -> build.state() == BuildState.SCHEDULED
+                                        ? build.withState(BuildState.ALLOCATED, now).withAgent(agentId) : build)
                                 .sorted(Comparator.comparingLong(Build::sequence)).toList() : List.<Build>of())))
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
         Agent agent = state.agent();
         if (agent.active() && lastSeenIsStale(agent, now)) {
-            datastore.write(tx -> {
+            // A heartbeat: not worth a wait for the disk, and if a crash loses it, the agent's next fetch says it.
+            datastore.writeLater(tx -> {
                 tx.agent(agentId).ifPresent(found -> tx.updateAgent(found.withLastSeen(now)));
+                return null;
+            }).exceptionally(failure -> {
+                LOG.warn("Cannot record when agent {} was last seen: {}", agentId, failure.getMessage());
                 return null;
             });
         }

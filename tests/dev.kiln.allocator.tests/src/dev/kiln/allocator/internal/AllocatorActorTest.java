@@ -102,16 +102,33 @@ class AllocatorActorTest {
         allocator = AllocatorActor.start(datastore, new BasicStrategy(), 1);
         datastore.failWrites.set(true);
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> allocator.allocate(agent, Set.of(SYSTEM), 1));
-        assertEquals("the disk is full", failure.getMessage());
-        assertEquals(BuildState.SCHEDULED, datastore.builds.get(only.id()).state());
+        List<Build> lost = allocator.allocate(agent, Set.of(SYSTEM), 1);
+        assertEquals(List.of(only.id()), lost.stream().map(Build::id).toList(), "answered before the commit");
+        assertEquals(BuildState.ALLOCATED, lost.get(0).state());
+        assertEquals(BuildState.SCHEDULED, datastore.builds.get(only.id()).state(), "the commit failed");
 
         datastore.failWrites.set(false);
         List<Build> again = allocator.allocate(agent, Set.of(SYSTEM), 1);
-        assertEquals(List.of(only.id()), again.stream().map(Build::id).toList());
+        assertEquals(List.of(only.id()), again.stream().map(Build::id).toList(), "scheduled again, the cap free");
         assertEquals(agent, datastore.builds.get(only.id()).agentId());
+        assertEquals(BuildState.ALLOCATED, datastore.builds.get(only.id()).state());
         assertTrue(allocator.allocate(agent, Set.of(SYSTEM), 1).isEmpty(), "nothing left to allocate");
+    }
+
+    @Test
+    void aBuildCanceledWhileChosenIsNotHandedOut() {
+        UUID agent = datastore.agent("agent");
+        Build canceled = datastore.schedule(1);
+        Build other = datastore.schedule(2);
+        allocator = AllocatorActor.start(datastore, new BasicStrategy(), 2);
+        // Canceled in the datastore; the message telling the allocator has not come yet.
+        datastore.builds.put(canceled.id(), canceled.withState(BuildState.CANCELED, T0));
+
+        List<Build> builds = allocator.allocate(agent, Set.of(SYSTEM), 2);
+
+        assertEquals(List.of(other.id()), builds.stream().map(Build::id).toList());
+        assertEquals(BuildState.CANCELED, datastore.builds.get(canceled.id()).state());
+        assertEquals(List.of(other.id()), allocator.allocatedTo(agent), "the plan forgot the canceled build");
     }
 
     /**

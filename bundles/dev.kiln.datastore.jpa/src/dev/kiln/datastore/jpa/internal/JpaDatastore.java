@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,6 +80,7 @@ public final class JpaDatastore implements Datastore {
     private final Counters counters;
     private final KeyIndexes indexes;
     private final RecordCache cache = new RecordCache();
+    private volatile boolean closed;
 
     @Activate
     public JpaDatastore(DatastoreConfiguration configuration) {
@@ -116,6 +119,13 @@ public final class JpaDatastore implements Datastore {
 
     @Deactivate
     public void close() {
+        closed = true;
+        try {
+            // Last in the queue: the writes queued before it are committed when it is.
+            write(tx -> null);
+        } catch (RuntimeException e) {
+            LOG.warn("The writes queued when the datastore closed may be lost: {}", e.getMessage());
+        }
         notifier.stop();
         factory.close();
         pool.close();
@@ -128,7 +138,38 @@ public final class JpaDatastore implements Datastore {
             throw new IllegalStateException("a write transaction is already open on this thread");
         }
         QueuedWrite<T> mine = new QueuedWrite<>(work);
+        mine.caller = Thread.currentThread();
         queued.add(mine);
+        awaitCommit(mine);
+        return mine.outcome();
+    }
+
+    /** Queues the work at once, and leaves the wait for its commit to a virtual thread of its own. */
+    @Override
+    public <T> CompletionStage<T> writeLater(Function<DatastoreTransaction, T> work) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the datastore is closed"));
+        }
+        CompletableFuture<T> committed = new CompletableFuture<>();
+        QueuedWrite<T> mine = new QueuedWrite<>(work);
+        mine.caller = Thread.ofVirtual().name("kiln-write-later").unstarted(() -> {
+            awaitCommit(mine);
+            try {
+                committed.complete(mine.outcome());
+            } catch (RuntimeException | Error e) {
+                committed.completeExceptionally(e);
+            }
+        });
+        queued.add(mine);
+        mine.caller.start();
+        return committed;
+    }
+
+    /**
+     * Waits until {@code mine}, queued, is committed or failed: leads the groups while the writer lock is free,
+     * else waits to be woken by the leader.
+     */
+    private void awaitCommit(QueuedWrite<?> mine) {
         // Parking returns at once while the thread is interrupted: the flag is kept aside until the work is done.
         boolean interrupted = false;
         while (!mine.done) {
@@ -153,7 +194,6 @@ public final class JpaDatastore implements Datastore {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return mine.outcome();
     }
 
     /** How many works wait to be committed; for tests. */
@@ -354,7 +394,8 @@ public final class JpaDatastore implements Datastore {
     /** A caller's work, waiting to be committed, and then its outcome. */
     private static final class QueuedWrite<T> {
         final Function<DatastoreTransaction, T> work;
-        final Thread caller = Thread.currentThread();
+        /** The thread that waits for the commit, woken when it is done or when it is to lead the next group. */
+        volatile Thread caller;
         private T result;
         private Throwable failure;
         /** Set last, after the outcome: the caller reads the outcome once it sees it. */

@@ -13,6 +13,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +30,14 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "V1__initial_schema.sql",
             "V2__build_state_changed_at.sql",
-            "V3__tags_sorts_event_cursors.sql");
+            "V3__tags_sorts_event_cursors.sql",
+            "V4__fewer_indexes_on_derby.sql");
 
     static final int LATEST = SCRIPTS.size();
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    private static final Pattern DROP_CONSTRAINTS =
+            Pattern.compile("DROP CONSTRAINTS OF (\\w+) (FOREIGN KEY|UNIQUE)", Pattern.CASE_INSENSITIVE);
 
     private Migrations() {
     }
@@ -79,7 +84,12 @@ final class Migrations {
         try {
             try (Statement statement = connection.createStatement()) {
                 for (String sql : statements) {
-                    statement.execute(sql);
+                    Matcher drop = DROP_CONSTRAINTS.matcher(sql);
+                    if (drop.matches()) {
+                        dropConstraints(connection, drop.group(1), drop.group(2).startsWith("F") ? "F" : "U");
+                    } else {
+                        statement.execute(sql);
+                    }
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(
@@ -97,6 +107,31 @@ final class Migrations {
                     + (version - 1), e);
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** Drops the constraints of one type ({@code F} foreign key, {@code U} unique) of a Derby table. */
+    private static void dropConstraints(Connection connection, String table, String type) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT c.constraintname FROM sys.sysconstraints c "
+                + "JOIN sys.systables t ON c.tableid = t.tableid JOIN sys.sysschemas s ON t.schemaid = s.schemaid "
+                + "WHERE t.tablename = ? AND c.type = ? AND s.schemaname = CURRENT SCHEMA")) {
+            select.setString(1, table.toUpperCase(Locale.ROOT));
+            select.setString(2, type);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            throw new SQLException("table " + table + " has no " + (type.equals("F") ? "foreign key" : "unique")
+                    + " constraint to drop");
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (String name : names) {
+                statement.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name + "\"");
+            }
         }
     }
 

@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -759,6 +761,70 @@ abstract class DatastoreContract {
         awaitSize(told, 3);
         assertEquals(committed, told.stream().map(Event::buildId).collect(Collectors.toSet()));
         assertEquals(3, datastore.read(r -> r.eventsAfter(0, 100)).size());
+    }
+
+    @Test
+    void aWriteLaterReturnsAtOnceAndIsCommittedBeforeTheWritesQueuedAfterIt() throws Exception {
+        DerivationSummary drv = derivation("a");
+        insert(List.of(drv), List.of());
+        Build build = datastore.write(tx -> {
+            Build inserted = build(tx.nextBuildSequence(), drv, BuildState.SCHEDULED, Set.of());
+            tx.insertBuild(inserted);
+            return inserted;
+        });
+        UUID agent = UUID.randomUUID();
+
+        Holder holder = holdWriter();
+        CompletableFuture<Build> later = datastore.writeLater(tx -> {
+            Build allocated = build.withState(BuildState.ALLOCATED, T0).withAgent(agent);
+            tx.updateBuild(allocated);
+            return allocated;
+        }).toCompletableFuture();
+        assertFalse(later.isDone(), "returned while the writer is held");
+        // A write queued after it finds what it wrote.
+        CompletableFuture<BuildState> seen = new CompletableFuture<>();
+        Thread after = Thread.ofVirtual().start(() -> seen.complete(datastore.write(tx ->
+                tx.build(build.id()).orElseThrow().state())));
+        holder.release();
+        after.join(TimeUnit.SECONDS.toMillis(60));
+
+        assertEquals(BuildState.ALLOCATED, seen.get(60, TimeUnit.SECONDS));
+        assertEquals(agent, later.get(60, TimeUnit.SECONDS).agentId());
+        assertEquals(agent, datastore.read(r -> r.build(build.id())).orElseThrow().agentId());
+    }
+
+    @Test
+    void aWriteLaterThatFailsCompletesExceptionallyAndChangesNothing() throws Exception {
+        CompletableFuture<Object> failed = datastore.writeLater(tx -> {
+            tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of());
+            throw new IllegalArgumentException("refused");
+        }).toCompletableFuture();
+
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> failed.get(60, TimeUnit.SECONDS));
+        assertEquals("refused", assertInstanceOf(IllegalArgumentException.class, failure.getCause()).getMessage());
+        assertEquals(List.of(), datastore.read(r -> r.eventsAfter(0, 10)));
+    }
+
+    @Test
+    void closingCommitsTheWritesQueuedLaterAndRefusesNewOnes() throws Exception {
+        Holder holder = holdWriter();
+        List<CompletableFuture<Event>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(datastore.writeLater(tx -> tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of()))
+                    .toCompletableFuture());
+        }
+        Thread closing = Thread.ofVirtual().start(datastore::close);
+        holder.release();
+        closing.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(closing.isAlive());
+        for (CompletableFuture<Event> write : queued) {
+            assertTrue(write.isDone() && !write.isCompletedExceptionally(), "committed before the datastore closed");
+        }
+        assertTrue(datastore.writeLater(tx -> null).toCompletableFuture().isCompletedExceptionally(),
+                "refused once closed");
+
+        datastore = JpaDatastore.open(options);
+        assertEquals(5, datastore.read(r -> r.eventsAfter(0, 10)).size());
     }
 
     @Test
