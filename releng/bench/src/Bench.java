@@ -1,6 +1,9 @@
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +97,8 @@ public final class Bench {
     /** What one scenario measured. */
     record Result(String graph, int builds, int agents, double submitSeconds, double submitPerS, double drainSeconds,
             double buildsPerS, long fetches, double fetchP50Ms, double fetchP99Ms, double fetchMaxMs,
-            double fetchP99WhileSubmittingMs, double fetchP99AfterSubmittingMs, double rssMb, double peakRssMb,
-            double heapMb, double cpuMsPerBuild) {
+            double fetchP99WhileSubmittingMs, double fetchP99AfterSubmittingMs, double fetchServerP99AtMostMs,
+            double fetchServerWithin20MsPercent, double rssMb, double peakRssMb, double heapMb, double cpuMsPerBuild) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -360,6 +363,7 @@ public final class Bench {
         List<Long> whileSubmitting = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         Duration cpuBefore = coordinatorCpu();
+        SortedMap<Double, Long> fetchBucketsBefore = serverFetchBuckets();
         long start = System.nanoTime();
         for (int a = 0; a < agentCount; a++) {
             int index = a;
@@ -401,18 +405,20 @@ public final class Bench {
         Arrays.sort(all);
         long[] early = whileSubmitting.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] late = removeAll(all, early);
+        double[] server = serverFetchLatency(fetchBucketsBefore, serverFetchBuckets());
         Result memory = measureMemory(kind);
         Result result = new Result(kind, total, agentCount, round(submitSeconds), round(total / submitSeconds),
                 round(drainSeconds), round(total / drainSeconds), count, percentile(all, 0.50),
                 percentile(all, 0.99), all.length == 0 ? 0 : round(all[all.length - 1] / 1e6),
-                percentile(early, 0.99), percentile(late, 0.99), memory.rssMb(),
+                percentile(early, 0.99), percentile(late, 0.99), server[0], server[1], memory.rssMb(),
                 memory.peakRssMb(), memory.heapMb(), round(cpuMsPerBuild));
         System.out.printf("bench: %s %d builds, %d agents: submit %.2f s (%.0f/s), submit-to-success %.2f s "
-                + "(%.0f builds/s), %d fetches p50 %.2f ms p99 %.2f ms (%.2f ms while submitting, %.2f ms after), "
-                + "RSS %.0f MB (peak %.0f), heap %.0f MB, "
-                + "coordinator CPU %.2f ms per build, %d errors%n", kind, total, agentCount, submitSeconds,
+                + "(%.0f builds/s), %d fetches p50 %.2f ms p99 %.2f ms (%.2f ms while submitting, %.2f ms after; "
+                + "in the coordinator p99 at most %.0f ms, %.1f%% within 20 ms), RSS %.0f MB (peak %.0f), "
+                + "heap %.0f MB, coordinator CPU %.2f ms per build, %d errors%n", kind, total, agentCount, submitSeconds,
                 result.submitPerS(), drainSeconds, result.buildsPerS(), count, result.fetchP50Ms(), result.fetchP99Ms(),
-                result.fetchP99WhileSubmittingMs(), result.fetchP99AfterSubmittingMs(),
+                result.fetchP99WhileSubmittingMs(), result.fetchP99AfterSubmittingMs(), result.fetchServerP99AtMostMs(),
+                result.fetchServerWithin20MsPercent(),
                 result.rssMb(), result.peakRssMb(), result.heapMb(), result.cpuMsPerBuild(), errors.get());
         return result;
     }
@@ -591,8 +597,8 @@ public final class Bench {
                 peak = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
             }
         }
-        return new Result(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, round(rss), round(peak), round(heapUsedMb(pid)),
-                0);
+        return new Result(kind, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, round(rss), round(peak),
+                round(heapUsedMb(pid)), 0);
     }
 
     /** The heap in use after a full collection, from {@code jcmd} of the JDK running this program. */
@@ -626,6 +632,46 @@ public final class Bench {
             }
         }
         Files.writeString(file, text);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern FETCH_BUCKET = Pattern.compile(
+            "kiln_http_request_duration_seconds_bucket\\{route=\"POST /agent/v1/fetch\",le=\"([^\"]+)\"\\} (\\d+)");
+
+    /** The coordinator's own cumulative counts of fetches by latency bucket (its upper bound in seconds). */
+    private SortedMap<Double, Long> serverFetchBuckets() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(clientUri.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        SortedMap<Double, Long> buckets = new TreeMap<>();
+        Matcher bucket = FETCH_BUCKET.matcher(metrics.body());
+        while (bucket.find()) {
+            double bound = bucket.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY
+                    : Double.parseDouble(bucket.group(1));
+            buckets.put(bound, Long.parseLong(bucket.group(2)));
+        }
+        return buckets;
+    }
+
+    /**
+     * The fetches of a scenario as the coordinator timed them (its handler, from the request read to the answer
+     * written): the bound of the bucket holding the 99th percentile, in ms, and the share within 20 ms, in percent.
+     */
+    private static double[] serverFetchLatency(SortedMap<Double, Long> before, SortedMap<Double, Long> after) {
+        double all = Double.POSITIVE_INFINITY;
+        long total = after.getOrDefault(all, 0L) - before.getOrDefault(all, 0L);
+        if (total <= 0) {
+            return new double[] {0, 0};
+        }
+        double p99Bound = Double.POSITIVE_INFINITY;
+        for (Map.Entry<Double, Long> bucket : after.entrySet()) {
+            long count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0L);
+            if (count >= 0.99 * total) {
+                p99Bound = bucket.getKey();
+                break;
+            }
+        }
+        long within20 = after.getOrDefault(0.02, 0L) - before.getOrDefault(0.02, 0L);
+        return new double[] {round(p99Bound * 1000), round(100.0 * within20 / total)};
     }
 
     /** The sorted values of {@code all} without those of {@code some} (a sorted sub-multiset), sorted. */

@@ -79,8 +79,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         this.clock = clock;
         this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent);
         mailbox.add(this::rebuild);
-        // A platform thread: every fetch waits for it, and the scheduler of virtual threads would queue its every wake-up
-        // behind the requests being served.
+        // A platform thread: every fetch waits for it, and the scheduler of virtual threads would queue its every
+        // wake-up behind the requests being served.
         this.thread = Thread.ofPlatform().daemon().name("kiln-allocator").start(this::run);
     }
 
@@ -135,12 +135,13 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     // Questions
 
     /**
-     * Chooses the builds on the allocator's thread, which counts them as allocated in the plan at once; then, on the
-     * caller's, reads them, queues the commit of their allocation (state allocated, {@code build-allocated}) and
-     * returns them without waiting for the disk. What the agent reports of them afterwards is queued behind that
-     * commit, so it finds them allocated to it; the datastore commits the allocations of agents fetching together
-     * in one transaction. If the commit fails, or is lost with the coordinator, the builds are scheduled again, and
-     * the agent's report of their start is refused, which makes it drop them.
+     * Looks at the agent's plan on the allocator's thread: the builds allocated to it and not started, and new ones
+     * for the rest of {@code count}, which it counts as allocated at once. Then, on the caller's thread, reads them,
+     * queues the commit of the new allocations (state allocated, {@code build-allocated}) and returns them without
+     * waiting for the disk. What the agent reports of them afterwards is queued behind that commit, so it finds them
+     * allocated to it; the datastore commits the allocations of agents fetching together in one transaction. If the
+     * commit fails, or is lost with the coordinator, the builds are scheduled again, and the agent's report of their
+     * start is refused, which makes it drop them.
      */
     @Override
     public List<Build> allocate(UUID agentId, Set<String> systems, int count) {
@@ -148,42 +149,63 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             return List.of();
         }
         Set<String> wanted = Set.copyOf(systems);
-        List<UUID> chosen = ask(plan -> {
-            List<UUID> ids = plan.choose(agentId, wanted, count);
-            ids.forEach(id -> plan.allocated(id, agentId));
-            return ids;
+        Choice choice = ask(plan -> {
+            List<UUID> held = plan.allocatedTo(agentId);
+            List<UUID> chosen = held.size() >= count ? List.of() : plan.choose(agentId, wanted, count - held.size());
+            chosen.forEach(id -> plan.allocated(id, agentId));
+            return new Choice(held, chosen);
         });
-        if (chosen.isEmpty()) {
+        if (choice.held().isEmpty() && choice.chosen().isEmpty()) {
             return List.of();
         }
         Instant now = clock.instant();
+        List<Build> again;
         List<Build> allocated;
         try {
-            allocated = datastore.read(reader -> stillScheduled(reader.builds(chosen), chosen)).stream()
-                    .map(build -> build.withState(BuildState.ALLOCATED, now).withAgent(agentId))
+            List<List<Build>> read = datastore.read(reader -> List.of(reader.builds(choice.held()),
+                    reader.builds(choice.chosen())));
+            // Held ones still scheduled in the datastore are those whose allocation is being committed.
+            again = read.get(0).stream()
+                    .filter(build -> build.state() == BuildState.SCHEDULED
+                            || (build.state() == BuildState.ALLOCATED && agentId.equals(build.agentId())))
+                    .sorted(Comparator.comparingLong(Build::sequence))
+                    .limit(count)
+                    .map(build -> allocatedTo(build, agentId, now))
+                    .toList();
+            allocated = stillScheduled(read.get(1), choice.chosen()).stream()
+                    .map(build -> allocatedTo(build, agentId, now))
                     .toList();
         } catch (RuntimeException e) {
-            tell(() -> chosen.forEach(id -> plan.unallocate(id, agentId)));
+            tell(() -> choice.chosen().forEach(id -> plan.unallocate(id, agentId)));
             throw e;
         }
-        if (allocated.size() < chosen.size()) {
+        if (allocated.size() < choice.chosen().size()) {
             Set<UUID> taken = new HashSet<>();
             allocated.forEach(build -> taken.add(build.id()));
             // The datastore says they are no longer scheduled; the message saying so is on its way. The plan learns
             // it before the agent's next request, which comes after this in the mailbox.
-            tell(() -> chosen.stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
+            tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
         }
-        datastore.writeLater(tx -> {
-            commitAllocation(tx, allocated, now);
-            return null;
-        }).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again", agentId,
-                        failure);
-                tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
-            }
-        });
-        return allocated;
+        if (!allocated.isEmpty()) {
+            datastore.writeLater(tx -> {
+                commitAllocation(tx, allocated, now);
+                return null;
+            }).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again",
+                            agentId, failure);
+                    tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
+                }
+            });
+        }
+        List<Build> answer = new ArrayList<>(again);
+        answer.addAll(allocated);
+        return answer;
+    }
+
+    private static Build allocatedTo(Build build, UUID agentId, Instant now) {
+        return build.state() == BuildState.ALLOCATED ? build
+                : build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
     }
 
     @Override
@@ -316,5 +338,9 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         return strategies.stream().filter(strategy -> strategy.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no allocation strategy named '" + name
                         + "'; available: " + strategies.stream().map(AllocationStrategy::name).sorted().toList()));
+    }
+
+    /** What the plan holds for an agent that fetches: allocated and not started, and newly chosen. */
+    private record Choice(List<UUID> held, List<UUID> chosen) {
     }
 }

@@ -35,9 +35,10 @@ public interface Allocator {
     void agentChanged(Agent agent);
 
     /**
-     * Chooses up to {@code count} builds for the agent from its plan, best first, without exceeding the per-agent
-     * cap of allocated builds, and queues the commit of their allocation (state allocated, {@code build-allocated})
-     * before returning them, without waiting for it (see {@link dev.kiln.api.datastore.Datastore#writeLater}): the
+     * The builds allocated to the agent and not started, again (an answer may have been lost), then as many more as
+     * {@code count} leaves room for, chosen from its plan, best first, without exceeding the per-agent cap of
+     * allocated builds. Queues the commit of the new ones' allocation (state allocated, {@code build-allocated})
+     * before returning them all, without waiting for it (see {@link dev.kiln.api.datastore.Datastore#writeLater}): the
      * agent's reports on them are committed after it. An allocation whose commit fails or is lost in a crash puts the
      * builds back in the plan, and the agent's report of their start is refused.
      *

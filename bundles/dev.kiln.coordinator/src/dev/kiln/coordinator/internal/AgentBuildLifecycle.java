@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +76,8 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     @Override
     public List<Build> fetch(UUID agentId, FetchRequest request) {
         Instant now = clock.instant();
-        boolean wantsBuilds = request.freeSlots() > 0;
-        // The builds allocated to the agent that it has not started, sent again: the plan knows them without a query.
-        // One still scheduled in the datastore is one whose allocation is being committed.
-        List<UUID> planned = wantsBuilds ? allocator.allocatedTo(agentId) : List.of();
-        AgentState state = datastore.read(reader -> reader.agent(agentId).map(agent -> new AgentState(agent,
-                        agent.active() ? reader.builds(planned).stream()
-                                .filter(build -> build.state() == BuildState.SCHEDULED
-                                        || (build.state() == BuildState.ALLOCATED && agentId.equals(build.agentId())))
-                                .map(build -> build.state() == BuildState.SCHEDULED
-                                        ? build.withState(BuildState.ALLOCATED, now).withAgent(agentId) : build)
-                                .sorted(Comparator.comparingLong(Build::sequence)).toList() : List.<Build>of())))
+        Agent agent = datastore.read(reader -> reader.agent(agentId))
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
-        Agent agent = state.agent();
         if (agent.active() && lastSeenIsStale(agent, now)) {
             // A heartbeat: not worth a wait for the disk, and if a crash loses it, the agent's next fetch says it.
             datastore.writeLater(tx -> {
@@ -100,16 +88,11 @@ public final class AgentBuildLifecycle implements AgentBuildService {
                 return null;
             });
         }
-        if (!agent.active() || !wantsBuilds) {
+        if (!agent.active() || request.freeSlots() <= 0) {
             return List.of();
         }
-        List<Build> alreadyAllocated = state.allocated();
-        if (alreadyAllocated.size() >= request.freeSlots()) {
-            return List.copyOf(alreadyAllocated.subList(0, request.freeSlots()));
-        }
-        List<Build> builds = new ArrayList<>(alreadyAllocated);
-        builds.addAll(allocator.allocate(agentId, request.systems(), request.freeSlots() - alreadyAllocated.size()));
-        return builds;
+        // The builds allocated to it and not started come again, first: the plan knows them without a query.
+        return allocator.allocate(agentId, request.systems(), request.freeSlots());
     }
 
     @Override
@@ -218,10 +201,6 @@ public final class AgentBuildLifecycle implements AgentBuildService {
                     .ifPresent(agent -> tx.updateAgent(agent.withLastSeen(now)));
             return change.apply(tx, build);
         });
-    }
-
-    /** An agent, and the builds allocated to it that it has not started, read together. */
-    private record AgentState(Agent agent, List<Build> allocated) {
     }
 
     /** Agents report often; writing when they were last seen once a second is enough for a timeout in minutes. */

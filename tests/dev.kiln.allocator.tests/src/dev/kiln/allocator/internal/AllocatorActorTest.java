@@ -112,7 +112,32 @@ class AllocatorActorTest {
         assertEquals(List.of(only.id()), again.stream().map(Build::id).toList(), "scheduled again, the cap free");
         assertEquals(agent, datastore.builds.get(only.id()).agentId());
         assertEquals(BuildState.ALLOCATED, datastore.builds.get(only.id()).state());
+        assertEquals(List.of(only.id()), allocator.allocate(agent, Set.of(SYSTEM), 1).stream().map(Build::id).toList(),
+                "held and not started: sent again");
+        allocator.started(only.id());
         assertTrue(allocator.allocate(agent, Set.of(SYSTEM), 1).isEmpty(), "nothing left to allocate");
+    }
+
+    @Test
+    void anAgentGetsTheBuildsItHoldsAgainFirstAndNewOnesForTheRestOfItsSlots() {
+        UUID agent = datastore.agent("agent");
+        List<Build> scheduled = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            scheduled.add(datastore.schedule(i));
+        }
+        allocator = AllocatorActor.start(datastore, new BasicStrategy(), 3);
+
+        List<Build> first = allocator.allocate(agent, Set.of(SYSTEM), 2);
+        allocator.started(first.get(0).id());
+        List<Build> second = allocator.allocate(agent, Set.of(SYSTEM), 3);
+
+        assertEquals(List.of(scheduled.get(0).id(), scheduled.get(1).id()), first.stream().map(Build::id).toList());
+        assertEquals(List.of(scheduled.get(1).id(), scheduled.get(2).id(), scheduled.get(3).id()),
+                second.stream().map(Build::id).toList(), "the one not started again, then two new ones");
+        assertTrue(second.stream().allMatch(build -> build.state() == BuildState.ALLOCATED
+                && agent.equals(build.agentId())));
+        assertEquals(List.of(scheduled.get(1).id()), allocator.allocate(agent, Set.of(SYSTEM), 1).stream()
+                .map(Build::id).toList(), "within the slots asked for");
     }
 
     @Test

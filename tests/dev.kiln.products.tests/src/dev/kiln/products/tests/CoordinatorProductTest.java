@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The coordinator archive, unpacked and started as a process on ephemeral loopback ports. */
 class CoordinatorProductTest {
 
+    private static final Pattern CARRIERS = Pattern.compile("-Djdk\\.virtualThreadScheduler\\.parallelism=(\\d+)\\s");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -38,6 +41,12 @@ class CoordinatorProductTest {
             coordinator.awaitUntil("the client API answers /healthz", START_TIMEOUT, () -> healthy(clientPort));
             assertTrue(healthy(agentPort), "the agent API answers /healthz too");
             assertTrue(Files.isDirectory(state), "the state directory exists");
+            // Four carrier threads a core (as nproc counts them) for the virtual threads.
+            assertTrue(coordinator.commandLines().stream()
+                    .map(CARRIERS::matcher).filter(Matcher::find)
+                    .anyMatch(carriers -> Integer.parseInt(carriers.group(1)) % 4 == 0
+                            && Integer.parseInt(carriers.group(1)) >= 4),
+                    String.join("\n", coordinator.commandLines()));
             coordinator.terminate(STOP_TIMEOUT);
             assertTrue(coordinator.output().contains("Kiln coordinator ready"), coordinator.output());
         }

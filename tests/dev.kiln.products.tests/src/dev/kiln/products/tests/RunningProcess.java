@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /** A product process started by a test, with its combined output in a log file. Closing it kills what is left. */
 final class RunningProcess implements AutoCloseable {
@@ -27,6 +29,13 @@ final class RunningProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
+    }
+
+    /** The command lines of the process and of the processes it started, as the kernel shows them. */
+    List<String> commandLines() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .map(handle -> handle.info().commandLine().orElse(""))
+                .toList();
     }
 
     boolean isAlive() {
