@@ -104,6 +104,7 @@ public final class JpaDatastore implements Datastore {
                     max(connection, "SELECT MAX(id) FROM event"),
                     max(connection, "SELECT MAX(id) FROM setup_failure"));
             counters.countBuilds(buildsByState(connection));
+            cache.eventsFrom(counters.latestCommittedEventId());
             this.indexes = KeyIndexes.of(connection, dialect);
         } catch (SQLException e) {
             pool.close();
@@ -269,6 +270,9 @@ public final class JpaDatastore implements Datastore {
                 throw e;
             }
             counters.buildsChanged(changes.buildsByState);
+            for (JpaTransaction part : parts) {
+                cache.eventsCommitted(part.appendedEvents());
+            }
             counters.eventsCommitted(changes.latestEventId);
             return new Committed(parts, results);
         } finally {

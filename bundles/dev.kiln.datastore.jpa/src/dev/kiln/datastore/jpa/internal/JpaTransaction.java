@@ -478,6 +478,13 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public List<Event> eventsAfter(long afterId, int limit) {
+        if (changes == null) {
+            // A reader: the latest events are kept in memory once committed.
+            List<Event> recent = cache.eventsAfter(afterId, limit);
+            if (recent != null) {
+                return recent;
+            }
+        }
         writeEvents();
         return query("SELECT e FROM EventEntity e WHERE e.id > :after ORDER BY e.id", EventEntity.class)
                 .setParameter("after", afterId).setMaxResults(limit).getResultList().stream()

@@ -1,5 +1,6 @@
 package dev.kiln.datastore.jpa.internal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -8,16 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
 
 /**
  * Builds, agents and derivations kept in memory, the most recently used of each, so that what an agent asks for each
- * build (fetch, start, upload, success) and the checks of each request are answered without a query.
+ * build (fetch, start, upload, success) and the checks of each request are answered without a query; and the events
+ * of the latest commits, which every hook queue reads after each commit.
  *
  * <p>It is only right because one datastore is the only writer of its database and writes one transaction at a time.
  * Builds and agents come in only from the writer, never from a read, and the writer hands a transaction's
@@ -34,10 +38,16 @@ final class RecordCache {
     static final int BUILDS = 16_384;
     static final int AGENTS = 4_096;
     static final int DERIVATIONS = 16_384;
+    /** The most recent committed events kept: every hook queue reads the outbox's tail after each commit. */
+    static final int EVENTS = 8_192;
 
     private final Map<UUID, Build> builds = lru(BUILDS);
     private final Map<UUID, Agent> agents = lru(AGENTS);
     private final Map<String, DerivationSummary> derivations = lru(DERIVATIONS);
+    private final TreeMap<Long, Event> events = new TreeMap<>();
+    /** Every committed event with a greater id is in {@link #events}; none is known before {@link #eventsFrom}. */
+    private long eventsKeptAfter = Long.MAX_VALUE;
+
     synchronized Build build(UUID id) {
         return builds.get(id);
     }
@@ -48,6 +58,46 @@ final class RecordCache {
 
     synchronized DerivationSummary derivation(String path) {
         return derivations.get(path);
+    }
+
+    /** Starts keeping the events committed from now on, those with ids above {@code latestCommitted}. */
+    synchronized void eventsFrom(long latestCommitted) {
+        events.clear();
+        eventsKeptAfter = latestCommitted;
+    }
+
+    /** Keeps the events of a transaction the database committed, right after the commit, in commit order. */
+    synchronized void eventsCommitted(List<Event> committed) {
+        if (eventsKeptAfter == Long.MAX_VALUE) {
+            return;
+        }
+        for (Event event : committed) {
+            // As the database keeps it: to the millisecond.
+            Instant time = Instant.ofEpochMilli(event.time().toEpochMilli());
+            events.put(event.id(), new Event(event.id(), event.type(), time, event.buildId(), event.agentId(),
+                    event.data()));
+        }
+        while (events.size() > EVENTS) {
+            eventsKeptAfter = events.pollFirstEntry().getKey();
+        }
+    }
+
+    /**
+     * The committed events after {@code afterId}, at most {@code limit}, in order; or {@code null} when some of them
+     * may be older than those kept.
+     */
+    synchronized List<Event> eventsAfter(long afterId, int limit) {
+        if (afterId < eventsKeptAfter) {
+            return null;
+        }
+        List<Event> found = new ArrayList<>();
+        for (Event event : events.tailMap(afterId, false).values()) {
+            if (found.size() == limit) {
+                break;
+            }
+            found.add(event);
+        }
+        return found;
     }
 
     /** Keeps a committed derivation. */

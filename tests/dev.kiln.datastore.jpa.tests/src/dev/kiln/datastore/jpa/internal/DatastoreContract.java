@@ -499,6 +499,31 @@ abstract class DatastoreContract {
     }
 
     @Test
+    void readsTheLatestEventsFromMemoryAsTheDatabaseKeepsThem() {
+        UUID build = UUID.randomUUID();
+        Instant precise = Instant.parse("2026-11-22T10:00:00.123456789Z");
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            datastore.write(tx -> tx.appendEvent(EventType.BUILD_STARTED, precise.plusSeconds(n), build, null,
+                    Map.of("derivation", "/nix/store/" + n, "note", "é \"quoted\"")));
+        }
+        List<Event> fromMemory = datastore.read(r -> r.eventsAfter(0, 10));
+
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+        List<Event> fromDatabase = datastore.read(r -> r.eventsAfter(0, 10));
+
+        assertEquals(3, fromDatabase.size());
+        assertEquals(fromDatabase, fromMemory);
+        assertEquals(Instant.parse("2026-11-22T10:00:00.123Z"), fromMemory.get(0).time(), "to the millisecond");
+        assertEquals(fromDatabase.subList(1, 3), datastore.read(r -> r.eventsAfter(fromDatabase.get(0).id(), 10)));
+        Event next = datastore.write(tx -> tx.appendEvent(EventType.AGENT_LOST, T0, null, null, Map.of()));
+        assertEquals(List.of(next.id()), datastore.read(r -> r.eventsAfter(fromDatabase.get(2).id(), 10)).stream()
+                .map(Event::id).toList(), "the first event after a restart, from memory");
+        assertEquals(4, datastore.read(r -> r.eventsAfter(0, 10)).size(), "older ones from the database");
+    }
+
+    @Test
     void keepsEverythingAcrossARestartAndContinuesTheNumbering() {
         DerivationSummary drv = derivation("a");
         long firstSequence = datastore.write(tx -> tx.nextBuildSequence());

@@ -7,6 +7,9 @@ import static dev.kiln.datastore.jpa.internal.Fixtures.derivation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +19,8 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventType;
 
 class RecordCacheTest {
 
@@ -39,6 +44,35 @@ class RecordCacheTest {
         assertEquals(agent, cache.agent(agent.id()));
         cache.offer(drv);
         assertEquals(drv, cache.derivation(drv.path()));
+    }
+
+    @Test
+    void keepsTheLatestCommittedEventsAndSaysWhenItCannotAnswer() {
+        assertNull(cache.eventsAfter(0, 10), "nothing is known before it starts");
+        cache.eventsFrom(40);
+        cache.eventsCommitted(List.of(event(41), event(42)));
+        cache.eventsCommitted(List.of(event(44)));
+
+        assertEquals(List.of(41L, 42L, 44L), ids(cache.eventsAfter(40, 10)));
+        assertEquals(List.of(42L), ids(cache.eventsAfter(41, 1)));
+        assertEquals(List.of(), ids(cache.eventsAfter(44, 10)));
+        assertNull(cache.eventsAfter(39, 10), "event 40 and older are in the database only");
+
+        List<Event> many = new ArrayList<>();
+        for (long id = 45; id < 45 + RecordCache.EVENTS; id++) {
+            many.add(event(id));
+        }
+        cache.eventsCommitted(many);
+        assertNull(cache.eventsAfter(43, 10), "44 was let go");
+        assertEquals(List.of(46L, 47L), ids(cache.eventsAfter(45, 2)));
+    }
+
+    private static Event event(long id) {
+        return new Event(id, EventType.BUILD_SUBMITTED, T0, null, null, Map.of());
+    }
+
+    private static List<Long> ids(List<Event> events) {
+        return events.stream().map(Event::id).toList();
     }
 
     @Test
