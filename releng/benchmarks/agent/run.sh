@@ -4,10 +4,11 @@
 # builds per second for each (the rate of Nix is the mean of its two runs, as it moves from run to run), and the CPU
 # time the coordinator and the agent used. Both build in a store whose files are where its paths say, without a
 # sandbox. The coordinator and the agent are long-running services, measured in their steady state: before the
-# measured graph they build warm-up graphs of other derivations, one after the other, at least 5 and until two graphs
-# in a row go no more than 5% faster than the best before them (the JIT compilers have done most of their work), at
-# most WARM-UP ROUNDS graphs; the rate of each is printed, the first being the cold one.
-#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000] [WARM-UP ROUNDS, at most, default 8]
+# measured graph they build warm-up graphs of other derivations, one after the other, at least MIN ROUNDS and until
+# two graphs in a row go no more than 5% faster than the best before them (the JIT compilers have done most of their
+# work), at most WARM-UP ROUNDS graphs; the rate of each is printed, the first being the cold one.
+#   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000]
+#       [WARM-UP ROUNDS, at most, default 8] [MIN ROUNDS, default 5]
 # Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
 # agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
 set -eu
@@ -16,6 +17,7 @@ count=${1:-2000}
 jobs=${2:-2}
 warmup=${3:-1000}
 rounds=${4:-8}
+min_rounds=${5:-5}
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 products="$root/products/target/products"
 work=$(mktemp -d /tmp/kiln-agent-benchmark.XXXXXX)
@@ -112,7 +114,7 @@ seconds() { echo "$1 $2" | awk '{ printf "%.1f", $2 - $1 }'; }
 round=0
 best=0
 flat=0
-while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ] && { [ "$round" -lt 5 ] || [ "$flat" -lt 2 ]; }; do
+while [ "$warmup" -gt 0 ] && [ "$round" -lt "$rounds" ] && { [ "$round" -lt "$min_rounds" ] || [ "$flat" -lt 2 ]; }; do
     round=$((round + 1))
     instantiate "$work/kiln/store" "warm$round" "$warmup"
     build "warm$round"
