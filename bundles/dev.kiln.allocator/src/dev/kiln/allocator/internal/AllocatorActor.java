@@ -164,16 +164,9 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         try {
             List<List<Build>> read = datastore.read(reader -> List.of(reader.builds(choice.held()),
                     reader.builds(choice.chosen())));
-            // Held ones still scheduled in the datastore are those whose allocation is being committed.
-            again = read.get(0).stream()
-                    .filter(build -> build.state() == BuildState.SCHEDULED
-                            || (build.state() == BuildState.ALLOCATED && agentId.equals(build.agentId())))
-                    .sorted(Comparator.comparingLong(Build::sequence))
-                    .limit(count)
-                    .map(build -> allocatedTo(build, agentId, now))
-                    .toList();
+            again = stillHeld(read.get(0), agentId, count, now);
             allocated = stillScheduled(read.get(1), choice.chosen()).stream()
-                    .map(build -> allocatedTo(build, agentId, now))
+                    .map(build -> asAllocated(build, agentId, now))
                     .toList();
         } catch (RuntimeException e) {
             tell(() -> choice.chosen().forEach(id -> plan.unallocate(id, agentId)));
@@ -187,23 +180,42 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
         }
         if (!allocated.isEmpty()) {
-            datastore.writeLater(tx -> {
-                commitAllocation(tx, allocated, now);
-                return null;
-            }).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again",
-                            agentId, failure);
-                    tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
-                }
-            });
+            commitLater(agentId, allocated, now);
         }
         List<Build> answer = new ArrayList<>(again);
         answer.addAll(allocated);
         return answer;
     }
 
-    private static Build allocatedTo(Build build, UUID agentId, Instant now) {
+    /** Queues the commit of an allocation; if it fails, the plan gets the builds back. */
+    private void commitLater(UUID agentId, List<Build> allocated, Instant now) {
+        datastore.writeLater(tx -> {
+            commitAllocation(tx, allocated, now);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again", agentId,
+                        failure);
+                tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
+            }
+        });
+    }
+
+    /**
+     * The builds the plan says the agent holds, as the datastore has them, oldest first, at most {@code count}: those
+     * still scheduled there are those whose allocation is being committed.
+     */
+    private static List<Build> stillHeld(List<Build> read, UUID agentId, int count, Instant now) {
+        return read.stream()
+                .filter(build -> build.state() == BuildState.SCHEDULED
+                        || (build.state() == BuildState.ALLOCATED && agentId.equals(build.agentId())))
+                .sorted(Comparator.comparingLong(Build::sequence))
+                .limit(count)
+                .map(build -> asAllocated(build, agentId, now))
+                .toList();
+    }
+
+    private static Build asAllocated(Build build, UUID agentId, Instant now) {
         return build.state() == BuildState.ALLOCATED ? build
                 : build.withState(BuildState.ALLOCATED, now).withAgent(agentId);
     }
