@@ -145,13 +145,14 @@ public final class JettyHttpServer {
     }
 
     /**
-     * Jetty's defaults, but for the buffer that reads from the network: 256 KiB instead of 8, so that an upload of a
-     * gigabyte comes in 4,000 reads rather than 130,000, each a wake-up of the thread that writes it to disk (a 1 GiB
-     * NAR went in at 400 to 460 MB/s, now 630 to 740 MB/s here). The pool lends a buffer only while a read fills it.
+     * Jetty's defaults, but for the buffer that reads from the network: 64 KiB instead of 8, so that an upload of a
+     * gigabyte comes in 16,000 reads rather than 130,000, each a wake-up of the thread that writes it to disk (a 1 GiB
+     * NAR went in at 400 to 460 MB/s, now 550 to 650 MB/s here). 64 KiB is the largest buffer Jetty's pool keeps: 256
+     * KiB uploaded faster still, but every read then allocated a buffer of its own (a third more resident memory).
      */
     private static HttpConfiguration httpConfiguration() {
         HttpConfiguration configuration = new HttpConfiguration();
-        configuration.setInputBufferSize(256 * 1024);
+        configuration.setInputBufferSize(64 * 1024);
         return configuration;
     }
 
