@@ -1,6 +1,6 @@
 -- Version 4: fewer indexes for Derby to keep up. Derby gives every foreign key an index of its own, even where the
 -- primary key begins with the same columns, and checks the key on every insert; it kept eleven indexes on the build
--- table, four of them changed by each state change. Kiln's writes are the only ones and keep the references
+-- table, two of them changed by each state change. Kiln's writes are the only ones and keep the references
 -- themselves (a derivation is stored with or before what refers to it, and nothing is deleted), so on Derby the hot
 -- tables' foreign keys go. PostgreSQL, which makes no index for a foreign key and scans an index either way, keeps
 -- its schema.

@@ -221,11 +221,6 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     }
 
     @Override
-    public List<UUID> allocatedTo(UUID agentId) {
-        return ask(plan -> plan.allocatedTo(agentId));
-    }
-
-    @Override
     public AgentPlan plan(UUID agentId, int limit) {
         return ask(plan -> {
             if (plan.agent(agentId) == null) {

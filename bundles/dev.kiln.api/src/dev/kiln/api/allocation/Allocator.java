@@ -45,10 +45,4 @@ public interface Allocator {
      * @param systems the systems the agent builds for now
      */
     List<Build> allocate(UUID agentId, Set<String> systems, int count);
-
-    /**
-     * The builds allocated to the agent and not started, as the plan knows them: an allocation being committed is
-     * among them before the datastore has it, so check their state there.
-     */
-    List<UUID> allocatedTo(UUID agentId);
 }

@@ -153,7 +153,8 @@ class AllocatorActorTest {
 
         assertEquals(List.of(other.id()), builds.stream().map(Build::id).toList());
         assertEquals(BuildState.CANCELED, datastore.builds.get(canceled.id()).state());
-        assertEquals(List.of(other.id()), allocator.allocatedTo(agent), "the plan forgot the canceled build");
+        assertEquals(List.of(other.id()), allocator.inspect(plan -> plan.allocatedTo(agent)),
+                "the plan forgot the canceled build");
     }
 
     /**

@@ -270,9 +270,6 @@ public final class JpaDatastore implements Datastore {
                 throw e;
             }
             counters.buildsChanged(changes.buildsByState);
-            for (JpaTransaction part : parts) {
-                cache.eventsCommitted(part.appendedEvents());
-            }
             counters.eventsCommitted(changes.latestEventId);
             return new Committed(parts, results);
         } finally {

@@ -640,6 +640,7 @@ final class JpaTransaction implements DatastoreTransaction {
         Event event = new Event(counters.nextEventId(), type, time, buildId, agentId, data);
         appended.add(event);
         unwritten.add(event);
+        changes.events.add(event);
         changes.latestEventId = event.id();
         return event;
     }

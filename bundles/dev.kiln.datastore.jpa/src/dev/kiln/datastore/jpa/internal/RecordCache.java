@@ -66,8 +66,8 @@ final class RecordCache {
         eventsKeptAfter = latestCommitted;
     }
 
-    /** Keeps the events of a transaction the database committed, right after the commit, in commit order. */
-    synchronized void eventsCommitted(List<Event> committed) {
+    /** Keeps events, in commit order: those of a transaction about to commit, as its builds (see the class). */
+    private void keepEvents(List<Event> committed) {
         if (eventsKeptAfter == Long.MAX_VALUE) {
             return;
         }
@@ -107,6 +107,7 @@ final class RecordCache {
 
     /** Takes in the changes of a transaction about to commit. */
     synchronized void committing(Changes changes) {
+        keepEvents(changes.events);
         changes.builds.forEach((id, build) -> {
             if (build.state().isFinal()) {
                 builds.remove(id);
@@ -121,6 +122,7 @@ final class RecordCache {
 
     /** Lets go of the changes of a transaction whose commit failed: they are read from the database again. */
     synchronized void forget(Changes changes) {
+        changes.events.forEach(event -> events.remove(event.id()));
         changes.builds.keySet().forEach(builds::remove);
         changes.agents.keySet().forEach(agents::remove);
         changes.derivations.forEach(derivation -> derivations.remove(derivation.path()));
@@ -149,6 +151,8 @@ final class RecordCache {
         /** Derivations this transaction stored. */
         final List<DerivationSummary> derivations = new ArrayList<>();
         final Map<BuildState, Long> buildsByState = new EnumMap<>(BuildState.class);
+        /** The events appended, in order. */
+        final List<Event> events = new ArrayList<>();
         /** The id of the last event appended, 0 if none. */
         long latestEventId;
 

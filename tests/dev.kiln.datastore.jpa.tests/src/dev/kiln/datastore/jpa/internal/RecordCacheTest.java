@@ -50,8 +50,10 @@ class RecordCacheTest {
     void keepsTheLatestCommittedEventsAndSaysWhenItCannotAnswer() {
         assertNull(cache.eventsAfter(0, 10), "nothing is known before it starts");
         cache.eventsFrom(40);
-        cache.eventsCommitted(List.of(event(41), event(42)));
-        cache.eventsCommitted(List.of(event(44)));
+        committing(event(41), event(42));
+        RecordCache.Changes failed = committing(event(43));
+        cache.forget(failed);
+        committing(event(44));
 
         assertEquals(List.of(41L, 42L, 44L), ids(cache.eventsAfter(40, 10)));
         assertEquals(List.of(42L), ids(cache.eventsAfter(41, 1)));
@@ -62,9 +64,16 @@ class RecordCacheTest {
         for (long id = 45; id < 45 + RecordCache.EVENTS; id++) {
             many.add(event(id));
         }
-        cache.eventsCommitted(many);
+        committing(many.toArray(Event[]::new));
         assertNull(cache.eventsAfter(43, 10), "44 was let go");
         assertEquals(List.of(46L, 47L), ids(cache.eventsAfter(45, 2)));
+    }
+
+    private RecordCache.Changes committing(Event... events) {
+        RecordCache.Changes changes = new RecordCache.Changes();
+        changes.events.addAll(List.of(events));
+        cache.committing(changes);
+        return changes;
     }
 
     private static Event event(long id) {
