@@ -361,6 +361,7 @@ public final class Bench {
         // When the submission ended: fetches that began before it waited on a coordinator storing the graph.
         AtomicLong submitted = new AtomicLong(Long.MAX_VALUE);
         List<Long> whileSubmitting = Collections.synchronizedList(new ArrayList<>());
+        List<Long> afterSubmitting = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         Duration cpuBefore = coordinatorCpu();
         SortedMap<Double, Long> fetchBucketsBefore = serverFetchBuckets();
@@ -369,7 +370,8 @@ public final class Bench {
             int index = a;
             latencies[a] = new long[16_384];
             Thread thread = new Thread(() -> agentLoop(agents.get(index), index, total, succeeded, lastSuccess,
-                    errors, limit, latencies, latencyCounts, submitted, whileSubmitting), "agent-" + a);
+                    errors, limit, latencies, latencyCounts, submitted, whileSubmitting, afterSubmitting),
+                    "agent-" + a);
             thread.start();
             threads.add(thread);
         }
@@ -404,7 +406,7 @@ public final class Bench {
         }
         Arrays.sort(all);
         long[] early = whileSubmitting.stream().mapToLong(Long::longValue).sorted().toArray();
-        long[] late = removeAll(all, early);
+        long[] late = afterSubmitting.stream().mapToLong(Long::longValue).sorted().toArray();
         double[] server = serverFetchLatency(fetchBucketsBefore, serverFetchBuckets());
         Result memory = measureMemory(kind);
         Result result = new Result(kind, total, agentCount, round(submitSeconds), round(total / submitSeconds),
@@ -425,7 +427,7 @@ public final class Bench {
 
     private void agentLoop(KilnAgentClient agent, int index, int total, AtomicInteger succeeded,
             AtomicLong lastSuccess, AtomicInteger errors, long limit, long[][] latencies, int[] latencyCounts,
-            AtomicLong submitted, List<Long> whileSubmitting) {
+            AtomicLong submitted, List<Long> whileSubmitting, List<Long> afterSubmitting) {
         Path spool = work.resolve("spool-" + index + ".nar.zst");
         int idle = 0;
         while (succeeded.get() < total && System.nanoTime() < limit && errors.get() < 100) {
@@ -437,9 +439,7 @@ public final class Bench {
                     latencies[index] = Arrays.copyOf(latencies[index], latencies[index].length * 2);
                 }
                 latencies[index][latencyCounts[index]++] = took;
-                if (before < submitted.get()) {
-                    whileSubmitting.add(took);
-                }
+                (before < submitted.get() ? whileSubmitting : afterSubmitting).add(took);
                 if (builds.isEmpty()) {
                     // Back off a little when idle, as a real agent polls: at most 50 ms.
                     Thread.sleep(Math.min(50, 2L << Math.min(idle++, 4)));
@@ -672,21 +672,6 @@ public final class Bench {
         }
         long within20 = after.getOrDefault(0.02, 0L) - before.getOrDefault(0.02, 0L);
         return new double[] {round(p99Bound * 1000), round(100.0 * within20 / total)};
-    }
-
-    /** The sorted values of {@code all} without those of {@code some} (a sorted sub-multiset), sorted. */
-    private static long[] removeAll(long[] all, long[] some) {
-        long[] rest = new long[all.length - some.length];
-        int j = 0;
-        int k = 0;
-        for (long value : all) {
-            if (j < some.length && some[j] == value) {
-                j++;
-            } else {
-                rest[k++] = value;
-            }
-        }
-        return rest;
     }
 
     private static double percentile(long[] sorted, double p) {
