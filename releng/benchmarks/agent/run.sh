@@ -9,8 +9,8 @@
 # work), at most WARM-UP ROUNDS graphs; the rate of each is printed, the first being the cold one.
 #   releng/benchmarks/agent/run.sh [DERIVATIONS] [PARALLEL] [WARM-UP DERIVATIONS, default 1000]
 #       [WARM-UP ROUNDS, at most, default 8] [MIN ROUNDS, default 5]
-# Needs nix-bin, curl and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options to the
-# agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
+# Needs nix-bin, curl, python3 and the products (./mvnw -B -DskipTests verify). KILN_AGENT_JAVA_OPTS adds JVM options
+# to the agent only, for example a flight recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile
 set -eu
 
 count=${1:-2000}
@@ -95,17 +95,29 @@ KILN_JAVA_OPTS="${KILN_JAVA_OPTS:-} ${KILN_AGENT_JAVA_OPTS:-}" "$work/kiln-agent
 agent_pid=$!
 pids="$pids $agent_pid"
 
+# Done when the metrics show no pending build (a page of the build list holds at most a limited number). One process
+# asks ten times a second on one connection: a command started for each question would take CPU from the builds.
+wait_done() {
+    python3 - "$client" <<'PY'
+import http.client, sys, time
+connection = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+deadline = time.monotonic() + 600
+while time.monotonic() < deadline:
+    connection.request("GET", "/metrics")
+    lines = connection.getresponse().read().decode().splitlines()
+    if sum(float(line.split()[-1]) for line in lines if line.startswith("kiln_builds{")) == 0:
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit("the builds did not finish within 10 minutes")
+PY
+}
+
 build() { # PREFIX: submits that graph and waits until no build is pending; sets start, submitted, end, first_build
     start=$(now)
     "$kiln" build submit --coordinator "http://127.0.0.1:$client" --store-dir "$work/kiln/store" \
         $(cat "$work/kiln/store.$1.drvs") > /dev/null
     submitted=$(now)
-    tries=0
-    # Done when the metrics show no pending build (a page of the build list holds at most a limited number).
-    while curl -sf "http://127.0.0.1:$client/metrics" | awk '/^kiln_builds\{/ { pending += $2 } END { exit pending == 0 }'; do
-        tries=$((tries + 1)); [ "$tries" -lt 6000 ] || { echo "the builds did not finish" >&2; tail -20 "$work/agent.log" >&2; exit 1; }
-        sleep 0.1
-    done
+    wait_done || { tail -20 "$work/agent.log" >&2; exit 1; }
     end=$(now)
     first_build=$(date -d "$(grep -m 1 " Building .*-$1-[0-9]*\.drv" "$work/agent.log" | cut -c 1-23)" +%s.%N)
 }

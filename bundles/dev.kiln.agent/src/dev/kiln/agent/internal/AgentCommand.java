@@ -167,13 +167,11 @@ final class AgentCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--trusted-public-key: " + e.getMessage());
             }
         }
-        Files.createDirectories(settings.buildsDirectory());
-        LocalStore.deleteTree(settings.buildsDirectory());
-        Files.createDirectories(settings.buildsDirectory());
         BuildJob.Services services = new BuildJob.Services(connection, store,
                 new Substituter(store, caches, keys, http),
                 new Uploader(connection, store, settings.stateDirectory(), maxParallelUploads, settings.retryDelay()),
-                buildExecutor, new KnownDerivations(connection), settings);
+                buildExecutor, new KnownDerivations(connection), new BuildDirectories(settings.buildsDirectory()),
+                settings);
         loop = new FetchLoop(services, new HeldBuilds(settings.stateDirectory()));
         if (stopRequested.getCount() == 0) {
             loop.stop();

@@ -2,7 +2,6 @@ package dev.kiln.agent.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,7 +49,7 @@ final class BuildJob {
 
     /** What jobs share. */
     record Services(CoordinatorConnection connection, LocalStore store, Substituter substituter, Uploader uploader,
-            BuildExecutor executor, KnownDerivations derivations, AgentSettings settings) {
+            BuildExecutor executor, KnownDerivations derivations, BuildDirectories directories, AgentSettings settings) {
     }
 
     private final Services services;
@@ -85,7 +84,13 @@ final class BuildJob {
     }
 
     Ending run() {
-        Path buildDirectory = services.settings().buildsDirectory().resolve(build.id().toString());
+        Path buildDirectory;
+        try {
+            buildDirectory = services.directories().take();
+        } catch (IOException e) {
+            LOG.error("Build {}: cannot make a build directory: {}", build.id(), e.getMessage());
+            return reportUnexpected(e);
+        }
         try {
             return runIn(buildDirectory);
         } catch (InterruptedException e) {
@@ -100,11 +105,7 @@ final class BuildJob {
             LOG.error("Build {} ({}) stopped on an unexpected error", build.id(), build.drvPath(), e);
             return reportUnexpected(e);
         } finally {
-            try {
-                LocalStore.deleteTree(buildDirectory);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete the build directory {}: {}", buildDirectory, e.getMessage());
-            }
+            services.directories().giveBack(buildDirectory);
         }
     }
 
@@ -156,7 +157,7 @@ final class BuildJob {
         AgentSettings settings = services.settings();
         try (LogStream log = new LogStream(connection, build.id())) {
             result = services.executor().build(new BuildRequest(drvPath, derivation, store.storeRoot(),
-                    Files.createDirectories(buildDirectory), closure, settings.sandbox(), settings.timeout(),
+                    buildDirectory, closure, settings.sandbox(), settings.timeout(),
                     settings.maxSilent(), settings.cores(), settings.substituters(), settings.trustedKeys(), log));
             if (!result.succeeded()) {
                 log.write(("\n" + result.message() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -90,6 +90,15 @@ final class LocalStore {
 
     /** Deletes a file tree, such as a build directory or a failed download; a missing one is not an error. */
     static void deleteTree(Path root) throws IOException {
+        delete(root, true);
+    }
+
+    /** Deletes what a directory holds and keeps the directory. */
+    static void deleteContents(Path directory) throws IOException {
+        delete(directory, false);
+    }
+
+    private static void delete(Path root, boolean withRoot) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -112,7 +121,9 @@ final class LocalStore {
                 if (error != null && !(error instanceof NoSuchFileException)) {
                     throw error;
                 }
-                Files.delete(directory);
+                if (withRoot || !directory.equals(root)) {
+                    Files.delete(directory);
+                }
                 return FileVisitResult.CONTINUE;
             }
         });

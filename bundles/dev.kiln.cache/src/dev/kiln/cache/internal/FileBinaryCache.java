@@ -8,12 +8,14 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
@@ -51,7 +53,7 @@ import dev.kiln.store.narinfo.NixSecretKey;
 
 /**
  * The binary cache on disk, under the state directory: {@code nars/<narhash>.nar.zst} (verified NARs, named by the
- * nix-base32 SHA-256 of the uncompressed NAR), {@code uploads/<build>/<output>.nar.zst} (uploads in progress),
+ * nix-base32 SHA-256 of the uncompressed NAR), {@code uploads/<build>.<output>.nar.zst} (uploads in progress),
  * {@code incoming/} (files {@code nix copy --to} sent before their narinfo), {@code paths/<hash>.narinfo} (paths
  * seeded by operators), {@code derivations.idx} (the {@code .drv} paths served by hash part).
  */
@@ -88,6 +90,7 @@ public final class FileBinaryCache implements BinaryCache {
         this.key = SigningKey.loadOrCreate(state.resolve("keys"), options.keyName());
         this.nars = Files.createDirectories(state.resolve("nars"));
         this.uploads = Files.createDirectories(state.resolve("uploads"));
+        flattenUploads();
         this.incoming = Files.createDirectories(state.resolve("incoming"));
         this.seeded = Files.createDirectories(state.resolve("paths"));
         this.temporary = Files.createDirectories(state.resolve("tmp"));
@@ -118,7 +121,6 @@ public final class FileBinaryCache implements BinaryCache {
         Path file = uploadFile(buildId, output);
         KeyedLocks<Path>.Held locked = locks.lock(file);
         try {
-            Files.createDirectories(file.getParent());
             long held = Files.exists(file) ? Files.size(file) : 0;
             if (start != 0 && start != held) {
                 throw new UploadException(Reason.WRONG_OFFSET,
@@ -244,23 +246,42 @@ public final class FileBinaryCache implements BinaryCache {
 
     @Override
     public void discardUploads(UUID buildId) throws IOException {
-        Path directory = uploads.resolve(buildId.toString());
+        String prefix = buildId + ".";
         uploadDigests.entrySet().removeIf(entry -> {
-            boolean ofBuild = entry.getKey().getParent().equals(directory);
+            boolean ofBuild = entry.getKey().getFileName().toString().startsWith(prefix);
             if (ofBuild) {
                 entry.getValue().discard();
             }
             return ofBuild;
         });
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(uploads, prefix + "*")) {
+            for (Path file : files) {
                 Files.deleteIfExists(file);
             }
         }
-        Files.deleteIfExists(directory);
+    }
+
+    /**
+     * Takes up the uploads of an earlier version, which kept a directory for each build ({@code
+     * uploads/<build>/<output>.nar.zst}) and left it behind, empty, once the outputs were accepted.
+     */
+    private void flattenUploads() throws IOException {
+        List<Path> directories;
+        try (var entries = Files.list(uploads)) {
+            directories = entries.filter(Files::isDirectory).toList();
+        }
+        for (Path directory : directories) {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.move(file, uploads.resolve(directory.getFileName() + "." + file.getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.delete(directory);
+        }
+        if (!directories.isEmpty()) {
+            LOG.info("Uploads now kept as files of their own: {} build directories taken up", directories.size());
+        }
     }
 
     @Override
@@ -462,8 +483,12 @@ public final class FileBinaryCache implements BinaryCache {
         return paths;
     }
 
+    /**
+     * One file for each upload, in one directory: a directory for each build, made for every upload, cost ext4 an
+     * inode and a block more.
+     */
     private Path uploadFile(UUID buildId, String output) {
-        return uploads.resolve(buildId.toString()).resolve(output + ".nar.zst");
+        return uploads.resolve(buildId + "." + output + ".nar.zst");
     }
 
     private Path narPath(Hash narHash) {

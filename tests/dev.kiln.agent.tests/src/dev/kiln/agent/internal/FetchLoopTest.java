@@ -142,7 +142,7 @@ class FetchLoopTest {
         return new BuildJob.Services(coordinator, store,
                 new Substituter(store, caches, trustedKeys, HttpClient.newHttpClient()),
                 new Uploader(coordinator, store, settings.stateDirectory(), 1, Duration.ofMillis(10)), executor,
-                new KnownDerivations(coordinator), settings);
+                new KnownDerivations(coordinator), new BuildDirectories(settings.buildsDirectory()), settings);
     }
 
     private static void runQuietly(FetchLoop loop) {
