@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +62,7 @@ import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
 import dev.kiln.api.datastore.Datastore;
 import dev.kiln.testing.Services;
+import dev.kiln.testing.StateDirectories;
 
 /**
  * The build lifecycle, run on the real components in Equinox, configured through Configuration Admin as the
@@ -98,13 +98,14 @@ abstract class CoordinatorContract {
     @BeforeAll
     void startCoordinator() throws Exception {
         database = databaseProperties();
-        stateDir = Files.createTempDirectory("kiln-coordinator-test-");
+        stateDir = StateDirectories.create("kiln-coordinator-test-");
         configure();
     }
 
     @AfterAll
     void stopCoordinator() throws Exception {
         stopComponents();
+        StateDirectories.delete(stateDir);
     }
 
     @BeforeEach

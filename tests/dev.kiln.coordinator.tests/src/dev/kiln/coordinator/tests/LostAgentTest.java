@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +32,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.testing.Services;
+import dev.kiln.testing.StateDirectories;
 
 /** An agent silent past the timeout loses its builds; one that keeps sending heartbeats keeps them. */
 class LostAgentTest {
@@ -39,12 +40,13 @@ class LostAgentTest {
     private static final BundleContext CONTEXT = Services.context(LostAgentTest.class);
     private static Configuration datastoreConfiguration;
     private static Configuration coordinatorConfiguration;
+    private static Path stateDir;
 
     @BeforeAll
     static void start() throws Exception {
-        String stateDir = Files.createTempDirectory("kiln-lost-agent-test-").toString();
-        datastoreConfiguration = Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", stateDir));
-        coordinatorConfiguration = Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", stateDir,
+        stateDir = StateDirectories.create("kiln-lost-agent-test-");
+        datastoreConfiguration = Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", stateDir.toString()));
+        coordinatorConfiguration = Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", stateDir.toString(),
                 "agent.timeout.seconds", 1L));
     }
 
@@ -53,6 +55,7 @@ class LostAgentTest {
         coordinatorConfiguration.delete();
         datastoreConfiguration.delete();
         Services.awaitGone(CONTEXT, BuildService.class);
+        StateDirectories.delete(stateDir);
     }
 
     @Test
