@@ -8,8 +8,8 @@ import java.util.UUID;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Build logs under {@code <state-dir>/logs/}: appended to {@code <id>.log} while the build runs, compressed to
- * {@code <id>.log.zst} once it is final. Thread-safe; appends to one log are serialised.
+ * Build logs under {@code <state-dir>/logs/}, kept compressed as {@code <id>.log.zst}, each piece appended while the
+ * build runs compressed as it comes. Thread-safe; appends to one log are serialised.
  */
 @ProviderType
 public interface BuildLogs {
@@ -20,6 +20,6 @@ public interface BuildLogs {
     /** The whole log so far, uncompressed, if there is one. */
     Optional<InputStream> open(UUID buildId) throws IOException;
 
-    /** Compresses a final build's log. */
+    /** Says a build is final: its log gets no more pieces (one begun plain by an earlier version is compressed). */
     void finish(UUID buildId) throws IOException;
 }

@@ -1,29 +1,59 @@
 package dev.kiln.cache.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdIOException;
 
 import dev.kiln.cache.BuildLogs;
 import dev.kiln.store.compression.Compression;
 
-/** Build logs as files under {@code <state-dir>/logs/}. */
+/**
+ * Build logs as files under {@code <state-dir>/logs/}: {@code <id>.log.zst} holds a Zstandard frame for each piece
+ * appended, so that a log is compressed as it comes, written once, and never made again under another name (on
+ * ext4, a file deleted for every build slows every file made after it). Logs begun as plain {@code <id>.log} by an
+ * earlier version go on plain and are compressed once final, as they were then.
+ * <p>
+ * A piece is compressed in memory (4 MiB at most to a frame) and written at once; a piece that cannot be written or
+ * read whole is cut off again. A coordinator stopped in the middle of one leaves a partial frame at the end of that
+ * log: readers stop before it, and the next piece appended cuts it off first.
+ */
 @Component(configurationPid = CacheConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class FileBuildLogs implements BuildLogs {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileBuildLogs.class);
+    /** The most bytes of a piece compressed as one frame: a larger piece is split, and memory stays bounded. */
+    private static final int FRAME_AT_MOST = 4 << 20;
+    /** The largest log whose end is checked for a partial frame; a larger one is taken as whole. */
+    private static final long CHECKED_AT_MOST = 256L << 20;
+
     private final Path logs;
     private final KeyedLocks<UUID> locks = new KeyedLocks<>();
+    /** The logs appended to since the coordinator started, until final: their ends are known whole. */
+    private final Set<UUID> whole = ConcurrentHashMap.newKeySet();
 
     @Activate
     public FileBuildLogs(CacheConfiguration configuration) throws IOException {
@@ -34,13 +64,79 @@ public final class FileBuildLogs implements BuildLogs {
     public long append(UUID buildId, InputStream bytes) throws IOException {
         KeyedLocks<UUID>.Held locked = locks.lock(buildId);
         try {
-            try (OutputStream out = Files.newOutputStream(plain(buildId), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                return bytes.transferTo(out);
+            Path plain = plain(buildId);
+            if (Files.exists(plain)) {
+                try (OutputStream out = Files.newOutputStream(plain, StandardOpenOption.APPEND)) {
+                    return bytes.transferTo(out);
+                }
+            }
+            byte[] piece = bytes.readNBytes(FRAME_AT_MOST);
+            if (piece.length == 0) {
+                return 0;
+            }
+            try (FileChannel channel = FileChannel.open(compressed(buildId), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long start = whole.contains(buildId) ? channel.size() : wholeFrames(channel, buildId);
+                long at = start;
+                long appended = 0;
+                try {
+                    for (; piece.length > 0; piece = bytes.readNBytes(FRAME_AT_MOST)) {
+                        ByteBuffer frame = ByteBuffer.wrap(frame(piece));
+                        while (frame.hasRemaining()) {
+                            at += channel.write(frame, at);
+                        }
+                        appended += piece.length;
+                    }
+                } catch (IOException e) {
+                    channel.truncate(start);
+                    throw e;
+                }
+                whole.add(buildId);
+                return appended;
             }
         } finally {
             locked.unlock();
         }
+    }
+
+    private static byte[] frame(byte[] piece) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(piece.length / 2 + 64);
+        try (OutputStream out = Compression.ZSTD.compress(frame)) {
+            out.write(piece);
+        }
+        return frame.toByteArray();
+    }
+
+    /** The length of the whole frames a log holds; a partial frame after them is cut off. */
+    private static long wholeFrames(FileChannel channel, UUID buildId) throws IOException {
+        long size = channel.size();
+        if (size == 0 || size > CHECKED_AT_MOST) {
+            return size;
+        }
+        byte[] file = new byte[(int) size];
+        ByteBuffer buffer = ByteBuffer.wrap(file);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) < 0) {
+                throw new IOException("the log of build " + buildId + " shrank while it was read");
+            }
+        }
+        int end = 0;
+        while (end < file.length) {
+            long frame;
+            try {
+                frame = Zstd.findFrameCompressedSize(file, end);
+            } catch (ZstdException partial) {
+                frame = -1;
+            }
+            if (frame <= 0 || end + frame > file.length) {
+                LOG.warn("The log of build {} ended in a partial frame ({} bytes), cut off", buildId,
+                        file.length - end);
+                channel.truncate(end);
+                break;
+            }
+            end += (int) frame;
+        }
+        return end;
     }
 
     @Override
@@ -48,10 +144,88 @@ public final class FileBuildLogs implements BuildLogs {
         try {
             return Optional.of(Files.newInputStream(plain(buildId)));
         } catch (NoSuchFileException e) {
+            // compressed, or none
+        }
+        FileChannel channel;
+        long length;
+        // The length under the lock: a piece being appended is not read half-written.
+        KeyedLocks<UUID>.Held locked = locks.lock(buildId);
+        try {
+            channel = FileChannel.open(compressed(buildId), StandardOpenOption.READ);
+            length = channel.size();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } finally {
+            locked.unlock();
+        }
+        InputStream frames = new Bounded(Channels.newInputStream(channel), length);
+        return Optional.of(new UpToPartialFrame(Compression.ZSTD.decompress(frames)));
+    }
+
+    /** The first bytes of a stream. */
+    private static final class Bounded extends FilterInputStream {
+
+        private long left;
+
+        Bounded(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int read = super.read();
+            if (read >= 0) {
+                left--;
+            }
+            return read;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int count) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int read = super.read(bytes, offset, (int) Math.min(count, left));
+            if (read > 0) {
+                left -= read;
+            }
+            return read;
+        }
+
+        @Override
+        public long skip(long count) throws IOException {
+            long skipped = super.skip(Math.min(count, left));
+            left -= skipped;
+            return skipped;
+        }
+    }
+
+    /** A log's text up to a partial frame at its end, which a coordinator stopped while appending may leave. */
+    private static final class UpToPartialFrame extends FilterInputStream {
+
+        UpToPartialFrame(InputStream decompressed) {
+            super(decompressed);
+        }
+
+        @Override
+        public int read() throws IOException {
             try {
-                return Optional.of(Compression.ZSTD.decompress(Files.newInputStream(compressed(buildId))));
-            } catch (NoSuchFileException none) {
-                return Optional.empty();
+                return super.read();
+            } catch (ZstdIOException partial) {
+                return -1;
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int count) throws IOException {
+            try {
+                return super.read(bytes, offset, count);
+            } catch (ZstdIOException partial) {
+                return -1;
             }
         }
     }
@@ -60,6 +234,7 @@ public final class FileBuildLogs implements BuildLogs {
     public void finish(UUID buildId) throws IOException {
         KeyedLocks<UUID>.Held locked = locks.lock(buildId);
         try {
+            whole.remove(buildId);
             Path plain = plain(buildId);
             if (!Files.exists(plain)) {
                 return;

@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,27 +50,7 @@ class FileBinaryCacheUploadsTest {
     }
 
     private FileBinaryCache cache() throws IOException {
-        return new FileBinaryCache(null, new CacheConfiguration() {
-            @Override
-            public String state_dir() {
-                return state.toString();
-            }
-
-            @Override
-            public String store_dir() {
-                return "/nix/store";
-            }
-
-            @Override
-            public String key_name() {
-                return "test-1";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CacheConfiguration.class;
-            }
-        });
+        return new FileBinaryCache(null, TestConfigurations.of(state));
     }
 
     private long write(FileBinaryCache cache, UUID build, int from, int to) throws Exception {

@@ -1,0 +1,35 @@
+package dev.kiln.cache.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+
+/** The cache's configuration for a state directory, as Configuration Admin would give it. */
+final class TestConfigurations {
+
+    private TestConfigurations() {
+    }
+
+    static CacheConfiguration of(Path state) {
+        return new CacheConfiguration() {
+            @Override
+            public String state_dir() {
+                return state.toString();
+            }
+
+            @Override
+            public String store_dir() {
+                return "/nix/store";
+            }
+
+            @Override
+            public String key_name() {
+                return "test-1";
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return CacheConfiguration.class;
+            }
+        };
+    }
+}
