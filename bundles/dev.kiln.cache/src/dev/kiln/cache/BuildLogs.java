@@ -17,7 +17,10 @@ public interface BuildLogs {
     /** Appends bytes to a build's log; returns the number appended. */
     long append(UUID buildId, InputStream bytes) throws IOException;
 
-    /** The whole log so far, uncompressed, if there is one. */
+    /**
+     * The log so far, uncompressed, if there is one; a read at its end returns -1, and a later read gets what was
+     * appended since (for following a running build).
+     */
     Optional<InputStream> open(UUID buildId) throws IOException;
 
     /** Says a build is final: its log gets no more pieces (one begun plain by an earlier version is compressed). */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
-import com.github.luben.zstd.ZstdIOException;
+import com.github.luben.zstd.ZstdInputStream;
 
 import dev.kiln.cache.BuildLogs;
 import dev.kiln.store.compression.Compression;
@@ -39,7 +38,8 @@ import dev.kiln.store.compression.Compression;
  * <p>
  * A piece is compressed in memory (4 MiB at most to a frame) and written at once; a piece that cannot be written or
  * read whole is cut off again. A coordinator stopped in the middle of one leaves a partial frame at the end of that
- * log: readers stop before it, and the next piece appended cuts it off first.
+ * log: readers stop before it, and the next piece appended cuts it off first. A reader at the end of a log reads on
+ * from there as pieces come, so that following a running build does not read its log again from the start.
  */
 @Component(configurationPid = CacheConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class FileBuildLogs implements BuildLogs {
@@ -142,92 +142,34 @@ public final class FileBuildLogs implements BuildLogs {
     @Override
     public Optional<InputStream> open(UUID buildId) throws IOException {
         try {
+            // A file read to its end reads on from there once it grows; a plain log is only appended to.
             return Optional.of(Files.newInputStream(plain(buildId)));
         } catch (NoSuchFileException e) {
             // compressed, or none
         }
-        FileChannel channel;
-        long length;
-        // The length under the lock: a piece being appended is not read half-written.
-        KeyedLocks<UUID>.Held locked = locks.lock(buildId);
+        InputStream frames;
         try {
-            channel = FileChannel.open(compressed(buildId), StandardOpenOption.READ);
-            length = channel.size();
+            frames = Files.newInputStream(compressed(buildId));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } finally {
-            locked.unlock();
         }
-        InputStream frames = new Bounded(Channels.newInputStream(channel), length);
-        return Optional.of(new UpToPartialFrame(Compression.ZSTD.decompress(frames)));
-    }
-
-    /** The first bytes of a stream. */
-    private static final class Bounded extends FilterInputStream {
-
-        private long left;
-
-        Bounded(InputStream in, long length) {
-            super(in);
-            this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
+        // Continuous: at the end of the file, in the middle of a frame being appended or left partial by a stop too,
+        // a read finds nothing yet (-1 here), and a later one decodes what came since.
+        ZstdInputStream decompressed = new ZstdInputStream(frames);
+        decompressed.setContinuous(true);
+        return Optional.of(new FilterInputStream(decompressed) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) > 0 ? one[0] & 0xff : -1;
             }
-            int read = super.read();
-            if (read >= 0) {
-                left--;
+
+            @Override
+            public int read(byte[] bytes, int offset, int count) throws IOException {
+                int read = super.read(bytes, offset, count);
+                return read == 0 && count > 0 ? -1 : read;
             }
-            return read;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int count) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int read = super.read(bytes, offset, (int) Math.min(count, left));
-            if (read > 0) {
-                left -= read;
-            }
-            return read;
-        }
-
-        @Override
-        public long skip(long count) throws IOException {
-            long skipped = super.skip(Math.min(count, left));
-            left -= skipped;
-            return skipped;
-        }
-    }
-
-    /** A log's text up to a partial frame at its end, which a coordinator stopped while appending may leave. */
-    private static final class UpToPartialFrame extends FilterInputStream {
-
-        UpToPartialFrame(InputStream decompressed) {
-            super(decompressed);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (ZstdIOException partial) {
-                return -1;
-            }
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int count) throws IOException {
-            try {
-                return super.read(bytes, offset, count);
-            } catch (ZstdIOException partial) {
-                return -1;
-            }
-        }
+        });
     }
 
     @Override

@@ -74,6 +74,42 @@ class FileBuildLogsTest {
     }
 
     @Test
+    void aFollowerReadsOnFromWhereItStoppedAsPiecesCome() throws IOException {
+        FileBuildLogs logs = logs();
+        UUID build = UUID.randomUUID();
+        assertTrue(logs.open(build).isEmpty());
+        append(logs, build, "one\n");
+        try (InputStream follower = logs.open(build).orElseThrow()) {
+            assertEquals("one\n", readAvailable(follower));
+            assertEquals("", readAvailable(follower), "nothing new");
+            append(logs, build, "two\n");
+            append(logs, build, "three\n".repeat(1_000));
+            assertEquals("two\n" + "three\n".repeat(1_000), readAvailable(follower));
+            // Half a frame is there: nothing of it yet, the rest of it when it comes.
+            Path other = state.resolve("other.zst");
+            try (var out = Compression.ZSTD.compress(Files.newOutputStream(other))) {
+                out.write("four\n".getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] next = Files.readAllBytes(other);
+            Path file = state.resolve("logs/" + build + ".log.zst");
+            Files.write(file, Arrays.copyOf(next, next.length / 2), StandardOpenOption.APPEND);
+            assertEquals("", readAvailable(follower));
+            Files.write(file, Arrays.copyOfRange(next, next.length / 2, next.length), StandardOpenOption.APPEND);
+            assertEquals("four\n", readAvailable(follower));
+        }
+    }
+
+    /** What a follower reads until it finds nothing new. */
+    private static String readAvailable(InputStream follower) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        for (int read = follower.read(buffer); read > 0; read = follower.read(buffer)) {
+            text.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+
+    @Test
     void aLargePieceIsSplitIntoFramesAndAPieceThatCannotBeReadWholeIsLeftOut() throws IOException {
         FileBuildLogs logs = logs();
         UUID build = UUID.randomUUID();

@@ -273,8 +273,8 @@ final class ClientApi {
         Build build = services.builds().get(id);
         boolean follow = exchange.query("follow").map(Boolean::parseBoolean).orElse(false);
         try (OutputStream out = exchange.stream(200, "text/plain; charset=utf-8")) {
-            var log = services.logs().open(id);
             if (!follow) {
+                var log = services.logs().open(id);
                 if (log.isPresent()) {
                     try (InputStream in = log.get()) {
                         in.transferTo(out);
@@ -282,26 +282,31 @@ final class ClientApi {
                 }
                 return;
             }
-            long sent = 0;
-            byte[] buffer = new byte[64 * 1024];
-            while (true) {
-                boolean finalBefore = build.state().isFinal() || build.state() == BuildState.DEPENDENCY_FAILED;
-                try (InputStream in = services.logs().open(id).orElse(InputStream.nullInputStream())) {
-                    in.skipNBytes(Math.min(sent, Long.MAX_VALUE));
-                    int read;
-                    while ((read = in.read(buffer)) >= 0) {
-                        out.write(buffer, 0, read);
-                        sent += read;
+            InputStream in = null;
+            try {
+                byte[] buffer = new byte[64 * 1024];
+                while (true) {
+                    boolean finalBefore = build.state().isFinal() || build.state() == BuildState.DEPENDENCY_FAILED;
+                    if (in == null) {
+                        in = services.logs().open(id).orElse(null);
                     }
-                } catch (java.io.EOFException e) {
-                    sent = 0;
+                    if (in != null) {
+                        int read;
+                        while ((read = in.read(buffer)) > 0) {
+                            out.write(buffer, 0, read);
+                        }
+                    }
+                    out.flush();
+                    if (finalBefore) {
+                        return;
+                    }
+                    sleep(FOLLOW_POLL_MILLIS);
+                    build = services.builds().get(id);
                 }
-                out.flush();
-                if (finalBefore) {
-                    return;
+            } finally {
+                if (in != null) {
+                    in.close();
                 }
-                sleep(FOLLOW_POLL_MILLIS);
-                build = services.builds().get(id);
             }
         }
     }
