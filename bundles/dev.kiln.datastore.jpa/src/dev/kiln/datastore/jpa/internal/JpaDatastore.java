@@ -343,6 +343,7 @@ public final class JpaDatastore implements Datastore {
     static Driver loadDriver(Dialect dialect) {
         if (dialect == Dialect.DERBY) {
             DerbyLog.install();
+            DerbyPageCache.install();
         }
         try {
             Class<?> type = Class.forName(dialect.driverClass(), true, JpaDatastore.class.getClassLoader());

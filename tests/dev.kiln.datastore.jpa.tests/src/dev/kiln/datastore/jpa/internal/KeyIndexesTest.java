@@ -13,9 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildState;
 
 /**
  * Reads by key on Derby keep to the key's index when the table has grown since their statement was compiled, which
@@ -65,6 +69,34 @@ class KeyIndexesTest {
         }
     }
 
+    @Test
+    void aStateChangeCompiledOnAnEmptyTableFindsItsRowThroughTheSequenceIndex() throws SQLException {
+        try (Connection connection = newDatabase()) {
+            KeyIndexes indexes = KeyIndexes.of(connection, Dialect.DERBY);
+            List<Build> builds = new ArrayList<>();
+            for (int i = 0; i < ROWS; i++) {
+                builds.add(Fixtures.build(i + 1, Fixtures.derivation("node-" + i), BuildState.SCHEDULED, Set.of()));
+            }
+            // Compiled now, on a table of one row.
+            BuildRows.insert(connection, builds.subList(0, 1));
+            Build first = builds.get(0);
+            BuildRows.update(connection, first, first.withState(BuildState.ALLOCATED, Fixtures.T0));
+            BuildRows.insert(connection, builds.subList(1, ROWS));
+
+            Build chosen = builds.get(ROWS / 2);
+            Build started = chosen.withState(BuildState.STARTED, Fixtures.T0).withAgent(UUID.randomUUID())
+                    .withStartedAt(Fixtures.T0);
+            String plan = plan(connection, () -> BuildRows.update(connection, chosen, started));
+
+            assertTrue(plan.contains("Index Scan ResultSet for BUILD using index BUILD_SEQ_DESC"), plan);
+            assertTrue(plan.contains("Rows seen = 1"), "the one row, not a scan: " + plan);
+            Build stored = BuildRows.read(connection, indexes, List.of(chosen.id().toString())).get(chosen.id());
+            assertEquals(started, stored);
+            assertEquals(BuildState.SCHEDULED, BuildRows.read(connection, indexes,
+                    List.of(builds.get(ROWS / 2 + 1).id().toString())).get(builds.get(ROWS / 2 + 1).id()).state());
+        }
+    }
+
     /** A connection to a new Derby database at the latest schema. */
     private Connection newDatabase() throws SQLException {
         Connection connection = JpaDatastore.loadDriver(Dialect.DERBY)
@@ -77,11 +109,20 @@ class KeyIndexesTest {
         Set<String> run() throws SQLException;
     }
 
+    private interface Statements {
+        void run() throws SQLException;
+    }
+
     /** Runs the read with Derby's statistics on, checks that it finds every key, and returns the plan it ran. */
     private static String plan(Connection connection, Read read) throws SQLException {
+        return plan(connection, () -> assertEquals(ASKED, read.run().size()));
+    }
+
+    /** Runs the statements with Derby's statistics on, and returns the plan of the last one. */
+    private static String plan(Connection connection, Statements statements) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CALL SYSCS_UTIL.SYSCS_SET_RUNTIMESTATISTICS(1)");
-            assertEquals(ASKED, read.run().size());
+            statements.run();
             try (ResultSet rows = statement.executeQuery("VALUES SYSCS_UTIL.SYSCS_GET_RUNTIMESTATISTICS()")) {
                 rows.next();
                 String plan = rows.getString(1);
