@@ -35,18 +35,41 @@ import dev.kiln.api.Event;
  */
 final class RecordCache {
 
-    static final int BUILDS = 16_384;
+    /**
+     * The fewest and the most builds kept. In between, a sixteenth of the most the heap may grow to, at
+     * {@value #BYTES_A_BUILD} bytes a build: a farm's scheduled builds, which the allocator reads as it hands them
+     * out, stay here rather than each being read back from the database.
+     */
+    static final int FEWEST_BUILDS = 16_384;
+    static final int MOST_BUILDS = 262_144;
+    static final int BYTES_A_BUILD = 512;
     static final int AGENTS = 4_096;
     static final int DERIVATIONS = 16_384;
     /** The most recent committed events kept: every hook queue reads the outbox's tail after each commit. */
     static final int EVENTS = 8_192;
 
-    private final Map<UUID, Build> builds = lru(BUILDS);
+    private final int buildCapacity;
+    private final Map<UUID, Build> builds;
     private final Map<UUID, Agent> agents = lru(AGENTS);
     private final Map<String, DerivationSummary> derivations = lru(DERIVATIONS);
     private final TreeMap<Long, Event> events = new TreeMap<>();
     /** Every committed event with a greater id is in {@link #events}; none is known before {@link #eventsFrom}. */
     private long eventsKeptAfter = Long.MAX_VALUE;
+
+    /** A cache that keeps as many builds as the heap allows. */
+    RecordCache() {
+        this(buildCapacity(Runtime.getRuntime().maxMemory()));
+    }
+
+    RecordCache(int buildCapacity) {
+        this.buildCapacity = buildCapacity;
+        this.builds = lru(buildCapacity);
+    }
+
+    /** How many builds to keep with a heap that may grow to {@code maxHeapBytes}. */
+    static int buildCapacity(long maxHeapBytes) {
+        return (int) Math.max(FEWEST_BUILDS, Math.min(MOST_BUILDS, maxHeapBytes / 16 / BYTES_A_BUILD));
+    }
 
     synchronized Build build(UUID id) {
         return builds.get(id);
@@ -111,7 +134,7 @@ final class RecordCache {
         changes.builds.forEach((id, build) -> {
             if (build.state().isFinal()) {
                 builds.remove(id);
-            } else if (!changes.insertedBuilds.contains(id) || builds.size() < BUILDS) {
+            } else if (!changes.insertedBuilds.contains(id) || builds.size() < buildCapacity) {
                 builds.put(id, build);
             }
         });

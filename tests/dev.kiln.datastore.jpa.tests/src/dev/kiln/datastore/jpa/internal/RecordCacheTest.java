@@ -24,7 +24,7 @@ import dev.kiln.api.EventType;
 
 class RecordCacheTest {
 
-    private final RecordCache cache = new RecordCache();
+    private final RecordCache cache = new RecordCache(RecordCache.FEWEST_BUILDS);
     private final DerivationSummary drv = derivation("a");
 
     @Test
@@ -105,10 +105,10 @@ class RecordCacheTest {
         Build inserted = build(1, drv, BuildState.SCHEDULED, Set.of());
         insert(inserted);
         assertEquals(inserted, cache.build(inserted.id()));
-        for (int i = 2; i <= RecordCache.BUILDS; i++) {
+        for (int i = 2; i <= RecordCache.FEWEST_BUILDS; i++) {
             write(build(i, drv, BuildState.SCHEDULED, Set.of()));
         }
-        Build late = build(RecordCache.BUILDS + 1, drv, BuildState.SCHEDULED, Set.of());
+        Build late = build(RecordCache.FEWEST_BUILDS + 1, drv, BuildState.SCHEDULED, Set.of());
 
         insert(late);
 
@@ -153,15 +153,42 @@ class RecordCacheTest {
         Build second = build(2, drv, BuildState.SCHEDULED, Set.of());
         write(first);
         write(second);
-        for (int i = 3; i <= RecordCache.BUILDS + 1; i++) {
+        for (int i = 3; i <= RecordCache.FEWEST_BUILDS + 1; i++) {
             write(build(i, drv, BuildState.SCHEDULED, Set.of()));
-            if (i == RecordCache.BUILDS) {
+            if (i == RecordCache.FEWEST_BUILDS) {
                 assertEquals(first, cache.build(first.id()), "used again just before it would go");
             }
         }
 
         assertEquals(first, cache.build(first.id()));
         assertNull(cache.build(second.id()), "the least recently used went");
+    }
+
+    @Test
+    void keepsMoreBuildsWithALargerHeapWithinBounds() {
+        long mib = 1024 * 1024;
+        assertEquals(RecordCache.FEWEST_BUILDS, RecordCache.buildCapacity(128 * mib));
+        assertEquals(RecordCache.FEWEST_BUILDS, RecordCache.buildCapacity(64 * mib));
+        // 1 GiB: a sixteenth is 64 MiB, 131,072 builds of 512 bytes.
+        assertEquals(131_072, RecordCache.buildCapacity(1024 * mib));
+        assertEquals(RecordCache.MOST_BUILDS, RecordCache.buildCapacity(8 * 1024 * mib));
+    }
+
+    @Test
+    void aLargerCacheKeepsSubmittedBuildsBeyondTheFewest() {
+        RecordCache larger = new RecordCache(RecordCache.FEWEST_BUILDS * 2);
+        RecordCache.Changes changes = new RecordCache.Changes();
+        List<Build> submitted = new ArrayList<>();
+        for (int i = 1; i <= RecordCache.FEWEST_BUILDS * 2; i++) {
+            Build build = build(i, drv, BuildState.SCHEDULED, Set.of());
+            submitted.add(build);
+            changes.inserted(build);
+        }
+        larger.committing(changes);
+
+        Build last = submitted.get(submitted.size() - 1);
+        assertEquals(last, larger.build(last.id()));
+        assertEquals(submitted.get(0), larger.build(submitted.get(0).id()));
     }
 
     private void insert(Build build) {
