@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -27,14 +28,15 @@ final class Http {
 
     private final URI base;
     private final URI coordinator;
-    private final String authorization;
+    private final Supplier<String> authorization;
     private final HttpClient client;
 
     /**
+     * @param authorization the value of the {@code Authorization} header of each request, or null for none
      * @param tls the TLS context for {@code https://} coordinators, or null for the JVM's default (which honours
      *        {@code javax.net.ssl.trustStore})
      */
-    Http(URI base, String authorization, SSLContext tls) {
+    Http(URI base, Supplier<String> authorization, SSLContext tls) {
         this.base = base;
         String text = base.toString();
         this.coordinator = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
@@ -49,8 +51,9 @@ final class Http {
 
     HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path));
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
+        String value = authorization.get();
+        if (value != null) {
+            builder.header("Authorization", value);
         }
         return builder;
     }

@@ -11,11 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -25,8 +30,11 @@ import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CountAnswer;
+import dev.kiln.protocol.DerivationInfo;
+import dev.kiln.protocol.DerivationText;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
 import dev.kiln.protocol.HookDeploymentInfo;
@@ -43,6 +51,7 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.store.StorePath;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -75,14 +84,17 @@ public final class KilnClient {
     /**
      * @param coordinator the base URL of the coordinator
      * @param token a client token, or null for the one a coordinator on this machine left for this user
-     *        ({@link LocalToken}), if any: reads on loopback need none
+     *        ({@link LocalToken}), if any, read again for each request: reads on loopback need none
      * @param tls the TLS context an {@code https://} coordinator is reached with (see
      *        {@link TrustedCertificates#sslContext}), or null for the JVM's default
      */
     public KilnClient(URI coordinator, String token, SSLContext tls) {
         this.coordinator = withoutTrailingSlash(Objects.requireNonNull(coordinator, "coordinator"));
-        String chosen = token != null ? token : LocalToken.find(this.coordinator).orElse(null);
-        this.http = new Http(URI.create(this.coordinator + "/"), chosen == null ? null : "Bearer " + chosen, tls);
+        URI local = this.coordinator;
+        // The local token is read for each request: a coordinator that restarts leaves a new one.
+        Supplier<String> authorization = token != null ? () -> "Bearer " + token
+                : () -> LocalToken.find(local).map(found -> "Bearer " + found).orElse(null);
+        this.http = new Http(URI.create(this.coordinator + "/"), authorization, tls);
     }
 
     public URI coordinator() {
@@ -165,6 +177,82 @@ public final class KilnClient {
                 .header("Content-Type", "text/x-nix-narinfo")
                 .PUT(HttpRequest.BodyPublishers.ofString(narInfo, StandardCharsets.UTF_8))
                 .build());
+    }
+
+    /**
+     * Submits one build for each derivation of {@code closure} asked for, sending the texts of the derivations the
+     * coordinator lacks. Upload its input sources first ({@link #uploadSources}).
+     *
+     * @param request the build to ask for each derivation path
+     * @param progress told how the body, which carries the texts, is being sent
+     */
+    public SubmitAnswer submit(DerivationClosure closure, Function<String, BuildRequest> request,
+            TransferProgress progress) throws IOException {
+        List<String> missing = missingDerivations(new ArrayList<>(closure.texts().keySet()));
+        return submit(new SubmitBody(
+                missing.stream().map(path -> new DerivationText(path, closure.texts().get(path))).toList(),
+                closure.requested().stream().map(request).toList()), progress);
+    }
+
+    /**
+     * Puts the input sources of {@code closure} that the binary cache lacks into it, with the sources they refer to;
+     * each is found and checked before the first byte is sent. Needs a client token when there is anything to send.
+     *
+     * @throws SubmissionException when a source is missing or is not what its store path says
+     */
+    public void uploadSources(DerivationClosure closure, BatchProgress progress) throws IOException {
+        Map<StorePath, InputSources.Needed> needed = closure.sources();
+        if (needed.isEmpty()) {
+            return;
+        }
+        Path temporary = Files.createTempDirectory("kiln-submit");
+        try {
+            InputSources sources = new InputSources(temporary);
+            Map<StorePath, InputSources.Prepared> prepared = new LinkedHashMap<>();
+            List<InputSources.Needed> asked = new ArrayList<>(needed.values());
+            // Each round asks about the sources the previous one found referred to; a path is asked about once.
+            Set<StorePath> seen = new HashSet<>(needed.keySet());
+            while (!asked.isEmpty()) {
+                Map<String, InputSources.Needed> byPath = new LinkedHashMap<>();
+                asked.forEach(source -> byPath.put(source.path().toString(), source));
+                List<InputSources.Needed> next = new ArrayList<>();
+                for (String path : missingStorePaths(new ArrayList<>(byPath.keySet()))) {
+                    InputSources.Needed source = byPath.get(path);
+                    InputSources.Prepared ready = sources.prepare(source);
+                    prepared.put(ready.path(), ready);
+                    for (StorePath reference : ready.references()) {
+                        if (seen.add(reference)) {
+                            next.add(new InputSources.Needed(reference, source.directory(), path));
+                        }
+                    }
+                }
+                asked = next;
+            }
+            if (prepared.isEmpty()) {
+                return;
+            }
+            long total = prepared.values().stream().mapToLong(InputSources.Prepared::fileSize).sum();
+            TransferProgress sent = progress.starting(prepared.size(), total);
+            long done = 0;
+            for (InputSources.Prepared source : prepared.values()) {
+                long before = done;
+                putNar(source.narFileName(), source.compressedNar(), (bytes, size) -> sent.sent(before + bytes, total));
+                putNarInfo(source.path().hashPart(), source.narInfo().render());
+                done += source.fileSize();
+                sent.sent(done, total);
+            }
+        } finally {
+            deleteTree(temporary);
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(directory);
     }
 
     public SubmitAnswer submit(SubmitBody submit) throws IOException {
@@ -378,6 +466,23 @@ public final class KilnClient {
     /** Cancels the evaluation's builds that have not finished; returns how many. */
     public int cancelEvaluation(long id) throws IOException {
         return http.json("POST", "api/v1/evaluations/" + id + "/cancel", null, CountAnswer.class).count();
+    }
+
+    /** A derivation the coordinator holds, by its store path. */
+    public DerivationInfo derivation(String path) throws IOException {
+        return http.json("GET", "api/v1/derivations?path=" + Http.encode(path), null, DerivationInfo.class);
+    }
+
+    /**
+     * Follows the event stream from now on, or after a given event, until closed: see {@link EventStream}.
+     *
+     * @param after the id of the last event already seen, to hear those after it; negative to hear those from now on
+     * @param retry how long to wait before opening the stream again after it could not be opened or broke
+     */
+    public EventStream events(long after, Backoff retry, EventStream.Listener listener) {
+        EventStream stream = new EventStream(http, after, retry, listener);
+        stream.start();
+        return stream;
     }
 
     private static String describe(IOException e) {

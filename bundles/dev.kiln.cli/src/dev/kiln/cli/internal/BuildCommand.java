@@ -2,31 +2,23 @@ package dev.kiln.cli.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.kiln.client.DerivationClosure;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
-import dev.kiln.protocol.DerivationText;
 import dev.kiln.protocol.SubmitAnswer;
-import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.SubmitResult;
 import dev.kiln.store.StoreDir;
-import dev.kiln.store.StorePath;
-import dev.kiln.store.derivation.Derivation;
-import dev.kiln.store.derivation.DerivationFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,28 +73,15 @@ final class BuildCommand implements Runnable {
         public Integer call() throws IOException {
             KilnClient client = options.client();
             StoreDir store = new StoreDir(storeDir != null ? storeDir : client.cache().storeDir());
-            Map<String, String> texts = new LinkedHashMap<>();
-            Map<StorePath, InputSources.Needed> sources = new LinkedHashMap<>();
-            List<String> requested = new ArrayList<>();
-            for (Path file : files) {
-                Path absolute = file.toAbsolutePath().normalize();
-                String drvPath = absolute.toString().startsWith(store.path() + "/") ? absolute.toString()
-                        : store.path() + "/" + absolute.getFileName();
-                load(store, drvPath, absolute.getParent(), texts, sources);
-                requested.add(drvPath);
-            }
-            List<String> missing = client.missingDerivations(new ArrayList<>(texts.keySet()));
-            uploadSources(client, sources);
+            DerivationClosure closure = DerivationClosure.read(store, files);
+            uploadSources(client, closure);
             Map<String, String> tagMap = Output.tags(spec, tags);
             Map<String, String> agentTags = Output.tags(spec, requiredAgentTags);
-            SubmitBody body = new SubmitBody(
-                    missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
-                    requested.stream().map(path -> new BuildRequest(path, priority, tagMap, agentTags, ignoreIfExists,
-                            ignoreIfOutputsExist, deferUntil)).toList());
             SubmitAnswer answer;
             try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
-                    "submitting " + missing.size() + " derivations", 0, ProgressBar.Unit.BYTES)) {
-                answer = client.submit(body, bar);
+                    "submitting " + closure.texts().size() + " derivations", 0, ProgressBar.Unit.BYTES)) {
+                answer = client.submit(closure, path -> new BuildRequest(path, priority, tagMap, agentTags,
+                        ignoreIfExists, ignoreIfOutputsExist, deferUntil), bar);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
@@ -123,107 +102,25 @@ final class BuildCommand implements Runnable {
             return 0;
         }
 
-        /**
-         * Puts the sources the coordinator's cache lacks into it, with the sources they refer to; all are found and
-         * checked before the first byte is sent.
-         */
-        private void uploadSources(KilnClient client, Map<StorePath, InputSources.Needed> needed) throws IOException {
-            if (needed.isEmpty()) {
-                return;
-            }
-            Path temporary = Files.createTempDirectory("kiln-submit");
+        /** Puts the sources the coordinator's cache lacks into it, with a progress bar once they are ready. */
+        private void uploadSources(KilnClient client, DerivationClosure closure) throws IOException {
+            ProgressBar[] bar = new ProgressBar[1];
             try {
-                InputSources sources = new InputSources(temporary);
-                Map<StorePath, InputSources.Prepared> prepared = new LinkedHashMap<>();
-                List<InputSources.Needed> asked = new ArrayList<>(needed.values());
-                // Each round asks about the sources the previous one found referred to; a path is asked about once.
-                Set<StorePath> seen = new HashSet<>(needed.keySet());
-                while (!asked.isEmpty()) {
-                    Map<String, InputSources.Needed> byPath = new LinkedHashMap<>();
-                    asked.forEach(source -> byPath.put(source.path().toString(), source));
-                    List<InputSources.Needed> next = new ArrayList<>();
-                    for (String path : client.missingStorePaths(new ArrayList<>(byPath.keySet()))) {
-                        InputSources.Needed source = byPath.get(path);
-                        InputSources.Prepared ready = sources.prepare(source);
-                        prepared.put(ready.path(), ready);
-                        for (StorePath reference : ready.references()) {
-                            if (seen.add(reference)) {
-                                next.add(new InputSources.Needed(reference, source.directory(), path));
-                            }
-                        }
-                    }
-                    asked = next;
+                client.uploadSources(closure, (count, total) -> {
+                    bar[0] = ProgressBar.start(spec.commandLine().getErr(), options, "uploading " + count + " sources",
+                            total, ProgressBar.Unit.BYTES);
+                    return bar[0];
+                });
+            } catch (KilnApiException e) {
+                if (e.status() == 401) {
+                    throw new CommandFailedException("uploading the input sources the coordinator lacks needs a"
+                            + " client token (--token, KILN_TOKEN or --state-dir): " + e.getMessage());
                 }
-                if (prepared.isEmpty()) {
-                    return;
-                }
-                long total = prepared.values().stream().mapToLong(InputSources.Prepared::fileSize).sum();
-                try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
-                        "uploading " + prepared.size() + " sources", total, ProgressBar.Unit.BYTES)) {
-                    long sent = 0;
-                    for (InputSources.Prepared source : prepared.values()) {
-                        long before = sent;
-                        client.putNar(source.narFileName(), source.compressedNar(), (bytes, size) -> bar.update(before + bytes));
-                        client.putNarInfo(source.path().hashPart(), source.narInfo().render());
-                        sent += source.fileSize();
-                        bar.update(sent);
-                    }
-                } catch (KilnApiException e) {
-                    if (e.status() == 401) {
-                        throw new CommandFailedException("uploading the input sources the coordinator lacks needs a"
-                                + " client token (--token, KILN_TOKEN or --state-dir): " + e.getMessage());
-                    }
-                    throw e;
-                }
+                throw e;
             } finally {
-                deleteTree(temporary);
-            }
-        }
-
-        private static void deleteTree(Path directory) throws IOException {
-            try (var files = Files.list(directory)) {
-                for (Path file : files.toList()) {
-                    Files.deleteIfExists(file);
+                if (bar[0] != null) {
+                    bar[0].close();
                 }
-            }
-            Files.deleteIfExists(directory);
-        }
-
-        /**
-         * Reads a derivation and, depth first, its inputs: beside the file that needs them, else in the store. Notes
-         * the input sources, each with the directory of the first derivation file that needs it.
-         */
-        private static void load(StoreDir store, String drvPath, Path directory, Map<String, String> texts,
-                Map<StorePath, InputSources.Needed> sources) throws IOException {
-            if (texts.containsKey(drvPath)) {
-                return;
-            }
-            StorePath path;
-            try {
-                path = store.parsePath(drvPath);
-            } catch (IllegalArgumentException e) {
-                throw new CommandFailedException(drvPath + " is not a derivation path in " + store + ": " + e.getMessage());
-            }
-            Path beside = directory.resolve(path.baseName());
-            Path file = Files.exists(beside) ? beside : Path.of(drvPath);
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (NoSuchFileException e) {
-                throw new CommandFailedException("cannot find " + path.baseName() + " in " + directory + " nor in the store");
-            }
-            Derivation derivation;
-            try {
-                derivation = Derivation.parse(path, bytes);
-            } catch (DerivationFormatException | IllegalArgumentException e) {
-                throw new CommandFailedException(file + " is not a derivation: " + e.getMessage());
-            }
-            texts.put(drvPath, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            for (StorePath source : derivation.inputSrcs()) {
-                sources.putIfAbsent(source, new InputSources.Needed(source, file.getParent(), path.baseName()));
-            }
-            for (StorePath input : derivation.inputDrvs().keySet()) {
-                load(store, input.toString(), file.getParent(), texts, sources);
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.kiln.desktop.model;
 
 import java.util.Set;
 
+import dev.kiln.protocol.BuildState;
+
 /**
  * Which builds a listing asks the coordinator for.
  *

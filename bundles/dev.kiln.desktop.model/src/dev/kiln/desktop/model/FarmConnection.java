@@ -6,29 +6,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.kiln.client.Backoff;
+import dev.kiln.client.EventStream;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.DerivationInfo;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.HookInfo;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.SubmitResult;
+
 /**
- * What the desktop client asks of one coordinator. Every method blocks on the network: call them off the UI thread.
- * Implementations are thread-safe. Every failure is a {@link FarmException} whose kind tells the operator what to do.
+ * What the desktop client asks of one coordinator, in the protocol's records. {@link ClientConnection} asks it through
+ * {@link dev.kiln.client.KilnClient}; tests substitute a coordinator in memory. Every method but {@link #events}
+ * blocks on the network: call them off the UI thread. Implementations are thread-safe. Every failure is a
+ * {@link FarmException} whose kind tells the operator what to do.
  */
 public interface FarmConnection extends AutoCloseable {
 
     URI coordinator();
 
-    /** Checks that the coordinator answers and accepts the token. */
-    void probe() throws FarmException;
-
     /**
      * A page of builds in the coordinator's order; the first page ({@code cursor} {@code null}) also says how many
      * builds match in all.
      *
-     * @param cursor {@code null} for the first page, else the previous page's {@link BuildPage#next()}
+     * @param cursor {@code null} for the first page, else the previous page's {@link BuildList#next()}
      * @param limit  1 to 1000
      */
-    BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+    BuildList listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
             throws FarmException;
 
     /** A page of builds, newest first. */
-    default BuildPage listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
+    default BuildList listBuilds(BuildFilter filter, String cursor, int limit) throws FarmException {
         return listBuilds(filter, BuildSort.SUBMITTED, false, cursor, limit);
     }
 
@@ -36,11 +50,11 @@ public interface FarmConnection extends AutoCloseable {
     Map<BuildState, Long> countBuilds() throws FarmException;
 
     /** Sets the tags {@code set} on a build (a key it has gets the new value) and removes the keys {@code remove}. */
-    Build tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException;
+    BuildInfo tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException;
 
-    Build build(UUID id) throws FarmException;
+    BuildInfo build(UUID id) throws FarmException;
 
-    Derivation derivation(String path) throws FarmException;
+    DerivationInfo derivation(String path) throws FarmException;
 
     /** The log written so far. */
     String log(UUID build) throws FarmException;
@@ -48,23 +62,23 @@ public interface FarmConnection extends AutoCloseable {
     /** Streams the log from its start, then as it grows, until the build is final or the subscription closed. */
     Subscription followLog(UUID build, LogListener listener) throws FarmException;
 
-    Build cancel(UUID build) throws FarmException;
+    BuildInfo cancel(UUID build) throws FarmException;
 
-    Build retry(UUID build) throws FarmException;
+    BuildInfo retry(UUID build) throws FarmException;
 
-    Build setPriority(UUID build, int priority) throws FarmException;
+    BuildInfo setPriority(UUID build, int priority) throws FarmException;
 
-    List<Agent> agents() throws FarmException;
+    List<AgentInfo> agents() throws FarmException;
 
-    AgentCredentials createAgent(NewAgent agent) throws FarmException;
+    AgentPassword createAgent(NewAgentBody agent) throws FarmException;
 
-    AgentCredentials newPassword(UUID agent) throws FarmException;
+    AgentPassword newPassword(UUID agent) throws FarmException;
 
-    Agent setActive(UUID agent, boolean active) throws FarmException;
+    AgentInfo setActive(UUID agent, boolean active) throws FarmException;
 
-    List<AgentPlan> plan() throws FarmException;
+    List<AgentPlanInfo> plan() throws FarmException;
 
-    List<Hook> hooks() throws FarmException;
+    List<HookInfo> hooks() throws FarmException;
 
     /** Installs (or replaces) a hook bundle under the file name {@code fileName}. */
     void installHook(String fileName, byte[] bundle) throws FarmException;
@@ -72,32 +86,32 @@ public interface FarmConnection extends AutoCloseable {
     void removeHook(String fileName) throws FarmException;
 
     /**
-     * Submits one build for each {@code .drv} file, sending the coordinator every derivation of their closures it
-     * lacks (read next to the files, in their store).
+     * Submits one build for each {@code .drv} file, sending the coordinator every derivation of their closures and
+     * every input source it lacks (read next to the files, else in their store).
      */
-    List<SubmitOutcome> submit(List<Path> derivationFiles, int priority, Map<String, String> tags)
+    List<SubmitResult> submit(List<Path> derivationFiles, int priority, Map<String, String> tags)
             throws FarmException;
 
     /** Every jobset, by name. */
-    List<Jobset> jobsets() throws FarmException;
+    List<JobsetInfo> jobsets() throws FarmException;
 
-    Jobset addJobset(Jobset jobset) throws FarmException;
+    JobsetInfo addJobset(JobsetInfo jobset) throws FarmException;
 
     /** Changes the jobset of the same name. */
-    Jobset changeJobset(Jobset jobset) throws FarmException;
+    JobsetInfo changeJobset(JobsetInfo jobset) throws FarmException;
 
     void removeJobset(String name) throws FarmException;
 
-    Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException;
+    JobsetInfo setJobsetEnabled(String name, boolean enabled) throws FarmException;
 
     /** Asks for an evaluation now; it starts after the one under way, if any. */
     void evaluate(String jobset) throws FarmException;
 
     /** The jobset's evaluations, newest first, without summaries. */
-    List<Evaluation> evaluations(String jobset) throws FarmException;
+    List<EvaluationInfo> evaluations(String jobset) throws FarmException;
 
     /** One evaluation with its summary. */
-    Evaluation evaluation(long id) throws FarmException;
+    EvaluationInfo evaluation(long id) throws FarmException;
 
     /** What the evaluation's command printed. */
     String evaluationLog(long id) throws FarmException;
@@ -106,11 +120,12 @@ public interface FarmConnection extends AutoCloseable {
     int cancelEvaluation(long id) throws FarmException;
 
     /**
-     * Subscribes to the event stream.
+     * Follows the event stream, opening it again after each drop, as {@link EventStream} does; returns at once.
      *
-     * @param lastEventId the last event already seen, to resume after it; negative to start from now
+     * @param after the last event already seen, to resume after it; negative to start from now
+     * @param retry how long to wait before each new attempt
      */
-    Subscription subscribe(long lastEventId, EventListener listener) throws FarmException;
+    Subscription events(long after, Backoff retry, EventStream.Listener listener);
 
     /** Closes streams and frees the connection's resources. */
     @Override

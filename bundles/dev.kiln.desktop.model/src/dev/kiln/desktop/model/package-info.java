@@ -1,6 +1,7 @@
 /**
- * What the desktop client knows about a farm, and the connection it learns it through: {@link
- * dev.kiln.desktop.model.FarmConnection} and the records it answers with. No SWT here.
+ * The connection the desktop client learns about a farm through: {@link dev.kiln.desktop.model.FarmConnection}, which
+ * answers with the records of {@code dev.kiln.protocol}, and {@link dev.kiln.desktop.model.ClientConnection}, which
+ * asks the coordinator through {@code dev.kiln.client}. No SWT here.
  */
 @Export
 @Version("0.1.0")

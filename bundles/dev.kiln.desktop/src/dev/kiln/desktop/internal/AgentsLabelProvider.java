@@ -6,9 +6,10 @@ import org.eclipse.jface.viewers.ITableLabelProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.swt.graphics.Image;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
+import dev.kiln.desktop.model.views.Builds;
+import dev.kiln.desktop.model.views.Texts;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.BuildState;
 
 /** The cells of the agent table: name, status, systems, tags, running builds, last seen, load. */
 final class AgentsLabelProvider extends LabelProvider implements ITableLabelProvider {
@@ -23,29 +24,28 @@ final class AgentsLabelProvider extends LabelProvider implements ITableLabelProv
     }
 
     /** How many builds it holds, and their names. */
-    static String running(Agent agent) {
-        return agent.running() == 0 ? "0" : agent.running() + ": " + agent.builds().stream()
-                .map(held -> Build.nameOf(held.derivation()) + (held.state() == BuildState.STARTED ? "" : " (allocated)"))
+    static String running(AgentInfo agent) {
+        return agent.builds().isEmpty() ? "0" : agent.builds().size() + ": " + agent.builds().stream()
+                .map(held -> Builds.nameOf(held.derivation()) + (held.state() == BuildState.STARTED ? "" : " (allocated)"))
                 .collect(Collectors.joining(", "));
     }
 
     @Override
     public Image getColumnImage(Object element, int columnIndex) {
-        return columnIndex == 1 ? images.of(((Agent) element).status()) : null;
+        return columnIndex == 1 ? images.of(((AgentInfo) element).status()) : null;
     }
 
     @Override
     public String getColumnText(Object element, int columnIndex) {
-        Agent agent = (Agent) element;
+        AgentInfo agent = (AgentInfo) element;
         return switch (columnIndex) {
             case 0 -> agent.name();
-            case 1 -> agent.status().id();
+            case 1 -> agent.status().toString();
             case 2 -> String.join(", ", agent.systems());
-            case 3 -> agent.tags().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .reduce((a, b) -> a + " " + b).orElse("");
+            case 3 -> Texts.tags(agent.tags());
             case 4 -> running(agent);
             case 5 -> agent.lastSeen() == null ? Messages.NEVER : Formats.time(agent.lastSeen());
-            case 6 -> Double.isNaN(agent.load()) ? "" : String.format("%.2f", agent.load());
+            case 6 -> agent.load() == null ? "" : String.format("%.2f", agent.load());
             default -> "";
         };
     }

@@ -9,9 +9,9 @@ import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
-import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.AgentInfo;
 
 /** The agents: status, systems, tags, running builds, last seen, load; actions are in the main window. */
 final class AgentsView extends SessionView {
@@ -32,18 +32,18 @@ final class AgentsView extends SessionView {
 
     /** The ids of the selected agents; display thread. */
     List<UUID> selection() {
-        return selectedAgents().stream().map(Agent::id).toList();
+        return selectedAgents().stream().map(AgentInfo::id).toList();
     }
 
     /** The selected agents; display thread. */
-    List<Agent> selectedAgents() {
-        return viewer.getStructuredSelection().stream().map(Agent.class::cast).toList();
+    List<AgentInfo> selectedAgents() {
+        return viewer.getStructuredSelection().stream().map(AgentInfo.class::cast).toList();
     }
 
     @Override
     void show() {
         FarmSession current = session();
-        List<Agent> rows = current == null ? List.of() : current.agents();
+        List<AgentInfo> rows = current == null ? List.of() : current.agents();
         List<UUID> selected = selection();
         viewer.setInput(rows);
         viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(

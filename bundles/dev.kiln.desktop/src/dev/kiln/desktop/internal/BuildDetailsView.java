@@ -2,6 +2,7 @@ package dev.kiln.desktop.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.eclipse.jface.layout.GridDataFactory;
@@ -18,9 +19,6 @@ import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.TreeItem;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildOutput;
-import dev.kiln.desktop.model.Derivation;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.views.BuildDetails;
 import dev.kiln.desktop.model.views.BuildDetailsModel;
@@ -28,6 +26,9 @@ import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.LogModel;
 import dev.kiln.desktop.model.views.Scheduler;
 import dev.kiln.desktop.model.views.TimelineEntry;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.DerivationInfo;
+import dev.kiln.protocol.OutputInfo;
 
 /** The selected build: its timeline, derivation, outputs and log (followed while it runs). */
 final class BuildDetailsView {
@@ -44,7 +45,7 @@ final class BuildDetailsView {
     private final StyledText log;
     private BuildDetailsModel detailsModel;
     private LogModel logModel;
-    private Build shown;
+    private BuildInfo shown;
 
     BuildDetailsView(Composite parent, Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -95,7 +96,7 @@ final class BuildDetailsView {
     }
 
     /** Display thread. */
-    void show(Build build) {
+    void show(BuildInfo build) {
         if (detailsModel == null) {
             return;
         }
@@ -106,7 +107,7 @@ final class BuildDetailsView {
     }
 
     /** Shows a newer copy of the build shown, when its state changed. */
-    void refreshIfChanged(Build latest) {
+    void refreshIfChanged(BuildInfo latest) {
         if (shown != null && latest.id().equals(shown.id()) && !latest.equals(shown)) {
             boolean stateChanged = latest.state() != shown.state();
             shown = latest;
@@ -118,8 +119,8 @@ final class BuildDetailsView {
         }
     }
 
-    private void showHeader(Build build) {
-        header.setText(String.format(Messages.DETAILS_HEADER, build.state().id(), build.derivation(), build.id()));
+    private void showHeader(BuildInfo build) {
+        header.setText(String.format(Messages.DETAILS_HEADER, build.state().toString(), build.derivation(), build.id()));
     }
 
     private void showDetails(BuildDetails loaded) {
@@ -131,18 +132,18 @@ final class BuildDetailsView {
             row(timeline, Formats.time(entry.time()), entry.step(), entry.detail());
         }
         outputs.removeAll();
-        for (BuildOutput output : loaded.build().outputs()) {
+        for (OutputInfo output : loaded.build().outputs()) {
             row(outputs, output.name(), output.path(), output.narHash() == null ? "" : output.narHash(),
                     output.narHash() == null ? "" : Formats.bytes(output.narSize()));
         }
         derivation.removeAll();
-        Derivation drv = loaded.derivation();
+        DerivationInfo drv = loaded.derivation();
         if (drv == null) {
             new TreeItem(derivation, SWT.NONE).setText(String.format(Messages.DERIVATION_UNAVAILABLE, loaded.problem()));
             return;
         }
         TreeItem outs = node(derivation, Messages.DERIVATION_OUTPUTS);
-        drv.outputs().forEach((name, path) -> leaf(outs, name + "  " + path));
+        drv.outputs().forEach((name, output) -> leaf(outs, name + "  " + Objects.toString(output.path(), "")));
         TreeItem inputs = node(derivation, Messages.DERIVATION_INPUT_DRVS);
         drv.inputDrvs().forEach((path, names) -> leaf(inputs, path + "  " + String.join(", ", names)));
         TreeItem sources = node(derivation, Messages.DERIVATION_INPUT_SRCS);

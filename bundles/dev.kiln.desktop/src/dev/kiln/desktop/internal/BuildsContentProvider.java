@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
 
-import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.views.BuildRows;
+import dev.kiln.protocol.BuildInfo;
 
 /**
  * Gives the virtual build table the rows it asks for; a row not read yet stays blank until the list says it arrived.
@@ -23,7 +23,7 @@ final class BuildsContentProvider implements ILazyContentProvider {
 
     @Override
     public void updateElement(int index) {
-        Build build = rows.get().row(index);
+        BuildInfo build = rows.get().row(index);
         if (build != null) {
             viewer.replace(build, index);
         }

@@ -19,17 +19,17 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Text;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.views.BuildColumn;
-import dev.kiln.desktop.model.views.BuildListModel;
 import dev.kiln.desktop.model.views.BuildListModel.Rows;
+import dev.kiln.desktop.model.views.BuildListModel;
 import dev.kiln.desktop.model.views.BuildListQuery;
 import dev.kiln.desktop.model.views.BuildPages;
 import dev.kiln.desktop.model.views.BuildRows;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Scheduler;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 /**
  * The build list: filters, the virtual table, and the details of the selected build below. The coordinator filters,
@@ -67,7 +67,7 @@ final class BuildsView {
         stateFilter = WidgetIds.name(new Combo(top, SWT.READ_ONLY), WidgetIds.BUILDS_STATE_FILTER);
         stateFilter.add(Messages.FILTER_ALL_STATES);
         for (BuildState state : BuildState.values()) {
-            stateFilter.add(state.id());
+            stateFilter.add(state.toString());
         }
         stateFilter.select(0);
         systemFilter = WidgetIds.name(new Combo(top, SWT.READ_ONLY), WidgetIds.BUILDS_SYSTEM_FILTER);
@@ -140,10 +140,10 @@ final class BuildsView {
     }
 
     /** The builds selected in the table; display thread. */
-    List<Build> selection() {
-        List<Build> selected = new ArrayList<>();
+    List<BuildInfo> selection() {
+        List<BuildInfo> selected = new ArrayList<>();
         for (int index : viewer.getTable().getSelectionIndices()) {
-            Build build = shown.row(index);
+            BuildInfo build = shown.row(index);
             if (build != null) {
                 selected.add(build);
             }
@@ -191,7 +191,7 @@ final class BuildsView {
     }
 
     private void showRows() {
-        List<UUID> selected = selection().stream().map(Build::id).toList();
+        List<UUID> selected = selection().stream().map(BuildInfo::id).toList();
         UUID focused = details.shownBuild();
         BuildRows rows = currentRows();
         shown = rows;
@@ -245,7 +245,7 @@ final class BuildsView {
     }
 
     private void showSelectedDetails() {
-        List<Build> selected = selection();
+        List<BuildInfo> selected = selection();
         if (selected.size() == 1) {
             details.show(selected.get(0));
         }

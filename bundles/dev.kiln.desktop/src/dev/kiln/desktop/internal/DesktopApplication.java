@@ -10,8 +10,8 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWTError;
 import org.eclipse.swt.widgets.Display;
 
-import dev.kiln.desktop.model.http.KilnConnection;
-import dev.kiln.desktop.model.views.Backoff;
+import dev.kiln.client.Backoff;
+import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.views.ConnectionsFile;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.Inputs;
@@ -50,7 +50,7 @@ public final class DesktopApplication implements IApplication {
             return EXIT_NO_DISPLAY;
         }
         try (VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
-                DesktopSessions sessions = new DesktopSessions(KilnConnection::new,
+                DesktopSessions sessions = new DesktopSessions(ClientConnection::new,
                         scheduler, ConnectionsFile.inUserConfig(), Backoff.DEFAULT)) {
             Optional<SavedConnection> initial = coordinator.map(url -> new SavedConnection(url,
                     sessions.saved().stream().filter(saved -> saved.coordinator().equals(url)).findFirst()

@@ -1,10 +1,13 @@
 package dev.kiln.desktop.internal;
 
+import java.util.Objects;
+
 import org.eclipse.jface.viewers.ITableLabelProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.swt.graphics.Image;
 
-import dev.kiln.desktop.model.Hook;
+import dev.kiln.desktop.model.views.Texts;
+import dev.kiln.protocol.HookInfo;
 
 /** The cells of the hook table. */
 final class HooksLabelProvider extends LabelProvider implements ITableLabelProvider {
@@ -19,14 +22,14 @@ final class HooksLabelProvider extends LabelProvider implements ITableLabelProvi
 
     @Override
     public String getColumnText(Object element, int columnIndex) {
-        Hook hook = (Hook) element;
+        HookInfo hook = (HookInfo) element;
         return switch (columnIndex) {
             case 0 -> hook.name();
-            case 1 -> hook.bundle();
+            case 1 -> Objects.toString(hook.bundle(), "");
             case 2 -> String.join(", ", hook.events());
-            case 3 -> String.valueOf(hook.queued());
+            case 3 -> String.valueOf(Texts.queued(hook));
             case 4 -> String.valueOf(hook.failures());
-            case 5 -> hook.lastFailure();
+            case 5 -> Objects.toString(hook.lastFailure(), "");
             default -> "";
         };
     }

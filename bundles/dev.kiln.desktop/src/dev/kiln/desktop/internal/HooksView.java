@@ -8,9 +8,9 @@ import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
-import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.HookInfo;
 
 /** The hooks with their queues and failures; install and remove hook bundles. */
 final class HooksView extends SessionView {
@@ -29,14 +29,14 @@ final class HooksView extends SessionView {
     }
 
     /** The selected hook, or {@code null}; display thread. */
-    Hook selected() {
-        return (Hook) viewer.getStructuredSelection().getFirstElement();
+    HookInfo selected() {
+        return (HookInfo) viewer.getStructuredSelection().getFirstElement();
     }
 
     @Override
     void show() {
         FarmSession current = session();
-        List<Hook> hooks = current == null ? List.of() : current.hooks();
+        List<HookInfo> hooks = current == null ? List.of() : current.hooks();
         viewer.setInput(hooks);
         empty.setText(hooks.isEmpty() ? Messages.HOOKS_EMPTY : "");
     }

@@ -8,9 +8,9 @@ import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Display;
 
-import dev.kiln.desktop.model.AgentStatus;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.EvaluationStatus;
+import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.EvaluationStatus;
 
 /** The client's only images: coloured dots for build states and agent statuses, drawn once per display. */
 final class Images {
@@ -22,19 +22,19 @@ final class Images {
     Images(Display display) {
         registry = new ImageRegistry(display);
         for (BuildState state : BuildState.values()) {
-            registry.put(state.id(), dot(display, color(state)));
+            registry.put(state.toString(), dot(display, color(state)));
         }
-        registry.put(AgentStatus.ONLINE.id() + "-agent", dot(display, new RGB(46, 160, 67)));
-        registry.put(AgentStatus.OFFLINE.id() + "-agent", dot(display, new RGB(207, 34, 46)));
-        registry.put(AgentStatus.INACTIVE.id() + "-agent", dot(display, new RGB(140, 140, 140)));
+        registry.put(AgentStatus.ONLINE + "-agent", dot(display, new RGB(46, 160, 67)));
+        registry.put(AgentStatus.OFFLINE + "-agent", dot(display, new RGB(207, 34, 46)));
+        registry.put(AgentStatus.INACTIVE + "-agent", dot(display, new RGB(140, 140, 140)));
     }
 
     Image of(BuildState state) {
-        return registry.get(state.id());
+        return registry.get(state.toString());
     }
 
     Image of(AgentStatus status) {
-        return registry.get(status.id() + "-agent");
+        return registry.get(status + "-agent");
     }
 
     /** An evaluation's status, drawn as the build state it resembles. */

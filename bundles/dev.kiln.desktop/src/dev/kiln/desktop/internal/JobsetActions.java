@@ -7,9 +7,9 @@ import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.window.Window;
 import org.eclipse.swt.SWT;
 
-import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
+import dev.kiln.protocol.JobsetInfo;
 
 /** The actions on jobsets and evaluations, run through the session like every other action. */
 final class JobsetActions {
@@ -64,7 +64,7 @@ final class JobsetActions {
         return cancelEvaluation;
     }
 
-    private void openDialog(Jobset initial) {
+    private void openDialog(JobsetInfo initial) {
         FarmSession session = main.connected();
         if (session == null) {
             return;

@@ -1,8 +1,8 @@
 package dev.kiln.desktop.internal;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.swt.SWT;
@@ -12,13 +12,14 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 
-import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.desktop.model.views.Texts;
+import dev.kiln.protocol.JobsetInfo;
 
 /** Asks for everything a jobset is made of, to add one or change one (whose name stays). */
 final class JobsetDialog extends FormDialog {
 
-    private final Jobset initial;
+    private final JobsetInfo initial;
     private Text name;
     private Text channels;
     private Text command;
@@ -30,22 +31,22 @@ final class JobsetDialog extends FormDialog {
     private Text maxBuilds;
     private Button enabled;
     private Button supersede;
-    private Jobset result;
+    private JobsetInfo result;
 
     /** @param initial the jobset to change, or {@code null} to add one */
-    JobsetDialog(Shell parent, Jobset initial) {
+    JobsetDialog(Shell parent, JobsetInfo initial) {
         super(parent, initial == null ? Messages.JOBSET_ADD_TITLE
                 : String.format(Messages.JOBSET_CHANGE_TITLE, initial.name()), Messages.JOBSET_MESSAGE);
         this.initial = initial;
     }
 
-    Jobset result() {
+    JobsetInfo result() {
         return result;
     }
 
     @Override
     void createFields(Composite form) {
-        Jobset shown = initial != null ? initial : new Jobset("", List.of(), "", "/nix/store", "", Duration.ZERO, 0,
+        JobsetInfo shown = initial != null ? initial : new JobsetInfo("", List.of(), "", "/nix/store", null, 0, 0,
                 Map.of(), true, null, false);
         name = field(form, Messages.JOBSET_NAME, shown.name(), SWT.NONE, WidgetIds.JOBSET_NAME);
         name.setEditable(initial == null);
@@ -55,16 +56,16 @@ final class JobsetDialog extends FormDialog {
         GridDataFactory.fillDefaults().grab(true, false).hint(380, 3 * channels.getLineHeight() + 6).applyTo(channels);
         command = field(form, Messages.JOBSET_COMMAND, shown.evaluationCommand(), SWT.NONE, WidgetIds.JOBSET_COMMAND);
         storeDir = field(form, Messages.JOBSET_STORE_DIR, shown.storeDir(), SWT.NONE, WidgetIds.JOBSET_STORE_DIR);
-        storeRoot = field(form, Messages.JOBSET_STORE_ROOT, shown.storeRoot(), SWT.NONE, WidgetIds.JOBSET_STORE_ROOT);
-        period = field(form, Messages.JOBSET_PERIOD, String.valueOf(shown.period().toSeconds()), SWT.NONE,
+        storeRoot = field(form, Messages.JOBSET_STORE_ROOT, Objects.toString(shown.storeRoot(), ""), SWT.NONE, WidgetIds.JOBSET_STORE_ROOT);
+        period = field(form, Messages.JOBSET_PERIOD, String.valueOf(shown.periodSeconds()), SWT.NONE,
                 WidgetIds.JOBSET_PERIOD);
         priority = field(form, Messages.JOBSET_PRIORITY, String.valueOf(shown.priority()), SWT.NONE,
                 WidgetIds.JOBSET_PRIORITY);
-        tags = field(form, Messages.JOBSET_TAGS, shown.tagsText(), SWT.NONE, WidgetIds.JOBSET_TAGS);
+        tags = field(form, Messages.JOBSET_TAGS, Texts.tags(shown.tags()), SWT.NONE, WidgetIds.JOBSET_TAGS);
         maxBuilds = field(form, Messages.JOBSET_MAX_BUILDS, shown.maxBuildsPerEvaluation() == null ? ""
                 : String.valueOf(shown.maxBuildsPerEvaluation()), SWT.NONE, WidgetIds.JOBSET_MAX_BUILDS);
         maxBuilds.setMessage(Messages.JOBSET_MAX_BUILDS_HINT);
-        enabled = checkbox(form, Messages.JOBSET_ENABLED, shown.enabled(), WidgetIds.JOBSET_ENABLED);
+        enabled = checkbox(form, Messages.JOBSET_ENABLED, Texts.enabled(shown), WidgetIds.JOBSET_ENABLED);
         supersede = checkbox(form, Messages.JOBSET_SUPERSEDE, shown.supersede(), WidgetIds.JOBSET_SUPERSEDE);
     }
 
@@ -79,8 +80,9 @@ final class JobsetDialog extends FormDialog {
         if (storeDir.getText().isBlank()) {
             throw new IllegalArgumentException(Messages.JOBSET_NO_STORE_DIR);
         }
-        result = new Jobset(name.getText().strip(), Inputs.channels(channels.getText()), command.getText().strip(),
-                storeDir.getText().strip(), storeRoot.getText().strip(), Inputs.period(period.getText()),
+        result = new JobsetInfo(name.getText().strip(), Inputs.channels(channels.getText()), command.getText().strip(),
+                storeDir.getText().strip(), storeRoot.getText().isBlank() ? null : storeRoot.getText().strip(),
+                Inputs.period(period.getText()).toSeconds(),
                 Inputs.priority(priority.getText()), Inputs.tags(tags.getText()), enabled.getSelection(),
                 Inputs.limit(maxBuilds.getText()), supersede.getSelection());
     }

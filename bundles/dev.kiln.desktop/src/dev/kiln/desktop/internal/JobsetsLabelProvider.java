@@ -4,10 +4,11 @@ import org.eclipse.jface.viewers.ITableLabelProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.swt.graphics.Image;
 
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.views.DurationText;
 import dev.kiln.desktop.model.views.JobsetRow;
+import dev.kiln.desktop.model.views.Texts;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.JobsetInfo;
 
 /** The cells of the jobset table: its definition, then its latest evaluation. */
 final class JobsetsLabelProvider extends LabelProvider implements ITableLabelProvider {
@@ -25,23 +26,23 @@ final class JobsetsLabelProvider extends LabelProvider implements ITableLabelPro
 
     @Override
     public Image getColumnImage(Object element, int columnIndex) {
-        Evaluation last = ((JobsetRow) element).lastEvaluation();
+        EvaluationInfo last = ((JobsetRow) element).lastEvaluation();
         return columnIndex == 8 && last != null ? images.of(last.status()) : null;
     }
 
     @Override
     public String getColumnText(Object element, int columnIndex) {
         JobsetRow row = (JobsetRow) element;
-        Jobset jobset = row.jobset();
-        Evaluation last = row.lastEvaluation();
+        JobsetInfo jobset = row.jobset();
+        EvaluationInfo last = row.lastEvaluation();
         return switch (columnIndex) {
             case 0 -> jobset.name();
-            case 1 -> jobset.channelsText();
+            case 1 -> Texts.channels(jobset.channels());
             case 2 -> jobset.evaluationCommand();
-            case 3 -> jobset.period().isZero() ? Messages.ON_DEMAND : DurationText.of(jobset.period().toSeconds());
+            case 3 -> jobset.periodSeconds() == 0 ? Messages.ON_DEMAND : DurationText.of(jobset.periodSeconds());
             case 4 -> String.valueOf(jobset.priority());
-            case 5 -> jobset.tagsText();
-            case 6 -> jobset.enabled() ? Messages.YES : Messages.NO;
+            case 5 -> Texts.tags(jobset.tags());
+            case 6 -> Texts.enabled(jobset) ? Messages.YES : Messages.NO;
             case 7 -> last == null ? Messages.NEVER : "#" + last.id() + "  " + Formats.time(last.startedAt());
             case 8 -> last == null ? "" : EvaluationsLabelProvider.outcome(last);
             default -> "";

@@ -17,13 +17,13 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.views.EvaluationsModel;
 import dev.kiln.desktop.model.views.EvaluationsModel.Evaluations;
+import dev.kiln.desktop.model.views.EvaluationsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.Scheduler;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.EvaluationInfo;
 
 /**
  * The jobsets with their latest evaluation; below, the evaluations of the selected jobset with their builds by
@@ -87,8 +87,8 @@ final class JobsetsView extends SessionView {
     }
 
     /** The selected evaluation, or {@code null}; display thread. */
-    Evaluation selectedEvaluation() {
-        return (Evaluation) evaluations.getStructuredSelection().getFirstElement();
+    EvaluationInfo selectedEvaluation() {
+        return (EvaluationInfo) evaluations.getStructuredSelection().getFirstElement();
     }
 
     @Override
@@ -128,7 +128,7 @@ final class JobsetsView extends SessionView {
         if (!Objects.equals(loaded.jobset(), model.selected())) {
             return;
         }
-        Evaluation selected = selectedEvaluation();
+        EvaluationInfo selected = selectedEvaluation();
         evaluations.setInput(loaded.evaluations());
         loaded.evaluations().stream().filter(e -> selected != null && e.id() == selected.id()).findFirst()
                 .ifPresent(e -> evaluations.setSelection(new StructuredSelection(e)));
@@ -146,7 +146,7 @@ final class JobsetsView extends SessionView {
     }
 
     private void showLogOfSelected() {
-        Evaluation evaluation = selectedEvaluation();
+        EvaluationInfo evaluation = selectedEvaluation();
         FarmSession current = session();
         if (evaluation == null || current == null) {
             logShown = -1;

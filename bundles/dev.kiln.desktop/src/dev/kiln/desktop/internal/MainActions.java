@@ -20,16 +20,16 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.AgentCredentials;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.ActionResult;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Inputs;
 import dev.kiln.desktop.model.views.JobsetRow;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.HookInfo;
 
 /**
  * The operator's actions, with their shortcuts. Each one asks what it needs on the display thread, runs the calls in
@@ -43,15 +43,15 @@ final class MainActions {
 
         DesktopSessions sessions();
 
-        List<Build> selectedBuilds();
+        List<BuildInfo> selectedBuilds();
 
-        List<Agent> selectedAgents();
+        List<AgentInfo> selectedAgents();
 
-        Hook selectedHook();
+        HookInfo selectedHook();
 
         JobsetRow selectedJobset();
 
-        Evaluation selectedEvaluation();
+        EvaluationInfo selectedEvaluation();
 
         void status(String message);
 
@@ -197,7 +197,7 @@ final class MainActions {
 
     private void onBuilds(String name, BuildsCall call) {
         FarmSession session = connected();
-        List<UUID> ids = context.selectedBuilds().stream().map(Build::id).toList();
+        List<UUID> ids = context.selectedBuilds().stream().map(BuildInfo::id).toList();
         if (session == null) {
             return;
         }
@@ -230,9 +230,9 @@ final class MainActions {
      * @param message a format with the number of builds selected
      * @param initial the value shown first, from the first build selected
      */
-    private <T> void askForSelectedBuilds(String name, String title, String message, Function<Build, String> initial,
+    private <T> void askForSelectedBuilds(String name, String title, String message, Function<BuildInfo, String> initial,
             Function<String, T> parse, BuildsCallWith<T> call) {
-        List<Build> selected = context.selectedBuilds();
+        List<BuildInfo> selected = context.selectedBuilds();
         if (selected.isEmpty()) {
             context.status(Messages.NOTHING_SELECTED);
             return;
@@ -265,7 +265,7 @@ final class MainActions {
 
     private void giveNewPassword() {
         FarmSession session = connected();
-        List<Agent> agents = context.selectedAgents();
+        List<AgentInfo> agents = context.selectedAgents();
         if (session == null || agents.size() != 1) {
             return;
         }
@@ -277,7 +277,7 @@ final class MainActions {
 
     private void setActive(boolean active) {
         FarmSession session = connected();
-        List<UUID> ids = context.selectedAgents().stream().map(Agent::id).toList();
+        List<UUID> ids = context.selectedAgents().stream().map(AgentInfo::id).toList();
         if (session == null || ids.isEmpty()) {
             return;
         }
@@ -310,8 +310,8 @@ final class MainActions {
 
     private void confirmAndRemoveHook() {
         FarmSession session = connected();
-        Hook hook = context.selectedHook();
-        if (session == null || hook == null || hook.bundle().isEmpty()) {
+        HookInfo hook = context.selectedHook();
+        if (session == null || hook == null || hook.bundle() == null || hook.bundle().isEmpty()) {
             return;
         }
         if (MessageDialog.openConfirm(context.shell(), Messages.ACTION_REMOVE_HOOK,
@@ -321,7 +321,7 @@ final class MainActions {
         }
     }
 
-    private void showPassword(AgentCredentials credentials) {
+    private void showPassword(AgentPassword credentials) {
         new PasswordDialog(context.shell(), credentials).open();
     }
 

@@ -22,16 +22,16 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.views.ConnectionStatus;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.SavedConnection;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.HookInfo;
 
 /** The main window: the connection's state, the overview, builds, agents, plan, hooks and jobsets, and the menus. */
 final class MainWindow extends ApplicationWindow implements MainActions.Context {
@@ -230,17 +230,17 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     }
 
     @Override
-    public List<Build> selectedBuilds() {
+    public List<BuildInfo> selectedBuilds() {
         return builds.selection();
     }
 
     @Override
-    public List<Agent> selectedAgents() {
+    public List<AgentInfo> selectedAgents() {
         return agents.selectedAgents();
     }
 
     @Override
-    public Hook selectedHook() {
+    public HookInfo selectedHook() {
         return hooks.selected();
     }
 
@@ -250,7 +250,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     }
 
     @Override
-    public Evaluation selectedEvaluation() {
+    public EvaluationInfo selectedEvaluation() {
         return jobsets.selectedEvaluation();
     }
 

@@ -5,8 +5,8 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 
-import dev.kiln.desktop.model.NewAgent;
 import dev.kiln.desktop.model.views.Inputs;
+import dev.kiln.protocol.NewAgentBody;
 
 /** Asks for the name, description, systems and tags of an agent to create. */
 final class NewAgentDialog extends FormDialog {
@@ -15,13 +15,13 @@ final class NewAgentDialog extends FormDialog {
     private Text description;
     private Text systems;
     private Text tags;
-    private NewAgent result;
+    private NewAgentBody result;
 
     NewAgentDialog(Shell parent) {
         super(parent, Messages.NEW_AGENT_TITLE, Messages.NEW_AGENT_MESSAGE);
     }
 
-    NewAgent result() {
+    NewAgentBody result() {
         return result;
     }
 
@@ -38,7 +38,7 @@ final class NewAgentDialog extends FormDialog {
         if (name.getText().isBlank()) {
             throw new IllegalArgumentException(Messages.NEW_AGENT_NO_NAME);
         }
-        result = new NewAgent(name.getText().strip(), description.getText().strip(), Inputs.systems(systems.getText()),
+        result = new NewAgentBody(name.getText().strip(), description.getText().strip(), Inputs.systems(systems.getText()),
                 Inputs.tags(tags.getText()));
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.desktop.internal;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.eclipse.jface.layout.GridDataFactory;
@@ -14,11 +15,12 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Group;
 import org.eclipse.swt.widgets.Label;
 
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.views.FarmOverview;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Recomputation;
 import dev.kiln.desktop.model.views.Scheduler;
+import dev.kiln.desktop.model.views.Texts;
+import dev.kiln.protocol.BuildState;
 
 /** The farm at a glance: builds by state, agents, the queue, throughput over the last hour, failing hooks. */
 final class OverviewView {
@@ -58,10 +60,10 @@ final class OverviewView {
         GridLayoutFactory.swtDefaults().numColumns(3).applyTo(builds);
         for (BuildState state : BuildState.values()) {
             new Label(builds, SWT.NONE).setImage(images.of(state));
-            new Label(builds, SWT.NONE).setText(state.id());
+            new Label(builds, SWT.NONE).setText(state.toString());
             Label count = new Label(builds, SWT.RIGHT);
             count.setFont(big);
-            count.setData(WidgetIds.KEY, "overview.count." + state.id());
+            count.setData(WidgetIds.KEY, "overview.count." + state.toString());
             GridDataFactory.fillDefaults().grab(true, false).hint(90, SWT.DEFAULT).applyTo(count);
             counts.put(state, count);
         }
@@ -132,7 +134,7 @@ final class OverviewView {
         queue.setText(String.format(Messages.OVERVIEW_QUEUE_LINE, current.queueLength()));
         hooks.setText(current.failingHooks().isEmpty() ? Messages.OVERVIEW_NO_FAILING_HOOKS
                 : current.failingHooks().stream().map(hook -> String.format(Messages.OVERVIEW_HOOK_LINE, hook.name(),
-                        hook.failures(), hook.queued(), hook.lastFailure())).collect(Collectors.joining("\n")));
+                        hook.failures(), Texts.queued(hook), Objects.toString(hook.lastFailure(), ""))).collect(Collectors.joining("\n")));
         chart.show(current.finishedPerMinute());
         root.layout(true, true);
     }

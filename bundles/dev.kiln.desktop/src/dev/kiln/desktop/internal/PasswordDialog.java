@@ -14,14 +14,14 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 
-import dev.kiln.desktop.model.AgentCredentials;
+import dev.kiln.protocol.AgentPassword;
 
 /** Shows an agent's password, which the coordinator shows only once, with a button to copy it. */
 final class PasswordDialog extends TitleAreaDialog {
 
-    private final AgentCredentials credentials;
+    private final AgentPassword credentials;
 
-    PasswordDialog(Shell parent, AgentCredentials credentials) {
+    PasswordDialog(Shell parent, AgentPassword credentials) {
         super(parent);
         this.credentials = credentials;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.eclipse.jface.viewers.ITreeContentProvider;
 
-import dev.kiln.desktop.model.AgentPlan;
+import dev.kiln.protocol.AgentPlanInfo;
 
 /** The plan as a tree: agents, and under each the builds it may take, best first. */
 final class PlanContentProvider implements ITreeContentProvider {
@@ -16,7 +16,7 @@ final class PlanContentProvider implements ITreeContentProvider {
 
     @Override
     public Object[] getChildren(Object parent) {
-        return parent instanceof AgentPlan plan ? plan.builds().toArray() : new Object[0];
+        return parent instanceof AgentPlanInfo plan ? plan.builds().toArray() : new Object[0];
     }
 
     @Override
@@ -26,6 +26,6 @@ final class PlanContentProvider implements ITreeContentProvider {
 
     @Override
     public boolean hasChildren(Object element) {
-        return element instanceof AgentPlan plan && !plan.builds().isEmpty();
+        return element instanceof AgentPlanInfo plan && !plan.builds().isEmpty();
     }
 }

@@ -8,8 +8,8 @@ import org.eclipse.jface.viewers.ITableLabelProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.swt.graphics.Image;
 
-import dev.kiln.desktop.model.AgentPlan;
-import dev.kiln.desktop.model.PlannedBuild;
+import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.PlannedBuildInfo;
 
 /** Agents by name with the size of their plan, and planned builds with their priority. */
 final class PlanLabelProvider extends LabelProvider implements ITableLabelProvider {
@@ -27,11 +27,11 @@ final class PlanLabelProvider extends LabelProvider implements ITableLabelProvid
 
     @Override
     public String getColumnText(Object element, int columnIndex) {
-        if (element instanceof AgentPlan plan) {
+        if (element instanceof AgentPlanInfo plan) {
             return columnIndex == 0 ? agentNames.get().getOrDefault(plan.agent(), plan.agent().toString())
                     : plan.builds().size() + " builds";
         }
-        PlannedBuild build = (PlannedBuild) element;
+        PlannedBuildInfo build = (PlannedBuildInfo) element;
         return columnIndex == 0 ? build.derivation() : "priority " + build.priority();
     }
 }

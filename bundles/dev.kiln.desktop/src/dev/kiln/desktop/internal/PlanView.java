@@ -10,9 +10,9 @@ import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
-import dev.kiln.desktop.model.Agent;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.AgentInfo;
 
 /** The allocation plan: for each agent, the builds it may take next, best first. */
 final class PlanView extends SessionView {
@@ -34,7 +34,7 @@ final class PlanView extends SessionView {
     private Map<UUID, String> agentNames() {
         FarmSession current = session();
         return current == null ? Map.of()
-                : current.agents().stream().collect(Collectors.toMap(Agent::id, Agent::name, (a, b) -> a));
+                : current.agents().stream().collect(Collectors.toMap(AgentInfo::id, AgentInfo::name, (a, b) -> a));
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Channel;
-import dev.kiln.desktop.model.Jobset;
-import dev.kiln.desktop.model.NewAgent;
+import dev.kiln.protocol.ChannelInfo;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.NewAgentBody;
 
 /** The new-agent, jobset and submit dialogs on the real display: what they read from their fields, what they refuse. */
 class DialogsTest {
@@ -60,7 +59,7 @@ class DialogsTest {
         dialog.okPressed();
 
         assertEquals(Window.OK, dialog.getReturnCode());
-        assertEquals(new NewAgent("builder-7", "rack 2", List.of("x86_64-linux", "aarch64-linux"),
+        assertEquals(new NewAgentBody("builder-7", "rack 2", List.of("x86_64-linux", "aarch64-linux"),
                 Map.of("fast", "yes", "rack", "2")), dialog.result());
     }
 
@@ -93,10 +92,7 @@ class DialogsTest {
         dialog.okPressed();
 
         assertEquals(Window.OK, dialog.getReturnCode());
-        assertEquals(new Jobset("hello", List.of(new Channel("hello", "https://git.example/hello.git", "main"),
-                new Channel("nixpkgs", "https://git.example/nixpkgs.git", "release-24.11")),
-                "nix-instantiate release.nix", "/nix/store", "", Duration.ofMinutes(5), 5, Map.of("team", "ci"), true,
-                null, true), dialog.result());
+        assertEquals(jobset(true), dialog.result());
 
         JobsetDialog change = new JobsetDialog(parent, dialog.result());
         change.setBlockOnOpen(false);
@@ -104,7 +100,14 @@ class DialogsTest {
         assertFalse(driver.find(WidgetIds.JOBSET_NAME, Text.class).getEditable(), "a jobset keeps its name");
         driver.find(WidgetIds.JOBSET_ENABLED, Button.class).setSelection(false);
         change.okPressed();
-        assertEquals(dialog.result().withEnabled(false), change.result());
+        assertEquals(jobset(false), change.result());
+    }
+
+    /** The jobset the test types into the dialog. */
+    private static JobsetInfo jobset(boolean enabled) {
+        return new JobsetInfo("hello", List.of(new ChannelInfo("hello", "https://git.example/hello.git", "main"),
+                new ChannelInfo("nixpkgs", "https://git.example/nixpkgs.git", "release-24.11")),
+                "nix-instantiate release.nix", "/nix/store", null, 300, 5, Map.of("team", "ci"), enabled, null, true);
     }
 
     @Test

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.AgentStatus;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.views.BuildColumn;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.HookInfo;
 
 /**
  * Opens the main window on the real display against an in-memory coordinator, drives it through its widgets (found by
@@ -56,17 +56,18 @@ class MainWindowTest {
     void showsTheFarmAndActsOnSeveralBuilds(@TempDir Path config) throws Exception {
         FakeFarm farm = new FakeFarm();
         Instant now = Instant.now();
-        List<Build> builds = new ArrayList<>();
+        List<BuildInfo> builds = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             BuildState state = BuildState.values()[i % BuildState.values().length];
             builds.add(farm.addBuild("pkg-" + i, i % 3 == 0 ? "aarch64-linux" : "x86_64-linux", state, i % 5,
                     Map.of("jobset", i % 2 == 0 ? "main" : "staging"), now.minusSeconds(3600 - i),
                     now.minusSeconds((i * 7L) % 3500)));
         }
-        Agent builder = farm.addAgent("builder-1", AgentStatus.ONLINE, List.of("x86_64-linux"), now);
+        AgentInfo builder = farm.addAgent("builder-1", AgentStatus.ONLINE, List.of("x86_64-linux"), now);
         farm.addAgent("builder-2", AgentStatus.OFFLINE, List.of("aarch64-linux"), now.minusSeconds(600));
         farm.hold(builder.id(), builds.get(2).id());
-        farm.addHook(new Hook("notify", "notify.jar", List.of("build-failure"), 4, 2, "connection refused"));
+        farm.addHook(new HookInfo("notify", "notify.jar", "1.0.0", List.of("build-failure"),
+                Map.of("build-failure", 4), 2, "connection refused", now));
         open(farm, config);
 
         Label state = find(WidgetIds.CONNECTION_STATE, Label.class);
@@ -103,7 +104,7 @@ class MainWindowTest {
         Label header = find(WidgetIds.DETAILS_HEADER, Label.class);
         await("the details show the selected build", () -> header.getText().startsWith("scheduled"));
         table.setSelection(new int[] {0, 1, 2});
-        List<Build> selected = window.selectedBuilds();
+        List<BuildInfo> selected = window.selectedBuilds();
         assertEquals(3, selected.size());
         selected.forEach(b -> assertEquals(BuildState.SCHEDULED, b.state()));
         screenshot("desktop-builds.png");
@@ -149,7 +150,7 @@ class MainWindowTest {
     @Test
     void followsTheLogOfARunningBuild(@TempDir Path config) throws Exception {
         FakeFarm farm = new FakeFarm();
-        Build running = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), Instant.now(), null);
+        BuildInfo running = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), Instant.now(), null);
         open(farm, config);
         window.showTab(1);
         Table table = find(WidgetIds.BUILDS_TABLE, Table.class);
@@ -171,13 +172,14 @@ class MainWindowTest {
         down.setDown(true);
         open(down, config);
         Label state = find(WidgetIds.CONNECTION_STATE, Label.class);
-        await("the coordinator is down", () -> state.getText().contains("is down (connection refused). Retrying at"));
+        await("the coordinator is down", () -> state.getText().contains("is down (")
+                && state.getText().contains("connection refused). Retrying at"));
         Label empty = find(WidgetIds.OVERVIEW_EMPTY, Label.class);
         assertTrue(empty.getText().contains("Loading") || empty.getText().isEmpty() || empty.getText().contains("Not"),
                 empty.getText());
         screenshot("desktop-down.png");
 
-        FakeFarm refusing = new FakeFarm(COORDINATOR, "secret", "wrong");
+        FakeFarm refusing = new FakeFarm(COORDINATOR, "secret", "wrong", null);
         window = driver.open((url, token) -> refusing, config, COORDINATOR, "wrong");
         Label refused = find(WidgetIds.CONNECTION_STATE, Label.class);
         await("the token is refused", () -> refused.getText().contains("refused the token"));

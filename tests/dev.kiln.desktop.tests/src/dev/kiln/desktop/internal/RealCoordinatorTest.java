@@ -28,23 +28,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 
 import dev.kiln.client.KilnAgentClient;
-import dev.kiln.desktop.model.AgentCredentials;
+import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.FarmException;
-import dev.kiln.desktop.model.NewAgent;
-import dev.kiln.desktop.model.SubmitOutcome;
-import dev.kiln.desktop.model.http.KilnConnection;
+import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.SubmitOutcome;
+import dev.kiln.protocol.SubmitResult;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationHasher;
 import dev.kiln.store.derivation.DerivationOutput;
-import dev.kiln.testing.Services;
-import dev.kiln.transport.jetty.HttpEndpoints;
 
 /**
  * The desktop client against a real coordinator (Derby, Jetty) configured in the test framework through Configuration
@@ -53,38 +50,27 @@ import dev.kiln.transport.jetty.HttpEndpoints;
  */
 class RealCoordinatorTest {
 
-    private static final BundleContext CONTEXT = Services.context(RealCoordinatorTest.class);
-    private static final List<Configuration> CONFIGURATIONS = new ArrayList<>();
     /** The derivations written so far, which later ones may take as inputs. */
     private static final Map<StorePath, Derivation> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     @TempDir
     static Path temporary;
 
+    private static ConfiguredCoordinator farm;
     private static URI coordinator;
     private static URI agentApi;
 
     @BeforeAll
     static void startCoordinator() throws IOException {
-        String state = temporary.resolve("state").toString();
-        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)));
-        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)));
-        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.cache", Map.of("state.dir", state)));
-        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state,
-                "evaluation.timeout.seconds", 60L)));
-        CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.transport.jetty", Map.of("state.dir", state,
-                "client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0")));
-        HttpEndpoints endpoints = Services.await(CONTEXT, HttpEndpoints.class);
-        coordinator = endpoints.clientApi();
-        agentApi = endpoints.agentApi();
+        farm = new ConfiguredCoordinator(temporary.resolve("state"),
+                Map.of("dev.kiln.ci", Map.of("evaluation.timeout.seconds", 60L)));
+        coordinator = farm.clientApi();
+        agentApi = farm.agentApi();
     }
 
     @AfterAll
     static void stopCoordinator() throws IOException {
-        for (Configuration configuration : CONFIGURATIONS.reversed()) {
-            configuration.delete();
-        }
-        Services.awaitGone(CONTEXT, HttpEndpoints.class);
+        farm.close();
     }
 
     @Test
@@ -94,14 +80,15 @@ class RealCoordinatorTest {
         write(drvs, base);
         Path app = write(drvs, derivation("ui-app", Map.of(base.drvPath(), new TreeSet<>(List.of("out")))));
         Path tool = write(drvs, derivation("ui-tool", Map.of()));
-        List<SubmitOutcome> outcomes;
-        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
+        List<SubmitResult> outcomes;
+        try (ClientConnection connection = new ClientConnection(coordinator, "")) {
             outcomes = connection.submit(List.of(app, tool), 5, Map.of("jobset", "desktop"));
         }
-        assertEquals(List.of("created", "created"), outcomes.stream().map(SubmitOutcome::outcome).toList());
+        assertEquals(List.of(SubmitOutcome.CREATED, SubmitOutcome.CREATED),
+                outcomes.stream().map(SubmitResult::outcome).toList());
 
         try (WindowDriver driver = new WindowDriver()) {
-            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            MainWindow window = driver.open(ClientConnection::new, config, coordinator, "");
             Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
             driver.await("connected", () -> state.getText().contains("Connected to " + coordinator));
             window.showTab(1);
@@ -115,12 +102,12 @@ class RealCoordinatorTest {
             driver.screenshot("desktop-real-builds.png");
 
             driver.actions().cancel().run();
-            UUID canceled = outcomes.get(1).build();
-            KilnConnection client = new KilnConnection(coordinator, "");
+            UUID canceled = outcomes.get(1).id();
+            ClientConnection client = new ClientConnection(coordinator, "");
             driver.await("the coordinator canceled the build", () -> "canceled".equals(stateOf(client, canceled)));
             driver.await("the window shows it canceled, told by the event stream",
                     () -> textOfRowShowing(table, "ui-tool.drv").contains("canceled"));
-            assertEquals("scheduled", stateOf(client, outcomes.get(0).build()));
+            assertEquals("scheduled", stateOf(client, outcomes.get(0).id()));
             driver.screenshot("desktop-real-canceled.png");
 
             int appRow = rowShowing(table, "ui-app.drv");
@@ -131,7 +118,7 @@ class RealCoordinatorTest {
                 WindowDriver.press(dialog, IDialogConstants.OK_LABEL.replace("&", ""));
             });
             driver.actions().tag().run();
-            UUID appBuild = outcomes.get(0).build();
+            UUID appBuild = outcomes.get(0).id();
             driver.await("the coordinator tagged the build", () -> tagsOf(client, appBuild).equals(Map.of("release",
                     "24.11")));
             driver.await("the window shows the new tags", () -> textOfRowShowing(table, "ui-app.drv")
@@ -148,7 +135,7 @@ class RealCoordinatorTest {
         Derivation job = derivation("ui-job", Map.of());
         write(storeRoot, job);
         try (WindowDriver driver = new WindowDriver()) {
-            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            MainWindow window = driver.open(ClientConnection::new, config, coordinator, "");
             Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
             driver.await("connected", () -> state.getText().contains("Connected to " + coordinator));
             window.showTab(5);
@@ -199,7 +186,7 @@ class RealCoordinatorTest {
 
             driver.actions().jobsets().disable().run();
             driver.await("the jobset shows disabled", () -> textOfRow(jobsets, 0).contains(" no "));
-            try (KilnConnection client = new KilnConnection(coordinator, "")) {
+            try (ClientConnection client = new ClientConnection(coordinator, "")) {
                 assertEquals(false, client.jobsets().get(0).enabled());
                 assertEquals(3, client.jobsets().get(0).priority());
             }
@@ -208,7 +195,7 @@ class RealCoordinatorTest {
             driver.actions().jobsets().remove().run();
             driver.await("the jobset is gone from the list", () -> jobsets.getItemCount() == 0
                     && empty.getText().startsWith("No jobsets yet"));
-            try (KilnConnection client = new KilnConnection(coordinator, "")) {
+            try (ClientConnection client = new ClientConnection(coordinator, "")) {
                 assertEquals(List.of(), client.jobsets());
             }
         }
@@ -218,10 +205,10 @@ class RealCoordinatorTest {
     void showsWhatARealAgentRunsAndTheLoadItReported(@TempDir Path config) throws Exception {
         Path drvs = Files.createDirectories(temporary.resolve("agent-drvs"));
         Path job = write(drvs, derivation("ui-agent-job", Map.of()));
-        AgentCredentials credentials;
-        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
-            assertEquals("created", connection.submit(List.of(job), 9, Map.of()).get(0).outcome());
-            credentials = connection.createAgent(new NewAgent("ui-agent", "rack 1", List.of("x86_64-linux"),
+        AgentPassword credentials;
+        try (ClientConnection connection = new ClientConnection(coordinator, "")) {
+            assertEquals(SubmitOutcome.CREATED, connection.submit(List.of(job), 9, Map.of()).get(0).outcome());
+            credentials = connection.createAgent(new NewAgentBody("ui-agent", "rack 1", List.of("x86_64-linux"),
                     Map.of("fast", "yes")));
         }
         KilnAgentClient agent = new KilnAgentClient(agentApi, credentials.id(), credentials.password());
@@ -240,7 +227,7 @@ class RealCoordinatorTest {
         agent.started(taken.id());
 
         try (WindowDriver driver = new WindowDriver()) {
-            MainWindow window = driver.open(KilnConnection::new, config, coordinator, "");
+            MainWindow window = driver.open(ClientConnection::new, config, coordinator, "");
             window.showTab(2);
             Table agents = driver.find(WidgetIds.AGENTS_TABLE, Table.class);
             driver.await("the agent with the build it runs and its load", () -> agents.getItemCount() >= 1
@@ -255,12 +242,11 @@ class RealCoordinatorTest {
 
     @Test
     void failuresSayWhatTheOperatorCanDo() throws Exception {
-        try (KilnConnection connection = new KilnConnection(coordinator, "")) {
-            connection.probe();
+        try (ClientConnection connection = new ClientConnection(coordinator, "")) {
             FarmException missing = assertThrows(FarmException.class, () -> connection.build(UUID.randomUUID()));
             assertEquals(FarmException.Kind.NOT_FOUND, missing.kind());
             Path lone = write(Files.createDirectories(temporary.resolve("lone")), derivation("ui-lone", Map.of()));
-            UUID build = connection.submit(List.of(lone), 0, Map.of()).get(0).build();
+            UUID build = connection.submit(List.of(lone), 0, Map.of()).get(0).id();
             connection.cancel(build);
             FarmException twice = assertThrows(FarmException.class, () -> connection.cancel(build));
             assertEquals(FarmException.Kind.REJECTED, twice.kind());
@@ -269,8 +255,9 @@ class RealCoordinatorTest {
                     0, Map.of()));
             assertEquals(FarmException.Kind.REJECTED, unreadable.kind());
         }
-        try (KilnConnection down = new KilnConnection(URI.create("http://127.0.0.1:1"), "")) {
-            assertEquals(FarmException.Kind.COORDINATOR_DOWN, assertThrows(FarmException.class, down::probe).kind());
+        try (ClientConnection down = new ClientConnection(URI.create("http://127.0.0.1:1"), "")) {
+            assertEquals(FarmException.Kind.COORDINATOR_DOWN,
+                    assertThrows(FarmException.class, () -> down.build(UUID.randomUUID())).kind());
         }
     }
 
@@ -294,7 +281,7 @@ class RealCoordinatorTest {
         assertEquals(0, git.exitValue(), "git " + command + ": " + output);
     }
 
-    private static Map<String, String> tagsOf(KilnConnection client, UUID build) {
+    private static Map<String, String> tagsOf(ClientConnection client, UUID build) {
         try {
             return client.build(build).tags();
         } catch (FarmException e) {
@@ -303,9 +290,9 @@ class RealCoordinatorTest {
     }
 
     /** The state the coordinator gives the build, asked through a connection of its own. */
-    private static String stateOf(KilnConnection client, UUID build) {
+    private static String stateOf(ClientConnection client, UUID build) {
         try {
-            return client.build(build).state().id();
+            return client.build(build).state().toString();
         } catch (FarmException e) {
             throw new AssertionError(e);
         }

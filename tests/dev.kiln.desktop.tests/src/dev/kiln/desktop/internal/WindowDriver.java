@@ -30,8 +30,8 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.Widget;
 
+import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmConnector;
-import dev.kiln.desktop.model.views.Backoff;
 import dev.kiln.desktop.model.views.ConnectionsFile;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.SavedConnection;

@@ -2,8 +2,8 @@ package dev.kiln.desktop.model.views;
 
 import java.util.List;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.Derivation;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.DerivationInfo;
 
 /**
  * What the details of a build show.
@@ -11,7 +11,7 @@ import dev.kiln.desktop.model.Derivation;
  * @param derivation the parsed derivation, or {@code null} when it could not be read
  * @param problem    why something could not be read, or empty
  */
-public record BuildDetails(Build build, Derivation derivation, List<TimelineEntry> timeline, String problem) {
+public record BuildDetails(BuildInfo build, DerivationInfo derivation, List<TimelineEntry> timeline, String problem) {
 
     public BuildDetails {
         timeline = List.copyOf(timeline);

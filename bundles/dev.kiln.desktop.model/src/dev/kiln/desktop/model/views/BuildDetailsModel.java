@@ -3,10 +3,10 @@ package dev.kiln.desktop.model.views;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.Derivation;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.DerivationInfo;
 
 /**
  * Loads the details of the selected build. Only the latest request is answered: a slow answer for a build that is no
@@ -29,13 +29,13 @@ public final class BuildDetailsModel {
     public void show(UUID id) {
         requested = id;
         scheduler.execute(() -> {
-            Build build;
+            BuildInfo build;
             try {
                 build = connection.build(id);
             } catch (FarmException e) {
                 return;
             }
-            Derivation derivation = null;
+            DerivationInfo derivation = null;
             String problem = "";
             try {
                 derivation = connection.derivation(build.derivation());

@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import dev.kiln.desktop.model.Build;
+import dev.kiln.protocol.BuildInfo;
 
 /**
  * The build list: the session's builds filtered and sorted by a {@link BuildListQuery}, computed off the UI thread
@@ -19,10 +19,10 @@ import dev.kiln.desktop.model.Build;
 public final class BuildListModel {
 
     /** One computed list. */
-    public record Rows(BuildListQuery query, Build[] rows, Map<UUID, Integer> indexes, int total,
+    public record Rows(BuildListQuery query, BuildInfo[] rows, Map<UUID, Integer> indexes, int total,
             SortedSet<String> systems, SortedSet<String> tagKeys) implements BuildRows {
 
-        static final Rows EMPTY = new Rows(BuildListQuery.DEFAULT, new Build[0], Map.of(), 0, new TreeSet<>(),
+        static final Rows EMPTY = new Rows(BuildListQuery.DEFAULT, new BuildInfo[0], Map.of(), 0, new TreeSet<>(),
                 new TreeSet<>());
 
         @Override
@@ -32,7 +32,7 @@ public final class BuildListModel {
 
         /** The build at {@code index}, or {@code null} when the index is outside the list. */
         @Override
-        public Build row(int index) {
+        public BuildInfo row(int index) {
             return index >= 0 && index < rows.length ? rows[index] : null;
         }
 
@@ -42,12 +42,12 @@ public final class BuildListModel {
             return indexes.getOrDefault(id, -1);
         }
 
-        public List<Build> asList() {
+        public List<BuildInfo> asList() {
             return Arrays.asList(rows);
         }
     }
 
-    private final Supplier<List<Build>> source;
+    private final Supplier<List<BuildInfo>> source;
     private final Runnable listener;
     private final Object lock = new Object();
     private final Recomputation recomputation;
@@ -56,7 +56,7 @@ public final class BuildListModel {
     private BuildListQuery query = BuildListQuery.DEFAULT;
 
     /** @param listener told, on the scheduler's thread, that {@link #rows()} changed */
-    public BuildListModel(Supplier<List<Build>> source, Scheduler scheduler, Runnable listener) {
+    public BuildListModel(Supplier<List<BuildInfo>> source, Scheduler scheduler, Runnable listener) {
         this.source = source;
         this.listener = listener;
         this.recomputation = new Recomputation(scheduler, this::compute);
@@ -90,15 +90,15 @@ public final class BuildListModel {
     }
 
     /** The rows {@code query} selects from {@code builds}, in its order. */
-    public static Rows computeRows(List<Build> builds, BuildListQuery query) {
+    public static Rows computeRows(List<BuildInfo> builds, BuildListQuery query) {
         SortedSet<String> systems = new TreeSet<>();
         SortedSet<String> tagKeys = new TreeSet<>();
-        for (Build build : builds) {
+        for (BuildInfo build : builds) {
             systems.add(build.system());
             tagKeys.addAll(build.tags().keySet());
         }
-        Build[] selected = builds.stream().filter(query.filter()).sorted(query.sortBy().order(query.ascending()))
-                .toArray(Build[]::new);
+        BuildInfo[] selected = builds.stream().filter(query.filter()).sorted(query.sortBy().order(query.ascending()))
+                .toArray(BuildInfo[]::new);
         Map<UUID, Integer> indexes = new HashMap<>(selected.length * 2);
         for (int i = 0; i < selected.length; i++) {
             indexes.put(selected[i].id(), i);

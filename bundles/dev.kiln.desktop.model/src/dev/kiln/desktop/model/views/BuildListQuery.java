@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
-import dev.kiln.desktop.model.BuildState;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 /**
  * What the build list shows: a filter and an order.
@@ -63,7 +63,7 @@ public record BuildListQuery(Set<BuildState> states, String system, String tag, 
         return new BuildFilter(states, system.isEmpty() ? null : system, tag.isEmpty() ? null : tag);
     }
 
-    Predicate<Build> filter() {
+    Predicate<BuildInfo> filter() {
         String needle = text.toLowerCase(Locale.ROOT);
         int equals = tag.indexOf('=');
         String tagKey = equals < 0 ? tag : tag.substring(0, equals);
@@ -74,6 +74,6 @@ public record BuildListQuery(Set<BuildState> states, String system, String tag, 
                         && (tagValue == null || tagValue.equals(build.tags().get(tagKey))))
                 && (needle.isEmpty() || build.derivation().toLowerCase(Locale.ROOT).contains(needle)
                         || build.id().toString().contains(needle)
-                        || build.tagsText().toLowerCase(Locale.ROOT).contains(needle));
+                        || Builds.tagsText(build).toLowerCase(Locale.ROOT).contains(needle));
     }
 }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildPage;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
 
 /**
  * The build list as the coordinator filters and sorts it, sized by its count of matching builds and read page by page
@@ -41,8 +41,8 @@ public final class BuildPages implements BuildRows {
     private BuildListQuery query;
     private int generation;
     private long total = -1;
-    private Map<Integer, Build> rows = new HashMap<>();
-    private Map<Integer, Build> stale = Map.of();
+    private Map<Integer, BuildInfo> rows = new HashMap<>();
+    private Map<Integer, BuildInfo> stale = Map.of();
     /** The cursor of each page from the start that can be asked for; the first page's is null. */
     private final List<String> fromStart = new ArrayList<>();
     /** The same from the end, in the opposite order. */
@@ -74,7 +74,7 @@ public final class BuildPages implements BuildRows {
             if (query == null) {
                 return;
             }
-            Map<Integer, Build> previous = new HashMap<>(stale);
+            Map<Integer, BuildInfo> previous = new HashMap<>(stale);
             previous.putAll(rows);
             stale = previous;
             restart();
@@ -110,8 +110,8 @@ public final class BuildPages implements BuildRows {
     }
 
     @Override
-    public Build row(int index) {
-        Build build;
+    public BuildInfo row(int index) {
+        BuildInfo build;
         boolean load = false;
         synchronized (lock) {
             build = rows.get(index);
@@ -132,7 +132,7 @@ public final class BuildPages implements BuildRows {
     @Override
     public int indexOf(UUID id) {
         synchronized (lock) {
-            for (Map.Entry<Integer, Build> row : rows.entrySet()) {
+            for (Map.Entry<Integer, BuildInfo> row : rows.entrySet()) {
                 if (row.getValue().id().equals(id)) {
                     return row.getKey();
                 }
@@ -163,7 +163,7 @@ public final class BuildPages implements BuildRows {
             if (request == null) {
                 return;
             }
-            BuildPage page;
+            BuildList page;
             try {
                 page = connection.listBuilds(request.query().coordinatorFilter(), request.query().sortBy().serverSort(),
                         request.query().ascending() != request.fromEnd(), request.cursor(), PAGE);
@@ -211,8 +211,8 @@ public final class BuildPages implements BuildRows {
     }
 
     /** Guarded by lock. */
-    private void put(Request request, BuildPage page) {
-        if (page.total() >= 0) {
+    private void put(Request request, BuildList page) {
+        if (page.total() != null) {
             total = page.total();
         }
         List<String> cursors = request.fromEnd() ? fromEnd : fromStart;

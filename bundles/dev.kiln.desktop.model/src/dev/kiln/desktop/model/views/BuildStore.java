@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.kiln.desktop.model.Build;
+import dev.kiln.protocol.BuildInfo;
 
 /**
  * The builds of one coordinator that the session has seen lately, kept current by the event stream. Thread-safe.
@@ -17,11 +17,11 @@ import dev.kiln.desktop.model.Build;
  */
 public final class BuildStore {
 
-    private final ConcurrentHashMap<UUID, Build> builds = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, BuildInfo> builds = new ConcurrentHashMap<>();
     private final Set<UUID> refreshedDuringListing = ConcurrentHashMap.newKeySet();
 
     /** Puts the current copy of a build, as fetched after an event or an action. */
-    public void put(Build build) {
+    public void put(BuildInfo build) {
         refreshedDuringListing.add(build.id());
         builds.put(build.id(), build);
     }
@@ -32,8 +32,8 @@ public final class BuildStore {
     }
 
     /** Puts the builds of a listing page, except those refreshed since the listing began. */
-    public void putListed(Collection<Build> page) {
-        for (Build build : page) {
+    public void putListed(Collection<BuildInfo> page) {
+        for (BuildInfo build : page) {
             if (!refreshedDuringListing.contains(build.id())) {
                 builds.put(build.id(), build);
             }
@@ -45,14 +45,14 @@ public final class BuildStore {
         if (builds.size() <= max) {
             return;
         }
-        List<Build> newestFirst = snapshot();
-        newestFirst.sort(Comparator.comparing(Build::createdAt).thenComparing(Build::id).reversed());
-        for (Build old : newestFirst.subList(Math.min(max, newestFirst.size()), newestFirst.size())) {
+        List<BuildInfo> newestFirst = snapshot();
+        newestFirst.sort(Comparator.comparing(BuildInfo::createdAt).thenComparing(BuildInfo::id).reversed());
+        for (BuildInfo old : newestFirst.subList(Math.min(max, newestFirst.size()), newestFirst.size())) {
             builds.remove(old.id(), old);
         }
     }
 
-    public Build get(UUID id) {
+    public BuildInfo get(UUID id) {
         return builds.get(id);
     }
 
@@ -61,7 +61,7 @@ public final class BuildStore {
     }
 
     /** A copy of every build, in no particular order. */
-    public List<Build> snapshot() {
+    public List<BuildInfo> snapshot() {
         return new ArrayList<>(builds.values());
     }
 }

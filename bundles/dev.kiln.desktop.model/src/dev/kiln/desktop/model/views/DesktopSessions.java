@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmConnector;
 
 /**

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.kiln.desktop.model.Evaluation;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
+import dev.kiln.protocol.EvaluationInfo;
 
 /**
  * Loads the evaluations of the selected jobset, the newest {@link #SUMMARIZED} with the summary of their builds.
@@ -24,7 +24,7 @@ public final class EvaluationsModel {
      * @param jobset  {@code null} when no jobset is selected
      * @param problem why they could not be read, or empty
      */
-    public record Evaluations(String jobset, List<Evaluation> evaluations, String problem) {
+    public record Evaluations(String jobset, List<EvaluationInfo> evaluations, String problem) {
 
         public static final Evaluations NONE = new Evaluations(null, List.of(), "");
 
@@ -71,8 +71,8 @@ public final class EvaluationsModel {
         }
         Evaluations loaded;
         try {
-            List<Evaluation> listed = connection.evaluations(jobset);
-            List<Evaluation> evaluations = new ArrayList<>(listed.size());
+            List<EvaluationInfo> listed = connection.evaluations(jobset);
+            List<EvaluationInfo> evaluations = new ArrayList<>(listed.size());
             for (int i = 0; i < listed.size(); i++) {
                 evaluations.add(i < SUMMARIZED ? connection.evaluation(listed.get(i).id()) : listed.get(i));
             }

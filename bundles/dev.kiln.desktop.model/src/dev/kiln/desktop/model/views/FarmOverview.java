@@ -9,10 +9,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.Hook;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.HookInfo;
 
 /**
  * The farm at a glance.
@@ -24,7 +24,7 @@ import dev.kiln.desktop.model.Hook;
  * @param failingHooks     hooks with failures being retried
  */
 public record FarmOverview(Map<BuildState, Long> buildsByState, long totalBuilds, long queueLength, int agentsOnline,
-        int agentsOffline, int agentsInactive, int[] finishedPerMinute, List<Hook> failingHooks) {
+        int agentsOffline, int agentsInactive, int[] finishedPerMinute, List<HookInfo> failingHooks) {
 
     public static final int MINUTES = 60;
 
@@ -38,8 +38,8 @@ public record FarmOverview(Map<BuildState, Long> buildsByState, long totalBuilds
      * @param counts the coordinator's count of builds by state
      * @param recent the builds seen lately, for the throughput of the last hour
      */
-    public static FarmOverview of(Map<BuildState, Long> counts, Collection<Build> recent, Collection<Agent> agents,
-            Collection<Hook> hooks, Instant now) {
+    public static FarmOverview of(Map<BuildState, Long> counts, Collection<BuildInfo> recent, Collection<AgentInfo> agents,
+            Collection<HookInfo> hooks, Instant now) {
         Map<BuildState, Long> byState = new EnumMap<>(BuildState.class);
         long total = 0;
         for (BuildState state : BuildState.values()) {
@@ -50,7 +50,7 @@ public record FarmOverview(Map<BuildState, Long> buildsByState, long totalBuilds
         int online = 0;
         int offline = 0;
         int inactive = 0;
-        for (Agent agent : agents) {
+        for (AgentInfo agent : agents) {
             switch (agent.status()) {
                 case ONLINE -> online++;
                 case OFFLINE -> offline++;
@@ -58,14 +58,14 @@ public record FarmOverview(Map<BuildState, Long> buildsByState, long totalBuilds
             }
         }
         return new FarmOverview(byState, total, byState.get(BuildState.SCHEDULED), online, offline, inactive,
-                finishedPerMinute(recent, now), hooks.stream().filter(Hook::isFailing).toList());
+                finishedPerMinute(recent, now), hooks.stream().filter(hook -> hook.failures() > 0).toList());
     }
 
     /** The per-minute series of builds finished over the last hour, oldest minute first. */
-    public static int[] finishedPerMinute(Collection<Build> builds, Instant now) {
+    public static int[] finishedPerMinute(Collection<BuildInfo> builds, Instant now) {
         int[] series = new int[MINUTES];
         Instant currentMinute = now.truncatedTo(ChronoUnit.MINUTES);
-        for (Build build : builds) {
+        for (BuildInfo build : builds) {
             Instant finished = build.finishedAt();
             if (finished == null || !build.state().isFinal() || finished.isAfter(now)) {
                 continue;

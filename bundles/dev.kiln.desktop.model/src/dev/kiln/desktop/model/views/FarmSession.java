@@ -1,5 +1,6 @@
 package dev.kiln.desktop.model.views;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,29 +21,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.AgentCredentials;
-import dev.kiln.desktop.model.AgentPlan;
-import dev.kiln.desktop.model.Build;
+import dev.kiln.client.Backoff;
+import dev.kiln.client.EventStream;
+import dev.kiln.client.KilnApiException;
 import dev.kiln.desktop.model.BuildFilter;
-import dev.kiln.desktop.model.BuildPage;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.EventListener;
+import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.FarmConnection;
-import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
-import dev.kiln.desktop.model.Hook;
-import dev.kiln.desktop.model.Jobset;
-import dev.kiln.desktop.model.NewAgent;
-import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.HookInfo;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.SubmitResult;
 
 /**
- * The desktop's live view of one coordinator. It connects, counts the builds by state, lists the most recent ones
- * (for the throughput chart and the text search) and keeps them current through the event stream; when the stream
- * drops or a call finds the coordinator down it reconnects with back-off, resuming the stream after the last event
- * seen. A refused token stops it until {@link #reconnect()}.
+ * The desktop's live view of one coordinator. It follows the event stream, which opens again with back-off after
+ * each drop and resumes after the last event seen; each time the stream opens it counts the builds by state, lists
+ * the most recent ones (for the throughput chart and the text search) and reads agents, plan, hooks and jobsets, then
+ * keeps them current through the events. A call that finds the coordinator down opens the stream again; a refused
+ * token stops it until {@link #reconnect()}.
  *
  * <p>Thread-safe. Every network call runs on the {@link Scheduler}; listeners hear changes on its threads.
  */
@@ -61,6 +68,8 @@ public final class FarmSession implements AutoCloseable {
     static final Duration EVALUATION_AWAITED = Duration.ofMinutes(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(FarmSession.class);
+    private static final Set<EventType> AGENT_EVENTS = EnumSet.of(EventType.AGENT_CREATED, EventType.AGENT_CHANGED,
+            EventType.AGENT_LOST);
 
     private final String token;
     private final FarmConnection connection;
@@ -79,9 +88,9 @@ public final class FarmSession implements AutoCloseable {
 
     private volatile ConnectionStatus status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
     private volatile Map<BuildState, Long> buildCounts = Map.of();
-    private volatile List<Agent> agents = List.of();
-    private volatile List<AgentPlan> plan = List.of();
-    private volatile List<Hook> hooks = List.of();
+    private volatile List<AgentInfo> agents = List.of();
+    private volatile List<AgentPlanInfo> plan = List.of();
+    private volatile List<HookInfo> hooks = List.of();
     private volatile List<JobsetRow> jobsets = List.of();
     private volatile String jobsetsProblem = "";
     private volatile boolean buildsListed;
@@ -89,9 +98,7 @@ public final class FarmSession implements AutoCloseable {
 
     /** Guarded by lock: bumped whenever the current attempt is abandoned, so that its late callbacks are ignored. */
     private int generation;
-    private int failedAttempts;
     private Subscription events;
-    private AutoCloseable pendingRetry;
 
     public FarmSession(FarmConnection connection, String token, Scheduler scheduler, Backoff backoff) {
         this.connection = connection;
@@ -148,15 +155,15 @@ public final class FarmSession implements AutoCloseable {
         return counts.isEmpty() ? -1 : counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    public List<Agent> agents() {
+    public List<AgentInfo> agents() {
         return agents;
     }
 
-    public List<AgentPlan> plan() {
+    public List<AgentPlanInfo> plan() {
         return plan;
     }
 
-    public List<Hook> hooks() {
+    public List<HookInfo> hooks() {
         return hooks;
     }
 
@@ -183,11 +190,10 @@ public final class FarmSession implements AutoCloseable {
                 return;
             }
             attempt = abandonCurrent();
-            failedAttempts = 0;
             status = new ConnectionStatus(ConnectionState.CONNECTING, "", null);
         }
         fire(Topic.STATUS);
-        scheduler.execute(() -> attempt(attempt));
+        follow(attempt);
     }
 
     @Override
@@ -236,15 +242,15 @@ public final class FarmSession implements AutoCloseable {
         return onEachBuild(ids, id -> connection.tag(id, set, remove));
     }
 
-    public CompletableFuture<AgentCredentials> createAgent(NewAgent agent) {
+    public CompletableFuture<AgentPassword> createAgent(NewAgentBody agent) {
         return call(() -> {
-            AgentCredentials credentials = connection.createAgent(agent);
+            AgentPassword credentials = connection.createAgent(agent);
             refresh(Topic.AGENTS);
             return credentials;
         });
     }
 
-    public CompletableFuture<AgentCredentials> newPassword(UUID agent) {
+    public CompletableFuture<AgentPassword> newPassword(UUID agent) {
         return call(() -> connection.newPassword(agent));
     }
 
@@ -272,19 +278,19 @@ public final class FarmSession implements AutoCloseable {
         });
     }
 
-    public CompletableFuture<List<SubmitOutcome>> submit(List<Path> files, int priority, Map<String, String> tags) {
+    public CompletableFuture<List<SubmitResult>> submit(List<Path> files, int priority, Map<String, String> tags) {
         return call(() -> connection.submit(files, priority, tags));
     }
 
-    public CompletableFuture<Jobset> addJobset(Jobset jobset) {
+    public CompletableFuture<JobsetInfo> addJobset(JobsetInfo jobset) {
         return onJobsets(() -> connection.addJobset(jobset));
     }
 
-    public CompletableFuture<Jobset> changeJobset(Jobset jobset) {
+    public CompletableFuture<JobsetInfo> changeJobset(JobsetInfo jobset) {
         return onJobsets(() -> connection.changeJobset(jobset));
     }
 
-    public CompletableFuture<Jobset> setJobsetEnabled(String name, boolean enabled) {
+    public CompletableFuture<JobsetInfo> setJobsetEnabled(String name, boolean enabled) {
         return onJobsets(() -> connection.setJobsetEnabled(name, enabled));
     }
 
@@ -330,9 +336,9 @@ public final class FarmSession implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<ActionResult> onEachBuild(Collection<UUID> ids, ItemAction<Build> action) {
+    private CompletableFuture<ActionResult> onEachBuild(Collection<UUID> ids, ItemAction<BuildInfo> action) {
         return call(() -> onEach(ids, id -> {
-            Build changed = action.apply(id);
+            BuildInfo changed = action.apply(id);
             builds.put(changed);
             return changed;
         })).whenComplete((result, failure) -> {
@@ -363,36 +369,56 @@ public final class FarmSession implements AutoCloseable {
         T apply(UUID id) throws FarmException;
     }
 
-    private void attempt(int attempt) {
-        if (currentGeneration() != attempt) {
-            return;
-        }
-        try {
-            connection.probe();
-            Subscription subscription = connection.subscribe(lastEventId, new StreamListener(attempt));
-            synchronized (lock) {
-                if (generation != attempt) {
-                    subscription.close();
-                    return;
-                }
+    /** Opens the event stream of this attempt; it says when it is open, broken or refused. */
+    private void follow(int attempt) {
+        Subscription subscription = connection.events(lastEventId, backoff, new StreamListener(attempt));
+        synchronized (lock) {
+            if (generation == attempt) {
                 events = subscription;
-                failedAttempts = 0;
-                status = new ConnectionStatus(ConnectionState.CONNECTED, "", null);
+                return;
             }
-            fire(Topic.STATUS);
-            refreshParts();
-            listRecentBuilds(attempt);
-            schedulePeriodicRefresh(attempt);
-        } catch (FarmException e) {
-            connectionFailed(attempt, e);
         }
+        subscription.close();
+    }
+
+    /** The stream is open: reads everything the events keep current from now on. */
+    private void connected(int attempt) {
+        synchronized (lock) {
+            if (generation != attempt) {
+                return;
+            }
+            status = new ConnectionStatus(ConnectionState.CONNECTED, "", null);
+        }
+        fire(Topic.STATUS);
+        scheduler.execute(() -> {
+            try {
+                refreshParts();
+                listRecentBuilds(attempt);
+                schedulePeriodicRefresh(attempt);
+            } catch (FarmException e) {
+                connectionFailed(attempt, e);
+            }
+        });
+    }
+
+    /** The stream broke or could not be opened; it opens again by itself after {@code retryIn}. */
+    private void disconnected(int attempt, FarmException failure, Duration retryIn) {
+        synchronized (lock) {
+            if (generation != attempt) {
+                return;
+            }
+            status = new ConnectionStatus(ConnectionState.COORDINATOR_DOWN, failure.getMessage(),
+                    scheduler.now().plus(retryIn));
+        }
+        LOG.info("Connection to {} lost: {}", connection.coordinator(), failure.getMessage());
+        fire(Topic.STATUS);
     }
 
     private void listRecentBuilds(int attempt) throws FarmException {
         builds.beginListing();
         String cursor = null;
         for (int page = 0; page < RECENT_PAGES && currentGeneration() == attempt; page++) {
-            BuildPage listed = connection.listBuilds(BuildFilter.ALL, cursor, PAGE_SIZE);
+            BuildList listed = connection.listBuilds(BuildFilter.ALL, cursor, PAGE_SIZE);
             builds.putListed(listed.builds());
             cursor = listed.next();
             if (cursor == null) {
@@ -452,7 +478,7 @@ public final class FarmSession implements AutoCloseable {
     }
 
     private void refreshJobsets() throws FarmException {
-        List<Jobset> listed;
+        List<JobsetInfo> listed;
         try {
             listed = connection.jobsets();
         } catch (FarmException e) {
@@ -464,8 +490,8 @@ public final class FarmSession implements AutoCloseable {
             return;
         }
         List<JobsetRow> rows = new ArrayList<>();
-        for (Jobset jobset : listed) {
-            List<Evaluation> evaluations = connection.evaluations(jobset.name());
+        for (JobsetInfo jobset : listed) {
+            List<EvaluationInfo> evaluations = connection.evaluations(jobset.name());
             rows.add(new JobsetRow(jobset, evaluations.isEmpty() ? null : evaluations.get(0)));
         }
         rows.sort(Comparator.comparing(JobsetRow::name));
@@ -507,7 +533,7 @@ public final class FarmSession implements AutoCloseable {
         fire(Topic.BUILDS);
     }
 
-    private void onEvent(int attempt, FarmEvent event) {
+    private void onEvent(int attempt, EventInfo event) {
         if (currentGeneration() != attempt) {
             return;
         }
@@ -519,44 +545,53 @@ public final class FarmSession implements AutoCloseable {
             buildRefresh.request();
             planRefresh.request();
         }
-        if (event.agent() != null || event.type().startsWith("agent-")) {
+        if (event.agent() != null || AGENT_EVENTS.contains(event.type())) {
             agentsRefresh.request();
         }
     }
 
+    /**
+     * A call found the coordinator down or refusing the token: the stream of this attempt is dropped, and unless the
+     * token was refused a new one is opened, which says when the coordinator is back.
+     */
     private void connectionFailed(int attempt, FarmException failure) {
+        int next;
         synchronized (lock) {
             if (generation != attempt || status.state() == ConnectionState.CLOSED) {
                 return;
             }
-            int next = abandonCurrent();
-            if (failure.kind() == FarmException.Kind.WRONG_TOKEN) {
-                status = new ConnectionStatus(ConnectionState.WRONG_TOKEN, failure.getMessage(), null);
-            } else {
-                Duration delay = backoff.delay(failedAttempts++);
-                status = new ConnectionStatus(ConnectionState.COORDINATOR_DOWN, failure.getMessage(),
-                        scheduler.now().plus(delay));
-                pendingRetry = scheduler.schedule(() -> attempt(next), delay);
-            }
+            next = abandonCurrent();
+            status = failure.kind() == FarmException.Kind.WRONG_TOKEN
+                    ? new ConnectionStatus(ConnectionState.WRONG_TOKEN, failure.getMessage(), null)
+                    : new ConnectionStatus(ConnectionState.COORDINATOR_DOWN, failure.getMessage(), null);
         }
         LOG.info("Connection to {} lost: {}", connection.coordinator(), failure.getMessage());
         fire(Topic.STATUS);
+        if (failure.kind() != FarmException.Kind.WRONG_TOKEN) {
+            follow(next);
+        }
     }
 
-    /** Guarded by lock. Closes the stream and the pending retry; returns the new generation. */
+    /** The coordinator refused the stream: nothing is tried again until {@link #reconnect()}. */
+    private void refused(int attempt, FarmException failure) {
+        synchronized (lock) {
+            if (generation != attempt || status.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            abandonCurrent();
+            status = new ConnectionStatus(failure.kind() == FarmException.Kind.WRONG_TOKEN
+                    ? ConnectionState.WRONG_TOKEN : ConnectionState.COORDINATOR_DOWN, failure.getMessage(), null);
+        }
+        LOG.info("{} refused the event stream: {}", connection.coordinator(), failure.getMessage());
+        fire(Topic.STATUS);
+    }
+
+    /** Guarded by lock. Closes the stream; returns the new generation, whose callbacks alone are heard. */
     private int abandonCurrent() {
         generation++;
         if (events != null) {
             events.close();
             events = null;
-        }
-        if (pendingRetry != null) {
-            try {
-                pendingRetry.close();
-            } catch (Exception e) {
-                LOG.debug("Cannot cancel a retry", e);
-            }
-            pendingRetry = null;
         }
         return generation;
     }
@@ -577,7 +612,7 @@ public final class FarmSession implements AutoCloseable {
         }
     }
 
-    private final class StreamListener implements EventListener {
+    private final class StreamListener implements EventStream.Listener {
 
         private final int attempt;
 
@@ -586,13 +621,23 @@ public final class FarmSession implements AutoCloseable {
         }
 
         @Override
-        public void onEvent(FarmEvent event) {
+        public void onEvent(EventInfo event) {
             FarmSession.this.onEvent(attempt, event);
         }
 
         @Override
-        public void onClosed(FarmException reason) {
-            connectionFailed(attempt, reason);
+        public void onConnected() {
+            connected(attempt);
+        }
+
+        @Override
+        public void onDisconnected(IOException cause, Duration retryIn) {
+            disconnected(attempt, ClientConnection.failure(connection.coordinator(), cause), retryIn);
+        }
+
+        @Override
+        public void onRefused(KilnApiException refusal) {
+            refused(attempt, ClientConnection.failure(connection.coordinator(), refusal));
         }
     }
 }

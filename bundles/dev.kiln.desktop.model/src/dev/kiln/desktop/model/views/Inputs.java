@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.kiln.desktop.model.Channel;
+import dev.kiln.protocol.ChannelInfo;
 
 /** Parses what operators type into forms; each method throws {@link IllegalArgumentException} saying what is wrong. */
 public final class Inputs {
@@ -70,8 +70,8 @@ public final class Inputs {
      * One channel a line, {@code [name=]url [branch]}: the branch defaults to {@code main} and the name to the last
      * part of the URL without {@code .git}. At least one; names unique.
      */
-    public static List<Channel> channels(String text) {
-        List<Channel> channels = new ArrayList<>();
+    public static List<ChannelInfo> channels(String text) {
+        List<ChannelInfo> channels = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (String line : text.split("\\R")) {
             List<String> parts = words(line);
@@ -91,7 +91,7 @@ public final class Inputs {
             if (!names.add(name)) {
                 throw new IllegalArgumentException("two channels are named " + name + ": name them, name=url");
             }
-            channels.add(new Channel(name, url, parts.size() > 1 ? parts.get(1) : "main"));
+            channels.add(new ChannelInfo(name, url, parts.size() > 1 ? parts.get(1) : "main"));
         }
         if (channels.isEmpty()) {
             throw new IllegalArgumentException("name at least one channel: a git URL and a branch");
@@ -100,7 +100,7 @@ public final class Inputs {
     }
 
     /** The channels as {@link #channels(String)} reads them, one a line. */
-    public static String channelLines(List<Channel> channels) {
+    public static String channelLines(List<ChannelInfo> channels) {
         return channels.stream().map(channel -> channel.name() + "=" + channel.url() + " " + channel.branch())
                 .collect(Collectors.joining("\n"));
     }

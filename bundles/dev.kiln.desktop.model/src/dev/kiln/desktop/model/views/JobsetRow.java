@@ -1,14 +1,14 @@
 package dev.kiln.desktop.model.views;
 
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.Jobset;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.JobsetInfo;
 
 /**
  * A jobset with its latest evaluation.
  *
  * @param lastEvaluation {@code null} before its first evaluation
  */
-public record JobsetRow(Jobset jobset, Evaluation lastEvaluation) {
+public record JobsetRow(JobsetInfo jobset, EvaluationInfo lastEvaluation) {
 
     public String name() {
         return jobset.name();

@@ -2,11 +2,11 @@ package dev.kiln.desktop.model.views;
 
 import java.util.UUID;
 
-import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.LogListener;
 import dev.kiln.desktop.model.Subscription;
+import dev.kiln.protocol.BuildInfo;
 
 /**
  * The log of the build shown in the details: read whole for a finished build, followed while it runs. Showing
@@ -40,7 +40,7 @@ public final class LogModel implements AutoCloseable {
     }
 
     /** Shows the log of {@code build}, following it unless the build is final. */
-    public void show(Build build) {
+    public void show(BuildInfo build) {
         UUID id = build.id();
         synchronized (lock) {
             stopFollowing();

@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.kiln.desktop.model.Build;
+import dev.kiln.protocol.BuildInfo;
 
 /** One step in the life of a build. */
 public record TimelineEntry(Instant time, String step, String detail) {
 
     /** The steps a build's record shows, in time order. */
-    public static List<TimelineEntry> of(Build build) {
+    public static List<TimelineEntry> of(BuildInfo build) {
         List<TimelineEntry> entries = new ArrayList<>();
         entries.add(new TimelineEntry(build.createdAt(), "submitted", "priority " + build.priority()));
         if (build.deferUntil() != null) {
@@ -27,14 +27,14 @@ public record TimelineEntry(Instant time, String step, String detail) {
             entries.add(new TimelineEntry(null, "allocated", "to agent " + build.agent()));
         }
         if (build.finishedAt() != null) {
-            entries.add(new TimelineEntry(build.finishedAt(), build.state().id(), durationText(build)));
+            entries.add(new TimelineEntry(build.finishedAt(), build.state().toString(), durationText(build)));
         } else {
-            entries.add(new TimelineEntry(null, "now " + build.state().id(), ""));
+            entries.add(new TimelineEntry(null, "now " + build.state().toString(), ""));
         }
         return entries;
     }
 
-    private static String durationText(Build build) {
+    private static String durationText(BuildInfo build) {
         if (build.startedAt() == null) {
             return "";
         }

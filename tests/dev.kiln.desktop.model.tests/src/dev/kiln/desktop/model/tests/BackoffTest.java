@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.views.Backoff;
+import dev.kiln.client.Backoff;
 
 class BackoffTest {
 

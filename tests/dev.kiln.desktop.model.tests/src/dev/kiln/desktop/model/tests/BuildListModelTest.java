@@ -12,27 +12,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.BuildColumn;
-import dev.kiln.desktop.model.views.BuildListModel;
 import dev.kiln.desktop.model.views.BuildListModel.Rows;
+import dev.kiln.desktop.model.views.BuildListModel;
 import dev.kiln.desktop.model.views.BuildListQuery;
+import dev.kiln.desktop.model.views.Builds;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 class BuildListModelTest {
 
     private static final Instant T0 = Instant.parse("2025-01-01T12:00:00Z");
 
     private final FakeFarm farm = new FakeFarm();
-    private final Build hello = farm.addBuild("hello-2.12", "x86_64-linux", BuildState.SUCCEEDED, 1,
+    private final BuildInfo hello = farm.addBuild("hello-2.12", "x86_64-linux", BuildState.SUCCEEDED, 1,
             Map.of("jobset", "main"), T0, T0.plusSeconds(60));
-    private final Build gcc = farm.addBuild("gcc-13", "aarch64-linux", BuildState.FAILED, 5,
+    private final BuildInfo gcc = farm.addBuild("gcc-13", "aarch64-linux", BuildState.FAILED, 5,
             Map.of("jobset", "staging"), T0.plusSeconds(1), T0.plusSeconds(90));
-    private final Build zlib = farm.addBuild("zlib-1.3", "x86_64-linux", BuildState.SCHEDULED, 3,
+    private final BuildInfo zlib = farm.addBuild("zlib-1.3", "x86_64-linux", BuildState.SCHEDULED, 3,
             Map.of("team", "core"), T0.plusSeconds(2), null);
-    private final List<Build> builds = List.of(hello, gcc, zlib);
+    private final List<BuildInfo> builds = List.of(hello, gcc, zlib);
 
     @Test
     void showsNewestFirstByDefault() {
@@ -73,7 +74,7 @@ class BuildListModelTest {
     @Test
     void computesOffTheCallerAndPublishesTheLatestQuery() {
         ManualScheduler scheduler = new ManualScheduler(T0);
-        List<Build> source = new ArrayList<>(builds);
+        List<BuildInfo> source = new ArrayList<>(builds);
         AtomicInteger published = new AtomicInteger();
         BuildListModel model = new BuildListModel(() -> List.copyOf(source), scheduler, published::incrementAndGet);
 
@@ -89,7 +90,7 @@ class BuildListModelTest {
     @Test
     void handlesAHundredThousandBuilds() {
         FakeFarm big = new FakeFarm();
-        List<Build> many = new ArrayList<>();
+        List<BuildInfo> many = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             many.add(big.addBuild("pkg-" + i, i % 2 == 0 ? "x86_64-linux" : "aarch64-linux",
                     BuildState.values()[i % BuildState.values().length], i % 10, Map.of("n", String.valueOf(i % 100)),
@@ -99,7 +100,7 @@ class BuildListModelTest {
                 .withTag("n=42").sortedBy(BuildColumn.PRIORITY));
         assertEquals(1000, rows.size());
         assertEquals(2, rows.row(0).priority());
-        assertEquals("pkg-99942.drv", rows.row(rows.size() - 1).name());
+        assertEquals("pkg-99942.drv", Builds.name(rows.row(rows.size() - 1)));
     }
 
     private Rows rows(BuildListQuery query) {

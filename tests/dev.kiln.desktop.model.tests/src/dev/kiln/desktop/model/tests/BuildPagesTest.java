@@ -12,14 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Build;
 import dev.kiln.desktop.model.BuildFilter;
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.BuildColumn;
 import dev.kiln.desktop.model.views.BuildListQuery;
 import dev.kiln.desktop.model.views.BuildPages;
+import dev.kiln.desktop.model.views.Builds;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 class BuildPagesTest {
 
@@ -44,17 +45,17 @@ class BuildPagesTest {
         pages.setQuery(BuildListQuery.DEFAULT);
         assertEquals(BUILDS, pages.size());
         assertEquals(1, farm.listings(), "the first page brings the count");
-        assertEquals("pkg-" + (BUILDS - 1) + ".drv", pages.row(0).name(), "newest first");
+        assertEquals("pkg-" + (BUILDS - 1) + ".drv", Builds.name(pages.row(0)), "newest first");
 
         int last = BUILDS - 1;
         assertNull(pages.row(last), "not read yet");
-        assertEquals("pkg-0.drv", pages.row(last).name());
+        assertEquals("pkg-0.drv", Builds.name(pages.row(last)));
         assertEquals(2, farm.listings(), "the last row is read from the end, in one request");
 
         int middle = BUILDS / 2;
         pages.row(middle);
-        Build shown = pages.row(middle);
-        assertEquals("pkg-" + (BUILDS - 1 - middle) + ".drv", shown.name());
+        BuildInfo shown = pages.row(middle);
+        assertEquals("pkg-" + (BUILDS - 1 - middle) + ".drv", Builds.name(shown));
         assertTrue(farm.listings() <= 2 + BUILDS / BuildPages.PAGE / 2 + 1,
                 "the middle is reached from the nearer end: " + farm.listings());
         assertEquals(middle, pages.indexOf(shown.id()));
@@ -71,7 +72,7 @@ class BuildPagesTest {
         pages.row(last);
         assertEquals(6, pages.row(last).priority());
         for (int i = 0; i < 50; i++) {
-            Build build = pages.row(i);
+            BuildInfo build = pages.row(i);
             assertEquals(BuildState.FAILED, build.state());
             assertEquals("aarch64-linux", build.system());
         }
@@ -83,7 +84,7 @@ class BuildPagesTest {
     @Test
     void keepsShowingWhatItReadUntilARefreshReadsItAgain() {
         pages.setQuery(BuildListQuery.DEFAULT.withStates(Set.of(BuildState.FAILED)));
-        Build first = pages.row(0);
+        BuildInfo first = pages.row(0);
         assertEquals(BUILDS / 10, pages.size());
 
         farm.transition(first.id(), BuildState.CANCELED, T0);
@@ -91,14 +92,14 @@ class BuildPagesTest {
         pages.refresh();
 
         assertEquals(BUILDS / 10, pages.size(), "one failed build fewer, one more");
-        assertEquals("newest.drv", pages.row(0).name());
+        assertEquals("newest.drv", Builds.name(pages.row(0)));
         assertFalse(pages.row(1).id().equals(first.id()), "the canceled build left the list");
         assertEquals("", pages.problem());
 
         farm.setDown(true);
         pages.refresh();
         assertTrue(pages.problem().contains("connection refused"), pages.problem());
-        assertEquals("newest.drv", pages.row(0).name(), "what was read stays shown while the coordinator is down");
+        assertEquals("newest.drv", Builds.name(pages.row(0)), "what was read stays shown while the coordinator is down");
     }
 
     @Test

@@ -10,10 +10,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.views.BuildStore;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 class BuildStoreTest {
 
@@ -22,7 +22,7 @@ class BuildStoreTest {
     @Test
     void keepsTheNewestBuildsAndForgetsTheOldest() {
         FakeFarm farm = new FakeFarm();
-        List<Build> builds = new ArrayList<>();
+        List<BuildInfo> builds = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             builds.add(farm.addBuild("b" + i, "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0.plusSeconds(i),
                     null));

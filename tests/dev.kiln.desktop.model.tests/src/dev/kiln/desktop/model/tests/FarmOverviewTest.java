@@ -9,11 +9,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.AgentStatus;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.Hook;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.views.FarmOverview;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.HookInfo;
 
 class FarmOverviewTest {
 
@@ -28,8 +30,9 @@ class FarmOverviewTest {
         farm.addAgent("one", AgentStatus.ONLINE, List.of("x86_64-linux"), NOW);
         farm.addAgent("two", AgentStatus.OFFLINE, List.of("x86_64-linux"), null);
         farm.addAgent("three", AgentStatus.INACTIVE, List.of("x86_64-linux"), null);
-        Hook failing = new Hook("notify", "notify.jar", List.of("build-failure"), 3, 2, "timed out");
-        Hook fine = new Hook("retry", "", List.of("build-failure"), 0, 0, "");
+        HookInfo failing = new HookInfo("notify", "notify.jar", "1.0.0", List.of("build-failure"),
+                Map.of("build-failure", 3), 2, "timed out", NOW);
+        HookInfo fine = new HookInfo("retry", null, null, List.of("build-failure"), Map.of(), 0, null, null);
 
         // The counts come from the coordinator, not from the builds at hand: only the chart reads those.
         FarmOverview overview = FarmOverview.of(farm.countBuilds(), List.of(), agents(farm), List.of(failing, fine),
@@ -67,7 +70,7 @@ class FarmOverviewTest {
         assertEquals(2, FarmOverview.of(farm.countBuilds(), snapshot(farm), List.of(), List.of(), NOW).maxPerMinute());
     }
 
-    static List<dev.kiln.desktop.model.Build> snapshot(FakeFarm farm) {
+    static List<BuildInfo> snapshot(FakeFarm farm) {
         try {
             return farm.listBuilds(dev.kiln.desktop.model.BuildFilter.ALL, null, 1000).builds();
         } catch (dev.kiln.desktop.model.FarmException e) {
@@ -75,7 +78,7 @@ class FarmOverviewTest {
         }
     }
 
-    static List<dev.kiln.desktop.model.Agent> agents(FakeFarm farm) {
+    static List<AgentInfo> agents(FakeFarm farm) {
         try {
             return farm.agents();
         } catch (dev.kiln.desktop.model.FarmException e) {

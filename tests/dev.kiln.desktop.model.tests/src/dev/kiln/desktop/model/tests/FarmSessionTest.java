@@ -13,16 +13,17 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.AgentStatus;
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
+import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.ActionResult;
-import dev.kiln.desktop.model.views.Backoff;
 import dev.kiln.desktop.model.views.ConnectionState;
 import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.EventType;
 
 class FarmSessionTest {
 
@@ -66,17 +67,17 @@ class FarmSessionTest {
     @Test
     void showsWhatEachAgentRunsAndCountsAgainAfterEvents() {
         FakeFarm farm = new FakeFarm();
-        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
-        Agent agent = farm.addAgent("builder", AgentStatus.ONLINE,
+        BuildInfo build = farm.addBuild("hello", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        AgentInfo agent = farm.addAgent("builder", AgentStatus.ONLINE,
                 List.of("x86_64-linux"), T0);
         FarmSession session = start(farm);
-        assertEquals(0, session.agents().get(0).running());
+        assertEquals(0, session.agents().get(0).builds().size());
         assertEquals(1L, session.buildCounts().get(BuildState.SCHEDULED));
 
         farm.hold(agent.id(), build.id());
         scheduler.advance(Duration.ofSeconds(1));
 
-        assertEquals(1, session.agents().get(0).running());
+        assertEquals(1, session.agents().get(0).builds().size());
         assertEquals(build.id(), session.agents().get(0).builds().get(0).id());
         assertEquals(BuildState.STARTED, session.agents().get(0).builds().get(0).state());
         assertEquals(0L, session.buildCounts().get(BuildState.SCHEDULED));
@@ -86,8 +87,8 @@ class FarmSessionTest {
     @Test
     void tagsSeveralBuildsAtOnce() throws Exception {
         FakeFarm farm = new FakeFarm();
-        Build a = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of("old", "1"), T0, null);
-        Build b = farm.addBuild("b", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        BuildInfo a = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of("old", "1"), T0, null);
+        BuildInfo b = farm.addBuild("b", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
         FarmSession session = start(farm);
 
         ActionResult result = session.tag(List.of(a.id(), b.id()), Map.of("release", "24.11"), List.of("old")).get();
@@ -98,66 +99,66 @@ class FarmSessionTest {
     }
 
     @Test
-    void retriesADownCoordinatorWithGrowingDelaysUntilItAnswers() {
-        FakeFarm farm = new FakeFarm();
+    void saysWhenItTriesAgainWhileTheCoordinatorIsDownAndConnectsWhenItAnswers() {
+        FakeFarm farm = new FakeFarm(scheduler);
         farm.setDown(true);
         FarmSession session = start(farm);
 
         assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
         assertEquals(T0.plusSeconds(1), session.status().nextRetry());
-        assertEquals(1, farm.probes());
+        assertEquals(1, farm.attempts());
 
         scheduler.advance(Duration.ofSeconds(1));
-        assertEquals(2, farm.probes());
+        assertEquals(2, farm.attempts());
         assertEquals(T0.plusSeconds(1 + 2), session.status().nextRetry());
 
-        scheduler.advance(Duration.ofMillis(1999));
-        assertEquals(2, farm.probes(), "no attempt before the back-off ends");
-
         farm.setDown(false);
-        scheduler.advance(Duration.ofMillis(1));
-        assertEquals(3, farm.probes());
+        scheduler.advance(Duration.ofSeconds(2));
+        assertEquals(3, farm.attempts());
         assertEquals(ConnectionState.CONNECTED, session.status().state());
         assertNull(session.status().nextRetry());
     }
 
     @Test
     void stopsOnAWrongTokenUntilTheOperatorReconnects() {
-        FakeFarm farm = new FakeFarm(URI.create("http://127.0.0.1:8746"), "secret", "wrong");
+        FakeFarm farm = new FakeFarm(URI.create("http://127.0.0.1:8746"), "secret", "wrong", scheduler);
         FarmSession session = start(farm);
 
         assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
         scheduler.advance(Duration.ofMinutes(5));
-        assertEquals(1, farm.probes(), "a refused token is not retried by itself");
+        assertEquals(1, farm.attempts(), "a refused token is not retried by itself");
 
         session.reconnect();
-        assertEquals(2, farm.probes());
+        assertEquals(2, farm.attempts());
         assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
     }
 
     @Test
-    void resumesTheEventStreamAfterTheLastEventSeenWhenItDrops() {
-        FakeFarm farm = new FakeFarm();
-        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+    void readsEverythingAgainWhenTheStreamComesBackAfterADrop() {
+        FakeFarm farm = new FakeFarm(scheduler);
+        BuildInfo build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
         FarmSession session = start(farm);
-        farm.emit("build-started", build.id(), null);
-        farm.emit("build-started", build.id(), null);
+        farm.emit(EventType.BUILD_STARTED, build.id(), null);
 
         farm.setDown(true);
         farm.dropStreams();
         assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
+        assertEquals(T0.plusSeconds(1), session.status().nextRetry());
+        // Seen by no stream: the session learns it by reading the builds again.
+        farm.transition(build.id(), BuildState.SUCCEEDED, T0);
 
         farm.setDown(false);
         scheduler.advance(Duration.ofSeconds(1));
         assertEquals(ConnectionState.CONNECTED, session.status().state());
-        assertEquals(List.of(-1L, 2L), farm.subscribedAfter());
+        assertEquals(BuildState.SUCCEEDED, session.builds().get(build.id()).state());
+        assertEquals(1L, session.buildCounts().get(BuildState.SUCCEEDED));
         assertEquals(1, farm.openStreams());
     }
 
     @Test
     void anEventBringsTheBuildsNewState() {
         FakeFarm farm = new FakeFarm();
-        Build build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        BuildInfo build = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
         FarmSession session = start(farm);
 
         farm.transition(build.id(), BuildState.SUCCEEDED, T0.plusSeconds(30));
@@ -169,9 +170,9 @@ class FarmSessionTest {
     @Test
     void cancelsSeveralBuildsAndSaysWhichItCouldNot() throws Exception {
         FakeFarm farm = new FakeFarm();
-        Build scheduled = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
-        Build started = farm.addBuild("b", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
-        Build done = farm.addBuild("c", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
+        BuildInfo scheduled = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        BuildInfo started = farm.addBuild("b", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        BuildInfo done = farm.addBuild("c", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
         FarmSession session = start(farm);
 
         ActionResult result = session.cancel(List.of(scheduled.id(), started.id(), done.id())).get();
@@ -187,14 +188,14 @@ class FarmSessionTest {
     @Test
     void retriesAndReprioritisesSeveralBuilds() throws Exception {
         FakeFarm farm = new FakeFarm();
-        Build failed = farm.addBuild("a", "x86_64-linux", BuildState.FAILED, 0, Map.of(), T0, T0);
-        Build canceled = farm.addBuild("b", "x86_64-linux", BuildState.CANCELED, 0, Map.of(), T0, T0);
+        BuildInfo failed = farm.addBuild("a", "x86_64-linux", BuildState.FAILED, 0, Map.of(), T0, T0);
+        BuildInfo canceled = farm.addBuild("b", "x86_64-linux", BuildState.CANCELED, 0, Map.of(), T0, T0);
         FarmSession session = start(farm);
 
         assertTrue(session.retry(List.of(failed.id(), canceled.id())).get().isComplete());
         assertTrue(session.setPriority(Set.of(failed.id(), canceled.id()), 7).get().isComplete());
 
-        for (Build build : List.of(failed, canceled)) {
+        for (BuildInfo build : List.of(failed, canceled)) {
             assertEquals(BuildState.SCHEDULED, session.builds().get(build.id()).state());
             assertEquals(7, session.builds().get(build.id()).priority());
         }
@@ -202,25 +203,30 @@ class FarmSessionTest {
 
     @Test
     void anActionThatFindsTheCoordinatorDownStartsReconnecting() {
-        FakeFarm farm = new FakeFarm();
-        Build build = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
+        FakeFarm farm = new FakeFarm(scheduler);
+        BuildInfo build = farm.addBuild("a", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
         FarmSession session = start(farm);
         farm.setDown(true);
 
         assertTrue(session.cancel(List.of(build.id())).isCompletedExceptionally());
         assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
         assertEquals(0, farm.openStreams());
+
+        farm.setDown(false);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertEquals(ConnectionState.CONNECTED, session.status().state());
+        assertEquals(1, farm.openStreams());
     }
 
     @Test
     void closingStopsEveryRetry() {
-        FakeFarm farm = new FakeFarm();
+        FakeFarm farm = new FakeFarm(scheduler);
         farm.setDown(true);
         FarmSession session = start(farm);
         session.close();
 
         scheduler.advance(Duration.ofMinutes(1));
-        assertEquals(1, farm.probes());
+        assertEquals(1, farm.attempts());
         assertEquals(ConnectionState.CLOSED, session.status().state());
     }
 

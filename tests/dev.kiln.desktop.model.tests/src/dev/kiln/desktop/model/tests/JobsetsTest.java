@@ -15,21 +15,22 @@ import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Channel;
-import dev.kiln.desktop.model.EvaluationStatus;
-import dev.kiln.desktop.model.EvaluationSummary;
+import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmException;
-import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
-import dev.kiln.desktop.model.views.Backoff;
 import dev.kiln.desktop.model.views.ConnectionState;
-import dev.kiln.desktop.model.views.EvaluationsModel;
 import dev.kiln.desktop.model.views.EvaluationsModel.Evaluations;
+import dev.kiln.desktop.model.views.EvaluationsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Inputs;
 import dev.kiln.desktop.model.views.JobsetRow;
+import dev.kiln.desktop.model.views.Texts;
 import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.protocol.ChannelInfo;
+import dev.kiln.protocol.EvaluationStatus;
+import dev.kiln.protocol.EvaluationSummaryInfo;
+import dev.kiln.protocol.JobsetInfo;
 
 class JobsetsTest {
 
@@ -50,18 +51,18 @@ class JobsetsTest {
         assertTrue(heard.contains(Topic.JOBSETS));
         assertEquals(100_000, farm.jobset("hello").maxBuildsPerEvaluation(), "the coordinator's default limit");
 
-        Jobset changed = new Jobset("hello", List.of(new Channel("src", "/srv/hello.git", "release")), "make drvs",
-                "/gnu/store", "", Duration.ofMinutes(5), 7, Map.of("team", "ci"), true, 50, true);
+        JobsetInfo changed = new JobsetInfo("hello", List.of(new ChannelInfo("src", "/srv/hello.git", "release")),
+                "make drvs", "/gnu/store", null, 300, 7, Map.of("team", "ci"), true, 50, true);
         session.changeJobset(changed).get();
-        Jobset shown = session.jobsets().get(1).jobset();
+        JobsetInfo shown = session.jobsets().get(1).jobset();
         assertEquals("release", shown.channels().get(0).branch());
-        assertEquals(Duration.ofMinutes(5), shown.period());
+        assertEquals(300, shown.periodSeconds());
         assertEquals(50, shown.maxBuildsPerEvaluation());
-        assertEquals("team=ci", shown.tagsText());
+        assertEquals("team=ci", Texts.tags(shown.tags()));
 
         session.setJobsetEnabled("hello", false).get();
-        assertFalse(farm.jobset("hello").enabled());
-        assertFalse(session.jobsets().get(1).jobset().enabled());
+        assertFalse(Texts.enabled(farm.jobset("hello")));
+        assertFalse(Texts.enabled(session.jobsets().get(1).jobset()));
 
         session.removeJobset("hello").get();
         assertNull(farm.jobset("hello"));
@@ -86,7 +87,7 @@ class JobsetsTest {
 
         scheduler.advance(Duration.ofSeconds(1));
         assertTrue(session.jobsets().get(0).evaluating(), "still running after a poll");
-        farm.finishEvaluation("hello", EvaluationStatus.SUCCEEDED, new EvaluationSummary(2, 0, 1, 0, 0), "");
+        farm.finishEvaluation("hello", EvaluationStatus.SUCCEEDED, new EvaluationSummaryInfo(2, 0, 1, 0, 0), "");
         int callsBefore = farm.calls();
         scheduler.advance(Duration.ofSeconds(1));
         assertEquals(EvaluationStatus.SUCCEEDED, session.jobsets().get(0).lastEvaluation().status(),
@@ -121,7 +122,7 @@ class JobsetsTest {
         for (int i = 0; i < EvaluationsModel.SUMMARIZED + 2; i++) {
             farm.evaluate("hello");
             farm.finishEvaluation("hello", i % 2 == 0 ? EvaluationStatus.SUCCEEDED : EvaluationStatus.FAILED,
-                    new EvaluationSummary(i, 1, 2, 0, i % 2), "/nix/store/x-" + i + ".drv\n");
+                    new EvaluationSummaryInfo(i, 1, 2, 0, i % 2), "/nix/store/x-" + i + ".drv\n");
         }
         List<Evaluations> shown = new ArrayList<>();
         EvaluationsModel model = new EvaluationsModel(farm, scheduler, shown::add);
@@ -132,7 +133,7 @@ class JobsetsTest {
         assertEquals(EvaluationsModel.SUMMARIZED + 2, hello.evaluations().size());
         assertEquals(EvaluationsModel.SUMMARIZED + 2, hello.evaluations().get(0).id(), "newest first");
         assertEquals(EvaluationsModel.SUMMARIZED + 1, hello.evaluations().get(0).summary().succeeded());
-        assertEquals(EvaluationSummary.class, hello.evaluations().get(EvaluationsModel.SUMMARIZED - 1).summary()
+        assertEquals(EvaluationSummaryInfo.class, hello.evaluations().get(EvaluationsModel.SUMMARIZED - 1).summary()
                 .getClass());
         assertNull(hello.evaluations().get(EvaluationsModel.SUMMARIZED).summary(), "older ones without summary");
 
@@ -154,10 +155,11 @@ class JobsetsTest {
 
     @Test
     void readsChannelsPeriodsAndLimitsAsTyped() {
-        assertEquals(List.of(new Channel("hello", "https://git.example/hello.git", "main"),
-                new Channel("nixpkgs", "/srv/nixpkgs", "release-24.11")),
+        assertEquals(List.of(new ChannelInfo("hello", "https://git.example/hello.git", "main"),
+                new ChannelInfo("nixpkgs", "/srv/nixpkgs", "release-24.11")),
                 Inputs.channels("https://git.example/hello.git\n\n nixpkgs=/srv/nixpkgs release-24.11 \n"));
-        List<Channel> channels = List.of(new Channel("src", "/srv/a", "main"), new Channel("lib", "/srv/b", "dev"));
+        List<ChannelInfo> channels = List.of(new ChannelInfo("src", "/srv/a", "main"),
+                new ChannelInfo("lib", "/srv/b", "dev"));
         assertEquals(channels, Inputs.channels(Inputs.channelLines(channels)));
         assertThrows(IllegalArgumentException.class, () -> Inputs.channels(" \n "));
         assertThrows(IllegalArgumentException.class, () -> Inputs.channels("/srv/a main extra"));
@@ -176,8 +178,8 @@ class JobsetsTest {
         return session;
     }
 
-    private static Jobset jobset(String name, boolean enabled) {
-        return new Jobset(name, List.of(new Channel("src", "/srv/" + name, "main")), "true", "/nix/store", "",
-                Duration.ZERO, 0, Map.of(), enabled, null, false);
+    private static JobsetInfo jobset(String name, boolean enabled) {
+        return new JobsetInfo(name, List.of(new ChannelInfo("src", "/srv/" + name, "main")), "true", "/nix/store", null,
+                0, 0, Map.of(), enabled, null, false);
     }
 }

@@ -9,12 +9,12 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.desktop.model.Build;
-import dev.kiln.desktop.model.BuildState;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.LogModel;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 
 class LogModelTest {
 
@@ -41,8 +41,8 @@ class LogModelTest {
 
     @Test
     void followsARunningBuildAndStopsFollowingWhenAnotherIsShown() {
-        Build running = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
-        Build done = farm.addBuild("gcc", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
+        BuildInfo running = farm.addBuild("hello", "x86_64-linux", BuildState.STARTED, 0, Map.of(), T0, null);
+        BuildInfo done = farm.addBuild("gcc", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
 
         model.show(running);
         farm.appendLog(running.id(), "step 1\n");
@@ -55,7 +55,7 @@ class LogModelTest {
 
     @Test
     void saysWhyALogCannotBeRead() {
-        Build done = farm.addBuild("gcc", "x86_64-linux", BuildState.FAILED, 0, Map.of(), T0, T0);
+        BuildInfo done = farm.addBuild("gcc", "x86_64-linux", BuildState.FAILED, 0, Map.of(), T0, T0);
         farm.setDown(true);
         model.show(done);
         assertTrue(shown.toString().contains("connection refused"), shown.toString());

@@ -1,5 +1,7 @@
 package dev.kiln.desktop.model.tests.fake;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,61 +15,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.kiln.desktop.model.Agent;
-import dev.kiln.desktop.model.AgentCredentials;
-import dev.kiln.desktop.model.AgentPlan;
-import dev.kiln.desktop.model.AgentStatus;
-import dev.kiln.desktop.model.Build;
+import dev.kiln.client.Backoff;
+import dev.kiln.client.CoordinatorUnreachableException;
+import dev.kiln.client.EventStream;
+import dev.kiln.client.KilnApiException;
 import dev.kiln.desktop.model.BuildFilter;
-import dev.kiln.desktop.model.BuildOutput;
-import dev.kiln.desktop.model.BuildPage;
 import dev.kiln.desktop.model.BuildSort;
-import dev.kiln.desktop.model.BuildState;
-import dev.kiln.desktop.model.Derivation;
-import dev.kiln.desktop.model.Evaluation;
-import dev.kiln.desktop.model.EvaluationStatus;
-import dev.kiln.desktop.model.EvaluationSummary;
-import dev.kiln.desktop.model.EventListener;
 import dev.kiln.desktop.model.FarmConnection;
-import dev.kiln.desktop.model.FarmEvent;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
-import dev.kiln.desktop.model.HeldBuild;
-import dev.kiln.desktop.model.Hook;
-import dev.kiln.desktop.model.Jobset;
 import dev.kiln.desktop.model.LogListener;
-import dev.kiln.desktop.model.NewAgent;
-import dev.kiln.desktop.model.PlannedBuild;
-import dev.kiln.desktop.model.SubmitOutcome;
 import dev.kiln.desktop.model.Subscription;
+import dev.kiln.desktop.model.views.Scheduler;
+import dev.kiln.protocol.AgentBuildInfo;
+import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
+import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.DerivationInfo;
+import dev.kiln.protocol.DerivationOutputInfo;
+import dev.kiln.protocol.ErrorAnswer;
+import dev.kiln.protocol.EvaluationInfo;
+import dev.kiln.protocol.EvaluationStatus;
+import dev.kiln.protocol.EvaluationSummaryInfo;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.HookInfo;
+import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.PlannedBuildInfo;
+import dev.kiln.protocol.SubmitOutcome;
+import dev.kiln.protocol.SubmitResult;
 
 /**
  * A coordinator in memory, behaving as the client API says: newest-first cursor paging, the state rules of cancel and
- * retry, agents with passwords, an event stream and followed logs. Tests can take it down, make it refuse the token,
- * slow it down and drop its streams. Thread-safe.
+ * retry, agents with passwords, an event stream and followed logs. Its event streams behave as the client's: one that
+ * cannot open or drops says so and, given a scheduler, opens again after the back-off's delay. Tests can take it down,
+ * make it refuse the token, slow it down and drop its streams. Thread-safe.
  */
 public final class FakeFarm implements FarmConnection {
 
     private final URI coordinator;
     private final String acceptedToken;
     private final String givenToken;
-    private final LinkedHashMap<UUID, Build> builds = new LinkedHashMap<>();
-    private final LinkedHashMap<UUID, Agent> agents = new LinkedHashMap<>();
-    private final List<Hook> hooks = new ArrayList<>();
-    private final TreeMap<String, Jobset> jobsets = new TreeMap<>();
+    private final LinkedHashMap<UUID, BuildInfo> builds = new LinkedHashMap<>();
+    private final LinkedHashMap<UUID, AgentInfo> agents = new LinkedHashMap<>();
+    private final List<HookInfo> hooks = new ArrayList<>();
+    private final TreeMap<String, JobsetInfo> jobsets = new TreeMap<>();
     /** Every evaluation by id, in the order they started. */
-    private final LinkedHashMap<Long, Evaluation> evaluations = new LinkedHashMap<>();
+    private final LinkedHashMap<Long, EvaluationInfo> evaluations = new LinkedHashMap<>();
     private final Map<Long, String> evaluationLogs = new LinkedHashMap<>();
     private final Map<UUID, StringBuilder> logs = new LinkedHashMap<>();
-    private final List<EventListener> streams = new CopyOnWriteArrayList<>();
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<LogListener>> followers = new LinkedHashMap<>();
     private final List<Long> subscribedAfter = new ArrayList<>();
-    private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final Scheduler scheduler;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger listings = new AtomicInteger();
     private volatile boolean down;
@@ -77,15 +88,25 @@ public final class FakeFarm implements FarmConnection {
     private int passwords;
     private long nextEvaluationId = 1;
 
-    /** A coordinator that accepts {@code acceptedToken}, reached with {@code givenToken}. */
-    public FakeFarm(URI coordinator, String acceptedToken, String givenToken) {
+    /**
+     * A coordinator that accepts {@code acceptedToken}, reached with {@code givenToken}.
+     *
+     * @param scheduler where event streams that could not open are opened again, or {@code null} for never
+     */
+    public FakeFarm(URI coordinator, String acceptedToken, String givenToken, Scheduler scheduler) {
         this.coordinator = coordinator;
         this.acceptedToken = acceptedToken;
         this.givenToken = givenToken;
+        this.scheduler = scheduler;
+    }
+
+    /** A coordinator whose event streams that drop are opened again on {@code scheduler}. */
+    public FakeFarm(Scheduler scheduler) {
+        this(URI.create("http://127.0.0.1:8746"), "", "", scheduler);
     }
 
     public FakeFarm() {
-        this(URI.create("http://127.0.0.1:8746"), "", "");
+        this(null);
     }
 
     // ---- what tests set up and observe
@@ -99,8 +120,9 @@ public final class FakeFarm implements FarmConnection {
         delay = callDelay;
     }
 
-    public int probes() {
-        return probes.get();
+    /** How many times an event stream tried to open. */
+    public int attempts() {
+        return attempts.get();
     }
 
     /** How many pages of builds were asked for. */
@@ -111,15 +133,15 @@ public final class FakeFarm implements FarmConnection {
     /** Gives a build to an agent, which then holds it; the build is started. */
     public void hold(UUID agent, UUID build) {
         synchronized (this) {
-            Build b = builds.get(build);
-            builds.put(build, new Build(b.id(), BuildState.STARTED, b.derivation(), b.system(), b.priority(), b.tags(),
+            BuildInfo b = builds.get(build);
+            builds.put(build, new BuildInfo(b.id(), BuildState.STARTED, b.derivation(), b.system(), b.priority(), b.tags(),
                     b.requiredAgentTags(), agent, b.createdAt(), Instant.now(), null, b.setupFailures(), b.deferUntil(),
                     b.outputs()));
         }
-        emit("build-started", build, agent);
+        emit(EventType.BUILD_STARTED, build, agent);
     }
 
-    /** How many calls were made, probes and streams included. */
+    /** How many calls were made, streams opened included. */
     public int calls() {
         return calls.get();
     }
@@ -134,16 +156,16 @@ public final class FakeFarm implements FarmConnection {
     }
 
     /** Adds a build, created {@code age} before {@code now}; final states also get their finish time. */
-    public synchronized Build addBuild(String name, String system, BuildState state, int priority,
+    public synchronized BuildInfo addBuild(String name, String system, BuildState state, int priority,
             Map<String, String> tags, Instant createdAt, Instant finishedAt) {
         UUID id = new UUID(0x4b494c4eL, builds.size() + 1L);
         String hash = String.format("%032d", builds.size() + 1).replace('0', 'a');
         String drv = "/nix/store/" + hash + "-" + name + ".drv";
         String out = "/nix/store/" + hash.replace('a', 'b') + "-" + name;
-        List<BuildOutput> outputs = List.of(state == BuildState.SUCCEEDED
-                ? new BuildOutput("out", out, "sha256:" + hash, 1024L * (builds.size() + 1), List.of(out))
-                : new BuildOutput("out", out, null, 0, List.of()));
-        Build build = new Build(id, state, drv, system, priority, tags, Map.of(), null, createdAt,
+        List<OutputInfo> outputs = List.of(state == BuildState.SUCCEEDED
+                ? new OutputInfo("out", out, "sha256:" + hash, 1024L * (builds.size() + 1), List.of(out))
+                : new OutputInfo("out", out, null, 0, List.of()));
+        BuildInfo build = new BuildInfo(id, state, drv, system, priority, tags, Map.of(), null, createdAt,
                 state.isPending() && state != BuildState.STARTED ? null : createdAt.plusSeconds(1),
                 state.isFinal() ? finishedAt : null, 0, null, outputs);
         builds.put(id, build);
@@ -151,15 +173,15 @@ public final class FakeFarm implements FarmConnection {
         return build;
     }
 
-    public synchronized Agent addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
+    public synchronized AgentInfo addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
-        Agent agent = new Agent(id, name, "", new TreeSet<>(systems), new TreeMap<>(), status != AgentStatus.INACTIVE,
-                lastSeen, status, status == AgentStatus.ONLINE ? 0.5 : Double.NaN, List.of());
+        AgentInfo agent = new AgentInfo(id, name, "", List.copyOf(systems), Map.of(), status != AgentStatus.INACTIVE,
+                lastSeen, status, List.of(), status == AgentStatus.ONLINE ? 0.5 : null, null, null);
         agents.put(id, agent);
         return agent;
     }
 
-    public synchronized void addHook(Hook hook) {
+    public synchronized void addHook(HookInfo hook) {
         hooks.add(hook);
     }
 
@@ -169,18 +191,18 @@ public final class FakeFarm implements FarmConnection {
     }
 
     /** The jobset as the coordinator holds it, or {@code null}. */
-    public synchronized Jobset jobset(String name) {
+    public synchronized JobsetInfo jobset(String name) {
         return jobsets.get(name);
     }
 
     /** Ends the jobset's running evaluation as the evaluator would, with a summary of its builds. */
-    public synchronized Evaluation finishEvaluation(String jobset, EvaluationStatus status, EvaluationSummary summary,
-            String log) {
-        Evaluation running = evaluations.values().stream()
+    public synchronized EvaluationInfo finishEvaluation(String jobset, EvaluationStatus status,
+            EvaluationSummaryInfo summary, String log) {
+        EvaluationInfo running = evaluations.values().stream()
                 .filter(e -> e.jobset().equals(jobset) && e.status() == EvaluationStatus.RUNNING)
                 .findFirst().orElseThrow(() -> new IllegalStateException("no evaluation of " + jobset + " runs"));
         int builds = summary.succeeded() + summary.failed() + summary.pending() + summary.canceled();
-        Evaluation finished = new Evaluation(running.id(), jobset, running.commits(), running.startedAt(),
+        EvaluationInfo finished = new EvaluationInfo(running.id(), jobset, running.commits(), running.startedAt(),
                 running.startedAt().plusSeconds(3), status, builds, builds,
                 status == EvaluationStatus.FAILED ? "the command exited with 1" : "", summary);
         evaluations.put(running.id(), finished);
@@ -188,43 +210,43 @@ public final class FakeFarm implements FarmConnection {
         return finished;
     }
 
-    public synchronized Build get(UUID id) {
+    public synchronized BuildInfo get(UUID id) {
         return builds.get(id);
     }
 
     /** Changes a build's state as the coordinator would, and sends the event. */
     public void transition(UUID id, BuildState state, Instant at) {
-        String type;
+        EventType type = switch (state) {
+            case SCHEDULED -> EventType.BUILD_RESCHEDULED;
+            case ALLOCATED -> EventType.BUILD_ALLOCATED;
+            case STARTED -> EventType.BUILD_STARTED;
+            case SUCCEEDED -> EventType.BUILD_SUCCESS;
+            case FAILED -> EventType.BUILD_FAILURE;
+            case CANCELED -> EventType.BUILD_CANCELED;
+            case DEPENDENCY_FAILED -> EventType.BUILD_DEPENDENCY_FAILED;
+        };
         synchronized (this) {
-            Build old = builds.get(id);
+            BuildInfo old = builds.get(id);
             builds.put(id, with(old, state, old.priority(), at));
-            type = "build-" + switch (state) {
-                case SUCCEEDED -> "success";
-                case FAILED -> "failure";
-                case CANCELED -> "canceled";
-                default -> state.id();
-            };
         }
         emit(type, id, null);
     }
 
     /** Sends an event to every open stream. */
-    public void emit(String type, UUID build, UUID agent) {
-        FarmEvent event;
+    public void emit(EventType type, UUID build, UUID agent) {
+        EventInfo event;
         synchronized (this) {
-            event = new FarmEvent(nextEventId++, type, Instant.now(), build, agent, Map.of());
+            event = new EventInfo(nextEventId++, type, Instant.now(), build, agent, Map.of());
         }
-        for (EventListener stream : streams) {
-            stream.onEvent(event);
+        for (Stream stream : streams) {
+            stream.deliver(event);
         }
     }
 
-    /** Ends every open stream as a coordinator going away would. */
+    /** Ends every open stream as a coordinator going away would; each opens again after its back-off. */
     public void dropStreams() {
-        List<EventListener> dropped = List.copyOf(streams);
-        streams.clear();
-        for (EventListener stream : dropped) {
-            stream.onClosed(new FarmException(Kind.COORDINATOR_DOWN, "connection reset"));
+        for (Stream stream : List.copyOf(streams)) {
+            stream.disconnected(new EOFException("connection reset"));
         }
     }
 
@@ -246,29 +268,23 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public void probe() throws FarmException {
-        probes.incrementAndGet();
-        enter();
-    }
-
-    @Override
-    public BuildPage listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
+    public BuildList listBuilds(BuildFilter filter, BuildSort sort, boolean ascending, String cursor, int limit)
             throws FarmException {
         enter();
         listings.incrementAndGet();
         synchronized (this) {
-            Comparator<Build> order = switch (sort) {
+            Comparator<BuildInfo> order = switch (sort) {
                 case SUBMITTED -> Comparator.comparing(b -> 0);
-                case PRIORITY -> Comparator.comparingInt(Build::priority);
-                case STATE -> Comparator.comparing(b -> b.state().id());
-                case SYSTEM -> Comparator.comparing(Build::system);
-                case DERIVATION -> Comparator.comparing(Build::derivation);
+                case PRIORITY -> Comparator.comparingInt(BuildInfo::priority);
+                case STATE -> Comparator.comparing(b -> b.state().toString());
+                case SYSTEM -> Comparator.comparing(BuildInfo::system);
+                case DERIVATION -> Comparator.comparing(BuildInfo::derivation);
             };
             // Equal builds stay in submission order, in the same direction, as the coordinator keeps them.
             Map<UUID, Integer> sequence = new HashMap<>();
             builds.keySet().forEach(id -> sequence.put(id, sequence.size()));
-            Comparator<Build> total = order.thenComparing(b -> sequence.get(b.id()));
-            List<Build> listed = builds.values().stream()
+            Comparator<BuildInfo> total = order.thenComparing(b -> sequence.get(b.id()));
+            List<BuildInfo> listed = builds.values().stream()
                     .filter(b -> filter.states().isEmpty() || filter.states().contains(b.state()))
                     .filter(b -> filter.system() == null || filter.system().equals(b.system()))
                     .filter(b -> filter.tag() == null || filter.tag().equals(b.tags().entrySet().stream()
@@ -278,8 +294,8 @@ public final class FakeFarm implements FarmConnection {
                     .toList();
             int from = cursor == null ? 0 : Integer.parseInt(cursor);
             int to = Math.min(listed.size(), from + limit);
-            return new BuildPage(listed.subList(from, to), to < listed.size() ? String.valueOf(to) : null,
-                    cursor == null ? listed.size() : -1);
+            return new BuildList(List.copyOf(listed.subList(from, to)), to < listed.size() ? String.valueOf(to) : null,
+                    cursor == null ? (long) listed.size() : null);
         }
     }
 
@@ -294,37 +310,37 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public Build tag(UUID id, Map<String, String> set, List<String> remove) throws FarmException {
+    public BuildInfo tag(UUID id, Map<String, String> set, List<String> remove) throws FarmException {
         enter();
-        Build tagged;
+        BuildInfo tagged;
         synchronized (this) {
-            Build b = found(builds.get(id), id);
+            BuildInfo b = found(builds.get(id), id);
             Map<String, String> tags = new TreeMap<>(b.tags());
             tags.putAll(set);
             remove.forEach(tags::remove);
-            tagged = new Build(b.id(), b.state(), b.derivation(), b.system(), b.priority(), tags, b.requiredAgentTags(),
+            tagged = new BuildInfo(b.id(), b.state(), b.derivation(), b.system(), b.priority(), tags, b.requiredAgentTags(),
                     b.agent(), b.createdAt(), b.startedAt(), b.finishedAt(), b.setupFailures(), b.deferUntil(),
                     b.outputs());
             builds.put(id, tagged);
         }
-        emit("build-tagged", id, null);
+        emit(EventType.BUILD_TAGGED, id, null);
         return tagged;
     }
 
     @Override
-    public synchronized Build build(UUID id) throws FarmException {
+    public synchronized BuildInfo build(UUID id) throws FarmException {
         enter();
         return found(builds.get(id), id);
     }
 
     @Override
-    public Derivation derivation(String path) throws FarmException {
+    public DerivationInfo derivation(String path) throws FarmException {
         enter();
         String name = path.substring(path.indexOf('-') + 1, path.length() - ".drv".length());
         String out = path.replace(".drv", "").replace("/nix/store/", "/nix/store/out-");
-        return new Derivation(path, Map.of("out", out),
-                Map.of("/nix/store/cccccccccccccccccccccccccccccccc-bash-5.2.drv", List.of("out")),
-                List.of("/nix/store/dddddddddddddddddddddddddddddddd-builder.sh"), "x86_64-linux", "/bin/sh",
+        return new DerivationInfo(Map.of("out", new DerivationOutputInfo(out, null, null)),
+                List.of("/nix/store/dddddddddddddddddddddddddddddddd-builder.sh"),
+                Map.of("/nix/store/cccccccccccccccccccccccccccccccc-bash-5.2.drv", List.of("out")), "x86_64-linux", "/bin/sh",
                 List.of("-e", "builder.sh"), Map.of("name", name, "out", out, "system", "x86_64-linux"));
     }
 
@@ -353,99 +369,102 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public Build cancel(UUID id) throws FarmException {
+    public BuildInfo cancel(UUID id) throws FarmException {
         enter();
-        Build canceled;
+        BuildInfo canceled;
         synchronized (this) {
-            Build build = found(builds.get(id), id);
+            BuildInfo build = found(builds.get(id), id);
             if (!build.state().isPending() && build.state() != BuildState.DEPENDENCY_FAILED) {
                 throw new FarmException(Kind.REJECTED, "build " + id + " is " + build.state() + ": it cannot be canceled");
             }
             canceled = with(build, BuildState.CANCELED, build.priority(), Instant.now());
             builds.put(id, canceled);
         }
-        emit("build-canceled", id, null);
+        emit(EventType.BUILD_CANCELED, id, null);
         return canceled;
     }
 
     @Override
-    public Build retry(UUID id) throws FarmException {
+    public BuildInfo retry(UUID id) throws FarmException {
         enter();
-        Build retried;
+        BuildInfo retried;
         synchronized (this) {
-            Build build = found(builds.get(id), id);
-            if (!build.state().isRetriable()) {
+            BuildInfo build = found(builds.get(id), id);
+            if (build.state() != BuildState.FAILED && build.state() != BuildState.CANCELED
+                    && build.state() != BuildState.DEPENDENCY_FAILED) {
                 throw new FarmException(Kind.REJECTED, "build " + id + " is " + build.state() + ": it cannot be retried");
             }
             retried = with(build, BuildState.SCHEDULED, build.priority(), null);
             builds.put(id, retried);
         }
-        emit("build-retried", id, null);
+        emit(EventType.BUILD_RETRIED, id, null);
         return retried;
     }
 
     @Override
-    public Build setPriority(UUID id, int priority) throws FarmException {
+    public BuildInfo setPriority(UUID id, int priority) throws FarmException {
         enter();
-        Build changed;
+        BuildInfo changed;
         synchronized (this) {
-            Build build = found(builds.get(id), id);
+            BuildInfo build = found(builds.get(id), id);
             changed = with(build, build.state(), priority, build.finishedAt());
             builds.put(id, changed);
         }
-        emit("build-priority-changed", id, null);
+        emit(EventType.BUILD_PRIORITY_CHANGED, id, null);
         return changed;
     }
 
     @Override
-    public synchronized List<Agent> agents() throws FarmException {
+    public synchronized List<AgentInfo> agents() throws FarmException {
         enter();
-        return agents.values().stream().map(agent -> new Agent(agent.id(), agent.name(), agent.description(),
-                agent.systems(), agent.tags(), agent.active(), agent.lastSeen(), agent.status(), agent.load(),
+        return agents.values().stream().map(agent -> new AgentInfo(agent.id(), agent.name(), agent.description(),
+                agent.systems(), agent.tags(), agent.active(), agent.lastSeen(), agent.status(),
                 builds.values().stream().filter(b -> agent.id().equals(b.agent()) && (b.state() == BuildState.ALLOCATED
                         || b.state() == BuildState.STARTED))
-                        .map(b -> new HeldBuild(b.id(), b.state(), b.derivation(), b.startedAt())).toList()))
+                        .map(b -> new AgentBuildInfo(b.id(), b.state(), b.derivation(), b.startedAt())).toList(),
+                agent.load(), agent.freeSlots(), agent.loadReportedAt()))
                 .toList();
     }
 
     @Override
-    public synchronized AgentCredentials createAgent(NewAgent agent) throws FarmException {
+    public synchronized AgentPassword createAgent(NewAgentBody agent) throws FarmException {
         enter();
         if (agent.name().isBlank()) {
             throw new FarmException(Kind.REJECTED, "an agent needs a name");
         }
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
-        agents.put(id, new Agent(id, agent.name(), agent.description(), new TreeSet<>(agent.systems()),
-                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE, Double.NaN, List.of()));
-        return new AgentCredentials(id, "password-" + ++passwords);
+        agents.put(id, new AgentInfo(id, agent.name(), agent.description(), List.copyOf(agent.systems()),
+                new TreeMap<>(agent.tags()), true, null, AgentStatus.OFFLINE));
+        return new AgentPassword(id, "password-" + ++passwords);
     }
 
     @Override
-    public synchronized AgentCredentials newPassword(UUID agent) throws FarmException {
+    public synchronized AgentPassword newPassword(UUID agent) throws FarmException {
         enter();
         found(agents.get(agent), agent);
-        return new AgentCredentials(agent, "password-" + ++passwords);
+        return new AgentPassword(agent, "password-" + ++passwords);
     }
 
     @Override
-    public synchronized Agent setActive(UUID id, boolean active) throws FarmException {
+    public synchronized AgentInfo setActive(UUID id, boolean active) throws FarmException {
         enter();
-        Agent agent = found(agents.get(id), id);
-        Agent changed = new Agent(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
-                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, agent.load(), List.of());
+        AgentInfo agent = found(agents.get(id), id);
+        AgentInfo changed = new AgentInfo(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
+                agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, List.of(), agent.load(),
+                agent.freeSlots(), agent.loadReportedAt());
         agents.put(id, changed);
         return changed;
     }
 
     @Override
-    public synchronized List<AgentPlan> plan() throws FarmException {
+    public synchronized List<AgentPlanInfo> plan() throws FarmException {
         enter();
-        List<AgentPlan> plan = new ArrayList<>();
-        for (Agent agent : agents.values()) {
+        List<AgentPlanInfo> plan = new ArrayList<>();
+        for (AgentInfo agent : agents.values()) {
             if (agent.status() == AgentStatus.ONLINE) {
-                plan.add(new AgentPlan(agent.id(), builds.values().stream()
+                plan.add(new AgentPlanInfo(agent.id(), builds.values().stream()
                         .filter(b -> b.state() == BuildState.SCHEDULED && agent.systems().contains(b.system()))
-                        .map(b -> new PlannedBuild(b.id(), b.derivation(), b.priority()))
+                        .map(b -> new PlannedBuildInfo(b.id(), b.derivation(), b.priority()))
                         .limit(100).toList()));
             }
         }
@@ -453,7 +472,7 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public synchronized List<Hook> hooks() throws FarmException {
+    public synchronized List<HookInfo> hooks() throws FarmException {
         enter();
         return List.copyOf(hooks);
     }
@@ -461,39 +480,40 @@ public final class FakeFarm implements FarmConnection {
     @Override
     public synchronized void installHook(String fileName, byte[] bundle) throws FarmException {
         enter();
-        hooks.removeIf(hook -> hook.bundle().equals(fileName));
-        hooks.add(new Hook(fileName.replace(".jar", ""), fileName, List.of("build-success"), 0, 0, ""));
+        hooks.removeIf(hook -> fileName.equals(hook.bundle()));
+        hooks.add(new HookInfo(fileName.replace(".jar", ""), fileName, "1.0.0", List.of("build-success"), Map.of(), 0,
+                null, null));
     }
 
     @Override
     public synchronized void removeHook(String fileName) throws FarmException {
         enter();
-        if (!hooks.removeIf(hook -> hook.bundle().equals(fileName))) {
+        if (!hooks.removeIf(hook -> fileName.equals(hook.bundle()))) {
             throw new FarmException(Kind.NOT_FOUND, "no hook bundle " + fileName);
         }
     }
 
     @Override
-    public List<SubmitOutcome> submit(List<Path> files, int priority, Map<String, String> tags) throws FarmException {
+    public List<SubmitResult> submit(List<Path> files, int priority, Map<String, String> tags) throws FarmException {
         enter();
-        List<SubmitOutcome> outcomes = new ArrayList<>();
+        List<SubmitResult> outcomes = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString().replaceFirst("^[a-z0-9]{32}-", "").replace(".drv", "");
-            Build build = addBuild(name, "x86_64-linux", BuildState.SCHEDULED, priority, tags, Instant.now(), null);
-            outcomes.add(new SubmitOutcome(file.toString(), build.id(), "created"));
-            emit("build-submitted", build.id(), null);
+            BuildInfo build = addBuild(name, "x86_64-linux", BuildState.SCHEDULED, priority, tags, Instant.now(), null);
+            outcomes.add(new SubmitResult(file.toString(), build.id(), SubmitOutcome.CREATED));
+            emit(EventType.BUILD_SUBMITTED, build.id(), null);
         }
         return outcomes;
     }
 
     @Override
-    public synchronized List<Jobset> jobsets() throws FarmException {
+    public synchronized List<JobsetInfo> jobsets() throws FarmException {
         enterJobsets();
         return List.copyOf(jobsets.values());
     }
 
     @Override
-    public synchronized Jobset addJobset(Jobset jobset) throws FarmException {
+    public synchronized JobsetInfo addJobset(JobsetInfo jobset) throws FarmException {
         enterJobsets();
         if (jobsets.containsKey(jobset.name())) {
             throw new FarmException(Kind.REJECTED, "conflict: a jobset named " + jobset.name() + " exists");
@@ -505,7 +525,7 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public synchronized Jobset changeJobset(Jobset jobset) throws FarmException {
+    public synchronized JobsetInfo changeJobset(JobsetInfo jobset) throws FarmException {
         enterJobsets();
         found(jobsets.get(jobset.name()), jobset.name());
         return store(jobset);
@@ -519,9 +539,11 @@ public final class FakeFarm implements FarmConnection {
     }
 
     @Override
-    public synchronized Jobset setJobsetEnabled(String name, boolean enabled) throws FarmException {
+    public synchronized JobsetInfo setJobsetEnabled(String name, boolean enabled) throws FarmException {
         enterJobsets();
-        Jobset changed = found(jobsets.get(name), name).withEnabled(enabled);
+        JobsetInfo j = found(jobsets.get(name), name);
+        JobsetInfo changed = new JobsetInfo(j.name(), j.channels(), j.evaluationCommand(), j.storeDir(), j.storeRoot(),
+                j.periodSeconds(), j.priority(), j.tags(), enabled, j.maxBuildsPerEvaluation(), j.supersede());
         jobsets.put(name, changed);
         return changed;
     }
@@ -529,32 +551,32 @@ public final class FakeFarm implements FarmConnection {
     @Override
     public synchronized void evaluate(String jobset) throws FarmException {
         enterJobsets();
-        Jobset evaluated = found(jobsets.get(jobset), jobset);
+        JobsetInfo evaluated = found(jobsets.get(jobset), jobset);
         long id = nextEvaluationId++;
         Map<String, String> commits = new TreeMap<>();
         evaluated.channels().forEach(channel -> commits.put(channel.name(), String.format("%040x", id)));
-        evaluations.put(id, new Evaluation(id, jobset, commits, Instant.now(), null, EvaluationStatus.RUNNING, 0, 0,
+        evaluations.put(id, new EvaluationInfo(id, jobset, commits, Instant.now(), null, EvaluationStatus.RUNNING, 0, 0,
                 "", null));
         evaluationLogs.put(id, "");
     }
 
     @Override
-    public synchronized List<Evaluation> evaluations(String jobset) throws FarmException {
+    public synchronized List<EvaluationInfo> evaluations(String jobset) throws FarmException {
         enterJobsets();
         found(jobsets.get(jobset), jobset);
         return new ArrayList<>(evaluations.values()).reversed().stream().filter(e -> e.jobset().equals(jobset))
-                .map(e -> e.withSummary(null)).toList();
+                .map(e -> withSummary(e, null)).toList();
     }
 
     @Override
-    public synchronized Evaluation evaluation(long id) throws FarmException {
+    public synchronized EvaluationInfo evaluation(long id) throws FarmException {
         enterJobsets();
-        Evaluation evaluation = evaluations.get(id);
+        EvaluationInfo evaluation = evaluations.get(id);
         if (evaluation == null) {
             throw new FarmException(Kind.NOT_FOUND, "no evaluation " + id);
         }
         return evaluation.summary() != null ? evaluation
-                : evaluation.withSummary(new EvaluationSummary(0, 0, 0, 0, 0));
+                : withSummary(evaluation, new EvaluationSummaryInfo(0, 0, 0, 0, 0));
     }
 
     @Override
@@ -565,26 +587,95 @@ public final class FakeFarm implements FarmConnection {
 
     @Override
     public synchronized int cancelEvaluation(long id) throws FarmException {
-        Evaluation evaluation = evaluation(id);
-        EvaluationSummary summary = evaluation.summary();
-        evaluations.put(id, evaluation.withSummary(new EvaluationSummary(summary.succeeded(), summary.failed(), 0,
+        EvaluationInfo evaluation = evaluation(id);
+        EvaluationSummaryInfo summary = evaluation.summary();
+        evaluations.put(id, withSummary(evaluation, new EvaluationSummaryInfo(summary.succeeded(), summary.failed(), 0,
                 summary.canceled() + summary.pending(), summary.newlyFailing())));
         return summary.pending();
     }
 
     @Override
-    public Subscription subscribe(long lastEventId, EventListener listener) throws FarmException {
-        enter();
-        synchronized (this) {
-            subscribedAfter.add(lastEventId);
-        }
-        streams.add(listener);
-        return () -> streams.remove(listener);
+    public Subscription events(long after, Backoff retry, EventStream.Listener listener) {
+        Stream stream = new Stream(after, retry, listener);
+        stream.attempt();
+        return stream;
     }
 
     @Override
     public void close() {
-        streams.clear();
+        List.copyOf(streams).forEach(Stream::close);
+    }
+
+    /** An event stream as the client's behaves. */
+    private final class Stream implements Subscription {
+
+        private final Backoff retry;
+        private final EventStream.Listener listener;
+        private long last;
+        private int failures;
+        private volatile boolean closed;
+        private AutoCloseable pending;
+
+        Stream(long after, Backoff retry, EventStream.Listener listener) {
+            this.last = after;
+            this.retry = retry;
+            this.listener = listener;
+        }
+
+        void attempt() {
+            if (closed) {
+                return;
+            }
+            attempts.incrementAndGet();
+            try {
+                enter();
+            } catch (FarmException e) {
+                if (e.kind() == Kind.WRONG_TOKEN) {
+                    listener.onRefused(new KilnApiException(401, new ErrorAnswer("unauthorized", e.getMessage())));
+                } else {
+                    disconnected(new CoordinatorUnreachableException(coordinator, e.getMessage(), e));
+                }
+                return;
+            }
+            synchronized (FakeFarm.this) {
+                subscribedAfter.add(last);
+            }
+            failures = 0;
+            streams.add(this);
+            listener.onConnected();
+        }
+
+        void deliver(EventInfo event) {
+            if (!closed && event.id() > last) {
+                last = event.id();
+                listener.onEvent(event);
+            }
+        }
+
+        void disconnected(IOException cause) {
+            streams.remove(this);
+            if (closed) {
+                return;
+            }
+            Duration wait = retry.delay(failures++);
+            listener.onDisconnected(cause, wait);
+            if (scheduler != null) {
+                pending = scheduler.schedule(this::attempt, wait);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            streams.remove(this);
+            if (pending != null) {
+                try {
+                    pending.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     private void enter() throws FarmException {
@@ -614,9 +705,9 @@ public final class FakeFarm implements FarmConnection {
     }
 
     /** Keeps the jobset as the coordinator does, with its default limit when none is given. */
-    private Jobset store(Jobset jobset) {
-        Jobset stored = new Jobset(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
-                jobset.storeRoot(), jobset.period(), jobset.priority(), jobset.tags(), jobset.enabled(),
+    private JobsetInfo store(JobsetInfo jobset) {
+        JobsetInfo stored = new JobsetInfo(jobset.name(), jobset.channels(), jobset.evaluationCommand(), jobset.storeDir(),
+                jobset.storeRoot(), jobset.periodSeconds(), jobset.priority(), jobset.tags(), jobset.enabled(),
                 jobset.maxBuildsPerEvaluation() == null ? 100_000 : jobset.maxBuildsPerEvaluation(),
                 jobset.supersede());
         jobsets.put(stored.name(), stored);
@@ -630,8 +721,13 @@ public final class FakeFarm implements FarmConnection {
         return thing;
     }
 
-    private static Build with(Build b, BuildState state, int priority, Instant finishedAt) {
-        return new Build(b.id(), state, b.derivation(), b.system(), priority, b.tags(), b.requiredAgentTags(),
+    private static EvaluationInfo withSummary(EvaluationInfo e, EvaluationSummaryInfo summary) {
+        return new EvaluationInfo(e.id(), e.jobset(), e.commits(), e.startedAt(), e.finishedAt(), e.status(),
+                e.derivationsFound(), e.buildsSubmitted(), e.error(), summary);
+    }
+
+    private static BuildInfo with(BuildInfo b, BuildState state, int priority, Instant finishedAt) {
+        return new BuildInfo(b.id(), state, b.derivation(), b.system(), priority, b.tags(), b.requiredAgentTags(),
                 b.agent(), b.createdAt(), b.startedAt(), state.isFinal() ? finishedAt : null, b.setupFailures(),
                 b.deferUntil(), b.outputs());
     }

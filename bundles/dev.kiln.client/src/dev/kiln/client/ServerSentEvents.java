@@ -1,4 +1,4 @@
-package dev.kiln.desktop.model.http;
+package dev.kiln.client;
 
 import java.io.BufferedReader;
 import java.io.IOException;

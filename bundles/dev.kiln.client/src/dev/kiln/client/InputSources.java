@@ -1,4 +1,4 @@
-package dev.kiln.cli.internal;
+package dev.kiln.client;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -73,7 +73,7 @@ final class InputSources {
     /**
      * Finds, checks and serialises a source into a file of the temporary directory.
      *
-     * @throws CommandFailedException when the source is in neither place, or is only beside the derivation file with a
+     * @throws SubmissionException when the source is in neither place, or is only beside the derivation file with a
      *                                content that is not the one its path says
      */
     Prepared prepare(Needed source) throws IOException {
@@ -90,12 +90,12 @@ final class InputSources {
             }
             Files.delete(nar.compressed());
             if (!storeHasIt) {
-                throw new CommandFailedException("input source " + beside + " does not match its store path " + path
+                throw new SubmissionException("input source " + beside + " does not match its store path " + path
                         + ": its content changed, or it was not added to the store as a source (a path that is not"
                         + " a source is taken only from " + path.storeDir().path() + ", where it is missing)");
             }
         } else if (!storeHasIt) {
-            throw new CommandFailedException("input source " + path.baseName() + " of " + source.neededBy()
+            throw new SubmissionException("input source " + path.baseName() + " of " + source.neededBy()
                     + " is missing: it is neither in " + source.directory() + " nor in the store, and the coordinator"
                     + " does not have it");
         }
@@ -220,7 +220,7 @@ final class InputSources {
             if (found.isPresent()) {
                 references.add(found.get());
             } else if (required) {
-                throw new CommandFailedException("a source refers to " + store.path() + "/" + hashPart
+                throw new SubmissionException("a source refers to " + store.path() + "/" + hashPart
                         + "-…, which is neither in " + directory + " nor in the store");
             } else {
                 return Optional.empty();

@@ -1,4 +1,4 @@
-package dev.kiln.desktop.model.views;
+package dev.kiln.client;
 
 import java.time.Duration;
 
