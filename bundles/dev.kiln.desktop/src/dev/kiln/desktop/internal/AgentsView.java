@@ -1,7 +1,6 @@
 package dev.kiln.desktop.internal;
 
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -10,7 +9,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.kiln.desktop.model.views.FarmSession;
-import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.desktop.model.views.TopicModel;
 import dev.kiln.protocol.AgentInfo;
 
 /** The agents: status, systems, tags, running builds, last seen, load; actions are in the main window. */
@@ -19,7 +18,7 @@ final class AgentsView extends SessionView {
     private final TableViewer viewer;
 
     AgentsView(Composite parent, Images images, MainActions actions) {
-        super(parent, Set.of(Topic.AGENTS), actions.newAgent(), actions.newPassword(),
+        super(parent, actions.newAgent(), actions.newPassword(),
                 actions.activate(), actions.deactivate());
         viewer = new TableViewer(root, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         WidgetIds.name(viewer.getTable(), WidgetIds.AGENTS_TABLE);
@@ -41,9 +40,14 @@ final class AgentsView extends SessionView {
     }
 
     @Override
+    List<TopicModel> shown(FarmSession session) {
+        return List.of(session.agents());
+    }
+
+    @Override
     void show() {
         FarmSession current = session();
-        List<AgentInfo> rows = current == null ? List.of() : current.agents();
+        List<AgentInfo> rows = current == null ? List.of() : current.agents().agents();
         List<UUID> selected = selection();
         viewer.setInput(rows);
         viewer.setSelection(new org.eclipse.jface.viewers.StructuredSelection(

@@ -24,7 +24,6 @@ import dev.kiln.desktop.model.views.BuildDetails;
 import dev.kiln.desktop.model.views.BuildDetailsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.LogModel;
-import dev.kiln.desktop.model.views.Scheduler;
 import dev.kiln.desktop.model.views.TimelineEntry;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.DerivationInfo;
@@ -37,7 +36,6 @@ final class BuildDetailsView {
     private static final int MAX_LOG_CHARS = 2_000_000;
 
     private final Composite root;
-    private final Scheduler scheduler;
     private final Label header;
     private final Table timeline;
     private final Tree derivation;
@@ -47,8 +45,7 @@ final class BuildDetailsView {
     private LogModel logModel;
     private BuildInfo shown;
 
-    BuildDetailsView(Composite parent, Scheduler scheduler) {
-        this.scheduler = scheduler;
+    BuildDetailsView(Composite parent) {
         root = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(6, 4).applyTo(root);
         header = WidgetIds.name(new Label(root, SWT.NONE), WidgetIds.DETAILS_HEADER);
@@ -83,9 +80,8 @@ final class BuildDetailsView {
         if (logModel != null) {
             logModel.close();
         }
-        detailsModel = new BuildDetailsModel(session.connection(), scheduler,
-                loaded -> UiUpdates.run(root, () -> showDetails(loaded)));
-        logModel = new LogModel(session.connection(), scheduler, new LogView());
+        detailsModel = session.buildDetails(loaded -> UiUpdates.run(root, () -> showDetails(loaded)));
+        logModel = session.log(new LogView());
         shown = null;
         header.setText(Messages.DETAILS_NONE);
     }

@@ -27,7 +27,6 @@ import dev.kiln.desktop.model.views.BuildPages;
 import dev.kiln.desktop.model.views.BuildRows;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Scheduler;
-import dev.kiln.desktop.model.views.Topic;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildState;
 
@@ -48,7 +47,6 @@ final class BuildsView {
     private final Text textFilter;
     private final Label count;
     private final TableViewer viewer;
-    private final Scheduler scheduler;
     private final BuildListModel model;
     private final BuildDetailsView details;
     private final UiUpdates updates;
@@ -59,7 +57,6 @@ final class BuildsView {
     private volatile BuildPages pages;
 
     BuildsView(Composite parent, Images images, Scheduler scheduler) {
-        this.scheduler = scheduler;
         root = new SashForm(parent, SWT.VERTICAL);
         Composite top = new Composite(root, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(6, 6).numColumns(5).applyTo(top);
@@ -97,7 +94,7 @@ final class BuildsView {
 
         model = new BuildListModel(() -> {
             FarmSession current = session;
-            return current == null ? List.of() : current.builds().snapshot();
+            return current == null ? List.of() : current.builds().store().snapshot();
         }, scheduler, this::modelChanged);
         shown = model.rows();
         viewer.setUseHashlookup(true);
@@ -105,7 +102,7 @@ final class BuildsView {
         viewer.setLabelProvider(new BuildsLabelProvider(images));
         viewer.setInput(model);
 
-        details = new BuildDetailsView(root, scheduler);
+        details = new BuildDetailsView(root);
         root.setWeights(60, 40);
         updates = new UiUpdates(root, this::showRows);
 
@@ -125,11 +122,11 @@ final class BuildsView {
     /** Shows {@code newSession} from now on; display thread. */
     void setSession(FarmSession newSession) {
         session = newSession;
-        BuildPages listing = new BuildPages(newSession.connection(), scheduler, this::modelChanged);
+        BuildPages listing = newSession.buildPages(this::modelChanged);
         pages = listing;
         details.setSession(newSession);
-        newSession.addListener(topic -> {
-            if (topic == Topic.BUILDS && pages == listing) {
+        newSession.builds().addListener(() -> {
+            if (pages == listing) {
                 model.refresh();
                 if (model.query().servedByCoordinator()) {
                     listing.refresh();
@@ -220,9 +217,9 @@ final class BuildsView {
         if (rows instanceof BuildPages listing) {
             return !listing.problem().isEmpty() ? listing.problem()
                     : String.format(Messages.BUILDS_COUNT, listing.size(), current == null ? 0
-                            : Math.max(current.totalBuilds(), listing.total()));
+                            : Math.max(current.builds().total(), listing.total()));
         }
-        return current != null && !current.buildsListed() ? Messages.OVERVIEW_LOADING
+        return current != null && !current.builds().listed() ? Messages.OVERVIEW_LOADING
                 : String.format(Messages.BUILDS_COUNT_RECENT, rows.size(), model.rows().total());
     }
 

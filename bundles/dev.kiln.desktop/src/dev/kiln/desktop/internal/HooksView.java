@@ -1,7 +1,6 @@
 package dev.kiln.desktop.internal;
 
 import java.util.List;
-import java.util.Set;
 
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
@@ -9,7 +8,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.kiln.desktop.model.views.FarmSession;
-import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.desktop.model.views.TopicModel;
 import dev.kiln.protocol.HookInfo;
 
 /** The hooks with their queues and failures; install and remove hook bundles. */
@@ -18,7 +17,7 @@ final class HooksView extends SessionView {
     private final TableViewer viewer;
 
     HooksView(Composite parent, MainActions actions) {
-        super(parent, Set.of(Topic.HOOKS), actions.installHook(), actions.removeHook());
+        super(parent, actions.installHook(), actions.removeHook());
         viewer = new TableViewer(root, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         WidgetIds.name(viewer.getTable(), WidgetIds.HOOKS_TABLE);
         TableViews.columns(viewer.getTable(), HooksLabelProvider.COLUMNS, 150);
@@ -34,9 +33,14 @@ final class HooksView extends SessionView {
     }
 
     @Override
+    List<TopicModel> shown(FarmSession session) {
+        return List.of(session.hooks());
+    }
+
+    @Override
     void show() {
         FarmSession current = session();
-        List<HookInfo> hooks = current == null ? List.of() : current.hooks();
+        List<HookInfo> hooks = current == null ? List.of() : current.hooks().hooks();
         viewer.setInput(hooks);
         empty.setText(hooks.isEmpty() ? Messages.HOOKS_EMPTY : "");
     }

@@ -74,18 +74,19 @@ final class JobsetActions {
             return;
         }
         String name = initial == null ? Messages.ACTION_ADD_JOBSET : Messages.ACTION_CHANGE_JOBSET;
-        main.report(name, initial == null ? session.addJobset(dialog.result()) : session.changeJobset(dialog.result()),
+        main.report(name, initial == null ? session.jobsetCommands().add(dialog.result())
+                : session.jobsetCommands().change(dialog.result()),
                 done -> done(name, done.name()));
     }
 
     private void setEnabled(boolean enabled) {
         String name = enabled ? Messages.ACTION_ENABLE_JOBSET : Messages.ACTION_DISABLE_JOBSET;
-        onJobset(row -> main.report(name, session().setJobsetEnabled(row.name(), enabled),
+        onJobset(row -> main.report(name, session().jobsetCommands().setEnabled(row.name(), enabled),
                 done -> done(name, done.name())));
     }
 
     private void evaluateSelected() {
-        onJobset(row -> main.report(Messages.ACTION_EVALUATE, session().evaluate(row.name()),
+        onJobset(row -> main.report(Messages.ACTION_EVALUATE, session().jobsetCommands().evaluate(row.name()),
                 done -> done(Messages.ACTION_EVALUATE, row.name())));
     }
 
@@ -93,7 +94,7 @@ final class JobsetActions {
         onJobset(row -> {
             if (MessageDialog.openConfirm(context.shell(), MainActions.clean(Messages.ACTION_REMOVE_JOBSET),
                     String.format(Messages.REMOVE_JOBSET_CONFIRM, row.name()))) {
-                main.report(Messages.ACTION_REMOVE_JOBSET, session().removeJobset(row.name()),
+                main.report(Messages.ACTION_REMOVE_JOBSET, session().jobsetCommands().remove(row.name()),
                         done -> done(Messages.ACTION_REMOVE_JOBSET, row.name()));
             }
         });
@@ -103,7 +104,7 @@ final class JobsetActions {
         onSelected(context.selectedEvaluation(), Messages.NO_EVALUATION_SELECTED, evaluation -> {
             if (MessageDialog.openConfirm(context.shell(), MainActions.clean(Messages.ACTION_CANCEL_EVALUATION),
                     String.format(Messages.CANCEL_EVALUATION_CONFIRM, evaluation.id()))) {
-                main.report(Messages.ACTION_CANCEL_EVALUATION, session().cancelEvaluation(evaluation.id()),
+                main.report(Messages.ACTION_CANCEL_EVALUATION, session().jobsetCommands().cancelEvaluation(evaluation.id()),
                         count -> context.status(String.format(Messages.CANCEL_EVALUATION_DONE, count,
                                 evaluation.id())));
             }

@@ -2,7 +2,6 @@ package dev.kiln.desktop.internal;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -21,8 +20,7 @@ import dev.kiln.desktop.model.views.EvaluationsModel.Evaluations;
 import dev.kiln.desktop.model.views.EvaluationsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
-import dev.kiln.desktop.model.views.Scheduler;
-import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.desktop.model.views.TopicModel;
 import dev.kiln.protocol.EvaluationInfo;
 
 /**
@@ -31,7 +29,6 @@ import dev.kiln.protocol.EvaluationInfo;
  */
 final class JobsetsView extends SessionView {
 
-    private final Scheduler scheduler;
     private final TableViewer jobsets;
     private final Label evaluationsTitle;
     private final TableViewer evaluations;
@@ -40,11 +37,10 @@ final class JobsetsView extends SessionView {
     /** The evaluation whose log was asked for last (display thread); a late answer for another is dropped. */
     private long logShown = -1;
 
-    JobsetsView(Composite parent, Images images, Scheduler scheduler, MainActions actions) {
-        super(parent, Set.of(Topic.JOBSETS), actions.jobsets().add(), actions.jobsets().change(),
+    JobsetsView(Composite parent, Images images, MainActions actions) {
+        super(parent, actions.jobsets().add(), actions.jobsets().change(),
                 actions.jobsets().enable(), actions.jobsets().disable(), actions.jobsets().evaluate(),
                 actions.jobsets().remove());
-        this.scheduler = scheduler;
         WidgetIds.name(empty, WidgetIds.JOBSETS_EMPTY);
         SashForm sash = new SashForm(root, SWT.VERTICAL);
         fill(sash);
@@ -93,20 +89,24 @@ final class JobsetsView extends SessionView {
 
     @Override
     void setSession(FarmSession newSession) {
-        model = new EvaluationsModel(newSession.connection(), scheduler,
-                loaded -> UiUpdates.run(root, () -> showEvaluations(loaded)));
+        model = newSession.evaluations(loaded -> UiUpdates.run(root, () -> showEvaluations(loaded)));
         super.setSession(newSession);
+    }
+
+    @Override
+    List<TopicModel> shown(FarmSession session) {
+        return List.of(session.jobsets());
     }
 
     @Override
     void show() {
         FarmSession current = session();
-        List<JobsetRow> rows = current == null ? List.of() : current.jobsets();
+        List<JobsetRow> rows = current == null ? List.of() : current.jobsets().jobsets();
         JobsetRow selected = selected();
         jobsets.setInput(rows);
         rows.stream().filter(row -> selected != null && row.name().equals(selected.name())).findFirst()
                 .ifPresent(row -> jobsets.setSelection(new StructuredSelection(row)));
-        String problem = current == null ? "" : current.jobsetsProblem();
+        String problem = current == null ? "" : current.jobsets().problem();
         empty.setText(!problem.isEmpty() ? String.format(Messages.JOBSETS_UNAVAILABLE, problem)
                 : rows.isEmpty() ? Messages.JOBSETS_EMPTY : "");
         root.layout(true);
@@ -159,7 +159,7 @@ final class JobsetsView extends SessionView {
         if (again && evaluation.finishedAt() != null && !log.getText().equals(Messages.EVALUATION_LOG_NONE)) {
             return;
         }
-        current.call(() -> current.connection().evaluationLog(id)).whenComplete((text, failure) ->
+        model.log(id).whenComplete((text, failure) ->
                 UiUpdates.run(log, () -> {
                     if (logShown == id) {
                         log.setText(failure != null ? String.format(Messages.EVALUATION_LOG_FAILED,

@@ -83,9 +83,9 @@ final class MainActions {
         reconnect = action(Messages.ACTION_RECONNECT, SWT.F5, this::reconnectActive);
         submit = action(Messages.ACTION_SUBMIT, SWT.MOD1 | 'N', this::openSubmitDialog);
         cancel = action(Messages.ACTION_CANCEL, SWT.MOD1 | 'K', () -> onBuilds(Messages.ACTION_CANCEL,
-                (session, ids) -> session.cancel(ids)));
+                (session, ids) -> session.buildCommands().cancel(ids)));
         retry = action(Messages.ACTION_RETRY, SWT.MOD1 | 'R', () -> onBuilds(Messages.ACTION_RETRY,
-                (session, ids) -> session.retry(ids)));
+                (session, ids) -> session.buildCommands().retry(ids)));
         priority = action(Messages.ACTION_PRIORITY, SWT.MOD1 | 'P', this::changePriority);
         tag = action(Messages.ACTION_TAG, SWT.MOD1 | 'T', this::tagSelected);
         find = action(Messages.ACTION_FIND, SWT.MOD1 | 'F', () -> {
@@ -171,7 +171,7 @@ final class MainActions {
     private void reconnectActive() {
         FarmSession session = context.sessions().active();
         if (session != null) {
-            session.reconnect();
+            session.supervisor().reconnect();
         }
     }
 
@@ -185,7 +185,8 @@ final class MainActions {
             return;
         }
         SubmitDialog.Submission submission = dialog.result();
-        report(Messages.ACTION_SUBMIT, session.submit(submission.files(), submission.priority(), submission.tags()),
+        report(Messages.ACTION_SUBMIT, session.buildCommands().submit(submission.files(), submission.priority(),
+                submission.tags()),
                 outcomes -> context.status(String.format(Messages.SUBMIT_DONE, outcomes.size(), outcomes.stream()
                         .collect(Collectors.groupingBy(o -> o.outcome(), Collectors.counting())))));
     }
@@ -211,12 +212,13 @@ final class MainActions {
     private void changePriority() {
         askForSelectedBuilds(Messages.ACTION_PRIORITY, Messages.PRIORITY_TITLE, Messages.PRIORITY_MESSAGE,
                 selected -> String.valueOf(selected.priority()), Inputs::priority,
-                (session, ids, value) -> session.setPriority(ids, value));
+                (session, ids, value) -> session.buildCommands().setPriority(ids, value));
     }
 
     private void tagSelected() {
         askForSelectedBuilds(Messages.ACTION_TAG, Messages.TAG_TITLE, Messages.TAG_MESSAGE, selected -> "",
-                Inputs::tagEdit, (session, ids, edit) -> session.tag(ids, edit.set(), edit.remove()));
+                Inputs::tagEdit,
+                (session, ids, edit) -> session.buildCommands().tag(ids, edit.set(), edit.remove()));
     }
 
     @FunctionalInterface
@@ -259,7 +261,8 @@ final class MainActions {
         }
         NewAgentDialog dialog = new NewAgentDialog(context.shell());
         if (dialog.open() == Window.OK) {
-            report(Messages.ACTION_NEW_AGENT, session.createAgent(dialog.result()), this::showPassword);
+            report(Messages.ACTION_NEW_AGENT, session.agentCommands().createAgent(dialog.result()),
+                    this::showPassword);
         }
     }
 
@@ -271,7 +274,8 @@ final class MainActions {
         }
         if (MessageDialog.openConfirm(context.shell(), Messages.ACTION_NEW_PASSWORD,
                 String.format(Messages.NEW_PASSWORD_CONFIRM, agents.get(0).name()))) {
-            report(Messages.ACTION_NEW_PASSWORD, session.newPassword(agents.get(0).id()), this::showPassword);
+            report(Messages.ACTION_NEW_PASSWORD, session.agentCommands().newPassword(agents.get(0).id()),
+                    this::showPassword);
         }
     }
 
@@ -282,7 +286,7 @@ final class MainActions {
             return;
         }
         String name = active ? Messages.ACTION_ACTIVATE : Messages.ACTION_DEACTIVATE;
-        report(name, session.setActive(ids, active), result -> reportResult(name, result));
+        report(name, session.agentCommands().setActive(ids, active), result -> reportResult(name, result));
     }
 
     private void pickAndInstallHook() {
@@ -304,7 +308,7 @@ final class MainActions {
             MessageDialog.openError(context.shell(), Messages.ACTION_INSTALL_HOOK, e.getMessage());
             return;
         }
-        report(Messages.ACTION_INSTALL_HOOK, session.installHook(file.getFileName().toString(), bundle),
+        report(Messages.ACTION_INSTALL_HOOK, session.hookCommands().install(file.getFileName().toString(), bundle),
                 done -> context.status(String.format(Messages.ACTION_DONE, clean(Messages.ACTION_INSTALL_HOOK), 1)));
     }
 
@@ -316,7 +320,7 @@ final class MainActions {
         }
         if (MessageDialog.openConfirm(context.shell(), Messages.ACTION_REMOVE_HOOK,
                 String.format(Messages.REMOVE_HOOK_CONFIRM, hook.bundle()))) {
-            report(Messages.ACTION_REMOVE_HOOK, session.removeHook(hook.bundle()),
+            report(Messages.ACTION_REMOVE_HOOK, session.hookCommands().remove(hook.bundle()),
                     done -> context.status(String.format(Messages.ACTION_DONE, clean(Messages.ACTION_REMOVE_HOOK), 1)));
         }
     }

@@ -27,7 +27,6 @@ import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.SavedConnection;
-import dev.kiln.desktop.model.views.Topic;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.EvaluationInfo;
@@ -144,7 +143,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         agents = new AgentsView(tabs, images, actions);
         plan = new PlanView(tabs);
         hooks = new HooksView(tabs, actions);
-        jobsets = new JobsetsView(tabs, images, sessions.scheduler(), actions);
+        jobsets = new JobsetsView(tabs, images, actions);
         List<Control> views = List.of(overview.control(), builds.control(), agents.control(), plan.control(),
                 hooks.control(), jobsets.control());
         for (int i = 0; i < views.size(); i++) {
@@ -183,11 +182,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         plan.setSession(session);
         hooks.setSession(session);
         jobsets.setSession(session);
-        session.addListener(topic -> {
-            if (topic == Topic.STATUS) {
-                stateUpdates.request();
-            }
-        });
+        session.supervisor().addListener(stateUpdates::request);
         stateUpdates.request();
     }
 
@@ -197,7 +192,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
             banner(Messages.STATE_NOT_CONNECTED, new RGB(255, 248, 197));
             return;
         }
-        ConnectionStatus status = session.status();
+        ConnectionStatus status = session.supervisor().status();
         String url = session.coordinator().toString();
         switch (status.state()) {
             case CONNECTING -> banner(String.format(Messages.STATE_CONNECTING, url), new RGB(230, 230, 230));

@@ -103,15 +103,18 @@ final class OverviewView {
     /** Shows {@code newSession} from now on; display thread. */
     void setSession(FarmSession newSession) {
         session = newSession;
-        newSession.addListener(topic -> recomputation.request());
+        newSession.supervisor().addListener(recomputation::request);
+        newSession.builds().addListener(recomputation::request);
+        newSession.agents().addListener(recomputation::request);
+        newSession.hooks().addListener(recomputation::request);
         recomputation.request();
     }
 
     private void compute() {
         FarmSession current = session;
         if (current != null) {
-            overview = FarmOverview.of(current.buildCounts(), current.builds().snapshot(), current.agents(),
-                    current.hooks(), java.time.Instant.now());
+            overview = FarmOverview.of(current.builds().counts(), current.builds().store().snapshot(),
+                    current.agents().agents(), current.hooks().hooks(), java.time.Instant.now());
             updates.request();
         }
     }
@@ -124,7 +127,7 @@ final class OverviewView {
             return;
         }
         if (current.totalBuilds() == 0) {
-            empty.setText(shown.totalBuilds() == 0 ? Messages.OVERVIEW_EMPTY : Messages.OVERVIEW_LOADING);
+            empty.setText(shown.builds().total() == 0 ? Messages.OVERVIEW_EMPTY : Messages.OVERVIEW_LOADING);
         } else {
             empty.setText("");
         }

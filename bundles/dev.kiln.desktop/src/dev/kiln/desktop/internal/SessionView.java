@@ -1,6 +1,6 @@
 package dev.kiln.desktop.internal;
 
-import java.util.Set;
+import java.util.List;
 
 import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -11,24 +11,22 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 
 import dev.kiln.desktop.model.views.FarmSession;
-import dev.kiln.desktop.model.views.Topic;
+import dev.kiln.desktop.model.views.TopicModel;
 
 /**
  * A tab showing one part of the session (agents, plan, hooks): a bar of buttons and a line saying when there is
- * nothing to show, above a viewer; redrawn on the display thread when the session says one of its topics changed.
+ * nothing to show, above a viewer; redrawn on the display thread when one of the models it shows changed.
  */
 abstract class SessionView {
 
     final Composite root;
     final Label empty;
     private final int columns;
-    private final Set<Topic> topics;
     private final UiUpdates updates;
     private volatile FarmSession session;
 
     /** @param buttons the actions of the bar's buttons, in order */
-    SessionView(Composite parent, Set<Topic> topics, IAction... buttons) {
-        this.topics = Set.copyOf(topics);
+    SessionView(Composite parent, IAction... buttons) {
         columns = buttons.length + 1;
         root = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().margins(6, 6).numColumns(columns).applyTo(root);
@@ -56,13 +54,14 @@ abstract class SessionView {
 
     void setSession(FarmSession newSession) {
         session = newSession;
-        newSession.addListener(topic -> {
-            if (topics.contains(topic)) {
-                updates.request();
-            }
-        });
+        for (TopicModel model : shown(newSession)) {
+            model.addListener(updates::request);
+        }
         updates.request();
     }
+
+    /** The models of the session this tab shows. */
+    abstract List<TopicModel> shown(FarmSession session);
 
     /** Shows the session's current state; display thread. */
     abstract void show();

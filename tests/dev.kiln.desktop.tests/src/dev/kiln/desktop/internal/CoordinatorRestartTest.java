@@ -26,6 +26,7 @@ import dev.kiln.client.EventStream;
 import dev.kiln.client.KilnClient;
 import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.views.ConnectionState;
+import dev.kiln.desktop.model.views.ConnectionSupervisor;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.VirtualThreadScheduler;
 import dev.kiln.protocol.EventInfo;
@@ -36,8 +37,8 @@ import dev.kiln.testing.Services;
 /**
  * What a restart of a real coordinator's HTTP server (Derby, Jetty, configured through Configuration Admin) does to
  * its clients: the client's event stream opens again and resumes after the last event it passed on, losing none of
- * those committed while it was away; the desktop's session says the coordinator is down, then connects again by itself
- * and shows what changed.
+ * those committed while it was away; the desktop's connection supervisor says the coordinator is down, then connects
+ * again by itself, and its models show what changed meanwhile.
  */
 class CoordinatorRestartTest {
 
@@ -113,23 +114,24 @@ class CoordinatorRestartTest {
     }
 
     @Test
-    void theSessionSaysTheCoordinatorIsDownAndConnectsAgainByItselfWhenItIsBack() throws Exception {
+    void theSupervisorSaysTheCoordinatorIsDownAndConnectsAgainByItselfWhenItIsBack() throws Exception {
         try (VirtualThreadScheduler scheduler = new VirtualThreadScheduler();
-                FarmSession session = new FarmSession(new ClientConnection(coordinator, ""), "", scheduler, RETRY)) {
+                FarmSession session = new FarmSession(new ClientConnection(coordinator, ""), scheduler, RETRY)) {
+            ConnectionSupervisor supervisor = session.supervisor();
             session.start();
-            await("connected", () -> session.status().state() == ConnectionState.CONNECTED);
+            await("connected", () -> supervisor.status().state() == ConnectionState.CONNECTED);
 
             farm.stopHttp();
             await("the coordinator is down, with the time of the next attempt",
-                    () -> session.status().state() == ConnectionState.COORDINATOR_DOWN
-                            && session.status().nextRetry() != null);
-            assertTrue(session.status().detail().contains(coordinator.toString()), session.status().detail());
+                    () -> supervisor.status().state() == ConnectionState.COORDINATOR_DOWN
+                            && supervisor.status().nextRetry() != null);
+            assertTrue(supervisor.status().detail().contains(coordinator.toString()), supervisor.status().detail());
 
             farm.startHttp();
             UUID agent = createAgent(new KilnClient(coordinator), "made-while-the-session-reconnects");
             await("connected again, showing what changed meanwhile",
-                    () -> session.status().state() == ConnectionState.CONNECTED
-                            && session.agents().stream().anyMatch(a -> a.id().equals(agent)));
+                    () -> supervisor.status().state() == ConnectionState.CONNECTED
+                            && session.agents().agents().stream().anyMatch(a -> a.id().equals(agent)));
         }
     }
 

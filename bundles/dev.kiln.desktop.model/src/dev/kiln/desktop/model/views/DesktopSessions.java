@@ -63,8 +63,8 @@ public final class DesktopSessions implements AutoCloseable {
         if (previous != null) {
             previous.close();
         }
-        FarmSession session = new FarmSession(connector.connect(target.coordinator(), target.token()), target.token(),
-                scheduler, backoff);
+        FarmSession session = new FarmSession(connector.connect(target.coordinator(), target.token()), scheduler,
+                backoff);
         active = session;
         try {
             file.remember(target);

@@ -2,6 +2,7 @@ package dev.kiln.desktop.model.views;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.kiln.desktop.model.FarmConnection;
@@ -35,6 +36,7 @@ public final class EvaluationsModel {
     }
 
     private final FarmConnection connection;
+    private final Scheduler scheduler;
     private final Consumer<Evaluations> view;
     private final Recomputation load;
     private volatile String selected;
@@ -42,6 +44,7 @@ public final class EvaluationsModel {
     /** @param view told the evaluations of the selected jobset, on the scheduler's thread */
     public EvaluationsModel(FarmConnection connection, Scheduler scheduler, Consumer<Evaluations> view) {
         this.connection = connection;
+        this.scheduler = scheduler;
         this.view = view;
         this.load = new Recomputation(scheduler, this::load);
     }
@@ -61,6 +64,19 @@ public final class EvaluationsModel {
 
     public String selected() {
         return selected;
+    }
+
+    /** What the evaluation's command printed, read in the background. */
+    public CompletableFuture<String> log(long id) {
+        CompletableFuture<String> log = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                log.complete(connection.evaluationLog(id));
+            } catch (FarmException e) {
+                log.completeExceptionally(e);
+            }
+        });
+        return log;
     }
 
     private void load() {

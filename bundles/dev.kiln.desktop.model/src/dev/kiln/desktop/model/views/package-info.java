@@ -1,7 +1,9 @@
 /**
- * The desktop client's view models and background work: sessions with coordinators and their connection states,
- * the build list (filtering, sorting), the overview, build details and logs, saved connections. Listeners are called
- * on background threads; the SWT layer posts what they say to the display thread.
+ * The desktop client's view models and background work: for each coordinator a {@link
+ * dev.kiln.desktop.model.views.FarmSession} of a connection supervisor, a model for each topic (builds, agents and
+ * plan, hooks, jobsets) and the commands of each; the build list (filtering, sorting), the overview, build details
+ * and logs, evaluations, saved connections. Listeners are called on background threads; the SWT layer posts what they
+ * say to the display thread.
  */
 @Export
 @Version("0.1.0")

@@ -17,6 +17,7 @@ import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.ActionResult;
+import dev.kiln.desktop.model.views.BuildsModel;
 import dev.kiln.desktop.model.views.ConnectionState;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.protocol.AgentInfo;
@@ -39,28 +40,28 @@ class FarmSessionTest {
         }
         FarmSession session = start(farm);
 
-        assertEquals(ConnectionState.CONNECTED, session.status().state());
-        assertEquals(2500, session.builds().size());
-        assertTrue(session.buildsListed());
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state());
+        assertEquals(2500, session.builds().store().size());
+        assertTrue(session.builds().listed());
         assertEquals(1, farm.openStreams());
     }
 
     @Test
     void countsEveryBuildButListsOnlyTheMostRecentOnes() {
         FakeFarm farm = new FakeFarm();
-        int builds = FarmSession.RECENT_PAGES * FarmSession.PAGE_SIZE + 1500;
+        int builds = BuildsModel.RECENT_PAGES * BuildsModel.PAGE_SIZE + 1500;
         for (int i = 0; i < builds; i++) {
             farm.addBuild("b" + i, "x86_64-linux", i < 1500 ? BuildState.FAILED : BuildState.SUCCEEDED, 0, Map.of(),
                     T0.plusSeconds(i), T0.plusSeconds(i));
         }
         FarmSession session = start(farm);
 
-        assertEquals(builds, session.totalBuilds());
-        assertEquals(1500L, session.buildCounts().get(BuildState.FAILED));
-        assertEquals(0L, session.buildCounts().get(BuildState.SCHEDULED));
-        assertEquals(FarmSession.RECENT_PAGES * FarmSession.PAGE_SIZE, session.builds().size());
-        assertEquals(FarmSession.RECENT_PAGES, farm.listings(), "the oldest builds are not listed");
-        assertTrue(session.builds().snapshot().stream().allMatch(b -> b.state() == BuildState.SUCCEEDED),
+        assertEquals(builds, session.builds().total());
+        assertEquals(1500L, session.builds().counts().get(BuildState.FAILED));
+        assertEquals(0L, session.builds().counts().get(BuildState.SCHEDULED));
+        assertEquals(BuildsModel.RECENT_PAGES * BuildsModel.PAGE_SIZE, session.builds().store().size());
+        assertEquals(BuildsModel.RECENT_PAGES, farm.listings(), "the oldest builds are not listed");
+        assertTrue(session.builds().store().snapshot().stream().allMatch(b -> b.state() == BuildState.SUCCEEDED),
                 "the most recent are listed");
     }
 
@@ -71,17 +72,17 @@ class FarmSessionTest {
         AgentInfo agent = farm.addAgent("builder", AgentStatus.ONLINE,
                 List.of("x86_64-linux"), T0);
         FarmSession session = start(farm);
-        assertEquals(0, session.agents().get(0).builds().size());
-        assertEquals(1L, session.buildCounts().get(BuildState.SCHEDULED));
+        assertEquals(0, session.agents().agents().get(0).builds().size());
+        assertEquals(1L, session.builds().counts().get(BuildState.SCHEDULED));
 
         farm.hold(agent.id(), build.id());
         scheduler.advance(Duration.ofSeconds(1));
 
-        assertEquals(1, session.agents().get(0).builds().size());
-        assertEquals(build.id(), session.agents().get(0).builds().get(0).id());
-        assertEquals(BuildState.STARTED, session.agents().get(0).builds().get(0).state());
-        assertEquals(0L, session.buildCounts().get(BuildState.SCHEDULED));
-        assertEquals(1L, session.buildCounts().get(BuildState.STARTED));
+        assertEquals(1, session.agents().agents().get(0).builds().size());
+        assertEquals(build.id(), session.agents().agents().get(0).builds().get(0).id());
+        assertEquals(BuildState.STARTED, session.agents().agents().get(0).builds().get(0).state());
+        assertEquals(0L, session.builds().counts().get(BuildState.SCHEDULED));
+        assertEquals(1L, session.builds().counts().get(BuildState.STARTED));
     }
 
     @Test
@@ -91,11 +92,11 @@ class FarmSessionTest {
         BuildInfo b = farm.addBuild("b", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
         FarmSession session = start(farm);
 
-        ActionResult result = session.tag(List.of(a.id(), b.id()), Map.of("release", "24.11"), List.of("old")).get();
+        ActionResult result = session.buildCommands().tag(List.of(a.id(), b.id()), Map.of("release", "24.11"), List.of("old")).get();
 
         assertTrue(result.isComplete());
         assertEquals(Map.of("release", "24.11"), farm.get(a.id()).tags());
-        assertEquals(Map.of("release", "24.11"), session.builds().get(b.id()).tags());
+        assertEquals(Map.of("release", "24.11"), session.builds().store().get(b.id()).tags());
     }
 
     @Test
@@ -104,19 +105,19 @@ class FarmSessionTest {
         farm.setDown(true);
         FarmSession session = start(farm);
 
-        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
-        assertEquals(T0.plusSeconds(1), session.status().nextRetry());
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.supervisor().status().state());
+        assertEquals(T0.plusSeconds(1), session.supervisor().status().nextRetry());
         assertEquals(1, farm.attempts());
 
         scheduler.advance(Duration.ofSeconds(1));
         assertEquals(2, farm.attempts());
-        assertEquals(T0.plusSeconds(1 + 2), session.status().nextRetry());
+        assertEquals(T0.plusSeconds(1 + 2), session.supervisor().status().nextRetry());
 
         farm.setDown(false);
         scheduler.advance(Duration.ofSeconds(2));
         assertEquals(3, farm.attempts());
-        assertEquals(ConnectionState.CONNECTED, session.status().state());
-        assertNull(session.status().nextRetry());
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state());
+        assertNull(session.supervisor().status().nextRetry());
     }
 
     @Test
@@ -124,13 +125,13 @@ class FarmSessionTest {
         FakeFarm farm = new FakeFarm(URI.create("http://127.0.0.1:8746"), "secret", "wrong", scheduler);
         FarmSession session = start(farm);
 
-        assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
+        assertEquals(ConnectionState.WRONG_TOKEN, session.supervisor().status().state());
         scheduler.advance(Duration.ofMinutes(5));
         assertEquals(1, farm.attempts(), "a refused token is not retried by itself");
 
-        session.reconnect();
+        session.supervisor().reconnect();
         assertEquals(2, farm.attempts());
-        assertEquals(ConnectionState.WRONG_TOKEN, session.status().state());
+        assertEquals(ConnectionState.WRONG_TOKEN, session.supervisor().status().state());
     }
 
     @Test
@@ -142,16 +143,16 @@ class FarmSessionTest {
 
         farm.setDown(true);
         farm.dropStreams();
-        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
-        assertEquals(T0.plusSeconds(1), session.status().nextRetry());
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.supervisor().status().state());
+        assertEquals(T0.plusSeconds(1), session.supervisor().status().nextRetry());
         // Seen by no stream: the session learns it by reading the builds again.
         farm.transition(build.id(), BuildState.SUCCEEDED, T0);
 
         farm.setDown(false);
         scheduler.advance(Duration.ofSeconds(1));
-        assertEquals(ConnectionState.CONNECTED, session.status().state());
-        assertEquals(BuildState.SUCCEEDED, session.builds().get(build.id()).state());
-        assertEquals(1L, session.buildCounts().get(BuildState.SUCCEEDED));
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state());
+        assertEquals(BuildState.SUCCEEDED, session.builds().store().get(build.id()).state());
+        assertEquals(1L, session.builds().counts().get(BuildState.SUCCEEDED));
         assertEquals(1, farm.openStreams());
     }
 
@@ -162,9 +163,9 @@ class FarmSessionTest {
         FarmSession session = start(farm);
 
         farm.transition(build.id(), BuildState.SUCCEEDED, T0.plusSeconds(30));
-        assertEquals(BuildState.STARTED, session.builds().get(build.id()).state(), "events are read in batches");
+        assertEquals(BuildState.STARTED, session.builds().store().get(build.id()).state(), "events are read in batches");
         scheduler.advance(Duration.ofSeconds(1));
-        assertEquals(BuildState.SUCCEEDED, session.builds().get(build.id()).state());
+        assertEquals(BuildState.SUCCEEDED, session.builds().store().get(build.id()).state());
     }
 
     @Test
@@ -175,14 +176,14 @@ class FarmSessionTest {
         BuildInfo done = farm.addBuild("c", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
         FarmSession session = start(farm);
 
-        ActionResult result = session.cancel(List.of(scheduled.id(), started.id(), done.id())).get();
+        ActionResult result = session.buildCommands().cancel(List.of(scheduled.id(), started.id(), done.id())).get();
 
         assertEquals(2, result.succeeded());
         assertEquals(1, result.failures().size());
         assertTrue(result.failures().get(0).contains("cannot be canceled"), result.failures().toString());
-        assertEquals(BuildState.CANCELED, session.builds().get(scheduled.id()).state());
-        assertEquals(BuildState.CANCELED, session.builds().get(started.id()).state());
-        assertEquals(ConnectionState.CONNECTED, session.status().state(), "a refusal is not a lost connection");
+        assertEquals(BuildState.CANCELED, session.builds().store().get(scheduled.id()).state());
+        assertEquals(BuildState.CANCELED, session.builds().store().get(started.id()).state());
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state(), "a refusal is not a lost connection");
     }
 
     @Test
@@ -192,12 +193,12 @@ class FarmSessionTest {
         BuildInfo canceled = farm.addBuild("b", "x86_64-linux", BuildState.CANCELED, 0, Map.of(), T0, T0);
         FarmSession session = start(farm);
 
-        assertTrue(session.retry(List.of(failed.id(), canceled.id())).get().isComplete());
-        assertTrue(session.setPriority(Set.of(failed.id(), canceled.id()), 7).get().isComplete());
+        assertTrue(session.buildCommands().retry(List.of(failed.id(), canceled.id())).get().isComplete());
+        assertTrue(session.buildCommands().setPriority(Set.of(failed.id(), canceled.id()), 7).get().isComplete());
 
         for (BuildInfo build : List.of(failed, canceled)) {
-            assertEquals(BuildState.SCHEDULED, session.builds().get(build.id()).state());
-            assertEquals(7, session.builds().get(build.id()).priority());
+            assertEquals(BuildState.SCHEDULED, session.builds().store().get(build.id()).state());
+            assertEquals(7, session.builds().store().get(build.id()).priority());
         }
     }
 
@@ -208,13 +209,13 @@ class FarmSessionTest {
         FarmSession session = start(farm);
         farm.setDown(true);
 
-        assertTrue(session.cancel(List.of(build.id())).isCompletedExceptionally());
-        assertEquals(ConnectionState.COORDINATOR_DOWN, session.status().state());
+        assertTrue(session.buildCommands().cancel(List.of(build.id())).isCompletedExceptionally());
+        assertEquals(ConnectionState.COORDINATOR_DOWN, session.supervisor().status().state());
         assertEquals(0, farm.openStreams());
 
         farm.setDown(false);
         scheduler.advance(Duration.ofSeconds(1));
-        assertEquals(ConnectionState.CONNECTED, session.status().state());
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state());
         assertEquals(1, farm.openStreams());
     }
 
@@ -227,11 +228,11 @@ class FarmSessionTest {
 
         scheduler.advance(Duration.ofMinutes(1));
         assertEquals(1, farm.attempts());
-        assertEquals(ConnectionState.CLOSED, session.status().state());
+        assertEquals(ConnectionState.CLOSED, session.supervisor().status().state());
     }
 
     private FarmSession start(FakeFarm farm) {
-        FarmSession session = new FarmSession(farm, "", scheduler, Backoff.DEFAULT);
+        FarmSession session = new FarmSession(farm, scheduler, Backoff.DEFAULT);
         session.start();
         return session;
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,6 @@ import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.Inputs;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.Texts;
-import dev.kiln.desktop.model.views.Topic;
 import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.EvaluationStatus;
 import dev.kiln.protocol.EvaluationSummaryInfo;
@@ -42,55 +42,55 @@ class JobsetsTest {
     @Test
     void addsChangesDisablesAndRemovesJobsets() throws Exception {
         FarmSession session = start();
-        List<Topic> heard = new ArrayList<>();
-        session.addListener(heard::add);
+        AtomicInteger heard = new AtomicInteger();
+        session.jobsets().addListener(heard::incrementAndGet);
 
-        session.addJobset(jobset("hello", true)).get();
-        session.addJobset(jobset("alpha", true)).get();
-        assertEquals(List.of("alpha", "hello"), session.jobsets().stream().map(JobsetRow::name).toList());
-        assertTrue(heard.contains(Topic.JOBSETS));
+        session.jobsetCommands().add(jobset("hello", true)).get();
+        session.jobsetCommands().add(jobset("alpha", true)).get();
+        assertEquals(List.of("alpha", "hello"), session.jobsets().jobsets().stream().map(JobsetRow::name).toList());
+        assertTrue(heard.get() > 0, "the jobsets' listeners heard of the change");
         assertEquals(100_000, farm.jobset("hello").maxBuildsPerEvaluation(), "the coordinator's default limit");
 
         JobsetInfo changed = new JobsetInfo("hello", List.of(new ChannelInfo("src", "/srv/hello.git", "release")),
                 "make drvs", "/gnu/store", null, 300, 7, Map.of("team", "ci"), true, 50, true);
-        session.changeJobset(changed).get();
-        JobsetInfo shown = session.jobsets().get(1).jobset();
+        session.jobsetCommands().change(changed).get();
+        JobsetInfo shown = session.jobsets().jobsets().get(1).jobset();
         assertEquals("release", shown.channels().get(0).branch());
         assertEquals(300, shown.periodSeconds());
         assertEquals(50, shown.maxBuildsPerEvaluation());
         assertEquals("team=ci", Texts.tags(shown.tags()));
 
-        session.setJobsetEnabled("hello", false).get();
+        session.jobsetCommands().setEnabled("hello", false).get();
         assertFalse(Texts.enabled(farm.jobset("hello")));
-        assertFalse(Texts.enabled(session.jobsets().get(1).jobset()));
+        assertFalse(Texts.enabled(session.jobsets().jobsets().get(1).jobset()));
 
-        session.removeJobset("hello").get();
+        session.jobsetCommands().remove("hello").get();
         assertNull(farm.jobset("hello"));
-        assertEquals(List.of("alpha"), session.jobsets().stream().map(JobsetRow::name).toList());
+        assertEquals(List.of("alpha"), session.jobsets().jobsets().stream().map(JobsetRow::name).toList());
 
         ExecutionException duplicate = assertThrows(ExecutionException.class,
-                () -> session.addJobset(jobset("alpha", true)).get());
+                () -> session.jobsetCommands().add(jobset("alpha", true)).get());
         assertEquals(FarmException.Kind.REJECTED, ((FarmException) duplicate.getCause()).kind());
-        assertEquals(ConnectionState.CONNECTED, session.status().state(), "a refused change is no connection problem");
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state(), "a refused change is no connection problem");
     }
 
     @Test
     void pollsWhileAnEvaluationRunsAndStopsOnceItEnded() throws Exception {
         farm.addJobset(jobset("hello", true));
         FarmSession session = start();
-        assertNull(session.jobsets().get(0).lastEvaluation());
+        assertNull(session.jobsets().jobsets().get(0).lastEvaluation());
 
-        session.evaluate("hello").get();
-        JobsetRow evaluating = session.jobsets().get(0);
+        session.jobsetCommands().evaluate("hello").get();
+        JobsetRow evaluating = session.jobsets().jobsets().get(0);
         assertTrue(evaluating.evaluating());
         assertEquals(EvaluationStatus.RUNNING, evaluating.lastEvaluation().status());
 
         scheduler.advance(Duration.ofSeconds(1));
-        assertTrue(session.jobsets().get(0).evaluating(), "still running after a poll");
+        assertTrue(session.jobsets().jobsets().get(0).evaluating(), "still running after a poll");
         farm.finishEvaluation("hello", EvaluationStatus.SUCCEEDED, new EvaluationSummaryInfo(2, 0, 1, 0, 0), "");
         int callsBefore = farm.calls();
         scheduler.advance(Duration.ofSeconds(1));
-        assertEquals(EvaluationStatus.SUCCEEDED, session.jobsets().get(0).lastEvaluation().status(),
+        assertEquals(EvaluationStatus.SUCCEEDED, session.jobsets().jobsets().get(0).lastEvaluation().status(),
                 "seen within a second of its end, long before the periodic refresh");
         assertTrue(farm.calls() > callsBefore);
 
@@ -104,15 +104,15 @@ class JobsetsTest {
         farm.setJobsetsRunning(false);
         FarmSession session = start();
 
-        assertEquals(ConnectionState.CONNECTED, session.status().state());
-        assertTrue(session.jobsetsProblem().contains("not running"), session.jobsetsProblem());
-        assertTrue(session.jobsets().isEmpty());
+        assertEquals(ConnectionState.CONNECTED, session.supervisor().status().state());
+        assertTrue(session.jobsets().problem().contains("not running"), session.jobsets().problem());
+        assertTrue(session.jobsets().jobsets().isEmpty());
 
         farm.setJobsetsRunning(true);
         farm.addJobset(jobset("hello", true));
-        session.refreshAll();
-        assertEquals("", session.jobsetsProblem());
-        assertEquals(1, session.jobsets().size());
+        scheduler.advance(Duration.ofSeconds(10));
+        assertEquals("", session.jobsets().problem());
+        assertEquals(1, session.jobsets().jobsets().size());
     }
 
     @Test
@@ -173,7 +173,7 @@ class JobsetsTest {
     }
 
     private FarmSession start() {
-        FarmSession session = new FarmSession(farm, "", scheduler, Backoff.DEFAULT);
+        FarmSession session = new FarmSession(farm, scheduler, Backoff.DEFAULT);
         session.start();
         return session;
     }
