@@ -54,6 +54,9 @@ public interface DatastoreTransaction extends DatastoreReader {
 
     void updateAgentPasswordHash(UUID agentId, String passwordHash);
 
+    /** Deletes an agent with its password, systems and tags; builds and events keep its id. */
+    void deleteAgent(UUID agentId);
+
     /**
      * Runs {@code action} once this transaction committed, before the next write transaction starts, so that
      * actions run in commit order (the coordinator tells the allocator of changes this way). Not run on rollback.

@@ -229,7 +229,7 @@ final class ClientApi {
     }
 
     /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
-    private static BuildQuery filter(Exchange exchange, int limit) {
+    private BuildQuery filter(Exchange exchange, int limit) {
         BuildQuery query = BuildQuery.all(limit);
         String state = exchange.query("state").orElse(null);
         if (state != null) {
@@ -245,7 +245,10 @@ final class ClientApi {
         }
         query = query.withDerivationPath(exchange.query("derivation").orElse(null));
         if (exchange.query("agent").isPresent()) {
-            query = query.withAgentId(Wire.uuid(exchange.query("agent").get(), "agent"));
+            String agent = exchange.query("agent").get();
+            // An id as it is: the builds of a removed agent keep it.
+            query = query.withAgentId(agent.length() == 36 && agent.indexOf('-') == 8 ? Wire.uuid(agent, "agent")
+                    : services.agents().find(agent).id());
         }
         return query;
     }
@@ -362,11 +365,17 @@ final class ClientApi {
             }
             return;
         }
-        UUID id = Wire.uuid(parts[1], "agent");
+        UUID id = services.agents().find(parts[1]).id();
         if (parts.length == 2) {
-            requireMethod(exchange, "GET", true);
-            exchange.json(200, Wire.agent(services.agents().get(id), services.agents().activity().get(id),
-                    Instant.now()));
+            switch (method) {
+                case "GET" -> exchange.json(200, Wire.agent(services.agents().get(id),
+                        services.agents().activity().get(id), Instant.now()));
+                case "DELETE" -> {
+                    exchange.readEmpty(smallBody);
+                    exchange.json(200, Wire.agent(services.agents().remove(id), Instant.now()));
+                }
+                default -> throw methodNotAllowed(exchange);
+            }
             return;
         }
         requireMethod(exchange, "POST", parts.length == 3);
@@ -376,8 +385,11 @@ final class ClientApi {
                 AgentCredentials credentials = services.agents().newPassword(id);
                 exchange.json(200, new AgentPassword(id.toString(), credentials.password()));
             }
-            case "activate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, true), Instant.now()));
-            case "deactivate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, false), Instant.now()));
+            case "activate" -> exchange.json(200, Wire.agent(services.agents().activate(id), Instant.now()));
+            case "deactivate" -> {
+                boolean now = Wire.bool(exchange.query("now").orElse("false"), "now");
+                exchange.json(200, Wire.agent(services.agents().deactivate(id, now), Instant.now()));
+            }
             default -> throw HttpFailure.notFound(exchange.path());
         }
     }

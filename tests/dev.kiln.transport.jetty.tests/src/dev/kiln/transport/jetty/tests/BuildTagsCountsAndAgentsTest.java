@@ -124,6 +124,53 @@ class BuildTagsCountsAndAgentsTest {
         assertEquals(3.5, agentInfo(agent).load(), "an agent without the field keeps its last report");
     }
 
+    @Test
+    void agentsAreNamedUniquelyDeactivatedAtOnceAndRemoved() throws Exception {
+        AgentPassword agent = coordinator.newAgent("lifecycle", "x86_64-linux");
+        Map<?, ?> duplicate = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents"))
+                .header("Content-Type", "application/json")
+                .POST(json("{\"name\":\"lifecycle\",\"systems\":[\"x86_64-linux\"]}")).build()), 409, Map.class);
+        assertTrue(String.valueOf(duplicate.get("detail")).contains("already an agent named lifecycle"),
+                duplicate.toString());
+        assertEquals(agent.id(), read(coordinator.get(coordinator.client("/api/v1/agents/lifecycle")), 200,
+                AgentInfo.class).id(), "found by name");
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1}")).build()), 200, FetchAnswer.class);
+
+        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/lifecycle/deactivate?now=true"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), 200, AgentInfo.class);
+
+        Map<?, ?> refused = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1}")).build()), 403, Map.class);
+        assertEquals("deactivated", refused.get("error"), "refused at the next fetch, not 30 s later");
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
+                .POST(json("{\"running\":[]}")).build()), 200, Object.class);
+        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/lifecycle/deactivate?now=maybe"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), 400, Map.class);
+
+        AgentInfo removed = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/"
+                + agent.id())).DELETE().build()), 200, AgentInfo.class);
+        assertEquals("lifecycle", removed.name());
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
+                .POST(json("{\"running\":[]}")).build()), 401, Map.class);
+        read(coordinator.get(coordinator.client("/api/v1/agents/lifecycle")), 404, Map.class);
+    }
+
+    @Test
+    void eachPortSaysWhenARequestWasMeantForTheOther() throws Exception {
+        AgentPassword agent = coordinator.newAgent("wrong-port", "x86_64-linux");
+        Map<?, ?> onClientPort = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/agent/v1/fetch"))
+                .header("Authorization", coordinator.asAgent(agent, "/agent/v1/fetch").build().headers()
+                        .firstValue("Authorization").orElseThrow())
+                .POST(json("{\"systems\":[],\"freeSlots\":1}")).build()), 404, Map.class);
+        assertTrue(String.valueOf(onClientPort.get("detail")).contains("agents talk to its agent API"),
+                onClientPort.toString());
+        Map<?, ?> onAgentPort = read(coordinator.send(coordinator.asAgent(agent, "/api/v1/builds").GET().build()), 404,
+                Map.class);
+        assertTrue(String.valueOf(onAgentPort.get("detail")).contains("commands talk to its client API"),
+                onAgentPort.toString());
+    }
+
     private static AgentInfo agentInfo(AgentPassword agent) throws Exception {
         return read(coordinator.get(coordinator.client("/api/v1/agents")), 200, AgentList.class).agents().stream()
                 .filter(info -> info.id().equals(agent.id())).findFirst().orElseThrow();
