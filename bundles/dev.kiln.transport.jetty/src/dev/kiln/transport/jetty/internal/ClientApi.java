@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentCredentials;
@@ -61,10 +63,14 @@ import dev.kiln.store.tools.StoreCommands;
 /** The client API under {@code /api/v1/}. */
 final class ClientApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClientApi.class);
+
     private static final int DEFAULT_PAGE = 100;
     private static final int PLAN_LIMIT = 100;
     private static final long FOLLOW_POLL_MILLIS = 200;
     private static final long KEEPALIVE_SECONDS = 15;
+    /** How often a long answer that has nothing to send looks whether its client went away. */
+    private static final long CLIENT_CHECK_MILLIS = 500;
     private static final int EVENT_BATCH = 1000;
     private static final long SMALL_BODY_LIMIT = 64 * 1024;
 
@@ -304,6 +310,10 @@ final class ClientApi {
                         return;
                     }
                     sleep(FOLLOW_POLL_MILLIS);
+                    if (exchange.clientGone()) {
+                        LOG.debug("Stopped following the log of build {}: its reader went away", id);
+                        return;
+                    }
                     build = services.builds().get(id);
                 }
             } finally {
@@ -434,14 +444,21 @@ final class ClientApi {
                 }
             } while (backlog.size() == EVENT_BATCH);
             out.flush();
+            long quietSince = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
-                Event event = queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-                if (event == null) {
-                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
-                } else if (event.id() > last) {
+                Event event = queue.poll(CLIENT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null && event.id() > last) {
                     last = send(out, event);
+                    out.flush();
+                    quietSince = System.nanoTime();
+                } else if (exchange.clientGone()) {
+                    LOG.debug("Event stream ended: its reader went away");
+                    return;
+                } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEPALIVE_SECONDS)) {
+                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    quietSince = System.nanoTime();
                 }
-                out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +173,35 @@ class BuildTagsCountsAndAgentsTest {
                 Map.class);
         assertTrue(String.valueOf(onAgentPort.get("detail")).contains("commands talk to its client API"),
                 onAgentPort.toString());
+    }
+
+    @Test
+    void aFollowedLogAndAnEventStreamEndOnTheServerOnceTheirReaderGoesAway() throws Exception {
+        UUID id = submit("followed", Set.of());
+        for (String path : List.of("/api/v1/builds/" + id + "/log?follow=true", "/api/v1/events")) {
+            String route = path.startsWith("/api/v1/events") ? "GET /api/v1/events" : "GET /api/v1/builds/{id}/log";
+            long before = answered(route);
+            URI uri = coordinator.client(path);
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost()
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] status = socket.getInputStream().readNBytes(12);
+                assertEquals("HTTP/1.1 200", new String(status, StandardCharsets.US_ASCII));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (answered(route) == before) {
+                assertTrue(System.nanoTime() < deadline, "the server still answers " + path);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** How many requests of the route the server finished answering, from its metrics. */
+    private static long answered(String route) throws Exception {
+        String metrics = coordinator.get(coordinator.client("/metrics")).body();
+        String prefix = "kiln_http_request_duration_seconds_count{route=\"" + route + "\"} ";
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()))).sum();
     }
 
     private static AgentInfo agentInfo(AgentPassword agent) throws Exception {
