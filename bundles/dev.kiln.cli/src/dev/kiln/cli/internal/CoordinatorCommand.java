@@ -80,6 +80,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "A file whose first line is the keystores' password (default: $KILN_TLS_KEYSTORE_PASSWORD).")
     Path keystorePasswordFile;
 
+    @Option(names = "--token-for-reads",
+            description = "Ask for a client token for reads of the client API too (changes always need one).")
+    boolean tokenForReads;
+
     @Option(names = "--store-dir", paramLabel = "DIR", defaultValue = "/nix/store",
             description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
     String storeDir;
@@ -99,6 +103,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--hook-command", paramLabel = "PROGRAM",
             description = "Run PROGRAM for every event, with the event as JSON on its standard input.")
     String hookCommand = "";
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "A file of secrets forges sign their webhooks with, one a line; repeatable.")
+    List<Path> webhookSecretFiles = new ArrayList<>();
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
@@ -146,14 +154,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "retry.failed.count", retryFailedBuilds,
                         "command", hookCommand)));
                 applied.add(configure(configurations, JOBSETS_PID, properties(
-                        "state.dir", state.toString())));
+                        "state.dir", state.toString(), "webhook.secret.files",
+                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new))));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),
                         "agent.listen", agent.toString(),
                         "client.tls.keystore", clientTls,
                         "agent.tls.keystore", agentTls,
-                        "tls.keystore.password", keystorePassword)));
+                        "tls.keystore.password", keystorePassword,
+                        "client.token.for.reads", tokenForReads)));
 
                 HttpEndpoints endpoints = services.awaitComponents(HttpEndpoints.class,
                         Duration.ofSeconds(startTimeoutSeconds));
