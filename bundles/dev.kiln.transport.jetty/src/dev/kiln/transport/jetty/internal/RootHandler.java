@@ -102,6 +102,15 @@ final class RootHandler extends Handler.Abstract {
     private void dispatch(Exchange exchange) throws HttpFailure, IOException {
         String path = exchange.path();
         boolean client = exchange.connector().equals(JettyHttpServer.CLIENT_CONNECTOR);
+        // Before any credentials are looked at: an agent's password is no client token, nor a token an agent's.
+        if (client && path.startsWith("/agent/v1/")) {
+            throw HttpFailure.notFound(path + ": this is the coordinator's client API; agents talk to its agent API "
+                    + "(kiln coordinator --agent-listen, port 8745 unless changed)");
+        }
+        if (!client && path.startsWith("/api/v1/")) {
+            throw HttpFailure.notFound(path + ": this is the coordinator's agent API; commands talk to its client API "
+                    + "(kiln coordinator --client-listen, port 8746 unless changed)");
+        }
         // A wrong token is refused wherever it is sent, so that a script learns of it before it needs the token.
         boolean authenticated = client && checkOfferedToken(exchange);
         if (path.equals("/healthz")) {
@@ -140,12 +149,6 @@ final class RootHandler extends Handler.Abstract {
             } else {
                 cache.get(exchange);
             }
-        } else if (client && path.startsWith("/agent/v1/")) {
-            throw HttpFailure.notFound(path + ": this is the coordinator's client API; agents talk to its agent API "
-                    + "(kiln coordinator --agent-listen, port 8745 unless changed)");
-        } else if (!client && path.startsWith("/api/v1/")) {
-            throw HttpFailure.notFound(path + ": this is the coordinator's agent API; commands talk to its client API "
-                    + "(kiln coordinator --client-listen, port 8746 unless changed)");
         } else {
             throw HttpFailure.notFound(path);
         }

@@ -127,7 +127,7 @@ class BuildTagsCountsAndAgentsTest {
     @Test
     void agentsAreNamedUniquelyDeactivatedAtOnceAndRemoved() throws Exception {
         AgentPassword agent = coordinator.newAgent("lifecycle", "x86_64-linux");
-        Map<?, ?> duplicate = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents"))
+        Map<?, ?> duplicate = read(coordinator.send(coordinator.asClient("/api/v1/agents")
                 .header("Content-Type", "application/json")
                 .POST(json("{\"name\":\"lifecycle\",\"systems\":[\"x86_64-linux\"]}")).build()), 409, Map.class);
         assertTrue(String.valueOf(duplicate.get("detail")).contains("already an agent named lifecycle"),
@@ -137,7 +137,7 @@ class BuildTagsCountsAndAgentsTest {
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
                 .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1}")).build()), 200, FetchAnswer.class);
 
-        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/lifecycle/deactivate?now=true"))
+        read(coordinator.send(coordinator.asClient("/api/v1/agents/lifecycle/deactivate?now=true")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()), 200, AgentInfo.class);
 
         Map<?, ?> refused = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
@@ -145,11 +145,11 @@ class BuildTagsCountsAndAgentsTest {
         assertEquals("deactivated", refused.get("error"), "refused at the next fetch, not 30 s later");
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[]}")).build()), 200, Object.class);
-        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/lifecycle/deactivate?now=maybe"))
+        read(coordinator.send(coordinator.asClient("/api/v1/agents/lifecycle/deactivate?now=maybe")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()), 400, Map.class);
 
-        AgentInfo removed = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/agents/"
-                + agent.id())).DELETE().build()), 200, AgentInfo.class);
+        AgentInfo removed = read(coordinator.send(coordinator.asClient("/api/v1/agents/" + agent.id()).DELETE()
+                .build()), 200, AgentInfo.class);
         assertEquals("lifecycle", removed.name());
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[]}")).build()), 401, Map.class);
