@@ -22,6 +22,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.store.narinfo.NixSecretKey;
+import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
@@ -94,6 +96,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     + "AWS_SECRET_ACCESS_KEY or of the AWS credentials file (default: the state directory).")
     String cacheStore = "";
 
+    @Option(names = "--key-name", paramLabel = "NAME",
+            description = "The name of the binary cache's signing key, made at the first start (default: the host "
+                    + "name and -1, as cache.nixos.org-1). A state directory keeps its key: kiln cache rotate-key "
+                    + "makes a new one.")
+    String keyName;
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -140,6 +148,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
         Path state = createStateDir();
+        String signingKeyName = signingKeyName(state);
         stopFrameworkOnShutdown();
 
         try (Services services = new Services(bundles)) {
@@ -155,7 +164,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
-                        "cache.store", cacheStore)));
+                        "cache.store", cacheStore,
+                        "key.name", signingKeyName)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
@@ -232,6 +242,42 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                     "--tls-keystore-password-file: cannot read " + keystorePasswordFile + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The name a new signing key gets. A state directory that has a key keeps it: a {@code --key-name} that names
+     * another is refused rather than silently ignored.
+     */
+    private String signingKeyName(Path state) {
+        NixSecretKey current;
+        try {
+            current = SigningKeys.current(state.resolve("keys"));
+        } catch (IOException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        if (keyName != null && current != null && !current.name().equals(keyName)) {
+            throw new ParameterException(spec.commandLine(), "--key-name " + keyName + ": the state directory's key is "
+                    + "named " + current.name() + "; 'kiln cache rotate-key --state-dir " + state + " --key-name "
+                    + keyName + "' makes a new one");
+        }
+        if (keyName != null) {
+            return keyName;
+        }
+        return current != null ? current.name() : hostName() + "-1";
+    }
+
+    /** This machine's name, as {@code hostname} says it, for the default key name. */
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = Files.readString(Path.of("/etc/hostname")).strip();
+            } catch (IOException e) {
+                name = "";
+            }
+        }
+        name = name.replaceAll("[^A-Za-z0-9._-]", "");
+        return name.isEmpty() ? "kiln" : name;
     }
 
     private Path createStateDir() {

@@ -47,7 +47,7 @@ class CoordinatorCommandTest {
         Path temp = StateDirectories.create("kiln-coordinator-command-");
         Path state = temp.resolve("state");
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.run("coordinator",
-                "--state-dir", state.toString(), "--store-dir", "/gnu/store",
+                "--state-dir", state.toString(), "--store-dir", "/gnu/store", "--key-name", "farm-a-1",
                 "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"),
                 // A thread of its own: the coordinator runs until stopped, and must not hold the common pool.
                 task -> Thread.ofPlatform().name("kiln-coordinator-command").start(task));
@@ -63,6 +63,9 @@ class CoordinatorCommandTest {
         HttpResponse<String> cacheInfo = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/nix-cache-info"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(cacheInfo.body().contains("StoreDir: /gnu/store"), "--store-dir reaches the cache: " + cacheInfo.body());
+        HttpResponse<String> cache = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/api/v1/cache"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(cache.body().contains("\"publicKey\":\"farm-a-1:"), "--key-name names the key: " + cache.body());
         List<String> kilnComponents = activeKilnComponents();
         assertTrue(kilnComponents.contains("dev.kiln.transport.jetty.internal.JettyHttpServer"), kilnComponents.toString());
 
@@ -73,6 +76,13 @@ class CoordinatorCommandTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(), activeKilnComponents(), "stopping the coordinator deactivates its components");
+
+        assertEquals(KilnCommandLine.EXIT_USAGE, commandLine.run("coordinator", "--state-dir", state.toString(),
+                "--key-name", "farm-b-1"));
+        assertTrue(err.toString().contains("the state directory's key is named farm-a-1"), err.toString());
+        assertEquals(0, commandLine.run("cache", "rotate-key", "--state-dir", state.toString()), err.toString());
+        assertTrue(out.toString().startsWith("farm-a-2:"), out.toString());
+        assertEquals(List.of("farm-a-1.secret"), List.of(state.resolve("keys/previous").toFile().list()));
         StateDirectories.delete(temp);
     }
 
