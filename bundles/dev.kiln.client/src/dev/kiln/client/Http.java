@@ -114,6 +114,10 @@ final class Http {
 
     /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
     static IOException unreachable(URI coordinator, IOException e) {
+        if (e instanceof java.net.UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            return new CoordinatorUnreachableException(coordinator, "unknown host " + coordinator.getHost()
+                    + ": check the name in --coordinator or KILN_COORDINATOR", e);
+        }
         return switch (e) {
             case java.net.ConnectException refused -> new CoordinatorUnreachableException(coordinator, "connection refused", e);
             case java.net.http.HttpConnectTimeoutException timeout ->

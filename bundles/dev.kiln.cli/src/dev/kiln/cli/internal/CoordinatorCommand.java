@@ -1,8 +1,15 @@
 package dev.kiln.cli.internal;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -54,6 +61,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     private final BundleContext bundles;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Held while the coordinator runs; the operating system lets it go when the process ends. */
+    private FileLock stateLock;
 
     @Spec
     CommandSpec spec;
@@ -148,7 +157,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
         Path state = createStateDir();
-        String signingKeyName = signingKeyName(state);
+        lockStateDir(state);
+        String signingKeyName;
+        try {
+            requireFree(client, "--client-listen");
+            requireFree(agent, "--agent-listen");
+            signingKeyName = signingKeyName(state);
+        } catch (RuntimeException e) {
+            releaseStateDir();
+            throw e;
+        }
         stopFrameworkOnShutdown();
 
         try (Services services = new Services(bundles)) {
@@ -194,6 +212,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         JOBSETS_PID, HTTP_PID), Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
             }
         } finally {
+            releaseStateDir();
             finished.countDown();
         }
     }
@@ -278,6 +297,51 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         }
         name = name.replaceAll("[^A-Za-z0-9._-]", "");
         return name.isEmpty() ? "kiln" : name;
+    }
+
+    /**
+     * Takes the state directory for this process, until it ends: a second coordinator on it stops here with one line
+     * instead of failing inside Derby's lock, or, on PostgreSQL, sharing the cache and the keys.
+     */
+    private void lockStateDir(Path state) {
+        Path lockFile = state.resolve("coordinator.lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                stateLock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                stateLock = null;
+            }
+            if (stateLock == null) {
+                channel.close();
+                throw new CommandFailedException("another coordinator runs on the state directory " + state
+                        + " (it holds " + lockFile + "); stop it first, or give another --state-dir");
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot lock the state directory " + state + ": " + e.getMessage());
+        }
+    }
+
+    private void releaseStateDir() {
+        try {
+            stateLock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("Cannot let go of the state directory's lock: {}", e.getMessage());
+        }
+    }
+
+    /** Fails in one line when a port is taken, before any component starts. */
+    private static void requireFree(ListenAddress address, String option) {
+        if (address.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot listen on " + address + " (" + option + "): "
+                    + (e instanceof BindException ? "the address is in use, or not this machine's" : e.getMessage()));
+        }
     }
 
     private Path createStateDir() {

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,6 +68,13 @@ class CoordinatorCommandTest {
         HttpResponse<String> cache = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/api/v1/cache"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(cache.body().contains("\"publicKey\":\"farm-a-1:"), "--key-name names the key: " + cache.body());
+        StringWriter secondErr = new StringWriter();
+        assertEquals(KilnCommandLine.EXIT_FAILURE, new KilnCommandLine(bundles, new PrintWriter(new StringWriter()),
+                new PrintWriter(secondErr, true)).run("coordinator", "--state-dir", state.toString(),
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"));
+        assertTrue(secondErr.toString().startsWith("kiln: another coordinator runs on the state directory " + state),
+                secondErr.toString());
+        assertEquals(1, secondErr.toString().lines().count(), secondErr.toString());
         List<String> kilnComponents = activeKilnComponents();
         assertTrue(kilnComponents.contains("dev.kiln.transport.jetty.internal.JettyHttpServer"), kilnComponents.toString());
 
@@ -84,6 +93,18 @@ class CoordinatorCommandTest {
         assertTrue(out.toString().startsWith("farm-a-2:"), out.toString());
         assertEquals(List.of("farm-a-1.secret"), List.of(state.resolve("keys/previous").toFile().list()));
         StateDirectories.delete(temp);
+    }
+
+    @Test
+    void saysWhichAddressIsInUseInOneLine(@TempDir Path temp) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            int exit = commandLine.run("coordinator", "--state-dir", temp.resolve("state").toString(),
+                    "--client-listen", address, "--agent-listen", "127.0.0.1:0");
+            assertEquals(KilnCommandLine.EXIT_FAILURE, exit);
+            assertEquals("kiln: cannot listen on " + address + " (--client-listen): the address is in use, or not "
+                    + "this machine's", err.toString().strip());
+        }
     }
 
     @Test
