@@ -7,13 +7,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kiln.api.DerivationService;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StoreDir;
 import dev.kiln.store.compression.Compression;
@@ -41,7 +44,7 @@ class SigningKeyRotationTest {
 
     @Test
     void narinfosCarryTheNewAndThePreviousKeysSignaturesUntilThePreviousIsDeleted() throws Exception {
-        FileBinaryCache first = new FileBinaryCache(null, new DirectoryStore(state), TestConfigurations.of(state));
+        FileBinaryCache first = cache();
         NixPublicKey oldKey = NixPublicKey.parse(first.publicKey());
         assertEquals("test-1", oldKey.name());
         seed(first);
@@ -52,13 +55,21 @@ class SigningKeyRotationTest {
         assertThrows(IOException.class, () -> SigningKeys.rotate(state.resolve("keys"), "test-1"),
                 "a name used before is refused");
 
-        FileBinaryCache restarted = new FileBinaryCache(null, new DirectoryStore(state), TestConfigurations.of(state));
+        FileBinaryCache restarted = cache();
         assertEquals(rotated.publicKey().toString(), restarted.publicKey());
         assertEquals(List.of(1, 1), signatures(restarted, oldKey, rotated.publicKey()));
 
         Files.delete(state.resolve("keys/previous/test-1.secret"));
-        FileBinaryCache withoutOld = new FileBinaryCache(null, new DirectoryStore(state), TestConfigurations.of(state));
+        FileBinaryCache withoutOld = cache();
         assertEquals(List.of(0, 1), signatures(withoutOld, oldKey, rotated.publicKey()));
+    }
+
+    /** A cache whose coordinator holds no build output: what it serves is what {@link #seed} put. */
+    private FileBinaryCache cache() throws IOException {
+        DerivationService nothingBuilt = (DerivationService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DerivationService.class},
+                (proxy, method, arguments) -> method.getReturnType() == Optional.class ? Optional.empty() : null);
+        return new FileBinaryCache(nothingBuilt, new DirectoryStore(state), TestConfigurations.of(state));
     }
 
     /** How many of the served narinfo's signatures each key verifies. */

@@ -87,7 +87,7 @@ class CoordinatorCommandTest {
         assertEquals(List.of(), activeKilnComponents(), "stopping the coordinator deactivates its components");
 
         assertEquals(KilnCommandLine.EXIT_USAGE, commandLine.run("coordinator", "--state-dir", state.toString(),
-                "--key-name", "farm-b-1"));
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0", "--key-name", "farm-b-1"));
         assertTrue(err.toString().contains("the state directory's key is named farm-a-1"), err.toString());
         assertEquals(0, commandLine.run("cache", "rotate-key", "--state-dir", state.toString()), err.toString());
         assertTrue(out.toString().startsWith("farm-a-2:"), out.toString());
