@@ -41,7 +41,8 @@ final class HookCommand implements Runnable {
             return deployment.problem() == null ? 0 : KilnCommandLine.EXIT_FAILURE;
         }
         if (deployment.problem() != null) {
-            throw new CommandFailedException(deployment.file() + ": " + state(deployment));
+            throw new CommandFailedException(deployment.file() + (deployment.bundle() == null
+                    ? " was not deployed: " : " ") + deployment.problem());
         }
         out.println("installed " + deployment.file() + " (" + deployment.bundle() + " " + deployment.version() + ")");
         out.flush();
