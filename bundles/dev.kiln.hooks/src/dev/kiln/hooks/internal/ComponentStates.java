@@ -67,12 +67,20 @@ final class ComponentStates {
         return names;
     }
 
-    /** The first line of a failure's stack trace: its exception and message. */
+    /**
+     * The exception and message a failure's stack trace ends in: its deepest cause, as the runtime wraps what the
+     * component's constructor threw.
+     */
     private static String firstLine(String failure) {
         if (failure == null || failure.isBlank()) {
             return "no reason given";
         }
-        int end = failure.indexOf('\n');
-        return (end < 0 ? failure : failure.substring(0, end)).strip();
+        String line = failure.lines().findFirst().orElse("").strip();
+        for (String next : failure.lines().toList()) {
+            if (next.startsWith("Caused by: ")) {
+                line = next.substring("Caused by: ".length()).strip();
+            }
+        }
+        return line;
     }
 }
