@@ -43,13 +43,17 @@ public final class DerivationClosure {
      * Reads the files and, depth first, the derivations they need.
      *
      * @param store the store the derivations belong to
-     * @throws SubmissionException when a derivation cannot be found or read, or is not a derivation
+     * @throws SubmissionException when a file given is missing, or a derivation cannot be found or read, or is not a
+     *         derivation
      */
     public static DerivationClosure read(StoreDir store, List<Path> files) throws SubmissionException {
         Map<String, String> texts = new LinkedHashMap<>();
         Map<StorePath, InputSources.Needed> sources = new LinkedHashMap<>();
         List<String> requested = new ArrayList<>();
         for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new SubmissionException("no such file: " + file);
+            }
             Path absolute = file.toAbsolutePath().normalize();
             String drvPath = absolute.toString().startsWith(store.path() + "/") ? absolute.toString()
                     : store.path() + "/" + absolute.getFileName();
