@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.SSLContext;
@@ -219,14 +220,14 @@ public final class KilnClient {
      * @param tags   key to value
      * @param remove keys to remove
      */
-    public BuildInfo tag(String id, Map<String, String> tags, List<String> remove) throws IOException {
-        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/tags", new TagsBody(tags, remove),
+    public BuildInfo tag(UUID id, Map<String, String> tags, List<String> remove) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/tags", new TagsBody(tags, remove),
                 BuildInfo.class);
     }
 
     /** Removes the tag of this key from a build. */
-    public BuildInfo untag(String id, String key) throws IOException {
-        return http.json("DELETE", "api/v1/builds/" + Http.encode(id) + "/tags/" + Http.encode(key), null,
+    public BuildInfo untag(UUID id, String key) throws IOException {
+        return http.json("DELETE", "api/v1/builds/" + id + "/tags/" + Http.encode(key), null,
                 BuildInfo.class);
     }
 
@@ -240,26 +241,26 @@ public final class KilnClient {
         return query.toString();
     }
 
-    public BuildInfo build(String id) throws IOException {
-        return http.json("GET", "api/v1/builds/" + Http.encode(id), null, BuildInfo.class);
+    public BuildInfo build(UUID id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id, null, BuildInfo.class);
     }
 
-    public BuildInfo cancel(String id) throws IOException {
-        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/cancel", null, BuildInfo.class);
+    public BuildInfo cancel(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/cancel", null, BuildInfo.class);
     }
 
-    public BuildInfo retry(String id) throws IOException {
-        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/retry", null, BuildInfo.class);
+    public BuildInfo retry(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/retry", null, BuildInfo.class);
     }
 
-    public BuildInfo changePriority(String id, int priority) throws IOException {
-        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/priority", new PriorityBody(priority),
+    public BuildInfo changePriority(UUID id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/priority", new PriorityBody(priority),
                 BuildInfo.class);
     }
 
     /** The build's log; with {@code follow}, the stream ends only when the build is final. The caller closes it. */
-    public InputStream log(String id, boolean follow) throws IOException {
-        HttpRequest.Builder request = http.request("api/v1/builds/" + Http.encode(id) + "/log" + (follow ? "?follow=true" : ""));
+    public InputStream log(UUID id, boolean follow) throws IOException {
+        HttpRequest.Builder request = http.request("api/v1/builds/" + id + "/log" + (follow ? "?follow=true" : ""));
         if (!follow) {
             request.timeout(Http.REQUEST_TIMEOUT);
         }
@@ -274,12 +275,12 @@ public final class KilnClient {
         return http.json("GET", "api/v1/agents", null, AgentList.class).agents();
     }
 
-    public AgentPassword newAgentPassword(String id) throws IOException {
-        return http.json("POST", "api/v1/agents/" + Http.encode(id) + "/password", null, AgentPassword.class);
+    public AgentPassword newAgentPassword(UUID id) throws IOException {
+        return http.json("POST", "api/v1/agents/" + id + "/password", null, AgentPassword.class);
     }
 
-    public AgentInfo setAgentActive(String id, boolean active) throws IOException {
-        return http.json("POST", "api/v1/agents/" + Http.encode(id) + (active ? "/activate" : "/deactivate"), null,
+    public AgentInfo setAgentActive(UUID id, boolean active) throws IOException {
+        return http.json("POST", "api/v1/agents/" + id + (active ? "/activate" : "/deactivate"), null,
                 AgentInfo.class);
     }
 

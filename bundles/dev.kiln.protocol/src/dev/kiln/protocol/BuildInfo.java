@@ -1,8 +1,12 @@
 package dev.kiln.protocol;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
-/** A build as the client API shows it; times are ISO-8601 UTC or null. */
-public record BuildInfo(String id, String state, String derivation, String system, int priority, Map<String, String> tags, Map<String, String> requiredAgentTags, String agent, String createdAt, String startedAt, String finishedAt, int setupFailures, String deferUntil, List<OutputInfo> outputs) {
+/** A build as the client API shows it; times are null until they come. */
+public record BuildInfo(UUID id, BuildState state, String derivation, String system, int priority,
+        Map<String, String> tags, Map<String, String> requiredAgentTags, UUID agent, Instant createdAt, Instant startedAt,
+        Instant finishedAt, int setupFailures, Instant deferUntil, List<OutputInfo> outputs) {
 }

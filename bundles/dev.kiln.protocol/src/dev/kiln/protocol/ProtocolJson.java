@@ -4,23 +4,34 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
  * The JSON form of the protocol records. Strict about types (a string is never read as a number, nor a number as a
- * string), lenient about unknown fields so that older readers accept newer writers. Thread-safe.
+ * string), lenient about unknown fields so that older readers accept newer writers. An {@link Instant} is an
+ * ISO-8601 UTC string ({@code 2026-11-22T02:10:01Z}), a {@link java.util.UUID} its usual string, an enum its
+ * {@code toString()} ({@code dependency-failed}); a value of another spelling is refused. Thread-safe.
  */
 public final class ProtocolJson {
 
@@ -31,6 +42,11 @@ public final class ProtocolJson {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+            .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+            .addModule(new SimpleModule("kiln-protocol")
+                    .addSerializer(Instant.class, new InstantSerializer())
+                    .addDeserializer(Instant.class, new InstantDeserializer()))
             .withCoercionConfigDefaults(config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
             .withCoercionConfig(LogicalType.Textual, config -> config
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -115,5 +131,28 @@ public final class ProtocolJson {
         }
         message = message.replaceAll("`[a-z]+(\\.[A-Za-z0-9_$]+)+`", "value").replaceAll("\\s+", " ");
         return where.isEmpty() ? "wrong JSON: " + message : "wrong JSON at " + where + ": " + message;
+    }
+
+    private static final class InstantSerializer extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeString(value.toString());
+        }
+    }
+
+    /** Only a string, and only ISO-8601 in UTC: a number of seconds or a local time is refused. */
+    private static final class InstantDeserializer extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+            }
+            String text = parser.getText();
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw context.weirdStringException(text, Instant.class, "not an ISO-8601 instant such as 2026-11-22T02:10:01Z");
+            }
+        }
     }
 }

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
-import dev.kiln.agent.internal.CoordinatorConnection.SetupFailureKind;
 import dev.kiln.execution.BuildExecutor;
 import dev.kiln.execution.BuildRequest;
 import dev.kiln.execution.BuildResult;
 import dev.kiln.execution.BuiltOutput;
+import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationFormatException;

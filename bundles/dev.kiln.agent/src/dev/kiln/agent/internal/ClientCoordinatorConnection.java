@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.protocol.UploadedOutput;
 
 /**
@@ -49,7 +50,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
         List<AllocatedBuild> builds = new ArrayList<>();
         for (FetchedBuild build : refusalsRejected(() -> client.fetch(systems, freeSlots, load))) {
-            builds.add(new AllocatedBuild(UUID.fromString(build.id()), build.derivation(), build.derivationText(),
+            builds.add(new AllocatedBuild(build.id(), build.derivation(), build.derivationText(),
                     build.system()));
         }
         return builds;
@@ -57,22 +58,12 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public Set<UUID> status(Set<UUID> running) throws IOException {
-        List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(() -> client.status(ids)));
+        return new HashSet<>(refusalsRejected(() -> client.status(List.copyOf(running))));
     }
 
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
-        List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(() -> client.status(ids, load, freeSlots)));
-    }
-
-    private static Set<UUID> abandoned(List<String> ids) {
-        Set<UUID> abandon = new HashSet<>();
-        for (String id : ids) {
-            abandon.add(UUID.fromString(id));
-        }
-        return abandon;
+        return new HashSet<>(refusalsRejected(() -> client.status(List.copyOf(running), load, freeSlots)));
     }
 
     @Override
@@ -91,7 +82,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void start(UUID build) throws IOException {
         refusalsRejected(() -> {
-            client.started(build.toString());
+            client.started(build);
             return null;
         });
     }
@@ -99,7 +90,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void appendLog(UUID build, byte[] bytes) throws IOException {
         refusalsRejected(() -> {
-            client.appendLog(build.toString(), new ByteArrayInputStream(bytes));
+            client.appendLog(build, new ByteArrayInputStream(bytes));
             return null;
         });
     }
@@ -110,9 +101,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
         };
         refusalsRejected(() -> {
             switch (nar) {
-                case CompressedNar.InMemory memory -> client.uploadOutput(build.toString(), output, memory.bytes(), resume,
+                case CompressedNar.InMemory memory -> client.uploadOutput(build, output, memory.bytes(), resume,
                         ignored);
-                case CompressedNar.Spooled spooled -> client.uploadOutput(build.toString(), output, spooled.file(),
+                case CompressedNar.Spooled spooled -> client.uploadOutput(build, output, spooled.file(),
                         resume, ignored);
             }
             return null;
@@ -126,7 +117,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
                         List.copyOf(output.references()), output.fileHash(), output.fileSize()))
                 .toList();
         refusalsRejected(() -> {
-            client.succeeded(build.toString(), uploaded);
+            client.succeeded(build, uploaded);
             return null;
         });
     }
@@ -134,7 +125,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void failure(UUID build) throws IOException {
         refusalsRejected(() -> {
-            client.failed(build.toString());
+            client.failed(build);
             return null;
         });
     }
@@ -142,7 +133,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException {
         refusalsRejected(() -> {
-            client.setupFailed(build.toString(), kind.wireName, missingInputs);
+            client.setupFailed(build, kind, missingInputs);
             return null;
         });
     }

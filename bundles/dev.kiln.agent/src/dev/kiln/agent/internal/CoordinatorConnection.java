@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
 
+import dev.kiln.protocol.SetupFailureKind;
+
 /**
  * The agent's side of the coordinator's agent API. Every call is one request; an {@link IOException} means it
  * may be retried, a {@link RejectedException} that it must not (the coordinator refused it for good). Thread-safe.
@@ -28,17 +30,6 @@ interface CoordinatorConnection {
         }
 
         record Spooled(Path file) implements CompressedNar {
-        }
-    }
-
-    /** Why a build could not be set up, in the API's spelling. */
-    enum SetupFailureKind {
-        MISSING_INPUTS("missing-inputs"), COULD_NOT_DELETE_OUTPUTS("could-not-delete-outputs"), OTHER("other");
-
-        final String wireName;
-
-        SetupFailureKind(String wireName) {
-            this.wireName = wireName;
         }
     }
 

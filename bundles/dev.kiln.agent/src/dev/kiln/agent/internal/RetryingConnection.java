@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.protocol.SetupFailureKind;
+
 /**
  * Retries the requests that a build cannot do without (derivations, start, results) with back-off, a bounded
  * number of times, so that a coordinator restart does not lose a finished build. Fetch, status, log and upload

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.kiln.protocol.AgentInfo;
@@ -97,7 +98,7 @@ final class AgentCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(paramLabel = "ID", description = "The agent's id.")
-        String id;
+        UUID id;
 
         @Override
         public Integer call() throws IOException {
@@ -113,7 +114,7 @@ final class AgentCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(paramLabel = "ID", description = "The agent's id.")
-        String id;
+        UUID id;
 
         abstract boolean active();
 

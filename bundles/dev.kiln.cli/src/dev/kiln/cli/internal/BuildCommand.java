@@ -5,12 +5,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.kiln.client.KilnApiException;
@@ -73,7 +75,7 @@ final class BuildCommand implements Runnable {
         boolean ignoreIfOutputsExist;
         @Option(names = "--defer-until", paramLabel = "TIME",
                 description = "Do not build before this time (ISO-8601, such as 2026-11-22T18:00:00Z).")
-        String deferUntil;
+        Instant deferUntil;
         @Option(names = "--store-dir", paramLabel = "DIR", description = "The store the derivations belong to (default: the coordinator's).")
         String storeDir;
 
@@ -107,7 +109,7 @@ final class BuildCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 Output.json(out, answer.results().stream().map(r -> {
-                    Map<String, String> entry = new LinkedHashMap<>();
+                    Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("id", r.id());
                     entry.put("derivation", r.derivation());
                     entry.put("outcome", r.outcome());
@@ -320,7 +322,7 @@ final class BuildCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
-        String id;
+        UUID id;
 
         abstract BuildInfo apply(KilnClient client) throws IOException;
 
@@ -397,7 +399,7 @@ final class BuildCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
-        String id;
+        UUID id;
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the build is final.")
         boolean follow;
 

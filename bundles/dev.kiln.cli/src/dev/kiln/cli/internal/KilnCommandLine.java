@@ -1,6 +1,9 @@
 package dev.kiln.cli.internal;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 import org.osgi.framework.BundleContext;
 
@@ -9,6 +12,7 @@ import dev.kiln.client.CoordinatorUnreachableException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses and runs one {@code kiln} command line. Errors become one readable line on stderr and a non-zero exit:
@@ -48,6 +52,8 @@ public final class KilnCommandLine {
                 .addSubcommand(new HookCommand())
                 .addSubcommand(new JobsetCommand())
                 .addSubcommand(new EvaluationCommand())
+                .registerConverter(UUID.class, KilnCommandLine::uuid)
+                .registerConverter(Instant.class, KilnCommandLine::instant)
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(usageErrors())
@@ -58,6 +64,22 @@ public final class KilnCommandLine {
     /** Asks a long-running command (the coordinator) to stop. */
     public void stop() {
         coordinator.stop();
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("not an id (a UUID such as 0b1f3c9e-3c43-4b7a-9d1e-2a4f5f5d2f10): " + text);
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("not an ISO-8601 time such as 2026-11-22T18:00:00Z: " + text);
+        }
     }
 
     private static IParameterExceptionHandler usageErrors() {

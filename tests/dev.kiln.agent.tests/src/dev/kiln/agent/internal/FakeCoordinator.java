@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.kiln.protocol.SetupFailureKind;
+
 /** A coordinator in memory: hands out queued builds and records what the agent reports. */
 final class FakeCoordinator implements CoordinatorConnection {
 

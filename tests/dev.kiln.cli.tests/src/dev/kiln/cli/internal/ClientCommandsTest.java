@@ -153,8 +153,9 @@ class ClientCommandsTest {
         assertTrue(shown.out().contains("\"deferUntil\":\"2099-01-01T00:00:00Z\""), shown.out());
 
         Run badTime = kiln("build", "submit", file.toString(), "--coordinator", url, "--defer-until", "tomorrow");
-        assertEquals(KilnCommandLine.EXIT_FAILURE, badTime.exit());
-        assertTrue(badTime.err().startsWith("kiln: bad request: "), badTime.err());
+        assertEquals(KilnCommandLine.EXIT_USAGE, badTime.exit());
+        assertTrue(badTime.err().startsWith("kiln: Invalid value for option '--defer-until': not an ISO-8601 time"),
+                badTime.err());
         assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(), "the other tests expect no scheduled build");
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -206,7 +207,7 @@ class SubmitSourcesTest {
                 "the thing refers to the dependency and to itself");
 
         KilnAgentClient agent = coordinator.agent(system);
-        assertEquals(id.group(1), RunningCoordinator.fetch(agent, system, id.group(1)));
+        assertEquals(UUID.fromString(id.group(1)), RunningCoordinator.fetch(agent, system, id.group(1)));
 
         // Real Nix, its copies gone, substitutes the thing and its dependency from the coordinator's cache.
         nix.run("nix-store", "--store", nix.directoryStore(), "--delete", drv, thing.toString(), dependency.toString());

@@ -26,6 +26,7 @@ import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.client.TrustedCertificates;
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.testing.StateDirectories;
 
@@ -87,14 +88,14 @@ class TlsTest {
         client.checkHealth();
         AgentPassword agent = client.createAgent(new NewAgentBody("tls-agent", "over https", List.of("x86_64-linux"), null));
 
-        KilnAgentClient agentClient = new KilnAgentClient(coordinator.agentApi(), UUID.fromString(agent.id()),
+        KilnAgentClient agentClient = new KilnAgentClient(coordinator.agentApi(), agent.id(),
                 agent.password(), trusting);
         assertEquals(List.of(), agentClient.fetch(List.of("x86_64-linux"), 1, 0.0));
         assertEquals(List.of(), agentClient.status(List.of()));
-        assertTrue(client.agents().stream().anyMatch(info -> info.id().equals(agent.id()) && "online".equals(info.status())),
+        assertTrue(client.agents().stream().anyMatch(info -> info.id().equals(agent.id()) && info.status() == AgentStatus.ONLINE),
                 "the fetch over https was a heartbeat");
 
-        KilnAgentClient untrusting = new KilnAgentClient(coordinator.agentApi(), UUID.fromString(agent.id()),
+        KilnAgentClient untrusting = new KilnAgentClient(coordinator.agentApi(), agent.id(),
                 agent.password());
         CoordinatorUnreachableException refused = assertThrows(CoordinatorUnreachableException.class,
                 () -> untrusting.fetch(List.of("x86_64-linux"), 1, 0.0));

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -64,6 +63,7 @@ import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.ErrorAnswer;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.EventInfo;
@@ -141,19 +141,19 @@ public final class KilnConnection implements FarmConnection {
         BuildCounts counts = call(() -> client.buildCounts(Map.of()));
         Map<BuildState, Long> byState = new EnumMap<>(BuildState.class);
         for (BuildState state : BuildState.values()) {
-            byState.put(state, counts.states() == null ? 0L : counts.states().getOrDefault(state.id(), 0L));
+            byState.put(state, counts.states() == null ? 0L : counts.states().getOrDefault(dev.kiln.protocol.BuildState.valueOf(state.name()), 0L));
         }
         return byState;
     }
 
     @Override
     public Build tag(UUID build, Map<String, String> set, List<String> remove) throws FarmException {
-        return build(call(() -> client.tag(build.toString(), set, remove)));
+        return build(call(() -> client.tag(build, set, remove)));
     }
 
     @Override
     public Build build(UUID id) throws FarmException {
-        return build(call(() -> client.build(id.toString())));
+        return build(call(() -> client.build(id)));
     }
 
     @Override
@@ -180,7 +180,7 @@ public final class KilnConnection implements FarmConnection {
     @Override
     public String log(UUID build) throws FarmException {
         return call(() -> {
-            try (InputStream in = client.log(build.toString(), false)) {
+            try (InputStream in = client.log(build, false)) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         });
@@ -188,7 +188,7 @@ public final class KilnConnection implements FarmConnection {
 
     @Override
     public Subscription followLog(UUID build, LogListener listener) throws FarmException {
-        InputStream body = call(() -> client.log(build.toString(), true));
+        InputStream body = call(() -> client.log(build, true));
         return stream(body, "kiln-log-" + build, (in, closed) -> {
             char[] buffer = new char[8192];
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
@@ -211,17 +211,17 @@ public final class KilnConnection implements FarmConnection {
 
     @Override
     public Build cancel(UUID build) throws FarmException {
-        return build(call(() -> client.cancel(build.toString())));
+        return build(call(() -> client.cancel(build)));
     }
 
     @Override
     public Build retry(UUID build) throws FarmException {
-        return build(call(() -> client.retry(build.toString())));
+        return build(call(() -> client.retry(build)));
     }
 
     @Override
     public Build setPriority(UUID build, int priority) throws FarmException {
-        return build(call(() -> client.changePriority(build.toString(), priority)));
+        return build(call(() -> client.changePriority(build, priority)));
     }
 
     @Override
@@ -233,25 +233,25 @@ public final class KilnConnection implements FarmConnection {
     public AgentCredentials createAgent(NewAgent agent) throws FarmException {
         AgentPassword created = call(() -> client.createAgent(
                 new NewAgentBody(agent.name(), agent.description(), agent.systems(), agent.tags())));
-        return new AgentCredentials(UUID.fromString(created.id()), created.password());
+        return new AgentCredentials(created.id(), created.password());
     }
 
     @Override
     public AgentCredentials newPassword(UUID agent) throws FarmException {
-        AgentPassword renewed = call(() -> client.newAgentPassword(agent.toString()));
-        return new AgentCredentials(UUID.fromString(renewed.id()), renewed.password());
+        AgentPassword renewed = call(() -> client.newAgentPassword(agent));
+        return new AgentCredentials(renewed.id(), renewed.password());
     }
 
     @Override
     public Agent setActive(UUID agent, boolean active) throws FarmException {
-        return agent(call(() -> client.setAgentActive(agent.toString(), active)));
+        return agent(call(() -> client.setAgentActive(agent, active)));
     }
 
     @Override
     public List<AgentPlan> plan() throws FarmException {
         return call(client::plan).agents().stream()
-                .map(planned -> new AgentPlan(UUID.fromString(planned.agent()), planned.builds().stream()
-                        .map(b -> new PlannedBuild(UUID.fromString(b.id()), b.derivation(), b.priority())).toList()))
+                .map(planned -> new AgentPlan(planned.agent(), planned.builds().stream()
+                        .map(b -> new PlannedBuild(b.id(), b.derivation(), b.priority())).toList()))
                 .toList();
     }
 
@@ -295,7 +295,7 @@ public final class KilnConnection implements FarmConnection {
                             .toList()));
         });
         return answer.results().stream().map(result -> new SubmitOutcome(result.derivation(),
-                result.id() == null ? null : UUID.fromString(result.id()), result.outcome())).toList();
+                result.id(), result.outcome().toString())).toList();
     }
 
     @Override
@@ -474,7 +474,7 @@ public final class KilnConnection implements FarmConnection {
         } catch (IOException e) {
             detail = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
         }
-        throw new KilnApiException(status, error, detail);
+        throw new KilnApiException(status, new ErrorAnswer(error, detail));
     }
 
     /** A call to the coordinator that may fail with any {@link IOException}. */
@@ -514,20 +514,20 @@ public final class KilnConnection implements FarmConnection {
     }
 
     private static Build build(BuildInfo info) {
-        return new Build(UUID.fromString(info.id()), BuildState.fromId(info.state()), info.derivation(), info.system(),
-                info.priority(), info.tags(), info.requiredAgentTags(), uuid(info.agent()), instant(info.createdAt()),
-                instant(info.startedAt()), instant(info.finishedAt()), info.setupFailures(), instant(info.deferUntil()),
+        return new Build(info.id(), BuildState.fromId(info.state().toString()), info.derivation(), info.system(),
+                info.priority(), info.tags(), info.requiredAgentTags(), info.agent(), info.createdAt(),
+                info.startedAt(), info.finishedAt(), info.setupFailures(), info.deferUntil(),
                 info.outputs() == null ? List.of() : info.outputs().stream().map(output -> new BuildOutput(
                         output.name(), output.path(), output.narHash(), output.narSize(), output.references())).toList());
     }
 
     private static Agent agent(AgentInfo info) {
-        return new Agent(UUID.fromString(info.id()), info.name(), info.description(),
+        return new Agent(info.id(), info.name(), info.description(),
                 info.systems() == null ? Set.of() : Set.copyOf(info.systems()), info.tags(), info.active(),
-                instant(info.lastSeen()), AgentStatus.fromId(info.status()),
+                info.lastSeen(), AgentStatus.fromId(info.status().toString()),
                 info.load() == null ? Double.NaN : info.load(), info.builds() == null ? List.of()
-                        : info.builds().stream().map(held -> new HeldBuild(UUID.fromString(held.id()),
-                                BuildState.fromId(held.state()), held.derivation(), instant(held.since()))).toList());
+                        : info.builds().stream().map(held -> new HeldBuild(held.id(),
+                                BuildState.fromId(held.state().toString()), held.derivation(), held.since())).toList());
     }
 
     private static Jobset jobset(JobsetInfo info) {
@@ -548,25 +548,17 @@ public final class KilnConnection implements FarmConnection {
 
     private static Evaluation evaluation(EvaluationInfo info) {
         EvaluationSummaryInfo summary = info.summary();
-        return new Evaluation(info.id(), info.jobset(), info.commits(), instant(info.startedAt()),
-                instant(info.finishedAt()), EvaluationStatus.fromId(info.status()), info.derivationsFound(),
+        return new Evaluation(info.id(), info.jobset(), info.commits(), info.startedAt(),
+                info.finishedAt(), EvaluationStatus.fromId(info.status().toString()), info.derivationsFound(),
                 info.buildsSubmitted(), info.error(), summary == null ? null : new EvaluationSummary(
                         summary.succeeded(), summary.failed(), summary.pending(), summary.canceled(),
                         summary.newlyFailing()));
     }
 
     private static FarmEvent event(EventInfo info) {
-        return new FarmEvent(info.id(), info.type(), instant(info.time()), uuid(info.build()), uuid(info.agent()),
-                info.data());
+        return new FarmEvent(info.id(), info.type().toString(), info.time(), info.build(), info.agent(), info.data());
     }
 
-    private static UUID uuid(String text) {
-        return text == null || text.isEmpty() ? null : UUID.fromString(text);
-    }
-
-    private static Instant instant(String text) {
-        return text == null || text.isEmpty() ? null : Instant.parse(text);
-    }
 
     private static String text(Object value) {
         return value == null ? "" : value.toString();

@@ -90,7 +90,7 @@ final class AgentApi {
                 new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots()));
         List<FetchedBuild> fetched = new ArrayList<>(builds.size());
         for (Build build : builds) {
-            fetched.add(new FetchedBuild(build.id().toString(), build.derivationPath(),
+            fetched.add(new FetchedBuild(build.id(), build.derivationPath(),
                     services.derivations().get(build.derivationPath()).aterm(), build.system()));
         }
         exchange.json(200, new FetchAnswer(fetched));
@@ -100,11 +100,13 @@ final class AgentApi {
         StatusBody body = exchange.readJson(StatusBody.class, smallBody);
         services.agents().heartbeat(agent);
         reportLoad(agent, body.load(), body.freeSlots());
-        List<String> abandon = new ArrayList<>();
-        for (String running : Wire.list(body.running())) {
-            UUID id = Wire.uuid(running, "build");
+        List<UUID> abandon = new ArrayList<>();
+        for (UUID running : Wire.list(body.running())) {
+            if (running == null) {
+                throw new InvalidRequestException("a running build is null");
+            }
             try {
-                Build build = services.builds().get(id);
+                Build build = services.builds().get(running);
                 if (!agent.equals(build.agentId())
                         || (build.state() != BuildState.ALLOCATED && build.state() != BuildState.STARTED)) {
                     abandon.add(running);
@@ -170,14 +172,14 @@ final class AgentApi {
     }
 
     /** {@code other} has no kind of its own in the API yet: it is recorded as outputs that could not be set up. */
-    private static SetupFailureKind setupFailureKind(String kind) {
-        if ("other".equals(kind)) {
-            return SetupFailureKind.COULD_NOT_DELETE_OUTPUTS;
-        }
+    private static SetupFailureKind setupFailureKind(dev.kiln.protocol.SetupFailureKind kind) {
         if (kind == null) {
             throw new InvalidRequestException("a setup failure needs a kind");
         }
-        return SetupFailureKind.fromId(kind);
+        return switch (kind) {
+            case MISSING_INPUTS -> SetupFailureKind.MISSING_INPUTS;
+            case COULD_NOT_DELETE_OUTPUTS, OTHER -> SetupFailureKind.COULD_NOT_DELETE_OUTPUTS;
+        };
     }
 
     private void output(Exchange exchange, UUID agent, UUID id, String output) throws HttpFailure, IOException {

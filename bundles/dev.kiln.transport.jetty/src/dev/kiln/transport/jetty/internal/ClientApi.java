@@ -198,7 +198,7 @@ final class ClientApi {
             SubmittedDerivations.storePath(request.derivation());
             SubmitOptions options = new SubmitOptions(request.priority(), Wire.tags(request.tags()),
                     Wire.tags(request.requiredAgentTags()), request.ignoreIfDerivationExists(),
-                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"));
+                    request.ignoreIfOutputsExist(), request.deferUntil());
             submissions.add(new BuildSubmission(request.derivation(), options));
         }
         if (submissions.isEmpty() && derivations.isEmpty()) {
@@ -208,8 +208,7 @@ final class ClientApi {
         submittedDerivations.stored(checked);
         services.cache().derivationsKnown(derivations.stream().map(DerivationSummary::path).toList());
         exchange.json(200, new SubmitAnswer(results.stream().map(result -> new dev.kiln.protocol.SubmitResult(
-                result.derivationPath(), result.buildId() == null ? null : result.buildId().toString(),
-                Wire.outcome(result.outcome()))).toList()));
+                result.derivationPath(), result.buildId(), Wire.outcome(result.outcome()))).toList()));
     }
 
     private void list(Exchange exchange) throws IOException {
@@ -350,7 +349,7 @@ final class ClientApi {
                     NewAgentBody body = exchange.readJson(NewAgentBody.class, smallBody);
                     AgentCredentials created = services.agents().create(new NewAgent(body.name(), body.description(),
                             new HashSet<>(Wire.list(body.systems())), Wire.tags(body.tags())));
-                    exchange.json(201, new AgentPassword(created.agent().id().toString(), created.password()));
+                    exchange.json(201, new AgentPassword(created.agent().id(), created.password()));
                 }
                 case "GET" -> {
                     Instant now = Instant.now();
@@ -374,7 +373,7 @@ final class ClientApi {
         switch (parts[2]) {
             case "password" -> {
                 AgentCredentials credentials = services.agents().newPassword(id);
-                exchange.json(200, new AgentPassword(id.toString(), credentials.password()));
+                exchange.json(200, new AgentPassword(id, credentials.password()));
             }
             case "activate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, true), Instant.now()));
             case "deactivate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, false), Instant.now()));
@@ -385,8 +384,8 @@ final class ClientApi {
     private void plan(Exchange exchange) throws IOException {
         List<AgentPlanInfo> agents = new ArrayList<>();
         for (AgentPlan plan : services.plans().plans(PLAN_LIMIT)) {
-            agents.add(new AgentPlanInfo(plan.agentId().toString(), plan.builds().stream()
-                    .map(b -> new PlannedBuildInfo(b.buildId().toString(), b.derivationPath(), b.priority())).toList()));
+            agents.add(new AgentPlanInfo(plan.agentId(), plan.builds().stream()
+                    .map(b -> new PlannedBuildInfo(b.buildId(), b.derivationPath(), b.priority())).toList()));
         }
         exchange.json(200, new PlanInfo(agents));
     }

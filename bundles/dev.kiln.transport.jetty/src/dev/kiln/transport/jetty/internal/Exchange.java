@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -176,12 +175,10 @@ final class Exchange {
         send(status, contentType, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void error(int status, String error, Object detail) throws IOException {
+    /** Answers a failure with its status and its {@link dev.kiln.protocol.ErrorAnswer}. */
+    void error(HttpFailure failure) throws IOException {
         drainOrClose();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("detail", detail);
-        json(status, body);
+        json(failure.status(), failure.answer());
     }
 
     void setHeader(HttpHeader header, String value) {

@@ -184,8 +184,8 @@ public final class JettyHttpServer {
                 return super.handle(request, response, callback);
             }
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            new Exchange(request, response).error(400, "bad request",
-                    "this port speaks TLS: use https://" + Request.getServerName(request) + ":" + Request.getServerPort(request));
+            new Exchange(request, response).error(HttpFailure.badRequest("this port speaks TLS: use https://"
+                    + Request.getServerName(request) + ":" + Request.getServerPort(request)));
             callback.succeeded();
             return true;
         }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.kiln.ci.Channel;
@@ -18,6 +17,7 @@ import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
+import dev.kiln.protocol.EvaluationStatus;
 import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.JobsetList;
@@ -155,8 +155,8 @@ final class JobsetRoutes {
 
     private static EvaluationInfo info(Evaluation evaluation, EvaluationSummary summary) {
         return new EvaluationInfo(evaluation.id(), evaluation.jobset(), evaluation.commits(),
-                Wire.time(evaluation.startedAt()), Wire.time(evaluation.finishedAt()),
-                evaluation.status().name().toLowerCase(Locale.ROOT), evaluation.derivationsFound(),
+                evaluation.startedAt(), evaluation.finishedAt(),
+                EvaluationStatus.valueOf(evaluation.status().name()), evaluation.derivationsFound(),
                 evaluation.buildsSubmitted(), evaluation.error(),
                 summary == null ? null : new EvaluationSummaryInfo(summary.succeeded(), summary.failed(),
                         summary.pending(), summary.canceled(), summary.newlyFailing()));

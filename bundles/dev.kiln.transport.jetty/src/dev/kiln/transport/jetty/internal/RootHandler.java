@@ -212,7 +212,7 @@ final class RootHandler extends Handler.Abstract {
         Instant now = Instant.now();
         Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
         for (Agent agent : services.agents().list()) {
-            byStatus.merge(Wire.agent(agent, now).status(), 1L, Long::sum);
+            byStatus.merge(Wire.agent(agent, now).status().toString(), 1L, Long::sum);
         }
         List<Map.Entry<String, Long>> agents = new ArrayList<>();
         byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
@@ -271,7 +271,7 @@ final class RootHandler extends Handler.Abstract {
             return;
         }
         try {
-            exchange.error(failure.status(), failure.error(), failure.detail());
+            exchange.error(failure);
             callback.succeeded();
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
