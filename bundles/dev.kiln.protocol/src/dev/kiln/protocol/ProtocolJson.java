@@ -6,12 +6,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -31,7 +36,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  * The JSON form of the protocol records. Strict about types (a string is never read as a number, nor a number as a
  * string), lenient about unknown fields so that older readers accept newer writers. An {@link Instant} is an
  * ISO-8601 UTC string ({@code 2026-11-22T02:10:01Z}), a {@link java.util.UUID} its usual string, an enum its
- * {@code toString()} ({@code dependency-failed}); a value of another spelling is refused. Thread-safe.
+ * {@code toString()} ({@code dependency-failed}); a value of another spelling is refused, and so is a {@code null} in
+ * a list or as the value of a map. Thread-safe.
  */
 public final class ProtocolJson {
 
@@ -42,6 +48,7 @@ public final class ProtocolJson {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
             .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
             .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
             .addModule(new SimpleModule("kiln-protocol")
@@ -55,6 +62,9 @@ public final class ProtocolJson {
                     .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
             .build();
 
+    private static final TypeReference<TreeMap<String, String>> STRINGS = new TypeReference<>() {
+    };
+
     private ProtocolJson() {
     }
 
@@ -65,23 +75,28 @@ public final class ProtocolJson {
      * @throws IOException when the stream fails
      */
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
-        try {
-            T value = MAPPER.readValue(in, type);
-            if (value == null) {
-                throw new MalformedJsonException("the body is null, not a JSON object", null);
-            }
-            return value;
-        } catch (JsonMappingException e) {
-            throw new MalformedJsonException(describe(e), e);
-        } catch (JsonProcessingException e) {
-            throw new MalformedJsonException("malformed JSON: " + e.getOriginalMessage(), e);
-        }
+        return parse(() -> MAPPER.readValue(in, type));
     }
 
     /** Reads one value from a byte array, see {@link #read(InputStream, Class)}. */
     public static <T> T read(byte[] body, Class<T> type) throws MalformedJsonException {
         try {
             return read(new java.io.ByteArrayInputStream(body), type);
+        } catch (MalformedJsonException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads a JSON object whose values are all strings, such as an event's {@code data}.
+     *
+     * @throws MalformedJsonException when the text is not such an object
+     */
+    public static Map<String, String> readStrings(String json) throws MalformedJsonException {
+        try {
+            return parse(() -> MAPPER.readValue(json, STRINGS));
         } catch (MalformedJsonException e) {
             throw e;
         } catch (IOException e) {
@@ -107,6 +122,26 @@ public final class ProtocolJson {
 
     public static void write(OutputStream out, Object value) throws IOException {
         MAPPER.writeValue(out, value);
+    }
+
+    @FunctionalInterface
+    private interface Parse<T> {
+        T value() throws IOException;
+    }
+
+    /** The value parsed, a JSON {@code null} or a mismatch thrown as {@link MalformedJsonException}. */
+    private static <T> T parse(Parse<T> parse) throws IOException {
+        try {
+            T value = parse.value();
+            if (value == null) {
+                throw new MalformedJsonException("the body is null, not a JSON object", null);
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            throw new MalformedJsonException(describe(e), e);
+        } catch (JsonProcessingException e) {
+            throw new MalformedJsonException("malformed JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** "at builds[0].priority: ..." from Jackson's path, without its class names. */

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,6 +54,8 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationFormatException;
 import dev.kiln.store.tools.StoreCommands;
 
 /** The client API under {@code /api/v1/}. */
@@ -72,18 +72,15 @@ final class ClientApi {
     private final ClientTokens tokens;
     private final long maxJsonBytes;
     private final long smallBody;
-    private final Path temporary;
     private final HookRoutes hooks;
     private final JobsetRoutes jobsets;
     private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary, HookRoutes hooks,
-            JobsetRoutes jobsets) {
+    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks, JobsetRoutes jobsets) {
         this.services = services;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
-        this.temporary = temporary;
         this.hooks = hooks;
         this.jobsets = jobsets;
     }
@@ -325,20 +322,15 @@ final class ClientApi {
         exchange.text(200, "application/json", showDerivation(summary));
     }
 
-    /** The value {@code nix show-derivation} shows for the derivation, by the store's own rendering. */
-    private String showDerivation(DerivationSummary summary) throws IOException {
-        Path directory = Files.createTempDirectory(temporary, "show");
-        Path file = directory.resolve(summary.path().substring(summary.path().lastIndexOf('/') + 1));
+    /** The value {@code nix show-derivation} shows for the derivation, by the store's own rendering, on one line. */
+    private static String showDerivation(DerivationSummary summary) throws IOException {
         try {
-            Files.writeString(file, summary.aterm(), StandardCharsets.UTF_8);
-            String json = StoreCommands.showDerivation(List.of(file));
-            Map<?, ?> byPath = ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), Map.class);
-            return ProtocolJson.writeString(byPath.values().iterator().next());
-        } catch (dev.kiln.store.derivation.DerivationFormatException e) {
+            Derivation derivation = Derivation.parse(SubmittedDerivations.storePath(summary.path()),
+                    summary.aterm().getBytes(StandardCharsets.UTF_8));
+            String json = StoreCommands.showDerivation(derivation);
+            return ProtocolJson.writeString(ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), Map.class));
+        } catch (DerivationFormatException e) {
             throw new IOException("stored derivation " + summary.path() + " does not parse", e);
-        } finally {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(directory);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.kiln.transport.jetty.internal;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Hashtable;
@@ -82,11 +81,10 @@ public final class JettyHttpServer {
         Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
         ClientTokens tokens = new ClientTokens(options.stateDir());
-        Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
         Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(), temporary,
+                new ClientApi(services, tokens, options.maxJsonBytes(),
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
                 new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,

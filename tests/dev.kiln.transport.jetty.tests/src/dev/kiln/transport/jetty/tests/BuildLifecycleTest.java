@@ -82,6 +82,9 @@ class BuildLifecycleTest {
         SubmitAnswer submitted = submit(drv, 5);
         assertEquals(SubmitOutcome.CREATED, submitted.results().get(0).outcome());
         UUID id = submitted.results().get(0).id();
+        Map<?, ?> shown = read(coordinator.get(coordinator.client("/api/v1/derivations?path=" + drv)), 200, Map.class);
+        assertEquals(Map.of("out", Map.of("path", outputPath(drv))), shown.get("outputs"), shown.toString());
+        assertEquals("x86_64-linux", shown.get("system"), shown.toString());
 
         FetchAnswer fetched = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
                 .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":4,\"load\":0.5}")).build()), 200,
