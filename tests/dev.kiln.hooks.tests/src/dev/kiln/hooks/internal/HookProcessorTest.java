@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,6 +34,8 @@ import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.Hook;
 import dev.kiln.hooks.api.admin.HookStatus;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.ProtocolJson;
 
 class HookProcessorTest {
 
@@ -288,8 +291,11 @@ class HookProcessorTest {
             await("the command's output", () -> Files.exists(received));
             String json = Files.readString(received);
             assertTrue(json.contains("\"type\":\"build-success\""), json);
-            assertTrue(json.contains("\"buildId\":\"" + build + "\""), json);
-            assertTrue(json.contains("\"state\":\"succeeded\""), json);
+            assertTrue(json.contains("\"build\":\"" + build + "\""), json);
+            EventInfo event = ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), EventInfo.class);
+            assertEquals(dev.kiln.protocol.EventType.BUILD_SUCCESS, event.type());
+            assertEquals(build, event.build());
+            assertEquals(Map.of("state", "succeeded"), event.data());
         }
     }
 

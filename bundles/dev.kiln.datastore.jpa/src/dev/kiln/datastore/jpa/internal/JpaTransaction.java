@@ -53,9 +53,9 @@ import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
-import dev.kiln.datastore.jpa.internal.model.EventPayload;
 import dev.kiln.datastore.jpa.internal.model.SetupFailureEntity;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
+import dev.kiln.protocol.ProtocolJson;
 
 /**
  * One unit of work on an entity manager: the reads, and in a write transaction the writes. Collections of keys are
@@ -180,7 +180,7 @@ final class JpaTransaction implements DatastoreTransaction {
                 insert.setLong(3, event.time().toEpochMilli());
                 insert.setString(4, event.buildId() == null ? null : event.buildId().toString());
                 insert.setString(5, event.agentId() == null ? null : event.agentId().toString());
-                insert.setString(6, EventPayload.write(event.data()));
+                insert.setString(6, ProtocolJson.writeString(event.data()));
                 insert.addBatch();
             }
             insert.executeBatch();
