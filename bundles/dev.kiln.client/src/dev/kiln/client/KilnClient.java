@@ -149,8 +149,10 @@ public final class KilnClient {
      */
     public void putNar(String fileName, Path file, TransferProgress progress) throws IOException {
         long size = Files.size(file);
-        // No timeout: a large NAR on a slow link takes as long as it takes.
+        // No timeout: a large NAR on a slow link takes as long as it takes. A refusal (no token, too large) comes
+        // before the first byte is sent.
         http.sendChecked(http.request("nar/" + Http.encode(fileName))
+                .expectContinue(true)
                 .header("Content-Type", "application/x-nix-nar")
                 .PUT(counted(size, () -> Files.newInputStream(file), progress))
                 .build());

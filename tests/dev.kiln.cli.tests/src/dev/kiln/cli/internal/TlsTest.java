@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -28,6 +26,7 @@ import dev.kiln.client.TrustedCertificates;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.testing.SelfSignedCertificate;
 import dev.kiln.testing.StateDirectories;
 
 /**
@@ -46,16 +45,11 @@ class TlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path keystore = temporary.resolve("coordinator.p12");
-        certificate = temporary.resolve("coordinator.pem");
-        keytool("-genkeypair", "-alias", "coordinator", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "coordinator", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", certificate.toString());
+        SelfSignedCertificate tls = SelfSignedCertificate.create(temporary, PASSWORD);
+        certificate = tls.certificate();
         Path passwordFile = Files.writeString(temporary.resolve("keystore-password"), PASSWORD + "\n");
-        coordinator = new RunningCoordinator(temporary.resolve("state"), "--client-tls-keystore", keystore.toString(),
-                "--agent-tls-keystore", keystore.toString(), "--tls-keystore-password-file", passwordFile.toString());
+        coordinator = new RunningCoordinator(temporary.resolve("state"), "--client-tls-keystore", tls.keystore().toString(),
+                "--agent-tls-keystore", tls.keystore().toString(), "--tls-keystore-password-file", passwordFile.toString());
         url = coordinator.clientApi().toString();
     }
 
@@ -126,15 +120,5 @@ class TlsTest {
         assertEquals(400, failure.status());
         assertEquals("this port speaks TLS: use " + agentApi, failure.detail());
         new KilnClient(coordinator.clientApi(), null, TrustedCertificates.sslContext(certificate)).checkHealth();
-    }
-
-    private static void keytool(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(RunningCoordinator.TIMEOUT_SECONDS, TimeUnit.SECONDS), "keytool did not finish");
-        assertEquals(0, process.exitValue(), "keytool " + String.join(" ", arguments) + ": " + output);
     }
 }
