@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +27,12 @@ class HostileBodiesTest {
     private static final String CHANNEL = "{\"name\":\"src\",\"url\":\"/nowhere\",\"branch\":\"main\"}";
 
     private static RunningCoordinator coordinator;
+    private static String token;
 
     @BeforeAll
     static void start() throws Exception {
         coordinator = new RunningCoordinator(temporary.resolve("state"));
+        token = Files.readString(temporary.resolve("state/client-token")).strip();
     }
 
     @AfterAll
@@ -69,6 +72,7 @@ class HostileBodiesTest {
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(coordinator.clientApi() + path))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body))

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
@@ -287,7 +288,7 @@ class ClientOverJettyTest {
 
         /** A NAR upload: refused at once without a token, else read whole. */
         private static void upload(Request request, Response response, Callback callback) throws IOException {
-            expectations.add(String.valueOf(request.getHeaders().get(HttpHeader.EXPECT)));
+            expectations.add(String.valueOf(request.getHeaders().get(HttpHeader.EXPECT)).toLowerCase(Locale.ROOT));
             if (request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
                 answer(response, callback, 401, new ErrorAnswer("unauthorized", "a client token is required"));
                 return;
