@@ -119,6 +119,32 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "A file of secrets forges sign their webhooks with, one a line; repeatable.")
     List<Path> webhookSecretFiles = new ArrayList<>();
 
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8746",
+            description = "The client API as the forges' users reach it, for the links of commit statuses "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String publicUrl;
+
+    @Option(names = "--github-token-file", paramLabel = "FILE",
+            description = "A file whose first line is the token commit statuses are posted to GitHub with.")
+    Path githubTokenFile;
+
+    @Option(names = "--github-api-url", paramLabel = "URL", defaultValue = "https://api.github.com",
+            description = "GitHub's API (default: ${DEFAULT-VALUE}).")
+    String githubApiUrl;
+
+    @Option(names = "--gitea-url", paramLabel = "URL", description = "The Gitea or Forgejo server statuses go to.")
+    String giteaUrl = "";
+
+    @Option(names = "--gitea-token-file", paramLabel = "FILE", description = "The token for the Gitea or Forgejo server.")
+    Path giteaTokenFile;
+
+    @Option(names = "--gitlab-url", paramLabel = "URL", defaultValue = "https://gitlab.com",
+            description = "The GitLab server statuses go to (default: ${DEFAULT-VALUE}).")
+    String gitlabUrl;
+
+    @Option(names = "--gitlab-token-file", paramLabel = "FILE", description = "The token for the GitLab server.")
+    Path gitlabTokenFile;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -168,7 +194,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "command", hookCommand)));
                 applied.add(configure(configurations, JOBSETS_PID, properties(
                         "state.dir", state.toString(), "webhook.secret.files",
-                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new))));
+                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new),
+                        "public.url", publicUrl, "github.api.url", githubApiUrl, "github.token.file", path(githubTokenFile),
+                        "gitea.url", giteaUrl, "gitea.token.file", path(giteaTokenFile), "gitlab.url", gitlabUrl,
+                        "gitlab.token.file", path(gitlabTokenFile))));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),
@@ -278,6 +307,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         Configuration configuration = configurations.getConfiguration(pid, "?");
         configuration.update(properties);
         return configuration;
+    }
+
+    private static String path(Path file) {
+        return file == null ? "" : file.toAbsolutePath().toString();
     }
 
     private static Dictionary<String, Object> properties(Object... keysAndValues) {
