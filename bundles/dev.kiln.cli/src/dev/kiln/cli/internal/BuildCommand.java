@@ -228,7 +228,7 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, oldest first unless sorted.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, newest first unless sorted otherwise.")
     static final class ListBuilds implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -239,9 +239,9 @@ final class BuildCommand implements Runnable {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
         @Option(names = "--sort", paramLabel = "FIELD",
-                description = "Sort by submitted, priority, state, system or derivation, greatest first.")
+                description = "Sort by submitted (the default), priority, state, system or derivation.")
         String sort;
-        @Option(names = "--order", paramLabel = "ORDER", description = "desc (the default of --sort) or asc.")
+        @Option(names = "--order", paramLabel = "ORDER", description = "desc (the default: newest or greatest first) or asc.")
         String order;
 
         @Override
