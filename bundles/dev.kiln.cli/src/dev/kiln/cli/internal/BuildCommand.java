@@ -353,7 +353,7 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Schedule a failed or canceled build again.")
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Schedule a failed, canceled or dependency-failed build again.")
     static final class Retry extends OnBuild {
         @Override
         BuildInfo apply(KilnClient client) throws IOException {
