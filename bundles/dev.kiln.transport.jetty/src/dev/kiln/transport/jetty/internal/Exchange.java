@@ -91,14 +91,23 @@ final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /** The client's IP address, without its port. */
+    String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
     long contentLength() {
         return request.getLength();
     }
 
     /** Reads a whole JSON body of at most {@code limit} bytes. */
     <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
-        long length = request.getLength();
-        if (length > limit) {
+        return readOptionalJson(type, limit).orElseThrow(() -> HttpFailure.badRequest("the request needs a JSON body"));
+    }
+
+    /** Reads a JSON body of at most {@code limit} bytes that a client may leave out. */
+    <T> Optional<T> readOptionalJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        if (request.getLength() > limit) {
             throw tooLarge(limit);
         }
         byte[] bytes;
@@ -109,10 +118,10 @@ final class Exchange {
             throw tooLarge(limit);
         }
         if (bytes.length == 0) {
-            throw HttpFailure.badRequest("the request needs a JSON body");
+            return Optional.empty();
         }
         try {
-            return ProtocolJson.read(bytes, type);
+            return Optional.of(ProtocolJson.read(bytes, type));
         } catch (MalformedJsonException e) {
             throw HttpFailure.badRequest(e.getMessage());
         }
@@ -120,22 +129,7 @@ final class Exchange {
 
     /** Reads and discards a body that must be empty or an empty JSON object. */
     void readEmpty(long limit) throws HttpFailure, IOException {
-        if (request.getLength() > limit) {
-            throw tooLarge(limit);
-        }
-        try (InputStream in = body()) {
-            byte[] bytes = in.readNBytes((int) limit + 1);
-            if (bytes.length > limit) {
-                throw tooLarge(limit);
-            }
-            if (bytes.length > 0) {
-                try {
-                    ProtocolJson.read(bytes, Map.class);
-                } catch (MalformedJsonException e) {
-                    throw HttpFailure.badRequest(e.getMessage());
-                }
-            }
-        }
+        readOptionalJson(Map.class, limit);
     }
 
     /**

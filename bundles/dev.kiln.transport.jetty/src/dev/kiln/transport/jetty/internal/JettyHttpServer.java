@@ -3,6 +3,7 @@ package dev.kiln.transport.jetty.internal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public final class JettyHttpServer {
         HttpServerOptions options = HttpServerOptions.from(configuration);
         Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
-        ClientTokens tokens = new ClientTokens(options.stateDir());
+        ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
         Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
         Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
