@@ -9,12 +9,14 @@ import java.util.Hashtable;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -97,12 +99,16 @@ public final class JettyHttpServer {
         threads.setName("kiln-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
-        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(),
-                options.keystorePassword());
-        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(),
-                options.keystorePassword());
+        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(), options);
+        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(), options);
         server.addConnector(client);
         server.addConnector(agent);
+        for (ServerConnector connector : new ServerConnector[] {client, agent}) {
+            NetworkConnectionLimit limit = new NetworkConnectionLimit(options.maxConnections(), connector);
+            // At the limit silent connections are closed sooner, so that one client's hoard does not hold the port.
+            limit.setEndPointIdleTimeout(TimeUnit.SECONDS.toMillis(Math.min(5, options.idleTimeoutSeconds())));
+            server.addBean(limit);
+        }
         Set<String> tlsConnectors = new HashSet<>();
         if (options.clientKeystore().isPresent()) {
             tlsConnectors.add(CLIENT_CONNECTOR);
@@ -128,12 +134,13 @@ public final class JettyHttpServer {
         server.stop();
     }
 
-    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore, String password) {
+    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore,
+            HttpServerOptions options) {
         ServerConnector connector;
         if (keystore.isPresent()) {
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStorePath(keystore.get().toString());
-            tls.setKeyStorePassword(password);
+            tls.setKeyStorePassword(options.keystorePassword());
             tls.setKeyStoreType("PKCS12");
             HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration());
             // Plain HTTP is told apart from TLS only to be answered, by PlainHttpRefused, that this port speaks TLS.
@@ -143,6 +150,7 @@ public final class JettyHttpServer {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         }
         connector.setName(name);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
         connector.setHost(address.host());
         connector.setPort(address.port());
         return connector;
