@@ -88,6 +88,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
     String storeDir;
 
+    @Option(names = "--cache-store", paramLabel = "URL",
+            description = "Where NARs and finished builds' logs are kept: a directory, or S3-compatible storage as "
+                    + "s3://BUCKET/PREFIX?endpoint=URL&region=R with the credentials of AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY or of the AWS credentials file (default: the state directory).")
+    String cacheStore = "";
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -103,6 +109,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--hook-command", paramLabel = "PROGRAM",
             description = "Run PROGRAM for every event, with the event as JSON on its standard input.")
     String hookCommand = "";
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "A file of secrets forges sign their webhooks with, one a line; repeatable.")
+    List<Path> webhookSecretFiles = new ArrayList<>();
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
@@ -144,13 +154,15 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "allocation.strategy", allocationStrategy)));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
-                        "store.dir", storeDir)));
+                        "store.dir", storeDir,
+                        "cache.store", cacheStore)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
                         "command", hookCommand)));
                 applied.add(configure(configurations, JOBSETS_PID, properties(
-                        "state.dir", state.toString())));
+                        "state.dir", state.toString(), "webhook.secret.files",
+                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new))));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),

@@ -29,6 +29,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.cache.UploadException;
+import dev.kiln.cache.storage.StoreUnavailableException;
 import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.hooks.api.admin.HookStatus;
 
@@ -92,6 +93,9 @@ final class RootHandler extends Handler.Abstract {
         } catch (EofException e) {
             LOG.debug("{} {}: the client went away", exchange.method(), exchange.path());
             callback.failed(e);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("{} {}: {}", exchange.method(), exchange.path(), e.getMessage());
+            answer(exchange, new HttpFailure(503, "store unavailable", e.getMessage()), callback);
         } catch (IOException | RuntimeException e) {
             if (e.getCause() instanceof TimeoutException) {
                 // A client silent for the idle timeout: its own connection is closed, nothing went wrong here.
@@ -134,6 +138,9 @@ final class RootHandler extends Handler.Abstract {
         } else if (client && path.startsWith("/api/v1/")) {
             requireToken(exchange, authenticated || !readsNeedToken && isRead(exchange));
             clientApi.handle(exchange, parts(path.substring("/api/v1/".length()), exchange));
+        } else if (client && path.equals("/webhook")) {
+            // Forges prove themselves by the signature of the body, not with a client token.
+            jobsets.webhook(exchange);
         } else if (client && path.startsWith("/jobset/") && path.endsWith("/hook/evaluate")) {
             // A forge is never on the coordinator's machine: its hook always needs a token.
             requireToken(exchange, authenticated);
