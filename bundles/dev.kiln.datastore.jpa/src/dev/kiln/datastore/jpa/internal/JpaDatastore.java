@@ -61,11 +61,7 @@ public final class JpaDatastore implements Datastore {
 
     /** The most works committed in one transaction: bounds the time a transaction holds its locks. */
     static final int GROUP_LIMIT = 64;
-    /**
-     * The most idle connections kept: as many as requests served at once, so that a busy farm does not open a
-     * connection per request (opening one costs Derby more than most queries).
-     */
-    private static final int MAX_IDLE = 64;
+    /** The least time between two boots of Derby after it refused writes. */
     private static final long REBOOT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final DatastoreOptions options;
@@ -101,7 +97,7 @@ public final class JpaDatastore implements Datastore {
         this.options = options;
         this.dialect = Dialect.of(options.jdbcUrl());
         this.driver = loadDriver(dialect);
-        this.pool = new ConnectionPool(driver, options.jdbcUrl(), options.user(), options.password(), MAX_IDLE);
+        this.pool = new ConnectionPool(driver, options);
         try (Connection connection = pool.open()) {
             this.schemaVersion = Migrations.migrate(connection, dialect, schemaTarget);
             this.counters = new Counters(
@@ -119,7 +115,7 @@ public final class JpaDatastore implements Datastore {
                     + options.jdbcUrl() + ": " + e.getMessage(), e);
         }
         this.factory = new PersistenceProvider().createContainerEntityManagerFactory(
-                new KilnPersistenceUnit(pool), properties(dialect));
+                new KilnPersistenceUnit(pool.dataSource()), properties(dialect));
         LOG.info("Datastore open: {} at schema version {}", dialect.kind(), schemaVersion);
     }
 
