@@ -143,6 +143,11 @@ class ClientCommandsTest {
         assertEquals(1, unknown.err().lines().count(), unknown.err());
         assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
 
+        Run noStateDir = kiln("agent", "new", "--name", "x", "--coordinator", url, "--state-dir", "/nonexistent/state");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, noStateDir.exit());
+        assertEquals("kiln: --state-dir /nonexistent/state is no directory: give the coordinator's state directory, "
+                + "or a token with --token", noStateDir.err().strip());
+
         Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
         assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
