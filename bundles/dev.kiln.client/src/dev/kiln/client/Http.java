@@ -7,13 +7,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
 
 import dev.kiln.protocol.ErrorAnswer;
 import dev.kiln.protocol.MalformedJsonException;
@@ -43,8 +46,25 @@ final class Http {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if ("http".equalsIgnoreCase(base.getScheme())) {
+            builder.sslContext(noTls());
         }
         this.client = builder.build();
+    }
+
+    /**
+     * A TLS context that trusts nobody, for a client that speaks only plain HTTP: the JVM's default context, which
+     * the HttpClient would otherwise build, reads and parses every certificate of the JVM's trust store, a good part
+     * of the time a short command of the command line takes.
+     */
+    private static SSLContext noTls() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM offers no TLS", e);
+        }
     }
 
     HttpRequest.Builder request(String path) {
@@ -114,6 +134,10 @@ final class Http {
 
     /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
     static IOException unreachable(URI coordinator, IOException e) {
+        if (causedByAnUnknownHost(e)) {
+            return new CoordinatorUnreachableException(coordinator, "unknown host " + coordinator.getHost()
+                    + ": check the name in --coordinator or KILN_COORDINATOR", e);
+        }
         return switch (e) {
             case java.net.ConnectException refused -> new CoordinatorUnreachableException(coordinator, "connection refused", e);
             case java.net.http.HttpConnectTimeoutException timeout ->
@@ -145,6 +169,18 @@ final class Http {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while talking to " + coordinator);
         }
+    }
+
+    /** Whether the failure, or one of its causes, says that the host name does not resolve. */
+    private static boolean causedByAnUnknownHost(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; depth < 16 && cause != null; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

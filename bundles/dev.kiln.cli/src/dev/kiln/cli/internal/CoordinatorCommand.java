@@ -1,8 +1,16 @@
 package dev.kiln.cli.internal;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -22,6 +30,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.store.narinfo.NixSecretKey;
+import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
@@ -34,9 +44,10 @@ import picocli.CommandLine.Spec;
  * {@code kiln coordinator}: configures the coordinator's components through Configuration Admin, waits until the
  * HTTP endpoints are up, then serves until the process is asked to stop.
  */
-@Command(name = "coordinator", mixinStandardHelpOptions = true,
-        description = "Run the coordinator: the client API, the agent API and the binary cache.")
+@Command(name = "coordinator", mixinStandardHelpOptions = true, description = CoordinatorCommand.DESCRIPTION)
 final class CoordinatorCommand implements java.util.concurrent.Callable<Integer> {
+
+    static final String DESCRIPTION = "Run the coordinator: the client API, the agent API and the binary cache.";
 
     static final String HTTP_PID = "dev.kiln.transport.jetty";
     static final String DATASTORE_PID = "dev.kiln.datastore";
@@ -52,6 +63,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     private final BundleContext bundles;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Held while the coordinator runs; the operating system lets it go when the process ends. */
+    private FileLock stateLock;
 
     @Spec
     CommandSpec spec;
@@ -93,6 +106,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     + "s3://BUCKET/PREFIX?endpoint=URL&region=R with the credentials of AWS_ACCESS_KEY_ID and "
                     + "AWS_SECRET_ACCESS_KEY or of the AWS credentials file (default: the state directory).")
     String cacheStore = "";
+
+    @Option(names = "--key-name", paramLabel = "NAME",
+            description = "The name of the binary cache's signing key, made at the first start (default: the host "
+                    + "name and -1, as cache.nixos.org-1). A state directory keeps its key: kiln cache rotate-key "
+                    + "makes a new one.")
+    String keyName;
 
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
@@ -171,6 +190,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
         Path state = createStateDir();
+        lockStateDir(state);
+        String signingKeyName;
+        try {
+            requireFree(client, "--client-listen");
+            requireFree(agent, "--agent-listen");
+            signingKeyName = signingKeyName(state);
+        } catch (RuntimeException e) {
+            releaseStateDir();
+            throw e;
+        }
         stopFrameworkOnShutdown();
 
         try (Services services = new Services(bundles)) {
@@ -187,7 +216,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
-                        "cache.store", cacheStore)));
+                        "cache.store", cacheStore,
+                        "key.name", signingKeyName)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
@@ -211,6 +241,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         Duration.ofSeconds(startTimeoutSeconds));
                 LOG.info("Kiln coordinator ready: state in {}, client API on {}, agent API on {}",
                         state, endpoints.clientApi(), endpoints.agentApi());
+                notifyServiceManagerReady();
                 stopped.await();
                 return 0;
             } finally {
@@ -219,6 +250,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         JOBSETS_PID, HTTP_PID), Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
             }
         } finally {
+            releaseStateDir();
             finished.countDown();
         }
     }
@@ -236,6 +268,28 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
 
     void stop() {
         stopped.countDown();
+    }
+
+    /**
+     * Under systemd ({@code Type=notify}, which sets {@code NOTIFY_SOCKET}), says that the coordinator is ready, once
+     * its ports answer. The socket is a datagram socket, which Java cannot write to: {@code systemd-notify} sends the
+     * message for this process (the unit allows it with {@code NotifyAccess=all}).
+     */
+    private static void notifyServiceManagerReady() throws InterruptedException {
+        if (System.getenv("NOTIFY_SOCKET") == null) {
+            return;
+        }
+        try {
+            Process notify = new ProcessBuilder("systemd-notify", "--ready", "--pid=" + ProcessHandle.current().pid())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(notify.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (notify.waitFor() != 0) {
+                LOG.warn("systemd-notify --ready failed: {}", output);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot tell systemd that the coordinator is ready: {}", e.getMessage());
+        }
     }
 
     private ListenAddress listenOption(String option, String value) {
@@ -266,6 +320,87 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(),
                     "--tls-keystore-password-file: cannot read " + keystorePasswordFile + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The name a new signing key gets. A state directory that has a key keeps it: a {@code --key-name} that names
+     * another is refused rather than silently ignored.
+     */
+    private String signingKeyName(Path state) {
+        NixSecretKey current;
+        try {
+            current = SigningKeys.current(state.resolve("keys"));
+        } catch (IOException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        if (keyName != null && current != null && !current.name().equals(keyName)) {
+            throw new ParameterException(spec.commandLine(), "--key-name " + keyName + ": the state directory's key is "
+                    + "named " + current.name() + "; 'kiln cache rotate-key --state-dir " + state + " --key-name "
+                    + keyName + "' makes a new one");
+        }
+        if (keyName != null) {
+            return keyName;
+        }
+        return current != null ? current.name() : hostName() + "-1";
+    }
+
+    /** This machine's name, as {@code hostname} says it, for the default key name. */
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = Files.readString(Path.of("/etc/hostname")).strip();
+            } catch (IOException e) {
+                name = "";
+            }
+        }
+        name = name.replaceAll("[^A-Za-z0-9._-]", "");
+        return name.isEmpty() ? "kiln" : name;
+    }
+
+    /**
+     * Takes the state directory for this process, until it ends: a second coordinator on it stops here with one line
+     * instead of failing inside Derby's lock, or, on PostgreSQL, sharing the cache and the keys.
+     */
+    private void lockStateDir(Path state) {
+        Path lockFile = state.resolve("coordinator.lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                stateLock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                stateLock = null;
+            }
+            if (stateLock == null) {
+                channel.close();
+                throw new CommandFailedException("another coordinator runs on the state directory " + state
+                        + " (it holds " + lockFile + "); stop it first, or give another --state-dir");
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot lock the state directory " + state + ": " + e.getMessage());
+        }
+    }
+
+    private void releaseStateDir() {
+        try {
+            stateLock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("Cannot let go of the state directory's lock: {}", e.getMessage());
+        }
+    }
+
+    /** Fails in one line when a port is taken, before any component starts. */
+    private static void requireFree(ListenAddress address, String option) {
+        if (address.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot listen on " + address + " (" + option + "): "
+                    + (e instanceof BindException ? "the address is in use, or not this machine's" : e.getMessage()));
         }
     }
 

@@ -99,6 +99,8 @@ final class EventQueue {
     /** By cursor name, the positions stored last (or read at the start). */
     private final Map<String, Long> storedCursors = new HashMap<>();
     private Instant cursorWrittenAt = Instant.EPOCH;
+    private final RetriedFault cursorFault;
+    private final RetriedFault outboxFault;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
@@ -119,6 +121,8 @@ final class EventQueue {
         this.options = options;
         this.order = order;
         this.cursorName = CURSOR_PREFIX + type.id();
+        this.cursorFault = new RetriedFault(LOG, "The " + type + " hook queue could not store its cursors");
+        this.outboxFault = new RetriedFault(LOG, "The " + type + " hook queue could not read the outbox");
         this.parallelism = options.parallelismOf(type);
         this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
     }
@@ -190,12 +194,16 @@ final class EventQueue {
      */
     private void fill() {
         persistCursors(false);
+        if (!outboxFault.due(Instant.now())) {
+            return;
+        }
         try {
             if (open.isEmpty() && hooks.handling(type).isEmpty()) {
                 if (Instant.now().isAfter(skipUnheardAfter)) {
                     // Nobody listens: skip what is in the outbox now instead of reading it.
                     readCursor = Math.max(readCursor, events.latestId());
                 }
+                outboxFault.succeeded();
                 return;
             }
             while (buffered < BUFFERED) {
@@ -207,12 +215,12 @@ final class EventQueue {
                     }
                 }
                 if (page.size() < PAGE) {
-                    return;
+                    break;
                 }
             }
+            outboxFault.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("The {} hook queue could not read the outbox after event {}; it tries again", type,
-                    readCursor, e);
+            outboxFault.failed(e, Instant.now());
         } finally {
             order.read(type, readCursor);
         }
@@ -303,6 +311,32 @@ final class EventQueue {
         }
     }
 
+    /**
+     * A failure as an operator reads it: its class and message, and those of its causes while they add something
+     * (an HTTP client's {@code ConnectException} says nothing of itself; its cause says the connection was refused).
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < 5; depth++, current = current.getCause()) {
+            String message = current.getMessage();
+            if (depth > 0 && message != null && text.indexOf(message) >= 0) {
+                continue;
+            }
+            if (depth > 0) {
+                text.append(" (");
+            }
+            text.append(current.getClass().getSimpleName());
+            if (message != null && !message.isBlank()) {
+                text.append(": ").append(message);
+            }
+            if (depth > 0) {
+                text.append(')');
+            }
+        }
+        return text.toString();
+    }
+
     private void finished(Delivery delivery, Throwable failure) {
         running--;
         delivery.worker = null;
@@ -311,8 +345,7 @@ final class EventQueue {
             return;
         }
         Instant now = Instant.now();
-        String message = failure.getClass().getSimpleName()
-                + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        String message = describe(failure);
         ownStats.computeIfPresent(delivery.hook, (name, old) -> old.withFailure(message, now));
         if (delivery.attempts >= options.maxAttempts()) {
             LOG.error("Hook {} failed on event {} ({} of build {}) {} times; giving up on it", delivery.hook,
@@ -364,7 +397,7 @@ final class EventQueue {
     /** The cursors that moved since they were stored, at most once a {@link #CURSOR_WRITE_INTERVAL} unless now. */
     private void persistCursors(boolean now) {
         Instant at = Instant.now();
-        if (!now && Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0) {
+        if (!now && (Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0 || !cursorFault.due(at))) {
             return;
         }
         Map<String, Long> moved = movedCursors();
@@ -375,8 +408,9 @@ final class EventQueue {
             events.saveCursors(moved);
             storedCursors.putAll(moved);
             cursorWrittenAt = at;
+            cursorFault.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("The {} hook queue could not store its cursors {}", type, moved, e);
+            cursorFault.failed(e, at);
         }
     }
 
@@ -398,6 +432,9 @@ final class EventQueue {
         Instant next = now.plus(options.pollInterval());
         if (!movedCursors().isEmpty()) {
             Instant cursorDue = cursorWrittenAt.plus(CURSOR_WRITE_INTERVAL);
+            if (cursorFault.nextTry().isAfter(cursorDue)) {
+                cursorDue = cursorFault.nextTry();
+            }
             next = cursorDue.isBefore(next) ? cursorDue : next;
         }
         if (running < parallelism) {

@@ -143,6 +143,20 @@ class ClientCommandsTest {
         assertEquals(1, unknown.err().lines().count(), unknown.err());
         assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
 
+        Run noStateDir = kiln("agent", "new", "--name", "x", "--coordinator", url, "--state-dir", "/nonexistent/state");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, noStateDir.exit());
+        assertEquals("kiln: --state-dir /nonexistent/state is no directory: give the coordinator's state directory, "
+                + "or a token with --token", noStateDir.err().strip());
+
+        Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
+        assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
+
+        Run unknownHost = kiln("build", "list", "--coordinator", "http://no-such-host.invalid:8746");
+        assertEquals(KilnCommandLine.EXIT_UNREACHABLE, unknownHost.exit(), unknownHost.err());
+        assertTrue(unknownHost.err().startsWith("kiln: coordinator http://no-such-host.invalid:8746 is unreachable: "
+                + "unknown host no-such-host.invalid"), unknownHost.err());
+
         Run unreachable = kiln("build", "list", "--coordinator", "http://127.0.0.1:1");
         assertEquals(KilnCommandLine.EXIT_UNREACHABLE, unreachable.exit(), unreachable.err());
         assertTrue(unreachable.err().startsWith("kiln: coordinator http://127.0.0.1:1 is unreachable"), unreachable.err());
@@ -161,6 +175,18 @@ class ClientCommandsTest {
         Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
         assertEquals(0, token.exit(), token.err());
         assertTrue(token.out().startsWith("kiln_"), token.out());
+
+        Run labelled = kiln("token", "new", "--coordinator", url, "--label", "ci-robot");
+        assertEquals(0, labelled.exit(), labelled.err());
+        Run tokens = kiln("token", "list", "--coordinator", url);
+        assertTrue(tokens.out().lines().anyMatch(line -> line.matches("[0-9a-f]{8}  \\S+Z +ci-robot")), tokens.out());
+        assertEquals(0, kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip()).exit());
+        Run revoked = kiln("token", "revoke", "ci-robot", "--coordinator", url);
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().startsWith("revoked ") && revoked.out().contains("ci-robot"), revoked.out());
+        assertFalse(kiln("token", "list", "--coordinator", url).out().contains("ci-robot"));
+        Run refused = kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), "a revoked token is refused");
     }
 
     @Test
@@ -373,7 +399,9 @@ class ClientCommandsTest {
 
         Run disabled = kiln("jobset", "disable", "site", "--coordinator", url);
         assertTrue(disabled.out().contains("(disabled)"), disabled.out());
-        assertEquals(0, kiln("jobset", "remove", "site", "--coordinator", url).exit());
+        Run removed = kiln("jobset", "remove", "site", "--json", "--coordinator", url);
+        assertEquals(0, removed.exit(), removed.err());
+        assertTrue(removed.out().contains("\"removed\":\"site\""), removed.out());
         Run gone = kiln("jobset", "show", "site", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
         assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());

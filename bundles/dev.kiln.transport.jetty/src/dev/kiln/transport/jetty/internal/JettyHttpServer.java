@@ -2,17 +2,20 @@ package dev.kiln.transport.jetty.internal;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -40,6 +43,7 @@ import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
+import dev.kiln.api.EventSubscription;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
 import dev.kiln.ci.JobsetService;
@@ -64,6 +68,7 @@ public final class JettyHttpServer {
     private final Server server;
     private final LocalTokenFile localToken;
     private final ServiceRegistration<HttpEndpoints> registration;
+    private final EventSubscription finishedBuilds;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile HookAdmin hooks;
@@ -80,7 +85,8 @@ public final class JettyHttpServer {
         HttpServerOptions options = HttpServerOptions.from(configuration);
         Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
-        ClientTokens tokens = new ClientTokens(options.stateDir());
+        finishedBuilds = events.subscribe(metrics::committed);
+        ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
         Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
@@ -94,12 +100,16 @@ public final class JettyHttpServer {
         threads.setName("kiln-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
-        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(),
-                options.keystorePassword());
-        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(),
-                options.keystorePassword());
+        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(), options);
+        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(), options);
         server.addConnector(client);
         server.addConnector(agent);
+        for (ServerConnector connector : new ServerConnector[] {client, agent}) {
+            NetworkConnectionLimit limit = new NetworkConnectionLimit(options.maxConnections(), connector);
+            // At the limit silent connections are closed sooner, so that one client's hoard does not hold the port.
+            limit.setEndPointIdleTimeout(TimeUnit.SECONDS.toMillis(Math.min(5, options.idleTimeoutSeconds())));
+            server.addBean(limit);
+        }
         Set<String> tlsConnectors = new HashSet<>();
         if (options.clientKeystore().isPresent()) {
             tlsConnectors.add(CLIENT_CONNECTOR);
@@ -123,14 +133,16 @@ public final class JettyHttpServer {
         localToken.delete();
         registration.unregister();
         server.stop();
+        finishedBuilds.close();
     }
 
-    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore, String password) {
+    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore,
+            HttpServerOptions options) {
         ServerConnector connector;
         if (keystore.isPresent()) {
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStorePath(keystore.get().toString());
-            tls.setKeyStorePassword(password);
+            tls.setKeyStorePassword(options.keystorePassword());
             tls.setKeyStoreType("PKCS12");
             HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration());
             // Plain HTTP is told apart from TLS only to be answered, by PlainHttpRefused, that this port speaks TLS.
@@ -140,6 +152,7 @@ public final class JettyHttpServer {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         }
         connector.setName(name);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
         connector.setHost(address.host());
         connector.setPort(address.port());
         return connector;
