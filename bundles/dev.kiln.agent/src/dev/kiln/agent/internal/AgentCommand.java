@@ -118,6 +118,21 @@ final class AgentCommand implements Callable<Integer> {
             description = "The longest a build may stay silent; 0 for no limit (default: ${DEFAULT-VALUE}).")
     long maxSilentSeconds;
 
+    @Option(names = "--features", paramLabel = "FEATURE", split = ",",
+            description = "A system feature this agent supports (kvm, big-parallel, nixos-test...); repeatable. A build"
+                    + " whose derivation requires features (requiredSystemFeatures) goes only to an agent with them all.")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--mandatory-features", paramLabel = "FEATURE", split = ",",
+            description = "A feature this agent requires of every build it takes (it takes only builds that require"
+                    + " it); repeatable. Supported as well.")
+    List<String> mandatoryFeatures = new ArrayList<>();
+
+    @Option(names = "--speed-factor", paramLabel = "FACTOR", defaultValue = "1",
+            description = "How fast this agent builds relative to others: a faster agent with room is given a build"
+                    + " first (default: ${DEFAULT-VALUE}).")
+    double speedFactor;
+
     @Option(names = "--cores", paramLabel = "N", defaultValue = "1",
             description = "NIX_BUILD_CORES for each build (default: ${DEFAULT-VALUE}).")
     int cores;
@@ -176,9 +191,11 @@ final class AgentCommand implements Callable<Integer> {
         if (stopRequested.getCount() == 0) {
             loop.stop();
         }
-        LOG.info("Agent {} building {} with {} slots for {} (executor {}, {})", agentId, settings.systems(),
-                settings.maxBuilds(), coordinator, executor, settings.nixManagesStore() ? "sandboxed as Nix is configured"
-                : settings.sandbox() == null ? "no sandbox" : "sandboxed");
+        LOG.info("Agent {} building {} with {} slots for {} (executor {}, {}; features {}, mandatory {}, speed {})",
+                agentId, settings.systems(), settings.maxBuilds(), coordinator, executor,
+                settings.nixManagesStore() ? "sandboxed as Nix is configured"
+                : settings.sandbox() == null ? "no sandbox" : "sandboxed", settings.features().supported(),
+                settings.features().mandatory(), settings.features().speedFactor());
         try {
             loop.run();
         } finally {
@@ -240,7 +257,23 @@ final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSilentSeconds), cores,
                 Duration.ofSeconds(Math.max(1, heartbeatSeconds)), Duration.ofMillis(Math.max(10, idlePollMillis)),
                 Duration.ofSeconds(stopTimeoutSeconds), Duration.ofMillis(Math.max(10, retryInitialMillis)),
-                Duration.ofMillis(Math.max(retryInitialMillis, retryMaxMillis)));
+                Duration.ofMillis(Math.max(retryInitialMillis, retryMaxMillis)), features());
+    }
+
+    private AgentSettings.Features features() {
+        List<String> named = new ArrayList<>(features);
+        named.addAll(mandatoryFeatures);
+        for (String feature : named) {
+            if (feature.isBlank() || feature.length() > 100 || feature.chars().anyMatch(Character::isWhitespace)) {
+                throw new ParameterException(spec.commandLine(), "a feature name is 1 to 100 characters without"
+                        + " spaces, not '" + feature + "'");
+            }
+        }
+        if (!(speedFactor > 0) || speedFactor > 1000) {
+            throw new ParameterException(spec.commandLine(), "--speed-factor must be above 0 and at most 1000, not "
+                    + speedFactor);
+        }
+        return new AgentSettings.Features(features, mandatoryFeatures, speedFactor);
     }
 
     private BuildRequest.Sandbox sandbox() {

@@ -11,6 +11,7 @@ import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
+import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.UploadedOutput;
 
@@ -46,11 +47,14 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        FetchBody body = new FetchBody(systems, freeSlots, load, features.supported(), features.mandatory(),
+                features.speedFactor());
         List<AllocatedBuild> builds = new ArrayList<>();
-        for (FetchedBuild build : refusalsRejected(() -> client.fetch(systems, freeSlots, load))) {
+        for (FetchedBuild build : refusalsRejected(() -> client.fetch(body))) {
             builds.add(new AllocatedBuild(UUID.fromString(build.id()), build.derivation(), build.derivationText(),
-                    build.system()));
+                    build.system(), build.limits()));
         }
         return builds;
     }
@@ -132,9 +136,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         refusalsRejected(() -> {
-            client.failed(build.toString());
+            client.failed(build.toString(), kind);
             return null;
         });
     }

@@ -106,8 +106,8 @@ final class FetchLoop {
                     // The coordinator answers first, again, the builds allocated here that it has not seen start, and
                     // counts them: asking for as many as there are slots takes what the agent can start, now or as
                     // soon as a slot frees, and no more.
-                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.maxBuilds(),
-                            load());
+                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.features(),
+                            settings.maxBuilds(), load());
                     backoff.reset();
                     builds.forEach(this::enqueue);
                     launchReady(settings);

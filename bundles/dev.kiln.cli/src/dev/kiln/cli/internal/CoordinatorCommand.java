@@ -22,9 +22,11 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -104,6 +106,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
+    @Mixin
+    LimitOptions defaultLimits;
+
     CoordinatorCommand(BundleContext bundles) {
         this.bundles = bundles;
     }
@@ -122,6 +127,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
+        BuildLimits limits = defaultLimits.limits();
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
@@ -137,7 +143,11 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "database.url", database)));
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
-                        "allocation.strategy", allocationStrategy)));
+                        "allocation.strategy", allocationStrategy,
+                        "build.timeout.seconds", orZero(limits.timeoutSeconds()),
+                        "build.max.silent.seconds", orZero(limits.maxSilentSeconds()),
+                        "build.max.log.bytes", orZero(limits.maxLogBytes()),
+                        "build.max.output.bytes", orZero(limits.maxOutputBytes()))));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir)));
@@ -184,6 +194,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
 
     void stop() {
         stopped.countDown();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     private ListenAddress listenOption(String option, String value) {

@@ -187,6 +187,7 @@ public final class AgentRegistry implements AgentService {
         Instant now = clock.instant();
         datastore.write(tx -> {
             tx.updateAgent(requireAgent(tx, agentId).withLastSeen(now));
+            tx.afterCommit(() -> allocator.agentHeard(agentId));
             return null;
         });
     }

@@ -23,4 +23,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The most builds allocated to one agent and not started yet", min = "1",
             required = false)
     int agent_max_allocated() default 8;
+
+    @AttributeDefinition(description = "The longest a build may run, in seconds, unless it says otherwise; 0 for no "
+            + "limit", min = "0", required = false)
+    long build_timeout_seconds() default 0;
+
+    @AttributeDefinition(description = "The longest a build may write nothing to its log, in seconds, unless it says "
+            + "otherwise; 0 for no limit", min = "0", required = false)
+    long build_max_silent_seconds() default 0;
+
+    @AttributeDefinition(description = "The largest log a build may write, in bytes, unless it says otherwise; 0 for "
+            + "no limit", min = "0", required = false)
+    long build_max_log_bytes() default 0;
+
+    @AttributeDefinition(description = "The largest NAR an output of a build may have, in bytes, unless it says "
+            + "otherwise; 0 for no limit", min = "0", required = false)
+    long build_max_output_bytes() default 0;
 }

@@ -50,7 +50,8 @@ final class FakeCoordinator implements CoordinatorConnection {
     final List<Integer> freeSlotsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) {
         freeSlotsAsked.add(freeSlots);
         List<AllocatedBuild> builds = new ArrayList<>();
         synchronized (allocated) {
@@ -148,7 +149,7 @@ final class FakeCoordinator implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) {
+    public void failure(UUID build, String kind) {
         failures.add(build);
     }
 

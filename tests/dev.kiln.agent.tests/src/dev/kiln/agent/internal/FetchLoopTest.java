@@ -137,7 +137,8 @@ class FetchLoopTest {
             List<NixPublicKey> trustedKeys, boolean nixManagesStore) throws IOException {
         AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
                 temporary.resolve("state"), List.of(), List.of(), nixManagesStore, null, Duration.ZERO, Duration.ZERO, 1,
-                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
+                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100),
+                AgentSettings.Features.NONE);
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
                 new Substituter(store, caches, trustedKeys, HttpClient.newHttpClient()),

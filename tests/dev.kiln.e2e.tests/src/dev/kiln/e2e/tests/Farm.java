@@ -110,9 +110,21 @@ final class Farm implements AutoCloseable {
      * {@code /nix/store}.
      */
     void startAgent(String name, String system, int slots) throws IOException, InterruptedException {
+        startAgent(name, system, slots, List.of());
+    }
+
+    /**
+     * {@link #startAgent(String, String, int)} with more options, such as {@code --features kvm}.
+     *
+     * @return the agent's id
+     */
+    String startAgent(String name, String system, int slots, List<String> options)
+            throws IOException, InterruptedException {
         Path home = Files.createDirectories(directory.resolve(name));
-        launchAgent(name, system, slots, Map.of(), List.of("--executor", "native", "--sandbox", "yes",
+        List<String> all = new ArrayList<>(List.of("--executor", "native", "--sandbox", "yes",
                 "--store-root", Files.createDirectories(home.resolve("store")).toString()));
+        all.addAll(options);
+        return launchAgent(name, system, slots, Map.of(), all);
     }
 
     /**
@@ -131,7 +143,7 @@ final class Farm implements AutoCloseable {
         return root;
     }
 
-    private void launchAgent(String name, String system, int slots, Map<String, String> environment,
+    private String launchAgent(String name, String system, int slots, Map<String, String> environment,
             List<String> executorOptions) throws IOException, InterruptedException {
         JsonNode credentials = kilnJson("agent", "new", "--name", name, "--system", system);
         Path home = Files.createDirectories(directory.resolve(name));
@@ -143,6 +155,7 @@ final class Farm implements AutoCloseable {
                 "--idle-poll-millis", "200", "--heartbeat", "2", "--retry-initial", "200", "--retry-max", "2000"));
         command.addAll(executorOptions);
         launch(home.resolve("agent.log"), command, environment);
+        return credentials.path("id").asText();
     }
 
     private void launch(Path log, List<String> command, Map<String, String> environment) throws IOException {

@@ -15,6 +15,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
@@ -22,6 +23,7 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.cache.UploadException;
+import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
@@ -87,11 +89,14 @@ final class AgentApi {
         FetchBody body = exchange.readJson(FetchBody.class, smallBody);
         reportLoad(agent, body.load(), body.freeSlots());
         List<Build> builds = services.agentBuilds().fetch(agent,
-                new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots()));
+                new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots(),
+                        new HashSet<>(Wire.list(body.features())), new HashSet<>(Wire.list(body.mandatoryFeatures())),
+                        body.speedFactor() == null ? 1 : body.speedFactor()));
         List<FetchedBuild> fetched = new ArrayList<>(builds.size());
         for (Build build : builds) {
             fetched.add(new FetchedBuild(build.id().toString(), build.derivationPath(),
-                    services.derivations().get(build.derivationPath()).aterm(), build.system()));
+                    services.derivations().get(build.derivationPath()).aterm(), build.system(),
+                    Wire.limits(build.limits())));
         }
         exchange.json(200, new FetchAnswer(fetched));
     }
@@ -152,8 +157,11 @@ final class AgentApi {
             }
             case "failure" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                exchange.readEmpty(smallBody);
-                services.agentBuilds().reportFailure(agent, id);
+                FailureBody body = exchange.readJsonOrNull(FailureBody.class, smallBody);
+                FailureKind kind = body == null || body.kind() == null ? FailureKind.FAILED
+                        : FailureKind.fromId(body.kind());
+                services.agentBuilds().reportFailure(agent, id, kind);
+                metrics.failed(kind.id());
                 services.logs().finish(id);
                 services.cache().discardUploads(id);
                 exchange.noContent();

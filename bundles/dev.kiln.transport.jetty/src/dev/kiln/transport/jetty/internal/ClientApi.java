@@ -198,7 +198,8 @@ final class ClientApi {
             SubmittedDerivations.storePath(request.derivation());
             SubmitOptions options = new SubmitOptions(request.priority(), Wire.tags(request.tags()),
                     Wire.tags(request.requiredAgentTags()), request.ignoreIfDerivationExists(),
-                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"));
+                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"),
+                    Wire.limits(request));
             submissions.add(new BuildSubmission(request.derivation(), options));
         }
         if (submissions.isEmpty() && derivations.isEmpty()) {
@@ -224,8 +225,10 @@ final class ClientApi {
         BuildPage page = services.builds().list(query);
         Long total = exchange.query("total").map(Boolean::parseBoolean).orElse(false)
                 ? total(services.builds().counts(query)) : null;
-        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor(),
-                total));
+        Map<UUID, String> unallocatable = services.plans().unallocatable(page.builds().stream()
+                .filter(build -> build.state() == BuildState.SCHEDULED).map(Build::id).toList());
+        exchange.json(200, new BuildList(page.builds().stream()
+                .map(build -> buildInfo(build, unallocatable.get(build.id()))).toList(), page.nextCursor(), total));
     }
 
     /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
@@ -263,9 +266,14 @@ final class ClientApi {
     }
 
     dev.kiln.protocol.BuildInfo buildInfo(Build build) {
+        return buildInfo(build, build.state() == BuildState.SCHEDULED
+                ? services.plans().unallocatable(List.of(build.id())).get(build.id()) : null);
+    }
+
+    private dev.kiln.protocol.BuildInfo buildInfo(Build build, String unallocatable) {
         List<OutputMetadata> outputs = build.state() == BuildState.SUCCEEDED
                 ? services.builds().outputs(build.id()) : List.of();
-        return Wire.build(build, outputs);
+        return Wire.build(build, outputs, unallocatable);
     }
 
     /** The whole log so far; with {@code follow=true}, new bytes as they come until the build is final. */

@@ -97,6 +97,15 @@ final class Exchange {
 
     /** Reads a whole JSON body of at most {@code limit} bytes. */
     <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        T value = readJsonOrNull(type, limit);
+        if (value == null) {
+            throw HttpFailure.badRequest("the request needs a JSON body");
+        }
+        return value;
+    }
+
+    /** Reads a whole JSON body of at most {@code limit} bytes, or null for an empty body. */
+    <T> T readJsonOrNull(Class<T> type, long limit) throws HttpFailure, IOException {
         long length = request.getLength();
         if (length > limit) {
             throw tooLarge(limit);
@@ -109,7 +118,7 @@ final class Exchange {
             throw tooLarge(limit);
         }
         if (bytes.length == 0) {
-            throw HttpFailure.badRequest("the request needs a JSON body");
+            return null;
         }
         try {
             return ProtocolJson.read(bytes, type);

@@ -37,6 +37,7 @@ import dev.kiln.api.EventListener;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
@@ -230,10 +231,10 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
-    public synchronized Build reportFailure(UUID agentId, UUID buildId) {
+    public synchronized Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
         Build build = allocated(agentId, buildId);
-        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now()),
-                EventType.BUILD_FAILURE);
+        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now())
+                .withFailureKind(kind), EventType.BUILD_FAILURE);
     }
 
     @Override
@@ -402,6 +403,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
             plans.add(new AgentPlan(agent.id(), planned, 0, 0));
         }
         return plans;
+    }
+
+    @Override
+    public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
+        return Map.of();
     }
 
     @Override
