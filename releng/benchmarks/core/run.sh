@@ -2,7 +2,7 @@
 # Runs the coordinator core's benchmark on the classes of a built reactor (./mvnw -B verify first).
 # Usage: releng/benchmarks/core/run.sh [fetch|fetch-db|submit|fill|heap|listing|all]
 # (listing: build counts and the sorted build list on the database that fill makes)
-# Results are printed; RESULTS.txt in this directory records a run with the machine and the date.
+# Results are printed; docs/BENCHMARKS.md holds the current figures against the targets.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)

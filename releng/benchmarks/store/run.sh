@@ -3,7 +3,7 @@
 #  - NAR serialisation + SHA-256 of a 1 GiB tree: `nix-store --dump DIR | sha256sum` against Kiln's NarWriter.digest,
 #    throughput and peak RSS (from /usr/bin/time -v);
 #  - parsing and checking 50,000 generated .drv texts.
-# Needs nix-store, a JDK 21+ (releng/find-jdk) and about 1.1 GiB free under /tmp. Writes RESULTS.txt beside this script.
+# Needs nix-store, a JDK 21+ (releng/find-jdk) and about 1.1 GiB free under /tmp. Writes target/benchmarks/store/RESULTS.txt.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -12,10 +12,10 @@ java="$java_home/bin/java"
 work=${KILN_BENCH_DIR:-/tmp/kiln-store-benchmark}
 tree="$work/tree"
 classes="$work/classes"
-results="$here/RESULTS.txt"
+results="$root/target/benchmarks/store/RESULTS.txt"
 lib=$HOME/.m2/repository
 
-mkdir -p "$work"
+mkdir -p "$work" "$(dirname "$results")"
 rm -rf "$classes"
 "$java_home/bin/javac" --release 21 -nowarn -d "$classes" \
     -cp "$lib/com/github/luben/zstd-jni/1.5.7-6/zstd-jni-1.5.7-6.jar:$lib/org/tukaani/xz/1.10/xz-1.10.jar:$lib/org/osgi/osgi.annotation/8.1.0/osgi.annotation-8.1.0.jar" \

@@ -65,7 +65,8 @@ public final class KilnClient {
 
     /**
      * @param coordinator the base URL of the coordinator
-     * @param token a client token, or null when the coordinator listens on loopback only
+     * @param token a client token, or null for the one a coordinator on this machine left for this user
+     *        ({@link LocalToken}), if any: reads on loopback need none
      */
     public KilnClient(URI coordinator, String token) {
         this(coordinator, token, null);
@@ -73,13 +74,15 @@ public final class KilnClient {
 
     /**
      * @param coordinator the base URL of the coordinator
-     * @param token a client token, or null when the coordinator listens on loopback only
+     * @param token a client token, or null for the one a coordinator on this machine left for this user
+     *        ({@link LocalToken}), if any: reads on loopback need none
      * @param tls the TLS context an {@code https://} coordinator is reached with (see
      *        {@link TrustedCertificates#sslContext}), or null for the JVM's default
      */
     public KilnClient(URI coordinator, String token, SSLContext tls) {
         this.coordinator = withoutTrailingSlash(Objects.requireNonNull(coordinator, "coordinator"));
-        this.http = new Http(URI.create(this.coordinator + "/"), token == null ? null : "Bearer " + token, tls);
+        String chosen = token != null ? token : LocalToken.find(this.coordinator).orElse(null);
+        this.http = new Http(URI.create(this.coordinator + "/"), chosen == null ? null : "Bearer " + chosen, tls);
     }
 
     public URI coordinator() {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
@@ -90,7 +89,6 @@ public final class FileBinaryCache implements BinaryCache {
         this.key = SigningKey.loadOrCreate(state.resolve("keys"), options.keyName());
         this.nars = Files.createDirectories(state.resolve("nars"));
         this.uploads = Files.createDirectories(state.resolve("uploads"));
-        flattenUploads();
         this.incoming = Files.createDirectories(state.resolve("incoming"));
         this.seeded = Files.createDirectories(state.resolve("paths"));
         this.temporary = Files.createDirectories(state.resolve("tmp"));
@@ -258,29 +256,6 @@ public final class FileBinaryCache implements BinaryCache {
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }
-        }
-    }
-
-    /**
-     * Takes up the uploads of an earlier version, which kept a directory for each build ({@code
-     * uploads/<build>/<output>.nar.zst}) and left it behind, empty, once the outputs were accepted.
-     */
-    private void flattenUploads() throws IOException {
-        List<Path> directories;
-        try (var entries = Files.list(uploads)) {
-            directories = entries.filter(Files::isDirectory).toList();
-        }
-        for (Path directory : directories) {
-            try (var files = Files.list(directory)) {
-                for (Path file : files.toList()) {
-                    Files.move(file, uploads.resolve(directory.getFileName() + "." + file.getFileName()),
-                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            Files.delete(directory);
-        }
-        if (!directories.isEmpty()) {
-            LOG.info("Uploads now kept as files of their own: {} build directories taken up", directories.size());
         }
     }
 

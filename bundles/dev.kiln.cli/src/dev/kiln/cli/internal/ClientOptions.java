@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where the coordinator is and how to authenticate: {@code --coordinator} or {@code KILN_COORDINATOR}; a token from
- * {@code --token}, {@code KILN_TOKEN}, or {@code <state-dir>/client-token} when {@code --state-dir} is given; the
- * certificates an {@code https://} coordinator is trusted by from {@code --cacert} or {@code KILN_CACERT}.
+ * {@code --token}, {@code KILN_TOKEN}, or {@code <state-dir>/client-token} when {@code --state-dir} is given, else the
+ * one a coordinator on this machine left for this user ({@link dev.kiln.client.LocalToken}); the certificates an {@code https://} coordinator is trusted by from {@code --cacert} or {@code KILN_CACERT}.
  */
 final class ClientOptions {
 
@@ -24,7 +24,8 @@ final class ClientOptions {
             description = "The coordinator's client API (default: $KILN_COORDINATOR or " + DEFAULT_COORDINATOR + ").")
     String coordinator;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "A client token (default: $KILN_TOKEN).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A client token (default: $KILN_TOKEN, else the one a coordinator on this machine left for"
+                    + " this user).")
     String token;
 
     @Option(names = "--state-dir", paramLabel = "DIR",

@@ -82,6 +82,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "A file whose first line is the keystores' password (default: $KILN_TLS_KEYSTORE_PASSWORD).")
     Path keystorePasswordFile;
 
+    @Option(names = "--token-for-reads",
+            description = "Ask for a client token for reads of the client API too (changes always need one).")
+    boolean tokenForReads;
+
     @Option(names = "--store-dir", paramLabel = "DIR", defaultValue = "/nix/store",
             description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
     String storeDir;
@@ -163,7 +167,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "agent.listen", agent.toString(),
                         "client.tls.keystore", clientTls,
                         "agent.tls.keystore", agentTls,
-                        "tls.keystore.password", keystorePassword)));
+                        "tls.keystore.password", keystorePassword,
+                        "client.token.for.reads", tokenForReads)));
 
                 HttpEndpoints endpoints = services.awaitComponents(HttpEndpoints.class,
                         Duration.ofSeconds(startTimeoutSeconds));

@@ -1,6 +1,5 @@
 package dev.kiln.hooks.internal;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -88,7 +87,6 @@ final class EventQueue {
     private final HookRegistry hooks;
     private final Farm farm;
     private final HookOptions options;
-    private final CursorFile legacyCursorFile;
     private final DeliveryOrder order;
     private final String cursorName;
     private final int parallelism;
@@ -101,8 +99,6 @@ final class EventQueue {
     /** By cursor name, the positions stored last (or read at the start). */
     private final Map<String, Long> storedCursors = new HashMap<>();
     private Instant cursorWrittenAt = Instant.EPOCH;
-    /** Whether the file an earlier Kiln kept the cursor in is deleted, the datastore holding the cursor. */
-    private boolean legacyCursorFileGone;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
@@ -123,7 +119,6 @@ final class EventQueue {
         this.options = options;
         this.order = order;
         this.cursorName = CURSOR_PREFIX + type.id();
-        this.legacyCursorFile = new CursorFile(options.hooksStateDirectory(), type.id());
         this.parallelism = options.parallelismOf(type);
         this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
     }
@@ -155,8 +150,8 @@ final class EventQueue {
             storedCursors.putAll(events.cursors(cursorName));
             storedCursors.keySet().removeIf(name -> !name.equals(cursorName) && !name.startsWith(cursorName + "/"));
             Long stored = storedCursors.get(cursorName);
-            readCursor = stored != null ? stored : legacyCursorFile.read().orElse(0L);
-        } catch (IOException | RuntimeException e) {
+            readCursor = stored != null ? stored : 0L;
+        } catch (RuntimeException e) {
             LOG.error("The {} hook queue cannot read its cursor; it delivers nothing", type, e);
             return;
         }
@@ -380,11 +375,7 @@ final class EventQueue {
             events.saveCursors(moved);
             storedCursors.putAll(moved);
             cursorWrittenAt = at;
-            if (!legacyCursorFileGone) {
-                legacyCursorFile.delete();
-                legacyCursorFileGone = true;
-            }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("The {} hook queue could not store its cursors {}", type, moved, e);
         }
     }

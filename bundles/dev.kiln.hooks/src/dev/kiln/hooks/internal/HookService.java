@@ -74,7 +74,6 @@ public final class HookService implements HookAdmin {
             @Reference(name = "derivations") DerivationService derivations) throws IOException {
         this.options = HookOptions.from(configuration);
         Files.createDirectories(options.hooksStateDirectory());
-        LegacyBuildTags.moveToBuilds(options.hooksStateDirectory().resolve("build-tags"), builds);
         this.farm = new CoordinatorFarm(builds, derivations);
         DeliveryOrder order = new DeliveryOrder(type -> queues.get(type).wake());
         for (EventType type : EventType.values()) {

@@ -25,7 +25,7 @@ import dev.kiln.store.nar.HashingOutputStream;
 import dev.kiln.store.nar.NarDigest;
 import dev.kiln.store.nar.NarWriter;
 
-/** Uploads in progress on disk: resumed across a restart, taken up from the earlier layout, discarded by build. */
+/** Uploads in progress on disk: resumed across a restart, discarded by build. */
 class FileBinaryCacheUploadsTest {
 
     @TempDir
@@ -79,21 +79,6 @@ class FileBinaryCacheUploadsTest {
         assertEquals(digest.narSize(), nar.narSize());
         assertTrue(Files.exists(nar.file()));
         assertEquals(List.of(), uploads(), "no file and no directory is left for the build");
-    }
-
-    @Test
-    void anUploadOfTheEarlierLayoutIsTakenUp() throws Exception {
-        UUID build = UUID.randomUUID();
-        int half = compressed.length / 2;
-        Path earlier = Files.createDirectories(state.resolve("uploads").resolve(build.toString()));
-        Files.write(earlier.resolve("out.nar.zst"), Arrays.copyOfRange(compressed, 0, half));
-        Files.createDirectories(state.resolve("uploads").resolve(UUID.randomUUID().toString()));
-
-        FileBinaryCache cache = cache();
-        assertEquals(List.of(build + ".out.nar.zst"), uploads(), "the build directories are gone");
-        assertEquals(half, cache.received(build, "out"));
-        write(cache, build, half, compressed.length);
-        cache.accept(build, "out", digest.narHash().toPrefixedBase32(), digest.narSize(), compressed.length);
     }
 
     @Test

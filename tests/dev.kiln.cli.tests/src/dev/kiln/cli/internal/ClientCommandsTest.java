@@ -1,6 +1,7 @@
 package dev.kiln.cli.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -124,6 +125,26 @@ class ClientCommandsTest {
         Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
         assertEquals(0, token.exit(), token.err());
         assertTrue(token.out().startsWith("kiln_"), token.out());
+    }
+
+    @Test
+    void aLocalOperatorTypesNoTokenButAWrongTokenIsRefused() throws Exception {
+        Run wrong = kiln("build", "counts", "--coordinator", url, "--token", "wrongtoken");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, wrong.exit(), wrong.out());
+        assertEquals("kiln: unauthorized: the client token is not valid (revoked, or of another coordinator)",
+                wrong.err().strip());
+
+        Run refused = RunningCoordinator.withoutLocalToken(URI.create(url),
+                () -> kiln("agent", "new", "--coordinator", url, "--name", "nobody", "--system", "x86_64-linux"));
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), refused.out());
+        assertTrue(refused.err().startsWith("kiln: unauthorized: POST /api/v1/agents needs a client token"),
+                refused.err());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        Run read = RunningCoordinator.withoutLocalToken(URI.create(url), () -> kiln("build", "counts", "--coordinator", url));
+        assertEquals(0, read.exit(), "reads need no token: " + read.err());
+        assertFalse(kiln("agent", "list", "--coordinator", url).out().contains("nobody"));
+        Run created = kiln("agent", "new", "--coordinator", url, "--name", "local-operator", "--system", "x86_64-linux");
+        assertEquals(0, created.exit(), "the coordinator's own user finds its token: " + created.err());
     }
 
     @Test

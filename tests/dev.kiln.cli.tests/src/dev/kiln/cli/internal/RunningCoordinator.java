@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.kiln.client.KilnAgentClient;
+import dev.kiln.client.LocalToken;
 import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.testing.StateDirectories;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -102,6 +105,21 @@ final class RunningCoordinator implements AutoCloseable {
         StringWriter err = new StringWriter();
         int exit = new KilnCommandLine(BUNDLES, new PrintWriter(out, true), new PrintWriter(err, true)).run(arguments);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs {@code action} as another user of the machine would: without the token a coordinator on {@code clientApi}
+     * leaves for its own user.
+     */
+    static <T> T withoutLocalToken(URI clientApi, Callable<T> action) throws Exception {
+        Path local = LocalToken.file(clientApi.getPort());
+        Path hidden = local.resolveSibling("hidden");
+        Files.move(local, hidden);
+        try {
+            return action.call();
+        } finally {
+            Files.move(hidden, local);
+        }
     }
 
     /** Stops a coordinator, if it started, then deletes the test's directory. */

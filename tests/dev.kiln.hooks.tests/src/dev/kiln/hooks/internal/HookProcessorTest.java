@@ -159,30 +159,6 @@ class HookProcessorTest {
     }
 
     @Test
-    void startsFromTheCursorFileOfAnEarlierKilnAndTheTagsItKeptMoveToTheBuilds() throws Exception {
-        FakeCoordinator coordinator = new FakeCoordinator();
-        Build build = coordinator.addBuild("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv", BuildState.SUCCEEDED);
-        Path state = Files.createDirectories(stateDir.resolve("hooks-state"));
-        Files.writeString(state.resolve("cursor-build-success"), "2\n");
-        Files.writeString(state.resolve("build-tags"), build.id() + " checked-by=tagger\n" + UUID.randomUUID()
-                + " gone=1\n");
-        for (int i = 0; i < 3; i++) {
-            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
-        }
-        List<Long> seen = new CopyOnWriteArrayList<>();
-        HooksFixture.register((event, farm) -> seen.add(event.id()), "recorder", "build-success");
-        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
-            await("the third event", () -> seen.contains(3L));
-            await("the cursor in the datastore", () -> Long.valueOf(3).equals(
-                    coordinator.storedCursors().get("hooks/build-success")));
-            assertEquals(List.of(3L), seen);
-            assertFalse(Files.exists(state.resolve("cursor-build-success")), "the file is replaced");
-            assertEquals(Set.of(Tag.parse("checked-by=tagger")), coordinator.get(build.id()).tags());
-            assertFalse(Files.exists(state.resolve("build-tags")), "read once");
-        }
-    }
-
-    @Test
     void retriesAFailingHookWithBackOffWithoutHoldingUpTheOthers() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         Set<Long> handledByOther = ConcurrentHashMap.newKeySet();

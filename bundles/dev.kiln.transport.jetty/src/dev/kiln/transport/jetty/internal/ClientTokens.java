@@ -26,6 +26,8 @@ final class ClientTokens {
 
     private final Path file;
     private final Set<String> hashes = ConcurrentHashMap.newKeySet();
+    private final String local = newToken();
+    private final String localHash = hash(local);
 
     ClientTokens(Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
@@ -44,9 +46,7 @@ final class ClientTokens {
 
     /** Makes a new token, stores its hash and returns it; it is not kept anywhere in clear. */
     synchronized String create() throws IOException {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = "kiln_" + HexFormat.of().formatHex(bytes);
+        String token = newToken();
         String hash = hash(token);
         Files.writeString(file, hash + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
@@ -54,8 +54,26 @@ final class ClientTokens {
         return token;
     }
 
+    /**
+     * The token of this run of the coordinator, left for its own user's commands ({@link LocalTokenFile}); it is kept
+     * nowhere else and is no longer valid once the coordinator stops.
+     */
+    String local() {
+        return local;
+    }
+
     boolean isValid(String token) {
-        return token != null && !token.isEmpty() && hashes.contains(hash(token));
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        String hash = hash(token);
+        return hash.equals(localHash) || hashes.contains(hash);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "kiln_" + HexFormat.of().formatHex(bytes);
     }
 
     private static String hash(String token) {

@@ -17,6 +17,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The coordinator's state directory: client tokens are kept there")
     String state_dir();
 
+    @AttributeDefinition(description = "Whether reads of the client API (GET /api/v1/..., /metrics) need a client token"
+            + " on loopback too; changes always do, and everything does beyond loopback")
+    boolean client_token_for_reads() default false;
+
     @AttributeDefinition(description = "The largest JSON body accepted, in bytes (a submit carries derivation texts)")
     long max_json_bytes() default 64L * 1024 * 1024;
 

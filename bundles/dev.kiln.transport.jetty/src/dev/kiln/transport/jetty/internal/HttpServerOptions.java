@@ -7,7 +7,12 @@ import dev.kiln.transport.jetty.ListenAddress;
 
 /** The HTTP server's configuration, parsed once. */
 record HttpServerOptions(ListenAddress clientListen, ListenAddress agentListen, Path stateDir, long maxJsonBytes,
-        Optional<Path> clientKeystore, Optional<Path> agentKeystore, String keystorePassword) {
+        Optional<Path> clientKeystore, Optional<Path> agentKeystore, String keystorePassword, boolean tokenForReads) {
+
+    /** Whether a read of the client API needs a token: always beyond loopback, on loopback when configured. */
+    boolean readsNeedToken() {
+        return tokenForReads || !clientListen.isLoopback();
+    }
 
     static HttpServerOptions from(HttpServerConfiguration configuration) {
         String state = configuration.state_dir();
@@ -24,7 +29,8 @@ record HttpServerOptions(ListenAddress clientListen, ListenAddress agentListen, 
                 configuration.max_json_bytes(),
                 keystore(configuration.client_tls_keystore()),
                 keystore(configuration.agent_tls_keystore()),
-                configuration.tls_keystore_password());
+                configuration.tls_keystore_password(),
+                configuration.client_token_for_reads());
     }
 
     private static Optional<Path> keystore(String path) {

@@ -63,6 +63,7 @@ public final class JettyHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(JettyHttpServer.class);
 
     private final Server server;
+    private final LocalTokenFile localToken;
     private final ServiceRegistration<HttpEndpoints> registration;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -89,7 +90,7 @@ public final class JettyHttpServer {
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
                 new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
-                !options.clientListen().isLoopback());
+                options.readsNeedToken());
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kiln-http");
@@ -112,6 +113,7 @@ public final class JettyHttpServer {
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
+        localToken = LocalTokenFile.write(client.getLocalPort(), tokens.local());
         Endpoints endpoints = new Endpoints(uri(options.clientListen(), client, options.clientKeystore().isPresent()),
                 uri(options.agentListen(), agent, options.agentKeystore().isPresent()));
         LOG.info("Client API listening on {}, agent API on {}", endpoints.clientApi(), endpoints.agentApi());
@@ -120,6 +122,7 @@ public final class JettyHttpServer {
 
     @Deactivate
     void stop() throws Exception {
+        localToken.delete();
         registration.unregister();
         server.stop();
     }

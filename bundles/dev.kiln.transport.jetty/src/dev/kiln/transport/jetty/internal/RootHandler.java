@@ -50,11 +50,11 @@ final class RootHandler extends Handler.Abstract {
     private final Extensions extensions;
     private final ClientTokens tokens;
     private final Metrics metrics;
-    private final boolean clientTokenRequired;
+    private final boolean readsNeedToken;
     private final Map<String, VerifiedAgent> verifiedAgents = new ConcurrentHashMap<>();
 
     RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, JobsetRoutes jobsets,
-            Extensions extensions, ClientTokens tokens, Metrics metrics, boolean clientTokenRequired) {
+            Extensions extensions, ClientTokens tokens, Metrics metrics, boolean readsNeedToken) {
         this.services = services;
         this.clientApi = clientApi;
         this.agentApi = agentApi;
@@ -63,7 +63,7 @@ final class RootHandler extends Handler.Abstract {
         this.extensions = extensions;
         this.tokens = tokens;
         this.metrics = metrics;
-        this.clientTokenRequired = clientTokenRequired;
+        this.readsNeedToken = readsNeedToken;
     }
 
     @Override
@@ -104,22 +104,23 @@ final class RootHandler extends Handler.Abstract {
     private void dispatch(Exchange exchange) throws HttpFailure, IOException {
         String path = exchange.path();
         boolean client = exchange.connector().equals(JettyHttpServer.CLIENT_CONNECTOR);
+        // A wrong token is refused wherever it is sent, so that a script learns of it before it needs the token.
+        boolean authenticated = client && checkOfferedToken(exchange);
         if (path.equals("/healthz")) {
             if (!exchange.method().equals("GET") && !exchange.method().equals("HEAD")) {
                 throw ClientApi.methodNotAllowed(exchange);
             }
             exchange.json(200, Map.of("status", "ok"));
         } else if (client && path.equals("/metrics")) {
+            requireToken(exchange, authenticated || !readsNeedToken);
             ClientApi.requireMethod(exchange, "GET", true);
             exchange.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
         } else if (client && path.startsWith("/api/v1/")) {
-            if (clientTokenRequired) {
-                requireToken(exchange);
-            }
+            requireToken(exchange, authenticated || !readsNeedToken && isRead(exchange));
             clientApi.handle(exchange, parts(path.substring("/api/v1/".length()), exchange));
         } else if (client && path.startsWith("/jobset/") && path.endsWith("/hook/evaluate")) {
             // A forge is never on the coordinator's machine: its hook always needs a token.
-            requireToken(exchange);
+            requireToken(exchange, authenticated);
             String[] parts = parts(path.substring("/jobset/".length()), exchange);
             if (parts.length != 3) {
                 throw HttpFailure.notFound(path);
@@ -133,7 +134,7 @@ final class RootHandler extends Handler.Abstract {
                 if (!client) {
                     throw ClientApi.methodNotAllowed(exchange);
                 }
-                requireToken(exchange);
+                requireToken(exchange, authenticated);
                 cache.put(exchange);
             } else {
                 cache.get(exchange);
@@ -141,6 +142,12 @@ final class RootHandler extends Handler.Abstract {
         } else {
             throw HttpFailure.notFound(path);
         }
+    }
+
+    /** A request that changes nothing: a GET, or the question which derivations the coordinator lacks. */
+    private static boolean isRead(Exchange exchange) {
+        return exchange.method().equals("GET") || exchange.method().equals("HEAD")
+                || exchange.path().equals("/api/v1/derivations/missing");
     }
 
     private static String[] parts(String rest, Exchange exchange) throws HttpFailure {
@@ -153,16 +160,27 @@ final class RootHandler extends Handler.Abstract {
         return parts;
     }
 
-    /** A token as {@code Authorization: Bearer}, or as the password of HTTP Basic (what Nix's netrc sends). */
-    private void requireToken(Exchange exchange) throws HttpFailure {
+    /**
+     * Whether the request carries a valid client token, as {@code Authorization: Bearer} or as the password of HTTP
+     * Basic (what Nix's netrc sends); a token that is not valid is refused at once.
+     */
+    private boolean checkOfferedToken(Exchange exchange) throws HttpFailure {
         Optional<String> token = exchange.bearerToken().or(() -> exchange.basicCredentials().map(c -> c[1]));
         if (token.isEmpty()) {
-            exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
-            throw new HttpFailure(401, "unauthorized", "a client token is required (Authorization: Bearer <token>)");
+            return false;
         }
         if (!tokens.isValid(token.get())) {
             exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
-            throw new HttpFailure(401, "unauthorized", "the client token is not valid");
+            throw new HttpFailure(401, "unauthorized", "the client token is not valid (revoked, or of another coordinator)");
+        }
+        return true;
+    }
+
+    private static void requireToken(Exchange exchange, boolean allowed) throws HttpFailure {
+        if (!allowed) {
+            exchange.setHeader(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
+            throw new HttpFailure(401, "unauthorized", exchange.method() + " " + exchange.path()
+                    + " needs a client token (Authorization: Bearer <token>; kiln: --token or KILN_TOKEN)");
         }
     }
 

@@ -58,7 +58,7 @@ class BadInputTest {
         coordinator.close();
     }
 
-    /** method, client or agent port, path, body, expected status. */
+    /** method, client port (with a token), anonymous (the client port without one) or agent port, path, body, status. */
     static Stream<Arguments> badRequests() {
         List<Arguments> cases = new ArrayList<>();
         String[][] clientJson = {
@@ -94,7 +94,7 @@ class BadInputTest {
         cases.add(Arguments.of("GET", "client", "/api/v1/events?after=x", null, 400));
         cases.add(Arguments.of("DELETE", "client", "/api/v1/builds", null, 405));
         cases.add(Arguments.of("POST", "client", "/api/v1/tokens", "{bad", 400));
-        cases.add(Arguments.of("PUT", "client", "/nar/x.nar", "x", 401));
+        cases.add(Arguments.of("PUT", "anonymous", "/nar/x.nar", "x", 401));
         cases.add(Arguments.of("PUT", "agent", "/nar/x.nar", "x", 405));
         cases.add(Arguments.of("GET", "agent", "/00000000000000000000000000000000.narinfo", null, 404));
         cases.add(Arguments.of("GET", "agent", "/nar/../../etc/passwd", null, 400));
@@ -127,8 +127,11 @@ class BadInputTest {
     @MethodSource("badRequests")
     void badRequestsGetA4xxWithAJsonError(String method, String port, String path, String body, int status)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                port.equals("client") ? coordinator.client(path) : coordinator.agent(path))
+        HttpRequest.Builder request = (switch (port) {
+            case "client" -> coordinator.asClient(path);
+            case "anonymous" -> HttpRequest.newBuilder(coordinator.client(path));
+            default -> HttpRequest.newBuilder(coordinator.agent(path));
+        })
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (port.equals("agent")) {

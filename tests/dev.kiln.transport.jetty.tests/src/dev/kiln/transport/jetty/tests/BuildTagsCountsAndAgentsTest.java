@@ -18,10 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kiln.api.BuildSubmission;
-import dev.kiln.api.DerivationSummary;
-import dev.kiln.api.SubmitOptions;
-import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentList;
@@ -53,25 +49,25 @@ class BuildTagsCountsAndAgentsTest {
     void tagsABuildAndRemovesATag() throws Exception {
         UUID id = submit("tagged", Set.of(Tag.parse("jobset=main"), Tag.parse("old=1")));
 
-        BuildInfo tagged = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/builds/" + id
-                + "/tags")).header("Content-Type", "application/json")
+        BuildInfo tagged = read(coordinator.send(coordinator.asClient("/api/v1/builds/" + id
+                + "/tags").header("Content-Type", "application/json")
                 .PUT(json("{\"tags\":{\"jobset\":\"release\",\"checked-by\":\"tagger\"},\"remove\":[\"old\"]}"))
                 .build()), 200, BuildInfo.class);
         assertEquals(Map.of("jobset", "release", "checked-by", "tagger"), tagged.tags());
 
-        BuildInfo untagged = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/builds/" + id
-                + "/tags/jobset")).DELETE().build()), 200, BuildInfo.class);
+        BuildInfo untagged = read(coordinator.send(coordinator.asClient("/api/v1/builds/" + id
+                + "/tags/jobset").DELETE().build()), 200, BuildInfo.class);
         assertEquals(Map.of("checked-by", "tagger"), untagged.tags());
         assertEquals(Map.of("checked-by", "tagger"),
                 read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200, BuildInfo.class).tags());
 
-        Map<?, ?> bad = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/builds/" + id
-                + "/tags")).header("Content-Type", "application/json")
+        Map<?, ?> bad = read(coordinator.send(coordinator.asClient("/api/v1/builds/" + id
+                + "/tags").header("Content-Type", "application/json")
                 .PUT(json("{\"tags\":{\"no space\":\"x\"}}")).build()), 400, Map.class);
         assertTrue(bad.toString().contains("invalid tag key"), bad.toString());
-        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/builds/" + UUID.randomUUID()
-                + "/tags/jobset")).DELETE().build()), 404, Map.class);
-        read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/builds/" + id + "/tags"))
+        read(coordinator.send(coordinator.asClient("/api/v1/builds/" + UUID.randomUUID()
+                + "/tags/jobset").DELETE().build()), 404, Map.class);
+        read(coordinator.send(coordinator.asClient("/api/v1/builds/" + id + "/tags")
                 .POST(json("{}")).build()), 405, Map.class);
     }
 
@@ -130,10 +126,6 @@ class BuildTagsCountsAndAgentsTest {
     }
 
     private static UUID submit(String name, Set<Tag> tags) {
-        String path = "/nix/store/" + String.format("%032x", name.hashCode() & 0xffffffffL) + "-" + name + ".drv";
-        DerivationSummary derivation = new DerivationSummary(path, "x86_64-linux",
-                Map.of("out", path.substring(0, path.length() - 4)), Map.of(), Set.of(), "Derive()");
-        return coordinator.services.submit(new SubmitRequest(List.of(derivation), List.of(new BuildSubmission(path,
-                SubmitOptions.DEFAULT.withTags(tags))))).get(0).buildId();
+        return coordinator.submit(name, tags);
     }
 }

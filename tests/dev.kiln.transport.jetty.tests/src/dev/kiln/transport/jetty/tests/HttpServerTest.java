@@ -77,8 +77,7 @@ class HttpServerTest {
     void theFirstTokenIsWrittenForTheOwnerOnlyAndCreatesMoreTokens() throws Exception {
         Path first = temporary.resolve("client-token");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first)));
-        HttpResponse<String> created = coordinator.send(HttpRequest.newBuilder(coordinator.client("/api/v1/tokens"))
-                .header("Authorization", "Bearer " + coordinator.token())
+        HttpResponse<String> created = coordinator.send(coordinator.asClient("/api/v1/tokens")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(201, created.statusCode(), created.body());
         assertTrue(created.body().startsWith("{\"token\":\"kiln_"), created.body());

@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -26,8 +29,13 @@ import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.BuildService;
+import dev.kiln.api.BuildSubmission;
+import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
+import dev.kiln.api.SubmitOptions;
+import dev.kiln.api.SubmitRequest;
+import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -48,6 +56,11 @@ final class TestCoordinator implements AutoCloseable {
     private final List<Configuration> configurations = new ArrayList<>();
 
     TestCoordinator(Path stateDir, long maxJsonBytes) throws Exception {
+        this(stateDir, maxJsonBytes, Map.of());
+    }
+
+    /** @param http more properties of the HTTP server's configuration */
+    TestCoordinator(Path stateDir, long maxJsonBytes, Map<String, Object> http) throws Exception {
         this.stateDir = stateDir;
         BundleContext context = FrameworkUtil.getBundle(TestCoordinator.class).getBundleContext();
         for (Class<?> type : List.of(BuildService.class, AgentBuildService.class, DerivationService.class,
@@ -57,8 +70,10 @@ final class TestCoordinator implements AutoCloseable {
         registrations.add(context.registerService(AgentService.class, services.agentService, new Hashtable<>()));
         ConfigurationAdmin admin = await(context, ConfigurationAdmin.class);
         configure(admin, "dev.kiln.cache", Map.of("state.dir", stateDir.toString()));
-        configure(admin, "dev.kiln.transport.jetty", Map.of("client.listen", "127.0.0.1:0",
-                "agent.listen", "127.0.0.1:0", "state.dir", stateDir.toString(), "max.json.bytes", maxJsonBytes));
+        Map<String, Object> properties = new HashMap<>(http);
+        properties.putAll(Map.of("client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0",
+                "state.dir", stateDir.toString(), "max.json.bytes", maxJsonBytes));
+        configure(admin, "dev.kiln.transport.jetty", properties);
         endpoints = await(context, HttpEndpoints.class);
     }
 
@@ -115,8 +130,15 @@ final class TestCoordinator implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri).GET().build());
     }
 
+    /** A request to the client API with the operator's token. */
+    HttpRequest.Builder asClient(String path) throws IOException {
+        return HttpRequest.newBuilder(client(path)).header("Authorization", "Bearer " + token());
+    }
+
+    /** A JSON POST with the operator's token. */
     HttpResponse<String> postJson(URI uri, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token())
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
@@ -127,6 +149,15 @@ final class TestCoordinator implements AutoCloseable {
             throw new AssertionError("creating an agent answered " + created.statusCode() + ": " + created.body());
         }
         return ProtocolJson.read(created.body().getBytes(), AgentPassword.class);
+    }
+
+    /** Submits a build of a derivation without inputs, straight to the services. */
+    UUID submit(String name, Set<Tag> tags) {
+        String path = "/nix/store/" + String.format("%032x", name.hashCode() & 0xffffffffL) + "-" + name + ".drv";
+        DerivationSummary derivation = new DerivationSummary(path, "x86_64-linux",
+                Map.of("out", path.substring(0, path.length() - 4)), Map.of(), Set.of(), "Derive()");
+        return services.submit(new SubmitRequest(List.of(derivation), List.of(new BuildSubmission(path,
+                SubmitOptions.DEFAULT.withTags(tags))))).get(0).buildId();
     }
 
     static String basic(AgentPassword agent) {
