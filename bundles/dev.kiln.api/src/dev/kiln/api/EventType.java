@@ -2,7 +2,10 @@ package dev.kiln.api;
 
 import java.util.Arrays;
 
-/** The kinds of events the coordinator records in its outbox, one for every change of a build or an agent. */
+/**
+ * The kinds of events the coordinator records in its outbox, one for every change of a build, an agent or an
+ * evaluation of a jobset.
+ */
 public enum EventType {
     BUILD_SUBMITTED("build-submitted"),
     BUILD_ALLOCATED("build-allocated"),
@@ -26,7 +29,13 @@ public enum EventType {
     /** Activated, deactivated, given a new password, or restarted. */
     AGENT_CHANGED("agent-changed"),
     /** An agent was silent past the timeout; its builds went back to scheduled. */
-    AGENT_LOST("agent-lost");
+    AGENT_LOST("agent-lost"),
+    /** A jobset's evaluation began; the event names the {@code jobset} and the {@code evaluation}. */
+    EVALUATION_STARTED("evaluation-started"),
+    /** An evaluation ended well; the event counts the {@code derivations} it found and the {@code builds} it made. */
+    EVALUATION_FINISHED("evaluation-finished"),
+    /** An evaluation failed; the event says why under {@code error}. */
+    EVALUATION_FAILED("evaluation-failed");
 
     private final String id;
 

@@ -1,6 +1,7 @@
 package dev.kiln.ci;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -24,9 +25,13 @@ import dev.kiln.api.Tag;
  * @param enabled                a disabled jobset is kept but never evaluated
  * @param maxBuildsPerEvaluation an evaluation stops submitting past this many derivations
  * @param supersede              whether a newer evaluation cancels what an older one still has pending
+ * @param pullRequestTemplate    whether each pull request opened on the repository of its first channel becomes a
+ *                               jobset of its own, made from this one
+ * @param pullRequest            the pull request this jobset builds, or null
  */
 public record Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
-        Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation, boolean supersede) {
+        Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation, boolean supersede,
+        boolean pullRequestTemplate, PullRequest pullRequest) {
 
     public static final int DEFAULT_MAX_BUILDS = 100_000;
 
@@ -59,8 +64,32 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         }
     }
 
+    /** A jobset that follows no pull request and is no template. */
+    public Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
+            Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
+            boolean supersede) {
+        this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, false, null);
+    }
+
     public Jobset withEnabled(boolean newEnabled) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, newEnabled,
-                maxBuildsPerEvaluation, supersede);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest);
+    }
+
+    /**
+     * The jobset of a pull request made from this template: named {@code <template>-pr-<number>}, its first channel
+     * following the request's branch in the repository it comes from, never a template itself.
+     */
+    public Jobset forPullRequest(PullRequest request, String url, String branch) {
+        List<Channel> requestChannels = new ArrayList<>(channels);
+        requestChannels.set(0, new Channel(channels.get(0).name(), url, branch));
+        return new Jobset(name + "-pr-" + request.number(), requestChannels, evaluationCommand, storeDir, storeRoot,
+                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request);
+    }
+
+    public Jobset withPullRequest(PullRequest request) {
+        return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request);
     }
 }

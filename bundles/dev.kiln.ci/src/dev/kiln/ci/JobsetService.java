@@ -2,6 +2,7 @@ package dev.kiln.ci;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -31,8 +32,30 @@ public interface JobsetService {
      */
     void evaluate(String name);
 
+    /**
+     * Checks the jobset's channels now and evaluates it if one moved, as its period would. Returns at once.
+     */
+    void refresh(String name);
+
+    /**
+     * Acts on a forge's webhook delivery, once its signature (GitHub, Gitea, Forgejo) or token (GitLab) matches one
+     * of the configured secrets: a push refreshes the jobsets that follow the branch; an opened pull request becomes a
+     * jobset made from each template jobset of the repository, a push to it refreshes that jobset, and closing or
+     * merging it disables the jobset, which is removed once the retention time has passed.
+     *
+     * @param headers the request's headers, names in lower case
+     * @param body    the request's body
+     * @throws WebhookRejectedException when the signature or token is missing or wrong
+     * @throws dev.kiln.api.InvalidRequestException when the delivery is not a forge's webhook or is malformed
+     * @throws dev.kiln.api.NotFoundException when no jobset follows the repository
+     */
+    WebhookOutcome receiveWebhook(Map<String, String> headers, byte[] body);
+
     /** The jobset's evaluations, newest first. */
     List<Evaluation> evaluations(String name);
+
+    /** The newest evaluation of each jobset that has one, by jobset name. */
+    Map<String, Evaluation> latestEvaluations();
 
     Evaluation evaluation(long id);
 

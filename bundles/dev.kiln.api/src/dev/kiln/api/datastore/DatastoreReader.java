@@ -105,4 +105,21 @@ public interface DatastoreReader {
 
     /** The stored positions of the outbox's readers whose names start with {@code prefix}, by name. */
     Map<String, Long> eventCursors(String prefix);
+
+    /** Every jobset, by name. */
+    List<StoredJobset> jobsets();
+
+    Optional<StoredEvaluation> evaluation(long evaluationId);
+
+    /** Up to {@code limit} evaluations of a jobset, newest first. */
+    List<StoredEvaluation> evaluationsOfJobset(String jobset, int limit);
+
+    /** The newest evaluation of each jobset that has one, by jobset name. */
+    Map<String, StoredEvaluation> latestEvaluations();
+
+    /** The greatest evaluation id, 0 when there is none. */
+    long latestEvaluationId();
+
+    /** The derivations an evaluation found, with their builds, in the order it found them. */
+    List<EvaluationBuild> evaluationBuilds(long evaluationId);
 }

@@ -57,6 +57,18 @@ public interface DatastoreTransaction extends DatastoreReader {
 
     void updateAgentPasswordHash(UUID agentId, String passwordHash);
 
+    /** Inserts a jobset, or replaces the definition of the jobset of that name. */
+    void saveJobset(StoredJobset jobset);
+
+    /** Removes a jobset; its evaluations stay. Returns whether there was one. */
+    boolean deleteJobset(String name);
+
+    /** Inserts an evaluation, or replaces the one of that id. */
+    void saveEvaluation(StoredEvaluation evaluation);
+
+    /** Appends derivations found by an evaluation, each with its build; a derivation it had already is left. */
+    void insertEvaluationBuilds(long evaluationId, List<EvaluationBuild> builds);
+
     /**
      * Runs {@code action} once this transaction committed, before the next write transaction starts, so that
      * actions run in commit order (the coordinator tells the allocator of changes this way). Not run on rollback.

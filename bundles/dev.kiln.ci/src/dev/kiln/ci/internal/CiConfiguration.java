@@ -19,4 +19,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "An evaluation running longer is killed and fails")
     long evaluation_timeout_seconds() default 3600;
+
+    @AttributeDefinition(description = "Files of the secrets forges sign their webhooks with, one secret a line; "
+            + "without any, every webhook is refused")
+    String[] webhook_secret_files() default {};
+
+    @AttributeDefinition(description = "How long the jobset of a closed pull request is kept, disabled, before it goes")
+    long pull_request_retention_seconds() default 86400;
 }

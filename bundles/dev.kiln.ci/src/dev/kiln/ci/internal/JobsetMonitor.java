@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +25,9 @@ import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
+import dev.kiln.api.datastore.EvaluationBuild;
 import dev.kiln.ci.Channel;
 import dev.kiln.ci.Evaluation;
-import dev.kiln.ci.EvaluationStatus;
 import dev.kiln.ci.Jobset;
 
 /**
@@ -46,6 +48,8 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JobsetMonitor.class);
+    /** The builds of an evaluation are recorded this many at a time as they are submitted. */
+    private static final int BUILDS_PER_WRITE = 256;
 
     private final CiContext context;
     private Jobset jobset;
@@ -77,16 +81,15 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         try {
             commits = updateChannels(current);
         } catch (ExecutionException e) {
-            record(new Evaluation(context.evaluationIds().incrementAndGet(), current.name(), Map.of(), startedAt,
-                    Instant.now(), EvaluationStatus.FAILED, 0, 0, "updating the channels failed: " + rootMessage(e)));
+            context.store().failedToStart(current.name(), startedAt, "updating the channels failed: " + rootMessage(e));
             return;
         }
         if (!force && commits.equals(lastCommits)) {
             LOG.debug("Jobset {}: no channel moved", current.name());
             return;
         }
-        long id = context.evaluationIds().incrementAndGet();
-        record(new Evaluation(id, current.name(), commits, startedAt, null, EvaluationStatus.RUNNING, 0, 0, null));
+        Evaluation running = context.store().start(current.name(), commits, startedAt);
+        long id = running.id();
         AtomicInteger found = new AtomicInteger();
         AtomicInteger submitted = new AtomicInteger();
         Set<String> refused = new HashSet<>();
@@ -102,8 +105,7 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         if (error == null && !refused.isEmpty()) {
             error = refused.size() + " derivation(s) refused, the first: " + refused.iterator().next();
         }
-        record(new Evaluation(id, current.name(), commits, startedAt, Instant.now(),
-                error == null ? EvaluationStatus.SUCCEEDED : EvaluationStatus.FAILED, found.get(), submitted.get(), error));
+        context.store().finish(running, Instant.now(), found.get(), submitted.get(), error);
         lastCommits = commits;
         if (error == null && current.supersede()) {
             supersedeOlderEvaluations(current, id);
@@ -114,20 +116,16 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
 
     /** Cancels what older evaluations of the jobset still have pending and this one no longer builds. */
     private void supersedeOlderEvaluations(Jobset current, long id) {
-        try {
-            Set<String> stillWanted = new HashSet<>();
-            EvaluationBuilds.read(context.files().evaluationBuilds(id)).forEach(entry -> stillWanted.add(entry.derivation()));
-            for (Evaluation older : context.files().evaluations()) {
-                if (older.jobset().equals(current.name()) && older.id() < id) {
-                    for (EvaluationBuilds.Entry entry : EvaluationBuilds.read(context.files().evaluationBuilds(older.id()))) {
-                        if (!stillWanted.contains(entry.derivation())) {
-                            Pending.cancel(context.builds(), entry.build());
-                        }
+        Set<String> stillWanted = new HashSet<>();
+        context.store().builds(id).forEach(entry -> stillWanted.add(entry.derivationPath()));
+        for (Evaluation older : context.store().evaluations(current.name())) {
+            if (older.id() < id) {
+                for (EvaluationBuild entry : context.store().builds(older.id())) {
+                    if (!stillWanted.contains(entry.derivationPath())) {
+                        Pending.cancel(context.builds(), entry.buildId());
                     }
                 }
             }
-        } catch (IOException e) {
-            LOG.warn("Jobset {}: cannot supersede older evaluations", current.name(), e);
         }
     }
 
@@ -151,14 +149,15 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         environment.put("KILN_EVALUATION", Long.toString(id));
         environment.put("KILN_STORE_DIR", current.storeDir());
         Path workDir = context.checkouts().directory(current.name(), current.channels().get(0));
-        Path log = context.files().evaluationLog(id);
+        Path log = context.store().log(id);
         SubmitOptions options = SubmitOptions.DEFAULT
                 .withPriority(current.priority())
                 .withTags(withEvaluationTags(current, id))
                 .withIgnoreIfDerivationHasBuild(true);
         DerivationSubmitter submitter = new DerivationSubmitter(context.builds(), context.derivations(),
                 current.storeDir(), current.storeRoot());
-        try (EvaluationBuilds builds = EvaluationBuilds.append(context.files().evaluationBuilds(id))) {
+        List<EvaluationBuild> builds = new ArrayList<>();
+        try {
             new EvaluationProcess(current.evaluationCommand(), workDir, environment, context.evaluationTimeout())
                     .run(log, drvPath -> {
                         if (found.incrementAndGet() > current.maxBuildsPerEvaluation()) {
@@ -170,13 +169,19 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
                                 submitted.incrementAndGet();
                             }
                             if (result.buildId() != null) {
-                                builds.add(drvPath, result.buildId());
+                                builds.add(new EvaluationBuild(drvPath, result.buildId()));
+                                if (builds.size() >= BUILDS_PER_WRITE) {
+                                    context.store().addBuilds(id, List.copyOf(builds));
+                                    builds.clear();
+                                }
                             }
                         } catch (KilnException | IOException e) {
                             refused.add(drvPath + ": " + e.getMessage());
                             appendToLog(log, "kiln: refused " + drvPath + ": " + e.getMessage());
                         }
                     });
+        } finally {
+            context.store().addBuilds(id, builds);
         }
         if (found.get() > current.maxBuildsPerEvaluation()) {
             appendToLog(log, "kiln: stopped submitting after " + current.maxBuildsPerEvaluation() + " derivations");
@@ -189,14 +194,6 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         tags.add(new Tag("jobset", current.name()));
         tags.add(new Tag("evaluation", Long.toString(id)));
         return tags;
-    }
-
-    private void record(Evaluation evaluation) {
-        try {
-            context.files().save(evaluation);
-        } catch (IOException e) {
-            LOG.error("Cannot record evaluation {} of jobset {}", evaluation.id(), evaluation.jobset(), e);
-        }
     }
 
     private static void appendToLog(Path log, String line) {

@@ -1,9 +1,8 @@
 package dev.kiln.ci.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,11 +30,14 @@ import dev.kiln.api.DerivationService;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.NotFoundException;
+import dev.kiln.api.datastore.Datastore;
+import dev.kiln.api.datastore.EvaluationBuild;
 import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationStatus;
 import dev.kiln.ci.EvaluationSummary;
 import dev.kiln.ci.Jobset;
 import dev.kiln.ci.JobsetService;
+import dev.kiln.ci.WebhookOutcome;
 
 /**
  * The registry from jobset names to their monitors, and the jobset service. It starts the channel updater and the
@@ -54,25 +55,31 @@ public final class JobsetRegistry implements JobsetService {
     private final Map<String, JobsetMonitor> monitors = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> ticks = new HashMap<>();
     private final Map<String, Jobset> jobsets = new HashMap<>();
+    private final ForgeWebhooks webhooks;
 
     @Activate
     public JobsetRegistry(@Reference BuildService builds, @Reference DerivationService derivations,
-            CiConfiguration configuration) throws IOException {
+            @Reference Datastore datastore, CiConfiguration configuration) throws IOException {
         CiOptions options = CiOptions.from(configuration);
-        JobsetFiles files = new JobsetFiles(options.ciDir());
-        List<Evaluation> evaluations = files.evaluations();
-        long lastId = evaluations.stream().mapToLong(Evaluation::id).max().orElse(0);
+        JsonFilesImport.run(datastore, options.ciDir());
+        JobsetStore store = new JobsetStore(datastore, options.ciDir());
         context = new CiContext(builds, derivations,
                 new LimitedWorker("channel-updater", options.maxConcurrentUpdates()),
                 new LimitedWorker("evaluator", options.maxConcurrentEvaluations()),
-                new Checkouts(options.ciDir().resolve("checkouts")), files, new AtomicLong(lastId),
-                options.evaluationTimeout());
+                new Checkouts(options.ciDir().resolve("checkouts")), store, options.evaluationTimeout());
         context.channelUpdater().start();
         context.evaluator().start();
-        failInterruptedEvaluations(files, evaluations);
-        for (Jobset jobset : files.jobsets()) {
-            startMonitor(jobset, lastCommits(evaluations, jobset.name()));
+        List<Jobset> stored = store.jobsets();
+        for (Evaluation interrupted : store.failInterrupted(stored.stream().map(Jobset::name).toList())) {
+            LOG.warn("Evaluation {} of jobset {} was interrupted by a restart", interrupted.id(), interrupted.jobset());
         }
+        for (Jobset jobset : stored) {
+            startMonitor(jobset, lastCommits(store.evaluations(jobset.name())));
+        }
+        webhooks = new ForgeWebhooks(this, WebhookSecrets.fromFiles(options.webhookSecretFiles()),
+                options.pullRequestRetention(), Clock.systemUTC());
+        long sweepMillis = Math.clamp(options.pullRequestRetention().toMillis() / 4, 1_000, 600_000);
+        clock.scheduleWithFixedDelay(this::removeClosedRequests, 0, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
@@ -89,7 +96,7 @@ public final class JobsetRegistry implements JobsetService {
         if (jobsets.containsKey(jobset.name())) {
             throw new InvalidRequestException("there is a jobset " + jobset.name() + " already");
         }
-        save(jobset);
+        context.store().save(jobset);
         startMonitor(jobset, Map.of());
         return jobset;
     }
@@ -97,7 +104,7 @@ public final class JobsetRegistry implements JobsetService {
     @Override
     public synchronized Jobset update(Jobset jobset) {
         Jobset old = get(jobset.name());
-        save(jobset);
+        context.store().save(jobset);
         jobsets.put(jobset.name(), jobset);
         monitors.get(jobset.name()).tell(new JobsetMonitor.Redefine(jobset));
         if (!old.period().equals(jobset.period())) {
@@ -109,11 +116,7 @@ public final class JobsetRegistry implements JobsetService {
     @Override
     public synchronized void remove(String name) {
         get(name);
-        try {
-            context.files().delete(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove jobset " + name, e);
-        }
+        context.store().delete(name);
         Optional.ofNullable(ticks.remove(name)).ifPresent(tick -> tick.cancel(false));
         monitors.remove(name).close();
         jobsets.remove(name);
@@ -140,27 +143,44 @@ public final class JobsetRegistry implements JobsetService {
     }
 
     @Override
+    public synchronized void refresh(String name) {
+        get(name);
+        monitors.get(name).tell(new JobsetMonitor.Evaluate(false));
+    }
+
+    @Override
+    public WebhookOutcome receiveWebhook(Map<String, String> headers, byte[] body) {
+        return webhooks.receive(headers, body);
+    }
+
+    private void removeClosedRequests() {
+        try {
+            webhooks.removeClosedRequests();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot remove the jobsets of closed pull requests", e);
+        }
+    }
+
+    @Override
     public List<Evaluation> evaluations(String name) {
         get(name);
-        return allEvaluations().stream()
-                .filter(evaluation -> evaluation.jobset().equals(name))
-                .sorted(Comparator.comparingLong(Evaluation::id).reversed())
-                .toList();
+        return context.store().evaluations(name);
+    }
+
+    @Override
+    public Map<String, Evaluation> latestEvaluations() {
+        return context.store().latestEvaluations();
     }
 
     @Override
     public Evaluation evaluation(long id) {
-        try {
-            return context.files().evaluation(id).orElseThrow(() -> new NotFoundException("evaluation", id));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read evaluation " + id, e);
-        }
+        return context.store().evaluation(id).orElseThrow(() -> new NotFoundException("evaluation", id));
     }
 
     @Override
     public Path evaluationLog(long id) {
         evaluation(id);
-        return context.files().evaluationLog(id);
+        return context.store().log(id);
     }
 
     @Override
@@ -174,7 +194,7 @@ public final class JobsetRegistry implements JobsetService {
         int pending = 0;
         int canceled = 0;
         int newlyFailing = 0;
-        for (EvaluationBuilds.Entry entry : builds(id)) {
+        for (EvaluationBuild entry : context.store().builds(id)) {
             BuildState state = stateOf(entry);
             if (state == null) {
                 continue;
@@ -184,7 +204,7 @@ public final class JobsetRegistry implements JobsetService {
                 case CANCELED -> canceled++;
                 case FAILED, DEPENDENCY_FAILED -> {
                     failed++;
-                    if (succeededBefore.contains(derivationName(entry.derivation()))) {
+                    if (succeededBefore.contains(derivationName(entry.derivationPath()))) {
                         newlyFailing++;
                     }
                 }
@@ -198,8 +218,8 @@ public final class JobsetRegistry implements JobsetService {
     public int cancelPending(long id) {
         evaluation(id);
         int canceled = 0;
-        for (EvaluationBuilds.Entry entry : builds(id)) {
-            if (Pending.cancel(context.builds(), entry.build())) {
+        for (EvaluationBuild entry : context.store().builds(id)) {
+            if (Pending.cancel(context.builds(), entry.buildId())) {
                 canceled++;
             }
         }
@@ -225,49 +245,25 @@ public final class JobsetRegistry implements JobsetService {
                 0, periodMillis, TimeUnit.MILLISECONDS));
     }
 
-    private void save(Jobset jobset) {
-        try {
-            context.files().save(jobset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save jobset " + jobset.name(), e);
-        }
-    }
-
-    private List<Evaluation> allEvaluations() {
-        try {
-            return context.files().evaluations();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the evaluations", e);
-        }
-    }
-
     private Optional<Evaluation> previousEvaluation(Evaluation evaluation) {
-        return allEvaluations().stream()
-                .filter(other -> other.jobset().equals(evaluation.jobset()) && other.id() < evaluation.id())
-                .max(Comparator.comparingLong(Evaluation::id));
+        return context.store().evaluations(evaluation.jobset()).stream()
+                .filter(other -> other.id() < evaluation.id())
+                .findFirst();
     }
 
     private Set<String> namesOfBuildsIn(long evaluationId, BuildState wanted) {
         Set<String> names = new HashSet<>();
-        for (EvaluationBuilds.Entry entry : builds(evaluationId)) {
+        for (EvaluationBuild entry : context.store().builds(evaluationId)) {
             if (stateOf(entry) == wanted) {
-                names.add(derivationName(entry.derivation()));
+                names.add(derivationName(entry.derivationPath()));
             }
         }
         return names;
     }
 
-    private List<EvaluationBuilds.Entry> builds(long evaluationId) {
+    private BuildState stateOf(EvaluationBuild entry) {
         try {
-            return EvaluationBuilds.read(context.files().evaluationBuilds(evaluationId));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the builds of evaluation " + evaluationId, e);
-        }
-    }
-
-    private BuildState stateOf(EvaluationBuilds.Entry entry) {
-        try {
-            return context.builds().get(entry.build()).state();
+            return context.builds().get(entry.buildId()).state();
         } catch (KilnException e) {
             return null;
         }
@@ -280,22 +276,11 @@ public final class JobsetRegistry implements JobsetService {
         return dash < 0 ? baseName : baseName.substring(dash + 1);
     }
 
-    /** An evaluation still running when the coordinator stopped is over: it is recorded as failed. */
-    private static void failInterruptedEvaluations(JobsetFiles files, List<Evaluation> evaluations) throws IOException {
-        for (Evaluation evaluation : evaluations) {
-            if (evaluation.status() == EvaluationStatus.RUNNING) {
-                files.save(new Evaluation(evaluation.id(), evaluation.jobset(), evaluation.commits(),
-                        evaluation.startedAt(), Instant.now(), EvaluationStatus.FAILED, evaluation.derivationsFound(),
-                        evaluation.buildsSubmitted(), "interrupted by a restart of the coordinator"));
-                LOG.warn("Evaluation {} of jobset {} was interrupted by a restart", evaluation.id(), evaluation.jobset());
-            }
-        }
-    }
-
-    private static Map<String, String> lastCommits(List<Evaluation> evaluations, String jobset) {
+    /** The commits of the jobset's newest evaluation that succeeded, of evaluations newest first. */
+    private static Map<String, String> lastCommits(List<Evaluation> evaluations) {
         return evaluations.stream()
-                .filter(evaluation -> evaluation.jobset().equals(jobset) && evaluation.status() == EvaluationStatus.SUCCEEDED)
-                .max(Comparator.comparingLong(Evaluation::id))
+                .filter(evaluation -> evaluation.status() == EvaluationStatus.SUCCEEDED)
+                .findFirst()
                 .map(Evaluation::commits)
                 .orElse(Map.of());
     }

@@ -106,6 +106,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "Run PROGRAM for every event, with the event as JSON on its standard input.")
     String hookCommand = "";
 
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "A file of secrets forges sign their webhooks with, one a line; repeatable.")
+    List<Path> webhookSecretFiles = new ArrayList<>();
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -160,7 +164,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "retry.failed.count", retryFailedBuilds,
                         "command", hookCommand)));
                 applied.add(configure(configurations, JOBSETS_PID, properties(
-                        "state.dir", state.toString())));
+                        "state.dir", state.toString(), "webhook.secret.files",
+                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new))));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.kiln.protocol.ChannelInfo;
+import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.JobsetInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +48,16 @@ final class JobsetCommand implements Runnable {
         out.println("period:    " + (jobset.periodSeconds() == 0 ? "on demand" : jobset.periodSeconds() + " s"));
         out.println("priority:  " + jobset.priority());
         out.println("tags:      " + Output.tags(jobset.tags()));
+        if (jobset.lastEvaluation() != null) {
+            out.println("evaluated: " + lastEvaluation(jobset));
+        }
         out.flush();
+    }
+
+    /** The newest evaluation in a few words: its id, how it stands and when it started. */
+    static String lastEvaluation(JobsetInfo jobset) {
+        EvaluationInfo last = jobset.lastEvaluation();
+        return last == null ? "never evaluated" : "#" + last.id() + " " + last.status() + " " + last.startedAt();
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a jobset.")
@@ -177,7 +187,8 @@ final class JobsetCommand implements Runnable {
                 return 0;
             }
             for (JobsetInfo jobset : jobsets) {
-                out.printf("%-24s %-9s %s%n", jobset.name(), Boolean.FALSE.equals(jobset.enabled()) ? "disabled" : "enabled",
+                out.printf("%-24s %-9s %-28s %s%n", jobset.name(),
+                        Boolean.FALSE.equals(jobset.enabled()) ? "disabled" : "enabled", lastEvaluation(jobset),
                         jobset.channels().isEmpty() ? "" : jobset.channels().get(0).url());
             }
             out.flush();

@@ -3,13 +3,11 @@ package dev.kiln.ci.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +23,12 @@ import org.osgi.service.cm.Configuration;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
+import dev.kiln.api.Event;
+import dev.kiln.api.EventService;
+import dev.kiln.api.EventType;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.Tag;
-import dev.kiln.ci.Channel;
 import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationStatus;
 import dev.kiln.ci.EvaluationSummary;
@@ -44,30 +44,21 @@ import dev.kiln.testing.Services;
  */
 class JobsetTest {
 
-    private static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(90);
-    private static final String EXPRESSION = """
-            let
-              mk = name: text: derivation {
-                inherit name;
-                system = builtins.currentSystem;
-                builder = "/bin/sh";
-                args = [ "-c" "echo ${text} > $out" ];
-              };
-            in { a = mk "a" "%s"; b = mk "b" "%s"; }
-            """;
-
     @TempDir
     static Path temp;
 
     private static final BundleContext CONTEXT = Services.context(JobsetTest.class);
     private static RealNix nix;
+    private static CiFixtures fixtures;
     private static List<Configuration> configurations;
     private static JobsetService jobsets;
     private static BuildService builds;
+    private static EventService events;
 
     @BeforeAll
     static void startCoordinator() throws IOException {
         nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
+        fixtures = new CiFixtures(nix, temp.resolve("repositories"));
         String state = Files.createDirectories(temp.resolve("state")).toString();
         configurations = List.of(
                 Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)),
@@ -75,6 +66,7 @@ class JobsetTest {
                 Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state, "evaluation.timeout.seconds", 10L)));
         jobsets = Services.await(CONTEXT, JobsetService.class);
         builds = Services.await(CONTEXT, BuildService.class);
+        events = Services.await(CONTEXT, EventService.class);
     }
 
     @AfterAll
@@ -88,9 +80,17 @@ class JobsetTest {
     void streamsTheDerivationsOfACommitAndBuildsOnlyWhatTheNextCommitChanged() throws Exception {
         Path repository = gitRepository("hello", "alpha", "beta");
         jobsets.add(jobset("hello", repository, nixInstantiate(), 5));
+        long eventsBefore = events.latestId();
         jobsets.evaluate("hello");
         Evaluation first = awaitEvaluations("hello", 1).get(0);
         assertEquals(EvaluationStatus.SUCCEEDED, first.status(), first.error());
+        List<Event> evaluationEvents = events.after(eventsBefore, 1_000).stream()
+                .filter(event -> "hello".equals(event.data().get("jobset"))).toList();
+        assertEquals(List.of(EventType.EVALUATION_STARTED, EventType.EVALUATION_FINISHED),
+                evaluationEvents.stream().map(Event::type).toList());
+        assertEquals(Map.of("jobset", "hello", "evaluation", Long.toString(first.id()), "derivations", "2",
+                "builds", "2", "commits", "src=" + first.commits().get("src")), evaluationEvents.get(1).data());
+        assertEquals(first, jobsets.latestEvaluations().get("hello"), "the jobset list carries the last evaluation");
         assertEquals(2, first.derivationsFound());
         assertEquals(2, first.buildsSubmitted());
         List<Build> firstBuilds = buildsOf(first);
@@ -146,10 +146,15 @@ class JobsetTest {
     @Test
     void reportsAChannelThatCannotBeFetched() throws Exception {
         jobsets.add(jobset("nowhere", temp.resolve("no-such-repository"), "true", 0));
+        long eventsBefore = events.latestId();
         jobsets.evaluate("nowhere");
         Evaluation evaluation = awaitEvaluations("nowhere", 1).get(0);
         assertEquals(EvaluationStatus.FAILED, evaluation.status());
         assertTrue(evaluation.error().startsWith("updating the channels failed"), evaluation.error());
+        Event failed = events.after(eventsBefore, 1_000).stream()
+                .filter(event -> "nowhere".equals(event.data().get("jobset"))).reduce((a, b) -> b).orElseThrow();
+        assertEquals(EventType.EVALUATION_FAILED, failed.type());
+        assertEquals(evaluation.error(), failed.data().get("error"));
     }
 
     @Test
@@ -176,55 +181,23 @@ class JobsetTest {
     }
 
     private static Jobset jobset(String name, Path repository, String command, int priority) {
-        return new Jobset(name, List.of(new Channel("src", repository.toString(), "main")), command,
-                StoreDir.NIX.path(), nix.chrootStoreFiles(StoreDir.NIX).toString(), Duration.ZERO, priority,
-                Set.of(new Tag("team", "ci")), true, 1000, false);
+        return fixtures.jobset(name, repository, command, priority);
     }
 
-    /** The evaluation command: the real nix-instantiate, offline, writing into the test's store. */
     private static String nixInstantiate() {
-        String exports = nix.environment().entrySet().stream()
-                .map(variable -> "export " + variable.getKey() + "='" + variable.getValue() + "';")
-                .collect(Collectors.joining(" "));
-        return exports + " nix-instantiate --store '" + nix.chrootStore(StoreDir.NIX) + "' release.nix";
+        return fixtures.nixInstantiate();
     }
 
     private static Path gitRepository(String name, String a, String b) throws IOException, InterruptedException {
-        Path repository = Files.createDirectories(temp.resolve("repositories").resolve(name));
-        git(repository, "init", "-q", "-b", "main");
-        commit(repository, a, b);
-        return repository;
+        return fixtures.gitRepository(name, a, b);
     }
 
     private static void commit(Path repository, String a, String b) throws IOException, InterruptedException {
-        Files.writeString(repository.resolve("release.nix"), EXPRESSION.formatted(a, b));
-        git(repository, "add", "release.nix");
-        git(repository, "-c", "user.name=Kiln Tests", "-c", "user.email=tests@kiln.invalid", "commit", "-q", "-m", a + " " + b);
+        fixtures.commit(repository, a, b);
     }
 
-    private static void git(Path repository, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-C", repository.toString()));
-        command.addAll(List.of(arguments));
-        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(git.getInputStream().readAllBytes());
-        assertEquals(0, git.waitFor(), "git " + String.join(" ", arguments) + ": " + output);
-    }
-
-    /** Waits until the jobset has this many finished evaluations; returns them newest first. */
     private static List<Evaluation> awaitEvaluations(String jobset, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Evaluation> finished = jobsets.evaluations(jobset).stream()
-                    .filter(evaluation -> evaluation.status() != EvaluationStatus.RUNNING)
-                    .toList();
-            if (finished.size() >= count) {
-                return finished;
-            }
-            Thread.sleep(100);
-        }
-        fail("jobset " + jobset + " did not finish " + count + " evaluation(s) within " + EVALUATION_TIMEOUT.toSeconds()
-                + " s: " + jobsets.evaluations(jobset));
-        return List.of();
+        return CiFixtures.awaitEvaluations(jobsets, jobset, count);
     }
 
     private static List<Build> buildsOf(Evaluation evaluation) {

@@ -45,6 +45,9 @@ import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.DatastoreTransaction;
+import dev.kiln.api.datastore.EvaluationBuild;
+import dev.kiln.api.datastore.StoredEvaluation;
+import dev.kiln.api.datastore.StoredJobset;
 import dev.kiln.datastore.jpa.internal.model.AgentEntity;
 import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
@@ -506,6 +509,88 @@ final class JpaTransaction implements DatastoreTransaction {
                 .setParameter("prefix", prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
                 .getResultList().forEach(cursor -> cursors.put(cursor.reader(), cursor.eventId()));
         return cursors;
+    }
+
+    // Jobsets
+
+    @Override
+    public List<StoredJobset> jobsets() {
+        return jobsetQuery("the jobsets", JobsetRows::jobsets);
+    }
+
+    @Override
+    public Optional<StoredEvaluation> evaluation(long evaluationId) {
+        return jobsetQuery("evaluation " + evaluationId, connection -> JobsetRows.evaluation(connection, evaluationId));
+    }
+
+    @Override
+    public List<StoredEvaluation> evaluationsOfJobset(String jobset, int limit) {
+        return jobsetQuery("the evaluations of jobset " + jobset,
+                connection -> JobsetRows.evaluationsOfJobset(connection, jobset, limit));
+    }
+
+    @Override
+    public Map<String, StoredEvaluation> latestEvaluations() {
+        return jobsetQuery("the latest evaluations", JobsetRows::latestEvaluations);
+    }
+
+    @Override
+    public long latestEvaluationId() {
+        return jobsetQuery("the latest evaluation", JobsetRows::latestEvaluationId);
+    }
+
+    @Override
+    public List<EvaluationBuild> evaluationBuilds(long evaluationId) {
+        return jobsetQuery("the builds of evaluation " + evaluationId,
+                connection -> JobsetRows.evaluationBuilds(connection, evaluationId));
+    }
+
+    @Override
+    public void saveJobset(StoredJobset jobset) {
+        jobsetWrite("jobset " + jobset.name(), connection -> JobsetRows.saveJobset(connection, jobset));
+    }
+
+    @Override
+    public boolean deleteJobset(String name) {
+        requireWritable();
+        return jobsetQuery("jobset " + name, connection -> JobsetRows.deleteJobset(connection, name));
+    }
+
+    @Override
+    public void saveEvaluation(StoredEvaluation evaluation) {
+        jobsetWrite("evaluation " + evaluation.id(), connection -> JobsetRows.saveEvaluation(connection, evaluation));
+    }
+
+    @Override
+    public void insertEvaluationBuilds(long evaluationId, List<EvaluationBuild> builds) {
+        jobsetWrite("the builds of evaluation " + evaluationId,
+                connection -> JobsetRows.insertEvaluationBuilds(connection, evaluationId, builds));
+    }
+
+    /** A plain query of the jobsets' tables, which no entity maps, on this transaction's connection. */
+    private interface JobsetQuery<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    /** A plain write of the jobsets' tables. */
+    private interface JobsetWrite {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private void jobsetWrite(String what, JobsetWrite write) {
+        requireWritable();
+        jobsetQuery(what, connection -> {
+            write.run(connection);
+            return null;
+        });
+    }
+
+    private <R> R jobsetQuery(String what, JobsetQuery<R> query) {
+        try {
+            return query.run(connection());
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot access " + what + ": " + e.getMessage(), e);
+        }
     }
 
     // Writes

@@ -6,10 +6,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -95,17 +97,8 @@ final class Exchange {
         return request.getLength();
     }
 
-    /** Reads a whole JSON body of at most {@code limit} bytes. */
-    <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
-        T value = readJsonOrNull(type, limit);
-        if (value == null) {
-            throw HttpFailure.badRequest("the request needs a JSON body");
-        }
-        return value;
-    }
-
-    /** Reads a whole JSON body of at most {@code limit} bytes, or null for an empty body. */
-    <T> T readJsonOrNull(Class<T> type, long limit) throws HttpFailure, IOException {
+    /** Reads a whole body of at most {@code limit} bytes; a larger one is a 413. */
+    byte[] readBytes(long limit) throws HttpFailure, IOException {
         long length = request.getLength();
         if (length > limit) {
             throw tooLarge(limit);
@@ -117,6 +110,30 @@ final class Exchange {
         if (bytes.length > limit) {
             throw tooLarge(limit);
         }
+        return bytes;
+    }
+
+    /** The request's headers, names in lower case; of a header given twice, the first. */
+    Map<String, String> headers() {
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
+        }
+        return headers;
+    }
+
+    /** Reads a whole JSON body of at most {@code limit} bytes. */
+    <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        T value = readJsonOrNull(type, limit);
+        if (value == null) {
+            throw HttpFailure.badRequest("the request needs a JSON body");
+        }
+        return value;
+    }
+
+    /** Reads a whole JSON body of at most {@code limit} bytes, or null for an empty body. */
+    <T> T readJsonOrNull(Class<T> type, long limit) throws HttpFailure, IOException {
+        byte[] bytes = readBytes(limit);
         if (bytes.length == 0) {
             return null;
         }

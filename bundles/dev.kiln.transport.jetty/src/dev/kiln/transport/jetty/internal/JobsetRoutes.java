@@ -14,6 +14,9 @@ import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationSummary;
 import dev.kiln.ci.Jobset;
 import dev.kiln.ci.JobsetService;
+import dev.kiln.ci.PullRequest;
+import dev.kiln.ci.WebhookOutcome;
+import dev.kiln.ci.WebhookRejectedException;
 import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.EvaluationInfo;
@@ -21,6 +24,8 @@ import dev.kiln.protocol.EvaluationList;
 import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.JobsetList;
+import dev.kiln.protocol.PullRequestInfo;
+import dev.kiln.protocol.WebhookAnswer;
 
 /**
  * {@code /api/v1/jobsets} and {@code /api/v1/evaluations}: jobsets created, changed, evaluated, disabled and removed;
@@ -40,8 +45,12 @@ final class JobsetRoutes {
         JobsetService jobsets = extensions.requireJobsets();
         if (parts.length == 1) {
             switch (exchange.method()) {
-                case "GET" -> exchange.json(200, new JobsetList(jobsets.list().stream().map(JobsetRoutes::info).toList()));
-                case "POST" -> exchange.json(201, info(jobsets.add(jobset(exchange.readJson(JobsetInfo.class, maxJsonBytes), null))));
+                case "GET" -> {
+                    Map<String, Evaluation> latest = jobsets.latestEvaluations();
+                    exchange.json(200, new JobsetList(jobsets.list().stream()
+                            .map(jobset -> info(jobset, latest.get(jobset.name()))).toList()));
+                }
+                case "POST" -> exchange.json(201, info(jobsets.add(jobset(exchange.readJson(JobsetInfo.class, maxJsonBytes), null)), null));
                 default -> throw ClientApi.methodNotAllowed(exchange);
             }
             return;
@@ -49,10 +58,10 @@ final class JobsetRoutes {
         String name = parts[1];
         if (parts.length == 2) {
             switch (exchange.method()) {
-                case "GET" -> exchange.json(200, info(jobsets.get(name)));
+                case "GET" -> exchange.json(200, info(jobsets.get(name), jobsets.latestEvaluations().get(name)));
                 case "PUT" -> {
                     Jobset old = jobsets.get(name);
-                    exchange.json(200, info(jobsets.update(jobset(exchange.readJson(JobsetInfo.class, maxJsonBytes), old))));
+                    exchange.json(200, info(jobsets.update(jobset(exchange.readJson(JobsetInfo.class, maxJsonBytes), old)), null));
                 }
                 case "DELETE" -> {
                     jobsets.remove(name);
@@ -67,12 +76,12 @@ final class JobsetRoutes {
             case "evaluate" -> {
                 exchange.readEmpty(maxJsonBytes);
                 jobsets.evaluate(name);
-                exchange.json(202, info(jobsets.get(name)));
+                exchange.json(202, info(jobsets.get(name), null));
             }
             case "enable", "disable" -> {
                 exchange.readEmpty(maxJsonBytes);
                 Jobset jobset = jobsets.get(name).withEnabled(parts[2].equals("enable"));
-                exchange.json(200, info(jobsets.update(jobset)));
+                exchange.json(200, info(jobsets.update(jobset), null));
             }
             case "evaluations" -> exchange.json(200, new EvaluationList(
                     jobsets.evaluations(name).stream().map(evaluation -> info(evaluation, null)).toList()));
@@ -108,6 +117,24 @@ final class JobsetRoutes {
         }
     }
 
+    /**
+     * {@code POST /webhook}: a delivery of a forge's webhook (Forgejo, Gitea, GitHub, GitLab), authenticated by its
+     * signature or token; 401 when that is wrong, 404 when no jobset follows the repository.
+     */
+    void webhook(Exchange exchange) throws HttpFailure, IOException {
+        ClientApi.requireMethod(exchange, "POST", true);
+        JobsetService jobsets = extensions.requireJobsets();
+        byte[] body = exchange.readBytes(maxJsonBytes);
+        WebhookOutcome outcome;
+        try {
+            outcome = jobsets.receiveWebhook(exchange.headers(), body);
+        } catch (WebhookRejectedException e) {
+            throw new HttpFailure(401, "unauthorized", e.getMessage());
+        }
+        exchange.json(202, new WebhookAnswer(outcome.forge().name().toLowerCase(Locale.ROOT), outcome.event(),
+                outcome.jobsets()));
+    }
+
     /** {@code POST /jobset/NAME/hook/evaluate}, what a forge calls on a push. */
     void forgeHook(Exchange exchange, String name) throws HttpFailure, IOException {
         ClientApi.requireMethod(exchange, "POST", true);
@@ -117,7 +144,7 @@ final class JobsetRoutes {
             ignored.skip(maxJsonBytes);
         }
         jobsets.evaluate(name);
-        exchange.json(202, info(jobsets.get(name)));
+        exchange.json(202, info(jobsets.get(name), null));
     }
 
     private static long evaluationId(String text) throws HttpFailure {
@@ -142,15 +169,23 @@ final class JobsetRoutes {
                 Wire.tags(info.tags() == null ? Map.of() : info.tags()),
                 info.enabled() == null || info.enabled(),
                 info.maxBuildsPerEvaluation() == null ? Jobset.DEFAULT_MAX_BUILDS : info.maxBuildsPerEvaluation(),
-                info.supersede());
+                info.supersede(),
+                info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
+                old == null ? null : old.pullRequest());
     }
 
-    private static JobsetInfo info(Jobset jobset) {
+    private static JobsetInfo info(Jobset jobset, Evaluation lastEvaluation) {
         return new JobsetInfo(jobset.name(),
                 jobset.channels().stream().map(c -> new ChannelInfo(c.name(), c.url(), c.branch())).toList(),
                 jobset.evaluationCommand(), jobset.storeDir(), jobset.storeRoot(), jobset.period().toSeconds(),
                 jobset.priority(), Wire.tags(jobset.tags()), jobset.enabled(), jobset.maxBuildsPerEvaluation(),
-                jobset.supersede());
+                jobset.supersede(), jobset.pullRequestTemplate(), info(jobset.pullRequest()),
+                lastEvaluation == null ? null : info(lastEvaluation, null));
+    }
+
+    private static PullRequestInfo info(PullRequest request) {
+        return request == null ? null : new PullRequestInfo(request.forge().name().toLowerCase(Locale.ROOT),
+                request.repository(), request.number(), request.url(), request.template(), Wire.time(request.closedAt()));
     }
 
     private static EvaluationInfo info(Evaluation evaluation, EvaluationSummary summary) {

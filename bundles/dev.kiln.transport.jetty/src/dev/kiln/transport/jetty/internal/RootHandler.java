@@ -118,6 +118,9 @@ final class RootHandler extends Handler.Abstract {
         } else if (client && path.startsWith("/api/v1/")) {
             requireToken(exchange, authenticated || !readsNeedToken && isRead(exchange));
             clientApi.handle(exchange, parts(path.substring("/api/v1/".length()), exchange));
+        } else if (client && path.equals("/webhook")) {
+            // Forges prove themselves by the signature of the body, not with a client token.
+            jobsets.webhook(exchange);
         } else if (client && path.startsWith("/jobset/") && path.endsWith("/hook/evaluate")) {
             // A forge is never on the coordinator's machine: its hook always needs a token.
             requireToken(exchange, authenticated);

@@ -22,7 +22,7 @@ public final class EventPayload {
         return json.append('}').toString();
     }
 
-    static Map<String, String> read(String json) {
+    public static Map<String, String> read(String json) {
         Map<String, String> data = new TreeMap<>();
         Reader reader = new Reader(json);
         reader.expect('{');
