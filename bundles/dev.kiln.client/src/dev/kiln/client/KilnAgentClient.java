@@ -75,6 +75,16 @@ public final class KilnAgentClient {
         return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
     }
 
+    /**
+     * Reports the running builds, the load average, the free build slots, the free bytes of disk and why the agent
+     * takes no work (null when it does); see {@link #status(List)}.
+     */
+    public List<String> status(List<String> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots, freeDisk, idle),
+                StatusAnswer.class).abandon();
+    }
+
     /** Reports the running builds, the load average and the free build slots; see {@link #status(List)}. */
     public List<String> status(List<String> running, double load, int freeSlots) throws IOException {
         return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots), StatusAnswer.class)

@@ -32,6 +32,7 @@ import dev.kiln.store.StoreDir;
  * @param retryDelay         the first delay before retrying a failed request
  * @param retryMax           the longest delay between attempts to reach the coordinator
  * @param features           the system features it offers with each fetch, and its speed
+ * @param admission          when it takes no work
  */
 record AgentSettings(
         URI coordinator,
@@ -52,7 +53,8 @@ record AgentSettings(
         Duration stopTimeout,
         Duration retryDelay,
         Duration retryMax,
-        Features features) {
+        Features features,
+        Admission admission) {
 
     AgentSettings {
         systems = List.copyOf(systems);
@@ -77,6 +79,18 @@ record AgentSettings(
             supported = List.copyOf(supported);
             mandatory = List.copyOf(mandatory);
         }
+    }
+
+    /**
+     * When the agent fetches no work.
+     *
+     * @param minFreeDisk the fewest free bytes its state directory and its store root may have; 0 for no minimum
+     * @param maxLoad     the highest one-minute load average it takes work at; 0 for no maximum
+     */
+    record Admission(long minFreeDisk, double maxLoad) {
+
+        /** Work at any load, whatever the free disk. */
+        static final Admission ALWAYS = new Admission(0, 0);
     }
 
     Path buildsDirectory() {

@@ -71,6 +71,13 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
         return abandoned(refusalsRejected(() -> client.status(ids, load, freeSlots)));
     }
 
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        List<String> ids = running.stream().map(UUID::toString).toList();
+        return abandoned(refusalsRejected(() -> client.status(ids, load, freeSlots, freeDisk, idle)));
+    }
+
     private static Set<UUID> abandoned(List<String> ids) {
         Set<UUID> abandon = new HashSet<>();
         for (String id : ids) {

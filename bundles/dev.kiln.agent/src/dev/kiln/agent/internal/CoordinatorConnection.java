@@ -72,6 +72,15 @@ interface CoordinatorConnection {
         return status(running);
     }
 
+    /**
+     * {@link #status(Set, double, int)}, also telling the agent's free bytes of disk and why it takes no work, null when
+     * it does.
+     */
+    default Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return status(running, load, freeSlots);
+    }
+
     void restarted() throws IOException;
 
     String derivationText(String drvPath) throws IOException;

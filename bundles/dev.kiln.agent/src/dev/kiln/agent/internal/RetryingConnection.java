@@ -73,6 +73,12 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return next.status(running, load, freeSlots, freeDisk, idle);
+    }
+
+    @Override
     public void restarted() throws IOException {
         next.restarted();
     }

@@ -117,6 +117,11 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     LimitOptions defaultLimits;
 
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Take back a build whose agent shows no sign of life for it (fetch, heartbeat naming it, log"
+                    + " or upload bytes) for this long, and schedule it again; 0 for never (default: ${DEFAULT-VALUE}).")
+    String stallTimeout;
+
     CoordinatorCommand(BundleContext bundles) {
         this.bundles = bundles;
     }
@@ -136,6 +141,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
         BuildLimits limits = defaultLimits.limits();
+        long stallSeconds = LimitOptions.seconds(spec, stallTimeout, "--stall-timeout");
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
@@ -155,7 +161,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "build.timeout.seconds", orZero(limits.timeoutSeconds()),
                         "build.max.silent.seconds", orZero(limits.maxSilentSeconds()),
                         "build.max.log.bytes", orZero(limits.maxLogBytes()),
-                        "build.max.output.bytes", orZero(limits.maxOutputBytes()))));
+                        "build.max.output.bytes", orZero(limits.maxOutputBytes()),
+                        "build.stall.seconds", stallSeconds)));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir)));

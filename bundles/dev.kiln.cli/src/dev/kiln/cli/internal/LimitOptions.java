@@ -46,6 +46,15 @@ final class LimitOptions {
         }
     }
 
+    /** A time option in seconds, checked as a limit is. */
+    static long seconds(CommandSpec spec, String text, String option) {
+        try {
+            return BuildLimits.parseSeconds(text, option);
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     static String text(Long value) {
         return value == null ? null : value.toString();
     }

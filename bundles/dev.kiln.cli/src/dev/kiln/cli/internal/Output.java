@@ -82,6 +82,10 @@ final class Output {
                 agent.load() == null ? "-" : String.format(Locale.ROOT, "%.2f", agent.load()),
                 agent.freeSlots() == null ? "-" : agent.freeSlots(),
                 agent.lastSeen() == null ? "never" : agent.lastSeen());
+        if (agent.freeDisk() != null || agent.idle() != null) {
+            out.printf("    disk %s free%s%n", agent.freeDisk() == null ? "-" : agent.freeDisk() + " bytes",
+                    agent.idle() == null ? "" : "; idle: " + agent.idle());
+        }
         if (agent.builds() != null) {
             for (AgentBuildInfo build : agent.builds()) {
                 out.printf("    %s  %-9s since %s  %s%n", build.id(), build.state(), build.since(), build.derivation());

@@ -10,8 +10,9 @@ import dev.kiln.api.InvalidRequestException;
  *
  * @param agentTimeout  how long an agent may stay silent before it is lost
  * @param defaultLimits the limits of builds that do not set them
+ * @param stallTimeout  how long a held build may go without a sign of life; zero for ever
  */
-record CoordinatorOptions(Duration agentTimeout, BuildLimits defaultLimits) {
+record CoordinatorOptions(Duration agentTimeout, BuildLimits defaultLimits, Duration stallTimeout) {
 
     CoordinatorOptions {
         if (agentTimeout.isNegative() || agentTimeout.isZero()) {
@@ -28,12 +29,22 @@ record CoordinatorOptions(Duration agentTimeout, BuildLimits defaultLimits) {
         } catch (InvalidRequestException e) {
             throw new IllegalArgumentException(CoordinatorConfiguration.PID + ": " + e.getMessage(), e);
         }
-        return new CoordinatorOptions(Duration.ofSeconds(configuration.agent_timeout_seconds()), limits);
+        if (configuration.build_stall_seconds() < 0) {
+            throw new IllegalArgumentException(CoordinatorConfiguration.PID + ": build.stall.seconds must not be "
+                    + "negative: " + configuration.build_stall_seconds());
+        }
+        return new CoordinatorOptions(Duration.ofSeconds(configuration.agent_timeout_seconds()), limits,
+                Duration.ofSeconds(configuration.build_stall_seconds()));
     }
 
-    /** How often to look for lost agents: a fraction of the timeout, so that one is noticed soon after it. */
+    /**
+     * How often to look for lost agents and stalled builds: a fraction of the shorter timeout, so that one is noticed
+     * soon after it.
+     */
     Duration lostAgentCheckInterval() {
-        long millis = Math.clamp(agentTimeout.toMillis() / 4, 50, 30_000);
+        long shortest = stallTimeout.isZero() ? agentTimeout.toMillis()
+                : Math.min(agentTimeout.toMillis(), stallTimeout.toMillis());
+        long millis = Math.clamp(shortest / 4, 50, 30_000);
         return Duration.ofMillis(millis);
     }
 }

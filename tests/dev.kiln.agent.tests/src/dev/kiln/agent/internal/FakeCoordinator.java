@@ -48,6 +48,8 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Set<UUID> spooledUploads = ConcurrentHashMap.newKeySet();
     /** The free slots of each fetch. */
     final List<Integer> freeSlotsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Why the agent said it took no work, with each heartbeat (an empty string when it took work). */
+    final List<String> idleReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
@@ -68,6 +70,12 @@ final class FakeCoordinator implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running) {
         return Set.copyOf(abandon);
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle) {
+        idleReasons.add(idle == null ? "" : idle);
+        return status(running);
     }
 
     @Override

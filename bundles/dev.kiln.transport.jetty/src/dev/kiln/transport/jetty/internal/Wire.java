@@ -78,7 +78,8 @@ final class Wire {
         return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),
                 tags(agent.tags()), agent.active(), time(agent.lastSeen()), status, builds,
                 load == null ? null : load.loadAverage(), load == null ? null : load.freeSlots(),
-                load == null ? null : time(load.reportedAt()));
+                load == null ? null : time(load.reportedAt()), load == null ? null : load.freeDisk(),
+                load == null ? null : load.idle());
     }
 
     static Map<String, Long> counts(Map<BuildState, Long> counts) {

@@ -256,6 +256,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     /** The agent service: a separate object, as its {@code get} differs from the build service's. */
     final AgentService agentService = new AgentService() {
         @Override
+        public void alive(UUID agentId, Collection<UUID> buildIds) {
+            // The in-memory coordinator takes no build back.
+        }
+
+        @Override
         public AgentCredentials create(NewAgent agent) {
             Agent created = new Agent(UUID.randomUUID(), agent.name(), agent.description(), agent.systems(), agent.tags(),
                     true, Instant.now(), null);
