@@ -2,15 +2,16 @@ package dev.kiln.cache;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.kiln.cache.storage.ObjectStream;
+
 /**
- * The coordinator's binary cache. NARs are kept zstd-compressed under {@code <state-dir>/nars/}, named by their
+ * The coordinator's binary cache. NARs are kept zstd-compressed in the cache's object store, named by their
  * NarHash; narinfos are generated on request and signed with the coordinator's key. Thread-safe; uploads of the
  * same output are serialised.
  */
@@ -55,8 +56,8 @@ public interface BinaryCache {
     /** The signed narinfo text of a store path by its hash part, if the cache can serve it. */
     Optional<String> narInfo(String hashPart) throws IOException;
 
-    /** The file of {@code nar/<name>}, if held. */
-    Optional<Path> narFile(String name);
+    /** The bytes of {@code nar/<name>}, if held; the caller closes them. */
+    Optional<ObjectStream> openNar(String name) throws IOException;
 
     /** Keeps a file that {@code nix copy --to} sends ({@code nar/<name>}) until its narinfo arrives. */
     void putIncomingNar(String name, InputStream body) throws IOException, UploadException;

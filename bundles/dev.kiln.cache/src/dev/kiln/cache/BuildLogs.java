@@ -8,8 +8,9 @@ import java.util.UUID;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Build logs under {@code <state-dir>/logs/}, kept compressed as {@code <id>.log.zst}, each piece appended while the
- * build runs compressed as it comes. Thread-safe; appends to one log are serialised.
+ * Build logs, kept compressed as {@code <id>.log.zst}, each piece appended while the build runs compressed as it
+ * comes, under {@code <state-dir>/logs/} while the build runs and in the cache's object store once it is final.
+ * Thread-safe; appends to one log are serialised.
  */
 @ProviderType
 public interface BuildLogs {

@@ -16,4 +16,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "The name of the signing key made at first start")
     String key_name() default "kiln-1";
+
+    @AttributeDefinition(description = "Where NARs and finished builds' logs are kept: empty for the state directory, "
+            + "another directory, or s3://BUCKET/PREFIX?endpoint=URL&region=R", required = false)
+    String cache_store() default "";
 }

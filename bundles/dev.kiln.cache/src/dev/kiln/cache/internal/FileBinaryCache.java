@@ -38,6 +38,8 @@ import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.CachedNar;
 import dev.kiln.cache.UploadException;
 import dev.kiln.cache.UploadException.Reason;
+import dev.kiln.cache.storage.ObjectStore;
+import dev.kiln.cache.storage.ObjectStream;
 import dev.kiln.store.Hash;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.NixBase32;
@@ -51,8 +53,9 @@ import dev.kiln.store.narinfo.NarInfoFormatException;
 import dev.kiln.store.narinfo.NixSecretKey;
 
 /**
- * The binary cache on disk, under the state directory: {@code nars/<narhash>.nar.zst} (verified NARs, named by the
- * nix-base32 SHA-256 of the uncompressed NAR), {@code uploads/<build>.<output>.nar.zst} (uploads in progress),
+ * The binary cache: verified NARs in the {@link ObjectStore} as {@code nars/<narhash>.nar.zst} (named by the
+ * nix-base32 SHA-256 of the uncompressed NAR), and under the state directory {@code uploads/<build>.<output>.nar.zst}
+ * (uploads in progress, put into the store once verified),
  * {@code incoming/} (files {@code nix copy --to} sent before their narinfo), {@code paths/<hash>.narinfo} (paths
  * seeded by operators), {@code derivations.idx} (the {@code .drv} paths served by hash part).
  */
@@ -65,11 +68,13 @@ public final class FileBinaryCache implements BinaryCache {
     private static final Pattern NAR_NAME = Pattern.compile("[0-9a-z]{1,64}\\.nar(\\.[a-z0-9]{1,5})?");
     private static final Pattern HASH_PART = Pattern.compile("[" + NixBase32.ALPHABET + "]{32}");
     private static final int BUFFER_SIZE = 1 << 18;
+    /** The prefix of the NARs' keys in the store. */
+    static final String NARS = "nars/";
 
     private final DerivationService derivations;
     private final CacheOptions options;
     private final NixSecretKey key;
-    private final Path nars;
+    private final ObjectStore store;
     private final Path uploads;
     private final Path incoming;
     private final Path seeded;
@@ -81,19 +86,19 @@ public final class FileBinaryCache implements BinaryCache {
     private final ConcurrentHashMap<Path, UploadDigest> uploadDigests = new ConcurrentHashMap<>();
 
     @Activate
-    public FileBinaryCache(@Reference DerivationService derivations, CacheConfiguration configuration)
-            throws IOException {
+    public FileBinaryCache(@Reference DerivationService derivations, @Reference ObjectStore store,
+            CacheConfiguration configuration) throws IOException {
         this.derivations = derivations;
+        this.store = store;
         this.options = CacheOptions.from(configuration);
         Path state = options.stateDir();
         this.key = SigningKey.loadOrCreate(state.resolve("keys"), options.keyName());
-        this.nars = Files.createDirectories(state.resolve("nars"));
         this.uploads = Files.createDirectories(state.resolve("uploads"));
         this.incoming = Files.createDirectories(state.resolve("incoming"));
         this.seeded = Files.createDirectories(state.resolve("paths"));
         this.temporary = Files.createDirectories(state.resolve("tmp"));
         this.derivationIndex = new DerivationIndex(state.resolve("derivations.idx"));
-        LOG.info("Binary cache in {} signs with {}", nars, key.publicKey());
+        LOG.info("Binary cache in {} signs with {}", store.location(), key.publicKey());
     }
 
     @Override
@@ -194,7 +199,7 @@ public final class FileBinaryCache implements BinaryCache {
             throws IOException, UploadException {
         requireOutputName(output);
         Hash expected = parseNarHash(narHash);
-        Path target = narPath(expected);
+        String target = narKey(expected);
         Path file = uploadFile(buildId, output);
         KeyedLocks<Path>.Held locked = locks.lock(file);
         try {
@@ -203,8 +208,9 @@ public final class FileBinaryCache implements BinaryCache {
                 if (streamed != null) {
                     streamed.discard();
                 }
-                if (Files.exists(target)) {
-                    return new CachedNar(expected.toPrefixedBase32(), narSize, target, Files.size(target));
+                OptionalLong held = store.size(target);
+                if (held.isPresent()) {
+                    return new CachedNar(expected.toPrefixedBase32(), narSize, target, held.getAsLong());
                 }
                 throw new UploadException(Reason.MISSING, "nothing was uploaded for output " + output);
             }
@@ -221,7 +227,7 @@ public final class FileBinaryCache implements BinaryCache {
                         + " in a file of " + uploadedSize + " bytes, not " + narSize + " bytes with hash " + narHash
                         + (fileSize > 0 ? " in " + fileSize + " bytes" : "") + "; it was discarded");
             }
-            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            store.put(target, file);
             return new CachedNar(expected.toPrefixedBase32(), narSize, target, uploadedSize);
         } finally {
             locked.unlock();
@@ -280,12 +286,11 @@ public final class FileBinaryCache implements BinaryCache {
     }
 
     @Override
-    public Optional<Path> narFile(String name) {
+    public Optional<ObjectStream> openNar(String name) throws IOException {
         if (!NAR_NAME.matcher(name).matches() || !name.endsWith(".nar.zst")) {
             return Optional.empty();
         }
-        Path file = nars.resolve(name);
-        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+        return store.open(NARS + name);
     }
 
     @Override
@@ -345,10 +350,10 @@ public final class FileBinaryCache implements BinaryCache {
                         + digest.narHash().toPrefixedBase32() + " and size " + digest.narSize()
                         + ", its narinfo says " + info.narHash().toPrefixedBase32() + " and " + info.narSize());
             }
-            Path target = narPath(info.narHash());
-            Files.move(recompressed, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long fileSize = Files.size(recompressed);
+            store.put(narKey(info.narHash()), recompressed);
             NarInfo kept = new NarInfo(info.storePath(), narUrl(info.narHash()), Compression.ZSTD.narInfoName(),
-                    Optional.empty(), OptionalLong.of(Files.size(target)), info.narHash(), info.narSize(),
+                    Optional.empty(), OptionalLong.of(fileSize), info.narHash(), info.narSize(),
                     info.references(), info.deriver(), new TreeSet<>(), info.ca());
             writeAtomically(seeded.resolve(hashPart + ".narinfo"), kept.render());
             Files.delete(file);
@@ -365,16 +370,16 @@ public final class FileBinaryCache implements BinaryCache {
         }
         StoredOutput output = stored.get();
         Hash narHash = Hash.parse(output.narHash());
-        Path file = narPath(narHash);
-        if (!Files.exists(file)) {
-            LOG.warn("The NAR of {} is missing from {}", output.path(), nars);
+        OptionalLong fileSize = store.size(narKey(narHash));
+        if (fileSize.isEmpty()) {
+            LOG.warn("The NAR of {} is missing from {}", output.path(), store.location());
             return Optional.empty();
         }
         StorePath path = options.storeDir().parsePath(output.path());
         Optional<StorePath> deriver = Optional.ofNullable(output.deriver()).filter(d -> !d.isEmpty())
                 .map(options.storeDir()::parsePath);
         return Optional.of(new NarInfo(path, narUrl(narHash), Compression.ZSTD.narInfoName(), Optional.empty(),
-                OptionalLong.of(Files.size(file)), narHash, output.narSize(), paths(output.references()), deriver,
+                fileSize, narHash, output.narSize(), paths(output.references()), deriver,
                 new TreeSet<>(), Optional.empty()));
     }
 
@@ -412,7 +417,7 @@ public final class FileBinaryCache implements BinaryCache {
 
     private CachedNar derivationNar(DerivationSummary summary) throws IOException {
         CachedNar known = derivationNars.get(summary.path());
-        if (known != null && Files.exists(known.file())) {
+        if (known != null && store.size(known.key()).isPresent()) {
             return known;
         }
         Path text = Files.createTempFile(temporary, "drv", ".drv");
@@ -425,10 +430,10 @@ public final class FileBinaryCache implements BinaryCache {
                 NarWriter.write(text, hashing);
             }
             NarDigest digest = hashing.digest();
-            Path target = narPath(digest.narHash());
-            Files.move(compressed, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            CachedNar nar = new CachedNar(digest.narHash().toPrefixedBase32(), digest.narSize(), target,
-                    Files.size(target));
+            String target = narKey(digest.narHash());
+            long fileSize = Files.size(compressed);
+            store.put(target, compressed);
+            CachedNar nar = new CachedNar(digest.narHash().toPrefixedBase32(), digest.narSize(), target, fileSize);
             derivationNars.put(summary.path(), nar);
             return nar;
         } finally {
@@ -466,8 +471,8 @@ public final class FileBinaryCache implements BinaryCache {
         return uploads.resolve(buildId + "." + output + ".nar.zst");
     }
 
-    private Path narPath(Hash narHash) {
-        return nars.resolve(narHash.toBase32() + ".nar.zst");
+    private static String narKey(Hash narHash) {
+        return NARS + narHash.toBase32() + ".nar.zst";
     }
 
     private static String narUrl(Hash narHash) {

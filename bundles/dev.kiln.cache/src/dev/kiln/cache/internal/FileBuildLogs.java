@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
 
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.cache.storage.ObjectStore;
+import dev.kiln.cache.storage.ObjectStream;
+import dev.kiln.cache.storage.StoreUnavailableException;
 import dev.kiln.store.compression.Compression;
 
 /**
@@ -40,6 +44,9 @@ import dev.kiln.store.compression.Compression;
  * read whole is cut off again. A coordinator stopped in the middle of one leaves a partial frame at the end of that
  * log: readers stop before it, and the next piece appended cuts it off first. A reader at the end of a log reads on
  * from there as pieces come, so that following a running build does not read its log again from the start.
+ * <p>
+ * A final log goes to the cache's {@link ObjectStore} as {@code logs/<id>.log.zst} (where it already is when the
+ * store is the state directory); one that cannot be put there stays and is served from the state directory.
  */
 @Component(configurationPid = CacheConfiguration.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class FileBuildLogs implements BuildLogs {
@@ -49,15 +56,19 @@ public final class FileBuildLogs implements BuildLogs {
     private static final int FRAME_AT_MOST = 4 << 20;
     /** The largest log whose end is checked for a partial frame; a larger one is taken as whole. */
     private static final long CHECKED_AT_MOST = 256L << 20;
+    /** The prefix of the logs' keys in the store, and the name of their directory in the state directory. */
+    static final String LOGS = "logs/";
 
     private final Path logs;
+    private final ObjectStore store;
     private final KeyedLocks<UUID> locks = new KeyedLocks<>();
     /** The logs appended to since the coordinator started, until final: their ends are known whole. */
     private final Set<UUID> whole = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public FileBuildLogs(CacheConfiguration configuration) throws IOException {
-        logs = Files.createDirectories(CacheOptions.from(configuration).stateDir().resolve("logs"));
+    public FileBuildLogs(@Reference ObjectStore store, CacheConfiguration configuration) throws IOException {
+        this.store = store;
+        logs = Files.createDirectories(CacheOptions.from(configuration).stateDir().resolve(LOGS));
     }
 
     @Override
@@ -151,7 +162,11 @@ public final class FileBuildLogs implements BuildLogs {
         try {
             frames = Files.newInputStream(compressed(buildId));
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            Optional<ObjectStream> stored = store.open(key(buildId));
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ZstdInputStream(stored.get().stream()));
         }
         // Continuous: at the end of the file, in the middle of a frame being appended or left partial by a stop too,
         // a read finds nothing yet (-1 here), and a later one decodes what came since.
@@ -178,16 +193,20 @@ public final class FileBuildLogs implements BuildLogs {
         try {
             whole.remove(buildId);
             Path plain = plain(buildId);
-            if (!Files.exists(plain)) {
-                return;
+            if (Files.exists(plain)) {
+                Path partial = logs.resolve(buildId + ".log.zst.part");
+                try (OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(partial))) {
+                    Files.copy(plain, out);
+                }
+                Files.move(partial, compressed(buildId), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(plain);
             }
-            Path partial = logs.resolve(buildId + ".log.zst.part");
-            try (OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(partial))) {
-                Files.copy(plain, out);
+            if (Files.exists(compressed(buildId))) {
+                store.put(key(buildId), compressed(buildId));
             }
-            Files.move(partial, compressed(buildId), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-            Files.delete(plain);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("The log of build {} stays in {}: {}", buildId, logs, e.getMessage());
         } finally {
             locked.unlock();
         }
@@ -195,6 +214,10 @@ public final class FileBuildLogs implements BuildLogs {
 
     private Path plain(UUID buildId) {
         return logs.resolve(buildId + ".log");
+    }
+
+    private static String key(UUID buildId) {
+        return LOGS + buildId + ".log.zst";
     }
 
     private Path compressed(UUID buildId) {

@@ -90,6 +90,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "The store directory of the binary cache, such as /nix/store or /gnu/store (default: ${DEFAULT-VALUE}).")
     String storeDir;
 
+    @Option(names = "--cache-store", paramLabel = "URL",
+            description = "Where NARs and finished builds' logs are kept: a directory, or S3-compatible storage as "
+                    + "s3://BUCKET/PREFIX?endpoint=URL&region=R with the credentials of AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY or of the AWS credentials file (default: the state directory).")
+    String cacheStore = "";
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -165,7 +171,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "build.stall.seconds", stallSeconds)));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
-                        "store.dir", storeDir)));
+                        "store.dir", storeDir,
+                        "cache.store", cacheStore)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,

@@ -50,7 +50,7 @@ class FileBinaryCacheUploadsTest {
     }
 
     private FileBinaryCache cache() throws IOException {
-        return new FileBinaryCache(null, TestConfigurations.of(state));
+        return new FileBinaryCache(null, new DirectoryStore(state), TestConfigurations.of(state));
     }
 
     private long write(FileBinaryCache cache, UUID build, int from, int to) throws Exception {
@@ -77,7 +77,7 @@ class FileBinaryCacheUploadsTest {
         CachedNar nar = restarted.accept(build, "out", digest.narHash().toPrefixedBase32(), digest.narSize(),
                 compressed.length);
         assertEquals(digest.narSize(), nar.narSize());
-        assertTrue(Files.exists(nar.file()));
+        assertTrue(Files.exists(state.resolve(nar.key())));
         assertEquals(List.of(), uploads(), "no file and no directory is left for the build");
     }
 

@@ -31,7 +31,7 @@ class FileBuildLogsTest {
     Path state;
 
     private FileBuildLogs logs() throws IOException {
-        return new FileBuildLogs(TestConfigurations.of(state));
+        return new FileBuildLogs(new DirectoryStore(state), TestConfigurations.of(state));
     }
 
     private static long append(FileBuildLogs logs, UUID build, String text) throws IOException {

@@ -10,6 +10,11 @@ final class TestConfigurations {
     }
 
     static CacheConfiguration of(Path state) {
+        return of(state, "");
+    }
+
+    /** With the objects in {@code cacheStore}, as {@code --cache-store} names it. */
+    static CacheConfiguration of(Path state, String cacheStore) {
         return new CacheConfiguration() {
             @Override
             public String state_dir() {
@@ -24,6 +29,11 @@ final class TestConfigurations {
             @Override
             public String key_name() {
                 return "test-1";
+            }
+
+            @Override
+            public String cache_store() {
+                return cacheStore;
             }
 
             @Override

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,6 +103,32 @@ class CoordinatorCommandTest {
         int exit = commandLine.run("coordinator", "--state-dir", file.resolve("state").toString());
         assertEquals(KilnCommandLine.EXIT_FAILURE, exit);
         assertTrue(err.toString().startsWith("kiln: cannot create the state directory"), err.toString());
+    }
+
+    @Test
+    void reportsACacheStoreThatCannotBeReachedInOneLine() throws Exception {
+        Path temp = StateDirectories.create("kiln-coordinator-store-");
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        System.setProperty("aws.accessKeyId", "kiln");
+        System.setProperty("aws.secretAccessKey", "kiln-secret");
+        int exit;
+        try {
+            exit = commandLine.run("coordinator", "--state-dir", temp.resolve("state").toString(),
+                    "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0",
+                    "--cache-store", "s3://kiln-cache/farm?endpoint=http://127.0.0.1:" + closed);
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        assertEquals(KilnCommandLine.EXIT_FAILURE, exit);
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).contains("the cache store s3://kiln-cache/farm/ at http://127.0.0.1:" + closed
+                + " cannot be used"), lines.get(0));
+        StateDirectories.delete(temp);
     }
 
     @Test

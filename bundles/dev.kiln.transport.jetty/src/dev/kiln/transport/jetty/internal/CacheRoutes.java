@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,6 +12,7 @@ import dev.kiln.api.Build;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.cache.UploadException;
+import dev.kiln.cache.storage.ObjectStream;
 
 /** The binary cache's routes: {@code /nix-cache-info}, {@code /<hash>.narinfo}, {@code /nar/...}, {@code /log/...}. */
 final class CacheRoutes {
@@ -55,12 +54,13 @@ final class CacheRoutes {
             }
             send(exchange, head, "text/x-nix-narinfo", info.get());
         } else if (path.startsWith("/nar/")) {
-            Path file = services.cache().narFile(path.substring(5))
-                    .orElseThrow(() -> HttpFailure.notFound("no NAR " + path.substring(5)));
-            exchange.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(Files.size(file)));
-            try (OutputStream out = exchange.stream(200, "application/x-nix-nar")) {
-                if (!head) {
-                    metrics.bytesServed.add(Files.copy(file, out));
+            try (ObjectStream nar = services.cache().openNar(path.substring(5))
+                    .orElseThrow(() -> HttpFailure.notFound("no NAR " + path.substring(5)))) {
+                exchange.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(nar.size()));
+                try (OutputStream out = exchange.stream(200, "application/x-nix-nar")) {
+                    if (!head) {
+                        metrics.bytesServed.add(nar.stream().transferTo(out));
+                    }
                 }
             }
         } else if (path.startsWith("/log/")) {

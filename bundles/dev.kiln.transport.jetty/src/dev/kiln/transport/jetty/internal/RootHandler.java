@@ -28,6 +28,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.cache.UploadException;
+import dev.kiln.cache.storage.StoreUnavailableException;
 import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.hooks.api.admin.HookStatus;
 
@@ -88,6 +89,9 @@ final class RootHandler extends Handler.Abstract {
         } catch (EofException e) {
             LOG.debug("{} {}: the client went away", exchange.method(), exchange.path());
             callback.failed(e);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("{} {}: {}", exchange.method(), exchange.path(), e.getMessage());
+            answer(exchange, new HttpFailure(503, "store unavailable", e.getMessage()), callback);
         } catch (IOException | RuntimeException e) {
             LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
             if (exchange.isCommitted()) {
