@@ -84,7 +84,9 @@ class BuildLimitsAndFeaturesTest {
                     URI.create(farm.clientUrl() + "/api/v1/builds")).POST(HttpRequest.BodyPublishers.ofString(
                             "{\"derivations\": [], \"builds\": [{\"derivation\": \"/nix/store/"
                                     + "00000000000000000000000000000000-x.drv\", \"timeout\": \"abc\"}]}"))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer "
+                            + Files.readString(farm.coordinatorState().resolve("client-token")).strip()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(400, answer.statusCode(), answer.body());
             assertTrue(Farm.JSON.readTree(answer.body()).path("error").isTextual(), answer.body());
 
