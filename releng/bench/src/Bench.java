@@ -639,8 +639,8 @@ public final class Bench {
         }
         long fileSize = Files.size(spool);
         KilnClient client = new KilnClient(clientUri);
-        AgentPassword created = client.createAgent(new NewAgentBody("bench-upload", "benchmark", List.of(SYSTEM),
-                Map.of()));
+        AgentPassword created = client.createAgent(new NewAgentBody("bench-upload-" + System.nanoTime(), "benchmark",
+                List.of(SYSTEM), Map.of()));
         KilnAgentClient agent = new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password());
         double best = 0;
         double bestWire = 0;

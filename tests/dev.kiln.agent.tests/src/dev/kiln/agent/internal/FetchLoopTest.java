@@ -157,6 +157,8 @@ class FetchLoopTest {
             loop.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ConnectionState.RefusedAtStart e) {
+            throw new AssertionError(e);
         }
     }
 
