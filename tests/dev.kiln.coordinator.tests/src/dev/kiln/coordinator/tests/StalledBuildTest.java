@@ -94,7 +94,12 @@ class StalledBuildTest {
         assertEquals(stuck, event.agentId());
         assertEquals("started", event.data().get("previous-state"), event.data().toString());
 
+        // The allocator learns of the build scheduled again just after the commit that a read may see first.
         List<Build> again = agentBuilds.fetch(alive, new FetchRequest(Set.of(), 2));
+        while (again.stream().noneMatch(build -> build.id().equals(stalled.id())) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            again = agentBuilds.fetch(alive, new FetchRequest(Set.of(), 2));
+        }
         assertTrue(again.stream().anyMatch(build -> build.id().equals(stalled.id())), "built elsewhere: " + again);
         agentBuilds.reportStarted(alive, stalled.id());
         assertThrows(NotAllocatedToAgentException.class, () -> agentBuilds.reportSuccess(stuck, stalled.id(), List.of()),
