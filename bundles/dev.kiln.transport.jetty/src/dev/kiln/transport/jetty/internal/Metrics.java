@@ -77,7 +77,7 @@ final class Metrics {
     void write(StringBuilder out) {
         out.append("# HELP kiln_build_failures_total Builds failed since the coordinator started, by failure kind\n");
         out.append("# TYPE kiln_build_failures_total counter\n");
-        new java.util.TreeMap<>(failures).forEach((kind, count) -> out.append("kiln_build_failures_total{kind=\"")
+        new TreeMap<>(failures).forEach((kind, count) -> out.append("kiln_build_failures_total{kind=\"")
                 .append(kind).append("\"} ").append(count.sum()).append('\n'));
         counter(out, "kiln_http_uploaded_bytes_total", "Bytes of NARs and logs received", bytesUploaded.sum());
         counter(out, "kiln_http_served_bytes_total", "Bytes of NARs served by the binary cache", bytesServed.sum());
