@@ -164,9 +164,8 @@ final class AgentApi {
             }
             case "failure" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                FailureBody body = exchange.readJsonOrNull(FailureBody.class, smallBody);
-                FailureKind kind = body == null || body.kind() == null ? FailureKind.FAILED
-                        : FailureKind.fromId(body.kind());
+                FailureKind kind = exchange.readOptionalJson(FailureBody.class, smallBody).map(FailureBody::kind)
+                        .map(FailureKind::fromId).orElse(FailureKind.FAILED);
                 services.agentBuilds().reportFailure(agent, id, kind);
                 metrics.failed(kind.id());
                 services.logs().finish(id);
