@@ -77,17 +77,35 @@ public final class Bench {
     private final Path work;
     private final int graphWidth;
     private final String javaOpts;
+    private final Postgres postgres;
 
     private Process coordinator;
     private URI clientUri;
     private URI agentUri;
     private int agentsCreated;
 
-    private Bench(Path home, Path work, int graphWidth, String javaOpts) {
+    private Bench(Path home, Path work, int graphWidth, String javaOpts, Postgres postgres) {
         this.home = home;
         this.work = work;
         this.graphWidth = graphWidth;
         this.javaOpts = javaOpts;
+        this.postgres = postgres;
+    }
+
+    /**
+     * The PostgreSQL server the run script started on 127.0.0.1 (its binaries and port): one database for each
+     * coordinator, made with its {@code createdb} as the server's superuser.
+     */
+    record Postgres(Path binaries, int port, String user) {
+        String createDatabase(String name) throws Exception {
+            String database = "kiln_bench_" + name.replaceAll("\\W", "_");
+            String output = runFor(List.of(binaries.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-U", user, database), 60);
+            if (!output.isBlank()) {
+                throw new IllegalStateException("createdb " + database + ": " + output.strip());
+            }
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + user;
+        }
     }
 
     /** One derivation to submit: its path and its ATerm text. */
@@ -114,7 +132,9 @@ public final class Bench {
         }
         Bench bench = new Bench(Path.of(options.get("--home")), Path.of(options.get("--work")),
                 Integer.parseInt(options.getOrDefault("--graph-width", "100")),
-                options.getOrDefault("--java-opts", ""));
+                options.getOrDefault("--java-opts", ""),
+                options.containsKey("--postgres-port") ? new Postgres(Path.of(options.get("--postgres-bin")),
+                        Integer.parseInt(options.get("--postgres-port")), options.get("--postgres-user")) : null);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopCoordinator));
         Map<String, Object> report = bench.run(options, peers);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -123,66 +143,122 @@ public final class Bench {
         System.out.println("bench: wrote " + out);
     }
 
-    private Map<String, Object> run(Map<String, String> options, Map<String, String> peerFiles) throws Exception {
-        List<int[]> scenarios = new ArrayList<>();
-        for (String scenario : options.get("--scenarios").split(",")) {
-            String[] parts = scenario.split("x");
-            scenarios.add(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
+    /** One scenario: B builds drained by A agents; a cold one runs first on a coordinator just started. */
+    record Scenario(int builds, int agents, boolean cold) {
+        static Scenario parse(String text) {
+            boolean cold = text.endsWith("c");
+            String[] parts = (cold ? text.substring(0, text.length() - 1) : text).split("x");
+            return new Scenario(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), cold);
         }
+    }
+
+    /** What the scenarios measured on one database. */
+    record DatabaseRun(String database, List<Result> results, List<Double> startups, Result cold, double coldStartup) {
+        Result headline() {
+            return results.stream().filter(r -> r.graph().equals("generated"))
+                    .max((a, b) -> a.builds() != b.builds() ? Integer.compare(a.builds(), b.builds())
+                            : Integer.compare(a.agents(), b.agents()))
+                    .orElseThrow();
+        }
+
+        Map<String, Object> summary() {
+            Result headline = headline();
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("headline_scenario", headline.builds() + " builds, " + headline.agents() + " agents");
+            summary.put("builds_per_s", round(headline.buildsPerS()));
+            summary.put("fetch_p99_ms", round(headline.fetchP99Ms()));
+            summary.put("cpu_ms_per_build", round(headline.cpuMsPerBuild()));
+            if (cold != null) {
+                summary.put("cold_scenario", cold.builds() + " builds, " + cold.agents() + " agents");
+                summary.put("cold_startup_s", round(coldStartup));
+                summary.put("cold_builds_per_s", round(cold.buildsPerS()));
+                summary.put("cold_fetch_p99_ms", round(cold.fetchP99Ms()));
+                summary.put("cold_cpu_ms_per_build", round(cold.cpuMsPerBuild()));
+            }
+            summary.put("startup_s", round(startups.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+            summary.put("scenarios", results.stream().filter(r -> r.builds() > 0).toList());
+            return summary;
+        }
+    }
+
+    private Map<String, Object> run(Map<String, String> options, Map<String, String> peerFiles) throws Exception {
+        List<Scenario> scenarios = new ArrayList<>();
+        for (String scenario : options.get("--scenarios").split(",")) {
+            scenarios.add(Scenario.parse(scenario));
+        }
+        // The cold scenarios first, each on a coordinator of its own, as nothing has warmed it.
+        scenarios.sort((a, b) -> Boolean.compare(b.cold(), a.cold()));
+        List<String> databases = List.of(options.getOrDefault("--databases", "derby").split(","));
         int uploadMib = Integer.parseInt(options.getOrDefault("--upload-mib", "256"));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().toString());
-        List<Result> results = new ArrayList<>();
-        List<Double> startups = new ArrayList<>();
+        List<DatabaseRun> runs = new ArrayList<>();
         Result nixGraph = null;
-        double uploadMbS;
-        double uploadWireMbS;
+        double[] upload = {0, 0};
         double[] freshUpload = null;
-        boolean severalSizes = scenarios.stream().mapToInt(scenario -> scenario[0]).distinct().count() > 1;
-        try {
-            // A fresh coordinator for each graph size: the builds stored before a scenario are those of its size.
-            int currentSize = -1;
-            for (int[] scenario : scenarios) {
-                if (scenario[0] != currentSize) {
-                    stopCoordinator();
-                    startups.add(startCoordinator("size-" + scenario[0]));
-                    currentSize = scenario[0];
-                    // Not recorded: lets the JIT compile the coordinator's paths before the first measured graph.
-                    drain("warm-up", generate("warm-up-" + System.nanoTime(), WARM_UP_BUILDS), 4);
-                    if (uploadMib > 0 && severalSizes && freshUpload == null) {
-                        // The upload once on a coordinator that stored nothing but its warm-up, and again at the
-                        // end, after the largest graphs, when the kernel has their files in memory.
-                        freshUpload = upload(uploadMib, "fresh coordinator");
+        boolean severalSizes = scenarios.stream().filter(scenario -> !scenario.cold()).mapToInt(Scenario::builds)
+                .distinct().count() > 1;
+        for (String database : databases) {
+            boolean first = runs.isEmpty();
+            List<Result> results = new ArrayList<>();
+            List<Double> startups = new ArrayList<>();
+            Result cold = null;
+            double coldStartup = 0;
+            try {
+                // A fresh coordinator for each graph size: the builds stored before a scenario are those of its size.
+                int currentSize = -1;
+                for (Scenario scenario : scenarios) {
+                    if (scenario.cold()) {
+                        stopCoordinator();
+                        coldStartup = startCoordinator(database, "cold-" + scenario.builds());
+                        cold = drain("cold", generate("cold-" + System.nanoTime(), scenario.builds()),
+                                scenario.agents());
+                        currentSize = -1;
+                        continue;
+                    }
+                    if (scenario.builds() != currentSize) {
+                        stopCoordinator();
+                        startups.add(startCoordinator(database, "size-" + scenario.builds()));
+                        currentSize = scenario.builds();
+                        // Not recorded: lets the JIT compile the coordinator's paths before the first measured graph.
+                        drain("warm-up", generate("warm-up-" + System.nanoTime(), WARM_UP_BUILDS), 4);
+                        if (first && uploadMib > 0 && severalSizes && freshUpload == null) {
+                            // The upload once on a coordinator that stored nothing but its warm-up, and again at the
+                            // end, after the largest graphs, when the kernel has their files in memory.
+                            freshUpload = upload(uploadMib, "fresh coordinator");
+                        }
+                    }
+                    List<Drv> graph = generate("g" + results.size() + "-" + System.nanoTime(), scenario.builds());
+                    results.add(drain("generated", graph, scenario.agents()));
+                }
+                if (first && options.containsKey("--nix-drvs")) {
+                    List<Drv> graph = readDrvs(Path.of(options.get("--nix-drvs")));
+                    if (!graph.isEmpty()) {
+                        nixGraph = drain("nix-instantiate", graph, 1);
+                        results.add(nixGraph);
                     }
                 }
-                List<Drv> graph = generate("g" + results.size() + "-" + System.nanoTime(), scenario[0]);
-                results.add(drain("generated", graph, scenario[1]));
-            }
-            if (options.containsKey("--nix-drvs")) {
-                List<Drv> graph = readDrvs(Path.of(options.get("--nix-drvs")));
-                if (!graph.isEmpty()) {
-                    nixGraph = drain("nix-instantiate", graph, 1);
-                    results.add(nixGraph);
+                if (first && uploadMib > 0) {
+                    upload = upload(uploadMib, "after the graphs");
                 }
+                results.add(measureMemory("after-upload"));
+            } finally {
+                stopCoordinator();
             }
-            double[] upload = uploadMib > 0 ? upload(uploadMib, "after the graphs") : new double[] {0, 0};
-            uploadMbS = upload[0];
-            uploadWireMbS = upload[1];
-            results.add(measureMemory("after-upload"));
-        } finally {
-            stopCoordinator();
+            runs.add(new DatabaseRun(database, results, startups, cold, coldStartup));
         }
-        Result headline = results.stream().filter(r -> r.graph().equals("generated"))
-                .max((a, b) -> a.builds() != b.builds() ? Integer.compare(a.builds(), b.builds())
-                        : Integer.compare(a.agents(), b.agents()))
-                .orElseThrow();
+        DatabaseRun main = runs.get(0);
+        List<Result> results = main.results();
+        Result headline = main.headline();
         report.put("headline_scenario", headline.builds() + " builds, " + headline.agents() + " agents");
+        report.put("database", main.database());
         report.put("builds_per_s", round(headline.buildsPerS()));
         report.put("submit_per_s", round(headline.submitPerS()));
         report.put("fetch_p50_ms", round(headline.fetchP50Ms()));
         report.put("fetch_p99_ms", round(headline.fetchP99Ms()));
-        report.put("upload_mb_s", round(uploadMbS));
-        report.put("upload_wire_mb_s", round(uploadWireMbS));
+        report.put("cpu_ms_per_build", round(headline.cpuMsPerBuild()));
+        report.put("upload_mb_s", round(upload[0]));
+        report.put("upload_wire_mb_s", round(upload[1]));
         if (freshUpload != null) {
             report.put("upload_fresh_mb_s", round(freshUpload[0]));
             report.put("upload_fresh_wire_mb_s", round(freshUpload[1]));
@@ -190,9 +266,19 @@ public final class Bench {
         report.put("coordinator_rss_mb",
                 round(results.stream().mapToDouble(Result::peakRssMb).max().orElse(0)));
         report.put("coordinator_heap_mb", round(results.stream().mapToDouble(Result::heapMb).max().orElse(0)));
-        report.put("startup_s", round(startups.stream().mapToDouble(Double::doubleValue).min().orElse(0)));
-        report.put("startups_s", startups.stream().map(Bench::round).toList());
+        report.put("startup_s", round(main.startups().stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        report.put("startups_s", main.startups().stream().map(Bench::round).toList());
         report.put("scenarios", results.stream().filter(r -> r.builds() > 0).toList());
+        Map<String, Object> byDatabase = new LinkedHashMap<>();
+        for (DatabaseRun run : runs) {
+            byDatabase.put(run.database(), run.summary());
+        }
+        report.put("databases", byDatabase);
+        for (DatabaseRun run : runs.subList(1, runs.size())) {
+            // Compared on the same scenario: the largest with the most agents of both.
+            report.put(run.database() + "_to_" + main.database() + "_ratio",
+                    round(run.headline().buildsPerS() / headline.buildsPerS()));
+        }
         Map<String, Object> peers = new LinkedHashMap<>();
         ObjectMapper mapper = new ObjectMapper();
         for (Map.Entry<String, String> peer : peerFiles.entrySet()) {
@@ -215,22 +301,28 @@ public final class Bench {
             peers.put(peer.getKey(), figures);
         }
         report.put("peers", peers);
-        writeChartData(results, Path.of(options.get("--out").replaceAll("\\.json$", "") + ".dat"));
+        writeChartData(runs, Path.of(options.get("--out").replaceAll("\\.json$", "") + ".dat"));
         return report;
     }
 
     // ---- the coordinator process ----
 
-    private double startCoordinator(String name) throws Exception {
-        Path state = work.resolve("state-" + name);
+    private double startCoordinator(String database, String name) throws Exception {
+        Path state = work.resolve("state-" + database + "-" + name);
         Files.createDirectories(state);
         int clientPort = freePort();
         int agentPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kiln").toString(), "coordinator",
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kiln").toString(), "coordinator",
                 "--state-dir", state.toString(), "--client-listen", "127.0.0.1:" + clientPort,
-                "--agent-listen", "127.0.0.1:" + agentPort);
+                "--agent-listen", "127.0.0.1:" + agentPort));
+        if (database.equals("postgresql")) {
+            command.addAll(List.of("--database", postgres.createDatabase(name)));
+        } else if (!database.equals("derby")) {
+            throw new IllegalArgumentException("no database " + database + " (derby or postgresql)");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KILN_JAVA_OPTS", javaOpts);
-        builder.redirectErrorStream(true).redirectOutput(work.resolve("coordinator-" + name + ".log").toFile());
+        builder.redirectErrorStream(true).redirectOutput(work.resolve("coordinator-" + database + "-" + name + ".log").toFile());
         clientUri = URI.create("http://127.0.0.1:" + clientPort);
         agentUri = URI.create("http://127.0.0.1:" + agentPort);
         long start = System.nanoTime();
@@ -239,11 +331,11 @@ public final class Bench {
         while (System.nanoTime() < deadline) {
             if (!coordinator.isAlive()) {
                 throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue()
-                        + "; see " + work.resolve("coordinator-" + name + ".log"));
+                        + "; see " + work.resolve("coordinator-" + database + "-" + name + ".log"));
             }
             if (healthy()) {
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("bench: coordinator %s healthy after %.2f s (pid %d)%n", name, seconds,
+                System.out.printf("bench: coordinator %s on %s healthy after %.2f s (pid %d)%n", name, database, seconds,
                         coordinator.pid());
                 return seconds;
             }
@@ -547,8 +639,8 @@ public final class Bench {
         }
         long fileSize = Files.size(spool);
         KilnClient client = new KilnClient(clientUri);
-        AgentPassword created = client.createAgent(new NewAgentBody("bench-upload", "benchmark", List.of(SYSTEM),
-                Map.of()));
+        AgentPassword created = client.createAgent(new NewAgentBody("bench-upload-" + System.nanoTime(), "benchmark",
+                List.of(SYSTEM), Map.of()));
         KilnAgentClient agent = new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password());
         double best = 0;
         double bestWire = 0;
@@ -632,14 +724,25 @@ public final class Bench {
 
     // ---- output ----
 
-    private static void writeChartData(List<Result> results, Path file) throws IOException {
+    private static void writeChartData(List<DatabaseRun> runs, Path file) throws IOException {
         StringBuilder text = new StringBuilder("# label builds_per_s submit_per_s fetch_p99_ms\n");
-        for (Result result : results) {
-            if (result.builds() > 0) {
-                text.append('"').append(result.graph().equals("generated") ? "" : "nix ")
-                        .append(result.builds()).append("b/").append(result.agents()).append("a\" ")
-                        .append(result.buildsPerS()).append(' ').append(result.submitPerS()).append(' ')
-                        .append(result.fetchP99Ms()).append('\n');
+        for (DatabaseRun run : runs) {
+            List<Result> results = new ArrayList<>(run.results());
+            if (run.cold() != null) {
+                results.add(0, run.cold());
+            }
+            String database = runs.size() > 1 ? run.database() + " " : "";
+            for (Result result : results) {
+                if (result.builds() > 0) {
+                    String kind = switch (result.graph()) {
+                        case "generated" -> "";
+                        case "cold" -> "cold ";
+                        default -> "nix ";
+                    };
+                    text.append('"').append(database).append(kind).append(result.builds()).append("b/")
+                            .append(result.agents()).append("a\" ").append(result.buildsPerS()).append(' ')
+                            .append(result.submitPerS()).append(' ').append(result.fetchP99Ms()).append('\n');
+                }
             }
         }
         Files.writeString(file, text);

@@ -13,7 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface AgentService {
 
-    /** Creates an active agent with a generated password; {@code agent-created}. */
+    /**
+     * Creates an active agent with a generated password; {@code agent-created}.
+     *
+     * @throws ConflictException when an agent of that name exists
+     */
     AgentCredentials create(NewAgent agent);
 
     /** Every agent, by name. */
@@ -22,16 +26,37 @@ public interface AgentService {
     /** @throws NotFoundException when there is no such agent */
     Agent get(UUID agentId);
 
+    /**
+     * The agent with this id, or else with this name (names are unique).
+     *
+     * @throws NotFoundException when there is neither
+     */
+    Agent find(String idOrName);
+
     /** Replaces the agent's password with a generated one; the old one stops working at once. */
     AgentCredentials newPassword(UUID agentId);
 
-    /**
-     * Activates or deactivates an agent. A deactivated agent is refused by {@link #authenticate} and its builds
-     * that are allocated and not started go back to scheduled.
-     */
-    Agent setActive(UUID agentId, boolean active);
+    /** Lets a deactivated agent fetch builds again. */
+    Agent activate(UUID agentId);
 
-    /** Whether the agent exists, is active and has this password. Takes constant time in the password. */
+    /**
+     * Deactivates an agent: from the commit on, its fetches are refused with {@link AgentDeactivatedException} and
+     * its builds that are allocated and not started go back to scheduled. Its started builds either finish on it
+     * ({@code now} false: the agent drains) or go back to scheduled as well, and its later reports on them are
+     * refused ({@code now} true).
+     */
+    Agent deactivate(UUID agentId, boolean now);
+
+    /**
+     * Removes an agent: its password stops working at once, the builds it holds go back to scheduled, and its name
+     * is free again. Builds it made keep its id.
+     */
+    Agent remove(UUID agentId);
+
+    /**
+     * Whether the agent exists and has this password, active or not (a deactivated agent still reports on the builds
+     * it drains). Takes constant time in the password.
+     */
     boolean authenticate(UUID agentId, String password);
 
     /** The agent is alive: updates its last-seen time, which the lost-agent timeout is counted from. */

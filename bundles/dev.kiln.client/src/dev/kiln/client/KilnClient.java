@@ -282,9 +282,24 @@ public final class KilnClient {
         return http.json("POST", "api/v1/agents/" + Http.encode(id) + "/password", null, AgentPassword.class);
     }
 
+    /** Activates or deactivates an agent, given by id or name; a deactivated agent's started builds finish. */
     public AgentInfo setAgentActive(String id, boolean active) throws IOException {
-        return http.json("POST", "api/v1/agents/" + Http.encode(id) + (active ? "/activate" : "/deactivate"), null,
+        return active ? http.json("POST", "api/v1/agents/" + Http.encode(id) + "/activate", null, AgentInfo.class)
+                : deactivateAgent(id, false);
+    }
+
+    /**
+     * Deactivates an agent, given by id or name: it gets no further build. With {@code now}, its started builds go
+     * back to the queue at once and its reports on them are refused; without, they finish on it.
+     */
+    public AgentInfo deactivateAgent(String id, boolean now) throws IOException {
+        return http.json("POST", "api/v1/agents/" + Http.encode(id) + "/deactivate?now=" + now, null,
                 AgentInfo.class);
+    }
+
+    /** Removes an agent, given by id or name; the builds it holds go back to the queue. */
+    public AgentInfo removeAgent(String id) throws IOException {
+        return http.json("DELETE", "api/v1/agents/" + Http.encode(id), null, AgentInfo.class);
     }
 
     public PlanInfo plan() throws IOException {

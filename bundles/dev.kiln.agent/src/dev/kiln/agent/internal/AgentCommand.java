@@ -36,7 +36,11 @@ import picocli.CommandLine.Spec;
  * (SIGTERM: running builds finish or are handed back).
  */
 @Command(name = "kiln-agent", mixinStandardHelpOptions = true,
-        description = "A Kiln build agent: fetches builds from a coordinator, builds them and uploads the outputs.")
+        description = "A Kiln build agent: fetches builds from a coordinator, builds them and uploads the outputs.",
+        exitCodeListHeading = "Exit codes:%n", exitCodeList = {
+                "0:stopped", "2:a wrong option",
+                "3:refused at the start: wrong --id or password, or a removed agent",
+                "4:--coordinator is not the coordinator's agent API (the client API's port?)"})
 final class AgentCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
@@ -62,7 +66,8 @@ final class AgentCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--password-file", paramLabel = "FILE", required = true,
-            description = "A file holding this agent's password.")
+            description = "A file holding this agent's password; read again when the coordinator refuses the password "
+                    + "in use, so that a new one (kiln agent password) is taken without a restart.")
     Path passwordFile;
 
     @Option(names = "--system", paramLabel = "SYSTEM", split = ",",
@@ -146,14 +151,15 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         AgentSettings settings = settings();
         UUID agentId = parse(() -> UUID.fromString(id), "--id must be an agent id (a UUID), not '" + id + "'");
-        String password = readPassword();
+        readPassword();
         BuildExecutor buildExecutor = executors.find(executor);
         if (buildExecutor == null) {
             throw new ParameterException(spec.commandLine(), "--executor: no executor named '" + executor + "' is installed");
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        CoordinatorConnection connection = new RetryingConnection(
-                new ClientCoordinatorConnection(new KilnAgentClient(coordinator, agentId, password)), settings.retryDelay(), 10);
+        CoordinatorConnection connection = new RetryingConnection(new ClientCoordinatorConnection(
+                password -> new KilnAgentClient(coordinator, agentId, password), this::readPasswordAgain),
+                settings.retryDelay(), 10);
         LocalStore store = new LocalStore(settings.storeDir(), settings.storeRoot(), settings.stateDirectory());
         List<Substituter.BinaryCache> caches = new ArrayList<>();
         caches.add(new Substituter.BinaryCache(settings.substituters().get(0), true));
@@ -181,6 +187,9 @@ final class AgentCommand implements Callable<Integer> {
                 : settings.sandbox() == null ? "no sandbox" : "sandboxed");
         try {
             loop.run();
+        } catch (ConnectionState.RefusedAtStart e) {
+            LOG.error(e.getMessage());
+            return e.exitCode();
         } finally {
             stopped.countDown();
         }
@@ -278,16 +287,27 @@ final class AgentCommand implements Callable<Integer> {
         return url.toString().endsWith("/") ? url : URI.create(url + "/");
     }
 
-    private String readPassword() {
+    /** Checks that the password file can be read at the start, where a mistake is a usage error. */
+    private void readPassword() {
         try {
-            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-            if (password.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--password-file " + passwordFile + " is empty");
-            }
-            return password;
+            readPasswordAgain();
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--password-file " + passwordFile + " cannot be read: " + e);
+            throw new ParameterException(spec.commandLine(), "--password-file " + e.getMessage());
         }
+    }
+
+    /** The password, read each time the coordinator refuses the one in use: a new one is taken without a restart. */
+    private String readPasswordAgain() throws IOException {
+        String password;
+        try {
+            password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IOException(passwordFile + " cannot be read: " + e, e);
+        }
+        if (password.isEmpty()) {
+            throw new IOException(passwordFile + " is empty");
+        }
+        return password;
     }
 
     private void positive(int value, String option) {

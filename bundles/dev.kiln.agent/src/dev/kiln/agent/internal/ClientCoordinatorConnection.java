@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
@@ -16,39 +17,117 @@ import dev.kiln.protocol.UploadedOutput;
 
 /**
  * The agent API through {@link KilnAgentClient}. A refusal the coordinator will repeat (a 4xx other than 408 and
- * 429) becomes a {@link RejectedException}; anything else stays an {@link IOException} worth retrying.
+ * 429) becomes a {@link RejectedException} saying what kind of refusal it is; anything else stays an
+ * {@link IOException} worth retrying. When the coordinator refuses the password, the password is read again (an
+ * operator gave the agent a new one and wrote it to its file) and, if it changed, the request is sent again with it.
  */
 final class ClientCoordinatorConnection implements CoordinatorConnection {
 
-    private final KilnAgentClient client;
+    /** The agent's current password, read again each time it is asked for. */
+    @FunctionalInterface
+    interface PasswordSource {
+        String read() throws IOException;
+    }
 
+    private final Function<String, KilnAgentClient> clients;
+    private final PasswordSource passwords;
+    private final Object passwordLock = new Object();
+    private volatile String password;
+    private volatile KilnAgentClient client;
+
+    /** A connection with a password that never changes. */
     ClientCoordinatorConnection(KilnAgentClient client) {
+        this.clients = ignored -> client;
+        this.passwords = () -> "";
+        this.password = "";
         this.client = client;
+    }
+
+    /**
+     * @param clients   makes the client that authenticates with a password
+     * @param passwords the password, read now and again when the coordinator refuses it
+     */
+    ClientCoordinatorConnection(Function<String, KilnAgentClient> clients, PasswordSource passwords)
+            throws IOException {
+        this.clients = clients;
+        this.passwords = passwords;
+        this.password = passwords.read();
+        this.client = clients.apply(password);
     }
 
     @FunctionalInterface
     private interface Call<T> {
-        T call() throws IOException;
+        T call(KilnAgentClient client) throws IOException;
     }
 
-    private static <T> T refusalsRejected(Call<T> call) throws IOException {
+    private <T> T refusalsRejected(Call<T> call) throws IOException {
+        KilnAgentClient used = client;
         try {
-            return call.call();
+            return call.call(used);
         } catch (KilnApiException e) {
-            int status = e.status();
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                RejectedException rejected = new RejectedException(e.getMessage());
-                rejected.initCause(e);
-                throw rejected;
+            if (e.status() == 401 && passwordChanged(used)) {
+                try {
+                    return call.call(client);
+                } catch (KilnApiException again) {
+                    throw rejected(again);
+                }
             }
-            throw e;
+            throw rejected(e);
         }
+    }
+
+    /** Reads the password again; whether it changed since {@code used} was made (then {@link #client} has it). */
+    private boolean passwordChanged(KilnAgentClient used) {
+        synchronized (passwordLock) {
+            if (client != used) {
+                return true;
+            }
+            String current;
+            try {
+                current = passwords.read();
+            } catch (IOException e) {
+                return false;
+            }
+            if (current.equals(password)) {
+                return false;
+            }
+            password = current;
+            client = clients.apply(current);
+            return true;
+        }
+    }
+
+    private static IOException rejected(KilnApiException e) {
+        int status = e.status();
+        if (status < 400 || status >= 500 || status == 408 || status == 429) {
+            return e;
+        }
+        Refusal refusal = switch (status) {
+            case 401 -> Refusal.CREDENTIALS;
+            case 403 -> "deactivated".equals(e.error()) ? Refusal.DEACTIVATED : Refusal.OTHER;
+            default -> Refusal.OTHER;
+        };
+        RejectedException rejected = new RejectedException(e.getMessage(), refusal);
+        rejected.initCause(e);
+        return rejected;
     }
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
         List<AllocatedBuild> builds = new ArrayList<>();
-        for (FetchedBuild build : refusalsRejected(() -> client.fetch(systems, freeSlots, load))) {
+        List<FetchedBuild> fetched;
+        try {
+            fetched = refusalsRejected(client -> client.fetch(systems, freeSlots, load));
+        } catch (RejectedException e) {
+            // The path of a fetch is fixed: a server that does not know it is no agent API.
+            if (e.getCause() instanceof KilnApiException cause && cause.status() == 404) {
+                RejectedException notAgentApi = new RejectedException(e.getMessage(), Refusal.NOT_AN_AGENT_API);
+                notAgentApi.initCause(cause);
+                throw notAgentApi;
+            }
+            throw e;
+        }
+        for (FetchedBuild build : fetched) {
             builds.add(new AllocatedBuild(UUID.fromString(build.id()), build.derivation(), build.derivationText(),
                     build.system()));
         }
@@ -58,13 +137,13 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running) throws IOException {
         List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(() -> client.status(ids)));
+        return abandoned(refusalsRejected(client -> client.status(ids)));
     }
 
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(() -> client.status(ids, load, freeSlots)));
+        return abandoned(refusalsRejected(client -> client.status(ids, load, freeSlots)));
     }
 
     private static Set<UUID> abandoned(List<String> ids) {
@@ -77,7 +156,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public void restarted() throws IOException {
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.restarted();
             return null;
         });
@@ -85,12 +164,12 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public String derivationText(String drvPath) throws IOException {
-        return refusalsRejected(() -> client.derivationText(drvPath));
+        return refusalsRejected(client -> client.derivationText(drvPath));
     }
 
     @Override
     public void start(UUID build) throws IOException {
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.started(build.toString());
             return null;
         });
@@ -98,7 +177,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public void appendLog(UUID build, byte[] bytes) throws IOException {
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.appendLog(build.toString(), new ByteArrayInputStream(bytes));
             return null;
         });
@@ -108,7 +187,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     public void upload(UUID build, String output, CompressedNar nar, boolean resume) throws IOException {
         LongConsumer ignored = received -> {
         };
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             switch (nar) {
                 case CompressedNar.InMemory memory -> client.uploadOutput(build.toString(), output, memory.bytes(), resume,
                         ignored);
@@ -125,7 +204,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
                 .map(output -> new UploadedOutput(output.name(), output.path(), output.narHash(), output.narSize(),
                         List.copyOf(output.references()), output.fileHash(), output.fileSize()))
                 .toList();
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.succeeded(build.toString(), uploaded);
             return null;
         });
@@ -133,7 +212,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public void failure(UUID build) throws IOException {
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.failed(build.toString());
             return null;
         });
@@ -141,7 +220,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException {
-        refusalsRejected(() -> {
+        refusalsRejected(client -> {
             client.setupFailed(build.toString(), kind.wireName, missingInputs);
             return null;
         });

@@ -42,12 +42,35 @@ interface CoordinatorConnection {
         }
     }
 
+    /** Why the coordinator refused a request. */
+    enum Refusal {
+        /** Wrong id or password, or the agent was removed (401). */
+        CREDENTIALS,
+        /** The agent is deactivated: it gets no builds, but may report on those it drains (403 on a fetch). */
+        DEACTIVATED,
+        /** What answers is not an agent API: the client API's port, or another server (404 on a fetch). */
+        NOT_AN_AGENT_API,
+        /** Anything else, for this request alone (a build taken back, a bad request). */
+        OTHER
+    }
+
     /** The coordinator refused a request (4xx): retrying it cannot help. */
     final class RejectedException extends IOException {
         private static final long serialVersionUID = 1L;
 
+        private final Refusal refusal;
+
         RejectedException(String message) {
+            this(message, Refusal.OTHER);
+        }
+
+        RejectedException(String message, Refusal refusal) {
             super(message);
+            this.refusal = refusal;
+        }
+
+        Refusal refusal() {
+            return refusal;
         }
     }
 

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
+import dev.kiln.agent.internal.CoordinatorConnection.RejectedException;
 
 /**
  * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It holds
@@ -60,6 +61,7 @@ final class FetchLoop {
 
     private final BuildJob.Services services;
     private final HeldBuilds held;
+    private final ConnectionState connection;
     private final LinkedBlockingQueue<Message> mailbox = new LinkedBlockingQueue<>();
     /** Every job, building or reporting. */
     private final Map<UUID, Thread> running = new HashMap<>();
@@ -75,6 +77,7 @@ final class FetchLoop {
     FetchLoop(BuildJob.Services services, HeldBuilds held) {
         this.services = services;
         this.held = held;
+        this.connection = new ConnectionState(services.settings().coordinator());
     }
 
     /** Asks the loop to stop gracefully; {@link #run()} returns once it has. Callable from any thread. */
@@ -82,8 +85,13 @@ final class FetchLoop {
         mailbox.add(new Stop());
     }
 
-    /** Runs the loop on the calling thread until {@link #stop()}. */
-    void run() throws InterruptedException {
+    /**
+     * Runs the loop on the calling thread until {@link #stop()}.
+     *
+     * @throws ConnectionState.RefusedAtStart when the coordinator refuses the very first fetch for a reason retrying
+     *         cannot mend: a wrong id or password, or no agent API at that address
+     */
+    void run() throws InterruptedException, ConnectionState.RefusedAtStart {
         AgentSettings settings = services.settings();
         reconcile();
         Backoff backoff = new Backoff(settings.retryDelay(), settings.retryMax());
@@ -115,10 +123,13 @@ final class FetchLoop {
                     wantMore = builds.size() < settings.maxBuilds();
                     nextFetch = wantMore ? now + settings.idlePoll().toNanos() : now;
                     nextHeartbeat = now + settings.heartbeat().toNanos();
+                    connection.reached();
+                } catch (RejectedException e) {
+                    connection.refused(e);
+                    nextFetch = now + backoff.nextDelay().toNanos();
                 } catch (IOException e) {
                     Duration delay = backoff.nextDelay();
-                    LOG.warn("Cannot reach the coordinator at {} ({}); retrying in {} ms", settings.coordinator(),
-                            e.getMessage(), delay.toMillis());
+                    connection.unreachable(e, delay);
                     nextFetch = now + delay.toNanos();
                 }
             }
@@ -243,6 +254,9 @@ final class FetchLoop {
                     thread.interrupt();
                 }
             }
+        } catch (RejectedException e) {
+            // The fetch that follows says it, once.
+            LOG.debug("The heartbeat was refused: {}", e.getMessage());
         } catch (IOException e) {
             LOG.warn("Cannot send the heartbeat: {}", e.getMessage());
         }

@@ -189,13 +189,12 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     /** Queues the commit of an allocation; if it fails, the plan gets the builds back. */
     private void commitLater(UUID agentId, List<Build> allocated, Instant now) {
-        datastore.writeLater(tx -> {
-            commitAllocation(tx, allocated, now);
-            return null;
-        }).whenComplete((ignored, failure) -> {
+        datastore.writeLater(tx -> commitAllocation(tx, agentId, allocated, now)).whenComplete((committed, failure) -> {
             if (failure != null) {
                 LOG.warn("An allocation to agent {} could not be committed; its builds are scheduled again", agentId,
                         failure);
+            }
+            if (failure != null || !committed) {
                 tell(() -> allocated.forEach(build -> plan.unallocate(build.id(), agentId)));
             }
         });
@@ -261,19 +260,28 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
                 .toList();
     }
 
-    /** Commits an allocation made by {@link #allocate}, of the builds that are still scheduled. */
-    private static void commitAllocation(DatastoreTransaction tx, List<Build> allocated, Instant now) {
+    /**
+     * Commits an allocation made by {@link #allocate}, of the builds that are still scheduled, unless the agent was
+     * deactivated or removed meanwhile: then nothing is allocated, and the agent's report of their start is refused.
+     *
+     * @return whether the agent was still active
+     */
+    private static boolean commitAllocation(DatastoreTransaction tx, UUID agentId, List<Build> allocated,
+            Instant now) {
+        if (tx.agent(agentId).filter(Agent::active).isEmpty()) {
+            return false;
+        }
         Map<UUID, Build> byId = new HashMap<>();
         allocated.forEach(build -> byId.put(build.id(), build));
         for (Build build : tx.builds(List.copyOf(byId.keySet()))) {
             if (build.state() != BuildState.SCHEDULED) {
                 continue;
             }
-            UUID agentId = byId.get(build.id()).agentId();
             tx.updateBuild(build.withState(BuildState.ALLOCATED, now).withAgent(agentId));
             tx.appendEvent(EventType.BUILD_ALLOCATED, now, build.id(), agentId,
                     Map.of("derivation", build.derivationPath(), "system", build.system()));
         }
+        return true;
     }
 
     private void rebuild() {

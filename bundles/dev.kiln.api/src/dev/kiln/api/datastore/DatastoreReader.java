@@ -88,6 +88,9 @@ public interface DatastoreReader {
 
     Optional<Agent> agent(UUID agentId);
 
+    /** The agent of this name; names are unique. */
+    Optional<Agent> agentNamed(String name);
+
     /** Every agent, by name. */
     List<Agent> agents();
 

@@ -54,6 +54,9 @@ public interface DatastoreTransaction extends DatastoreReader {
 
     void updateAgentPasswordHash(UUID agentId, String passwordHash);
 
+    /** Deletes an agent with its password, systems and tags; builds and events keep its id. */
+    void deleteAgent(UUID agentId);
+
     /** Inserts a jobset, or replaces the definition of the jobset of that name. */
     void saveJobset(StoredJobset jobset);
 

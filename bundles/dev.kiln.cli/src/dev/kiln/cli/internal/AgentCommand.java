@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.NewAgentBody;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,10 +19,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln agent ...}: register agents, list them, give new passwords, deactivate. */
+/** {@code kiln agent ...}: register agents, list them, give new passwords, deactivate, remove. */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Manage the agents that build.",
         subcommands = {AgentCommand.New.class, AgentCommand.ListAgents.class, AgentCommand.Password.class,
-                AgentCommand.Deactivate.class, AgentCommand.Activate.class})
+                AgentCommand.Deactivate.class, AgentCommand.Activate.class, AgentCommand.Remove.class})
 final class AgentCommand implements Runnable {
 
     @Spec
@@ -50,7 +51,7 @@ final class AgentCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         ClientOptions options;
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The agent's name.")
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The agent's name, unique in the farm.")
         String name;
         @Option(names = "--description", paramLabel = "TEXT", description = "What the agent is.")
         String description = "";
@@ -90,15 +91,18 @@ final class AgentCommand implements Runnable {
         }
     }
 
-    @Command(name = "password", mixinStandardHelpOptions = true, description = "Give an agent a new password; the old one stops working.")
-    static final class Password implements Callable<Integer> {
+    /** A command on one agent, named by its name or its id. */
+    abstract static class OneAgent implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         ClientOptions options;
-        @Parameters(paramLabel = "ID", description = "The agent's id.")
+        @Parameters(paramLabel = "AGENT", description = "The agent's name or id.")
         String id;
+    }
 
+    @Command(name = "password", mixinStandardHelpOptions = true, description = "Give an agent a new password; the old one stops working.")
+    static final class Password extends OneAgent {
         @Override
         public Integer call() throws IOException {
             printPassword(spec, options, options.client().newAgentPassword(id));
@@ -106,44 +110,62 @@ final class AgentCommand implements Runnable {
         }
     }
 
-    /** Activating and deactivating: the same but for the flag. */
-    abstract static class SetActive implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
-        @Parameters(paramLabel = "ID", description = "The agent's id.")
-        String id;
+    static void printAgent(CommandSpec spec, ClientOptions options, AgentInfo agent) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.json) {
+            Output.json(out, agent);
+        } else {
+            Output.agentLine(out, agent);
+            out.flush();
+        }
+    }
 
-        abstract boolean active();
+    @Command(name = "deactivate", mixinStandardHelpOptions = true, description = {
+            "Stop an agent from fetching builds, from now on. Its builds not started yet go back to the queue.",
+            "With --drain (the default) its started builds finish on it; with --now they go back to the queue at "
+                    + "once and the agent's reports on them are refused."})
+    static final class Deactivate extends OneAgent {
+        @ArgGroup(exclusive = true)
+        Mode mode;
+
+        static final class Mode {
+            @Option(names = "--drain", description = "Let its started builds finish (the default).")
+            boolean drain;
+            @Option(names = "--now", description = "Take its started builds back to the queue.")
+            boolean now;
+        }
 
         @Override
         public Integer call() throws IOException {
-            AgentInfo agent = options.client().setAgentActive(id, active());
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                Output.json(out, agent);
-            } else {
-                Output.agentLine(out, agent);
-                out.flush();
-            }
+            printAgent(spec, options, options.client().deactivateAgent(id, mode != null && mode.now));
             return 0;
         }
     }
 
-    @Command(name = "deactivate", mixinStandardHelpOptions = true, description = "Stop an agent from fetching builds.")
-    static final class Deactivate extends SetActive {
+    @Command(name = "activate", mixinStandardHelpOptions = true, description = "Let a deactivated agent fetch builds again.")
+    static final class Activate extends OneAgent {
         @Override
-        boolean active() {
-            return false;
+        public Integer call() throws IOException {
+            printAgent(spec, options, options.client().setAgentActive(id, true));
+            return 0;
         }
     }
 
-    @Command(name = "activate", mixinStandardHelpOptions = true, description = "Let a deactivated agent fetch builds again.")
-    static final class Activate extends SetActive {
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = {
+            "Remove an agent: its password stops working, the builds it holds go back to the queue, and its name "
+                    + "is free again."})
+    static final class Remove extends OneAgent {
         @Override
-        boolean active() {
-            return true;
+        public Integer call() throws IOException {
+            AgentInfo removed = options.client().removeAgent(id);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, removed);
+            } else {
+                out.println("removed agent " + removed.name() + " (" + removed.id() + ")");
+                out.flush();
+            }
+            return 0;
         }
     }
 }

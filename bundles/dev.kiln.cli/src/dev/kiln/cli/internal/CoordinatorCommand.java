@@ -98,6 +98,11 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
 
+    @Option(names = "--database-connections", paramLabel = "N", defaultValue = "32",
+            description = "The most connections held open to the database at once; requests beyond wait for one "
+                    + "(default: ${DEFAULT-VALUE}; keep it under the server's max_connections).")
+    int databaseConnections;
+
     @Option(names = "--allocation-strategy", paramLabel = "NAME", defaultValue = "basic",
             description = "basic or derivation-ordered (default: ${DEFAULT-VALUE}).")
     String allocationStrategy;
@@ -148,7 +153,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             try {
                 applied.add(configure(configurations, DATASTORE_PID, properties(
                         "state.dir", state.toString(),
-                        "database.url", database)));
+                        "database.url", database,
+                        "database.max.connections", databaseConnections)));
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
                         "allocation.strategy", allocationStrategy)));

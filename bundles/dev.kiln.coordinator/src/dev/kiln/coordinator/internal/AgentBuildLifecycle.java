@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
@@ -78,7 +79,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
         Instant now = clock.instant();
         Agent agent = datastore.read(reader -> reader.agent(agentId))
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
-        if (agent.active() && lastSeenIsStale(agent, now)) {
+        if (lastSeenIsStale(agent, now)) {
             // A heartbeat: not worth a wait for the disk, and if a crash loses it, the agent's next fetch says it.
             datastore.writeLater(tx -> {
                 tx.agent(agentId).ifPresent(found -> tx.updateAgent(found.withLastSeen(now)));
@@ -88,7 +89,10 @@ public final class AgentBuildLifecycle implements AgentBuildService {
                 return null;
             });
         }
-        if (!agent.active() || request.freeSlots() <= 0) {
+        if (!agent.active()) {
+            throw new AgentDeactivatedException(agentId);
+        }
+        if (request.freeSlots() <= 0) {
             return List.of();
         }
         // The builds allocated to it and not started come again, first: the plan knows them without a query.

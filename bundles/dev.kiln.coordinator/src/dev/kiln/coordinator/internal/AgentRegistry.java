@@ -33,6 +33,7 @@ import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.ConflictException;
 import dev.kiln.api.EventType;
 import dev.kiln.api.NewAgent;
 import dev.kiln.api.NotFoundException;
@@ -60,11 +61,11 @@ public final class AgentRegistry implements AgentService {
     private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final PasswordHasher hasher = new PasswordHasher(PasswordHasher.ITERATIONS);
     /**
-     * Passwords verified since the agent's password or activity last changed, as a fast digest: agents send one with
+     * Passwords verified since the agent's password last changed, as a fast digest: agents send one with
      * every request, and a request whose password is found here needs neither the slow hash nor a database read.
      */
     private final Map<UUID, byte[]> verified = new ConcurrentHashMap<>();
-    /** Counts changes of passwords and activity, so that a verification that raced one is not remembered. */
+    /** Counts changes of passwords and removals, so that a verification that raced one is not remembered. */
     private final AtomicLong credentialChanges = new AtomicLong();
     /** The latest load each agent reported since the start; not worth a write per fetch. */
     private final Map<UUID, AgentLoad> loads = new ConcurrentHashMap<>();
@@ -93,6 +94,10 @@ public final class AgentRegistry implements AgentService {
         Agent agent = new Agent(UUID.randomUUID(), request.name(), request.description(), request.systems(),
                 request.tags(), true, now, null);
         datastore.write(tx -> {
+            if (tx.agentNamed(agent.name()).isPresent()) {
+                throw new ConflictException("there is already an agent named " + agent.name()
+                        + ": remove it first or choose another name");
+            }
             tx.insertAgent(agent, hash);
             tx.appendEvent(EventType.AGENT_CREATED, now, null, agent.id(),
                     data("name", agent.name(), "systems", String.join(" ", agent.systems())));
@@ -114,6 +119,22 @@ public final class AgentRegistry implements AgentService {
     }
 
     @Override
+    public Agent find(String idOrName) {
+        UUID id = uuidOrNull(idOrName);
+        return datastore.read(reader -> (id == null ? Optional.<Agent>empty() : reader.agent(id))
+                .or(() -> reader.agentNamed(idOrName)))
+                .orElseThrow(() -> new NotFoundException("agent", idOrName));
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            return text.length() == 36 ? UUID.fromString(text) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @Override
     public AgentCredentials newPassword(UUID agentId) {
         String password = hasher.generatePassword();
         String hash = hasher.hash(password);
@@ -129,19 +150,36 @@ public final class AgentRegistry implements AgentService {
     }
 
     @Override
-    public Agent setActive(UUID agentId, boolean active) {
+    public Agent activate(UUID agentId) {
         Instant now = clock.instant();
-        Agent changed = datastore.write(tx -> {
+        return datastore.write(tx -> {
             Agent agent = requireAgent(tx, agentId);
-            if (agent.active() == active) {
+            if (agent.active()) {
                 return agent;
             }
-            Agent updated = agent.withActive(active);
+            Agent updated = agent.withActive(true);
             tx.updateAgent(updated);
-            List<Build> taken = active ? List.of()
-                    : reschedule(tx, tx.buildsOfAgent(agentId, Set.of(BuildState.ALLOCATED)), now);
-            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId,
-                    data("change", active ? "activated" : "deactivated", "builds", ids(taken)));
+            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId, data("change", "activated"));
+            tx.afterCommit(() -> allocator.agentChanged(updated));
+            return updated;
+        });
+    }
+
+    @Override
+    public Agent deactivate(UUID agentId, boolean now) {
+        Instant time = clock.instant();
+        Agent changed = datastore.write(tx -> {
+            Agent agent = requireAgent(tx, agentId);
+            Agent updated = agent.withActive(false);
+            if (agent.active()) {
+                tx.updateAgent(updated);
+            }
+            List<Build> taken = reschedule(tx, tx.buildsOfAgent(agentId,
+                    now ? HELD : Set.of(BuildState.ALLOCATED)), time);
+            if (agent.active() || !taken.isEmpty()) {
+                tx.appendEvent(EventType.AGENT_CHANGED, time, null, agentId,
+                        data("change", now ? "deactivated at once" : "deactivated to drain", "builds", ids(taken)));
+            }
             List<PendingBuild> pending = Lifecycle.pending(tx, taken);
             tx.afterCommit(() -> {
                 allocator.agentChanged(updated);
@@ -149,8 +187,31 @@ public final class AgentRegistry implements AgentService {
             });
             return updated;
         });
-        forgetVerified(agentId);
+        LOG.info("Agent {} ({}) deactivated{}", changed.name(), agentId,
+                now ? ", its builds taken back" : "; its started builds finish");
         return changed;
+    }
+
+    @Override
+    public Agent remove(UUID agentId) {
+        Instant now = clock.instant();
+        Agent removed = datastore.write(tx -> {
+            Agent agent = requireAgent(tx, agentId);
+            List<Build> taken = reschedule(tx, tx.buildsOfAgent(agentId, HELD), now);
+            tx.deleteAgent(agentId);
+            tx.appendEvent(EventType.AGENT_CHANGED, now, null, agentId,
+                    data("change", "removed", "name", agent.name(), "builds", ids(taken)));
+            List<PendingBuild> pending = Lifecycle.pending(tx, taken);
+            Agent gone = agent.withActive(false);
+            tx.afterCommit(() -> {
+                allocator.agentChanged(gone);
+                allocator.scheduled(pending);
+            });
+            return agent;
+        });
+        forgetVerified(agentId);
+        LOG.info("Agent {} ({}) removed", removed.name(), agentId);
+        return removed;
     }
 
     @Override
@@ -164,8 +225,7 @@ public final class AgentRegistry implements AgentService {
             return true;
         }
         long changesBefore = credentialChanges.get();
-        Optional<String> stored = datastore.read(reader -> reader.agent(agentId).filter(Agent::active)
-                .flatMap(agent -> reader.agentPasswordHash(agentId)));
+        Optional<String> stored = datastore.read(reader -> reader.agentPasswordHash(agentId));
         if (stored.isEmpty()) {
             return false;
         }
@@ -176,7 +236,7 @@ public final class AgentRegistry implements AgentService {
         return valid;
     }
 
-    /** Called once a change of the agent's password or activity is committed. */
+    /** Called once a change of the agent's password, or its removal, is committed. */
     private void forgetVerified(UUID agentId) {
         credentialChanges.incrementAndGet();
         verified.remove(agentId);

@@ -150,6 +150,8 @@ class FetchLoopTest {
             loop.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ConnectionState.RefusedAtStart e) {
+            throw new AssertionError(e);
         }
     }
 

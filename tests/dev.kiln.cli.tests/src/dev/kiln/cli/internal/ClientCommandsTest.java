@@ -101,6 +101,42 @@ class ClientCommandsTest {
     }
 
     @Test
+    void agentsAreNamedUniquelyAndEveryCommandTakesTheNameOrTheId() {
+        Run created = kiln("agent", "new", "--coordinator", url, "--name", "builder-2", "--json");
+        assertEquals(0, created.exit(), created.err());
+        String id = created.out().substring(7, 43);
+
+        Run again = kiln("agent", "new", "--coordinator", url, "--name", "builder-2");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, again.exit(), again.out());
+        assertEquals(1, again.err().lines().count(), again.err());
+        assertTrue(again.err().contains("already an agent named builder-2"), again.err());
+
+        Run password = kiln("agent", "password", "builder-2", "--coordinator", url, "--json");
+        assertEquals(0, password.exit(), password.err());
+        assertTrue(password.out().contains(id), password.out());
+        Run drained = kiln("agent", "deactivate", "builder-2", "--drain", "--coordinator", url, "--json");
+        assertEquals(0, drained.exit(), drained.err());
+        assertTrue(drained.out().contains("\"active\":false"), drained.out());
+        Run activated = kiln("agent", "activate", id, "--coordinator", url, "--json");
+        assertTrue(activated.out().contains("\"active\":true"), activated.out() + activated.err());
+        Run now = kiln("agent", "deactivate", "builder-2", "--now", "--coordinator", url, "--json");
+        assertTrue(now.out().contains("\"active\":false"), now.out() + now.err());
+        Run both = kiln("agent", "deactivate", "builder-2", "--now", "--drain", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_USAGE, both.exit(), both.err());
+
+        Run unknown = kiln("agent", "deactivate", "nobody", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, unknown.exit());
+        assertEquals("kiln: not found: no agent nobody", unknown.err().strip());
+
+        Run removed = kiln("agent", "remove", "builder-2", "--coordinator", url);
+        assertEquals(0, removed.exit(), removed.err());
+        assertEquals("removed agent builder-2 (" + id + ")", removed.out().strip());
+        assertFalse(kiln("agent", "list", "--coordinator", url).out().contains(id));
+        Run reused = kiln("agent", "new", "--coordinator", url, "--name", "builder-2");
+        assertEquals(0, reused.exit(), "the name is free again: " + reused.err());
+    }
+
+    @Test
     void errorsAreOneLineAndANonZeroExit() {
         Run unknown = kiln("build", "show", "00000000-0000-0000-0000-000000000000", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, unknown.exit());

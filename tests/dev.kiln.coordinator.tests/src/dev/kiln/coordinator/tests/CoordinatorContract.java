@@ -29,6 +29,7 @@ import org.osgi.service.cm.Configuration;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
@@ -38,6 +39,7 @@ import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.BuildSubmission;
+import dev.kiln.api.ConflictException;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
@@ -465,21 +467,72 @@ abstract class CoordinatorContract {
     }
 
     @Test
-    void aDeactivatedAgentIsRefusedAndLosesItsAllocatedBuilds() {
+    void aDeactivatedAgentGetsNoBuildAndLosesItsAllocatedBuilds() {
         DerivationSummary a = graph.derivation("a");
         UUID build = submit(List.of(a), a).get(0).buildId();
         AgentCredentials agent = newAgent(Set.of());
-        agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 1));
-        assertTrue(agents.authenticate(agent.agent().id(), agent.password()));
+        UUID id = agent.agent().id();
+        agentBuilds.fetch(id, new FetchRequest(Set.of(), 1));
 
-        agents.setActive(agent.agent().id(), false);
+        agents.deactivate(id, false);
 
-        assertFalse(agents.authenticate(agent.agent().id(), agent.password()),
-                "not from the cache of verified passwords");
+        assertTrue(agents.authenticate(id, agent.password()), "it may still report on what it drains");
         assertEquals(BuildState.SCHEDULED, builds.get(build).state());
-        assertEquals(List.of(), agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 1)));
-        agents.setActive(agent.agent().id(), true);
-        assertEquals(build, agentBuilds.fetch(agent.agent().id(), new FetchRequest(Set.of(), 1)).get(0).id());
+        assertThrows(AgentDeactivatedException.class, () -> agentBuilds.fetch(id, new FetchRequest(Set.of(), 1)));
+        agents.activate(id);
+        assertEquals(build, agentBuilds.fetch(id, new FetchRequest(Set.of(), 1)).get(0).id());
+    }
+
+    @Test
+    void aDrainedAgentFinishesItsStartedBuildsAndOneDeactivatedAtOnceLosesThem() {
+        DerivationSummary a = graph.derivation("a");
+        DerivationSummary b = graph.derivation("b");
+        submit(List.of(a, b), a);
+        UUID draining = newAgent(Set.of()).agent().id();
+        Build first = agentBuilds.fetch(draining, new FetchRequest(Set.of(), 1)).get(0);
+        agentBuilds.reportStarted(draining, first.id());
+
+        agents.deactivate(draining, false);
+        assertEquals(BuildState.STARTED, builds.get(first.id()).state(), "a drained agent keeps its started build");
+        agentBuilds.reportSuccess(draining, first.id(), outputs(derivations.get(a.path())));
+        assertEquals(BuildState.SUCCEEDED, builds.get(first.id()).state());
+
+        UUID second = submit(List.of(), b).get(0).buildId();
+        UUID stopped = newAgent(Set.of()).agent().id();
+        assertEquals(second, agentBuilds.fetch(stopped, new FetchRequest(Set.of(), 1)).get(0).id());
+        agentBuilds.reportStarted(stopped, second);
+
+        agents.deactivate(stopped, true);
+
+        assertEquals(BuildState.SCHEDULED, builds.get(second).state(), "back to the queue at once");
+        assertThrows(NotAllocatedToAgentException.class, () -> agentBuilds.reportSuccess(stopped, second,
+                outputs(derivations.get(b.path()))), "its late report is refused");
+        UUID other = newAgent(Set.of()).agent().id();
+        assertEquals(second, agentBuilds.fetch(other, new FetchRequest(Set.of(), 1)).get(0).id());
+    }
+
+    @Test
+    void agentsHaveUniqueNamesAndAreFoundByNameOrIdAndRemoved() {
+        DerivationSummary a = graph.derivation("a");
+        UUID build = submit(List.of(a), a).get(0).buildId();
+        String name = "named-" + UUID.randomUUID().toString().substring(0, 6);
+        AgentCredentials created = agents.create(new NewAgent(name, "", Set.of(graph.system()), Set.of()));
+        UUID id = created.agent().id();
+        assertThrows(ConflictException.class,
+                () -> agents.create(new NewAgent(name, "", Set.of(graph.system()), Set.of())));
+        assertEquals(id, agents.find(name).id());
+        assertEquals(id, agents.find(id.toString()).id());
+        assertThrows(NotFoundException.class, () -> agents.find("no-" + name));
+        agentBuilds.reportStarted(id, agentBuilds.fetch(id, new FetchRequest(Set.of(), 1)).get(0).id());
+
+        agents.remove(id);
+
+        assertFalse(agents.authenticate(id, created.password()), "its password stops working at once");
+        assertEquals(BuildState.SCHEDULED, builds.get(build).state());
+        assertThrows(NotFoundException.class, () -> agents.find(name));
+        assertTrue(agents.list().stream().noneMatch(agent -> agent.id().equals(id)));
+        UUID successor = agents.create(new NewAgent(name, "", Set.of(graph.system()), Set.of())).agent().id();
+        assertEquals(build, agentBuilds.fetch(successor, new FetchRequest(Set.of(), 1)).get(0).id());
     }
 
     @Test

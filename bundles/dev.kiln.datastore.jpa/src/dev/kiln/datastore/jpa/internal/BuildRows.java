@@ -242,6 +242,18 @@ final class BuildRows {
         }
     }
 
+    /** Deletes an agent's rows, those that refer to it first. */
+    static void deleteAgent(Connection connection, UUID agentId) throws SQLException {
+        for (String delete : List.of("DELETE FROM agent_password WHERE agent_id = ?",
+                "DELETE FROM agent_system WHERE agent_id = ?", "DELETE FROM agent_tag WHERE agent_id = ?",
+                "DELETE FROM agent WHERE id = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                statement.setString(1, agentId.toString());
+                statement.executeUpdate();
+            }
+        }
+    }
+
     private static Map<String, Set<Tag>> tags(Connection connection, KeyIndexes indexes, String table,
             List<String> ids) throws SQLException {
         Map<String, Set<Tag>> tags = new HashMap<>();

@@ -1,191 +1,138 @@
 package dev.kiln.datastore.jpa.internal;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 /**
- * A small pool of JDBC connections opened with a driver instance, never through {@code DriverManager} (which does
- * not see drivers across OSGi class loaders). Closing a handed-out connection returns it to the pool after a
- * rollback of anything left uncommitted.
+ * The datastore's connections: a HikariCP pool of at most {@link DatastoreOptions#maxConnections()}, so that however
+ * many (virtual) threads ask at once, the database never sees more; a thread that finds them all in use waits for
+ * one. Connections are opened with a driver instance, never through {@code DriverManager} (which does not see
+ * drivers across OSGi class loaders). A connection handed back has anything left uncommitted rolled back. Thread-safe.
  */
-final class ConnectionPool implements DataSource {
+final class ConnectionPool {
 
-    private final Driver driver;
-    private final String url;
-    private final Properties credentials;
-    private final int maxIdle;
-    private final Deque<Connection> idle = new ArrayDeque<>();
-    private boolean closed;
+    /** How long a thread waits for a free connection before its request fails. */
+    private static final Duration WAIT_FOR_CONNECTION = Duration.ofSeconds(30);
 
-    ConnectionPool(Driver driver, String url, String user, String password, int maxIdle) {
-        this.driver = driver;
-        this.url = url;
-        this.credentials = new Properties();
-        if (user != null && !user.isEmpty()) {
-            credentials.setProperty("user", user);
-        }
-        if (password != null && !password.isEmpty()) {
-            credentials.setProperty("password", password);
-        }
-        this.maxIdle = maxIdle;
+    private final DriverConnections driver;
+    private final HikariDataSource pool;
+    private volatile boolean closed;
+
+    ConnectionPool(Driver driver, DatastoreOptions options) {
+        this.driver = new DriverConnections(driver, options);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("kiln-datastore");
+        config.setDataSource(this.driver);
+        config.setMaximumPoolSize(options.maxConnections());
+        config.setMinimumIdle(1);
+        config.setAutoCommit(true);
+        config.setConnectionTimeout(WAIT_FOR_CONNECTION.toMillis());
+        // The database is checked when the datastore opens (the migrations); the pool opens its connections lazily.
+        config.setInitializationFailTimeout(-1);
+        this.pool = new HikariDataSource(config);
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
-        Connection physical;
-        synchronized (this) {
-            if (closed) {
-                throw new SQLException("the datastore is closed");
-            }
-            physical = idle.pollFirst();
+    /** A connection of the pool; closing it hands it back. */
+    Connection getConnection() throws SQLException {
+        if (closed) {
+            throw new SQLException("the datastore is closed");
         }
-        if (physical == null || !physical.isValid(5)) {
-            physical = open();
-        }
-        physical.setAutoCommit(true);
-        return pooled(physical);
+        return pool.getConnection();
     }
 
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        return getConnection();
+    /** The pool as a data source, for EclipseLink. */
+    DataSource dataSource() {
+        return pool;
     }
 
     /** Opens a connection outside the pool, for the migrations and for shutting Derby down. */
     Connection open() throws SQLException {
-        Connection connection = driver.connect(url, credentials);
-        if (connection == null) {
-            throw new SQLException("the driver " + driver.getClass().getName() + " does not accept " + url);
-        }
-        return connection;
+        return driver.getConnection();
     }
 
-    /** Closes the idle connections; connections in use are closed when returned. */
+
+    /** Closes the pool: its idle connections at once, those in use as they are returned. */
     void close() {
-        Deque<Connection> toClose;
-        synchronized (this) {
-            closed = true;
-            toClose = new ArrayDeque<>(idle);
-            idle.clear();
-        }
-        toClose.forEach(ConnectionPool::closeQuietly);
+        closed = true;
+        pool.close();
     }
 
-    private void release(Connection physical) {
-        boolean keep;
-        try {
-            if (!physical.getAutoCommit()) {
-                physical.rollback();
+    /** New physical connections from a driver instance: what the pool fills itself from. */
+    private static final class DriverConnections implements DataSource {
+
+        private final Driver driver;
+        private final String url;
+        private final Properties credentials = new Properties();
+
+        DriverConnections(Driver driver, DatastoreOptions options) {
+            this.driver = driver;
+            this.url = options.jdbcUrl();
+            if (options.user() != null && !options.user().isEmpty()) {
+                credentials.setProperty("user", options.user());
             }
-            synchronized (this) {
-                keep = !closed && idle.size() < maxIdle;
-                if (keep) {
-                    idle.addFirst(physical);
-                }
+            if (options.password() != null && !options.password().isEmpty()) {
+                credentials.setProperty("password", options.password());
             }
-        } catch (SQLException e) {
-            keep = false;
         }
-        if (!keep) {
-            closeQuietly(physical);
-        }
-    }
 
-    private Connection pooled(Connection physical) {
-        InvocationHandler handler = new InvocationHandler() {
-            private boolean returned;
-
-            @Override
-            public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-                switch (method.getName()) {
-                    case "close" -> {
-                        if (!returned) {
-                            returned = true;
-                            release(physical);
-                        }
-                        return null;
-                    }
-                    case "isClosed" -> {
-                        return returned || physical.isClosed();
-                    }
-                    case "unwrap" -> {
-                        if (((Class<?>) args[0]).isInstance(physical)) {
-                            return physical;
-                        }
-                    }
-                    default -> {
-                        if (returned) {
-                            throw new SQLException("connection returned to the pool");
-                        }
-                    }
-                }
-                try {
-                    return method.invoke(physical, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection connection = driver.connect(url, credentials);
+            if (connection == null) {
+                throw new SQLException("the driver " + driver.getClass().getName() + " does not accept " + url);
             }
-        };
-        return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, handler);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // Closing a connection we no longer want; nothing to recover.
+            return connection;
         }
-    }
 
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // Logging goes through SLF4J.
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // Connections are opened by the driver directly.
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
         }
-        throw new SQLException("not a wrapper of " + type.getName());
-    }
 
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // Logging goes through SLF4J.
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // The pool bounds how long a connection may take.
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper of " + type.getName());
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
     }
 }

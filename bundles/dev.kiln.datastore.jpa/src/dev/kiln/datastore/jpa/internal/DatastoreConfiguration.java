@@ -22,4 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Database password", type = AttributeType.PASSWORD, required = false)
     String database_password() default "";
+
+    @AttributeDefinition(description = "The most connections held open to the database at once; a request that "
+            + "finds them all in use waits for one", required = false)
+    int database_max_connections() default DatastoreOptions.DEFAULT_MAX_CONNECTIONS;
 }

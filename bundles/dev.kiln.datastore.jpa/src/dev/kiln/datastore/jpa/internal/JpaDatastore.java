@@ -63,7 +63,6 @@ public final class JpaDatastore implements Datastore {
      * The most idle connections kept: as many as requests served at once, so that a busy farm does not open a
      * connection per request (opening one costs Derby more than most queries).
      */
-    private static final int MAX_IDLE = 64;
 
     private final DatastoreOptions options;
     private final Dialect dialect;
@@ -96,7 +95,7 @@ public final class JpaDatastore implements Datastore {
         this.options = options;
         this.dialect = Dialect.of(options.jdbcUrl());
         this.driver = loadDriver(dialect);
-        this.pool = new ConnectionPool(driver, options.jdbcUrl(), options.user(), options.password(), MAX_IDLE);
+        this.pool = new ConnectionPool(driver, options);
         try (Connection connection = pool.open()) {
             this.schemaVersion = Migrations.migrate(connection, dialect, schemaTarget);
             this.counters = new Counters(
@@ -114,7 +113,7 @@ public final class JpaDatastore implements Datastore {
                     + options.jdbcUrl() + ": " + e.getMessage(), e);
         }
         this.factory = new PersistenceProvider().createContainerEntityManagerFactory(
-                new KilnPersistenceUnit(pool), properties(dialect));
+                new KilnPersistenceUnit(pool.dataSource()), properties(dialect));
         LOG.info("Datastore open: {} at schema version {}", dialect.kind(), schemaVersion);
     }
 

@@ -427,6 +427,9 @@ final class JpaTransaction implements DatastoreTransaction {
 
     @Override
     public Optional<Agent> agent(UUID agentId) {
+        if (changes != null && changes.removedAgents.contains(agentId)) {
+            return Optional.empty();
+        }
         Agent known = changes == null ? null : changes.agents.get(agentId);
         if (known == null) {
             known = cache.agent(agentId);
@@ -435,6 +438,12 @@ final class JpaTransaction implements DatastoreTransaction {
             return Optional.of(known);
         }
         return Optional.ofNullable(manager().find(AgentEntity.class, agentId.toString())).map(AgentEntity::toAgent);
+    }
+
+    @Override
+    public Optional<Agent> agentNamed(String name) {
+        return query("SELECT a FROM AgentEntity a WHERE a.name = :name", AgentEntity.class)
+                .setParameter("name", name).getResultList().stream().findFirst().map(AgentEntity::toAgent);
     }
 
     @Override
@@ -804,6 +813,18 @@ final class JpaTransaction implements DatastoreTransaction {
         }
         entity.replace(passwordHash, System.currentTimeMillis());
         unflushed = true;
+    }
+
+    @Override
+    public void deleteAgent(UUID agentId) {
+        requireWritable();
+        try {
+            BuildRows.deleteAgent(writeConnection(), agentId);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot delete agent " + agentId + ": " + e.getMessage(), e);
+        }
+        changes.agents.remove(agentId);
+        changes.removedAgents.add(agentId);
     }
 
     @Override

@@ -32,7 +32,8 @@ final class Migrations {
             "V2__build_state_changed_at.sql",
             "V3__tags_sorts_event_cursors.sql",
             "V4__fewer_indexes_on_derby.sql",
-            "V8__jobsets_in_datastore.sql");
+            "V8__jobsets_in_datastore.sql",
+            "V6__agent_names.sql");
 
     static final int LATEST = SCRIPTS.size();
 

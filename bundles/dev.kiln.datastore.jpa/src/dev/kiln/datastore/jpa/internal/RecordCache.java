@@ -140,6 +140,7 @@ final class RecordCache {
         });
         changes.staleBuilds.forEach(builds::remove);
         agents.putAll(changes.agents);
+        changes.removedAgents.forEach(agents::remove);
         changes.derivations.forEach(derivation -> derivations.put(derivation.path(), derivation));
     }
 
@@ -148,6 +149,7 @@ final class RecordCache {
         changes.events.forEach(event -> events.remove(event.id()));
         changes.builds.keySet().forEach(builds::remove);
         changes.agents.keySet().forEach(agents::remove);
+        changes.removedAgents.forEach(agents::remove);
         changes.derivations.forEach(derivation -> derivations.remove(derivation.path()));
     }
 
@@ -171,6 +173,7 @@ final class RecordCache {
         final Set<UUID> insertedBuilds = new HashSet<>();
         final Set<UUID> staleBuilds = new HashSet<>();
         final Map<UUID, Agent> agents = new HashMap<>();
+        final Set<UUID> removedAgents = new HashSet<>();
         /** Derivations this transaction stored. */
         final List<DerivationSummary> derivations = new ArrayList<>();
         final Map<BuildState, Long> buildsByState = new EnumMap<>(BuildState.class);

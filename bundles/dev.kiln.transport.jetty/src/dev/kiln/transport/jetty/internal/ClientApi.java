@@ -19,6 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentCredentials;
@@ -65,10 +67,14 @@ import dev.kiln.store.tools.StoreCommands;
 /** The client API under {@code /api/v1/}. */
 final class ClientApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClientApi.class);
+
     private static final int DEFAULT_PAGE = 100;
     private static final int PLAN_LIMIT = 100;
     private static final long FOLLOW_POLL_MILLIS = 200;
     private static final long KEEPALIVE_SECONDS = 15;
+    /** How often a long answer that has nothing to send looks whether its client went away. */
+    private static final long CLIENT_CHECK_MILLIS = 500;
     private static final int EVENT_BATCH = 1000;
     private static final long SMALL_BODY_LIMIT = 64 * 1024;
 
@@ -239,7 +245,7 @@ final class ClientApi {
     }
 
     /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
-    private static BuildQuery filter(Exchange exchange, int limit) {
+    private BuildQuery filter(Exchange exchange, int limit) {
         BuildQuery query = BuildQuery.all(limit);
         String state = exchange.query("state").orElse(null);
         if (state != null) {
@@ -255,7 +261,10 @@ final class ClientApi {
         }
         query = query.withDerivationPath(exchange.query("derivation").orElse(null));
         if (exchange.query("agent").isPresent()) {
-            query = query.withAgentId(Wire.uuid(exchange.query("agent").get(), "agent"));
+            String agent = exchange.query("agent").get();
+            // An id as it is: the builds of a removed agent keep it.
+            query = query.withAgentId(agent.length() == 36 && agent.indexOf('-') == 8 ? Wire.uuid(agent, "agent")
+                    : services.agents().find(agent).id());
         }
         return query;
     }
@@ -311,6 +320,10 @@ final class ClientApi {
                         return;
                     }
                     sleep(FOLLOW_POLL_MILLIS);
+                    if (exchange.clientGone()) {
+                        LOG.debug("Stopped following the log of build {}: its reader went away", id);
+                        return;
+                    }
                     build = services.builds().get(id);
                 }
             } finally {
@@ -372,11 +385,17 @@ final class ClientApi {
             }
             return;
         }
-        UUID id = Wire.uuid(parts[1], "agent");
+        UUID id = services.agents().find(parts[1]).id();
         if (parts.length == 2) {
-            requireMethod(exchange, "GET", true);
-            exchange.json(200, Wire.agent(services.agents().get(id), services.agents().activity().get(id),
-                    Instant.now()));
+            switch (method) {
+                case "GET" -> exchange.json(200, Wire.agent(services.agents().get(id),
+                        services.agents().activity().get(id), Instant.now()));
+                case "DELETE" -> {
+                    exchange.readEmpty(smallBody);
+                    exchange.json(200, Wire.agent(services.agents().remove(id), Instant.now()));
+                }
+                default -> throw methodNotAllowed(exchange);
+            }
             return;
         }
         requireMethod(exchange, "POST", parts.length == 3);
@@ -386,8 +405,11 @@ final class ClientApi {
                 AgentCredentials credentials = services.agents().newPassword(id);
                 exchange.json(200, new AgentPassword(id.toString(), credentials.password()));
             }
-            case "activate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, true), Instant.now()));
-            case "deactivate" -> exchange.json(200, Wire.agent(services.agents().setActive(id, false), Instant.now()));
+            case "activate" -> exchange.json(200, Wire.agent(services.agents().activate(id), Instant.now()));
+            case "deactivate" -> {
+                boolean now = Wire.bool(exchange.query("now").orElse("false"), "now");
+                exchange.json(200, Wire.agent(services.agents().deactivate(id, now), Instant.now()));
+            }
             default -> throw HttpFailure.notFound(exchange.path());
         }
     }
@@ -432,14 +454,21 @@ final class ClientApi {
                 }
             } while (backlog.size() == EVENT_BATCH);
             out.flush();
+            long quietSince = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
-                Event event = queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-                if (event == null) {
-                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
-                } else if (event.id() > last) {
+                Event event = queue.poll(CLIENT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null && event.id() > last) {
                     last = send(out, event);
+                    out.flush();
+                    quietSince = System.nanoTime();
+                } else if (exchange.clientGone()) {
+                    LOG.debug("Event stream ended: its reader went away");
+                    return;
+                } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEPALIVE_SECONDS)) {
+                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    quietSince = System.nanoTime();
                 }
-                out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

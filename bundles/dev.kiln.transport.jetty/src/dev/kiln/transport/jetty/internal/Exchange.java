@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -51,6 +54,27 @@ final class Exchange {
 
     String connector() {
         return request.getConnectionMetaData().getConnector().getName();
+    }
+
+    /**
+     * Whether the client went away: the connection is closed, or (on plain HTTP, where the socket is Jetty's own)
+     * the client closed its side. A long answer that writes nothing for a while asks this between its waits, as
+     * HTTP/1.1 says nothing of a client that left until something is written. A client sends nothing more while it
+     * waits for an answer, so a byte read here can only be the end of the stream.
+     */
+    boolean clientGone() {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (!endPoint.isOpen()) {
+            return true;
+        }
+        if (endPoint instanceof SocketChannelEndPoint && endPoint.getTransport() instanceof SocketChannel channel) {
+            try {
+                return channel.read(ByteBuffer.allocate(1)) < 0;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Optional<String> header(HttpHeader header) {

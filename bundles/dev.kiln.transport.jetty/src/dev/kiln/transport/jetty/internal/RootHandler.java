@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EofException;
@@ -22,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.AgentDeactivatedException;
+import dev.kiln.api.ConflictException;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
@@ -39,9 +39,6 @@ import dev.kiln.hooks.api.admin.HookStatus;
 final class RootHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
-    /** A verified agent password is trusted again without hashing for this long. */
-    private static final long CREDENTIALS_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final int CREDENTIALS_CACHE_SIZE = 10_000;
 
     private final Services services;
     private final ClientApi clientApi;
@@ -52,7 +49,6 @@ final class RootHandler extends Handler.Abstract {
     private final ClientTokens tokens;
     private final Metrics metrics;
     private final boolean readsNeedToken;
-    private final Map<String, VerifiedAgent> verifiedAgents = new ConcurrentHashMap<>();
 
     RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, JobsetRoutes jobsets,
             Extensions extensions, ClientTokens tokens, Metrics metrics, boolean readsNeedToken) {
@@ -84,8 +80,10 @@ final class RootHandler extends Handler.Abstract {
             answer(exchange, HttpFailure.notFound(e.getMessage()), callback);
         } catch (NotAllocatedToAgentException e) {
             answer(exchange, new HttpFailure(403, "forbidden", e.getMessage()), callback);
-        } catch (IllegalTransitionException e) {
+        } catch (IllegalTransitionException | ConflictException e) {
             answer(exchange, new HttpFailure(409, "conflict", e.getMessage()), callback);
+        } catch (AgentDeactivatedException e) {
+            answer(exchange, new HttpFailure(403, "deactivated", e.getMessage()), callback);
         } catch (EofException e) {
             LOG.debug("{} {}: the client went away", exchange.method(), exchange.path());
             callback.failed(e);
@@ -108,6 +106,15 @@ final class RootHandler extends Handler.Abstract {
     private void dispatch(Exchange exchange) throws HttpFailure, IOException {
         String path = exchange.path();
         boolean client = exchange.connector().equals(JettyHttpServer.CLIENT_CONNECTOR);
+        // Before any credentials are looked at: an agent's password is no client token, nor a token an agent's.
+        if (client && path.startsWith("/agent/v1/")) {
+            throw HttpFailure.notFound(path + ": this is the coordinator's client API; agents talk to its agent API "
+                    + "(kiln coordinator --agent-listen, port 8745 unless changed)");
+        }
+        if (!client && path.startsWith("/api/v1/")) {
+            throw HttpFailure.notFound(path + ": this is the coordinator's agent API; commands talk to its client API "
+                    + "(kiln coordinator --client-listen, port 8746 unless changed)");
+        }
         // A wrong token is refused wherever it is sent, so that a script learns of it before it needs the token.
         boolean authenticated = client && checkOfferedToken(exchange);
         if (path.equals("/healthz")) {
@@ -191,12 +198,8 @@ final class RootHandler extends Handler.Abstract {
         }
     }
 
+    /** Every request is checked: a new password or a removal takes effect at the next request. */
     private UUID authenticateAgent(Exchange exchange) throws HttpFailure {
-        String header = exchange.header(HttpHeader.AUTHORIZATION).orElse("");
-        VerifiedAgent verified = verifiedAgents.get(header);
-        if (verified != null && System.nanoTime() - verified.at() < CREDENTIALS_TTL_NANOS) {
-            return verified.agent();
-        }
         String[] credentials = exchange.basicCredentials().orElse(null);
         if (credentials == null) {
             throw agentUnauthorized(exchange, "the agent API needs HTTP Basic authentication with the agent's id and password");
@@ -208,12 +211,8 @@ final class RootHandler extends Handler.Abstract {
             throw agentUnauthorized(exchange, "the user is not an agent id: " + credentials[0]);
         }
         if (!services.agents().authenticate(agent, credentials[1])) {
-            throw agentUnauthorized(exchange, "wrong agent id or password, or the agent is deactivated");
+            throw agentUnauthorized(exchange, "wrong password for agent " + agent + ", or no such agent (removed?)");
         }
-        if (verifiedAgents.size() > CREDENTIALS_CACHE_SIZE) {
-            verifiedAgents.clear();
-        }
-        verifiedAgents.put(header, new VerifiedAgent(agent, System.nanoTime()));
         return agent;
     }
 
@@ -301,8 +300,5 @@ final class RootHandler extends Handler.Abstract {
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
-    }
-
-    private record VerifiedAgent(UUID agent, long at) {
     }
 }

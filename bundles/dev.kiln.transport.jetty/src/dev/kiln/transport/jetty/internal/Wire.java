@@ -100,8 +100,17 @@ final class Wire {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidRequestException("not a " + what + " id: " + text);
+            throw new InvalidRequestException("the " + what + " id is not a UUID: " + text);
         }
+    }
+
+    /** A flag of the query string: {@code true} or {@code false}. */
+    static boolean bool(String text, String what) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidRequestException(what + " is true or false, not " + text);
+        };
     }
 
     static Instant instant(String text, String what) {

@@ -423,6 +423,39 @@ abstract class DatastoreContract {
 
         assertEquals(List.of(changed), datastore.read(r -> r.agents()));
         assertEquals("hash-2", datastore.read(r -> r.agentPasswordHash(agent.id())).orElseThrow());
+        assertEquals(changed, datastore.read(r -> r.agentNamed("builder-1")).orElseThrow());
+        assertTrue(datastore.read(r -> r.agentNamed("builder-2")).isEmpty());
+    }
+
+    @Test
+    void deletesAnAgentAndFreesItsName() {
+        Agent agent = new Agent(UUID.randomUUID(), "short-lived", "", Set.of(SYSTEM), Set.of(Tag.parse("kvm=yes")),
+                true, T0, null);
+        datastore.write(tx -> {
+            tx.insertAgent(agent, "h");
+            return null;
+        });
+        assertThrows(RuntimeException.class, () -> datastore.write(tx -> {
+            tx.insertAgent(new Agent(UUID.randomUUID(), "short-lived", "", Set.of(SYSTEM), Set.of(), true, T0, null),
+                    "h");
+            return null;
+        }), "names are unique");
+
+        datastore.write(tx -> {
+            tx.deleteAgent(agent.id());
+            assertTrue(tx.agent(agent.id()).isEmpty(), "gone within the transaction");
+            return null;
+        });
+
+        assertTrue(datastore.read(r -> r.agent(agent.id())).isEmpty(), "gone from the cache too");
+        assertTrue(datastore.read(r -> r.agentPasswordHash(agent.id())).isEmpty());
+        assertTrue(datastore.read(r -> r.agents()).stream().noneMatch(a -> a.id().equals(agent.id())));
+        Agent again = new Agent(UUID.randomUUID(), "short-lived", "", Set.of(SYSTEM), Set.of(), true, T0, null);
+        datastore.write(tx -> {
+            tx.insertAgent(again, "h");
+            return null;
+        });
+        assertEquals(again, datastore.read(r -> r.agentNamed("short-lived")).orElseThrow());
     }
 
     @Test

@@ -32,6 +32,7 @@ abstract class SchemaUpgradeContract {
     private static final UUID SUCCEEDED = UUID.fromString("00000000-0000-0000-0000-000000000001");
     private static final UUID SCHEDULED = UUID.fromString("00000000-0000-0000-0000-000000000002");
     private static final UUID AGENT = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
+    private static final UUID SAME_NAME = UUID.fromString("00000000-0000-0000-0000-0000000000a2");
 
     abstract DatastoreOptions newDatabase() throws Exception;
 
@@ -61,6 +62,9 @@ abstract class SchemaUpgradeContract {
             assertEquals(List.of(SCHEDULED), datastore.read(r -> r.pendingBuilds()).stream()
                     .map(p -> p.id()).toList());
             assertEquals("builder", datastore.read(r -> r.agent(AGENT)).orElseThrow().name());
+            assertEquals("builder-" + SAME_NAME, datastore.read(r -> r.agent(SAME_NAME)).orElseThrow().name(),
+                    "the younger of two agents of one name gets its id appended");
+            assertEquals(AGENT, datastore.read(r -> r.agentNamed("builder")).orElseThrow().id());
             assertEquals(Set.of("/nix/store/" + "b".repeat(32) + "-hello"),
                     datastore.read(r -> r.heldPaths(List.of("/nix/store/" + "b".repeat(32) + "-hello"))));
             List<Event> events = datastore.read(r -> r.eventsAfter(0, 10));
@@ -91,6 +95,8 @@ abstract class SchemaUpgradeContract {
                 DRV, "out", out);
         execute(connection, "INSERT INTO agent (id, name, description, active, created_at, last_seen) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", AGENT.toString(), "builder", "", true, 1L, 2L);
+        execute(connection, "INSERT INTO agent (id, name, description, active, created_at, last_seen) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", SAME_NAME.toString(), "builder", "", true, 1L, 2L);
         execute(connection, "INSERT INTO build (id, seq, drv_path, system_name, priority, state, submitted_at, "
                 + "started_at, finished_at, agent_id, setup_failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 SUCCEEDED.toString(), 1L, DRV, "x86_64-linux", 0, "succeeded", 1_000L, 2_000L, 3_000L,

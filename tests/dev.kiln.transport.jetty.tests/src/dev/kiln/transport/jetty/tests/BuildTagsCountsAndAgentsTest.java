@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +122,82 @@ class BuildTagsCountsAndAgentsTest {
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[]}")).build()), 200, Object.class);
         assertEquals(3.5, agentInfo(agent).load(), "an agent without the field keeps its last report");
+    }
+
+    @Test
+    void agentsAreNamedUniquelyDeactivatedAtOnceAndRemoved() throws Exception {
+        AgentPassword agent = coordinator.newAgent("lifecycle", "x86_64-linux");
+        Map<?, ?> duplicate = read(coordinator.send(coordinator.asClient("/api/v1/agents")
+                .header("Content-Type", "application/json")
+                .POST(json("{\"name\":\"lifecycle\",\"systems\":[\"x86_64-linux\"]}")).build()), 409, Map.class);
+        assertTrue(String.valueOf(duplicate.get("detail")).contains("already an agent named lifecycle"),
+                duplicate.toString());
+        assertEquals(agent.id(), read(coordinator.get(coordinator.client("/api/v1/agents/lifecycle")), 200,
+                AgentInfo.class).id(), "found by name");
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1}")).build()), 200, FetchAnswer.class);
+
+        read(coordinator.send(coordinator.asClient("/api/v1/agents/lifecycle/deactivate?now=true")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), 200, AgentInfo.class);
+
+        Map<?, ?> refused = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1}")).build()), 403, Map.class);
+        assertEquals("deactivated", refused.get("error"), "refused at the next fetch, not 30 s later");
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
+                .POST(json("{\"running\":[]}")).build()), 200, Object.class);
+        read(coordinator.send(coordinator.asClient("/api/v1/agents/lifecycle/deactivate?now=maybe")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), 400, Map.class);
+
+        AgentInfo removed = read(coordinator.send(coordinator.asClient("/api/v1/agents/" + agent.id()).DELETE()
+                .build()), 200, AgentInfo.class);
+        assertEquals("lifecycle", removed.name());
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
+                .POST(json("{\"running\":[]}")).build()), 401, Map.class);
+        read(coordinator.get(coordinator.client("/api/v1/agents/lifecycle")), 404, Map.class);
+    }
+
+    @Test
+    void eachPortSaysWhenARequestWasMeantForTheOther() throws Exception {
+        AgentPassword agent = coordinator.newAgent("wrong-port", "x86_64-linux");
+        Map<?, ?> onClientPort = read(coordinator.send(HttpRequest.newBuilder(coordinator.client("/agent/v1/fetch"))
+                .header("Authorization", coordinator.asAgent(agent, "/agent/v1/fetch").build().headers()
+                        .firstValue("Authorization").orElseThrow())
+                .POST(json("{\"systems\":[],\"freeSlots\":1}")).build()), 404, Map.class);
+        assertTrue(String.valueOf(onClientPort.get("detail")).contains("agents talk to its agent API"),
+                onClientPort.toString());
+        Map<?, ?> onAgentPort = read(coordinator.send(coordinator.asAgent(agent, "/api/v1/builds").GET().build()), 404,
+                Map.class);
+        assertTrue(String.valueOf(onAgentPort.get("detail")).contains("commands talk to its client API"),
+                onAgentPort.toString());
+    }
+
+    @Test
+    void aFollowedLogAndAnEventStreamEndOnTheServerOnceTheirReaderGoesAway() throws Exception {
+        UUID id = submit("followed", Set.of());
+        for (String path : List.of("/api/v1/builds/" + id + "/log?follow=true", "/api/v1/events")) {
+            String route = path.startsWith("/api/v1/events") ? "GET /api/v1/events" : "GET /api/v1/builds/{id}/log";
+            long before = answered(route);
+            URI uri = coordinator.client(path);
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost()
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] status = socket.getInputStream().readNBytes(12);
+                assertEquals("HTTP/1.1 200", new String(status, StandardCharsets.US_ASCII));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (answered(route) == before) {
+                assertTrue(System.nanoTime() < deadline, "the server still answers " + path);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** How many requests of the route the server finished answering, from its metrics. */
+    private static long answered(String route) throws Exception {
+        String metrics = coordinator.get(coordinator.client("/metrics")).body();
+        String prefix = "kiln_http_request_duration_seconds_count{route=\"" + route + "\"} ";
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()))).sum();
     }
 
     private static AgentInfo agentInfo(AgentPassword agent) throws Exception {

@@ -20,6 +20,7 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentCredentials;
+import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
@@ -29,6 +30,7 @@ import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.ConflictException;
 import dev.kiln.api.BuildSubmission;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.DerivationSummary;
@@ -195,6 +197,9 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     @Override
     public synchronized List<Build> fetch(UUID agentId, FetchRequest request) {
+        if (!agentService.get(agentId).active()) {
+            throw new AgentDeactivatedException(agentId);
+        }
         List<Build> fetched = new ArrayList<>();
         for (Build build : List.copyOf(builds.values())) {
             if (fetched.size() >= request.freeSlots()) {
@@ -256,6 +261,9 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     final AgentService agentService = new AgentService() {
         @Override
         public AgentCredentials create(NewAgent agent) {
+            if (agents.values().stream().anyMatch(known -> known.name().equals(agent.name()))) {
+                throw new ConflictException("there is already an agent named " + agent.name());
+            }
             Agent created = new Agent(UUID.randomUUID(), agent.name(), agent.description(), agent.systems(), agent.tags(),
                     true, Instant.now(), null);
             agents.put(created.id(), created);
@@ -292,16 +300,50 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         }
 
         @Override
-        public Agent setActive(UUID agentId, boolean active) {
-            Agent agent = getAgent(agentId).withActive(active);
+        public Agent find(String idOrName) {
+            return agents.values().stream()
+                    .filter(agent -> agent.id().toString().equals(idOrName) || agent.name().equals(idOrName))
+                    .findFirst().orElseThrow(() -> new NotFoundException("agent", idOrName));
+        }
+
+        @Override
+        public Agent activate(UUID agentId) {
+            Agent agent = getAgent(agentId).withActive(true);
             agents.put(agentId, agent);
             return agent;
         }
 
         @Override
+        public Agent deactivate(UUID agentId, boolean now) {
+            Agent agent = getAgent(agentId).withActive(false);
+            agents.put(agentId, agent);
+            takeBack(agentId, now ? Set.of(BuildState.ALLOCATED, BuildState.STARTED) : Set.of(BuildState.ALLOCATED));
+            return agent;
+        }
+
+        @Override
+        public Agent remove(UUID agentId) {
+            Agent agent = getAgent(agentId);
+            takeBack(agentId, Set.of(BuildState.ALLOCATED, BuildState.STARTED));
+            agents.remove(agentId);
+            passwords.remove(agentId);
+            return agent;
+        }
+
+        private void takeBack(UUID agentId, Set<BuildState> states) {
+            synchronized (InMemoryCoordinator.this) {
+                for (Build build : List.copyOf(builds.values())) {
+                    if (agentId.equals(build.agentId()) && states.contains(build.state())) {
+                        put(build.withState(BuildState.SCHEDULED, Instant.now()).withAgent(null),
+                                EventType.AGENT_CHANGED);
+                    }
+                }
+            }
+        }
+
+        @Override
         public boolean authenticate(UUID agentId, String password) {
-            Agent agent = agents.get(agentId);
-            return agent != null && agent.active() && password.equals(passwords.get(agentId));
+            return agents.containsKey(agentId) && password.equals(passwords.get(agentId));
         }
 
         @Override
