@@ -30,8 +30,7 @@ class DerbySchemaUpgradeTest extends SchemaUpgradeContract {
     void keepsOneIndexForEachWayTheBuildsAreLookedUpAndNoForeignKeysOnTheHotTables() throws Exception {
         DatastoreOptions options = newDatabase();
         JpaDatastore.open(options).close();
-        ConnectionPool pool = new ConnectionPool(JpaDatastore.loadDriver(Dialect.DERBY), options.jdbcUrl(),
-                options.user(), options.password(), 1);
+        ConnectionPool pool = new ConnectionPool(JpaDatastore.loadDriver(Dialect.DERBY), options);
         try (Connection connection = pool.open()) {
             // The primary key, the submission order (unique), and one index for each filter and sort of the lists.
             assertEquals(List.of("BTREE (10)|false", "BTREE (3, 2)|false", "BTREE (4, 2)|false",

@@ -40,8 +40,7 @@ abstract class SchemaUpgradeContract {
     void upgradesADatabaseOfTheFirstSchemaInPlace() throws Exception {
         DatastoreOptions options = newDatabase();
         Dialect dialect = Dialect.of(options.jdbcUrl());
-        ConnectionPool pool = new ConnectionPool(JpaDatastore.loadDriver(dialect), options.jdbcUrl(),
-                options.user(), options.password(), 1);
+        ConnectionPool pool = new ConnectionPool(JpaDatastore.loadDriver(dialect), options);
         try (Connection connection = pool.open()) {
             assertEquals(1, Migrations.migrate(connection, dialect, 1));
             fillFirstSchema(connection);
