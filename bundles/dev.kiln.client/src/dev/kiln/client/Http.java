@@ -114,6 +114,10 @@ final class Http {
 
     /** Says why a request failed when the coordinator could not be reached or not spoken to; else the failure. */
     static IOException unreachable(URI coordinator, IOException e) {
+        if (causedByAnUnknownHost(e)) {
+            return new CoordinatorUnreachableException(coordinator, "unknown host " + coordinator.getHost()
+                    + ": check the name in --coordinator or KILN_COORDINATOR", e);
+        }
         return switch (e) {
             case java.net.ConnectException refused -> new CoordinatorUnreachableException(coordinator, "connection refused", e);
             case java.net.http.HttpConnectTimeoutException timeout ->
@@ -145,6 +149,18 @@ final class Http {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while talking to " + coordinator);
         }
+    }
+
+    /** Whether the failure, or one of its causes, says that the host name does not resolve. */
+    private static boolean causedByAnUnknownHost(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; depth < 16 && cause != null; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

@@ -5,14 +5,16 @@ import java.util.Map;
 
 /**
  * A jobset, as sent to create or change one and as shown. {@code periodSeconds} 0 evaluates on demand only;
- * {@code storeRoot} null means the store is at {@code storeDir}; {@code maxBuildsPerEvaluation} null means the default.
+ * {@code storeRoot} null means the store is at {@code storeDir}; {@code maxBuildsPerEvaluation} null means the default;
+ * {@code supersede} (a newer evaluation cancels the builds older ones still have pending and it no longer needs) null
+ * means on for a new jobset and unchanged for a changed one.
  * {@code pullRequestTemplate} true makes each pull request on the first channel's repository a jobset of its own
  * (null keeps it as it was, false when created). {@code pullRequest} (the request a jobset builds) and
  * {@code lastEvaluation} (the newest evaluation) are shown and never sent: null when there is none.
  */
 public record JobsetInfo(String name, List<ChannelInfo> channels, String evaluationCommand, String storeDir,
         String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,
-        Integer maxBuildsPerEvaluation, boolean supersede, Boolean pullRequestTemplate, PullRequestInfo pullRequest,
+        Integer maxBuildsPerEvaluation, Boolean supersede, Boolean pullRequestTemplate, PullRequestInfo pullRequest,
         EvaluationInfo lastEvaluation) {
 
     /** A jobset to create or change: without an evaluation. */

@@ -53,6 +53,7 @@ import dev.kiln.store.nar.NarWriter;
 import dev.kiln.store.narinfo.NarInfo;
 import dev.kiln.store.narinfo.NarInfoFormatException;
 import dev.kiln.store.narinfo.NixSecretKey;
+import dev.kiln.store.tools.SigningKeys;
 
 /**
  * The binary cache: verified NARs in the {@link ObjectStore} as {@code nars/<narhash>.nar.zst} (named by the
@@ -79,6 +80,8 @@ public final class FileBinaryCache implements BinaryCache {
     private final CacheOptions options;
     private final NixSecretKey key;
     private final ObjectStore store;
+    /** Keys signed with before a rotation: narinfos carry their signatures too, until their files are deleted. */
+    private final List<NixSecretKey> previousKeys;
     private final Path uploads;
     private final Path incoming;
     private final Path seeded;
@@ -96,13 +99,15 @@ public final class FileBinaryCache implements BinaryCache {
         this.store = store;
         this.options = CacheOptions.from(configuration);
         Path state = options.stateDir();
-        this.key = SigningKey.loadOrCreate(state.resolve("keys"), options.keyName());
+        this.key = SigningKeys.loadOrCreate(state.resolve("keys"), options.keyName());
+        this.previousKeys = SigningKeys.previous(state.resolve("keys"));
         this.uploads = Files.createDirectories(state.resolve("uploads"));
         this.incoming = Files.createDirectories(state.resolve("incoming"));
         this.seeded = Files.createDirectories(state.resolve("paths"));
         this.temporary = Files.createDirectories(state.resolve("tmp"));
         this.derivationIndex = new DerivationIndex(state.resolve("derivations.idx"));
-        LOG.info("Binary cache in {} signs with {}", store.location(), key.publicKey());
+        LOG.info("Binary cache in {} signs with {}{}", store.location(), key.publicKey(), previousKeys.isEmpty() ? ""
+                : ", and with the keys before it: " + previousKeys.stream().map(NixSecretKey::name).toList());
     }
 
     @Override
@@ -286,7 +291,13 @@ public final class FileBinaryCache implements BinaryCache {
         if (info.isEmpty()) {
             info = derivation(hashPart);
         }
-        return info.map(unsigned -> unsigned.signedWith(key).render());
+        return info.map(unsigned -> {
+            NarInfo signed = unsigned.signedWith(key);
+            for (NixSecretKey previous : previousKeys) {
+                signed = signed.signedWith(previous);
+            }
+            return signed.render();
+        });
     }
 
     @Override

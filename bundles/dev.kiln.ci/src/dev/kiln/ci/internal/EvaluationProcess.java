@@ -4,11 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,20 +17,25 @@ import java.util.function.Consumer;
 
 /**
  * Runs a jobset's evaluation command and hands each derivation path it prints to a consumer at once, while the
- * command still runs. Everything it prints goes to the evaluation's log.
+ * command still runs, within its budget of time and memory. Everything it prints goes to the evaluation's log.
  */
 final class EvaluationProcess {
+
+    /** What evaluators print when memory runs out: Nix, the Boehm collector, C++, Python, the C library. */
+    private static final List<String> OUT_OF_MEMORY = List.of("out of memory", "Out of Memory", "bad_alloc",
+            "MemoryError", "Cannot allocate memory", "memory exhausted");
+    private static final int LOG_TAIL_BYTES = 64 * 1024;
 
     private final String command;
     private final Path directory;
     private final Map<String, String> environment;
-    private final Duration timeout;
+    private final EvaluationBudget budget;
 
-    EvaluationProcess(String command, Path directory, Map<String, String> environment, Duration timeout) {
+    EvaluationProcess(String command, Path directory, Map<String, String> environment, EvaluationBudget budget) {
         this.command = command;
         this.directory = directory;
         this.environment = Map.copyOf(environment);
-        this.timeout = timeout;
+        this.budget = budget;
     }
 
     /**
@@ -40,7 +46,10 @@ final class EvaluationProcess {
      * @throws EvaluationFailedException when it exits with another code than 0 or runs past the timeout
      */
     void run(Path log, Consumer<String> derivations) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+        ProcessBuilder builder = new ProcessBuilder(budget.limitsMemory()
+                ? List.of("/bin/sh", "-c", "ulimit -v " + budget.memoryBytes() / 1024 + " && exec /bin/sh -c \"$1\"",
+                        "kiln-evaluation", command)
+                : List.of("/bin/sh", "-c", command))
                 .directory(directory.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
@@ -64,21 +73,39 @@ final class EvaluationProcess {
         }
         int exit = process.waitFor();
         if (exit != 0) {
-            throw new EvaluationFailedException(timedOut.get()
-                    ? "the evaluation ran past its timeout of " + timeout.toSeconds() + " s"
-                    : "the evaluation command exited with " + exit);
+            if (timedOut.get()) {
+                throw new EvaluationFailedException("the evaluation ran past its timeout of "
+                        + budget.time().toSeconds() + " s");
+            }
+            if (budget.limitsMemory() && ranOutOfMemory(log)) {
+                throw new EvaluationFailedException("the evaluation ran out of its memory limit of "
+                        + budget.memoryMiB() + " MiB (exit " + exit + ")");
+            }
+            throw new EvaluationFailedException("the evaluation command exited with " + exit);
         }
     }
 
     private void killAfterTimeout(Process process, AtomicBoolean timedOut) {
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(budget.time().toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut.set(true);
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the end of the log says memory ran out. */
+    private static boolean ranOutOfMemory(Path log) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, file.length() - LOG_TAIL_BYTES);
+            byte[] tail = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(tail);
+            String text = new String(tail, StandardCharsets.UTF_8);
+            return OUT_OF_MEMORY.stream().anyMatch(text::contains);
         }
     }
 

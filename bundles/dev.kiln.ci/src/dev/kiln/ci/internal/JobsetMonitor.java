@@ -89,6 +89,7 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
             return;
         }
         Evaluation running = context.store().start(current.name(), commits, startedAt);
+        context.statuses().tell(new StatusReporter.Started(current, running));
         long id = running.id();
         AtomicInteger found = new AtomicInteger();
         AtomicInteger submitted = new AtomicInteger();
@@ -105,7 +106,8 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         if (error == null && !refused.isEmpty()) {
             error = refused.size() + " derivation(s) refused, the first: " + refused.iterator().next();
         }
-        context.store().finish(running, Instant.now(), found.get(), submitted.get(), error);
+        Evaluation finished = context.store().finish(running, Instant.now(), found.get(), submitted.get(), error);
+        context.statuses().tell(new StatusReporter.Finished(current, finished));
         lastCommits = commits;
         if (error == null && current.supersede()) {
             supersedeOlderEvaluations(current, id);
@@ -158,7 +160,7 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
                 current.storeDir(), current.storeRoot());
         List<EvaluationBuild> builds = new ArrayList<>();
         try {
-            new EvaluationProcess(current.evaluationCommand(), workDir, environment, context.evaluationTimeout())
+            new EvaluationProcess(current.evaluationCommand(), workDir, environment, context.evaluationBudget())
                     .run(log, drvPath -> {
                         if (found.incrementAndGet() > current.maxBuildsPerEvaluation()) {
                             return;

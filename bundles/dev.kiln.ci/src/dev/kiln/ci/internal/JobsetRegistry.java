@@ -66,8 +66,10 @@ public final class JobsetRegistry implements JobsetService {
         context = new CiContext(builds, derivations,
                 new LimitedWorker("channel-updater", options.maxConcurrentUpdates()),
                 new LimitedWorker("evaluator", options.maxConcurrentEvaluations()),
-                new Checkouts(options.ciDir().resolve("checkouts")), store, options.evaluationTimeout());
+                new Checkouts(options.ciDir().resolve("checkouts")), store, options.evaluationBudget(),
+                new StatusReporter(new ForgeClient(options.forges()), options.publicUrl(), this::summary));
         context.channelUpdater().start();
+        context.statuses().start();
         context.evaluator().start();
         List<Jobset> stored = store.jobsets();
         for (Evaluation interrupted : store.failInterrupted(stored.stream().map(Jobset::name).toList())) {
@@ -89,6 +91,7 @@ public final class JobsetRegistry implements JobsetService {
         monitors.clear();
         context.evaluator().close();
         context.channelUpdater().close();
+        context.statuses().close();
     }
 
     @Override

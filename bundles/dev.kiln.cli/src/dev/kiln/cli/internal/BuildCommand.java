@@ -85,6 +85,9 @@ final class BuildCommand implements Runnable {
             Map<StorePath, InputSources.Needed> sources = new LinkedHashMap<>();
             List<String> requested = new ArrayList<>();
             for (Path file : files) {
+                if (!Files.isRegularFile(file)) {
+                    throw new CommandFailedException("no such file: " + file);
+                }
                 Path absolute = file.toAbsolutePath().normalize();
                 String drvPath = absolute.toString().startsWith(store.path() + "/") ? absolute.toString()
                         : store.path() + "/" + absolute.getFileName();

@@ -1,8 +1,15 @@
 package dev.kiln.cli.internal;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -22,6 +29,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.store.narinfo.NixSecretKey;
+import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
@@ -52,6 +61,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     private final BundleContext bundles;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Held while the coordinator runs; the operating system lets it go when the process ends. */
+    private FileLock stateLock;
 
     @Spec
     CommandSpec spec;
@@ -94,6 +105,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     + "AWS_SECRET_ACCESS_KEY or of the AWS credentials file (default: the state directory).")
     String cacheStore = "";
 
+    @Option(names = "--key-name", paramLabel = "NAME",
+            description = "The name of the binary cache's signing key, made at the first start (default: the host "
+                    + "name and -1, as cache.nixos.org-1). A state directory keeps its key: kiln cache rotate-key "
+                    + "makes a new one.")
+    String keyName;
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -118,6 +135,32 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--webhook-secret-file", paramLabel = "FILE",
             description = "A file of secrets forges sign their webhooks with, one a line; repeatable.")
     List<Path> webhookSecretFiles = new ArrayList<>();
+
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8746",
+            description = "The client API as the forges' users reach it, for the links of commit statuses "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String publicUrl;
+
+    @Option(names = "--github-token-file", paramLabel = "FILE",
+            description = "A file whose first line is the token commit statuses are posted to GitHub with.")
+    Path githubTokenFile;
+
+    @Option(names = "--github-api-url", paramLabel = "URL", defaultValue = "https://api.github.com",
+            description = "GitHub's API (default: ${DEFAULT-VALUE}).")
+    String githubApiUrl;
+
+    @Option(names = "--gitea-url", paramLabel = "URL", description = "The Gitea or Forgejo server statuses go to.")
+    String giteaUrl = "";
+
+    @Option(names = "--gitea-token-file", paramLabel = "FILE", description = "The token for the Gitea or Forgejo server.")
+    Path giteaTokenFile;
+
+    @Option(names = "--gitlab-url", paramLabel = "URL", defaultValue = "https://gitlab.com",
+            description = "The GitLab server statuses go to (default: ${DEFAULT-VALUE}).")
+    String gitlabUrl;
+
+    @Option(names = "--gitlab-token-file", paramLabel = "FILE", description = "The token for the GitLab server.")
+    Path gitlabTokenFile;
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
@@ -145,6 +188,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
         Path state = createStateDir();
+        lockStateDir(state);
+        String signingKeyName;
+        try {
+            requireFree(client, "--client-listen");
+            requireFree(agent, "--agent-listen");
+            signingKeyName = signingKeyName(state);
+        } catch (RuntimeException e) {
+            releaseStateDir();
+            throw e;
+        }
         stopFrameworkOnShutdown();
 
         try (Services services = new Services(bundles)) {
@@ -161,14 +214,18 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
-                        "cache.store", cacheStore)));
+                        "cache.store", cacheStore,
+                        "key.name", signingKeyName)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
                         "command", hookCommand)));
                 applied.add(configure(configurations, JOBSETS_PID, properties(
                         "state.dir", state.toString(), "webhook.secret.files",
-                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new))));
+                        webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new),
+                        "public.url", publicUrl, "github.api.url", githubApiUrl, "github.token.file", path(githubTokenFile),
+                        "gitea.url", giteaUrl, "gitea.token.file", path(giteaTokenFile), "gitlab.url", gitlabUrl,
+                        "gitlab.token.file", path(gitlabTokenFile))));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),
@@ -190,6 +247,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         JOBSETS_PID, HTTP_PID), Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
             }
         } finally {
+            releaseStateDir();
             finished.countDown();
         }
     }
@@ -240,6 +298,87 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
+    /**
+     * The name a new signing key gets. A state directory that has a key keeps it: a {@code --key-name} that names
+     * another is refused rather than silently ignored.
+     */
+    private String signingKeyName(Path state) {
+        NixSecretKey current;
+        try {
+            current = SigningKeys.current(state.resolve("keys"));
+        } catch (IOException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        if (keyName != null && current != null && !current.name().equals(keyName)) {
+            throw new ParameterException(spec.commandLine(), "--key-name " + keyName + ": the state directory's key is "
+                    + "named " + current.name() + "; 'kiln cache rotate-key --state-dir " + state + " --key-name "
+                    + keyName + "' makes a new one");
+        }
+        if (keyName != null) {
+            return keyName;
+        }
+        return current != null ? current.name() : hostName() + "-1";
+    }
+
+    /** This machine's name, as {@code hostname} says it, for the default key name. */
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = Files.readString(Path.of("/etc/hostname")).strip();
+            } catch (IOException e) {
+                name = "";
+            }
+        }
+        name = name.replaceAll("[^A-Za-z0-9._-]", "");
+        return name.isEmpty() ? "kiln" : name;
+    }
+
+    /**
+     * Takes the state directory for this process, until it ends: a second coordinator on it stops here with one line
+     * instead of failing inside Derby's lock, or, on PostgreSQL, sharing the cache and the keys.
+     */
+    private void lockStateDir(Path state) {
+        Path lockFile = state.resolve("coordinator.lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                stateLock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                stateLock = null;
+            }
+            if (stateLock == null) {
+                channel.close();
+                throw new CommandFailedException("another coordinator runs on the state directory " + state
+                        + " (it holds " + lockFile + "); stop it first, or give another --state-dir");
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot lock the state directory " + state + ": " + e.getMessage());
+        }
+    }
+
+    private void releaseStateDir() {
+        try {
+            stateLock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("Cannot let go of the state directory's lock: {}", e.getMessage());
+        }
+    }
+
+    /** Fails in one line when a port is taken, before any component starts. */
+    private static void requireFree(ListenAddress address, String option) {
+        if (address.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(address.host(), address.port()));
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot listen on " + address + " (" + option + "): "
+                    + (e instanceof BindException ? "the address is in use, or not this machine's" : e.getMessage()));
+        }
+    }
+
     private Path createStateDir() {
         Path state = stateDir.toAbsolutePath().normalize();
         try {
@@ -278,6 +417,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         Configuration configuration = configurations.getConfiguration(pid, "?");
         configuration.update(properties);
         return configuration;
+    }
+
+    private static String path(Path file) {
+        return file == null ? "" : file.toAbsolutePath().toString();
     }
 
     private static Dictionary<String, Object> properties(Object... keysAndValues) {

@@ -29,16 +29,22 @@ final class HookCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "a hook command is required");
     }
 
-    private static int printDeployment(CommandSpec spec, ClientOptions options, HookDeploymentInfo deployment, String verb) {
+    /** A deployment's problem: its bundle is not installed, or it is and a component of it does not run. */
+    private static String state(HookDeploymentInfo deployment) {
+        return deployment.bundle() == null ? "not deployed: " + deployment.problem() : deployment.problem();
+    }
+
+    private static int printInstalled(CommandSpec spec, ClientOptions options, HookDeploymentInfo deployment) {
         PrintWriter out = spec.commandLine().getOut();
         if (options.json) {
             Output.json(out, deployment);
             return deployment.problem() == null ? 0 : KilnCommandLine.EXIT_FAILURE;
         }
         if (deployment.problem() != null) {
-            throw new CommandFailedException(deployment.file() + " was not deployed: " + deployment.problem());
+            throw new CommandFailedException(deployment.file() + (deployment.bundle() == null
+                    ? " was not deployed: " : " ") + deployment.problem());
         }
-        out.println(verb + " " + deployment.file() + " (" + deployment.bundle() + " " + deployment.version() + ")");
+        out.println("installed " + deployment.file() + " (" + deployment.bundle() + " " + deployment.version() + ")");
         out.flush();
         return 0;
     }
@@ -58,7 +64,7 @@ final class HookCommand implements Runnable {
             if (!Files.isRegularFile(jar)) {
                 throw new CommandFailedException("no such file: " + jar);
             }
-            return printDeployment(spec, options, options.client().installHook(jar), "installed");
+            return printInstalled(spec, options, options.client().installHook(jar));
         }
     }
 
@@ -86,7 +92,7 @@ final class HookCommand implements Runnable {
             }
             for (HookDeploymentInfo deployment : hooks.deployments()) {
                 if (deployment.problem() != null) {
-                    out.printf("%-28s not deployed: %s%n", deployment.file(), deployment.problem());
+                    out.printf("%-28s %s%n", deployment.file(), state(deployment));
                 }
             }
             out.flush();
@@ -106,7 +112,17 @@ final class HookCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            return printDeployment(spec, options, options.client().removeHook(name), "removed");
+            HookDeploymentInfo removed = options.client().removeHook(name);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, removed);
+            } else {
+                out.println("removed " + removed.file() + (removed.bundle() == null ? "" : " (" + removed.bundle()
+                        + " " + removed.version() + ")") + (removed.problem() == null ? ""
+                        : "; it had not been deployed: " + removed.problem()));
+                out.flush();
+            }
+            return 0;
         }
     }
 }

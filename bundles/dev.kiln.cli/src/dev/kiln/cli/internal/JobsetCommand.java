@@ -90,7 +90,9 @@ final class JobsetCommand implements Runnable {
         List<String> tags = new ArrayList<>();
         @Option(names = "--max-builds", paramLabel = "N", description = "Submit at most N derivations an evaluation.")
         Integer maxBuilds;
-        @Option(names = "--supersede", description = "A newer evaluation cancels what older ones still have pending.")
+        @Option(names = "--supersede", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "A newer evaluation cancels what older ones still have pending and it no longer needs "
+                        + "(default: on; --no-supersede keeps it).")
         boolean supersede;
 
         @Override

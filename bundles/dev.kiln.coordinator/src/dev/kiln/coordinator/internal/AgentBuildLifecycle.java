@@ -124,7 +124,8 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             StringBuilder paths = new StringBuilder();
             outputs.forEach(output -> paths.append(paths.isEmpty() ? "" : " ").append(output.path()));
             tx.appendEvent(EventType.BUILD_SUCCESS, now, buildId, agentId,
-                    data("derivation", derivation.path(), "outputs", paths.toString()));
+                    data("derivation", derivation.path(), "outputs", paths.toString(), "system", build.system(),
+                            "duration-seconds", Lifecycle.seconds(build.startedAt(), now)));
             List<PendingBuild> rescheduled = Lifecycle.rescheduleDependents(tx, Set.of(derivation.path()), now);
             tx.afterCommit(() -> {
                 allocator.finished(List.of(buildId));
@@ -140,7 +141,8 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             Instant now = clock.instant();
             Build failed = build.withState(BuildState.FAILED, now).withFinishedAt(now);
             tx.updateBuild(failed);
-            tx.appendEvent(EventType.BUILD_FAILURE, now, buildId, agentId, data("derivation", build.derivationPath()));
+            tx.appendEvent(EventType.BUILD_FAILURE, now, buildId, agentId, data("derivation", build.derivationPath(),
+                    "system", build.system(), "duration-seconds", Lifecycle.seconds(build.startedAt(), now)));
             List<UUID> finished = new ArrayList<>();
             finished.add(buildId);
             finished.addAll(Lifecycle.propagateFailure(tx, Set.of(build.derivationPath()), now));

@@ -1,5 +1,7 @@
 package dev.kiln.coordinator.internal;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -154,6 +156,11 @@ final class Lifecycle {
     }
 
     /** Event data from alternating keys and values; null values are left out. */
+    /** Seconds from {@code from} to {@code to}, to the millisecond, for an event's data; null without a start. */
+    static String seconds(Instant from, Instant to) {
+        return from == null ? null : BigDecimal.valueOf(Duration.between(from, to).toMillis(), 3).toPlainString();
+    }
+
     static Map<String, String> data(String... keysAndValues) {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

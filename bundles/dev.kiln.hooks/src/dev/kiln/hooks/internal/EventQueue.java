@@ -303,6 +303,32 @@ final class EventQueue {
         }
     }
 
+    /**
+     * A failure as an operator reads it: its class and message, and those of its causes while they add something
+     * (an HTTP client's {@code ConnectException} says nothing of itself; its cause says the connection was refused).
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        Throwable current = failure;
+        for (int depth = 0; current != null && depth < 5; depth++, current = current.getCause()) {
+            String message = current.getMessage();
+            if (depth > 0 && message != null && text.indexOf(message) >= 0) {
+                continue;
+            }
+            if (depth > 0) {
+                text.append(" (");
+            }
+            text.append(current.getClass().getSimpleName());
+            if (message != null && !message.isBlank()) {
+                text.append(": ").append(message);
+            }
+            if (depth > 0) {
+                text.append(')');
+            }
+        }
+        return text.toString();
+    }
+
     private void finished(Delivery delivery, Throwable failure) {
         running--;
         delivery.worker = null;
@@ -311,8 +337,7 @@ final class EventQueue {
             return;
         }
         Instant now = Instant.now();
-        String message = failure.getClass().getSimpleName()
-                + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        String message = describe(failure);
         ownStats.computeIfPresent(delivery.hook, (name, old) -> old.withFailure(message, now));
         if (delivery.attempts >= options.maxAttempts()) {
             LOG.error("Hook {} failed on event {} ({} of build {}) {} times; giving up on it", delivery.hook,

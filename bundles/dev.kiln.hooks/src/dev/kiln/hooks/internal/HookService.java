@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -61,6 +62,7 @@ public final class HookService implements HookAdmin {
     private static final Duration DEPLOY_WAIT = Duration.ofSeconds(120);
     private static final AtomicLong BUILT_IN_IDS = new AtomicLong();
 
+    private final BundleContext context;
     private final HookOptions options;
     private final Farm farm;
     private final Map<EventType, EventQueue> queues = new HashMap<>();
@@ -72,6 +74,7 @@ public final class HookService implements HookAdmin {
     public HookService(HooksConfiguration configuration, BundleContext context,
             @Reference(name = "events") EventService events, @Reference(name = "builds") BuildService builds,
             @Reference(name = "derivations") DerivationService derivations) throws IOException {
+        this.context = context;
         this.options = HookOptions.from(configuration);
         Files.createDirectories(options.hooksStateDirectory());
         this.farm = new CoordinatorFarm(builds, derivations);
@@ -183,7 +186,19 @@ public final class HookService implements HookAdmin {
 
     @Override
     public List<HookDeployment> deployments() {
-        return directory.deployments();
+        return directory.deployments().stream().map(this::withComponentState).toList();
+    }
+
+    /** A deployment whose bundle started, but one of whose components does not run, says why. */
+    private HookDeployment withComponentState(HookDeployment deployment) {
+        if (deployment.problem() != null) {
+            return deployment;
+        }
+        Bundle bundle = context.getBundle(HookDirectory.LOCATION_PREFIX + deployment.fileName());
+        String problem = bundle == null ? null : ComponentStates.problem(context, bundle);
+        return problem == null ? deployment : new HookDeployment(deployment.fileName(),
+                deployment.bundleSymbolicName(), deployment.bundleVersion(), "installed, but " + problem,
+                deployment.at());
     }
 
     /** The farm given to hooks. */
@@ -201,8 +216,7 @@ public final class HookService implements HookAdmin {
     }
 
     private Optional<HookDeployment> deployment(String fileName) {
-        return directory.deployments().stream().filter(deployment -> deployment.fileName().equals(fileName))
-                .findFirst();
+        return deployments().stream().filter(deployment -> deployment.fileName().equals(fileName)).findFirst();
     }
 
     private void addBuiltInHooks(BundleContext context) {

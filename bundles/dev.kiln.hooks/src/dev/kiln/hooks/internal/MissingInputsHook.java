@@ -3,9 +3,11 @@ package dev.kiln.hooks.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +60,11 @@ final class MissingInputsHook implements Hook {
         }
         if (!submissions.isEmpty()) {
             List<SubmitResult> results = farm.submit(new SubmitRequest(List.of(), submissions));
-            LOG.info("Build {} misses inputs; submitted {}", build.id(), results);
+            LOG.info("Build {} misses inputs; submitted {}", build.id(), results.stream()
+                    .map(result -> result.derivationPath() + (result.buildId() == null
+                            ? " (" + result.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")"
+                            : " (build " + result.buildId() + ")"))
+                    .collect(Collectors.joining(", ")));
         }
     }
 

@@ -2,7 +2,7 @@
  * The logic of the {@code kiln store} commands, for a command line to call.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.kiln.store.tools;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,6 +23,7 @@ import org.osgi.service.cm.Configuration;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
+import dev.kiln.api.BuildState;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventType;
@@ -63,7 +64,8 @@ class JobsetTest {
         configurations = List.of(
                 Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)),
                 Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)),
-                Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state, "evaluation.timeout.seconds", 10L)));
+                Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state, "evaluation.timeout.seconds", 10L,
+                        "evaluation.memory.mib", 1024L)));
         jobsets = Services.await(CONTEXT, JobsetService.class);
         builds = Services.await(CONTEXT, BuildService.class);
         events = Services.await(CONTEXT, EventService.class);
@@ -118,6 +120,36 @@ class JobsetTest {
     }
 
     @Test
+    void aNewEvaluationCancelsWhatTheOneItSupersedesHasPendingAndItNoLongerNeeds() throws Exception {
+        Path repository = gitRepository("superseding", "kept", "old");
+        Jobset base = jobset("superseding", repository, nixInstantiate(), 0);
+        jobsets.add(new Jobset(base.name(), base.channels(), base.evaluationCommand(), base.storeDir(),
+                base.storeRoot(), base.period(), base.priority(), base.tags(), true, base.maxBuildsPerEvaluation(), true));
+        jobsets.evaluate("superseding");
+        Evaluation first = awaitEvaluations("superseding", 1).get(0);
+        commit(repository, "kept", "new");
+        jobsets.evaluate("superseding");
+        Evaluation second = awaitEvaluations("superseding", 2).get(0);
+        assertEquals(EvaluationStatus.SUCCEEDED, second.status(), second.error());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, BuildState> states = statesByName(first);
+        while (states.get("b") != BuildState.CANCELED && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            states = statesByName(first);
+        }
+        assertEquals(BuildState.CANCELED, states.get("b"), "the old b is no longer needed: " + states);
+        assertEquals(BuildState.SCHEDULED, states.get("a"), "a is the same derivation, still needed: " + states);
+        assertEquals(Set.of("b"), names(buildsOf(second)), "the new b is built");
+        assertEquals(BuildState.SCHEDULED, buildsOf(second).get(0).state());
+    }
+
+    private static Map<String, BuildState> statesByName(Evaluation evaluation) {
+        return buildsOf(evaluation).stream().collect(Collectors.toMap(
+                build -> names(List.of(build)).iterator().next(), Build::state));
+    }
+
+    @Test
     void refusesATamperedDerivationAndSaysWhich() throws Exception {
         Path repository = gitRepository("tampered", "one", "two");
         Path storeFiles = nix.chrootStoreFiles(StoreDir.NIX);
@@ -141,6 +173,20 @@ class JobsetTest {
         Evaluation evaluation = awaitEvaluations("slow", 1).get(0);
         assertEquals(EvaluationStatus.FAILED, evaluation.status());
         assertTrue(evaluation.error().contains("timeout"), evaluation.error());
+    }
+
+    @Test
+    void failsAnEvaluationThatRunsOutOfItsMemoryAndKeepsItsLog() throws Exception {
+        Path repository = gitRepository("hungry", "x", "y");
+        String hungry = nixInstantiate().replace("release.nix",
+                "--eval -E 'builtins.length (builtins.genList (x: toString x) 100000000)'");
+        jobsets.add(jobset("hungry", repository, hungry, 0));
+        jobsets.evaluate("hungry");
+        Evaluation evaluation = awaitEvaluations("hungry", 1).get(0);
+        assertEquals(EvaluationStatus.FAILED, evaluation.status());
+        assertTrue(evaluation.error().contains("ran out of its memory limit of 1024 MiB"), evaluation.error());
+        assertTrue(Files.readString(jobsets.evaluationLog(evaluation.id())).contains("out of memory"),
+                "the log says what the evaluator said");
     }
 
     @Test
@@ -169,7 +215,8 @@ class JobsetTest {
     void keepsJobsetsAcrossARestart() throws Exception {
         jobsets.add(jobset("durable", temp, "true", 0).withEnabled(false));
         Configuration ci = configurations.get(2);
-        Map<String, Object> properties = Map.of("state.dir", temp.resolve("state").toString(), "evaluation.timeout.seconds", 10L);
+        Map<String, Object> properties = Map.of("state.dir", temp.resolve("state").toString(), "evaluation.timeout.seconds", 10L,
+                "evaluation.memory.mib", 1024L);
         ci.delete();
         Services.awaitGone(CONTEXT, JobsetService.class);
         configurations = List.of(configurations.get(0), configurations.get(1),

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 
+import dev.kiln.api.AgentBuildService;
+import dev.kiln.api.AgentService;
+import dev.kiln.api.Build;
+import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildService;
+import dev.kiln.api.Tag;
 import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationStatus;
 import dev.kiln.ci.Forge;
@@ -45,7 +52,8 @@ import dev.kiln.transport.jetty.HttpEndpoints;
  * Forges' webhooks on the real coordinator, HTTP server and Derby, with git repositories made by the test and the real
  * {@code nix-instantiate}. No forge server can be installed on this machine (Debian has no Forgejo, Gitea or GitLab
  * package, and GitHub is a service): the test plays the forge, sending deliveries shaped as each forge's
- * documentation shows them, signed as each forge signs them.
+ * documentation shows them, signed as each forge signs them, and fake forges on 127.0.0.1 ({@link FakeForge})
+ * record the commit statuses Kiln posts back.
  */
 class WebhookTest {
 
@@ -62,6 +70,11 @@ class WebhookTest {
     private static CiFixtures fixtures;
     private static JobsetService jobsets;
     private static URI webhook;
+    private static FakeForge github;
+    private static FakeForge gitlab;
+    private static BuildService builds;
+    private static AgentService agents;
+    private static AgentBuildService agentBuilds;
 
     @BeforeAll
     static void startCoordinator() throws IOException {
@@ -69,15 +82,24 @@ class WebhookTest {
         fixtures = new CiFixtures(nix, temp.resolve("repositories"));
         String state = Files.createDirectories(temp.resolve("state")).toString();
         Path secrets = Files.writeString(temp.resolve("webhook-secrets"), OLD_SECRET + "\n\n" + NEW_SECRET + "\n");
+        github = new FakeForge();
+        gitlab = new FakeForge();
+        Path githubToken = Files.writeString(temp.resolve("github-token"), "ghp-test-token\n");
+        Path gitlabToken = Files.writeString(temp.resolve("gitlab-token"), "glpat-test-token\n");
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.datastore", Map.of("state.dir", state)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.coordinator", Map.of("state.dir", state)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.cache", Map.of("state.dir", state)));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.ci", Map.of("state.dir", state,
                 "evaluation.timeout.seconds", 60L, "webhook.secret.files", new String[] {secrets.toString()},
-                "pull.request.retention.seconds", 1L)));
+                "pull.request.retention.seconds", 1L, "public.url", "https://kiln.example",
+                "github.api.url", github.url().toString(), "github.token.file", githubToken.toString(),
+                "gitlab.url", gitlab.url().toString(), "gitlab.token.file", gitlabToken.toString())));
         CONFIGURATIONS.add(Services.configure(CONTEXT, "dev.kiln.transport.jetty", Map.of("state.dir", state,
                 "client.listen", "127.0.0.1:0", "agent.listen", "127.0.0.1:0", "max.json.bytes", MAX_BODY)));
         jobsets = Services.await(CONTEXT, JobsetService.class);
+        builds = Services.await(CONTEXT, BuildService.class);
+        agents = Services.await(CONTEXT, AgentService.class);
+        agentBuilds = Services.await(CONTEXT, AgentBuildService.class);
         webhook = Services.await(CONTEXT, HttpEndpoints.class).clientApi().resolve("/webhook");
     }
 
@@ -87,6 +109,9 @@ class WebhookTest {
             configuration.delete();
         }
         Services.awaitGone(CONTEXT, HttpEndpoints.class);
+        Services.awaitGone(CONTEXT, JobsetService.class);
+        github.close();
+        gitlab.close();
     }
 
     @Test
@@ -165,10 +190,29 @@ class WebhookTest {
         assertEquals(EvaluationStatus.SUCCEEDED, evaluated.status(), evaluated.error());
         assertEquals(first, evaluated.commits().get("src"));
 
+        // Pending first; then the forge goes down, and the failure (once a fake agent failed the builds) is sent
+        // again until it comes back, while evaluations and builds go on without it.
+        github.await("a pending status of " + first, requests -> statesOf(requests, first).contains("pending"));
+        github.goDownFor(2);
+        failBuildsOf(evaluated);
+        List<FakeForge.Request> posted = github.await("the failure of " + first,
+                requests -> statesOf(requests, first).contains("failure"));
+        List<String> states = statesOf(posted, first);
+        assertEquals("pending", states.get(0), states.toString());
+        assertEquals("failure", states.get(states.size() - 1), states.toString());
+        assertEquals(2, github.refusedWhileDown(), "the posts refused while the forge was down were sent again");
+        FakeForge.Request failure = posted.stream().filter(r -> r.path().endsWith(first)).reduce((a, b) -> b).orElseThrow();
+        assertEquals("POST", failure.method());
+        assertEquals("/repos/acme/web/statuses/" + first, failure.path());
+        assertEquals("Bearer ghp-test-token", failure.authorization());
+        assertEquals("kiln/web", failure.field("context"));
+        assertEquals("https://kiln.example/api/v1/evaluations/" + evaluated.id(), failure.field("target_url"));
+
         String second = fixtures.commit(repository, "home", "about them");
         String synchronize = githubPullRequest("synchronize", 7, "acme/web", "feature", second, false);
         assertEquals(202, post(synchronize, githubHeaders("pull_request", synchronize, NEW_SECRET)).statusCode());
         assertEquals(second, awaitEvaluations(jobsets, "web-pr-7", 2).get(0).commits().get("src"));
+        github.await("a pending status of " + second, requests -> statesOf(requests, second).contains("pending"));
 
         String closed = githubPullRequest("closed", 7, "acme/web", "feature", second, true);
         assertEquals(202, post(closed, githubHeaders("pull_request", closed, NEW_SECRET)).statusCode());
@@ -190,9 +234,29 @@ class WebhookTest {
         Map<String, String> headers = Map.of("X-Gitlab-Event", "Merge Request Hook", "X-Gitlab-Token", OLD_SECRET);
         assertEquals(202, post(open, headers).statusCode());
         assertEquals(commit, awaitEvaluations(jobsets, "api-pr-3", 1).get(0).commits().get("src"));
+        FakeForge.Request status = gitlab.await("a status of " + commit, requests -> !requests.isEmpty()).get(0);
+        assertEquals("/api/v4/projects/acme%2Fapi/statuses/" + commit, status.path());
+        assertEquals("glpat-test-token", status.privateToken());
+        assertEquals("pending", status.field("state"));
+        assertEquals("kiln/api", status.field("name"));
         assertEquals(202, post(gitlabMergeRequest("merge", 3, "acme/api", "delete-verb", commit, null), headers)
                 .statusCode());
         awaitRemoved("api-pr-3");
+    }
+
+    /** The states of the statuses posted for a commit, in the order they came. */
+    private static List<String> statesOf(List<FakeForge.Request> requests, String commit) {
+        return requests.stream().filter(request -> request.path().endsWith("/" + commit))
+                .map(request -> request.field("state")).toList();
+    }
+
+    /** Plays an agent that takes the evaluation's builds and fails each. */
+    private static void failBuildsOf(Evaluation evaluation) throws InterruptedException {
+        List<Build> wanted = builds.list(BuildQuery.all(100)
+                .withTag(new Tag("evaluation", Long.toString(evaluation.id())))).builds();
+        new FakeAgent(agents, agentBuilds, "failing-" + evaluation.id(),
+                wanted.stream().map(Build::system).collect(Collectors.toSet()))
+                .fail(wanted.stream().map(Build::id).toList());
     }
 
     private static void awaitRemoved(String name) throws InterruptedException {

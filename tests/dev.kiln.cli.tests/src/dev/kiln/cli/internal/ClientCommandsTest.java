@@ -143,6 +143,15 @@ class ClientCommandsTest {
         assertEquals(1, unknown.err().lines().count(), unknown.err());
         assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
 
+        Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
+        assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
+
+        Run unknownHost = kiln("build", "list", "--coordinator", "http://no-such-host.invalid:8746");
+        assertEquals(KilnCommandLine.EXIT_UNREACHABLE, unknownHost.exit(), unknownHost.err());
+        assertTrue(unknownHost.err().startsWith("kiln: coordinator http://no-such-host.invalid:8746 is unreachable: "
+                + "unknown host no-such-host.invalid"), unknownHost.err());
+
         Run unreachable = kiln("build", "list", "--coordinator", "http://127.0.0.1:1");
         assertEquals(KilnCommandLine.EXIT_UNREACHABLE, unreachable.exit(), unreachable.err());
         assertTrue(unreachable.err().startsWith("kiln: coordinator http://127.0.0.1:1 is unreachable"), unreachable.err());

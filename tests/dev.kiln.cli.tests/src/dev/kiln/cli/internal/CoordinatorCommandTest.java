@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +49,7 @@ class CoordinatorCommandTest {
         Path temp = StateDirectories.create("kiln-coordinator-command-");
         Path state = temp.resolve("state");
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.run("coordinator",
-                "--state-dir", state.toString(), "--store-dir", "/gnu/store",
+                "--state-dir", state.toString(), "--store-dir", "/gnu/store", "--key-name", "farm-a-1",
                 "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"),
                 // A thread of its own: the coordinator runs until stopped, and must not hold the common pool.
                 task -> Thread.ofPlatform().name("kiln-coordinator-command").start(task));
@@ -63,6 +65,16 @@ class CoordinatorCommandTest {
         HttpResponse<String> cacheInfo = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/nix-cache-info"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(cacheInfo.body().contains("StoreDir: /gnu/store"), "--store-dir reaches the cache: " + cacheInfo.body());
+        HttpResponse<String> cache = http.send(HttpRequest.newBuilder(endpoints.clientApi().resolve("/api/v1/cache"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(cache.body().contains("\"publicKey\":\"farm-a-1:"), "--key-name names the key: " + cache.body());
+        StringWriter secondErr = new StringWriter();
+        assertEquals(KilnCommandLine.EXIT_FAILURE, new KilnCommandLine(bundles, new PrintWriter(new StringWriter()),
+                new PrintWriter(secondErr, true)).run("coordinator", "--state-dir", state.toString(),
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0"));
+        assertTrue(secondErr.toString().startsWith("kiln: another coordinator runs on the state directory " + state),
+                secondErr.toString());
+        assertEquals(1, secondErr.toString().lines().count(), secondErr.toString());
         List<String> kilnComponents = activeKilnComponents();
         assertTrue(kilnComponents.contains("dev.kiln.transport.jetty.internal.JettyHttpServer"), kilnComponents.toString());
 
@@ -73,7 +85,26 @@ class CoordinatorCommandTest {
             Thread.sleep(50);
         }
         assertEquals(List.of(), activeKilnComponents(), "stopping the coordinator deactivates its components");
+
+        assertEquals(KilnCommandLine.EXIT_USAGE, commandLine.run("coordinator", "--state-dir", state.toString(),
+                "--client-listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0", "--key-name", "farm-b-1"));
+        assertTrue(err.toString().contains("the state directory's key is named farm-a-1"), err.toString());
+        assertEquals(0, commandLine.run("cache", "rotate-key", "--state-dir", state.toString()), err.toString());
+        assertTrue(out.toString().startsWith("farm-a-2:"), out.toString());
+        assertEquals(List.of("farm-a-1.secret"), List.of(state.resolve("keys/previous").toFile().list()));
         StateDirectories.delete(temp);
+    }
+
+    @Test
+    void saysWhichAddressIsInUseInOneLine(@TempDir Path temp) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            int exit = commandLine.run("coordinator", "--state-dir", temp.resolve("state").toString(),
+                    "--client-listen", address, "--agent-listen", "127.0.0.1:0");
+            assertEquals(KilnCommandLine.EXIT_FAILURE, exit);
+            assertEquals("kiln: cannot listen on " + address + " (--client-listen): the address is in use, or not "
+                    + "this machine's", err.toString().strip());
+        }
     }
 
     @Test

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -131,8 +133,26 @@ class EventStreamTest {
             agent.failed(id);
             assertEquals(0, following.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.toString());
             assertEquals("first line\nsecond line\nlast line\n", out.toString());
+            await("the failed build counted and timed in /metrics", () -> {
+                String metrics = metrics();
+                return metrics.contains("kiln_builds_finished_total{system=\"kiln-test-log\",outcome=\"failed\"} 1\n")
+                        && metrics.lines().anyMatch(line -> line.startsWith(
+                                "kiln_build_duration_seconds_count{outcome=\"failed\"} "));
+            });
         } finally {
             following.cancel(true);
+        }
+    }
+
+    private static String metrics() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

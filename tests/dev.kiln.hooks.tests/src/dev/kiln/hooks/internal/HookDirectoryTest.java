@@ -120,6 +120,29 @@ class HookDirectoryTest {
     }
 
     @Test
+    void anInstalledHookThatCannotStartSaysWhyAndRunsOnceConfigured() throws Exception {
+        webhookConfiguration.delete();
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
+            HookDeployment installed;
+            try (InputStream jar = Files.newInputStream(ExampleHooks.jar("webhook"))) {
+                installed = fixture.hooks.install("webhook.jar", jar);
+            }
+            assertTrue(installed.problem() != null && installed.problem().contains("no webhook URL"),
+                    String.valueOf(installed.problem()));
+            assertTrue(hook(fixture, "webhook").isEmpty());
+
+            ConfigurationAdmin admin = HooksFixture.CONTEXT
+                    .getService(HooksFixture.CONTEXT.getServiceReference(ConfigurationAdmin.class));
+            webhookConfiguration = admin.getConfiguration(WEBHOOK_PID, "?");
+            webhookConfiguration.update(new Hashtable<>(Map.of("url",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events")));
+
+            await("the webhook registered once configured", () -> hook(fixture, "webhook").isPresent());
+            assertNull(fixture.hooks.deployments().get(0).problem());
+        }
+    }
+
+    @Test
     void reportsABrokenJarAndDeploysTheOthers() throws Exception {
         try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
             Files.writeString(fixture.hooksDirectory().resolve("broken.jar"), "not a jar");

@@ -41,6 +41,7 @@ import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
+import dev.kiln.api.EventSubscription;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
 import dev.kiln.ci.JobsetService;
@@ -65,6 +66,7 @@ public final class JettyHttpServer {
     private final Server server;
     private final LocalTokenFile localToken;
     private final ServiceRegistration<HttpEndpoints> registration;
+    private final EventSubscription finishedBuilds;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile HookAdmin hooks;
@@ -81,6 +83,7 @@ public final class JettyHttpServer {
         HttpServerOptions options = HttpServerOptions.from(configuration);
         Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
+        finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir());
         Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
         Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
@@ -125,6 +128,7 @@ public final class JettyHttpServer {
         localToken.delete();
         registration.unregister();
         server.stop();
+        finishedBuilds.close();
     }
 
     private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore, String password) {

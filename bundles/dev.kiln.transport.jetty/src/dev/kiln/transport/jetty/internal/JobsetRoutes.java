@@ -169,7 +169,7 @@ final class JobsetRoutes {
                 Wire.tags(info.tags() == null ? Map.of() : info.tags()),
                 info.enabled() == null || info.enabled(),
                 info.maxBuildsPerEvaluation() == null ? Jobset.DEFAULT_MAX_BUILDS : info.maxBuildsPerEvaluation(),
-                info.supersede(),
+                info.supersede() != null ? info.supersede() : old == null || old.supersede(),
                 info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
                 old == null ? null : old.pullRequest());
     }
