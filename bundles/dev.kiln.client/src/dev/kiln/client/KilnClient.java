@@ -44,6 +44,9 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.protocol.TokenBody;
+import dev.kiln.protocol.TokenInfo;
+import dev.kiln.protocol.TokenList;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -308,7 +311,22 @@ public final class KilnClient {
 
     /** A new client token, shown once. */
     public String createToken() throws IOException {
-        return http.json("POST", "api/v1/tokens", null, TokenAnswer.class).token();
+        return createToken(null).token();
+    }
+
+    /** A new client token with a label (or null), shown once, and its id. */
+    public TokenAnswer createToken(String label) throws IOException {
+        return http.json("POST", "api/v1/tokens", label == null ? null : new TokenBody(label), TokenAnswer.class);
+    }
+
+    /** The stored client tokens, oldest first: their ids, labels and creation times, never their values. */
+    public List<TokenInfo> tokens() throws IOException {
+        return http.json("GET", "api/v1/tokens", null, TokenList.class).tokens();
+    }
+
+    /** Revokes the token with this id, or the only one with this label; answers what it revoked. */
+    public TokenInfo revokeToken(String idOrLabel) throws IOException {
+        return http.json("DELETE", "api/v1/tokens/" + Http.encode(idOrLabel), null, TokenInfo.class);
     }
 
     /** The binary cache's store directory and public key. */

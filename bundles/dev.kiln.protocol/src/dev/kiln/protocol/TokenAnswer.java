@@ -1,5 +1,5 @@
 package dev.kiln.protocol;
 
-/** A new client API token, shown once. */
-public record TokenAnswer(String token) {
+/** A new client API token, shown once, with what {@code GET /api/v1/tokens} shows of it from then on. */
+public record TokenAnswer(String token, String id, String label, String created) {
 }

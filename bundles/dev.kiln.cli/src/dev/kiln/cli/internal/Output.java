@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.kiln.protocol.AgentBuildInfo;
@@ -24,6 +25,17 @@ final class Output {
     static void json(PrintWriter out, Object value) {
         out.println(ProtocolJson.writeString(value));
         out.flush();
+    }
+
+    /** Prints {@code value} as JSON with {@code --json}, else as {@code text} writes it. */
+    static void print(CommandSpec spec, ClientOptions options, Object value, Consumer<PrintWriter> text) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.json) {
+            json(out, value);
+        } else {
+            text.accept(out);
+            out.flush();
+        }
     }
 
     static String tags(Map<String, String> tags) {

@@ -143,6 +143,11 @@ class ClientCommandsTest {
         assertEquals(1, unknown.err().lines().count(), unknown.err());
         assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
 
+        Run noStateDir = kiln("agent", "new", "--name", "x", "--coordinator", url, "--state-dir", "/nonexistent/state");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, noStateDir.exit());
+        assertEquals("kiln: --state-dir /nonexistent/state is no directory: give the coordinator's state directory, "
+                + "or a token with --token", noStateDir.err().strip());
+
         Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
         assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
@@ -174,6 +179,18 @@ class ClientCommandsTest {
         Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
         assertEquals(0, token.exit(), token.err());
         assertTrue(token.out().startsWith("kiln_"), token.out());
+
+        Run labelled = kiln("token", "new", "--coordinator", url, "--label", "ci-robot");
+        assertEquals(0, labelled.exit(), labelled.err());
+        Run tokens = kiln("token", "list", "--coordinator", url);
+        assertTrue(tokens.out().lines().anyMatch(line -> line.matches("[0-9a-f]{8}  \\S+Z +ci-robot")), tokens.out());
+        assertEquals(0, kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip()).exit());
+        Run revoked = kiln("token", "revoke", "ci-robot", "--coordinator", url);
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().startsWith("revoked ") && revoked.out().contains("ci-robot"), revoked.out());
+        assertFalse(kiln("token", "list", "--coordinator", url).out().contains("ci-robot"));
+        Run refused = kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), "a revoked token is refused");
     }
 
     @Test

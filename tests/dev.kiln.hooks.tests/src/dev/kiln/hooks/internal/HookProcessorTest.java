@@ -159,6 +159,28 @@ class HookProcessorTest {
     }
 
     @Test
+    void cursorsThatCannotBeStoredAreTriedAgainWithBackOffNotInATightLoop() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        coordinator.failCursorSaves(new IllegalStateException("No space left on device"));
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> handled.add(event.id()), "recorder", "build-success");
+            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            await("the event handled while the cursors cannot be stored", () -> handled.size() == 1);
+            await("the cursor tried twice", () -> coordinator.cursorSaveAttempts("hooks/build-success") >= 2);
+            int before = coordinator.cursorSaveAttempts("hooks/build-success");
+            Thread.sleep(3_000);
+            int tries = coordinator.cursorSaveAttempts("hooks/build-success") - before;
+            // Backing off from 100 ms: about five tries in three seconds; a tight loop would make thousands.
+            assertTrue(tries <= 10, tries + " tries in 3 s");
+            coordinator.failCursorSaves(null);
+            await("the cursor stored once there is room again", () -> Long.valueOf(1).equals(
+                    coordinator.storedCursors().get("hooks/build-success")));
+        }
+        assertEquals(List.of(1L), handled, "the event was handled once");
+    }
+
+    @Test
     void retriesAFailingHookWithBackOffWithoutHoldingUpTheOthers() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         Set<Long> handledByOther = ConcurrentHashMap.newKeySet();

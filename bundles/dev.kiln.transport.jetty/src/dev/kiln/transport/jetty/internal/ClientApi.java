@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -62,6 +63,9 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.protocol.TokenBody;
+import dev.kiln.protocol.TokenInfo;
+import dev.kiln.protocol.TokenList;
 import dev.kiln.store.tools.StoreCommands;
 
 /** The client API under {@code /api/v1/}. */
@@ -123,11 +127,7 @@ final class ClientApi {
                     exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
                 }
             }
-            case "tokens" -> {
-                requireMethod(exchange, "POST", parts.length == 1);
-                exchange.readEmpty(smallBody);
-                exchange.json(201, new TokenAnswer(tokens.create()));
-            }
+            case "tokens" -> tokens(exchange, method, parts);
             case "hooks" -> hooks.handle(exchange, parts);
             case "jobsets" -> jobsets.jobsets(exchange, parts);
             case "evaluations" -> jobsets.evaluations(exchange, parts);
@@ -331,6 +331,21 @@ final class ClientApi {
                     in.close();
                 }
             }
+        }
+    }
+
+    private void tokens(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
+        if (parts.length == 1 && method.equals("POST")) {
+            Optional<String> label = exchange.readOptionalJson(TokenBody.class, smallBody).map(TokenBody::label);
+            ClientTokens.Created created = tokens.create(label);
+            TokenInfo info = created.token().info();
+            exchange.json(201, new TokenAnswer(created.value(), info.id(), info.label(), info.created()));
+        } else if (parts.length == 1) {
+            requireMethod(exchange, "GET", true);
+            exchange.json(200, new TokenList(tokens.list().stream().map(ClientTokens.Token::info).toList()));
+        } else {
+            requireMethod(exchange, "DELETE", parts.length == 2);
+            exchange.json(200, tokens.revoke(parts[1]).info());
         }
     }
 

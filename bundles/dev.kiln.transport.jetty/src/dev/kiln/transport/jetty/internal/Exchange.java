@@ -117,6 +117,11 @@ final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /** The client's IP address, without its port. */
+    String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
     long contentLength() {
         return request.getLength();
     }
@@ -148,12 +153,17 @@ final class Exchange {
 
     /** Reads a whole JSON body of at most {@code limit} bytes. */
     <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        return readOptionalJson(type, limit).orElseThrow(() -> HttpFailure.badRequest("the request needs a JSON body"));
+    }
+
+    /** Reads a JSON body of at most {@code limit} bytes that a client may leave out. */
+    <T> Optional<T> readOptionalJson(Class<T> type, long limit) throws HttpFailure, IOException {
         byte[] bytes = readBytes(limit);
         if (bytes.length == 0) {
-            throw HttpFailure.badRequest("the request needs a JSON body");
+            return Optional.empty();
         }
         try {
-            return ProtocolJson.read(bytes, type);
+            return Optional.of(ProtocolJson.read(bytes, type));
         } catch (MalformedJsonException e) {
             throw HttpFailure.badRequest(e.getMessage());
         }
@@ -161,22 +171,7 @@ final class Exchange {
 
     /** Reads and discards a body that must be empty or an empty JSON object. */
     void readEmpty(long limit) throws HttpFailure, IOException {
-        if (request.getLength() > limit) {
-            throw tooLarge(limit);
-        }
-        try (InputStream in = body()) {
-            byte[] bytes = in.readNBytes((int) limit + 1);
-            if (bytes.length > limit) {
-                throw tooLarge(limit);
-            }
-            if (bytes.length > 0) {
-                try {
-                    ProtocolJson.read(bytes, Map.class);
-                } catch (MalformedJsonException e) {
-                    throw HttpFailure.badRequest(e.getMessage());
-                }
-            }
-        }
+        readOptionalJson(Map.class, limit);
     }
 
     /**

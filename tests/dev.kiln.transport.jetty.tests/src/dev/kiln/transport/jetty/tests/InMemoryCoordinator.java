@@ -470,6 +470,8 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         return events.isEmpty() ? 0 : events.get(events.size() - 1).id();
     }
 
+    private RuntimeException writeFailure;
+
     @Override
     public synchronized Map<String, Long> cursors(String prefix) {
         return cursors.entrySet().stream().filter(cursor -> cursor.getKey().startsWith(prefix))
@@ -478,7 +480,15 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     @Override
     public synchronized void saveCursors(Map<String, Long> positions) {
+        if (writeFailure != null) {
+            throw writeFailure;
+        }
         cursors.putAll(positions);
+    }
+
+    /** Makes writes fail with this, as a full disk would; null to let them succeed again. */
+    synchronized void failWrites(RuntimeException failure) {
+        writeFailure = failure;
     }
 
     @Override

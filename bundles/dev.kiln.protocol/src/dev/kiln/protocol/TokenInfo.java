@@ -1,0 +1,8 @@
+package dev.kiln.protocol;
+
+/**
+ * A client API token as {@code GET /api/v1/tokens} shows it: never its value. {@code label} is null when none was
+ * given; {@code created} (ISO-8601 UTC) is null for a token made before tokens had creation times.
+ */
+public record TokenInfo(String id, String label, String created) {
+}
