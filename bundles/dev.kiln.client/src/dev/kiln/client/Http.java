@@ -7,14 +7,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
 
 import dev.kiln.protocol.MalformedJsonException;
 import dev.kiln.protocol.ProtocolJson;
@@ -43,8 +46,25 @@ final class Http {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if ("http".equalsIgnoreCase(base.getScheme())) {
+            builder.sslContext(noTls());
         }
         this.client = builder.build();
+    }
+
+    /**
+     * A TLS context that trusts nobody, for a client that speaks only plain HTTP: the JVM's default context, which
+     * the HttpClient would otherwise build, reads and parses every certificate of the JVM's trust store, a good part
+     * of the time a short command of the command line takes.
+     */
+    private static SSLContext noTls() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM offers no TLS", e);
+        }
     }
 
     HttpRequest.Builder request(String path) {

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,9 +44,10 @@ import picocli.CommandLine.Spec;
  * {@code kiln coordinator}: configures the coordinator's components through Configuration Admin, waits until the
  * HTTP endpoints are up, then serves until the process is asked to stop.
  */
-@Command(name = "coordinator", mixinStandardHelpOptions = true,
-        description = "Run the coordinator: the client API, the agent API and the binary cache.")
+@Command(name = "coordinator", mixinStandardHelpOptions = true, description = CoordinatorCommand.DESCRIPTION)
 final class CoordinatorCommand implements java.util.concurrent.Callable<Integer> {
+
+    static final String DESCRIPTION = "Run the coordinator: the client API, the agent API and the binary cache.";
 
     static final String HTTP_PID = "dev.kiln.transport.jetty";
     static final String DATASTORE_PID = "dev.kiln.datastore";
@@ -239,6 +241,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         Duration.ofSeconds(startTimeoutSeconds));
                 LOG.info("Kiln coordinator ready: state in {}, client API on {}, agent API on {}",
                         state, endpoints.clientApi(), endpoints.agentApi());
+                notifyServiceManagerReady();
                 stopped.await();
                 return 0;
             } finally {
@@ -265,6 +268,28 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
 
     void stop() {
         stopped.countDown();
+    }
+
+    /**
+     * Under systemd ({@code Type=notify}, which sets {@code NOTIFY_SOCKET}), says that the coordinator is ready, once
+     * its ports answer. The socket is a datagram socket, which Java cannot write to: {@code systemd-notify} sends the
+     * message for this process (the unit allows it with {@code NotifyAccess=all}).
+     */
+    private static void notifyServiceManagerReady() throws InterruptedException {
+        if (System.getenv("NOTIFY_SOCKET") == null) {
+            return;
+        }
+        try {
+            Process notify = new ProcessBuilder("systemd-notify", "--ready", "--pid=" + ProcessHandle.current().pid())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(notify.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (notify.waitFor() != 0) {
+                LOG.warn("systemd-notify --ready failed: {}", output);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot tell systemd that the coordinator is ready: {}", e.getMessage());
+        }
     }
 
     private ListenAddress listenOption(String option, String value) {

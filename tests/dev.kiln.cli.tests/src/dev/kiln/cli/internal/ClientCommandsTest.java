@@ -402,7 +402,9 @@ class ClientCommandsTest {
 
         Run disabled = kiln("jobset", "disable", "site", "--coordinator", url);
         assertTrue(disabled.out().contains("(disabled)"), disabled.out());
-        assertEquals(0, kiln("jobset", "remove", "site", "--coordinator", url).exit());
+        Run removed = kiln("jobset", "remove", "site", "--json", "--coordinator", url);
+        assertEquals(0, removed.exit(), removed.err());
+        assertTrue(removed.out().contains("\"removed\":\"site\""), removed.out());
         Run gone = kiln("jobset", "show", "site", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
         assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());
