@@ -393,6 +393,13 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return query("SELECT s FROM StoredPathEntity s WHERE s.path > :after ORDER BY s.path", StoredPathEntity.class)
+                .setParameter("after", afterPath).setMaxResults(limit).getResultList().stream()
+                .map(StoredPathEntity::toStoredOutput).toList();
+    }
+
+    @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
         BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,13 +42,16 @@ import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
+import dev.kiln.cache.CacheReport;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -114,8 +118,14 @@ final class ClientApi {
                 events(exchange);
             }
             case "cache" -> {
-                requireMethod(exchange, "GET", parts.length == 1);
-                exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                if (parts.length == 2 && parts[1].equals("verify")) {
+                    requireMethod(exchange, "POST", true);
+                    exchange.readEmpty(smallBody);
+                    exchange.json(200, cacheReport(services.cache().verify()));
+                } else {
+                    requireMethod(exchange, "GET", parts.length == 1);
+                    exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                }
             }
             case "tokens" -> tokens(exchange, method, parts);
             case "hooks" -> hooks.handle(exchange, parts);
@@ -515,5 +525,12 @@ final class ClientApi {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while following a log");
         }
+    }
+
+    private static CacheReportInfo cacheReport(CacheReport report) {
+        return new CacheReportInfo(report.paths(), report.narBytes(), report.faults().stream()
+                .map(fault -> new CacheFaultInfo(fault.path(), fault.kind().name().toLowerCase(Locale.ROOT)
+                        .replace('_', '-'), fault.detail()))
+                .toList());
     }
 }

@@ -432,6 +432,12 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
+    public synchronized List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return stored.values().stream().filter(o -> o.path().compareTo(afterPath) > 0)
+                .sorted((a, b) -> a.path().compareTo(b.path())).limit(limit).toList();
+    }
+
+    @Override
     public synchronized AgentPlan plan(UUID agentId, int limit) {
         return plans(limit).stream().filter(p -> p.agentId().equals(agentId)).findFirst()
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
