@@ -15,6 +15,7 @@ import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLContext;
 
+import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
@@ -62,12 +63,27 @@ public final class KilnAgentClient {
 
     /** Takes up to {@code freeSlots} builds; also a heartbeat. */
     public List<FetchedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
-        return http.json("POST", "agent/v1/fetch", new FetchBody(systems, freeSlots, load), FetchAnswer.class).builds();
+        return fetch(new FetchBody(systems, freeSlots, load));
+    }
+
+    /** Takes up to {@code freeSlots} builds of the systems and features the request names; also a heartbeat. */
+    public List<FetchedBuild> fetch(FetchBody request) throws IOException {
+        return http.json("POST", "agent/v1/fetch", request, FetchAnswer.class).builds();
     }
 
     /** Reports the running builds; answers those the agent must abandon. A heartbeat. */
     public List<UUID> status(List<UUID> running) throws IOException {
         return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
+    }
+
+    /**
+     * Reports the running builds, the load average, the free build slots, the free bytes of disk and why the agent
+     * takes no work (null when it does); see {@link #status(List)}.
+     */
+    public List<UUID> status(List<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots, freeDisk, idle),
+                StatusAnswer.class).abandon();
     }
 
     /** Reports the running builds, the load average and the free build slots; see {@link #status(List)}. */
@@ -179,6 +195,14 @@ public final class KilnAgentClient {
 
     public void failed(UUID buildId) throws IOException {
         http.json("POST", "agent/v1/builds/" + buildId + "/failure", null, Void.class);
+    }
+
+    /**
+     * Reports a failure of a kind: {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or
+     * {@code output-limit}.
+     */
+    public void failed(UUID buildId, String kind) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/failure", new FailureBody(kind), Void.class);
     }
 
     /** Reports that the build could not be set up; it is scheduled again. */

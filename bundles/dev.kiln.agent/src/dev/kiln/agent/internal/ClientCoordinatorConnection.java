@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
+import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.protocol.UploadedOutput;
@@ -114,11 +115,14 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        FetchBody body = new FetchBody(systems, freeSlots, load, features.supported(), features.mandatory(),
+                features.speedFactor());
         List<AllocatedBuild> builds = new ArrayList<>();
         List<FetchedBuild> fetched;
         try {
-            fetched = refusalsRejected(client -> client.fetch(systems, freeSlots, load));
+            fetched = refusalsRejected(client -> client.fetch(body));
         } catch (RejectedException e) {
             // The path of a fetch is fixed: a server that does not know it is no agent API.
             if (e.getCause() instanceof KilnApiException cause && cause.status() == 404) {
@@ -130,7 +134,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
         }
         for (FetchedBuild build : fetched) {
             builds.add(new AllocatedBuild(build.id(), build.derivation(), build.derivationText(),
-                    build.system()));
+                    build.system(), build.limits()));
         }
         return builds;
     }
@@ -143,6 +147,13 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         return new HashSet<>(refusalsRejected(client -> client.status(List.copyOf(running), load, freeSlots)));
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return new HashSet<>(refusalsRejected(client -> client.status(List.copyOf(running), load, freeSlots, freeDisk,
+                idle)));
     }
 
     @Override
@@ -202,9 +213,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         refusalsRejected(client -> {
-            client.failed(build);
+            client.failed(build, kind);
             return null;
         });
     }
