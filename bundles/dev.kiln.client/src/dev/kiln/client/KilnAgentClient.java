@@ -15,6 +15,7 @@ import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLContext;
 
+import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
@@ -61,12 +62,27 @@ public final class KilnAgentClient {
 
     /** Takes up to {@code freeSlots} builds; also a heartbeat. */
     public List<FetchedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
-        return http.json("POST", "agent/v1/fetch", new FetchBody(systems, freeSlots, load), FetchAnswer.class).builds();
+        return fetch(new FetchBody(systems, freeSlots, load));
+    }
+
+    /** Takes up to {@code freeSlots} builds of the systems and features the request names; also a heartbeat. */
+    public List<FetchedBuild> fetch(FetchBody request) throws IOException {
+        return http.json("POST", "agent/v1/fetch", request, FetchAnswer.class).builds();
     }
 
     /** Reports the running builds; answers those the agent must abandon. A heartbeat. */
     public List<String> status(List<String> running) throws IOException {
         return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
+    }
+
+    /**
+     * Reports the running builds, the load average, the free build slots, the free bytes of disk and why the agent
+     * takes no work (null when it does); see {@link #status(List)}.
+     */
+    public List<String> status(List<String> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots, freeDisk, idle),
+                StatusAnswer.class).abandon();
     }
 
     /** Reports the running builds, the load average and the free build slots; see {@link #status(List)}. */
@@ -178,6 +194,14 @@ public final class KilnAgentClient {
 
     public void failed(String buildId) throws IOException {
         http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/failure", null, Void.class);
+    }
+
+    /**
+     * Reports a failure of a kind: {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or
+     * {@code output-limit}.
+     */
+    public void failed(String buildId, String kind) throws IOException {
+        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/failure", new FailureBody(kind), Void.class);
     }
 
     /**

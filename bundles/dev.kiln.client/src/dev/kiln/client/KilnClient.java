@@ -26,6 +26,7 @@ import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
@@ -331,6 +332,11 @@ public final class KilnClient {
     /** The binary cache's store directory and public key. */
     public CacheInfo cache() throws IOException {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** Checks every path the cache serves: its NAR whole and as its narinfo says, its references served. */
+    public CacheReportInfo verifyCache() throws IOException {
+        return http.json("POST", "api/v1/cache/verify", null, CacheReportInfo.class);
     }
 
     /** The running hooks and the jars of the hooks directory. */

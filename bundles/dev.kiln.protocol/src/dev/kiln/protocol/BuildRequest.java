@@ -2,6 +2,19 @@ package dev.kiln.protocol;
 
 import java.util.Map;
 
-/** One build to create; {@code deferUntil} is an ISO-8601 instant or null. */
-public record BuildRequest(String derivation, int priority, Map<String, String> tags, Map<String, String> requiredAgentTags, boolean ignoreIfDerivationExists, boolean ignoreIfOutputsExist, String deferUntil) {
+/**
+ * One build to create; {@code deferUntil} is an ISO-8601 instant or null. The limits are null for the coordinator's
+ * default, 0 for none: {@code timeout} and {@code maxSilentTime} in seconds, {@code maxLogSize} and
+ * {@code maxOutputSize} in bytes, as a number or a string with a binary suffix ({@code "1M"}, {@code "2G"}).
+ */
+public record BuildRequest(String derivation, int priority, Map<String, String> tags,
+        Map<String, String> requiredAgentTags, boolean ignoreIfDerivationExists, boolean ignoreIfOutputsExist,
+        String deferUntil, String timeout, String maxSilentTime, String maxLogSize, String maxOutputSize) {
+
+    public BuildRequest(String derivation, int priority, Map<String, String> tags,
+            Map<String, String> requiredAgentTags, boolean ignoreIfDerivationExists, boolean ignoreIfOutputsExist,
+            String deferUntil) {
+        this(derivation, priority, tags, requiredAgentTags, ignoreIfDerivationExists, ignoreIfOutputsExist,
+                deferUntil, null, null, null, null);
+    }
 }

@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
+import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.UploadedOutput;
 
@@ -113,11 +114,14 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        FetchBody body = new FetchBody(systems, freeSlots, load, features.supported(), features.mandatory(),
+                features.speedFactor());
         List<AllocatedBuild> builds = new ArrayList<>();
         List<FetchedBuild> fetched;
         try {
-            fetched = refusalsRejected(client -> client.fetch(systems, freeSlots, load));
+            fetched = refusalsRejected(client -> client.fetch(body));
         } catch (RejectedException e) {
             // The path of a fetch is fixed: a server that does not know it is no agent API.
             if (e.getCause() instanceof KilnApiException cause && cause.status() == 404) {
@@ -129,7 +133,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
         }
         for (FetchedBuild build : fetched) {
             builds.add(new AllocatedBuild(UUID.fromString(build.id()), build.derivation(), build.derivationText(),
-                    build.system()));
+                    build.system(), build.limits()));
         }
         return builds;
     }
@@ -144,6 +148,13 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         List<String> ids = running.stream().map(UUID::toString).toList();
         return abandoned(refusalsRejected(client -> client.status(ids, load, freeSlots)));
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        List<String> ids = running.stream().map(UUID::toString).toList();
+        return abandoned(refusalsRejected(client -> client.status(ids, load, freeSlots, freeDisk, idle)));
     }
 
     private static Set<UUID> abandoned(List<String> ids) {
@@ -211,9 +222,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         refusalsRejected(client -> {
-            client.failed(build.toString());
+            client.failed(build.toString(), kind);
             return null;
         });
     }

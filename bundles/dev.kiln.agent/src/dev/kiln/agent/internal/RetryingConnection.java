@@ -57,8 +57,9 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
-        return next.fetch(systems, freeSlots, load);
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        return next.fetch(systems, features, freeSlots, load);
     }
 
     @Override
@@ -69,6 +70,12 @@ final class RetryingConnection implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         return next.status(running, load, freeSlots);
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return next.status(running, load, freeSlots, freeDisk, idle);
     }
 
     @Override
@@ -108,9 +115,9 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         retry("Reporting the failure of " + build, () -> {
-            next.failure(build);
+            next.failure(build, kind);
             return null;
         });
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.BuildCounts;
@@ -76,9 +77,12 @@ final class BuildCommand implements Runnable {
         String deferUntil;
         @Option(names = "--store-dir", paramLabel = "DIR", description = "The store the derivations belong to (default: the coordinator's).")
         String storeDir;
+        @Mixin
+        LimitOptions limitOptions;
 
         @Override
         public Integer call() throws IOException {
+            BuildLimits limits = limitOptions.limits();
             KilnClient client = options.client();
             StoreDir store = new StoreDir(storeDir != null ? storeDir : client.cache().storeDir());
             Map<String, String> texts = new LinkedHashMap<>();
@@ -101,7 +105,9 @@ final class BuildCommand implements Runnable {
             SubmitBody body = new SubmitBody(
                     missing.stream().map(path -> new DerivationText(path, texts.get(path))).toList(),
                     requested.stream().map(path -> new BuildRequest(path, priority, tagMap, agentTags, ignoreIfExists,
-                            ignoreIfOutputsExist, deferUntil)).toList());
+                            ignoreIfOutputsExist, deferUntil, LimitOptions.text(limits.timeoutSeconds()),
+                            LimitOptions.text(limits.maxSilentSeconds()), LimitOptions.text(limits.maxLogBytes()),
+                            LimitOptions.text(limits.maxOutputBytes()))).toList());
             SubmitAnswer answer;
             try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
                     "submitting " + missing.size() + " derivations", 0, ProgressBar.Unit.BYTES)) {

@@ -30,11 +30,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.store.narinfo.NixSecretKey;
 import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -168,6 +170,14 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
+    @Mixin
+    LimitOptions defaultLimits;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Take back a build whose agent shows no sign of life for it (fetch, heartbeat naming it, log"
+                    + " or upload bytes) for this long, and schedule it again; 0 for never (default: ${DEFAULT-VALUE}).")
+    String stallTimeout;
+
     CoordinatorCommand(BundleContext bundles) {
         this.bundles = bundles;
     }
@@ -186,6 +196,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
+        BuildLimits limits = defaultLimits.limits();
+        long stallSeconds = LimitOptions.seconds(spec, stallTimeout, "--stall-timeout");
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
@@ -212,7 +224,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "database.max.connections", databaseConnections)));
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
-                        "allocation.strategy", allocationStrategy)));
+                        "allocation.strategy", allocationStrategy,
+                        "build.timeout.seconds", orZero(limits.timeoutSeconds()),
+                        "build.max.silent.seconds", orZero(limits.maxSilentSeconds()),
+                        "build.max.log.bytes", orZero(limits.maxLogBytes()),
+                        "build.max.output.bytes", orZero(limits.maxOutputBytes()),
+                        "build.stall.seconds", stallSeconds)));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
@@ -268,6 +285,10 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
 
     void stop() {
         stopped.countDown();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     /**

@@ -172,6 +172,10 @@ class ClientCommandsTest {
         assertEquals(0, key.exit(), key.err());
         assertEquals(Files.readString(temporary.resolve("state/keys/signing.public")).strip(), key.out().strip());
 
+        Run verify = kiln("cache", "verify", "--coordinator", url);
+        assertEquals(0, verify.exit(), verify.err());
+        assertEquals("0 paths checked, 0 bytes of NARs read, 0 faults", verify.out().strip());
+
         Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
         assertEquals(0, token.exit(), token.err());
         assertTrue(token.out().startsWith("kiln_"), token.out());

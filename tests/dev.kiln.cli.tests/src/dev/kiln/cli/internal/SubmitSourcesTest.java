@@ -143,6 +143,24 @@ class SubmitSourcesTest {
     }
 
     @Test
+    void cacheVerifyFindsASourceWhoseNarWasLost() throws Exception {
+        String drv = withOneSource("verified", "verified.sh");
+        StorePath source = pathNamed(Path.of(store.path()), "verified.sh");
+        Run submitted = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir);
+        assertEquals(0, submitted.exit(), submitted.err());
+        NarInfo served = servedNarInfo(source).orElseThrow(() -> new AssertionError(source + " is not served"));
+        Run whole = kiln("cache", "verify", "--coordinator", url);
+        assertFalse(whole.out().contains(source.toString()), whole.out());
+
+        Files.delete(Path.of(stateDir, "nars", served.url().substring("nar/".length())));
+        Run broken = kiln("cache", "verify", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, broken.exit(), broken.out() + broken.err());
+        assertTrue(broken.out().contains("missing-nar " + source + ": nars/"), broken.out());
+        assertTrue(broken.out().lines().anyMatch(line -> line.matches("\\d+ paths checked, \\d+ bytes of NARs read, \\d+ faults?")),
+                broken.out());
+    }
+
+    @Test
     void aMissingSourceIsOneLineAndNothingIsSubmitted() throws Exception {
         String drv = withOneSource("missing-source", "gone.sh");
         StorePath source = pathNamed(Path.of(store.path()), "gone.sh");

@@ -221,4 +221,9 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
     public Optional<StoredOutput> storedOutputByHashPart(String hashPart) {
         return Optional.empty();
     }
+
+    @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return List.of();
+    }
 }

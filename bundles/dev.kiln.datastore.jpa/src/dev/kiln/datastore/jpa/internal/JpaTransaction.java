@@ -393,6 +393,13 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return query("SELECT s FROM StoredPathEntity s WHERE s.path > :after ORDER BY s.path", StoredPathEntity.class)
+                .setParameter("after", afterPath).setMaxResults(limit).getResultList().stream()
+                .map(StoredPathEntity::toStoredOutput).toList();
+    }
+
+    @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
         BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {
@@ -475,14 +482,16 @@ final class JpaTransaction implements DatastoreTransaction {
                 Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> inputs.computeIfAbsent((String) row[0], k -> new HashSet<>()).add((String) row[1]));
         return query("SELECT b.id, b.sequence, b.derivationPath, b.system, b.priority, b.state, "
-                + "b.agentId, b.deferUntil FROM BuildEntity b WHERE b.state IN :states ORDER BY b.sequence",
+                + "b.agentId, b.deferUntil, b.requiredFeatures FROM BuildEntity b WHERE b.state IN :states "
+                + "ORDER BY b.sequence",
                 Object[].class).setParameter("states", PENDING).getResultList().stream()
                 .map(row -> new PendingBuild(UUID.fromString(((String) row[0]).trim()), ((Number) row[1]).longValue(),
                         (String) row[2], (String) row[3], ((Number) row[4]).intValue(),
                         requiredTags.getOrDefault((String) row[0], Set.of()),
                         inputs.getOrDefault((String) row[2], Set.of()), BuildState.fromId((String) row[5]),
                         row[6] == null ? null : UUID.fromString(((String) row[6]).trim()),
-                        row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue())))
+                        row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue()),
+                        BuildEntity.features((String) row[8])))
                 .toList();
     }
 

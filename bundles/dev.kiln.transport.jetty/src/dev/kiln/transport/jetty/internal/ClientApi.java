@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,13 +42,16 @@ import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
+import dev.kiln.cache.CacheReport;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -114,8 +118,14 @@ final class ClientApi {
                 events(exchange);
             }
             case "cache" -> {
-                requireMethod(exchange, "GET", parts.length == 1);
-                exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                if (parts.length == 2 && parts[1].equals("verify")) {
+                    requireMethod(exchange, "POST", true);
+                    exchange.readEmpty(smallBody);
+                    exchange.json(200, cacheReport(services.cache().verify()));
+                } else {
+                    requireMethod(exchange, "GET", parts.length == 1);
+                    exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                }
             }
             case "tokens" -> tokens(exchange, method, parts);
             case "hooks" -> hooks.handle(exchange, parts);
@@ -204,7 +214,8 @@ final class ClientApi {
             SubmittedDerivations.storePath(request.derivation());
             SubmitOptions options = new SubmitOptions(request.priority(), Wire.tags(request.tags()),
                     Wire.tags(request.requiredAgentTags()), request.ignoreIfDerivationExists(),
-                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"));
+                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"),
+                    Wire.limits(request));
             submissions.add(new BuildSubmission(request.derivation(), options));
         }
         if (submissions.isEmpty() && derivations.isEmpty()) {
@@ -230,8 +241,10 @@ final class ClientApi {
         BuildPage page = services.builds().list(query);
         Long total = exchange.query("total").map(Boolean::parseBoolean).orElse(false)
                 ? total(services.builds().counts(query)) : null;
-        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor(),
-                total));
+        Map<UUID, String> unallocatable = services.plans().unallocatable(page.builds().stream()
+                .filter(build -> build.state() == BuildState.SCHEDULED).map(Build::id).toList());
+        exchange.json(200, new BuildList(page.builds().stream()
+                .map(build -> buildInfo(build, unallocatable.get(build.id()))).toList(), page.nextCursor(), total));
     }
 
     /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
@@ -272,9 +285,14 @@ final class ClientApi {
     }
 
     dev.kiln.protocol.BuildInfo buildInfo(Build build) {
+        return buildInfo(build, build.state() == BuildState.SCHEDULED
+                ? services.plans().unallocatable(List.of(build.id())).get(build.id()) : null);
+    }
+
+    private dev.kiln.protocol.BuildInfo buildInfo(Build build, String unallocatable) {
         List<OutputMetadata> outputs = build.state() == BuildState.SUCCEEDED
                 ? services.builds().outputs(build.id()) : List.of();
-        return Wire.build(build, outputs);
+        return Wire.build(build, outputs, unallocatable);
     }
 
     /** The whole log so far; with {@code follow=true}, new bytes as they come until the build is final. */
@@ -507,5 +525,12 @@ final class ClientApi {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while following a log");
         }
+    }
+
+    private static CacheReportInfo cacheReport(CacheReport report) {
+        return new CacheReportInfo(report.paths(), report.narBytes(), report.faults().stream()
+                .map(fault -> new CacheFaultInfo(fault.path(), fault.kind().name().toLowerCase(Locale.ROOT)
+                        .replace('_', '-'), fault.detail()))
+                .toList());
     }
 }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
@@ -22,6 +24,7 @@ import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.OutputInfo;
 
@@ -34,13 +37,29 @@ final class Wire {
     private Wire() {
     }
 
-    static BuildInfo build(Build build, List<OutputMetadata> outputs) {
+    /** @param unallocatable why no agent can take it, or null */
+    static BuildInfo build(Build build, List<OutputMetadata> outputs, String unallocatable) {
         return new BuildInfo(build.id().toString(), build.state().id(), build.derivationPath(), build.system(),
                 build.priority(), tags(build.tags()), tags(build.requiredAgentTags()), string(build.agentId()),
                 time(build.submittedAt()), time(build.startedAt()), time(build.finishedAt()),
                 build.setupFailureCount(), time(build.deferUntil()),
                 outputs.stream().map(o -> new OutputInfo(o.name(), o.path(), o.narHash(), o.narSize(), o.references()))
-                        .toList());
+                        .toList(),
+                List.copyOf(new TreeSet<>(build.requiredFeatures())), limits(build.limits()),
+                build.failureKind() == null ? null : build.failureKind().id(), unallocatable);
+    }
+
+    static BuildLimitsInfo limits(BuildLimits limits) {
+        return new BuildLimitsInfo(limits.timeoutSeconds(), limits.maxSilentSeconds(), limits.maxLogBytes(),
+                limits.maxOutputBytes());
+    }
+
+    /** The limits of a build request, checked: a bad one is refused before anything is submitted. */
+    static BuildLimits limits(dev.kiln.protocol.BuildRequest request) {
+        return new BuildLimits(BuildLimits.parseSeconds(request.timeout(), "timeout"),
+                BuildLimits.parseSeconds(request.maxSilentTime(), "maxSilentTime"),
+                BuildLimits.parseSize(request.maxLogSize(), "maxLogSize"),
+                BuildLimits.parseSize(request.maxOutputSize(), "maxOutputSize"));
     }
 
     static AgentInfo agent(Agent agent, Instant now) {
@@ -59,7 +78,8 @@ final class Wire {
         return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),
                 tags(agent.tags()), agent.active(), time(agent.lastSeen()), status, builds,
                 load == null ? null : load.loadAverage(), load == null ? null : load.freeSlots(),
-                load == null ? null : time(load.reportedAt()));
+                load == null ? null : time(load.reportedAt()), load == null ? null : load.freeDisk(),
+                load == null ? null : load.idle());
     }
 
     static Map<String, Long> counts(Map<BuildState, Long> counts) {

@@ -39,6 +39,7 @@ import dev.kiln.api.EventListener;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
@@ -235,10 +236,10 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
-    public synchronized Build reportFailure(UUID agentId, UUID buildId) {
+    public synchronized Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
         Build build = allocated(agentId, buildId);
-        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now()),
-                EventType.BUILD_FAILURE);
+        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now())
+                .withFailureKind(kind), EventType.BUILD_FAILURE);
     }
 
     @Override
@@ -259,6 +260,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     /** The agent service: a separate object, as its {@code get} differs from the build service's. */
     final AgentService agentService = new AgentService() {
+        @Override
+        public void alive(UUID agentId, Collection<UUID> buildIds) {
+            // The in-memory coordinator takes no build back.
+        }
+
         @Override
         public AgentCredentials create(NewAgent agent) {
             if (agents.values().stream().anyMatch(known -> known.name().equals(agent.name()))) {
@@ -426,6 +432,12 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
+    public synchronized List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return stored.values().stream().filter(o -> o.path().compareTo(afterPath) > 0)
+                .sorted((a, b) -> a.path().compareTo(b.path())).limit(limit).toList();
+    }
+
+    @Override
     public synchronized AgentPlan plan(UUID agentId, int limit) {
         return plans(limit).stream().filter(p -> p.agentId().equals(agentId)).findFirst()
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
@@ -444,6 +456,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
             plans.add(new AgentPlan(agent.id(), planned, 0, 0));
         }
         return plans;
+    }
+
+    @Override
+    public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
+        return Map.of();
     }
 
     @Override
