@@ -141,8 +141,6 @@ final class Wire {
         };
     }
 
-    }
-
     static <T> List<T> list(List<T> list) {
         return list == null ? List.of() : list;
     }
