@@ -5,10 +5,12 @@
 # plain class path of the bundles it needs, with the JVM options of a short process, and with the classes it loads
 # parsed and linked once into a per-user cache that every later run maps.
 
-# The bundles a client command needs (the command line, the client and what they import), as plugins/NAME_VERSION.jar.
-KILN_CLIENT_BUNDLES="dev.kiln.cli dev.kiln.client dev.kiln.protocol dev.kiln.store picocli
+# The bundles a client command needs (the command line, the client and what they import, dev.kiln.store's imports
+# among them), as plugins/NAME_VERSION.jar.
+KILN_CLIENT_BUNDLES="dev.kiln.cli dev.kiln.client dev.kiln.protocol dev.kiln.store dev.kiln.api picocli
     com.fasterxml.jackson.core.jackson-databind com.fasterxml.jackson.core.jackson-core
-    com.fasterxml.jackson.core.jackson-annotations com.github.luben.zstd-jni org.tukaani.xz"
+    com.fasterxml.jackson.core.jackson-annotations com.github.luben.zstd-jni org.tukaani.xz
+    org.apache.commons.commons-compress org.apache.commons.commons-io"
 
 kiln_client_classpath() {
     _classpath=
