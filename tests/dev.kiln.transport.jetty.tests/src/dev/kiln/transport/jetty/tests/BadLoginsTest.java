@@ -53,7 +53,7 @@ class BadLoginsTest {
                 flood.add(threads.submit(() -> {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLOOD_SECONDS);
                     while (!stop.get() && System.nanoTime() < deadline && sent.incrementAndGet() <= MAX_BAD_LOGINS) {
-                        String id = sent.get() % 2 == 0 ? good.id() : UUID.randomUUID().toString();
+                        UUID id = sent.get() % 2 == 0 ? good.id() : UUID.randomUUID();
                         HttpResponse<String> answer = fetch(coordinator, new AgentPassword(id, "wrong-" + sent.get()));
                         if (answer.statusCode() == 401) {
                             checkedAndRefused.incrementAndGet();
