@@ -18,7 +18,7 @@ lib=$HOME/.m2/repository
 mkdir -p "$work" "$(dirname "$results")"
 rm -rf "$classes"
 "$java_home/bin/javac" --release 21 -nowarn -d "$classes" \
-    -cp "$lib/com/github/luben/zstd-jni/1.5.7-6/zstd-jni-1.5.7-6.jar:$lib/org/tukaani/xz/1.10/xz-1.10.jar:$lib/org/osgi/osgi.annotation/8.1.0/osgi.annotation-8.1.0.jar" \
+    -cp "$lib/com/github/luben/zstd-jni/1.5.7-6/zstd-jni-1.5.7-6.jar:$lib/org/tukaani/xz/1.10/xz-1.10.jar:$lib/org/apache/commons/commons-compress/1.28.0/commons-compress-1.28.0.jar:$lib/commons-io/commons-io/2.20.0/commons-io-2.20.0.jar:$lib/org/osgi/osgi.annotation/8.1.0/osgi.annotation-8.1.0.jar" \
     $(find "$root/bundles/dev.kiln.store/src" -name '*.java')
 
 if [ ! -f "$tree/.complete" ]; then

@@ -19,7 +19,8 @@ public interface AgentBuildService {
      * Gives the agent builds from its plan, best first. Builds already allocated to it and not started come
      * first (the answer to an earlier fetch may have been lost); the total is at most the free slots, and the
      * agent never holds more allocated builds than the configured cap. The allocation is committed before this
-     * method returns. Fetching counts as a heartbeat. An inactive agent gets nothing.
+     * method returns. Fetching counts as a heartbeat. An inactive agent gets nothing. Each build comes with its
+     * effective limits: those it was submitted with, the coordinator's defaults for the others.
      *
      * @throws NotFoundException when there is no such agent
      */
@@ -37,10 +38,15 @@ public interface AgentBuildService {
     Build reportSuccess(UUID agentId, UUID buildId, List<OutputMetadata> outputs);
 
     /**
-     * The build failed: started → failed, {@code build-failure}. Scheduled builds that need its outputs and have
-     * no other build of that input to wait for become dependency-failed.
+     * The build failed: started → failed with this kind, {@code build-failure} (with {@code failure-kind}). Scheduled
+     * builds that need its outputs and have no other build of that input to wait for become dependency-failed.
      */
-    Build reportFailure(UUID agentId, UUID buildId);
+    Build reportFailure(UUID agentId, UUID buildId, FailureKind kind);
+
+    /** {@link #reportFailure(UUID, UUID, FailureKind)} of a builder that failed. */
+    default Build reportFailure(UUID agentId, UUID buildId) {
+        return reportFailure(agentId, buildId, FailureKind.FAILED);
+    }
 
     /**
      * The agent could not set the build up: allocated or started → scheduled, with the failure recorded and

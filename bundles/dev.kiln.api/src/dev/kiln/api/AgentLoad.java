@@ -9,8 +9,15 @@ import java.util.Objects;
  * @param loadAverage its one-minute load average, 0 or more
  * @param freeSlots   how many more builds it could take, 0 or more
  * @param reportedAt  when it said so
+ * @param freeDisk    its free bytes of disk, or {@code null} when it did not say
+ * @param idle        why it takes no work (short of disk, load too high), or {@code null} when it takes work
  */
-public record AgentLoad(double loadAverage, int freeSlots, Instant reportedAt) {
+public record AgentLoad(double loadAverage, int freeSlots, Instant reportedAt, Long freeDisk, String idle) {
+
+    /** A load without the state of the agent's disk. */
+    public AgentLoad(double loadAverage, int freeSlots, Instant reportedAt) {
+        this(loadAverage, freeSlots, reportedAt, null, null);
+    }
 
     public AgentLoad {
         Objects.requireNonNull(reportedAt, "reportedAt");

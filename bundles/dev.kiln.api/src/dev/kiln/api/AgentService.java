@@ -1,5 +1,6 @@
 package dev.kiln.api;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,6 +73,13 @@ public interface AgentService {
      * memory only: a restarted coordinator knows an agent's load from its next report.
      */
     void reportLoad(UUID agentId, AgentLoad load);
+
+    /**
+     * A sign of life from an agent for builds it holds: a heartbeat naming them, log or upload bytes; with no build
+     * named, a fetch, which counts for every build the agent holds. A held build without a sign for the stall time is
+     * taken back and scheduled again, with {@code build-stalled}. Kept in memory only.
+     */
+    void alive(UUID agentId, Collection<UUID> buildIds);
 
     /** By agent, the builds each holds (allocated or started) and its latest load; one read of the datastore. */
     Map<UUID, AgentActivity> activity();

@@ -1,6 +1,8 @@
 package dev.kiln.api;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -21,6 +23,13 @@ public interface AllocationPlanService {
 
     /** The plans of every active agent, at most {@code limitPerAgent} builds each. */
     List<AgentPlan> plans(int limitPerAgent);
+
+    /**
+     * Why no agent can take these builds, for those among them that are scheduled and that no active agent that
+     * fetched lately can take, in one line for an operator: for example {@code no agent has kvm}. The builds that
+     * some agent can take, and the others, are absent.
+     */
+    Map<UUID, String> unallocatable(Collection<UUID> buildIds);
 
     /** Counts of ready, blocked, deferred, allocated and started builds. */
     PlanStatistics statistics();

@@ -26,10 +26,24 @@ import java.util.UUID;
  *                          once succeeded or failed; else {@code null}
  * @param setupFailureCount how many times an agent could not set it up
  * @param deferUntil        not to be allocated before this time, or {@code null}
+ * @param requiredFeatures  the system features its derivation requires ({@code requiredSystemFeatures}): an agent
+ *                          must have them all
+ * @param limits            the limits it was submitted with; those unset come from the coordinator's defaults
+ * @param failureKind       how it failed, when failed; else {@code null}
  */
 public record Build(UUID id, long sequence, String derivationPath, String system, int priority, Set<Tag> tags,
         Set<Tag> requiredAgentTags, BuildState state, Instant submittedAt, Instant stateChangedAt, Instant startedAt,
-        Instant finishedAt, UUID agentId, int setupFailureCount, Instant deferUntil) {
+        Instant finishedAt, UUID agentId, int setupFailureCount, Instant deferUntil, Set<String> requiredFeatures,
+        BuildLimits limits, FailureKind failureKind) {
+
+    /** A build that requires no feature, with no limits of its own, not failed. */
+    public Build(UUID id, long sequence, String derivationPath, String system, int priority, Set<Tag> tags,
+            Set<Tag> requiredAgentTags, BuildState state, Instant submittedAt, Instant stateChangedAt,
+            Instant startedAt, Instant finishedAt, UUID agentId, int setupFailureCount, Instant deferUntil) {
+        this(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
+                stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, Set.of(),
+                BuildLimits.UNSET, null);
+    }
 
     public Build {
         Objects.requireNonNull(id, "id");
@@ -40,46 +54,61 @@ public record Build(UUID id, long sequence, String derivationPath, String system
         Objects.requireNonNull(stateChangedAt, "stateChangedAt");
         tags = Set.copyOf(new TreeSet<>(tags == null ? Set.of() : tags));
         requiredAgentTags = Set.copyOf(new TreeSet<>(requiredAgentTags == null ? Set.of() : requiredAgentTags));
+        requiredFeatures = Set.copyOf(new TreeSet<>(requiredFeatures == null ? Set.of() : requiredFeatures));
+        limits = limits == null ? BuildLimits.UNSET : limits;
     }
 
-    /** This build in {@code newState} since {@code at}, with every other field unchanged. */
+    /** This build in {@code newState} since {@code at}, with every other field unchanged but a failure kind, kept only in failed. */
     public Build withState(BuildState newState, Instant at) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, newState,
-                submittedAt, at, startedAt, finishedAt, agentId, setupFailureCount, deferUntil);
+                submittedAt, at, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures, limits,
+                newState == BuildState.FAILED ? failureKind : null);
     }
 
     public Build withAgent(UUID agent) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
-                stateChangedAt, startedAt, finishedAt, agent, setupFailureCount, deferUntil);
+                stateChangedAt, startedAt, finishedAt, agent, setupFailureCount, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withStartedAt(Instant at) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
-                stateChangedAt, at, finishedAt, agentId, setupFailureCount, deferUntil);
+                stateChangedAt, at, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withFinishedAt(Instant at) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
-                stateChangedAt, startedAt, at, agentId, setupFailureCount, deferUntil);
+                stateChangedAt, startedAt, at, agentId, setupFailureCount, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withPriority(int newPriority) {
         return new Build(id, sequence, derivationPath, system, newPriority, tags, requiredAgentTags, state,
-                submittedAt, stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil);
+                submittedAt, stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withSetupFailureCount(int count) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
-                stateChangedAt, startedAt, finishedAt, agentId, count, deferUntil);
+                stateChangedAt, startedAt, finishedAt, agentId, count, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withTags(Set<Tag> newTags) {
         return new Build(id, sequence, derivationPath, system, priority, newTags, requiredAgentTags, state,
-                submittedAt, stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil);
+                submittedAt, stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures, limits, failureKind);
     }
 
     public Build withDeferUntil(Instant until) {
         return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
-                stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, until);
+                stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, until, requiredFeatures, limits, failureKind);
+    }
+
+    public Build withFailureKind(FailureKind kind) {
+        return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
+                stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures,
+                limits, kind);
+    }
+
+    public Build withLimits(BuildLimits newLimits) {
+        return new Build(id, sequence, derivationPath, system, priority, tags, requiredAgentTags, state, submittedAt,
+                stateChangedAt, startedAt, finishedAt, agentId, setupFailureCount, deferUntil, requiredFeatures,
+                newLimits, failureKind);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,4 +25,10 @@ public interface DerivationService {
 
     /** A held store path found by its hash part (the 32 characters after the store directory), for narinfo. */
     Optional<StoredOutput> storedOutputByHashPart(String hashPart);
+
+    /**
+     * Up to {@code limit} held store paths after {@code afterPath} (empty for the first), in the order of their paths:
+     * a page of all of them, for checking the cache.
+     */
+    List<StoredOutput> storedOutputs(String afterPath, int limit);
 }

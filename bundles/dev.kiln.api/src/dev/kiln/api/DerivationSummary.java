@@ -1,13 +1,16 @@
 package dev.kiln.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationFormatException;
 
 /**
  * A derivation as the coordinator keeps it: what the allocator and the agents need, already parsed (by the caller,
@@ -76,6 +79,24 @@ public record DerivationSummary(String path, String system, Map<String, String> 
     /** The store paths of the outputs. */
     public Set<String> outputPaths() {
         return Set.copyOf(outputs.values());
+    }
+
+    /**
+     * The system features its builder needs ({@code requiredSystemFeatures}, plain or in structured attributes), read
+     * from its text; for the many derivations whose text does not name them, without parsing it.
+     *
+     * @throws InvalidRequestException when the text names them but cannot be read
+     */
+    public Set<String> requiredSystemFeatures() {
+        if (!aterm.contains("requiredSystemFeatures")) {
+            return Set.of();
+        }
+        try {
+            StorePath drvPath = new StoreDir(path.substring(0, path.lastIndexOf('/'))).parsePath(path);
+            return Derivation.parse(drvPath, aterm.getBytes(StandardCharsets.UTF_8)).requiredSystemFeatures();
+        } catch (DerivationFormatException | IllegalArgumentException e) {
+            throw new InvalidRequestException(path + ": cannot read its required system features: " + e.getMessage());
+        }
     }
 
     private static void requireStorePath(String path, String what) {

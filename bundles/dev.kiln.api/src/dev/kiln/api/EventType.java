@@ -28,6 +28,11 @@ public enum EventType {
     AGENT_CREATED("agent-created"),
     /** Activated, deactivated, given a new password, or restarted. */
     AGENT_CHANGED("agent-changed"),
+    /**
+     * A build held by an agent showed no sign of life for the stall time and went back to scheduled; the agent's late
+     * reports of it are refused.
+     */
+    BUILD_STALLED("build-stalled"),
     /** An agent was silent past the timeout; its builds went back to scheduled. */
     AGENT_LOST("agent-lost"),
     /** A jobset's evaluation began; the event names the {@code jobset} and the {@code evaluation}. */

@@ -15,7 +15,7 @@ public final class IllegalTransitionException extends KilnException {
     private final String action;
 
     public IllegalTransitionException(UUID buildId, BuildState state, String action) {
-        this(buildId, state, action, "it is " + state.id());
+        this(buildId, state, action, inWords(state));
     }
 
     /** A refusal for another reason than the state alone, for example a failed input. */
@@ -24,6 +24,19 @@ public final class IllegalTransitionException extends KilnException {
         this.buildId = buildId;
         this.state = state;
         this.action = action;
+    }
+
+    /** Why a build in this state refuses: "it has succeeded", "it is scheduled". */
+    private static String inWords(BuildState state) {
+        return switch (state) {
+            case SCHEDULED -> "it is scheduled";
+            case ALLOCATED -> "it is allocated to an agent";
+            case STARTED -> "it has started";
+            case SUCCEEDED -> "it has succeeded";
+            case FAILED -> "it has failed";
+            case CANCELED -> "it was canceled";
+            case DEPENDENCY_FAILED -> "one of its inputs failed";
+        };
     }
 
     public UUID buildId() {

@@ -67,4 +67,11 @@ public interface BinaryCache {
      * narinfo and kept; the path is served from then on.
      */
     void putNarInfo(String hashPart, String text) throws IOException, UploadException;
+
+    /**
+     * Checks every path the cache serves from its outputs and seeded paths: its NAR is in the store, decompresses, and
+     * has the NarHash and NarSize its narinfo gives; every path it refers to is served too. Reads every NAR: it takes
+     * as long as reading the store once. Runs on the caller's thread, alongside everything else.
+     */
+    CacheReport verify() throws IOException;
 }

@@ -1,7 +1,5 @@
 package dev.kiln.ci;
 
-import java.util.Objects;
-
 import dev.kiln.api.InvalidRequestException;
 
 /**
@@ -14,7 +12,9 @@ import dev.kiln.api.InvalidRequestException;
 public record Channel(String name, String url, String branch) {
 
     public Channel {
-        Objects.requireNonNull(name, "name");
+        if (name == null) {
+            throw new InvalidRequestException("a channel needs a name");
+        }
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
             throw new InvalidRequestException("a channel name is letters, digits, '-' and '_': " + name);
         }

@@ -3,7 +3,6 @@ package dev.kiln.ci;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,7 +35,9 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
     public static final int DEFAULT_MAX_BUILDS = 100_000;
 
     public Jobset {
-        Objects.requireNonNull(name, "name");
+        if (name == null) {
+            throw new InvalidRequestException("a jobset needs a name");
+        }
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new InvalidRequestException("a jobset name is letters, digits, '.', '-' and '_': " + name);
         }

@@ -7,16 +7,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
 
+import dev.kiln.protocol.ErrorAnswer;
 import dev.kiln.protocol.MalformedJsonException;
 import dev.kiln.protocol.ProtocolJson;
 
@@ -45,8 +48,25 @@ final class Http {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if ("http".equalsIgnoreCase(base.getScheme())) {
+            builder.sslContext(noTls());
         }
         this.client = builder.build();
+    }
+
+    /**
+     * A TLS context that trusts nobody, for a client that speaks only plain HTTP: the JVM's default context, which
+     * the HttpClient would otherwise build, reads and parses every certificate of the JVM's trust store, a good part
+     * of the time a short command of the command line takes.
+     */
+    private static SSLContext noTls() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM offers no TLS", e);
+        }
     }
 
     HttpRequest.Builder request(String path) {
@@ -174,23 +194,25 @@ final class Http {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
+    /**
+     * Throws a refusal as {@link KilnApiException} with the {@link ErrorAnswer} the coordinator gave; a body that is
+     * no error answer (a proxy's page, say) is kept as the detail, cut to 200 characters.
+     */
     static void check(int status, byte[] body) throws KilnApiException {
         if (status < 300) {
             return;
         }
-        String error = "HTTP " + status;
-        String detail = new String(body, StandardCharsets.UTF_8);
+        ErrorAnswer answer;
         try {
-            Map<?, ?> parsed = ProtocolJson.read(body, Map.class);
-            if (parsed.get("error") instanceof String text) {
-                error = text;
-                Object given = parsed.get("detail");
-                detail = given == null ? "" : given instanceof String string ? string : ProtocolJson.writeString(given);
-            }
+            answer = ProtocolJson.read(body, ErrorAnswer.class);
         } catch (MalformedJsonException e) {
-            detail = detail.length() > 200 ? detail.substring(0, 200) : detail;
+            answer = null;
         }
-        throw new KilnApiException(status, error, detail);
+        if (answer == null || answer.error() == null) {
+            String text = new String(body, StandardCharsets.UTF_8);
+            answer = new ErrorAnswer("HTTP " + status, text.length() > 200 ? text.substring(0, 200) : text);
+        }
+        throw new KilnApiException(status, answer);
     }
 
     static String encode(String value) {

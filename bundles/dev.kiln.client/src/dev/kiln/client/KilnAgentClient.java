@@ -15,10 +15,12 @@ import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLContext;
 
+import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.SetupFailureBody;
+import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.protocol.StatusAnswer;
 import dev.kiln.protocol.StatusBody;
 import dev.kiln.protocol.SuccessBody;
@@ -61,16 +63,31 @@ public final class KilnAgentClient {
 
     /** Takes up to {@code freeSlots} builds; also a heartbeat. */
     public List<FetchedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
-        return http.json("POST", "agent/v1/fetch", new FetchBody(systems, freeSlots, load), FetchAnswer.class).builds();
+        return fetch(new FetchBody(systems, freeSlots, load));
+    }
+
+    /** Takes up to {@code freeSlots} builds of the systems and features the request names; also a heartbeat. */
+    public List<FetchedBuild> fetch(FetchBody request) throws IOException {
+        return http.json("POST", "agent/v1/fetch", request, FetchAnswer.class).builds();
     }
 
     /** Reports the running builds; answers those the agent must abandon. A heartbeat. */
-    public List<String> status(List<String> running) throws IOException {
+    public List<UUID> status(List<UUID> running) throws IOException {
         return http.json("POST", "agent/v1/status", new StatusBody(running), StatusAnswer.class).abandon();
     }
 
+    /**
+     * Reports the running builds, the load average, the free build slots, the free bytes of disk and why the agent
+     * takes no work (null when it does); see {@link #status(List)}.
+     */
+    public List<UUID> status(List<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots, freeDisk, idle),
+                StatusAnswer.class).abandon();
+    }
+
     /** Reports the running builds, the load average and the free build slots; see {@link #status(List)}. */
-    public List<String> status(List<String> running, double load, int freeSlots) throws IOException {
+    public List<UUID> status(List<UUID> running, double load, int freeSlots) throws IOException {
         return http.json("POST", "agent/v1/status", new StatusBody(running, load, freeSlots), StatusAnswer.class)
                 .abandon();
     }
@@ -88,19 +105,19 @@ public final class KilnAgentClient {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
-    public void started(String buildId) throws IOException {
-        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/start", null, Void.class);
+    public void started(UUID buildId) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/start", null, Void.class);
     }
 
     /** Appends bytes to the build's log; the stream is sent as it is read (chunked). */
-    public void appendLog(String buildId, InputStream bytes) throws IOException {
-        BlockingHttp.Response response = http.send("POST", "agent/v1/builds/" + Http.encode(buildId) + "/log",
+    public void appendLog(UUID buildId, InputStream bytes) throws IOException {
+        BlockingHttp.Response response = http.send("POST", "agent/v1/builds/" + buildId + "/log",
                 new BlockingHttp.Body(-1, false, bytes::transferTo));
         Http.check(response.status(), response.body());
     }
 
     /** How many bytes of an output upload the coordinator holds. */
-    public long received(String buildId, String output) throws IOException {
+    public long received(UUID buildId, String output) throws IOException {
         return http.json("GET", outputPath(buildId, output), null, UploadProgress.class).received();
     }
 
@@ -113,7 +130,7 @@ public final class KilnAgentClient {
      *        where its copy stops
      * @param progress told the number of bytes the coordinator holds after each attempt
      */
-    public void uploadOutput(String buildId, String output, Path compressedNar, boolean resume, LongConsumer progress)
+    public void uploadOutput(UUID buildId, String output, Path compressedNar, boolean resume, LongConsumer progress)
             throws IOException {
         long total = Files.size(compressedNar);
         upload(buildId, output, total, start -> new BlockingHttp.Body(total - start, true, out -> {
@@ -127,7 +144,7 @@ public final class KilnAgentClient {
     }
 
     /** {@link #uploadOutput(String, String, Path, boolean, LongConsumer)} of a NAR held in memory. */
-    public void uploadOutput(String buildId, String output, byte[] compressedNar, boolean resume, LongConsumer progress)
+    public void uploadOutput(UUID buildId, String output, byte[] compressedNar, boolean resume, LongConsumer progress)
             throws IOException {
         upload(buildId, output, compressedNar.length,
                 start -> BlockingHttp.bytes(compressedNar, (int) start, (int) (compressedNar.length - start)), resume,
@@ -140,7 +157,7 @@ public final class KilnAgentClient {
         BlockingHttp.Body from(long start);
     }
 
-    private void upload(String buildId, String output, long total, UploadBody body, boolean resume,
+    private void upload(UUID buildId, String output, long total, UploadBody body, boolean resume,
             LongConsumer progress) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < UPLOAD_ATTEMPTS; attempt++) {
@@ -172,23 +189,29 @@ public final class KilnAgentClient {
     }
 
     /** Reports success; the coordinator checks every uploaded NAR first. */
-    public void succeeded(String buildId, List<UploadedOutput> outputs) throws IOException {
-        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/success", new SuccessBody(outputs), Void.class);
+    public void succeeded(UUID buildId, List<UploadedOutput> outputs) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/success", new SuccessBody(outputs), Void.class);
     }
 
-    public void failed(String buildId) throws IOException {
-        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/failure", null, Void.class);
+    public void failed(UUID buildId) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/failure", null, Void.class);
     }
 
     /**
-     * @param kind {@code missing-inputs}, {@code could-not-delete-outputs} or {@code other}
+     * Reports a failure of a kind: {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or
+     * {@code output-limit}.
      */
-    public void setupFailed(String buildId, String kind, List<String> missingInputs) throws IOException {
-        http.json("POST", "agent/v1/builds/" + Http.encode(buildId) + "/setup-failure",
+    public void failed(UUID buildId, String kind) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/failure", new FailureBody(kind), Void.class);
+    }
+
+    /** Reports that the build could not be set up; it is scheduled again. */
+    public void setupFailed(UUID buildId, SetupFailureKind kind, List<String> missingInputs) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/setup-failure",
                 new SetupFailureBody(kind, missingInputs), Void.class);
     }
 
-    private static String outputPath(String buildId, String output) {
-        return "agent/v1/builds/" + Http.encode(buildId) + "/outputs/" + Http.encode(output);
+    private static String outputPath(UUID buildId, String output) {
+        return "agent/v1/builds/" + buildId + "/outputs/" + Http.encode(output);
     }
 }

@@ -2,20 +2,21 @@ package dev.kiln.client;
 
 import java.io.IOException;
 
-/** The coordinator refused a request: its HTTP status and the error it gave. */
+import dev.kiln.protocol.ErrorAnswer;
+
+/** The coordinator refused a request: its HTTP status and the {@link ErrorAnswer} it gave. */
 public final class KilnApiException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
     private final int status;
-    private final String error;
-    private final String detail;
+    private final transient ErrorAnswer answer;
 
-    public KilnApiException(int status, String error, String detail) {
-        super(detail == null || detail.isEmpty() ? error + " (HTTP " + status + ")" : error + ": " + detail);
+    public KilnApiException(int status, ErrorAnswer answer) {
+        super(answer.detail() == null || answer.detail().isEmpty() ? answer.error() + " (HTTP " + status + ")"
+                : answer.error() + ": " + answer.detail());
         this.status = status;
-        this.error = error;
-        this.detail = detail;
+        this.answer = answer;
     }
 
     /** The HTTP status, such as 404. */
@@ -23,13 +24,18 @@ public final class KilnApiException extends IOException {
         return status;
     }
 
+    /** The error answer as the coordinator gave it. */
+    public ErrorAnswer answer() {
+        return answer;
+    }
+
     /** The short error text, such as {@code not found}. */
     public String error() {
-        return error;
+        return answer.error();
     }
 
     /** What exactly was wrong, as the coordinator said it. */
     public String detail() {
-        return detail;
+        return answer.detail();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,6 +33,7 @@ import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.DerivationText;
@@ -52,6 +54,9 @@ import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
 import dev.kiln.store.StorePath;
+import dev.kiln.protocol.TokenBody;
+import dev.kiln.protocol.TokenInfo;
+import dev.kiln.protocol.TokenList;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -160,8 +165,10 @@ public final class KilnClient {
      */
     public void putNar(String fileName, Path file, TransferProgress progress) throws IOException {
         long size = Files.size(file);
-        // No timeout: a large NAR on a slow link takes as long as it takes.
+        // No timeout: a large NAR on a slow link takes as long as it takes. A refusal (no token, too large) comes
+        // before the first byte is sent.
         http.sendChecked(http.request("nar/" + Http.encode(fileName))
+                .expectContinue(true)
                 .header("Content-Type", "application/x-nix-nar")
                 .PUT(counted(size, () -> Files.newInputStream(file), progress))
                 .build());
@@ -310,14 +317,14 @@ public final class KilnClient {
      * @param tags   key to value
      * @param remove keys to remove
      */
-    public BuildInfo tag(String id, Map<String, String> tags, List<String> remove) throws IOException {
-        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/tags", new TagsBody(tags, remove),
+    public BuildInfo tag(UUID id, Map<String, String> tags, List<String> remove) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/tags", new TagsBody(tags, remove),
                 BuildInfo.class);
     }
 
     /** Removes the tag of this key from a build. */
-    public BuildInfo untag(String id, String key) throws IOException {
-        return http.json("DELETE", "api/v1/builds/" + Http.encode(id) + "/tags/" + Http.encode(key), null,
+    public BuildInfo untag(UUID id, String key) throws IOException {
+        return http.json("DELETE", "api/v1/builds/" + id + "/tags/" + Http.encode(key), null,
                 BuildInfo.class);
     }
 
@@ -331,26 +338,26 @@ public final class KilnClient {
         return query.toString();
     }
 
-    public BuildInfo build(String id) throws IOException {
-        return http.json("GET", "api/v1/builds/" + Http.encode(id), null, BuildInfo.class);
+    public BuildInfo build(UUID id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id, null, BuildInfo.class);
     }
 
-    public BuildInfo cancel(String id) throws IOException {
-        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/cancel", null, BuildInfo.class);
+    public BuildInfo cancel(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/cancel", null, BuildInfo.class);
     }
 
-    public BuildInfo retry(String id) throws IOException {
-        return http.json("POST", "api/v1/builds/" + Http.encode(id) + "/retry", null, BuildInfo.class);
+    public BuildInfo retry(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/retry", null, BuildInfo.class);
     }
 
-    public BuildInfo changePriority(String id, int priority) throws IOException {
-        return http.json("PUT", "api/v1/builds/" + Http.encode(id) + "/priority", new PriorityBody(priority),
+    public BuildInfo changePriority(UUID id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/priority", new PriorityBody(priority),
                 BuildInfo.class);
     }
 
     /** The build's log; with {@code follow}, the stream ends only when the build is final. The caller closes it. */
-    public InputStream log(String id, boolean follow) throws IOException {
-        HttpRequest.Builder request = http.request("api/v1/builds/" + Http.encode(id) + "/log" + (follow ? "?follow=true" : ""));
+    public InputStream log(UUID id, boolean follow) throws IOException {
+        HttpRequest.Builder request = http.request("api/v1/builds/" + id + "/log" + (follow ? "?follow=true" : ""));
         if (!follow) {
             request.timeout(Http.REQUEST_TIMEOUT);
         }
@@ -395,12 +402,32 @@ public final class KilnClient {
 
     /** A new client token, shown once. */
     public String createToken() throws IOException {
-        return http.json("POST", "api/v1/tokens", null, TokenAnswer.class).token();
+        return createToken(null).token();
+    }
+
+    /** A new client token with a label (or null), shown once, and its id. */
+    public TokenAnswer createToken(String label) throws IOException {
+        return http.json("POST", "api/v1/tokens", label == null ? null : new TokenBody(label), TokenAnswer.class);
+    }
+
+    /** The stored client tokens, oldest first: their ids, labels and creation times, never their values. */
+    public List<TokenInfo> tokens() throws IOException {
+        return http.json("GET", "api/v1/tokens", null, TokenList.class).tokens();
+    }
+
+    /** Revokes the token with this id, or the only one with this label; answers what it revoked. */
+    public TokenInfo revokeToken(String idOrLabel) throws IOException {
+        return http.json("DELETE", "api/v1/tokens/" + Http.encode(idOrLabel), null, TokenInfo.class);
     }
 
     /** The binary cache's store directory and public key. */
     public CacheInfo cache() throws IOException {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** Checks every path the cache serves: its NAR whole and as its narinfo says, its references served. */
+    public CacheReportInfo verifyCache() throws IOException {
+        return http.json("POST", "api/v1/cache/verify", null, CacheReportInfo.class);
     }
 
     /** The running hooks and the jars of the hooks directory. */

@@ -27,6 +27,9 @@ import dev.kiln.store.derivation.Derivation;
  *                        {@code storeRoot} to be the store directory
  * @param timeout         the longest the build may run; zero for no limit
  * @param maxSilent       the longest the build may run without writing to its log; zero for no limit
+ * @param maxLogBytes     the most bytes the build may write to its log, 0 for no limit: the log is cut there, with a
+ *                        last line that says so, and the build stopped
+ * @param maxOutputBytes  the largest NAR an output may have, 0 for no limit: a larger one fails the build
  * @param cores           the value of {@code NIX_BUILD_CORES}
  * @param substituters    binary caches an executor that fetches its own inputs may use, best first
  * @param trustedKeys     public keys ({@code name:base64}) whose signatures those caches' narinfos must carry; when
@@ -43,10 +46,20 @@ public record BuildRequest(
         Sandbox sandbox,
         Duration timeout,
         Duration maxSilent,
+        long maxLogBytes,
+        long maxOutputBytes,
         int cores,
         List<URI> substituters,
         List<String> trustedKeys,
         OutputStream log) {
+
+    /** A request without log or output size limits. */
+    public BuildRequest(StorePath drvPath, Derivation derivation, Path storeRoot, Path buildDirectory,
+            Set<StorePath> inputClosure, Sandbox sandbox, Duration timeout, Duration maxSilent, int cores,
+            List<URI> substituters, List<String> trustedKeys, OutputStream log) {
+        this(drvPath, derivation, storeRoot, buildDirectory, inputClosure, sandbox, timeout, maxSilent, 0, 0, cores,
+                substituters, trustedKeys, log);
+    }
 
     /** Checks the parts and takes immutable copies. */
     public BuildRequest {
@@ -60,6 +73,9 @@ public record BuildRequest(
         substituters = List.copyOf(substituters);
         trustedKeys = List.copyOf(trustedKeys);
         Objects.requireNonNull(log, "log");
+        if (maxLogBytes < 0 || maxOutputBytes < 0) {
+            throw new IllegalArgumentException("size limits are 0 or more: " + maxLogBytes + ", " + maxOutputBytes);
+        }
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be at least 1, not " + cores);
         }

@@ -49,6 +49,10 @@ public record BuildResult(Status status, String message, SortedMap<String, Built
         TIMED_OUT,
         /** The build was silent longer than its maximum silent time and was killed. */
         SILENT_TOO_LONG,
+        /** The build wrote more log than its limit and was killed; the log stops at the limit. */
+        LOG_LIMIT,
+        /** The builder succeeded but an output's NAR is larger than the limit. */
+        OUTPUT_LIMIT,
         /** The builder succeeded but an output is missing or has the wrong fixed-output hash. */
         OUTPUT_REJECTED
     }

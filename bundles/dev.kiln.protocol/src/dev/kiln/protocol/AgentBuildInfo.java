@@ -1,5 +1,8 @@
 package dev.kiln.protocol;
 
-/** A build an agent holds, as the agent list shows it: {@code state} is {@code allocated} or {@code started}. */
-public record AgentBuildInfo(String id, String state, String derivation, String since) {
+import java.time.Instant;
+import java.util.UUID;
+
+/** A build an agent holds, as the agent list shows it: {@code state} is allocated or started. */
+public record AgentBuildInfo(UUID id, BuildState state, String derivation, Instant since) {
 }

@@ -1,5 +1,7 @@
 package dev.kiln.protocol;
 
+import java.util.UUID;
+
 /** An agent's id and a password, shown once. */
-public record AgentPassword(String id, String password) {
+public record AgentPassword(UUID id, String password) {
 }

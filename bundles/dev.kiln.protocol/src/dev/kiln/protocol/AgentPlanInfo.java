@@ -1,7 +1,8 @@
 package dev.kiln.protocol;
 
 import java.util.List;
+import java.util.UUID;
 
 /** The builds one agent may take, best first. */
-public record AgentPlanInfo(String agent, List<PlannedBuildInfo> builds) {
+public record AgentPlanInfo(UUID agent, List<PlannedBuildInfo> builds) {
 }

@@ -1,5 +1,12 @@
 package dev.kiln.protocol;
 
-/** A build handed to an agent, with the text of its derivation. */
-public record FetchedBuild(String id, String derivation, String derivationText, String system) {
+import java.util.UUID;
+
+/** A build handed to an agent, with the text of its derivation and the limits it must keep (null: none known). */
+public record FetchedBuild(UUID id, String derivation, String derivationText, String system,
+        BuildLimitsInfo limits) {
+
+    public FetchedBuild(UUID id, String derivation, String derivationText, String system) {
+        this(id, derivation, derivationText, system, null);
+    }
 }

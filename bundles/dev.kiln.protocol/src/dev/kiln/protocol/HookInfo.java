@@ -1,5 +1,6 @@
 package dev.kiln.protocol;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -8,5 +9,5 @@ import java.util.Map;
  * event type, and its failures.
  */
 public record HookInfo(String name, String bundle, String version, List<String> events, Map<String, Integer> queued,
-        long failures, String lastFailure, String lastFailureAt) {
+        long failures, String lastFailure, Instant lastFailureAt) {
 }

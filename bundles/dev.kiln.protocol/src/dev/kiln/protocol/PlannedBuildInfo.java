@@ -1,5 +1,7 @@
 package dev.kiln.protocol;
 
+import java.util.UUID;
+
 /** A build in an agent's plan. */
-public record PlannedBuildInfo(String id, String derivation, int priority) {
+public record PlannedBuildInfo(UUID id, String derivation, int priority) {
 }

@@ -1,5 +1,7 @@
 package dev.kiln.protocol;
 
-/** A new client API token, shown once. */
-public record TokenAnswer(String token) {
+import java.time.Instant;
+
+/** A new client API token, shown once, with what {@code GET /api/v1/tokens} shows of it from then on. */
+public record TokenAnswer(String token, String id, String label, Instant created) {
 }

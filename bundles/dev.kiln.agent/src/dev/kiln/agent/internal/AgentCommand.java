@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
 final class AgentCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([KMGT]?)(?:I?B)?");
 
     /** Finds the executor of a name, waiting for it to be registered; null if there is none. */
     interface ExecutorLookup {
@@ -123,6 +127,31 @@ final class AgentCommand implements Callable<Integer> {
             description = "The longest a build may stay silent; 0 for no limit (default: ${DEFAULT-VALUE}).")
     long maxSilentSeconds;
 
+    @Option(names = "--features", paramLabel = "FEATURE", split = ",",
+            description = "A system feature this agent supports (kvm, big-parallel, nixos-test...); repeatable. A build"
+                    + " whose derivation requires features (requiredSystemFeatures) goes only to an agent with them all.")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--mandatory-features", paramLabel = "FEATURE", split = ",",
+            description = "A feature this agent requires of every build it takes (it takes only builds that require"
+                    + " it); repeatable. Supported as well.")
+    List<String> mandatoryFeatures = new ArrayList<>();
+
+    @Option(names = "--speed-factor", paramLabel = "FACTOR", defaultValue = "1",
+            description = "How fast this agent builds relative to others: a faster agent with room is given a build"
+                    + " first (default: ${DEFAULT-VALUE}).")
+    double speedFactor;
+
+    @Option(names = "--min-free-disk", paramLabel = "SIZE", defaultValue = "0",
+            description = "Fetch no work while the state directory or the store root has fewer free bytes than this"
+                    + " (bytes, or 500M, 10G...); 0 for no minimum (default: ${DEFAULT-VALUE}).")
+    String minFreeDisk;
+
+    @Option(names = "--max-load", paramLabel = "LOAD", defaultValue = "0",
+            description = "Fetch no work while the one-minute load average is above this; 0 for no maximum"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double maxLoad;
+
     @Option(names = "--cores", paramLabel = "N", defaultValue = "1",
             description = "NIX_BUILD_CORES for each build (default: ${DEFAULT-VALUE}).")
     int cores;
@@ -182,9 +211,11 @@ final class AgentCommand implements Callable<Integer> {
         if (stopRequested.getCount() == 0) {
             loop.stop();
         }
-        LOG.info("Agent {} building {} with {} slots for {} (executor {}, {})", agentId, settings.systems(),
-                settings.maxBuilds(), coordinator, executor, settings.nixManagesStore() ? "sandboxed as Nix is configured"
-                : settings.sandbox() == null ? "no sandbox" : "sandboxed");
+        LOG.info("Agent {} building {} with {} slots for {} (executor {}, {}; features {}, mandatory {}, speed {})",
+                agentId, settings.systems(), settings.maxBuilds(), coordinator, executor,
+                settings.nixManagesStore() ? "sandboxed as Nix is configured"
+                : settings.sandbox() == null ? "no sandbox" : "sandboxed", settings.features().supported(),
+                settings.features().mandatory(), settings.features().speedFactor());
         try {
             loop.run();
         } catch (ConnectionState.RefusedAtStart e) {
@@ -249,7 +280,41 @@ final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(maxSilentSeconds), cores,
                 Duration.ofSeconds(Math.max(1, heartbeatSeconds)), Duration.ofMillis(Math.max(10, idlePollMillis)),
                 Duration.ofSeconds(stopTimeoutSeconds), Duration.ofMillis(Math.max(10, retryInitialMillis)),
-                Duration.ofMillis(Math.max(retryInitialMillis, retryMaxMillis)));
+                Duration.ofMillis(Math.max(retryInitialMillis, retryMaxMillis)), features(), admission());
+    }
+
+    private AgentSettings.Admission admission() {
+        if (!(maxLoad >= 0) || Double.isInfinite(maxLoad)) {
+            throw new ParameterException(spec.commandLine(), "--max-load must be 0 or more, not " + maxLoad);
+        }
+        return new AgentSettings.Admission(parseSize(minFreeDisk, "--min-free-disk"), maxLoad);
+    }
+
+    /** A size in bytes, or with a binary suffix K, M, G or T (1048576, 500M, 10GiB). */
+    private long parseSize(String text, String option) {
+        Matcher size = SIZE.matcher(text.strip().toUpperCase(Locale.ROOT));
+        if (!size.matches()) {
+            throw new ParameterException(spec.commandLine(), option + " must be a size in bytes, or with a suffix K, M,"
+                    + " G or T, not '" + text + "'");
+        }
+        String unit = size.group(2);
+        return Long.parseLong(size.group(1)) << (unit.isEmpty() ? 0 : 10 * ("KMGT".indexOf(unit) + 1));
+    }
+
+    private AgentSettings.Features features() {
+        List<String> named = new ArrayList<>(features);
+        named.addAll(mandatoryFeatures);
+        for (String feature : named) {
+            if (feature.isBlank() || feature.length() > 100 || feature.chars().anyMatch(Character::isWhitespace)) {
+                throw new ParameterException(spec.commandLine(), "a feature name is 1 to 100 characters without"
+                        + " spaces, not '" + feature + "'");
+            }
+        }
+        if (!(speedFactor > 0) || speedFactor > 1000) {
+            throw new ParameterException(spec.commandLine(), "--speed-factor must be above 0 and at most 1000, not "
+                    + speedFactor);
+        }
+        return new AgentSettings.Features(features, mandatoryFeatures, speedFactor);
     }
 
     private BuildRequest.Sandbox sandbox() {

@@ -31,6 +31,8 @@ import dev.kiln.store.StoreDir;
  * @param stopTimeout        how long a graceful stop lets running builds finish before handing them back
  * @param retryDelay         the first delay before retrying a failed request
  * @param retryMax           the longest delay between attempts to reach the coordinator
+ * @param features           the system features it offers with each fetch, and its speed
+ * @param admission          when it takes no work
  */
 record AgentSettings(
         URI coordinator,
@@ -50,12 +52,45 @@ record AgentSettings(
         Duration idlePoll,
         Duration stopTimeout,
         Duration retryDelay,
-        Duration retryMax) {
+        Duration retryMax,
+        Features features,
+        Admission admission) {
 
     AgentSettings {
         systems = List.copyOf(systems);
         substituters = List.copyOf(substituters);
         trustedKeys = List.copyOf(trustedKeys);
+    }
+
+    /**
+     * What the agent can build besides its systems.
+     *
+     * @param supported   the system features it supports ({@code kvm}, {@code big-parallel}...)
+     * @param mandatory   the features it requires of every build it takes
+     * @param speedFactor how fast it builds relative to other agents; the coordinator gives a faster agent a build
+     *                    first
+     */
+    record Features(List<String> supported, List<String> mandatory, double speedFactor) {
+
+        /** No features, speed factor 1. */
+        static final Features NONE = new Features(List.of(), List.of(), 1);
+
+        Features {
+            supported = List.copyOf(supported);
+            mandatory = List.copyOf(mandatory);
+        }
+    }
+
+    /**
+     * When the agent fetches no work.
+     *
+     * @param minFreeDisk the fewest free bytes its state directory and its store root may have; 0 for no minimum
+     * @param maxLoad     the highest one-minute load average it takes work at; 0 for no maximum
+     */
+    record Admission(long minFreeDisk, double maxLoad) {
+
+        /** Work at any load, whatever the free disk. */
+        static final Admission ALWAYS = new Admission(0, 0);
     }
 
     Path buildsDirectory() {

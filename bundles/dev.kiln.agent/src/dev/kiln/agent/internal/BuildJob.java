@@ -3,6 +3,7 @@ package dev.kiln.agent.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +18,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
-import dev.kiln.agent.internal.CoordinatorConnection.SetupFailureKind;
 import dev.kiln.execution.BuildExecutor;
 import dev.kiln.execution.BuildRequest;
 import dev.kiln.execution.BuildResult;
 import dev.kiln.execution.BuiltOutput;
+import dev.kiln.protocol.BuildLimitsInfo;
+import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.derivation.Derivation;
 import dev.kiln.store.derivation.DerivationFormatException;
@@ -36,6 +38,7 @@ import dev.kiln.store.derivation.DerivationOutput;
 final class BuildJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(BuildJob.class);
+    private static final BuildLimitsInfo NO_LIMITS = new BuildLimitsInfo(null, null, null, null);
 
     /** How a job ended, for the fetch loop. */
     enum Ending {
@@ -156,10 +159,14 @@ final class BuildJob {
         BuildResult result;
         AgentSettings settings = services.settings();
         try (LogStream log = new LogStream(connection, build.id())) {
+            BuildLimitsInfo limits = build.limits() == null ? NO_LIMITS : build.limits();
             result = services.executor().build(new BuildRequest(drvPath, derivation, store.storeRoot(),
-                    buildDirectory, closure, settings.sandbox(), settings.timeout(),
-                    settings.maxSilent(), settings.cores(), settings.substituters(), settings.trustedKeys(), log));
-            if (!result.succeeded()) {
+                    buildDirectory, closure, settings.sandbox(), tighter(settings.timeout(), limits.timeout()),
+                    tighter(settings.maxSilent(), limits.maxSilentTime()), orZero(limits.maxLogSize()),
+                    orZero(limits.maxOutputSize()), settings.cores(), settings.substituters(),
+                    settings.trustedKeys(), log));
+            // A log cut at its limit ends with the line that says so.
+            if (!result.succeeded() && result.status() != BuildResult.Status.LOG_LIMIT) {
                 log.write(("\n" + result.message() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
@@ -177,7 +184,7 @@ final class BuildJob {
             }
             progress.built();
             startReport.await();
-            connection.failure(build.id());
+            connection.failure(build.id(), failureKind(result.status()));
             return Ending.REPORTED;
         }
         for (BuiltOutput output : result.outputs().values()) {
@@ -190,6 +197,30 @@ final class BuildJob {
         return Ending.REPORTED;
     }
 
+    /** The failure kind of an ending, as the agent API names it. */
+    static String failureKind(BuildResult.Status status) {
+        return switch (status) {
+            case TIMED_OUT -> "timed-out";
+            case SILENT_TOO_LONG -> "silent";
+            case LOG_LIMIT -> "log-limit";
+            case OUTPUT_LIMIT -> "output-limit";
+            case SUCCEEDED, FAILED, OUTPUT_REJECTED -> "failed";
+        };
+    }
+
+    /** The tighter of the agent's own time limit and the build's (seconds, null or 0 for none). */
+    static Duration tighter(Duration own, Long buildSeconds) {
+        if (buildSeconds == null || buildSeconds == 0) {
+            return own;
+        }
+        Duration build = Duration.ofSeconds(buildSeconds);
+        return own.isZero() || build.compareTo(own) < 0 ? build : own;
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
     /**
      * Reports a build that an unexpected error stopped, so that its slot and the build are not held for ever: a
      * started build failed (its log says why), one that had not started is handed back as a setup failure.
@@ -200,7 +231,7 @@ final class BuildJob {
             if (startReport != null && startReport.succeeded()) {
                 connection.appendLog(build.id(), ("\n[kiln-agent: the build stopped on an unexpected error: " + error
                         + "]\n").getBytes(StandardCharsets.UTF_8));
-                connection.failure(build.id());
+                connection.failure(build.id(), "failed");
             } else {
                 connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
             }

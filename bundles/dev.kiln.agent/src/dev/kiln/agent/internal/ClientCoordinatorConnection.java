@@ -12,7 +12,9 @@ import java.util.function.LongConsumer;
 
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnApiException;
+import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.SetupFailureKind;
 import dev.kiln.protocol.UploadedOutput;
 
 /**
@@ -113,11 +115,14 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        FetchBody body = new FetchBody(systems, freeSlots, load, features.supported(), features.mandatory(),
+                features.speedFactor());
         List<AllocatedBuild> builds = new ArrayList<>();
         List<FetchedBuild> fetched;
         try {
-            fetched = refusalsRejected(client -> client.fetch(systems, freeSlots, load));
+            fetched = refusalsRejected(client -> client.fetch(body));
         } catch (RejectedException e) {
             // The path of a fetch is fixed: a server that does not know it is no agent API.
             if (e.getCause() instanceof KilnApiException cause && cause.status() == 404) {
@@ -128,30 +133,27 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
             throw e;
         }
         for (FetchedBuild build : fetched) {
-            builds.add(new AllocatedBuild(UUID.fromString(build.id()), build.derivation(), build.derivationText(),
-                    build.system()));
+            builds.add(new AllocatedBuild(build.id(), build.derivation(), build.derivationText(),
+                    build.system(), build.limits()));
         }
         return builds;
     }
 
     @Override
     public Set<UUID> status(Set<UUID> running) throws IOException {
-        List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(client -> client.status(ids)));
+        return new HashSet<>(refusalsRejected(client -> client.status(List.copyOf(running))));
     }
 
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
-        List<String> ids = running.stream().map(UUID::toString).toList();
-        return abandoned(refusalsRejected(client -> client.status(ids, load, freeSlots)));
+        return new HashSet<>(refusalsRejected(client -> client.status(List.copyOf(running), load, freeSlots)));
     }
 
-    private static Set<UUID> abandoned(List<String> ids) {
-        Set<UUID> abandon = new HashSet<>();
-        for (String id : ids) {
-            abandon.add(UUID.fromString(id));
-        }
-        return abandon;
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return new HashSet<>(refusalsRejected(client -> client.status(List.copyOf(running), load, freeSlots, freeDisk,
+                idle)));
     }
 
     @Override
@@ -170,7 +172,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void start(UUID build) throws IOException {
         refusalsRejected(client -> {
-            client.started(build.toString());
+            client.started(build);
             return null;
         });
     }
@@ -178,7 +180,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void appendLog(UUID build, byte[] bytes) throws IOException {
         refusalsRejected(client -> {
-            client.appendLog(build.toString(), new ByteArrayInputStream(bytes));
+            client.appendLog(build, new ByteArrayInputStream(bytes));
             return null;
         });
     }
@@ -189,9 +191,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
         };
         refusalsRejected(client -> {
             switch (nar) {
-                case CompressedNar.InMemory memory -> client.uploadOutput(build.toString(), output, memory.bytes(), resume,
+                case CompressedNar.InMemory memory -> client.uploadOutput(build, output, memory.bytes(), resume,
                         ignored);
-                case CompressedNar.Spooled spooled -> client.uploadOutput(build.toString(), output, spooled.file(),
+                case CompressedNar.Spooled spooled -> client.uploadOutput(build, output, spooled.file(),
                         resume, ignored);
             }
             return null;
@@ -205,15 +207,15 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
                         List.copyOf(output.references()), output.fileHash(), output.fileSize()))
                 .toList();
         refusalsRejected(client -> {
-            client.succeeded(build.toString(), uploaded);
+            client.succeeded(build, uploaded);
             return null;
         });
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         refusalsRejected(client -> {
-            client.failed(build.toString());
+            client.failed(build, kind);
             return null;
         });
     }
@@ -221,7 +223,7 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     @Override
     public void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException {
         refusalsRejected(client -> {
-            client.setupFailed(build.toString(), kind.wireName, missingInputs);
+            client.setupFailed(build, kind, missingInputs);
             return null;
         });
     }

@@ -7,14 +7,25 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.UUID;
 
+import dev.kiln.protocol.BuildLimitsInfo;
+import dev.kiln.protocol.SetupFailureKind;
+
 /**
  * The agent's side of the coordinator's agent API. Every call is one request; an {@link IOException} means it
  * may be retried, a {@link RejectedException} that it must not (the coordinator refused it for good). Thread-safe.
  */
 interface CoordinatorConnection {
 
-    /** A build the coordinator allocated to this agent. */
-    record AllocatedBuild(UUID id, String drvPath, String derivationText, String system) {
+    /**
+     * A build the coordinator allocated to this agent.
+     *
+     * @param limits what it may use; null when not known (a build held before a restart)
+     */
+    record AllocatedBuild(UUID id, String drvPath, String derivationText, String system, BuildLimitsInfo limits) {
+
+        AllocatedBuild(UUID id, String drvPath, String derivationText, String system) {
+            this(id, drvPath, derivationText, system, null);
+        }
     }
 
     /** One output as reported on success; hashes are {@code sha256:<nix-base32>}. */
@@ -28,17 +39,6 @@ interface CoordinatorConnection {
         }
 
         record Spooled(Path file) implements CompressedNar {
-        }
-    }
-
-    /** Why a build could not be set up, in the API's spelling. */
-    enum SetupFailureKind {
-        MISSING_INPUTS("missing-inputs"), COULD_NOT_DELETE_OUTPUTS("could-not-delete-outputs"), OTHER("other");
-
-        final String wireName;
-
-        SetupFailureKind(String wireName) {
-            this.wireName = wireName;
         }
     }
 
@@ -74,7 +74,8 @@ interface CoordinatorConnection {
         }
     }
 
-    List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException;
+    List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots, double load)
+            throws IOException;
 
     /** @return the builds among {@code running} that the agent must abandon */
     Set<UUID> status(Set<UUID> running) throws IOException;
@@ -82,6 +83,15 @@ interface CoordinatorConnection {
     /** {@link #status(Set)}, also telling the agent's load average and free build slots. */
     default Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         return status(running);
+    }
+
+    /**
+     * {@link #status(Set, double, int)}, also telling the agent's free bytes of disk and why it takes no work, null when
+     * it does.
+     */
+    default Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return status(running, load, freeSlots);
     }
 
     void restarted() throws IOException;
@@ -100,7 +110,8 @@ interface CoordinatorConnection {
 
     void success(UUID build, List<OutputReport> outputs) throws IOException;
 
-    void failure(UUID build) throws IOException;
+    /** @param kind {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or {@code output-limit} */
+    void failure(UUID build, String kind) throws IOException;
 
     void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException;
 }

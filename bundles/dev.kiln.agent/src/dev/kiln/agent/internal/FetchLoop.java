@@ -3,13 +3,16 @@ package dev.kiln.agent.internal;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -73,6 +76,10 @@ final class FetchLoop {
     private final Map<UUID, AllocatedBuild> ready = new LinkedHashMap<>();
     private boolean stopping;
     private boolean handBack;
+    /** Why the agent fetches nothing now (short of disk, load too high), or null. */
+    private String idle;
+    /** The free bytes of its disk when it last looked. */
+    private long freeDisk = -1;
 
     FetchLoop(BuildJob.Services services, HeldBuilds held) {
         this.services = services;
@@ -109,13 +116,15 @@ final class FetchLoop {
                 launchReady(settings);
             }
             boolean wantMore = !stopping && notStarted() < settings.maxBuilds();
-            if (wantMore && now - nextFetch >= 0) {
+            if (wantMore && now - nextFetch >= 0 && shortOfResources(settings)) {
+                nextFetch = now + settings.idlePoll().toNanos();
+            } else if (wantMore && now - nextFetch >= 0) {
                 try {
                     // The coordinator answers first, again, the builds allocated here that it has not seen start, and
                     // counts them: asking for as many as there are slots takes what the agent can start, now or as
                     // soon as a slot frees, and no more.
-                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.maxBuilds(),
-                            load());
+                    List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.features(),
+                            settings.maxBuilds(), load());
                     backoff.reset();
                     builds.forEach(this::enqueue);
                     launchReady(settings);
@@ -242,7 +251,7 @@ final class FetchLoop {
             Set<UUID> here = new HashSet<>(running.keySet());
             here.addAll(ready.keySet());
             Set<UUID> abandon = services.connection().status(here, load(),
-                    Math.max(0, services.settings().maxBuilds() - building.size()));
+                    Math.max(0, services.settings().maxBuilds() - building.size()), freeDisk(), idle);
             for (UUID build : abandon) {
                 if (ready.remove(build) != null) {
                     LOG.info("The coordinator took build {} back before it started", build);
@@ -308,6 +317,44 @@ final class FetchLoop {
         } catch (IOException e) {
             LOG.warn("Cannot forget build {}: {}", build, e.getMessage());
         }
+    }
+
+    /**
+     * Whether the agent must fetch nothing now: its disk is short or its load too high. Says so in the log when it
+     * changes, and in the heartbeats while it lasts.
+     */
+    private boolean shortOfResources(AgentSettings settings) {
+        AgentSettings.Admission admission = settings.admission();
+        String reason = null;
+        if (admission.minFreeDisk() > 0 && freeDisk() < admission.minFreeDisk()) {
+            reason = "free disk " + freeDisk + " bytes is below --min-free-disk " + admission.minFreeDisk();
+        } else if (admission.maxLoad() > 0 && load() > admission.maxLoad()) {
+            reason = String.format(Locale.ROOT, "load %.2f is above --max-load %.2f", load(),
+                    admission.maxLoad());
+        }
+        if (reason != null && idle == null) {
+            LOG.warn("Fetching no work: {}", reason);
+        } else if (reason == null && idle != null) {
+            LOG.info("Fetching work again");
+        }
+        boolean changed = !Objects.equals(reason, idle);
+        idle = reason;
+        if (changed) {
+            heartbeat();
+        }
+        return reason != null;
+    }
+
+    /** The free bytes of the state directory's disk and of the store's, the fewer; -1 if unknown. */
+    private long freeDisk() {
+        AgentSettings settings = services.settings();
+        try {
+            freeDisk = Math.min(Files.getFileStore(settings.stateDirectory()).getUsableSpace(),
+                    Files.getFileStore(settings.storeRoot()).getUsableSpace());
+        } catch (IOException e) {
+            LOG.debug("Cannot read the free disk space: {}", e.toString());
+        }
+        return freeDisk;
     }
 
     private static double load() {

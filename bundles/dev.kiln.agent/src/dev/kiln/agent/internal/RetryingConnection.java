@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.protocol.SetupFailureKind;
+
 /**
  * Retries the requests that a build cannot do without (derivations, start, results) with back-off, a bounded
  * number of times, so that a coordinator restart does not lose a finished build. Fetch, status, log and upload
@@ -57,8 +59,9 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) throws IOException {
-        return next.fetch(systems, freeSlots, load);
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) throws IOException {
+        return next.fetch(systems, features, freeSlots, load);
     }
 
     @Override
@@ -69,6 +72,12 @@ final class RetryingConnection implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running, double load, int freeSlots) throws IOException {
         return next.status(running, load, freeSlots);
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle)
+            throws IOException {
+        return next.status(running, load, freeSlots, freeDisk, idle);
     }
 
     @Override
@@ -108,9 +117,9 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) throws IOException {
+    public void failure(UUID build, String kind) throws IOException {
         retry("Reporting the failure of " + build, () -> {
-            next.failure(build);
+            next.failure(build, kind);
             return null;
         });
     }

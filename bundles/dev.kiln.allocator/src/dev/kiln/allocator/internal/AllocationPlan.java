@@ -22,6 +22,7 @@ import java.util.UUID;
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.FetchRequest;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.PlannedBuild;
 import dev.kiln.api.Tag;
@@ -32,7 +33,8 @@ import dev.kiln.api.allocation.PendingBuild;
  * The allocator's state: every pending build, which of them are ready, and in what order. Not thread-safe: owned by
  * the allocator's thread.
  *
- * <p>Ready builds sit in one ordered queue per class of builds (system and required agent tags), so that an agent's
+ * <p>Ready builds sit in one ordered queue per class of builds (system, required agent tags and required system
+ * features), so that an agent's
  * plan is the merge of the few queues whose class it matches, and choosing its builds costs a few logarithmic
  * steps per build, whatever the number of pending builds. Every change is applied incrementally:
  * <ul>
@@ -56,6 +58,9 @@ final class AllocationPlan {
             .thenComparingLong(e -> e.sequence)
             .thenComparing(e -> e.id);
 
+    /** How long a faster agent's fetch keeps builds it can take from slower agents. */
+    static final long PREFERENCE_MILLIS = 5_000;
+
     private final AllocationStrategy strategy;
     private final int maxAllocatedPerAgent;
 
@@ -71,10 +76,24 @@ final class AllocationPlan {
     private final Map<UUID, Agent> agents = new HashMap<>();
     private final Map<UUID, int[]> agentCounts = new HashMap<>();
     private final Map<UUID, Set<UUID>> allocatedByAgent = new HashMap<>();
+    /** What each agent said it can do with its latest fetch, since the allocator started. */
+    private final Map<UUID, Offer> offers = new HashMap<>();
+    /** When each agent was last heard of (fetch or heartbeat), in epoch milliseconds. */
+    private final Map<UUID, Long> lastHeard = new HashMap<>();
+    private final long agentTimeoutMillis;
 
     AllocationPlan(AllocationStrategy strategy, int maxAllocatedPerAgent) {
+        this(strategy, maxAllocatedPerAgent, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param agentTimeoutMillis how long an agent not heard of still counts among those that can take a build, for
+     *                           {@link #unallocatable}
+     */
+    AllocationPlan(AllocationStrategy strategy, int maxAllocatedPerAgent, long agentTimeoutMillis) {
         this.strategy = strategy;
         this.maxAllocatedPerAgent = maxAllocatedPerAgent;
+        this.agentTimeoutMillis = agentTimeoutMillis;
     }
 
     String strategyName() {
@@ -181,17 +200,46 @@ final class AllocationPlan {
         return deferred.isEmpty() ? Long.MAX_VALUE : deferred.first().deferUntil;
     }
 
-    /**
-     * Takes up to {@code count} ready builds for an agent out of the queues, best first, within the agent's cap.
-     * They stay in the plan as candidates: {@link #allocated} or {@link #remove} each of them.
-     */
+    /** {@link #choose(UUID, FetchRequest, int, long)} for an agent without features, faster than none. */
     List<UUID> choose(UUID agentId, Set<String> systems, int count) {
         Agent agent = agents.get(agentId);
         if (agent == null || !agent.active()) {
             return List.of();
         }
+        return take(agentId, matchingQueues(agent, Offer.plain(systems.isEmpty() ? agent.systems() : systems)), count);
+    }
+
+    /**
+     * Takes up to {@code count} ready builds for an agent out of the queues, best first, within the agent's cap: those
+     * of its systems, tags and features, leaving the classes that a faster able agent with room, which fetched in the
+     * last {@link #PREFERENCE_MILLIS}, can take. They stay in the plan as candidates: {@link #allocated} or
+     * {@link #remove} each of them.
+     */
+    List<UUID> choose(UUID agentId, FetchRequest request, int count, long now) {
+        Agent agent = agents.get(agentId);
+        if (agent == null || !agent.active()) {
+            return List.of();
+        }
+        Offer offer = new Offer(request.systems().isEmpty() ? agent.systems() : request.systems(), request.features(),
+                request.mandatoryFeatures(), request.speedFactor(), request.freeSlots(), now);
+        offers.put(agentId, offer);
+        heard(agentId, now);
+        List<NavigableSet<Entry>> queues = new ArrayList<>();
+        readyQueues.forEach((key, queue) -> {
+            if (!queue.isEmpty() && able(agent, offer, key) && !fasterAgentTakes(agentId, offer, key, now)) {
+                queues.add(queue);
+            }
+        });
+        return take(agentId, queues, count);
+    }
+
+    /** The agent was heard of (a heartbeat): it still counts among the agents that can take builds. */
+    void heard(UUID agentId, long now) {
+        lastHeard.put(agentId, now);
+    }
+
+    private List<UUID> take(UUID agentId, List<NavigableSet<Entry>> queues, int count) {
         int allowed = Math.min(count, maxAllocatedPerAgent - counts(agentId)[0]);
-        List<NavigableSet<Entry>> queues = matchingQueues(agent, systems);
         List<UUID> chosen = new ArrayList<>();
         while (chosen.size() < allowed) {
             NavigableSet<Entry> best = null;
@@ -208,6 +256,94 @@ final class AllocationPlan {
             chosen.add(entry.id);
         }
         return chosen;
+    }
+
+    private boolean fasterAgentTakes(UUID agentId, Offer offer, ClassKey key, long now) {
+        for (Map.Entry<UUID, Offer> other : offers.entrySet()) {
+            Offer faster = other.getValue();
+            if (faster.speedFactor() > offer.speedFactor() && now - faster.at() <= PREFERENCE_MILLIS
+                    && !other.getKey().equals(agentId)) {
+                Agent otherAgent = agents.get(other.getKey());
+                int[] counts = counts(other.getKey());
+                if (otherAgent != null && otherAgent.active() && counts[0] + counts[1] < faster.slots()
+                        && able(otherAgent, faster, key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an agent can take builds of a class: its system, the tags it requires, every feature it requires, and
+     * every mandatory feature of the agent among them.
+     */
+    private static boolean able(Agent agent, Offer offer, ClassKey key) {
+        return offer.systems().contains(key.system) && agent.tags().containsAll(key.required)
+                && offer.features().containsAll(key.features) && key.features.containsAll(offer.mandatory());
+    }
+
+    /**
+     * Why no agent can take these builds, for those scheduled that no active agent heard of within the agent timeout
+     * can take; see {@link dev.kiln.api.AllocationPlanService#unallocatable}.
+     */
+    Map<UUID, String> unallocatable(Collection<UUID> buildIds, long now) {
+        Map<UUID, Offer> live = new HashMap<>();
+        offers.forEach((id, offer) -> {
+            Agent agent = agents.get(id);
+            if (agent != null && agent.active() && now - lastHeard.getOrDefault(id, offer.at()) <= agentTimeoutMillis) {
+                live.put(id, offer);
+            }
+        });
+        Map<ClassKey, String> reasons = new HashMap<>();
+        Map<UUID, String> unallocatable = new HashMap<>();
+        for (UUID id : buildIds) {
+            Entry entry = entries.get(id);
+            if (entry != null && entry.state == BuildState.SCHEDULED) {
+                String reason = reasons.computeIfAbsent(new ClassKey(entry.system, entry.required, entry.features),
+                        key -> reason(key, live));
+                if (reason != null) {
+                    unallocatable.put(id, reason);
+                }
+            }
+        }
+        return unallocatable;
+    }
+
+    /** Why none of these agents can take builds of a class, or null when one can. */
+    private String reason(ClassKey key, Map<UUID, Offer> live) {
+        List<Map.Entry<Agent, Offer>> candidates = new ArrayList<>();
+        live.forEach((id, offer) -> {
+            if (offer.systems().contains(key.system)) {
+                candidates.add(Map.entry(agents.get(id), offer));
+            }
+        });
+        if (candidates.isEmpty()) {
+            return "no agent builds for " + key.system;
+        }
+        candidates.removeIf(candidate -> !candidate.getKey().tags().containsAll(key.required));
+        if (candidates.isEmpty()) {
+            return "no agent of " + key.system + " carries the tags " + key.required.stream().sorted()
+                    .map(Tag::toString).toList();
+        }
+        Set<String> missing = new TreeSet<>(key.features);
+        candidates.forEach(candidate -> missing.removeAll(candidate.getValue().features()));
+        if (!missing.isEmpty()) {
+            return "no agent has " + String.join(", ", missing);
+        }
+        candidates.removeIf(candidate -> !candidate.getValue().features().containsAll(key.features));
+        if (candidates.isEmpty()) {
+            return "no agent has all of " + String.join(", ", new TreeSet<>(key.features));
+        }
+        for (Map.Entry<Agent, Offer> candidate : candidates) {
+            if (key.features.containsAll(candidate.getValue().mandatory())) {
+                return null;
+            }
+        }
+        Set<String> mandatory = new TreeSet<>();
+        candidates.forEach(candidate -> mandatory.addAll(candidate.getValue().mandatory()));
+        mandatory.removeAll(key.features);
+        return "the agents that could take it build only what requires " + String.join(", ", mandatory);
     }
 
     /**
@@ -247,7 +383,8 @@ final class AllocationPlan {
             return new AgentPlan(agentId, List.of(), counts[0], counts[1]);
         }
         PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> READY_ORDER.compare(a.head, b.head));
-        for (NavigableSet<Entry> queue : matchingQueues(agent, agent.systems())) {
+        for (NavigableSet<Entry> queue : matchingQueues(agent, offers.getOrDefault(agentId,
+                Offer.plain(agent.systems())))) {
             Iterator<Entry> iterator = queue.iterator();
             if (iterator.hasNext()) {
                 heads.add(new Cursor(iterator, iterator.next()));
@@ -293,11 +430,10 @@ final class AllocationPlan {
         return entry.effective;
     }
 
-    private List<NavigableSet<Entry>> matchingQueues(Agent agent, Set<String> systems) {
-        Set<String> effectiveSystems = systems.isEmpty() ? agent.systems() : systems;
+    private List<NavigableSet<Entry>> matchingQueues(Agent agent, Offer offer) {
         List<NavigableSet<Entry>> queues = new ArrayList<>();
         readyQueues.forEach((key, queue) -> {
-            if (!queue.isEmpty() && effectiveSystems.contains(key.system) && agent.tags().containsAll(key.required)) {
+            if (!queue.isEmpty() && able(agent, offer, key)) {
                 queues.add(queue);
             }
         });
@@ -313,7 +449,8 @@ final class AllocationPlan {
             entry.queue = deferred;
             return;
         }
-        NavigableSet<Entry> queue = readyQueues.computeIfAbsent(new ClassKey(entry.system, entry.required),
+        NavigableSet<Entry> queue = readyQueues.computeIfAbsent(new ClassKey(entry.system, entry.required,
+                        entry.features),
                 k -> new TreeSet<>(READY_ORDER));
         queue.add(entry);
         entry.queue = queue;
@@ -454,8 +591,22 @@ final class AllocationPlan {
         return false;
     }
 
-    /** A class of builds that share their queue: same system, same required tags. */
-    private record ClassKey(String system, Set<Tag> required) {
+    /** A class of builds that share their queue: same system, same required tags, same required features. */
+    private record ClassKey(String system, Set<Tag> required, Set<String> features) {
+    }
+
+    /**
+     * What an agent said with its latest fetch.
+     *
+     * @param slots how many builds it asked for: its room, with those it holds
+     * @param at    when, in epoch milliseconds
+     */
+    private record Offer(Set<String> systems, Set<String> features, Set<String> mandatory, double speedFactor,
+            int slots, long at) {
+
+        static Offer plain(Set<String> systems) {
+            return new Offer(systems, Set.of(), Set.of(), 1, 0, Long.MIN_VALUE);
+        }
     }
 
     private record Cursor(Iterator<Entry> rest, Entry head) {
@@ -468,6 +619,7 @@ final class AllocationPlan {
         final String derivation;
         final String system;
         final Set<Tag> required;
+        final Set<String> features;
         final Set<String> inputs;
         int priority;
         int effective;
@@ -485,6 +637,7 @@ final class AllocationPlan {
             derivation = build.derivationPath();
             system = build.system();
             required = build.requiredAgentTags();
+            features = build.requiredFeatures();
             inputs = new HashSet<>(build.inputDerivations());
             inputs.remove(derivation);
             priority = build.priority();

@@ -36,6 +36,7 @@ import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FetchRequest;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.allocation.AllocationStrategy;
@@ -68,16 +69,17 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             @Reference(name = "strategies", cardinality = ReferenceCardinality.AT_LEAST_ONE,
                     policyOption = ReferencePolicyOption.GREEDY) List<AllocationStrategy> strategies) {
         this(datastore, choose(strategies, configuration.allocation_strategy()), configuration.agent_max_allocated(),
-                Clock.tickMillis(ZoneOffset.UTC));
+                TimeUnit.SECONDS.toMillis(configuration.agent_timeout_seconds()), Clock.tickMillis(ZoneOffset.UTC));
     }
 
-    private AllocatorActor(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent, Clock clock) {
+    private AllocatorActor(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent,
+            long agentTimeoutMillis, Clock clock) {
         if (maxAllocatedPerAgent < 1) {
             throw new IllegalArgumentException("agent.max.allocated must be at least 1: " + maxAllocatedPerAgent);
         }
         this.datastore = datastore;
         this.clock = clock;
-        this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent);
+        this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent, agentTimeoutMillis);
         mailbox.add(this::rebuild);
         // A platform thread: every fetch waits for it, and the scheduler of virtual threads would queue its every
         // wake-up behind the requests being served.
@@ -86,7 +88,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     /** Starts an allocator outside OSGi (benchmarks, tools). */
     public static AllocatorActor start(Datastore datastore, AllocationStrategy strategy, int maxAllocatedPerAgent) {
-        return new AllocatorActor(datastore, strategy, maxAllocatedPerAgent, Clock.tickMillis(ZoneOffset.UTC));
+        return new AllocatorActor(datastore, strategy, maxAllocatedPerAgent, Long.MAX_VALUE,
+                Clock.tickMillis(ZoneOffset.UTC));
     }
 
     @Deactivate
@@ -132,6 +135,12 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         tell(() -> plan.putAgent(agent));
     }
 
+    @Override
+    public void agentHeard(UUID agentId) {
+        long now = clock.millis();
+        tell(() -> plan.heard(agentId, now));
+    }
+
     // Questions
 
     /**
@@ -144,14 +153,16 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
      * start is refused, which makes it drop them.
      */
     @Override
-    public List<Build> allocate(UUID agentId, Set<String> systems, int count) {
+    public List<Build> allocate(UUID agentId, FetchRequest request) {
+        int count = request.freeSlots();
         if (count <= 0) {
             return List.of();
         }
-        Set<String> wanted = Set.copyOf(systems);
+        long at = clock.millis();
         Choice choice = ask(plan -> {
             List<UUID> held = plan.allocatedTo(agentId);
-            List<UUID> chosen = held.size() >= count ? List.of() : plan.choose(agentId, wanted, count - held.size());
+            List<UUID> chosen = held.size() >= count ? List.of()
+                    : plan.choose(agentId, request, count - held.size(), at);
             chosen.forEach(id -> plan.allocated(id, agentId));
             return new Choice(held, chosen);
         });
@@ -236,6 +247,16 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
                 .sorted(Comparator.comparing(Agent::name).thenComparing(Agent::id))
                 .map(agent -> plan.plan(agent.id(), limitPerAgent))
                 .toList());
+    }
+
+    @Override
+    public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
+        if (buildIds.isEmpty()) {
+            return Map.of();
+        }
+        List<UUID> ids = List.copyOf(buildIds);
+        long now = clock.millis();
+        return ask(plan -> plan.unallocatable(ids, now));
     }
 
     @Override

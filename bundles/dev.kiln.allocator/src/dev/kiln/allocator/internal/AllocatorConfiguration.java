@@ -13,4 +13,7 @@ package dev.kiln.allocator.internal;
 
     /** The most builds allocated to one agent and not started yet. */
     int agent_max_allocated() default 8;
+
+    /** Seconds after which an agent not heard of no longer counts among those that can take a build. */
+    long agent_timeout_seconds() default 300;
 }

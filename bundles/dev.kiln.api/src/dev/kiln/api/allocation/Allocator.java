@@ -9,6 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.FetchRequest;
 
 /**
  * The allocator: an actor that owns the allocation plan. The coordinator tells it of every committed change that
@@ -35,6 +36,12 @@ public interface Allocator {
     void agentChanged(Agent agent);
 
     /**
+     * An agent sent a heartbeat: it still counts among the agents that can take builds (see
+     * {@link dev.kiln.api.AllocationPlanService#unallocatable}), as it does after each fetch.
+     */
+    void agentHeard(UUID agentId);
+
+    /**
      * The builds allocated to the agent and not started, again (an answer may have been lost), then as many more as
      * {@code count} leaves room for, chosen from its plan, best first, without exceeding the per-agent cap of
      * allocated builds. Queues the commit of the new ones' allocation (state allocated, {@code build-allocated})
@@ -42,7 +49,17 @@ public interface Allocator {
      * agent's reports on them are committed after it. An allocation whose commit fails or is lost in a crash puts the
      * builds back in the plan, and the agent's report of their start is refused.
      *
-     * @param systems the systems the agent builds for now
+     * <p>A build goes only to an agent of its system with every feature it requires, and to an agent with mandatory
+     * features only if it requires one of them. Among the able agents that fetched lately and have room, a faster
+     * one (by speed factor) is given a build first: a slower agent is not given builds that such an agent can take.
+     *
+     * @param request what the agent builds for now: systems, features, speed factor, and {@code freeSlots} as the
+     *                count
      */
-    List<Build> allocate(UUID agentId, Set<String> systems, int count);
+    List<Build> allocate(UUID agentId, FetchRequest request);
+
+    /** {@link #allocate(UUID, FetchRequest)} for an agent without features. */
+    default List<Build> allocate(UUID agentId, Set<String> systems, int count) {
+        return allocate(agentId, new FetchRequest(systems, count));
+    }
 }

@@ -21,10 +21,19 @@ import dev.kiln.api.Tag;
  * @param state             scheduled, allocated or started
  * @param agentId           the agent holding it when allocated or started, else {@code null}
  * @param deferUntil        not before this time, or {@code null}
+ * @param requiredFeatures  the system features an agent must have
  */
 public record PendingBuild(UUID id, long sequence, String derivationPath, String system, int priority,
         Set<Tag> requiredAgentTags, Set<String> inputDerivations, BuildState state, UUID agentId,
-        Instant deferUntil) {
+        Instant deferUntil, Set<String> requiredFeatures) {
+
+    /** A pending build that requires no system feature. */
+    public PendingBuild(UUID id, long sequence, String derivationPath, String system, int priority,
+            Set<Tag> requiredAgentTags, Set<String> inputDerivations, BuildState state, UUID agentId,
+            Instant deferUntil) {
+        this(id, sequence, derivationPath, system, priority, requiredAgentTags, inputDerivations, state, agentId,
+                deferUntil, Set.of());
+    }
 
     public PendingBuild {
         Objects.requireNonNull(id, "id");
@@ -35,5 +44,6 @@ public record PendingBuild(UUID id, long sequence, String derivationPath, String
         }
         requiredAgentTags = Set.copyOf(requiredAgentTags);
         inputDerivations = Set.copyOf(inputDerivations);
+        requiredFeatures = Set.copyOf(requiredFeatures == null ? Set.of() : requiredFeatures);
     }
 }

@@ -77,6 +77,9 @@ public interface DatastoreReader {
 
     Optional<StoredOutput> storedOutputByHashPart(String hashPart);
 
+    /** Up to {@code limit} held store paths after {@code afterPath} (empty for the first), in the order of their paths. */
+    List<StoredOutput> storedOutputs(String afterPath, int limit);
+
     /** The outputs a build reported on success, by name. */
     List<OutputMetadata> buildOutputs(UUID buildId);
 

@@ -30,7 +30,10 @@ public interface DatastoreTransaction extends DatastoreReader {
 
     void insertBuild(Build build);
 
-    /** Writes the mutable fields of a build: state, priority, times, agent, setup failure count, defer time. */
+    /**
+     * Writes the mutable fields of a build: state, priority, times, agent, setup failure count, defer time, failure
+     * kind.
+     */
     void updateBuild(Build build);
 
     /** Replaces the tags of a build (not its required agent tags). */

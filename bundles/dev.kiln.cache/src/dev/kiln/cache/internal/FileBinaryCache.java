@@ -36,6 +36,7 @@ import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.StoredOutput;
 import dev.kiln.cache.BinaryCache;
+import dev.kiln.cache.CacheReport;
 import dev.kiln.cache.CachedNar;
 import dev.kiln.cache.UploadException;
 import dev.kiln.cache.UploadException.Reason;
@@ -72,6 +73,8 @@ public final class FileBinaryCache implements BinaryCache {
     private static final int BUFFER_SIZE = 1 << 18;
     /** The prefix of the NARs' keys in the store. */
     static final String NARS = "nars/";
+    /** How many held paths {@link #verify()} reads from the database at once. */
+    private static final int VERIFY_PAGE = 500;
 
     private final DerivationService derivations;
     private final CacheOptions options;
@@ -373,6 +376,45 @@ public final class FileBinaryCache implements BinaryCache {
         } finally {
             Files.deleteIfExists(recompressed);
         }
+    }
+
+    @Override
+    public CacheReport verify() throws IOException {
+        CacheVerification verification = new CacheVerification(store, this::served);
+        List<StoredOutput> page;
+        for (String after = ""; !(page = derivations.storedOutputs(after, VERIFY_PAGE)).isEmpty();
+                after = page.get(page.size() - 1).path()) {
+            for (StoredOutput output : page) {
+                Hash narHash = Hash.parse(output.narHash());
+                verification.check(output.path(), narKey(narHash), narHash, output.narSize(), output.references());
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(seeded, "*.narinfo")) {
+            for (Path file : files) {
+                String hashPart = file.getFileName().toString().replace(".narinfo", "");
+                Optional<NarInfo> info = seededPath(hashPart);
+                if (info.isPresent()) {
+                    NarInfo seed = info.get();
+                    verification.check(seed.storePath().toString(), narKey(seed.narHash()), seed.narHash(),
+                            seed.narSize(), seed.references().stream().map(StorePath::toString).toList());
+                }
+            }
+        }
+        return verification.report();
+    }
+
+    /** Whether the cache serves a store path: an output, a seeded path or a known derivation. */
+    private boolean served(String path) {
+        StorePath storePath;
+        try {
+            storePath = options.storeDir().parsePath(path);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String hashPart = storePath.hashPart();
+        return derivations.storedOutputByHashPart(hashPart).isPresent()
+                || Files.exists(seeded.resolve(hashPart + ".narinfo"))
+                || derivationIndex.path(hashPart).filter(path::equals).isPresent();
     }
 
     private Optional<NarInfo> storedOutput(String hashPart) throws IOException {

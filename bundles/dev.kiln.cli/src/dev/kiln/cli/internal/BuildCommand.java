@@ -3,12 +3,15 @@ package dev.kiln.cli.internal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.client.DerivationClosure;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
@@ -65,12 +68,15 @@ final class BuildCommand implements Runnable {
         boolean ignoreIfOutputsExist;
         @Option(names = "--defer-until", paramLabel = "TIME",
                 description = "Do not build before this time (ISO-8601, such as 2026-11-22T18:00:00Z).")
-        String deferUntil;
+        Instant deferUntil;
         @Option(names = "--store-dir", paramLabel = "DIR", description = "The store the derivations belong to (default: the coordinator's).")
         String storeDir;
+        @Mixin
+        LimitOptions limitOptions;
 
         @Override
         public Integer call() throws IOException {
+            BuildLimits limits = limitOptions.limits();
             KilnClient client = options.client();
             StoreDir store = new StoreDir(storeDir != null ? storeDir : client.cache().storeDir());
             DerivationClosure closure = DerivationClosure.read(store, files);
@@ -81,12 +87,14 @@ final class BuildCommand implements Runnable {
             try (ProgressBar bar = ProgressBar.start(spec.commandLine().getErr(), options,
                     "submitting " + closure.texts().size() + " derivations", 0, ProgressBar.Unit.BYTES)) {
                 answer = client.submit(closure, path -> new BuildRequest(path, priority, tagMap, agentTags,
-                        ignoreIfExists, ignoreIfOutputsExist, deferUntil), bar);
+                        ignoreIfExists, ignoreIfOutputsExist, deferUntil, LimitOptions.text(limits.timeoutSeconds()),
+                        LimitOptions.text(limits.maxSilentSeconds()), LimitOptions.text(limits.maxLogBytes()),
+                        LimitOptions.text(limits.maxOutputBytes())), bar);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 Output.json(out, answer.results().stream().map(r -> {
-                    Map<String, String> entry = new LinkedHashMap<>();
+                    Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("id", r.id());
                     entry.put("derivation", r.derivation());
                     entry.put("outcome", r.outcome());
@@ -125,7 +133,7 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, oldest first unless sorted.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List builds, newest first unless sorted otherwise.")
     static final class ListBuilds implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -136,9 +144,9 @@ final class BuildCommand implements Runnable {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
         @Option(names = "--sort", paramLabel = "FIELD",
-                description = "Sort by submitted, priority, state, system or derivation, greatest first.")
+                description = "Sort by submitted (the default), priority, state, system or derivation.")
         String sort;
-        @Option(names = "--order", paramLabel = "ORDER", description = "desc (the default of --sort) or asc.")
+        @Option(names = "--order", paramLabel = "ORDER", description = "desc (the default: newest or greatest first) or asc.")
         String order;
 
         @Override
@@ -217,7 +225,7 @@ final class BuildCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
-        String id;
+        UUID id;
 
         abstract BuildInfo apply(KilnClient client) throws IOException;
 
@@ -250,7 +258,7 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Schedule a failed or canceled build again.")
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Schedule a failed, canceled or dependency-failed build again.")
     static final class Retry extends OnBuild {
         @Override
         BuildInfo apply(KilnClient client) throws IOException {
@@ -294,7 +302,7 @@ final class BuildCommand implements Runnable {
         @Mixin
         ClientOptions options;
         @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
-        String id;
+        UUID id;
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the build is final.")
         boolean follow;
 

@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.store.narinfo.NixSecretKey;
 import dev.kiln.store.tools.SigningKeys;
 import picocli.CommandLine.Command;
@@ -17,10 +19,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kiln cache public-key}: what Nix machines put in {@code trusted-public-keys}; {@code kiln cache rotate-key}:
- * a new signing key, the old one kept signing.
+ * a new signing key, the old one kept signing; {@code kiln cache verify}: whether every served path can be fetched
+ * whole.
  */
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "The coordinator's binary cache.",
-        subcommands = {CacheCommand.PublicKey.class, CacheCommand.RotateKey.class})
+        subcommands = {CacheCommand.PublicKey.class, CacheCommand.RotateKey.class, CacheCommand.Verify.class})
 final class CacheCommand implements Runnable {
 
     @Spec
@@ -50,6 +53,33 @@ final class CacheCommand implements Runnable {
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check every path the cache serves: its NAR is in the store with the size and hash its "
+                    + "narinfo gives, and every path it refers to is served. Exits 1 on any fault.")
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+
+        @Override
+        public Integer call() throws IOException {
+            CacheReportInfo report = options.client().verifyCache();
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, report);
+            } else {
+                for (CacheFaultInfo fault : report.faults()) {
+                    out.println(fault.kind() + " " + fault.path() + ": " + fault.detail());
+                }
+                out.println(report.paths() + " paths checked, " + report.narBytes() + " bytes of NARs read, "
+                        + report.faults().size() + (report.faults().size() == 1 ? " fault" : " faults"));
+                out.flush();
+            }
+            return report.faults().isEmpty() ? 0 : KilnCommandLine.EXIT_FAILURE;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.cli.internal;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import javax.net.ssl.SSLContext;
@@ -85,6 +86,10 @@ final class ClientOptions {
             Path file = stateDir.resolve("client-token");
             try {
                 return Files.readString(file).strip();
+            } catch (NoSuchFileException e) {
+                throw new CommandFailedException(Files.isDirectory(stateDir) ? "no client token in " + stateDir
+                        + ": is it the coordinator's state directory, started once?" : "--state-dir " + stateDir
+                        + " is no directory: give the coordinator's state directory, or a token with --token");
             } catch (IOException e) {
                 throw new CommandFailedException("cannot read the client token " + file + ": " + e.getMessage());
             }

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,11 +30,13 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.store.narinfo.NixSecretKey;
 import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
 import dev.kiln.transport.jetty.ListenAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,9 +46,10 @@ import picocli.CommandLine.Spec;
  * {@code kiln coordinator}: configures the coordinator's components through Configuration Admin, waits until the
  * HTTP endpoints are up, then serves until the process is asked to stop.
  */
-@Command(name = "coordinator", mixinStandardHelpOptions = true,
-        description = "Run the coordinator: the client API, the agent API and the binary cache.")
+@Command(name = "coordinator", mixinStandardHelpOptions = true, description = CoordinatorCommand.DESCRIPTION)
 final class CoordinatorCommand implements java.util.concurrent.Callable<Integer> {
+
+    static final String DESCRIPTION = "Run the coordinator: the client API, the agent API and the binary cache.";
 
     static final String HTTP_PID = "dev.kiln.transport.jetty";
     static final String DATASTORE_PID = "dev.kiln.datastore";
@@ -166,6 +170,14 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
 
+    @Mixin
+    LimitOptions defaultLimits;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Take back a build whose agent shows no sign of life for it (fetch, heartbeat naming it, log"
+                    + " or upload bytes) for this long, and schedule it again; 0 for never (default: ${DEFAULT-VALUE}).")
+    String stallTimeout;
+
     CoordinatorCommand(BundleContext bundles) {
         this.bundles = bundles;
     }
@@ -184,6 +196,8 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
+        BuildLimits limits = defaultLimits.limits();
+        long stallSeconds = LimitOptions.seconds(spec, stallTimeout, "--stall-timeout");
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();
@@ -210,7 +224,12 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "database.max.connections", databaseConnections)));
                 applied.add(configure(configurations, COORDINATOR_PID, properties(
                         "state.dir", state.toString(),
-                        "allocation.strategy", allocationStrategy)));
+                        "allocation.strategy", allocationStrategy,
+                        "build.timeout.seconds", orZero(limits.timeoutSeconds()),
+                        "build.max.silent.seconds", orZero(limits.maxSilentSeconds()),
+                        "build.max.log.bytes", orZero(limits.maxLogBytes()),
+                        "build.max.output.bytes", orZero(limits.maxOutputBytes()),
+                        "build.stall.seconds", stallSeconds)));
                 applied.add(configure(configurations, CACHE_PID, properties(
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
@@ -239,6 +258,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         Duration.ofSeconds(startTimeoutSeconds));
                 LOG.info("Kiln coordinator ready: state in {}, client API on {}, agent API on {}",
                         state, endpoints.clientApi(), endpoints.agentApi());
+                notifyServiceManagerReady();
                 stopped.await();
                 return 0;
             } finally {
@@ -265,6 +285,32 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
 
     void stop() {
         stopped.countDown();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    /**
+     * Under systemd ({@code Type=notify}, which sets {@code NOTIFY_SOCKET}), says that the coordinator is ready, once
+     * its ports answer. The socket is a datagram socket, which Java cannot write to: {@code systemd-notify} sends the
+     * message for this process (the unit allows it with {@code NotifyAccess=all}).
+     */
+    private static void notifyServiceManagerReady() throws InterruptedException {
+        if (System.getenv("NOTIFY_SOCKET") == null) {
+            return;
+        }
+        try {
+            Process notify = new ProcessBuilder("systemd-notify", "--ready", "--pid=" + ProcessHandle.current().pid())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(notify.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (notify.waitFor() != 0) {
+                LOG.warn("systemd-notify --ready failed: {}", output);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot tell systemd that the coordinator is ready: {}", e.getMessage());
+        }
     }
 
     private ListenAddress listenOption(String option, String value) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.kiln.protocol.ChannelInfo;
@@ -251,6 +252,8 @@ final class JobsetCommand implements Runnable {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a jobset; its builds stay.")
     static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
         @Mixin
         ClientOptions options;
         @Parameters(paramLabel = "NAME", description = "The jobset's name.")
@@ -259,6 +262,13 @@ final class JobsetCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             options.client().removeJobset(name);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                Output.json(out, Map.of("removed", name));
+            } else {
+                out.println("removed jobset " + name + "; its builds stay");
+                out.flush();
+            }
             return 0;
         }
     }

@@ -1,9 +1,5 @@
 package dev.kiln.cli.internal;
 
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.osgi.framework.BundleContext;
@@ -20,9 +16,8 @@ public final class KilnApplication implements IApplication {
                 ? given : new String[0];
         context.applicationRunning();
         BundleContext bundles = FrameworkUtil.getBundle(KilnApplication.class).getBundleContext();
-        commandLine = new KilnCommandLine(bundles,
-                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        commandLine = new KilnCommandLine(bundles, KilnCommandLine.standard(System.out),
+                KilnCommandLine.standard(System.err));
         return commandLine.run(args);
     }
 

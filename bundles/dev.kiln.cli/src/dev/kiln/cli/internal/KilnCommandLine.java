@@ -1,14 +1,27 @@
 package dev.kiln.cli.internal;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
 
 import dev.kiln.client.CoordinatorUnreachableException;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses and runs one {@code kiln} command line. Errors become one readable line on stderr and a non-zero exit:
@@ -23,31 +36,53 @@ public final class KilnCommandLine {
 
     private final PrintWriter out;
     private final PrintWriter err;
+    /** {@code kiln coordinator} inside the framework; {@code null} on a plain class path. */
     private final CoordinatorCommand coordinator;
 
     /**
-     * @param bundles the context through which commands reach the framework's services
+     * Every command, inside the framework.
+     *
+     * @param bundles the context through which {@code kiln coordinator} reaches the framework's services
      * @param out where commands write their results
      * @param err where progress and errors go
      */
     public KilnCommandLine(BundleContext bundles, PrintWriter out, PrintWriter err) {
+        this(new CoordinatorCommand(bundles), out, err);
+    }
+
+    private KilnCommandLine(CoordinatorCommand coordinator, PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
-        this.coordinator = new CoordinatorCommand(bundles);
+        this.coordinator = coordinator;
+    }
+
+    /**
+     * The client and offline commands on a plain class path, writing to the process's standard streams. No class of
+     * the framework is loaded: {@code kiln coordinator} is only described, and {@code bin/kiln} starts the framework
+     * for it.
+     */
+    static KilnCommandLine withoutFramework() {
+        return new KilnCommandLine((CoordinatorCommand) null, standard(System.out), standard(System.err));
+    }
+
+    /** A writer of UTF-8 text to one of the process's standard streams, flushed at each line. */
+    static PrintWriter standard(PrintStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
     }
 
     public int run(String... args) {
-        // Settings apply to the subcommands present when they are set: add the subcommands first.
-        CommandLine commandLine = new CommandLine(new KilnCommand())
-                .addSubcommand(coordinator)
-                .addSubcommand(new BuildCommand())
-                .addSubcommand(new AgentCommand())
-                .addSubcommand(new TokenCommand())
-                .addSubcommand(new CacheCommand())
-                .addSubcommand(new StoreCommand())
-                .addSubcommand(new HookCommand())
-                .addSubcommand(new JobsetCommand())
-                .addSubcommand(new EvaluationCommand())
+        CommandLine commandLine = new CommandLine(new KilnCommand());
+        // Settings apply to the subcommands present when they are set: add the subcommands first. Reading a command's
+        // annotations into its model is much of a short command's time: a line that names a command gets only that
+        // one; the others are for the help and for lines that name none.
+        Map<String, Supplier<Object>> commands = commands();
+        Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
+        for (Supplier<Object> command : named != null ? List.of(named) : commands.values()) {
+            commandLine.addSubcommand(command.get());
+        }
+        commandLine
+                .registerConverter(UUID.class, KilnCommandLine::uuid)
+                .registerConverter(Instant.class, KilnCommandLine::instant)
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(usageErrors())
@@ -55,9 +90,51 @@ public final class KilnCommandLine {
         return commandLine.execute(args);
     }
 
+    /** Kiln's commands by name, in the order the help lists them. */
+    private Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("coordinator", () -> coordinator != null ? coordinator : new CoordinatorOutsideFramework());
+        commands.put("build", BuildCommand::new);
+        commands.put("agent", AgentCommand::new);
+        commands.put("token", TokenCommand::new);
+        commands.put("cache", CacheCommand::new);
+        commands.put("store", StoreCommand::new);
+        commands.put("hook", HookCommand::new);
+        commands.put("jobset", JobsetCommand::new);
+        commands.put("eval", EvaluationCommand::new);
+        return commands;
+    }
+
     /** Asks a long-running command (the coordinator) to stop. */
     public void stop() {
-        coordinator.stop();
+        if (coordinator != null) {
+            coordinator.stop();
+        }
+    }
+
+    /** {@code kiln coordinator} where there is no framework to run it in: listed in the help, and says where it runs. */
+    @Command(name = "coordinator", mixinStandardHelpOptions = true, description = CoordinatorCommand.DESCRIPTION)
+    static final class CoordinatorOutsideFramework implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new CommandFailedException("the coordinator runs in the OSGi framework: start it with bin/kiln coordinator");
+        }
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("not an id (a UUID such as 0b1f3c9e-3c43-4b7a-9d1e-2a4f5f5d2f10): " + text);
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("not an ISO-8601 time such as 2026-11-22T18:00:00Z: " + text);
+        }
     }
 
     private static IParameterExceptionHandler usageErrors() {

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.OutputInfo;
 import dev.kiln.protocol.ProtocolJson;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,13 +28,26 @@ final class Output {
         out.flush();
     }
 
+    /** Prints {@code value} as JSON with {@code --json}, else as {@code text} writes it. */
+    static void print(CommandSpec spec, ClientOptions options, Object value, Consumer<PrintWriter> text) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.json) {
+            json(out, value);
+        } else {
+            text.accept(out);
+            out.flush();
+        }
+    }
+
     static String tags(Map<String, String> tags) {
         return tags == null || tags.isEmpty() ? "-"
                 : tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 
     static void buildLine(PrintWriter out, BuildInfo build) {
-        out.printf("%s  %-17s %5d  %s%n", build.id(), build.state(), build.priority(), build.derivation());
+        out.printf("%s  %-17s %5d  %s%s%n", build.id(), build.state(), build.priority(), build.derivation(),
+                build.failureKind() != null && !build.failureKind().equals("failed") ? "  (" + build.failureKind() + ")"
+                : build.unallocatable() != null ? "  (" + build.unallocatable() + ")" : "");
     }
 
     static void buildDetails(PrintWriter out, BuildInfo build) {
@@ -46,10 +61,29 @@ final class Output {
         out.printf("created:     %s%n", build.createdAt());
         out.printf("started:     %s%n", build.startedAt() == null ? "-" : build.startedAt());
         out.printf("finished:    %s%n", build.finishedAt() == null ? "-" : build.finishedAt());
+        if (build.failureKind() != null) {
+            out.printf("failure:     %s%n", build.failureKind());
+        }
+        if (build.requiredFeatures() != null && !build.requiredFeatures().isEmpty()) {
+            out.printf("features:    %s%n", String.join(",", build.requiredFeatures()));
+        }
+        BuildLimitsInfo limits = build.limits();
+        if (limits != null && (limits.timeout() != null || limits.maxSilentTime() != null || limits.maxLogSize() != null
+                || limits.maxOutputSize() != null)) {
+            out.printf("limits:      timeout %s  max-silent %s  max-log %s  max-output %s%n", limit(limits.timeout()),
+                    limit(limits.maxSilentTime()), limit(limits.maxLogSize()), limit(limits.maxOutputSize()));
+        }
+        if (build.unallocatable() != null) {
+            out.printf("waiting:     %s%n", build.unallocatable());
+        }
         for (OutputInfo output : build.outputs()) {
             out.printf("output %s:  %s  %s  %d bytes%n", output.name(), output.path(), output.narHash(), output.narSize());
         }
         out.flush();
+    }
+
+    private static String limit(Long value) {
+        return value == null ? "default" : value == 0 ? "none" : value.toString();
     }
 
     /** One line per agent (with its load and when it was last seen), then one indented line per build it holds. */
@@ -60,6 +94,10 @@ final class Output {
                 agent.load() == null ? "-" : String.format(Locale.ROOT, "%.2f", agent.load()),
                 agent.freeSlots() == null ? "-" : agent.freeSlots(),
                 agent.lastSeen() == null ? "never" : agent.lastSeen());
+        if (agent.freeDisk() != null || agent.idle() != null) {
+            out.printf("    disk %s free%s%n", agent.freeDisk() == null ? "-" : agent.freeDisk() + " bytes",
+                    agent.idle() == null ? "" : "; idle: " + agent.idle());
+        }
         if (agent.builds() != null) {
             for (AgentBuildInfo build : agent.builds()) {
                 out.printf("    %s  %-9s since %s  %s%n", build.id(), build.state(), build.since(), build.derivation());

@@ -100,18 +100,28 @@ final class Services implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * The first component that failed to start, and why; one whose failure is only that a service it needs went away
+     * (because another component failed) is named only when no other failed.
+     */
     private static Optional<String> failedComponent(ServiceComponentRuntime runtime) {
+        Optional<String> consequence = Optional.empty();
         for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs()) {
             if (!description.name.startsWith("dev.kiln.")) {
                 continue;
             }
             for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
                 if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    return Optional.of(description.name + " failed to start: " + rootCause(configuration.failure));
+                    String cause = rootCause(configuration.failure);
+                    String failed = description.name + " failed to start: " + cause;
+                    if (!cause.contains("Unable to get service for reference")) {
+                        return Optional.of(failed);
+                    }
+                    consequence = consequence.or(() -> Optional.of(failed));
                 }
             }
         }
-        return Optional.empty();
+        return consequence;
     }
 
     /** The most specific line of a component's failure, which is a stack trace in text form. */

@@ -25,9 +25,11 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
@@ -56,22 +58,25 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     private final Datastore datastore;
     private final Allocator allocator;
     private final Clock clock;
+    private final BuildLimits defaultLimits;
 
     @Activate
-    public AgentBuildLifecycle(@Reference(name = "datastore") Datastore datastore,
-            @Reference(name = "allocator") Allocator allocator) {
-        this(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
+    public AgentBuildLifecycle(CoordinatorConfiguration configuration,
+            @Reference(name = "datastore") Datastore datastore, @Reference(name = "allocator") Allocator allocator) {
+        this(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC), CoordinatorOptions.from(configuration)
+                .defaultLimits());
     }
 
-    private AgentBuildLifecycle(Datastore datastore, Allocator allocator, Clock clock) {
+    private AgentBuildLifecycle(Datastore datastore, Allocator allocator, Clock clock, BuildLimits defaultLimits) {
         this.datastore = datastore;
         this.allocator = allocator;
         this.clock = clock;
+        this.defaultLimits = defaultLimits;
     }
 
-    /** An agent build service outside OSGi (benchmarks, tools). */
+    /** An agent build service outside OSGi (benchmarks, tools), without default limits. */
     public static AgentBuildLifecycle create(Datastore datastore, Allocator allocator) {
-        return new AgentBuildLifecycle(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC));
+        return new AgentBuildLifecycle(datastore, allocator, Clock.tickMillis(ZoneOffset.UTC), BuildLimits.UNSET);
     }
 
     @Override
@@ -96,7 +101,9 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             return List.of();
         }
         // The builds allocated to it and not started come again, first: the plan knows them without a query.
-        return allocator.allocate(agentId, request.systems(), request.freeSlots());
+        return allocator.allocate(agentId, request).stream()
+                .map(build -> build.withLimits(build.limits().orElse(defaultLimits)))
+                .toList();
     }
 
     @Override
@@ -136,13 +143,17 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     }
 
     @Override
-    public Build reportFailure(UUID agentId, UUID buildId) {
+    public Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
+        if (kind == null) {
+            throw new InvalidRequestException("a failure needs a kind");
+        }
         return transition(agentId, buildId, "report the failure of", Set.of(BuildState.STARTED), (tx, build) -> {
             Instant now = clock.instant();
-            Build failed = build.withState(BuildState.FAILED, now).withFinishedAt(now);
+            Build failed = build.withState(BuildState.FAILED, now).withFinishedAt(now).withFailureKind(kind);
             tx.updateBuild(failed);
             tx.appendEvent(EventType.BUILD_FAILURE, now, buildId, agentId, data("derivation", build.derivationPath(),
-                    "system", build.system(), "duration-seconds", Lifecycle.seconds(build.startedAt(), now)));
+                    "system", build.system(), "duration-seconds", Lifecycle.seconds(build.startedAt(), now),
+                    "failure-kind", kind.id()));
             List<UUID> finished = new ArrayList<>();
             finished.add(buildId);
             finished.addAll(Lifecycle.propagateFailure(tx, Set.of(build.derivationPath()), now));

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,8 @@ import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.DatastoreTransaction;
 
 /**
- * Agents, their passwords and their heartbeats. A virtual thread looks for agents silent past the timeout and puts
- * their builds back to scheduled.
+ * Agents, their passwords and their heartbeats. A virtual thread looks for agents silent past the timeout and for
+ * builds without a sign of life for the stall time, and puts their builds back to scheduled.
  */
 @Component(service = AgentService.class, configurationPid = CoordinatorConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -69,6 +70,11 @@ public final class AgentRegistry implements AgentService {
     private final AtomicLong credentialChanges = new AtomicLong();
     /** The latest load each agent reported since the start; not worth a write per fetch. */
     private final Map<UUID, AgentLoad> loads = new ConcurrentHashMap<>();
+    /** The latest sign of life of each held build, and of each agent (a fetch, for all it holds), since the start. */
+    private final Map<UUID, Instant> buildSigns = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> agentSigns = new ConcurrentHashMap<>();
+    /** A restarted coordinator counts the stall time of every held build from its start. */
+    private final Instant activatedAt = clock.instant();
     private final Thread lostAgentMonitor;
 
     @Activate
@@ -247,6 +253,7 @@ public final class AgentRegistry implements AgentService {
         Instant now = clock.instant();
         datastore.write(tx -> {
             tx.updateAgent(requireAgent(tx, agentId).withLastSeen(now));
+            tx.afterCommit(() -> allocator.agentHeard(agentId));
             return null;
         });
     }
@@ -264,6 +271,15 @@ public final class AgentRegistry implements AgentService {
             tx.afterCommit(() -> allocator.scheduled(pending));
             return null;
         });
+    }
+
+    @Override
+    public void alive(UUID agentId, Collection<UUID> buildIds) {
+        Instant now = clock.instant();
+        if (buildIds.isEmpty()) {
+            agentSigns.put(agentId, now);
+        }
+        buildIds.forEach(id -> buildSigns.put(id, now));
     }
 
     @Override
@@ -314,12 +330,64 @@ public final class AgentRegistry implements AgentService {
         }
     }
 
+    /**
+     * Puts the held builds without a sign of life since before the stall time back to scheduled, each with
+     * {@code build-stalled}: the agent's later reports of them are refused.
+     */
+    void reclaimStalledBuilds() {
+        if (options.stallTimeout().isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(options.stallTimeout());
+        List<RunningBuild> held = datastore.read(reader -> reader.runningBuilds());
+        Set<UUID> heldIds = held.stream().map(RunningBuild::buildId).collect(Collectors.toSet());
+        buildSigns.keySet().retainAll(heldIds);
+        for (RunningBuild build : held) {
+            Instant lastSign = latest(build.since(), activatedAt, buildSigns.get(build.buildId()),
+                    agentSigns.get(build.agentId()));
+            if (!lastSign.isBefore(cutoff)) {
+                continue;
+            }
+            boolean taken = datastore.write(tx -> {
+                Optional<Build> current = tx.build(build.buildId());
+                if (current.isEmpty() || !build.agentId().equals(current.get().agentId())
+                        || !HELD.contains(current.get().state())) {
+                    return false;
+                }
+                Build scheduled = reschedule(tx, List.of(current.get()), now).get(0);
+                tx.appendEvent(EventType.BUILD_STALLED, now, build.buildId(), build.agentId(),
+                        data("derivation", build.derivationPath(), "previous-state", current.get().state().id(),
+                                "last-sign", lastSign.toString()));
+                List<PendingBuild> pending = Lifecycle.pending(tx, List.of(scheduled));
+                tx.afterCommit(() -> allocator.scheduled(pending));
+                return true;
+            });
+            if (taken) {
+                buildSigns.remove(build.buildId());
+                LOG.warn("Build {} on agent {} showed no sign of life since {}: back to scheduled", build.buildId(),
+                        build.agentId(), lastSign);
+            }
+        }
+    }
+
+    private static Instant latest(Instant... instants) {
+        Instant latest = Instant.MIN;
+        for (Instant instant : instants) {
+            if (instant != null && instant.isAfter(latest)) {
+                latest = instant;
+            }
+        }
+        return latest;
+    }
+
     private void watchForLostAgents() {
         long interval = options.lostAgentCheckInterval().toMillis();
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(interval);
                 reclaimFromLostAgents();
+                reclaimStalledBuilds();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

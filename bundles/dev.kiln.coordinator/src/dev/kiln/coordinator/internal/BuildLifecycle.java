@@ -412,7 +412,8 @@ public final class BuildLifecycle implements BuildService {
                 } else {
                     Build build = new Build(UUID.randomUUID(), tx.nextBuildSequence(), derivation.path(),
                             derivation.system(), options.priority(), options.tags(), options.requiredAgentTags(),
-                            BuildState.SCHEDULED, now, now, null, null, null, 0, options.deferUntil());
+                            BuildState.SCHEDULED, now, now, null, null, null, 0, options.deferUntil(),
+                            derivation.requiredSystemFeatures(), options.limits(), null);
                     created.put(i, build);
                     builds.computeIfAbsent(derivation.path(), k -> new ArrayList<>())
                             .add(new BuildRef(build.id(), build.derivationPath(), build.state(), build.sequence()));

@@ -23,4 +23,25 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The most builds allocated to one agent and not started yet", min = "1",
             required = false)
     int agent_max_allocated() default 8;
+
+    @AttributeDefinition(description = "Seconds a build held by an agent may go without a sign of life (a fetch, a "
+            + "heartbeat naming it, log or upload bytes) before it is taken back and scheduled again; 0 for never",
+            min = "0", required = false)
+    long build_stall_seconds() default 600;
+
+    @AttributeDefinition(description = "The longest a build may run, in seconds, unless it says otherwise; 0 for no "
+            + "limit", min = "0", required = false)
+    long build_timeout_seconds() default 0;
+
+    @AttributeDefinition(description = "The longest a build may write nothing to its log, in seconds, unless it says "
+            + "otherwise; 0 for no limit", min = "0", required = false)
+    long build_max_silent_seconds() default 0;
+
+    @AttributeDefinition(description = "The largest log a build may write, in bytes, unless it says otherwise; 0 for "
+            + "no limit", min = "0", required = false)
+    long build_max_log_bytes() default 0;
+
+    @AttributeDefinition(description = "The largest NAR an output of a build may have, in bytes, unless it says "
+            + "otherwise; 0 for no limit", min = "0", required = false)
+    long build_max_output_bytes() default 0;
 }

@@ -1,6 +1,7 @@
 package dev.kiln.coordinator.internal;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,5 +52,10 @@ public final class DerivationCatalog implements DerivationService {
     @Override
     public Optional<StoredOutput> storedOutputByHashPart(String hashPart) {
         return datastore.read(reader -> reader.storedOutputByHashPart(hashPart));
+    }
+
+    @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return datastore.read(reader -> reader.storedOutputs(afterPath, limit));
     }
 }

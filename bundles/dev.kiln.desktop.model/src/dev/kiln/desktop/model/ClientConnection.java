@@ -183,12 +183,12 @@ public final class ClientConnection implements FarmConnection {
 
     @Override
     public AgentPassword newPassword(UUID agent) throws FarmException {
-        return call(() -> client.newAgentPassword(agent));
+        return call(() -> client.newAgentPassword(agent.toString()));
     }
 
     @Override
     public AgentInfo setActive(UUID agent, boolean active) throws FarmException {
-        return call(() -> client.setAgentActive(agent, active));
+        return call(() -> client.setAgentActive(agent.toString(), active));
     }
 
     @Override

@@ -65,7 +65,8 @@ public final class NativeExecutor implements BuildExecutor {
         environment.putAll(BuildEnvironment.of(derivation, hostBuildDirectory, buildDirectory, request.cores()));
         SupervisedProcess.Outcome outcome;
         try {
-            outcome = SupervisedProcess.run(process, request.log(), request.timeout(), request.maxSilent());
+            outcome = SupervisedProcess.run(process, request.log(), request.timeout(), request.maxSilent(),
+                    request.maxLogBytes());
         } catch (IOException e) {
             throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
@@ -78,8 +79,21 @@ public final class NativeExecutor implements BuildExecutor {
                     + request.timeout().toSeconds() + " seconds", duration);
             case SILENT_TOO_LONG -> BuildResult.failure(Status.SILENT_TOO_LONG, request.drvPath() + " timed out after "
                     + request.maxSilent().toSeconds() + " seconds of silence", duration);
-            case OUTPUT_REJECTED -> throw new IllegalStateException("a process cannot reject outputs");
+            case LOG_LIMIT -> logLimit(request, duration);
+            case OUTPUT_REJECTED, OUTPUT_LIMIT -> throw new IllegalStateException("a process cannot reject outputs");
         };
+    }
+
+    static BuildResult logLimit(BuildRequest request, Duration duration) {
+        return BuildResult.failure(Status.LOG_LIMIT, request.drvPath() + " wrote more than its log limit of "
+                + request.maxLogBytes() + " bytes", duration);
+    }
+
+    /** The result of a builder that succeeded: a success, or a failure when an output is over the size limit. */
+    static BuildResult succeeded(BuildRequest request, SortedMap<String, BuiltOutput> outputs, Duration duration) {
+        String over = OutputCheck.overSizeLimit(outputs.values(), request.maxOutputBytes());
+        return over == null ? new BuildResult(Status.SUCCEEDED, "", outputs, duration)
+                : BuildResult.failure(Status.OUTPUT_LIMIT, over, duration);
     }
 
     private static BuildResult collectOutputs(BuildRequest request, Path madeIn, Duration duration) throws IOException {
@@ -112,6 +126,6 @@ public final class NativeExecutor implements BuildExecutor {
             outputs.put(output.getKey(), OutputCheck.describe(output.getKey(), output.getValue(), file,
                     request.inputClosure(), paths.values()));
         }
-        return new BuildResult(Status.SUCCEEDED, "", outputs, duration);
+        return succeeded(request, outputs, duration);
     }
 }

@@ -31,7 +31,9 @@ import dev.kiln.store.nar.NarWriter;
  * coordinator's cache first) as the only ones, so that Nix fetches the {@code .drv} and its inputs itself; without
  * trusted keys, only the first of them, unsigned. A store
  * root other than the store directory must end with it, and is then used as Nix's chroot store
- * ({@code local?root=...}). The references of the outputs are the ones Nix registered.
+ * ({@code local?root=...}). The references of the outputs are the ones Nix registered. The limits are kept by
+ * watching {@code nix-store}, whose output is the build's log, as for a builder of the native executor: each
+ * breach then has its own status, where Nix ends a timeout and a silence alike.
  */
 @Component(property = BuildExecutor.NAME_PROPERTY + "=nix")
 public final class NixExecutor implements BuildExecutor {
@@ -40,8 +42,6 @@ public final class NixExecutor implements BuildExecutor {
     private static final int BUILD_FAILED = 100;
     private static final int TIMED_OUT = 101;
     private static final int HASH_MISMATCH = 102;
-    /** Nix enforces the limits itself; this is only in case it hangs. */
-    private static final Duration GRACE = Duration.ofMinutes(1);
 
     private final Map<String, String> nixEnvironment;
 
@@ -75,18 +75,19 @@ public final class NixExecutor implements BuildExecutor {
         } else {
             command.addAll(List.of("--option", "trusted-public-keys", String.join(" ", request.trustedKeys())));
         }
-        command.addAll(List.of("--cores", Integer.toString(request.cores()),
-                "--timeout", Long.toString(request.timeout().toSeconds()),
-                "--max-silent-time", Long.toString(request.maxSilent().toSeconds())));
+        command.addAll(List.of("--cores", Integer.toString(request.cores())));
         ProcessBuilder process = nixProcess(command).directory(request.buildDirectory().toFile());
-        SupervisedProcess.Outcome outcome = SupervisedProcess.run(process, request.log(),
-                request.timeout().isZero() ? Duration.ZERO : request.timeout().plus(GRACE),
-                request.maxSilent().isZero() ? Duration.ZERO : request.maxSilent().plus(GRACE));
+        SupervisedProcess.Outcome outcome = SupervisedProcess.run(process, request.log(), request.timeout(),
+                request.maxSilent(), request.maxLogBytes());
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         String what = "nix-store --realise " + request.drvPath();
         return switch (outcome.status()) {
-            case SUCCEEDED -> new BuildResult(Status.SUCCEEDED, "", describeOutputs(request, store), duration);
-            case TIMED_OUT, SILENT_TOO_LONG -> BuildResult.failure(outcome.status(), what + " was killed after its time limit", duration);
+            case SUCCEEDED -> NativeExecutor.succeeded(request, describeOutputs(request, store), duration);
+            case TIMED_OUT -> BuildResult.failure(Status.TIMED_OUT, what + " timed out after "
+                    + request.timeout().toSeconds() + " seconds", duration);
+            case SILENT_TOO_LONG -> BuildResult.failure(Status.SILENT_TOO_LONG, what + " timed out after "
+                    + request.maxSilent().toSeconds() + " seconds of silence", duration);
+            case LOG_LIMIT -> NativeExecutor.logLimit(request, duration);
             case FAILED -> switch (outcome.exitCode()) {
                 case TIMED_OUT -> BuildResult.failure(Status.TIMED_OUT, what + " timed out", duration);
                 case HASH_MISMATCH -> BuildResult.failure(Status.OUTPUT_REJECTED, what + ": hash mismatch in a fixed output", duration);
@@ -94,7 +95,7 @@ public final class NixExecutor implements BuildExecutor {
                 default -> throw new IOException(what + " could not build (exit code " + outcome.exitCode()
                         + "): see the build log");
             };
-            case OUTPUT_REJECTED -> throw new IllegalStateException("a process cannot reject outputs");
+            case OUTPUT_REJECTED, OUTPUT_LIMIT -> throw new IllegalStateException("a process cannot reject outputs");
         };
     }
 

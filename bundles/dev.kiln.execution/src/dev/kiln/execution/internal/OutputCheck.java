@@ -28,6 +28,24 @@ final class OutputCheck {
     }
 
     /**
+     * Checks the outputs' NAR sizes against the request's limit.
+     *
+     * @return null when every output is within it (or there is none), else why not
+     */
+    static String overSizeLimit(Collection<BuiltOutput> outputs, long maxOutputBytes) {
+        if (maxOutputBytes <= 0) {
+            return null;
+        }
+        for (BuiltOutput output : outputs) {
+            if (output.nar().narSize() > maxOutputBytes) {
+                return "output " + output.name() + " (" + output.path() + ") is " + output.nar().narSize()
+                        + " bytes, over the limit of " + maxOutputBytes + " bytes: it is not uploaded";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Checks a fixed-output result against the hash its derivation announced, as Nix does.
      *
      * @param fixed the output's declaration

@@ -4,8 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ import dev.kiln.execution.BuildResult.Status;
 
 /**
  * Runs a process with its standard output and error merged into a log, and kills it with all its descendants when
- * it runs too long, stays silent too long, or the calling thread is interrupted.
+ * it runs too long, stays silent too long, writes more log than its limit, or the calling thread is interrupted.
  */
 final class SupervisedProcess {
 
@@ -26,7 +28,8 @@ final class SupervisedProcess {
      * How the process ended.
      *
      * @param status   {@link Status#SUCCEEDED} for exit code 0, {@link Status#FAILED} for another exit code,
-     *                 {@link Status#TIMED_OUT} or {@link Status#SILENT_TOO_LONG} when it was killed
+     *                 {@link Status#TIMED_OUT}, {@link Status#SILENT_TOO_LONG} or {@link Status#LOG_LIMIT} when it
+     *                 was killed
      * @param exitCode the exit code, or -1 when it was killed
      */
     record Outcome(Status status, int exitCode) {
@@ -35,25 +38,40 @@ final class SupervisedProcess {
     private SupervisedProcess() {
     }
 
+    /** {@link #run(ProcessBuilder, OutputStream, Duration, Duration, long)} without a log size limit. */
+    static Outcome run(ProcessBuilder builder, OutputStream log, Duration timeout, Duration maxSilent)
+            throws IOException, InterruptedException {
+        return run(builder, log, timeout, maxSilent, 0);
+    }
+
     /**
-     * @param builder   the process, not yet started; its output is redirected here
-     * @param log       where its output goes
-     * @param timeout   the longest it may run, zero for no limit
-     * @param maxSilent the longest it may stay silent, zero for no limit
+     * @param builder     the process, not yet started; its output is redirected here
+     * @param log         where its output goes
+     * @param timeout     the longest it may run, zero for no limit
+     * @param maxSilent   the longest it may stay silent, zero for no limit
+     * @param maxLogBytes the most bytes it may write, 0 for no limit: the log is cut there and ends with a line that
+     *                    says so
      * @return how it ended
      * @throws IOException          if it cannot start
      * @throws InterruptedException if the thread was interrupted; the process tree is killed first
      */
-    static Outcome run(ProcessBuilder builder, OutputStream log, Duration timeout, Duration maxSilent)
-            throws IOException, InterruptedException {
+    static Outcome run(ProcessBuilder builder, OutputStream log, Duration timeout, Duration maxSilent,
+            long maxLogBytes) throws IOException, InterruptedException {
         builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         long start = System.nanoTime();
         AtomicLong lastOutput = new AtomicLong(start);
+        AtomicBoolean logFull = new AtomicBoolean();
         Process process = builder.start();
-        Thread copier = Thread.ofVirtual().name("build-log-" + process.pid()).start(() -> copy(process, log, lastOutput));
+        Thread copier = Thread.ofVirtual().name("build-log-" + process.pid())
+                .start(() -> copy(process, log, lastOutput, maxLogBytes, logFull));
         try {
             while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 long now = System.nanoTime();
+                if (logFull.get()) {
+                    killTree(process);
+                    finishCopy(process, copier);
+                    return new Outcome(Status.LOG_LIMIT, -1);
+                }
                 if (!timeout.isZero() && now - start > timeout.toNanos()) {
                     killTree(process);
                     finishCopy(process, copier);
@@ -70,16 +88,30 @@ final class SupervisedProcess {
             killTree(process);
             throw e;
         }
+        if (logFull.get()) {
+            return new Outcome(Status.LOG_LIMIT, -1);
+        }
         int exitCode = process.exitValue();
         return new Outcome(exitCode == 0 ? Status.SUCCEEDED : Status.FAILED, exitCode);
     }
 
-    private static void copy(Process process, OutputStream log, AtomicLong lastOutput) {
+    /** Copies the output to the log, up to {@code maxLogBytes}; past it, ends the log with a line and stops. */
+    private static void copy(Process process, OutputStream log, AtomicLong lastOutput, long maxLogBytes,
+            AtomicBoolean logFull) {
         byte[] buffer = new byte[16384];
+        long written = 0;
         try (InputStream in = process.getInputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 lastOutput.set(System.nanoTime());
+                if (maxLogBytes > 0 && written + read > maxLogBytes) {
+                    log.write(buffer, 0, (int) (maxLogBytes - written));
+                    log.write(("\n[kiln: the log reached its limit of " + maxLogBytes
+                            + " bytes; the build was stopped]\n").getBytes(StandardCharsets.UTF_8));
+                    logFull.set(true);
+                    return;
+                }
+                written += read;
                 log.write(buffer, 0, read);
             }
         } catch (IOException e) {

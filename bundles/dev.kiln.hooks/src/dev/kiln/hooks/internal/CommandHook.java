@@ -10,10 +10,13 @@ import java.util.Arrays;
 import dev.kiln.api.Event;
 import dev.kiln.hooks.api.Farm;
 import dev.kiln.hooks.api.Hook;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.ProtocolJson;
 
 /**
- * Runs an executable for each event, with the event as JSON on its standard input, for operators who do not write
- * Java. Exit status 0 acknowledges the event; any other status is a failure, reported with the end of the output.
+ * Runs an executable for each event, with the event on its standard input in the JSON of the event stream
+ * ({@link EventInfo}), for operators who do not write Java. Exit status 0 acknowledges the event; any other status is a failure, reported with the end of the output.
  */
 final class CommandHook implements Hook {
 
@@ -31,7 +34,8 @@ final class CommandHook implements Hook {
         Process process = new ProcessBuilder(executable.toString()).redirectErrorStream(true).start();
         try {
             try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(EventJson.of(event));
+                stdin.write(ProtocolJson.write(new EventInfo(event.id(), EventType.valueOf(event.type().name()),
+                        event.time(), event.buildId(), event.agentId(), event.data())));
             } catch (IOException e) {
                 // The command may exit without reading its input; its exit status tells.
             }

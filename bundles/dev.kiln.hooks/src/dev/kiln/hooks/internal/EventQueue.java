@@ -99,6 +99,8 @@ final class EventQueue {
     /** By cursor name, the positions stored last (or read at the start). */
     private final Map<String, Long> storedCursors = new HashMap<>();
     private Instant cursorWrittenAt = Instant.EPOCH;
+    private final RetriedFault cursorFault;
+    private final RetriedFault outboxFault;
     private final Instant skipUnheardAfter = Instant.now().plus(STARTUP_GRACE);
     private int running;
     private int buffered;
@@ -119,6 +121,8 @@ final class EventQueue {
         this.options = options;
         this.order = order;
         this.cursorName = CURSOR_PREFIX + type.id();
+        this.cursorFault = new RetriedFault(LOG, "The " + type + " hook queue could not store its cursors");
+        this.outboxFault = new RetriedFault(LOG, "The " + type + " hook queue could not read the outbox");
         this.parallelism = options.parallelismOf(type);
         this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
     }
@@ -190,12 +194,16 @@ final class EventQueue {
      */
     private void fill() {
         persistCursors(false);
+        if (!outboxFault.due(Instant.now())) {
+            return;
+        }
         try {
             if (open.isEmpty() && hooks.handling(type).isEmpty()) {
                 if (Instant.now().isAfter(skipUnheardAfter)) {
                     // Nobody listens: skip what is in the outbox now instead of reading it.
                     readCursor = Math.max(readCursor, events.latestId());
                 }
+                outboxFault.succeeded();
                 return;
             }
             while (buffered < BUFFERED) {
@@ -207,12 +215,12 @@ final class EventQueue {
                     }
                 }
                 if (page.size() < PAGE) {
-                    return;
+                    break;
                 }
             }
+            outboxFault.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("The {} hook queue could not read the outbox after event {}; it tries again", type,
-                    readCursor, e);
+            outboxFault.failed(e, Instant.now());
         } finally {
             order.read(type, readCursor);
         }
@@ -389,7 +397,7 @@ final class EventQueue {
     /** The cursors that moved since they were stored, at most once a {@link #CURSOR_WRITE_INTERVAL} unless now. */
     private void persistCursors(boolean now) {
         Instant at = Instant.now();
-        if (!now && Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0) {
+        if (!now && (Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0 || !cursorFault.due(at))) {
             return;
         }
         Map<String, Long> moved = movedCursors();
@@ -400,8 +408,9 @@ final class EventQueue {
             events.saveCursors(moved);
             storedCursors.putAll(moved);
             cursorWrittenAt = at;
+            cursorFault.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("The {} hook queue could not store its cursors {}", type, moved, e);
+            cursorFault.failed(e, at);
         }
     }
 
@@ -423,6 +432,9 @@ final class EventQueue {
         Instant next = now.plus(options.pollInterval());
         if (!movedCursors().isEmpty()) {
             Instant cursorDue = cursorWrittenAt.plus(CURSOR_WRITE_INTERVAL);
+            if (cursorFault.nextTry().isAfter(cursorDue)) {
+                cursorDue = cursorFault.nextTry();
+            }
             next = cursorDue.isBefore(next) ? cursorDue : next;
         }
         if (running < parallelism) {

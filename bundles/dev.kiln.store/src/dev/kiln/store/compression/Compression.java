@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
@@ -47,6 +49,30 @@ public enum Compression {
             return new XZInputStream(in);
         }
     },
+    /** bzip2 at its largest block (900 kB), as Nix writes it; Nix's compression when a narinfo names none. */
+    BZIP2("bzip2", ".bz2") {
+        @Override
+        public OutputStream compress(OutputStream out) throws IOException {
+            return new BZip2CompressorOutputStream(out);
+        }
+
+        @Override
+        public InputStream decompress(InputStream in) throws IOException {
+            return new BZip2CompressorInputStream(in, true);
+        }
+    },
+    /** lzip, as Guix's substitute servers write it. */
+    LZIP("lzip", ".lz") {
+        @Override
+        public OutputStream compress(OutputStream out) throws IOException {
+            return new LzipOutputStream(out);
+        }
+
+        @Override
+        public InputStream decompress(InputStream in) throws IOException {
+            return new LzipInputStream(in);
+        }
+    },
     /** Zstandard at level 3 (its default), with a checksum. */
     ZSTD("zstd", ".zst") {
         @Override
@@ -75,7 +101,7 @@ public enum Compression {
         return narInfoName;
     }
 
-    /** @return what follows {@code .nar} in a compressed file's name: {@code .xz}, {@code .zst} or nothing */
+    /** @return what follows {@code .nar} in a compressed file's name, such as {@code .xz}, or nothing */
     public String fileExtension() {
         return fileExtension;
     }
@@ -103,8 +129,7 @@ public enum Compression {
      * Finds a compression by its narinfo name.
      *
      * @param narInfoName such as {@code zstd}; a narinfo without a
-     *                    {@code Compression} field means {@code bzip2}, which
-     *                    Kiln does not support
+     *                    {@code Compression} field means {@code bzip2}
      * @return the compression, or empty if Kiln does not support it
      */
     public static Optional<Compression> byNarInfoName(String narInfoName) {

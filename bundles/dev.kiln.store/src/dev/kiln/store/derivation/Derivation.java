@@ -6,6 +6,7 @@ import dev.kiln.store.StoreDir;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.internal.AtermParser;
 import dev.kiln.store.internal.AtermWriter;
+import dev.kiln.store.internal.JsonReader;
 import dev.kiln.store.internal.Utf8Order;
 import java.util.Collections;
 import java.util.Comparator;
@@ -170,6 +171,35 @@ public record Derivation(
     /** @return whether the derivation is fixed-output: it has outputs, all {@link DerivationOutput.Fixed} */
     public boolean isFixedOutput() {
         return outputs.values().stream().allMatch(DerivationOutput.Fixed.class::isInstance);
+    }
+
+    /**
+     * The system features the builder needs from the machine (such as {@code kvm} or {@code big-parallel}), read
+     * as Nix reads them: with structured attributes, the {@code requiredSystemFeatures} list of the
+     * {@code __json} variable; else the variable {@code requiredSystemFeatures}, split on white space.
+     *
+     * @return the features, sorted; empty when there are none
+     * @throws IllegalArgumentException if {@code __json} is not JSON or its features are not a list of strings
+     */
+    public SortedSet<String> requiredSystemFeatures() {
+        TreeSet<String> features = new TreeSet<>();
+        String json = env.get("__json");
+        if (json != null) {
+            if (JsonReader.read(json) instanceof Map<?, ?> attributes
+                    && attributes.get("requiredSystemFeatures") instanceof Object listed) {
+                if (!(listed instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+                    throw new IllegalArgumentException("requiredSystemFeatures of " + name + " is not a list of strings");
+                }
+                list.forEach(feature -> features.add((String) feature));
+            }
+        } else {
+            for (String feature : env.getOrDefault("requiredSystemFeatures", "").split("\\s+")) {
+                if (!feature.isEmpty()) {
+                    features.add(feature);
+                }
+            }
+        }
+        return Collections.unmodifiableSortedSet(features);
     }
 
     /**

@@ -81,6 +81,13 @@ public final class StoreCommands {
         return json + "\n";
     }
 
+    /** The value {@code nix show-derivation} shows for one derivation, without the path it is keyed by. */
+    public static String showDerivation(Derivation derivation) {
+        JsonWriter json = new JsonWriter();
+        writeDerivation(json, derivation);
+        return json.toString();
+    }
+
     private static DerivationFiles.Loaded load(Path file) throws IOException, DerivationFormatException {
         try {
             return DerivationFiles.load(file);

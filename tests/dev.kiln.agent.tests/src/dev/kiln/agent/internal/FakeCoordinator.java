@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.kiln.protocol.SetupFailureKind;
+
 /** A coordinator in memory: hands out queued builds and records what the agent reports. */
 final class FakeCoordinator implements CoordinatorConnection {
 
@@ -48,9 +50,12 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Set<UUID> spooledUploads = ConcurrentHashMap.newKeySet();
     /** The free slots of each fetch. */
     final List<Integer> freeSlotsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Why the agent said it took no work, with each heartbeat (an empty string when it took work). */
+    final List<String> idleReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
-    public List<AllocatedBuild> fetch(List<String> systems, int freeSlots, double load) {
+    public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
+            double load) {
         freeSlotsAsked.add(freeSlots);
         List<AllocatedBuild> builds = new ArrayList<>();
         synchronized (allocated) {
@@ -67,6 +72,12 @@ final class FakeCoordinator implements CoordinatorConnection {
     @Override
     public Set<UUID> status(Set<UUID> running) {
         return Set.copyOf(abandon);
+    }
+
+    @Override
+    public Set<UUID> status(Set<UUID> running, double load, int freeSlots, long freeDisk, String idle) {
+        idleReasons.add(idle == null ? "" : idle);
+        return status(running);
     }
 
     @Override
@@ -148,7 +159,7 @@ final class FakeCoordinator implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build) {
+    public void failure(UUID build, String kind) {
         failures.add(build);
     }
 

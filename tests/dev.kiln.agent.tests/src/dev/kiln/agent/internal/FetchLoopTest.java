@@ -135,9 +135,16 @@ class FetchLoopTest {
 
     private BuildJob.Services services(Duration stopTimeout, List<Substituter.BinaryCache> caches,
             List<NixPublicKey> trustedKeys, boolean nixManagesStore) throws IOException {
+        return services(stopTimeout, caches, trustedKeys, nixManagesStore, AgentSettings.Admission.ALWAYS);
+    }
+
+    private BuildJob.Services services(Duration stopTimeout, List<Substituter.BinaryCache> caches,
+            List<NixPublicKey> trustedKeys, boolean nixManagesStore, AgentSettings.Admission admission)
+            throws IOException {
         AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:1/"), List.of("x86_64-linux"), 2, storeDir, Path.of(storeDir.path()),
                 temporary.resolve("state"), List.of(), List.of(), nixManagesStore, null, Duration.ZERO, Duration.ZERO, 1,
-                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100));
+                Duration.ofMillis(100), Duration.ofMillis(20), stopTimeout, Duration.ofMillis(10), Duration.ofMillis(100),
+                AgentSettings.Features.NONE, admission);
         LocalStore store = new LocalStore(storeDir, settings.storeRoot(), settings.stateDirectory());
         return new BuildJob.Services(coordinator, store,
                 new Substituter(store, caches, trustedKeys, HttpClient.newHttpClient()),
@@ -171,6 +178,22 @@ class FetchLoopTest {
             assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void fetchesNothingWhileShortOfDiskAndSaysWhy() throws Exception {
+        long free = Files.getFileStore(temporary).getUsableSpace();
+        BuildJob.Services services = services(Duration.ofSeconds(5), List.of(), List.of(), false,
+                new AgentSettings.Admission(free + (1L << 40), 0));
+        coordinator.queue.add(build("waiting", "hello", List.of()));
+        runUntil(services, () -> coordinator.idleReasons.size() >= 2, "two heartbeats say why");
+        assertTrue(coordinator.freeSlotsAsked.isEmpty(), "nothing fetched: " + coordinator.freeSlotsAsked);
+        assertTrue(coordinator.idleReasons.get(0).startsWith("free disk "), coordinator.idleReasons.toString());
+        assertTrue(coordinator.idleReasons.get(0).contains("is below --min-free-disk"), coordinator.idleReasons.toString());
+
+        coordinator.idleReasons.clear();
+        runUntil(services(Duration.ofSeconds(5), List.of(), List.of(), false, new AgentSettings.Admission(1, 0)),
+                () -> !coordinator.successes.isEmpty(), "with room on the disk, the build is fetched and built");
     }
 
     @Test

@@ -143,6 +143,11 @@ class ClientCommandsTest {
         assertEquals(1, unknown.err().lines().count(), unknown.err());
         assertTrue(unknown.err().startsWith("kiln: not found: "), unknown.err());
 
+        Run noStateDir = kiln("agent", "new", "--name", "x", "--coordinator", url, "--state-dir", "/nonexistent/state");
+        assertEquals(KilnCommandLine.EXIT_FAILURE, noStateDir.exit());
+        assertEquals("kiln: --state-dir /nonexistent/state is no directory: give the coordinator's state directory, "
+                + "or a token with --token", noStateDir.err().strip());
+
         Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
         assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
@@ -167,9 +172,25 @@ class ClientCommandsTest {
         assertEquals(0, key.exit(), key.err());
         assertEquals(Files.readString(temporary.resolve("state/keys/signing.public")).strip(), key.out().strip());
 
+        Run verify = kiln("cache", "verify", "--coordinator", url);
+        assertEquals(0, verify.exit(), verify.err());
+        assertEquals("0 paths checked, 0 bytes of NARs read, 0 faults", verify.out().strip());
+
         Run token = kiln("token", "new", "--coordinator", url, "--state-dir", temporary.resolve("state").toString());
         assertEquals(0, token.exit(), token.err());
         assertTrue(token.out().startsWith("kiln_"), token.out());
+
+        Run labelled = kiln("token", "new", "--coordinator", url, "--label", "ci-robot");
+        assertEquals(0, labelled.exit(), labelled.err());
+        Run tokens = kiln("token", "list", "--coordinator", url);
+        assertTrue(tokens.out().lines().anyMatch(line -> line.matches("[0-9a-f]{8}  \\S+Z +ci-robot")), tokens.out());
+        assertEquals(0, kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip()).exit());
+        Run revoked = kiln("token", "revoke", "ci-robot", "--coordinator", url);
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().startsWith("revoked ") && revoked.out().contains("ci-robot"), revoked.out());
+        assertFalse(kiln("token", "list", "--coordinator", url).out().contains("ci-robot"));
+        Run refused = kiln("build", "counts", "--coordinator", url, "--token", labelled.out().strip());
+        assertEquals(KilnCommandLine.EXIT_FAILURE, refused.exit(), "a revoked token is refused");
     }
 
     @Test
@@ -219,8 +240,9 @@ class ClientCommandsTest {
         assertTrue(shown.out().contains("\"deferUntil\":\"2099-01-01T00:00:00Z\""), shown.out());
 
         Run badTime = kiln("build", "submit", file.toString(), "--coordinator", url, "--defer-until", "tomorrow");
-        assertEquals(KilnCommandLine.EXIT_FAILURE, badTime.exit());
-        assertTrue(badTime.err().startsWith("kiln: bad request: "), badTime.err());
+        assertEquals(KilnCommandLine.EXIT_USAGE, badTime.exit());
+        assertTrue(badTime.err().startsWith("kiln: Invalid value for option '--defer-until': not an ISO-8601 time"),
+                badTime.err());
         assertEquals(0, kiln("build", "cancel", id.group(1), "--coordinator", url).exit(), "the other tests expect no scheduled build");
     }
 
@@ -381,7 +403,9 @@ class ClientCommandsTest {
 
         Run disabled = kiln("jobset", "disable", "site", "--coordinator", url);
         assertTrue(disabled.out().contains("(disabled)"), disabled.out());
-        assertEquals(0, kiln("jobset", "remove", "site", "--coordinator", url).exit());
+        Run removed = kiln("jobset", "remove", "site", "--json", "--coordinator", url);
+        assertEquals(0, removed.exit(), removed.err());
+        assertTrue(removed.out().contains("\"removed\":\"site\""), removed.out());
         Run gone = kiln("jobset", "show", "site", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
         assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -87,7 +88,7 @@ class EventStreamTest {
 
         // While no one listens.
         String second = submit(drv);
-        agent.failed(first);
+        agent.failed(UUID.fromString(first));
         assertEquals(0, kiln("build", "cancel", second, "--coordinator", url).exit());
 
         try (EventStream resumed = EventStream.open(url, resumeAfter)) {
@@ -130,7 +131,7 @@ class EventStreamTest {
             assertFalse(following.isDone(), "the log is followed while the build runs: " + err);
 
             appendLog(agent, id, "last line\n");
-            agent.failed(id);
+            agent.failed(UUID.fromString(id));
             assertEquals(0, following.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.toString());
             assertEquals("first line\nsecond line\nlast line\n", out.toString());
             await("the failed build counted and timed in /metrics", () -> {
@@ -172,7 +173,7 @@ class EventStreamTest {
     }
 
     private static void appendLog(KilnAgentClient agent, String id, String text) throws Exception {
-        agent.appendLog(id, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        agent.appendLog(UUID.fromString(id), new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -229,7 +230,7 @@ class EventStreamTest {
                         data = line.substring(6);
                     } else if (line.isEmpty() && data != null) {
                         EventInfo event = ProtocolJson.read(data.getBytes(StandardCharsets.UTF_8), EventInfo.class);
-                        if (!Long.toString(event.id()).equals(id) || !event.type().equals(type)) {
+                        if (!Long.toString(event.id()).equals(id) || !event.type().toString().equals(type)) {
                             problems.add("the frame's id " + id + " and type " + type + " are not its event's: " + data);
                         }
                         events.add(event);

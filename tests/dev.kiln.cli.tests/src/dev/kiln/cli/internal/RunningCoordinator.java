@@ -84,15 +84,15 @@ final class RunningCoordinator implements AutoCloseable {
     }
 
     /** Fetches until the build is allocated to the agent: the allocator plans it in the background. */
-    static String fetch(KilnAgentClient agent, String system, String id) throws Exception {
+    static UUID fetch(KilnAgentClient agent, String system, String id) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        List<String> fetched = new ArrayList<>();
+        List<UUID> fetched = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             for (FetchedBuild build : agent.fetch(List.of(system), 1, 0.0)) {
                 fetched.add(build.id());
             }
-            if (fetched.contains(id)) {
-                return id;
+            if (fetched.contains(UUID.fromString(id))) {
+                return UUID.fromString(id);
             }
             Thread.sleep(50);
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -143,6 +144,24 @@ class SubmitSourcesTest {
     }
 
     @Test
+    void cacheVerifyFindsASourceWhoseNarWasLost() throws Exception {
+        String drv = withOneSource("verified", "verified.sh");
+        StorePath source = pathNamed(Path.of(store.path()), "verified.sh");
+        Run submitted = kiln("build", "submit", drv, "--coordinator", url, "--state-dir", stateDir);
+        assertEquals(0, submitted.exit(), submitted.err());
+        NarInfo served = servedNarInfo(source).orElseThrow(() -> new AssertionError(source + " is not served"));
+        Run whole = kiln("cache", "verify", "--coordinator", url);
+        assertFalse(whole.out().contains(source.toString()), whole.out());
+
+        Files.delete(Path.of(stateDir, "nars", served.url().substring("nar/".length())));
+        Run broken = kiln("cache", "verify", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, broken.exit(), broken.out() + broken.err());
+        assertTrue(broken.out().contains("missing-nar " + source + ": nars/"), broken.out());
+        assertTrue(broken.out().lines().anyMatch(line -> line.matches("\\d+ paths checked, \\d+ bytes of NARs read, \\d+ faults?")),
+                broken.out());
+    }
+
+    @Test
     void aMissingSourceIsOneLineAndNothingIsSubmitted() throws Exception {
         String drv = withOneSource("missing-source", "gone.sh");
         StorePath source = pathNamed(Path.of(store.path()), "gone.sh");
@@ -206,7 +225,7 @@ class SubmitSourcesTest {
                 "the thing refers to the dependency and to itself");
 
         KilnAgentClient agent = coordinator.agent(system);
-        assertEquals(id.group(1), RunningCoordinator.fetch(agent, system, id.group(1)));
+        assertEquals(UUID.fromString(id.group(1)), RunningCoordinator.fetch(agent, system, id.group(1)));
 
         // Real Nix, its copies gone, substitutes the thing and its dependency from the coordinator's cache.
         nix.run("nix-store", "--store", nix.directoryStore(), "--delete", drv, thing.toString(), dependency.toString());

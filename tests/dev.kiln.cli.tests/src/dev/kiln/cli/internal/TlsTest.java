@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -26,7 +24,9 @@ import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.client.TrustedCertificates;
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.testing.SelfSignedCertificate;
 import dev.kiln.testing.StateDirectories;
 
 /**
@@ -45,16 +45,11 @@ class TlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path keystore = temporary.resolve("coordinator.p12");
-        certificate = temporary.resolve("coordinator.pem");
-        keytool("-genkeypair", "-alias", "coordinator", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", "coordinator", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", certificate.toString());
+        SelfSignedCertificate tls = SelfSignedCertificate.create(temporary, PASSWORD);
+        certificate = tls.certificate();
         Path passwordFile = Files.writeString(temporary.resolve("keystore-password"), PASSWORD + "\n");
-        coordinator = new RunningCoordinator(temporary.resolve("state"), "--client-tls-keystore", keystore.toString(),
-                "--agent-tls-keystore", keystore.toString(), "--tls-keystore-password-file", passwordFile.toString());
+        coordinator = new RunningCoordinator(temporary.resolve("state"), "--client-tls-keystore", tls.keystore().toString(),
+                "--agent-tls-keystore", tls.keystore().toString(), "--tls-keystore-password-file", passwordFile.toString());
         url = coordinator.clientApi().toString();
     }
 
@@ -87,14 +82,14 @@ class TlsTest {
         client.checkHealth();
         AgentPassword agent = client.createAgent(new NewAgentBody("tls-agent", "over https", List.of("x86_64-linux"), null));
 
-        KilnAgentClient agentClient = new KilnAgentClient(coordinator.agentApi(), UUID.fromString(agent.id()),
+        KilnAgentClient agentClient = new KilnAgentClient(coordinator.agentApi(), agent.id(),
                 agent.password(), trusting);
         assertEquals(List.of(), agentClient.fetch(List.of("x86_64-linux"), 1, 0.0));
         assertEquals(List.of(), agentClient.status(List.of()));
-        assertTrue(client.agents().stream().anyMatch(info -> info.id().equals(agent.id()) && "online".equals(info.status())),
+        assertTrue(client.agents().stream().anyMatch(info -> info.id().equals(agent.id()) && info.status() == AgentStatus.ONLINE),
                 "the fetch over https was a heartbeat");
 
-        KilnAgentClient untrusting = new KilnAgentClient(coordinator.agentApi(), UUID.fromString(agent.id()),
+        KilnAgentClient untrusting = new KilnAgentClient(coordinator.agentApi(), agent.id(),
                 agent.password());
         CoordinatorUnreachableException refused = assertThrows(CoordinatorUnreachableException.class,
                 () -> untrusting.fetch(List.of("x86_64-linux"), 1, 0.0));
@@ -125,15 +120,5 @@ class TlsTest {
         assertEquals(400, failure.status());
         assertEquals("this port speaks TLS: use " + agentApi, failure.detail());
         new KilnClient(coordinator.clientApi(), null, TrustedCertificates.sslContext(certificate)).checkHealth();
-    }
-
-    private static void keytool(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(RunningCoordinator.TIMEOUT_SECONDS, TimeUnit.SECONDS), "keytool did not finish");
-        assertEquals(0, process.exitValue(), "keytool " + String.join(" ", arguments) + ": " + output);
     }
 }

@@ -38,6 +38,7 @@ final class Farm implements AutoCloseable {
     private final int clientPort;
     private final int agentPort;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> agents = new java.util.HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Farm(Path directory, Path coordinatorHome, Path agentHome, int clientPort, int agentPort) {
@@ -50,15 +51,22 @@ final class Farm implements AutoCloseable {
 
     /** Unpacks the products into {@code directory} and starts the coordinator; returns once it serves. */
     static Farm start(Path directory) throws IOException, InterruptedException {
+        return start(directory, List.of());
+    }
+
+    /** {@link #start(Path)} with more options for {@code kiln coordinator}, such as {@code --stall-timeout 5}. */
+    static Farm start(Path directory, List<String> coordinatorOptions) throws IOException, InterruptedException {
         Files.createDirectories(directory);
         Path products = Path.of(System.getProperty("kiln.products.dir", "missing"));
         Farm farm = new Farm(directory, unpack(products, "kiln-coordinator", directory),
                 unpack(products, "kiln-agent", directory), freePort(), freePort());
         try {
             Path log = directory.resolve("coordinator.log");
-            farm.launch(log, List.of(farm.coordinatorHome.resolve("bin/kiln").toString(), "coordinator",
-                    "--state-dir", farm.coordinatorState().toString(), "--client-listen", "127.0.0.1:" + farm.clientPort,
-                    "--agent-listen", "127.0.0.1:" + farm.agentPort), Map.of());
+            List<String> command = new ArrayList<>(List.of(farm.coordinatorHome.resolve("bin/kiln").toString(),
+                    "coordinator", "--state-dir", farm.coordinatorState().toString(), "--client-listen",
+                    "127.0.0.1:" + farm.clientPort, "--agent-listen", "127.0.0.1:" + farm.agentPort));
+            command.addAll(coordinatorOptions);
+            farm.launch(log, command, Map.of());
             awaitUntil("the coordinator serves /healthz", START_TIMEOUT, log, farm::healthy);
             return farm;
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -110,9 +118,21 @@ final class Farm implements AutoCloseable {
      * {@code /nix/store}.
      */
     void startAgent(String name, String system, int slots) throws IOException, InterruptedException {
+        startAgent(name, system, slots, List.of());
+    }
+
+    /**
+     * {@link #startAgent(String, String, int)} with more options, such as {@code --features kvm}.
+     *
+     * @return the agent's id
+     */
+    String startAgent(String name, String system, int slots, List<String> options)
+            throws IOException, InterruptedException {
         Path home = Files.createDirectories(directory.resolve(name));
-        launchAgent(name, system, slots, Map.of(), List.of("--executor", "native", "--sandbox", "yes",
+        List<String> all = new ArrayList<>(List.of("--executor", "native", "--sandbox", "yes",
                 "--store-root", Files.createDirectories(home.resolve("store")).toString()));
+        all.addAll(options);
+        return launchAgent(name, system, slots, Map.of(), all);
     }
 
     /**
@@ -131,7 +151,7 @@ final class Farm implements AutoCloseable {
         return root;
     }
 
-    private void launchAgent(String name, String system, int slots, Map<String, String> environment,
+    private String launchAgent(String name, String system, int slots, Map<String, String> environment,
             List<String> executorOptions) throws IOException, InterruptedException {
         JsonNode credentials = kilnJson("agent", "new", "--name", name, "--system", system);
         Path home = Files.createDirectories(directory.resolve(name));
@@ -142,17 +162,32 @@ final class Farm implements AutoCloseable {
                 "--store-dir", "/nix/store", "--system", system, "--max-parallel-builds", Integer.toString(slots),
                 "--idle-poll-millis", "200", "--heartbeat", "2", "--retry-initial", "200", "--retry-max", "2000"));
         command.addAll(executorOptions);
-        launch(home.resolve("agent.log"), command, environment);
+        agents.put(name, launch(home.resolve("agent.log"), command, environment));
+        return credentials.path("id").asText();
     }
 
-    private void launch(Path log, List<String> command, Map<String, String> environment) throws IOException {
+    /** Sends a signal ({@code STOP}, {@code CONT}) to an agent's process and every process it started. */
+    void signalAgent(String name, String signal) throws IOException, InterruptedException {
+        Process agent = agents.get(name);
+        List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(agent.pid())));
+        agent.descendants().forEach(process -> kill.add(Long.toString(process.pid())));
+        Command.run(directory, Map.of(), COMMAND_TIMEOUT, kill).succeeded(kill);
+    }
+
+    Path agentLog(String name) {
+        return directory.resolve(name).resolve("agent.log");
+    }
+
+    private Process launch(Path log, List<String> command, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (!environment.isEmpty()) {
             // Nix reads its NIX_* variables from the test's environment too: only the given ones may reach it.
             builder.environment().keySet().removeIf(variable -> variable.startsWith("NIX_"));
             builder.environment().putAll(environment);
         }
-        processes.add(builder.start());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
     }
 
     /** {@code GET} on the client API, as JSON. */
@@ -163,6 +198,18 @@ final class Farm implements AutoCloseable {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** A build as the client API shows it; a coordinator that does not answer is an error. */
+    JsonNode build(String id) {
+        try {
+            return get("/api/v1/builds/" + id);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The logs of the coordinator and the agents, to explain a failure. */

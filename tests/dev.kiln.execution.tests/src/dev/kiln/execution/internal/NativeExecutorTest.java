@@ -215,6 +215,13 @@ class NativeExecutorTest {
     private static BuildResult buildScript(String name, String script, Map<String, String> extraEnv, Duration timeout,
             Duration maxSilent, ByteArrayOutputStream log, String outputHash, BuildRequest.Sandbox sandbox)
             throws Exception {
+        return buildScript(name, script, extraEnv, timeout, maxSilent, 0, 0, log, outputHash, sandbox);
+    }
+
+    /** {@link #buildScript} with limits on the log and the outputs' sizes. */
+    private static BuildResult buildScript(String name, String script, Map<String, String> extraEnv, Duration timeout,
+            Duration maxSilent, long maxLogBytes, long maxOutputBytes, ByteArrayOutputStream log, String outputHash,
+            BuildRequest.Sandbox sandbox) throws Exception {
         Path root = Files.createDirectories(temporary.resolve("adhoc-" + name));
         StoreDir adhoc = new StoreDir(root.resolve("store").toString());
         Files.createDirectories(Path.of(adhoc.path()));
@@ -229,8 +236,8 @@ class NativeExecutorTest {
                 new TreeMap<>(), new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of("-c", script), env);
         StorePath drvPath = adhoc.parseBaseName("1".repeat(32) + "-" + name + ".drv");
         return new NativeExecutor().build(new BuildRequest(drvPath, derivation, Path.of(adhoc.path()),
-                Files.createDirectories(root.resolve("build")), Set.of(), sandbox, timeout, maxSilent, 3, List.of(),
-                List.of(), log));
+                Files.createDirectories(root.resolve("build")), Set.of(), sandbox, timeout, maxSilent, maxLogBytes,
+                maxOutputBytes, 3, List.of(), List.of(), log));
     }
 
     @Test
@@ -292,6 +299,36 @@ class NativeExecutorTest {
                 new ByteArrayOutputStream(), null);
         assertEquals(Status.SILENT_TOO_LONG, silent.status());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(30)) < 0);
+    }
+
+    @Test
+    void cutsALogAtItsLimitAndStopsTheBuild() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        BuildResult chatty = buildScript("chatty", "/usr/bin/yes 0123456789 | /usr/bin/head -c 52428800; /bin/echo > $out",
+                Map.of(), Duration.ZERO, Duration.ZERO, 1 << 20, 0, log, null, sandbox());
+        assertEquals(Status.LOG_LIMIT, chatty.status(), chatty.message());
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertEquals("0123456789\n".repeat(20).substring(0, 100), text.substring(0, 100));
+        String last = "\n[kiln: the log reached its limit of 1048576 bytes; the build was stopped]\n";
+        assertTrue(text.endsWith(last), text.substring(text.length() - 200));
+        assertEquals((1 << 20) + last.length(), text.length());
+
+        BuildResult quiet = buildScript("quiet", "/bin/echo a few bytes; /bin/echo > $out", Map.of(), Duration.ZERO,
+                Duration.ZERO, 1 << 20, 0, new ByteArrayOutputStream(), null, sandbox());
+        assertEquals(Status.SUCCEEDED, quiet.status(), quiet.message());
+    }
+
+    @Test
+    void failsABuildWhoseOutputIsOverTheLimit() throws Exception {
+        BuildResult large = buildScript("large", "/usr/bin/yes | /usr/bin/head -c 2097152 > $out", Map.of(),
+                Duration.ZERO, Duration.ZERO, 0, 1 << 20, new ByteArrayOutputStream(), null, sandbox());
+        assertEquals(Status.OUTPUT_LIMIT, large.status(), large.message());
+        assertTrue(large.outputs().isEmpty());
+        assertTrue(large.message().contains("over the limit of 1048576 bytes"), large.message());
+
+        BuildResult small = buildScript("small", "/usr/bin/yes | /usr/bin/head -c 1000 > $out", Map.of(),
+                Duration.ZERO, Duration.ZERO, 0, 1 << 20, new ByteArrayOutputStream(), null, sandbox());
+        assertEquals(Status.SUCCEEDED, small.status(), small.message());
     }
 
     @Test

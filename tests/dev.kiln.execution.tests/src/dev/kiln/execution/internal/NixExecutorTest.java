@@ -50,6 +50,13 @@ class NixExecutorTest {
                 args = [ "-c" "/bin/echo giving up; exit 1" ]; };
               uncached = derivation { name = "uncached"; inherit system; builder = "/bin/sh"; args = [ "-c" "/bin/echo > $out" ]; };
               unsigned = derivation { name = "unsigned"; inherit system; builder = "/bin/sh"; args = [ "-c" "/bin/echo > $out" ]; };
+              slow = derivation { name = "slow"; inherit system; builder = "/bin/sh";
+                args = [ "-c" "while :; do /bin/echo tick; /bin/sleep 0.2; done" ]; };
+              silent = derivation { name = "silent"; inherit system; builder = "/bin/sh"; args = [ "-c" "/bin/sleep 60" ]; };
+              chatty = derivation { name = "chatty"; inherit system; builder = "/bin/sh";
+                args = [ "-c" "/usr/bin/yes 0123456789 | /usr/bin/head -c 52428800; /bin/echo > $out" ]; };
+              large = derivation { name = "large"; inherit system; builder = "/bin/sh";
+                args = [ "-c" "/usr/bin/yes | /usr/bin/head -c 2097152 > $out" ]; };
             }
             """;
 
@@ -70,7 +77,8 @@ class NixExecutorTest {
         Files.writeString(work.resolve("src.txt"), "source\n");
         Files.writeString(work.resolve("default.nix"), EXPRESSION);
         cache = URI.create("file://" + temporary.resolve("cache") + "?store=" + storeDir.path());
-        for (String name : List.of("dep", "top", "failing", "uncached", "unsigned")) {
+        for (String name : List.of("dep", "top", "failing", "uncached", "unsigned", "slow", "silent", "chatty",
+                "large")) {
             StorePath drvPath = storeDir.parsePath(
                     nix.run("nix-instantiate", work.resolve("default.nix").toString(), "-A", name).strip());
             DERIVATIONS.put(name, Derivation.parse(drvPath, Files.readAllBytes(Path.of(drvPath.toString()))));
@@ -88,11 +96,32 @@ class NixExecutorTest {
 
     private static BuildResult build(String name, List<URI> substituters, ByteArrayOutputStream log)
             throws IOException, InterruptedException {
+        return build(name, substituters, Duration.ofMinutes(5), Duration.ZERO, 0, 0, log);
+    }
+
+    private static BuildResult build(String name, List<URI> substituters, Duration timeout, Duration maxSilent,
+            long maxLogBytes, long maxOutputBytes, ByteArrayOutputStream log) throws IOException, InterruptedException {
         Derivation derivation = DERIVATIONS.get(name);
         BuildRequest request = new BuildRequest(derivation.drvPath(), derivation, nix.storeDir(),
-                Files.createTempDirectory(temporary, "build"), Set.of(), null, Duration.ofMinutes(5), Duration.ZERO, 1,
-                substituters, List.of(), log);
+                Files.createTempDirectory(temporary, "build"), Set.of(), null, timeout, maxSilent, maxLogBytes,
+                maxOutputBytes, 1, substituters, List.of(), log);
         return new NixExecutor(nix.environment("cache-" + name)).build(request);
+    }
+
+    @Test
+    void stopsABuildAtEachOfItsLimitsWithItsOwnStatus() throws Exception {
+        assertEquals(Status.TIMED_OUT, build("slow", List.of(cache), Duration.ofSeconds(2), Duration.ZERO, 0, 0,
+                new ByteArrayOutputStream()).status());
+        assertEquals(Status.SILENT_TOO_LONG, build("silent", List.of(cache), Duration.ZERO, Duration.ofSeconds(2), 0,
+                0, new ByteArrayOutputStream()).status());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(Status.LOG_LIMIT, build("chatty", List.of(cache), Duration.ZERO, Duration.ZERO, 1 << 20, 0, log)
+                .status());
+        assertTrue(log.toString(StandardCharsets.UTF_8)
+                .endsWith("[kiln: the log reached its limit of 1048576 bytes; the build was stopped]\n"));
+        BuildResult large = build("large", List.of(cache), Duration.ZERO, Duration.ZERO, 0, 1 << 20,
+                new ByteArrayOutputStream());
+        assertEquals(Status.OUTPUT_LIMIT, large.status(), large.message());
     }
 
     @Test

@@ -129,6 +129,9 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
         return get(buildId);
     }
 
+    private final Map<String, Integer> cursorSaveAttempts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile RuntimeException cursorFailure;
+
     @Override
     public Map<String, Long> cursors(String prefix) {
         return cursors.entrySet().stream().filter(cursor -> cursor.getKey().startsWith(prefix))
@@ -137,7 +140,22 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
 
     @Override
     public void saveCursors(Map<String, Long> positions) {
+        positions.keySet().forEach(name -> cursorSaveAttempts.merge(name, 1, Integer::sum));
+        RuntimeException failure = cursorFailure;
+        if (failure != null) {
+            throw failure;
+        }
         cursors.putAll(positions);
+    }
+
+    /** Makes every save of cursors fail with this, as a full disk would; null to let them succeed again. */
+    void failCursorSaves(RuntimeException failure) {
+        cursorFailure = failure;
+    }
+
+    /** How many times a cursor of this name was to be saved, successfully or not. */
+    int cursorSaveAttempts(String name) {
+        return cursorSaveAttempts.getOrDefault(name, 0);
     }
 
     /** The stored cursors of the outbox's readers, by name. */
@@ -202,5 +220,10 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
     @Override
     public Optional<StoredOutput> storedOutputByHashPart(String hashPart) {
         return Optional.empty();
+    }
+
+    @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return List.of();
     }
 }

@@ -40,6 +40,8 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.admin.HookDeployment;
 import dev.kiln.hooks.api.admin.HookStatus;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.testing.ExampleHooks;
 
 /** Drops the example hook bundles, as the reactor built them, into the hooks directory of a running component. */
@@ -97,7 +99,9 @@ class HookDirectoryTest {
             coordinator.append(EventType.BUILD_SUCCESS, first.id(), Map.of("state", "succeeded"));
             await("the first build tagged", () -> fixture.hooks.farm().build(first.id()).tags().contains(CHECKED));
             await("the event posted", () -> posted.stream().anyMatch(json -> json.contains(first.id().toString())));
-            assertTrue(posted.get(0).contains("\"type\":\"build-success\""), posted.get(0));
+            EventInfo event = ProtocolJson.read(posted.get(0).getBytes(StandardCharsets.UTF_8), EventInfo.class);
+            assertEquals(dev.kiln.protocol.EventType.BUILD_SUCCESS, event.type(), posted.get(0));
+            assertEquals(first.id(), event.build(), posted.get(0));
 
             Path changed = stateDir.resolve("tagger-changed.jar");
             ExampleHooks.withVersion(ExampleHooks.jar("tagger"), changed, "0.1.1.changed");

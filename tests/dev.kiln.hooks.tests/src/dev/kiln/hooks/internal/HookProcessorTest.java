@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,6 +34,8 @@ import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.Tag;
 import dev.kiln.hooks.api.Hook;
 import dev.kiln.hooks.api.admin.HookStatus;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.ProtocolJson;
 
 class HookProcessorTest {
 
@@ -156,6 +159,28 @@ class HookProcessorTest {
             assertEquals(List.of(), files.filter(file -> file.getFileName().toString().startsWith("cursor-"))
                     .toList(), "no cursor files");
         }
+    }
+
+    @Test
+    void cursorsThatCannotBeStoredAreTriedAgainWithBackOffNotInATightLoop() throws Exception {
+        FakeCoordinator coordinator = new FakeCoordinator();
+        coordinator.failCursorSaves(new IllegalStateException("No space left on device"));
+        List<Long> handled = new CopyOnWriteArrayList<>();
+        try (HooksFixture fixture = new HooksFixture(coordinator, stateDir, FAST)) {
+            HooksFixture.register((event, farm) -> handled.add(event.id()), "recorder", "build-success");
+            coordinator.append(EventType.BUILD_SUCCESS, UUID.randomUUID(), Map.of());
+            await("the event handled while the cursors cannot be stored", () -> handled.size() == 1);
+            await("the cursor tried twice", () -> coordinator.cursorSaveAttempts("hooks/build-success") >= 2);
+            int before = coordinator.cursorSaveAttempts("hooks/build-success");
+            Thread.sleep(3_000);
+            int tries = coordinator.cursorSaveAttempts("hooks/build-success") - before;
+            // Backing off from 100 ms: about five tries in three seconds; a tight loop would make thousands.
+            assertTrue(tries <= 10, tries + " tries in 3 s");
+            coordinator.failCursorSaves(null);
+            await("the cursor stored once there is room again", () -> Long.valueOf(1).equals(
+                    coordinator.storedCursors().get("hooks/build-success")));
+        }
+        assertEquals(List.of(1L), handled, "the event was handled once");
     }
 
     @Test
@@ -288,8 +313,11 @@ class HookProcessorTest {
             await("the command's output", () -> Files.exists(received));
             String json = Files.readString(received);
             assertTrue(json.contains("\"type\":\"build-success\""), json);
-            assertTrue(json.contains("\"buildId\":\"" + build + "\""), json);
-            assertTrue(json.contains("\"state\":\"succeeded\""), json);
+            assertTrue(json.contains("\"build\":\"" + build + "\""), json);
+            EventInfo event = ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), EventInfo.class);
+            assertEquals(dev.kiln.protocol.EventType.BUILD_SUCCESS, event.type());
+            assertEquals(build, event.build());
+            assertEquals(Map.of("state", "succeeded"), event.data());
         }
     }
 

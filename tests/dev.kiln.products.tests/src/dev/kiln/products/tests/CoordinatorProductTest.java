@@ -30,7 +30,7 @@ class CoordinatorProductTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void servesHealthzOnBothPortsThenStopsOnSigterm(@TempDir Path temp) throws Exception {
+    void servesHealthzAndClientCommandsThenStopsOnSigterm(@TempDir Path temp) throws Exception {
         Product product = Product.unpack("kiln-coordinator", temp);
         int clientPort = freePort();
         int agentPort = freePort();
@@ -47,6 +47,17 @@ class CoordinatorProductTest {
                     .anyMatch(carriers -> Integer.parseInt(carriers.group(1)) % 4 == 0
                             && Integer.parseInt(carriers.group(1)) >= 4),
                     String.join("\n", coordinator.commandLines()));
+            String url = "http://127.0.0.1:" + clientPort;
+            try (RunningProcess counts = product.start("kiln", temp.resolve("counts.log"), Map.of(),
+                    "build", "counts", "--json", "--coordinator", url)) {
+                assertEquals(0, counts.awaitExit(STOP_TIMEOUT), counts.output());
+                assertTrue(counts.output().contains("\"total\":0"), counts.output());
+            }
+            try (RunningProcess agents = product.start("kiln", temp.resolve("agents.log"), Map.of(),
+                    "agent", "list", "--json", "--coordinator", url)) {
+                assertEquals(0, agents.awaitExit(STOP_TIMEOUT), agents.output());
+                assertTrue(agents.output().contains("[]"), agents.output());
+            }
             coordinator.terminate(STOP_TIMEOUT);
             assertTrue(coordinator.output().contains("Kiln coordinator ready"), coordinator.output());
         }

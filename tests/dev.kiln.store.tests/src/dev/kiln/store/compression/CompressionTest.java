@@ -46,6 +46,8 @@ class CompressionTest {
     void writesTheFormatsNixAndTheirToolsRead() throws IOException {
         assertArrayEquals(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0}, start(Compression.XZ, 6));
         assertArrayEquals(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}, start(Compression.ZSTD, 4));
+        assertArrayEquals(new byte[] {'B', 'Z', 'h', '9'}, start(Compression.BZIP2, 4));
+        assertArrayEquals(new byte[] {'L', 'Z', 'I', 'P', 1}, start(Compression.LZIP, 5));
     }
 
     @Test
@@ -53,6 +55,8 @@ class CompressionTest {
         byte[] notXz = "plain".getBytes(StandardCharsets.US_ASCII);
         assertThrows(IOException.class, () -> Compression.XZ.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
         assertThrows(IOException.class, () -> Compression.ZSTD.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
+        assertThrows(IOException.class, () -> Compression.BZIP2.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
+        assertThrows(IOException.class, () -> Compression.LZIP.decompress(new ByteArrayInputStream(notXz)).readAllBytes());
     }
 
     @Test
@@ -60,7 +64,9 @@ class CompressionTest {
         assertEquals(Optional.of(Compression.ZSTD), Compression.byNarInfoName("zstd"));
         assertEquals(Optional.of(Compression.XZ), Compression.byNarInfoName("xz"));
         assertEquals(Optional.of(Compression.NONE), Compression.byNarInfoName("none"));
-        assertEquals(Optional.empty(), Compression.byNarInfoName("bzip2"));
+        assertEquals(Optional.of(Compression.BZIP2), Compression.byNarInfoName("bzip2"));
+        assertEquals(Optional.of(Compression.LZIP), Compression.byNarInfoName("lzip"));
+        assertEquals(Optional.empty(), Compression.byNarInfoName("br"));
         assertEquals(".zst", Compression.ZSTD.fileExtension());
     }
 

@@ -20,10 +20,13 @@ import java.util.UUID;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
 import dev.kiln.api.datastore.BuildRef;
+import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
 
 /**
@@ -40,7 +43,8 @@ final class BuildRows {
     static final int CHUNK = LIST_LENGTHS[LIST_LENGTHS.length - 1];
 
     private static final String COLUMNS = "id, seq, drv_path, system_name, priority, state, submitted_at, "
-            + "state_changed_at, started_at, finished_at, agent_id, setup_failures, defer_until";
+            + "state_changed_at, started_at, finished_at, agent_id, setup_failures, defer_until, required_features, "
+            + "timeout_seconds, max_silent_seconds, max_log_bytes, max_output_bytes, failure_kind";
 
     private BuildRows() {
     }
@@ -64,7 +68,10 @@ final class BuildRows {
                         tags.getOrDefault(id, Set.of()), requiredTags.getOrDefault(id, Set.of()),
                         BuildState.fromId(rows.getString(6)), Instant.ofEpochMilli(rows.getLong(7)),
                         Instant.ofEpochMilli(rows.getLong(8)), instant(rows, 9), instant(rows, 10),
-                        agent == null ? null : UUID.fromString(agent.trim()), rows.getInt(12), instant(rows, 13)));
+                        agent == null ? null : UUID.fromString(agent.trim()), rows.getInt(12), instant(rows, 13),
+                        BuildEntity.features(rows.getString(14)), new BuildLimits(longOrNull(rows, 15),
+                                longOrNull(rows, 16), longOrNull(rows, 17), longOrNull(rows, 18)),
+                        rows.getString(19) == null ? null : FailureKind.fromId(rows.getString(19))));
             }
         }
         return builds;
@@ -73,7 +80,7 @@ final class BuildRows {
     /** Inserts builds with their tags, in batches. */
     static void insert(Connection connection, List<Build> builds) throws SQLException {
         try (PreparedStatement build = connection.prepareStatement("INSERT INTO build (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement tag = connection.prepareStatement(
                         "INSERT INTO build_tag (build_id, tag_key, tag_value) VALUES (?, ?, ?)");
                 PreparedStatement requiredTag = connection.prepareStatement(
@@ -93,6 +100,12 @@ final class BuildRows {
                 build.setString(11, row.agentId() == null ? null : row.agentId().toString());
                 build.setInt(12, row.setupFailureCount());
                 setMillis(build, 13, row.deferUntil());
+                build.setString(14, BuildEntity.features(row.requiredFeatures()));
+                setLong(build, 15, row.limits().timeoutSeconds());
+                setLong(build, 16, row.limits().maxSilentSeconds());
+                setLong(build, 17, row.limits().maxLogBytes());
+                setLong(build, 18, row.limits().maxOutputBytes());
+                build.setString(19, row.failureKind() == null ? null : row.failureKind().id());
                 build.addBatch();
                 addTags(tag, id, row.tags());
                 addTags(requiredTag, id, row.requiredAgentTags());
@@ -151,6 +164,8 @@ final class BuildRows {
         changed(columns, values, "agent_id", stored.agentId(), build.agentId());
         changed(columns, values, "setup_failures", stored.setupFailureCount(), build.setupFailureCount());
         changed(columns, values, "defer_until", stored.deferUntil(), build.deferUntil());
+        changed(columns, values, "failure_kind", stored.failureKind() == null ? null : stored.failureKind().id(),
+                build.failureKind() == null ? null : build.failureKind().id());
         if (columns.isEmpty()) {
             return;
         }
@@ -159,7 +174,11 @@ final class BuildRows {
             for (int i = 0; i < values.size(); i++) {
                 Object value = values.get(i);
                 switch (value) {
-                    case null -> update.setNull(i + 1, columns.get(i).equals("agent_id") ? Types.CHAR : Types.BIGINT);
+                    case null -> update.setNull(i + 1, switch (columns.get(i)) {
+                        case "agent_id" -> Types.CHAR;
+                        case "failure_kind" -> Types.VARCHAR;
+                        default -> Types.BIGINT;
+                    });
                     case Instant instant -> update.setLong(i + 1, instant.toEpochMilli());
                     case Integer number -> update.setInt(i + 1, number);
                     default -> update.setString(i + 1, value.toString());
@@ -325,11 +344,20 @@ final class BuildRows {
         return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
+    private static Long longOrNull(ResultSet rows, int column) throws SQLException {
+        long value = rows.getLong(column);
+        return rows.wasNull() ? null : value;
+    }
+
     private static void setMillis(PreparedStatement statement, int index, Instant instant) throws SQLException {
-        if (instant == null) {
+        setLong(statement, index, instant == null ? null : instant.toEpochMilli());
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
             statement.setNull(index, Types.BIGINT);
         } else {
-            statement.setLong(index, instant.toEpochMilli());
+            statement.setLong(index, value);
         }
     }
 }

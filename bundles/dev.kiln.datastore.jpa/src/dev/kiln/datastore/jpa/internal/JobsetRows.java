@@ -16,7 +16,8 @@ import java.util.UUID;
 import dev.kiln.api.datastore.EvaluationBuild;
 import dev.kiln.api.datastore.StoredEvaluation;
 import dev.kiln.api.datastore.StoredJobset;
-import dev.kiln.datastore.jpa.internal.model.EventPayload;
+import dev.kiln.datastore.jpa.internal.model.EventEntity;
+import dev.kiln.protocol.ProtocolJson;
 
 /** Jobsets, evaluations and the builds of evaluations, in plain JDBC on a transaction's connection. */
 final class JobsetRows {
@@ -159,7 +160,7 @@ final class JobsetRows {
     private static void setEvaluation(PreparedStatement statement, StoredEvaluation evaluation, int first)
             throws SQLException {
         statement.setString(first, evaluation.jobset());
-        statement.setString(first + 1, EventPayload.write(evaluation.commits()));
+        statement.setString(first + 1, ProtocolJson.writeString(evaluation.commits()));
         statement.setLong(first + 2, evaluation.startedAt().toEpochMilli());
         if (evaluation.finishedAt() == null) {
             statement.setNull(first + 3, Types.BIGINT);
@@ -178,7 +179,7 @@ final class JobsetRows {
                 long finishedAt = rows.getLong(5);
                 Instant finished = rows.wasNull() ? null : Instant.ofEpochMilli(finishedAt);
                 evaluations.add(new StoredEvaluation(rows.getLong(1), rows.getString(2),
-                        EventPayload.read(rows.getString(3)), Instant.ofEpochMilli(rows.getLong(4)), finished,
+                        EventEntity.strings(rows.getString(3)), Instant.ofEpochMilli(rows.getLong(4)), finished,
                         rows.getInt(6), rows.getInt(7), rows.getString(8)));
             }
         }

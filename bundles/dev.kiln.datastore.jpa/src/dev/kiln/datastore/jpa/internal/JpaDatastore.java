@@ -10,11 +10,13 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -59,10 +61,8 @@ public final class JpaDatastore implements Datastore {
 
     /** The most works committed in one transaction: bounds the time a transaction holds its locks. */
     static final int GROUP_LIMIT = 64;
-    /**
-     * The most idle connections kept: as many as requests served at once, so that a busy farm does not open a
-     * connection per request (opening one costs Derby more than most queries).
-     */
+    /** The least time between two boots of Derby after it refused writes. */
+    private static final long REBOOT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final DatastoreOptions options;
     private final Dialect dialect;
@@ -80,6 +80,8 @@ public final class JpaDatastore implements Datastore {
     private final KeyIndexes indexes;
     private final RecordCache cache = new RecordCache();
     private volatile boolean closed;
+    /** When Derby was last booted again after refusing writes; guarded by {@link #writer}. */
+    private long rebootedAt;
 
     @Activate
     public JpaDatastore(DatastoreConfiguration configuration) {
@@ -232,6 +234,7 @@ public final class JpaDatastore implements Datastore {
             try {
                 committed = commit(List.of(write));
             } catch (RuntimeException | Error e) {
+                rebootIfDerbyRefusesWrites(e);
                 write.failed(e);
                 continue;
             }
@@ -369,6 +372,43 @@ public final class JpaDatastore implements Datastore {
             }
         }
         return counts;
+    }
+
+    /**
+     * After an I/O error on its files (a full disk), Derby refuses every write, even once there is room again, until the
+     * database is booted again: shuts it down, so that the next connection boots it and recovers from its log. At most
+     * once every {@link #REBOOT_INTERVAL_NANOS}, and logged once for a run of failures. Called with the writer lock.
+     */
+    private void rebootIfDerbyRefusesWrites(Throwable failure) {
+        if (dialect != Dialect.DERBY || closed) {
+            return;
+        }
+        Optional<SQLException> refusal = derbyRefusal(failure);
+        long now = System.nanoTime();
+        if (refusal.isEmpty() || (rebootedAt != 0 && now - rebootedAt < REBOOT_INTERVAL_NANOS)) {
+            return;
+        }
+        if (rebootedAt == 0 || now - rebootedAt > 2 * REBOOT_INTERVAL_NANOS) {
+            LOG.warn("Derby refuses writes after an I/O error ({} {}): booting the database again, every {} s while"
+                    + " this lasts", refusal.get().getSQLState(), refusal.get().getMessage(),
+                    TimeUnit.NANOSECONDS.toSeconds(REBOOT_INTERVAL_NANOS));
+        }
+        rebootedAt = now;
+        shutDownEmbedded();
+    }
+
+    /** The SQLException in the causes by which Derby says it is read-only or cannot use its files, if any. */
+    private static Optional<SQLException> derbyRefusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.equals("25502") || state.startsWith("XSLA") || state.startsWith("XSDG")
+                        || state.startsWith("XSDF") || state.equals("40XD0") || state.equals("40XD1")) {
+                    return Optional.of(sql);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Closes an embedded Derby database, so that its files are consistent and can be opened again. */

@@ -53,9 +53,9 @@ import dev.kiln.datastore.jpa.internal.model.AgentPasswordEntity;
 import dev.kiln.datastore.jpa.internal.model.BuildEntity;
 import dev.kiln.datastore.jpa.internal.model.EventCursorEntity;
 import dev.kiln.datastore.jpa.internal.model.EventEntity;
-import dev.kiln.datastore.jpa.internal.model.EventPayload;
 import dev.kiln.datastore.jpa.internal.model.SetupFailureEntity;
 import dev.kiln.datastore.jpa.internal.model.StoredPathEntity;
+import dev.kiln.protocol.ProtocolJson;
 
 /**
  * One unit of work on an entity manager: the reads, and in a write transaction the writes. Collections of keys are
@@ -180,7 +180,7 @@ final class JpaTransaction implements DatastoreTransaction {
                 insert.setLong(3, event.time().toEpochMilli());
                 insert.setString(4, event.buildId() == null ? null : event.buildId().toString());
                 insert.setString(5, event.agentId() == null ? null : event.agentId().toString());
-                insert.setString(6, EventPayload.write(event.data()));
+                insert.setString(6, ProtocolJson.writeString(event.data()));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -393,6 +393,13 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return query("SELECT s FROM StoredPathEntity s WHERE s.path > :after ORDER BY s.path", StoredPathEntity.class)
+                .setParameter("after", afterPath).setMaxResults(limit).getResultList().stream()
+                .map(StoredPathEntity::toStoredOutput).toList();
+    }
+
+    @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
         BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {
@@ -475,14 +482,16 @@ final class JpaTransaction implements DatastoreTransaction {
                 Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> inputs.computeIfAbsent((String) row[0], k -> new HashSet<>()).add((String) row[1]));
         return query("SELECT b.id, b.sequence, b.derivationPath, b.system, b.priority, b.state, "
-                + "b.agentId, b.deferUntil FROM BuildEntity b WHERE b.state IN :states ORDER BY b.sequence",
+                + "b.agentId, b.deferUntil, b.requiredFeatures FROM BuildEntity b WHERE b.state IN :states "
+                + "ORDER BY b.sequence",
                 Object[].class).setParameter("states", PENDING).getResultList().stream()
                 .map(row -> new PendingBuild(UUID.fromString(((String) row[0]).trim()), ((Number) row[1]).longValue(),
                         (String) row[2], (String) row[3], ((Number) row[4]).intValue(),
                         requiredTags.getOrDefault((String) row[0], Set.of()),
                         inputs.getOrDefault((String) row[2], Set.of()), BuildState.fromId((String) row[5]),
                         row[6] == null ? null : UUID.fromString(((String) row[6]).trim()),
-                        row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue())))
+                        row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue()),
+                        BuildEntity.features((String) row[8])))
                 .toList();
     }
 

@@ -33,7 +33,8 @@ final class Migrations {
             "V3__tags_sorts_event_cursors.sql",
             "V4__fewer_indexes_on_derby.sql",
             "V8__jobsets_in_datastore.sql",
-            "V6__agent_names.sql");
+            "V6__agent_names.sql",
+            "V5__build_limits_and_features.sql");
 
     static final int LATEST = SCRIPTS.size();
 

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,11 +15,14 @@ import org.osgi.service.metatype.annotations.Designate;
 import dev.kiln.api.Event;
 import dev.kiln.hooks.api.Farm;
 import dev.kiln.hooks.api.Hook;
+import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.ProtocolJson;
 
 /**
- * Posts every event as JSON to a URL: {@code {"id", "type", "time", "buildId", "agentId", "data": {...}}}. A
- * status other than 2xx is a failure, so the coordinator posts the event again later; receivers should expect the
- * same event id more than once.
+ * Posts every event to a URL in the JSON of the coordinator's event stream:
+ * {@code {"id", "type", "time", "build", "agent", "data": {...}}}. A status other than 2xx is a failure, so the
+ * coordinator posts the event again later; receivers should expect the same event id more than once.
  */
 @Component(configurationPid = WebhookConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = Hook.NAME + "=webhook")
@@ -42,7 +44,7 @@ public final class WebhookHook implements Hook {
     public void handle(Event event, Farm farm) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json(event))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(event))).build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException(url + " answered " + response.statusCode());
@@ -65,33 +67,9 @@ public final class WebhookHook implements Hook {
         return url.trim();
     }
 
-    static String json(Event event) {
-        String data = event.data().entrySet().stream().map(entry -> string(entry.getKey()) + ":"
-                + string(entry.getValue())).collect(Collectors.joining(",", "{", "}"));
-        return "{" + String.join(",",
-                "\"id\":" + event.id(),
-                "\"type\":" + string(event.type().id()),
-                "\"time\":" + string(event.time().toString()),
-                "\"buildId\":" + (event.buildId() == null ? "null" : string(event.buildId().toString())),
-                "\"agentId\":" + (event.agentId() == null ? "null" : string(event.agentId().toString())),
-                "\"data\":" + data) + "}";
-    }
-
-    private static String string(String text) {
-        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"').toString();
+    /** The event as the coordinator's event stream shows it. */
+    static byte[] json(Event event) {
+        return ProtocolJson.write(new EventInfo(event.id(), EventType.valueOf(event.type().name()), event.time(),
+                event.buildId(), event.agentId(), event.data()));
     }
 }

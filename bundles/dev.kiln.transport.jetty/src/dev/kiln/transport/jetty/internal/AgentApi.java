@@ -15,6 +15,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
@@ -22,6 +23,7 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.cache.UploadException;
+import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
 import dev.kiln.protocol.FetchedBuild;
@@ -85,13 +87,17 @@ final class AgentApi {
 
     private void fetch(Exchange exchange, UUID agent) throws HttpFailure, IOException {
         FetchBody body = exchange.readJson(FetchBody.class, smallBody);
-        reportLoad(agent, body.load(), body.freeSlots());
+        reportLoad(agent, body.load(), body.freeSlots(), null, null);
+        services.agents().alive(agent, List.of());
         List<Build> builds = services.agentBuilds().fetch(agent,
-                new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots()));
+                new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots(),
+                        new HashSet<>(Wire.list(body.features())), new HashSet<>(Wire.list(body.mandatoryFeatures())),
+                        body.speedFactor() == null ? 1 : body.speedFactor()));
         List<FetchedBuild> fetched = new ArrayList<>(builds.size());
         for (Build build : builds) {
-            fetched.add(new FetchedBuild(build.id().toString(), build.derivationPath(),
-                    services.derivations().get(build.derivationPath()).aterm(), build.system()));
+            fetched.add(new FetchedBuild(build.id(), build.derivationPath(),
+                    services.derivations().get(build.derivationPath()).aterm(), build.system(),
+                    Wire.limits(build.limits())));
         }
         exchange.json(200, new FetchAnswer(fetched));
     }
@@ -99,28 +105,34 @@ final class AgentApi {
     private void status(Exchange exchange, UUID agent) throws HttpFailure, IOException {
         StatusBody body = exchange.readJson(StatusBody.class, smallBody);
         services.agents().heartbeat(agent);
-        reportLoad(agent, body.load(), body.freeSlots());
-        List<String> abandon = new ArrayList<>();
-        for (String running : Wire.list(body.running())) {
-            UUID id = Wire.uuid(running, "build");
+        reportLoad(agent, body.load(), body.freeSlots(), body.freeDisk(), body.idle());
+        List<UUID> abandon = new ArrayList<>();
+        List<UUID> held = new ArrayList<>();
+        for (UUID running : Wire.list(body.running())) {
+            UUID id = running;
             try {
-                Build build = services.builds().get(id);
+                Build build = services.builds().get(running);
                 if (!agent.equals(build.agentId())
                         || (build.state() != BuildState.ALLOCATED && build.state() != BuildState.STARTED)) {
                     abandon.add(running);
+                } else {
+                    held.add(id);
                 }
             } catch (NotFoundException e) {
                 abandon.add(running);
             }
         }
+        services.agents().alive(agent, held);
         exchange.json(200, new StatusAnswer(abandon));
     }
 
     /** Keeps the load an agent reported; an agent too old to send it, or a value out of range, is left out. */
-    private void reportLoad(UUID agent, Double load, Integer freeSlots) {
+    private void reportLoad(UUID agent, Double load, Integer freeSlots, Long freeDisk, String idle) {
         if (load != null && freeSlots != null && load >= 0 && !load.isInfinite() && freeSlots >= 0
                 && freeSlots <= FetchRequest.MAX_FREE_SLOTS) {
-            services.agents().reportLoad(agent, new AgentLoad(load, freeSlots, Instant.now()));
+            services.agents().reportLoad(agent, new AgentLoad(load, freeSlots, Instant.now(),
+                    freeDisk == null || freeDisk < 0 ? null : freeDisk,
+                    idle == null || idle.isBlank() ? null : idle.substring(0, Math.min(idle.length(), 200))));
         }
     }
 
@@ -152,8 +164,10 @@ final class AgentApi {
             }
             case "failure" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                exchange.readEmpty(smallBody);
-                services.agentBuilds().reportFailure(agent, id);
+                FailureKind kind = exchange.readOptionalJson(FailureBody.class, smallBody).map(FailureBody::kind)
+                        .map(FailureKind::fromId).orElse(FailureKind.FAILED);
+                services.agentBuilds().reportFailure(agent, id, kind);
+                metrics.failed(kind.id());
                 services.logs().finish(id);
                 services.cache().discardUploads(id);
                 exchange.noContent();
@@ -170,14 +184,14 @@ final class AgentApi {
     }
 
     /** {@code other} has no kind of its own in the API yet: it is recorded as outputs that could not be set up. */
-    private static SetupFailureKind setupFailureKind(String kind) {
-        if ("other".equals(kind)) {
-            return SetupFailureKind.COULD_NOT_DELETE_OUTPUTS;
-        }
+    private static SetupFailureKind setupFailureKind(dev.kiln.protocol.SetupFailureKind kind) {
         if (kind == null) {
             throw new InvalidRequestException("a setup failure needs a kind");
         }
-        return SetupFailureKind.fromId(kind);
+        return switch (kind) {
+            case MISSING_INPUTS -> SetupFailureKind.MISSING_INPUTS;
+            case COULD_NOT_DELETE_OUTPUTS, OTHER -> SetupFailureKind.COULD_NOT_DELETE_OUTPUTS;
+        };
     }
 
     private void output(Exchange exchange, UUID agent, UUID id, String output) throws HttpFailure, IOException {
@@ -238,10 +252,12 @@ final class AgentApi {
         exchange.noContent();
     }
 
+    /** Refuses a request of an agent for a build it does not hold; else the request is a sign of life of it. */
     private void requireAllocated(UUID agent, UUID id) {
         Build build = services.builds().get(id);
         if (!agent.equals(build.agentId()) || !build.state().isPending() || build.state() == BuildState.SCHEDULED) {
             throw new NotAllocatedToAgentException(id, agent);
         }
+        services.agents().alive(agent, List.of(id));
     }
 }

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -40,13 +40,16 @@ import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitRequest;
 import dev.kiln.api.SubmitResult;
 import dev.kiln.api.Tag;
+import dev.kiln.cache.CacheReport;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
+import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
+import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -58,6 +61,11 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
+import dev.kiln.protocol.TokenBody;
+import dev.kiln.protocol.TokenInfo;
+import dev.kiln.protocol.TokenList;
+import dev.kiln.store.derivation.Derivation;
+import dev.kiln.store.derivation.DerivationFormatException;
 import dev.kiln.store.tools.StoreCommands;
 
 /** The client API under {@code /api/v1/}. */
@@ -78,18 +86,15 @@ final class ClientApi {
     private final ClientTokens tokens;
     private final long maxJsonBytes;
     private final long smallBody;
-    private final Path temporary;
     private final HookRoutes hooks;
     private final JobsetRoutes jobsets;
     private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, Path temporary, HookRoutes hooks,
-            JobsetRoutes jobsets) {
+    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks, JobsetRoutes jobsets) {
         this.services = services;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
-        this.temporary = temporary;
         this.hooks = hooks;
         this.jobsets = jobsets;
     }
@@ -110,14 +115,16 @@ final class ClientApi {
                 events(exchange);
             }
             case "cache" -> {
-                requireMethod(exchange, "GET", parts.length == 1);
-                exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                if (parts.length == 2 && parts[1].equals("verify")) {
+                    requireMethod(exchange, "POST", true);
+                    exchange.readEmpty(smallBody);
+                    exchange.json(200, cacheReport(services.cache().verify()));
+                } else {
+                    requireMethod(exchange, "GET", parts.length == 1);
+                    exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
+                }
             }
-            case "tokens" -> {
-                requireMethod(exchange, "POST", parts.length == 1);
-                exchange.readEmpty(smallBody);
-                exchange.json(201, new TokenAnswer(tokens.create()));
-            }
+            case "tokens" -> tokens(exchange, method, parts);
             case "hooks" -> hooks.handle(exchange, parts);
             case "jobsets" -> jobsets.jobsets(exchange, parts);
             case "evaluations" -> jobsets.evaluations(exchange, parts);
@@ -204,7 +211,7 @@ final class ClientApi {
             SubmittedDerivations.storePath(request.derivation());
             SubmitOptions options = new SubmitOptions(request.priority(), Wire.tags(request.tags()),
                     Wire.tags(request.requiredAgentTags()), request.ignoreIfDerivationExists(),
-                    request.ignoreIfOutputsExist(), Wire.instant(request.deferUntil(), "deferUntil"));
+                    request.ignoreIfOutputsExist(), request.deferUntil(), Wire.limits(request));
             submissions.add(new BuildSubmission(request.derivation(), options));
         }
         if (submissions.isEmpty() && derivations.isEmpty()) {
@@ -214,8 +221,7 @@ final class ClientApi {
         submittedDerivations.stored(checked);
         services.cache().derivationsKnown(derivations.stream().map(DerivationSummary::path).toList());
         exchange.json(200, new SubmitAnswer(results.stream().map(result -> new dev.kiln.protocol.SubmitResult(
-                result.derivationPath(), result.buildId() == null ? null : result.buildId().toString(),
-                Wire.outcome(result.outcome()))).toList()));
+                result.derivationPath(), result.buildId(), Wire.outcome(result.outcome()))).toList()));
     }
 
     private void list(Exchange exchange) throws IOException {
@@ -230,8 +236,10 @@ final class ClientApi {
         BuildPage page = services.builds().list(query);
         Long total = exchange.query("total").map(Boolean::parseBoolean).orElse(false)
                 ? total(services.builds().counts(query)) : null;
-        exchange.json(200, new BuildList(page.builds().stream().map(this::buildInfo).toList(), page.nextCursor(),
-                total));
+        Map<UUID, String> unallocatable = services.plans().unallocatable(page.builds().stream()
+                .filter(build -> build.state() == BuildState.SCHEDULED).map(Build::id).toList());
+        exchange.json(200, new BuildList(page.builds().stream()
+                .map(build -> buildInfo(build, unallocatable.get(build.id()))).toList(), page.nextCursor(), total));
     }
 
     /** The build filters of the query string: state (comma-separated), system, tag, derivation, agent. */
@@ -272,9 +280,14 @@ final class ClientApi {
     }
 
     dev.kiln.protocol.BuildInfo buildInfo(Build build) {
+        return buildInfo(build, build.state() == BuildState.SCHEDULED
+                ? services.plans().unallocatable(List.of(build.id())).get(build.id()) : null);
+    }
+
+    private dev.kiln.protocol.BuildInfo buildInfo(Build build, String unallocatable) {
         List<OutputMetadata> outputs = build.state() == BuildState.SUCCEEDED
                 ? services.builds().outputs(build.id()) : List.of();
-        return Wire.build(build, outputs);
+        return Wire.build(build, outputs, unallocatable);
     }
 
     /** The whole log so far; with {@code follow=true}, new bytes as they come until the build is final. */
@@ -324,6 +337,21 @@ final class ClientApi {
         }
     }
 
+    private void tokens(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
+        if (parts.length == 1 && method.equals("POST")) {
+            Optional<String> label = exchange.readOptionalJson(TokenBody.class, smallBody).map(TokenBody::label);
+            ClientTokens.Created created = tokens.create(label);
+            TokenInfo info = created.token().info();
+            exchange.json(201, new TokenAnswer(created.value(), info.id(), info.label(), info.created()));
+        } else if (parts.length == 1) {
+            requireMethod(exchange, "GET", true);
+            exchange.json(200, new TokenList(tokens.list().stream().map(ClientTokens.Token::info).toList()));
+        } else {
+            requireMethod(exchange, "DELETE", parts.length == 2);
+            exchange.json(200, tokens.revoke(parts[1]).info());
+        }
+    }
+
     private void derivations(Exchange exchange, String method, String[] parts) throws HttpFailure, IOException {
         if (parts.length == 2 && parts[1].equals("missing")) {
             requireMethod(exchange, "POST", true);
@@ -339,20 +367,15 @@ final class ClientApi {
         exchange.text(200, "application/json", showDerivation(summary));
     }
 
-    /** The value {@code nix show-derivation} shows for the derivation, by the store's own rendering. */
-    private String showDerivation(DerivationSummary summary) throws IOException {
-        Path directory = Files.createTempDirectory(temporary, "show");
-        Path file = directory.resolve(summary.path().substring(summary.path().lastIndexOf('/') + 1));
+    /** The value {@code nix show-derivation} shows for the derivation, by the store's own rendering, on one line. */
+    private static String showDerivation(DerivationSummary summary) throws IOException {
         try {
-            Files.writeString(file, summary.aterm(), StandardCharsets.UTF_8);
-            String json = StoreCommands.showDerivation(List.of(file));
-            Map<?, ?> byPath = ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), Map.class);
-            return ProtocolJson.writeString(byPath.values().iterator().next());
-        } catch (dev.kiln.store.derivation.DerivationFormatException e) {
+            Derivation derivation = Derivation.parse(SubmittedDerivations.storePath(summary.path()),
+                    summary.aterm().getBytes(StandardCharsets.UTF_8));
+            String json = StoreCommands.showDerivation(derivation);
+            return ProtocolJson.writeString(ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), Map.class));
+        } catch (DerivationFormatException e) {
             throw new IOException("stored derivation " + summary.path() + " does not parse", e);
-        } finally {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(directory);
         }
     }
 
@@ -363,7 +386,7 @@ final class ClientApi {
                     NewAgentBody body = exchange.readJson(NewAgentBody.class, smallBody);
                     AgentCredentials created = services.agents().create(new NewAgent(body.name(), body.description(),
                             new HashSet<>(Wire.list(body.systems())), Wire.tags(body.tags())));
-                    exchange.json(201, new AgentPassword(created.agent().id().toString(), created.password()));
+                    exchange.json(201, new AgentPassword(created.agent().id(), created.password()));
                 }
                 case "GET" -> {
                     Instant now = Instant.now();
@@ -393,7 +416,7 @@ final class ClientApi {
         switch (parts[2]) {
             case "password" -> {
                 AgentCredentials credentials = services.agents().newPassword(id);
-                exchange.json(200, new AgentPassword(id.toString(), credentials.password()));
+                exchange.json(200, new AgentPassword(id, credentials.password()));
             }
             case "activate" -> exchange.json(200, Wire.agent(services.agents().activate(id), Instant.now()));
             case "deactivate" -> {
@@ -407,8 +430,8 @@ final class ClientApi {
     private void plan(Exchange exchange) throws IOException {
         List<AgentPlanInfo> agents = new ArrayList<>();
         for (AgentPlan plan : services.plans().plans(PLAN_LIMIT)) {
-            agents.add(new AgentPlanInfo(plan.agentId().toString(), plan.builds().stream()
-                    .map(b -> new PlannedBuildInfo(b.buildId().toString(), b.derivationPath(), b.priority())).toList()));
+            agents.add(new AgentPlanInfo(plan.agentId(), plan.builds().stream()
+                    .map(b -> new PlannedBuildInfo(b.buildId(), b.derivationPath(), b.priority())).toList()));
         }
         exchange.json(200, new PlanInfo(agents));
     }
@@ -492,5 +515,12 @@ final class ClientApi {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while following a log");
         }
+    }
+
+    private static CacheReportInfo cacheReport(CacheReport report) {
+        return new CacheReportInfo(report.paths(), report.narBytes(), report.faults().stream()
+                .map(fault -> new CacheFaultInfo(fault.path(), fault.kind().name().toLowerCase(Locale.ROOT)
+                        .replace('_', '-'), fault.detail()))
+                .toList());
     }
 }

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -117,6 +116,11 @@ final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /** The client's IP address, without its port. */
+    String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
     long contentLength() {
         return request.getLength();
     }
@@ -148,12 +152,17 @@ final class Exchange {
 
     /** Reads a whole JSON body of at most {@code limit} bytes. */
     <T> T readJson(Class<T> type, long limit) throws HttpFailure, IOException {
+        return readOptionalJson(type, limit).orElseThrow(() -> HttpFailure.badRequest("the request needs a JSON body"));
+    }
+
+    /** Reads a JSON body of at most {@code limit} bytes that a client may leave out. */
+    <T> Optional<T> readOptionalJson(Class<T> type, long limit) throws HttpFailure, IOException {
         byte[] bytes = readBytes(limit);
         if (bytes.length == 0) {
-            throw HttpFailure.badRequest("the request needs a JSON body");
+            return Optional.empty();
         }
         try {
-            return ProtocolJson.read(bytes, type);
+            return Optional.of(ProtocolJson.read(bytes, type));
         } catch (MalformedJsonException e) {
             throw HttpFailure.badRequest(e.getMessage());
         }
@@ -161,22 +170,7 @@ final class Exchange {
 
     /** Reads and discards a body that must be empty or an empty JSON object. */
     void readEmpty(long limit) throws HttpFailure, IOException {
-        if (request.getLength() > limit) {
-            throw tooLarge(limit);
-        }
-        try (InputStream in = body()) {
-            byte[] bytes = in.readNBytes((int) limit + 1);
-            if (bytes.length > limit) {
-                throw tooLarge(limit);
-            }
-            if (bytes.length > 0) {
-                try {
-                    ProtocolJson.read(bytes, Map.class);
-                } catch (MalformedJsonException e) {
-                    throw HttpFailure.badRequest(e.getMessage());
-                }
-            }
-        }
+        readOptionalJson(Map.class, limit);
     }
 
     /**
@@ -217,12 +211,10 @@ final class Exchange {
         send(status, contentType, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void error(int status, String error, Object detail) throws IOException {
+    /** Answers a failure with its status and its {@link dev.kiln.protocol.ErrorAnswer}. */
+    void error(HttpFailure failure) throws IOException {
         drainOrClose();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("detail", detail);
-        json(status, body);
+        json(failure.status(), failure.answer());
     }
 
     void setHeader(HttpHeader header, String value) {

@@ -58,11 +58,11 @@ final class HookRoutes {
 
     private static HookInfo info(HookStatus hook) {
         return new HookInfo(hook.name(), hook.bundleSymbolicName(), hook.bundleVersion(), hook.events(),
-                hook.queueLengths(), hook.failures(), hook.lastFailure(), Wire.time(hook.lastFailureAt()));
+                hook.queueLengths(), hook.failures(), hook.lastFailure(), hook.lastFailureAt());
     }
 
     private static HookDeploymentInfo info(HookDeployment deployment) {
         return new HookDeploymentInfo(deployment.fileName(), deployment.bundleSymbolicName(),
-                deployment.bundleVersion(), deployment.problem(), Wire.time(deployment.at()));
+                deployment.bundleVersion(), deployment.problem(), deployment.at());
     }
 }

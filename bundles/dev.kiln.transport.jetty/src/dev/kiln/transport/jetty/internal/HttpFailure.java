@@ -1,19 +1,19 @@
 package dev.kiln.transport.jetty.internal;
 
-/** A request that gets a 4xx answer: its status, a short error and what exactly was wrong. */
+import dev.kiln.protocol.ErrorAnswer;
+
+/** A request that gets an error answer: its status and the {@link ErrorAnswer} it carries. */
 final class HttpFailure extends Exception {
 
     private static final long serialVersionUID = 1L;
 
     private final int status;
-    private final String error;
-    private final transient Object detail;
+    private final transient ErrorAnswer answer;
 
-    HttpFailure(int status, String error, Object detail) {
+    HttpFailure(int status, String error, String detail) {
         super(error + ": " + detail, null, false, false);
         this.status = status;
-        this.error = error;
-        this.detail = detail;
+        this.answer = new ErrorAnswer(error, detail);
     }
 
     static HttpFailure badRequest(String detail) {
@@ -28,11 +28,7 @@ final class HttpFailure extends Exception {
         return status;
     }
 
-    String error() {
-        return error;
-    }
-
-    Object detail() {
-        return detail;
+    ErrorAnswer answer() {
+        return answer;
     }
 }

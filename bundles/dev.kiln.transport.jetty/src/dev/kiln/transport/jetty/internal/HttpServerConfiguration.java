@@ -24,6 +24,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The largest JSON body accepted, in bytes (a submit carries derivation texts)")
     long max_json_bytes() default 64L * 1024 * 1024;
 
+    @AttributeDefinition(description = "Seconds a connection may stay silent (no byte read nor written) before it is"
+            + " closed: a client that stops sending its request or stops reading its answer holds a connection no longer")
+    int idle_timeout_seconds() default 30;
+
+    @AttributeDefinition(description = "The most connections each port holds at once; beyond, it accepts no more until"
+            + " some close")
+    int max_connections() default 4096;
+
     @AttributeDefinition(description = "A PKCS12 keystore: when set, the client API speaks TLS")
     String client_tls_keystore() default "";
 

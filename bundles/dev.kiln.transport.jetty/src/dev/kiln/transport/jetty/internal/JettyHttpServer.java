@@ -1,19 +1,21 @@
 package dev.kiln.transport.jetty.internal;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -84,12 +86,11 @@ public final class JettyHttpServer {
         Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
-        ClientTokens tokens = new ClientTokens(options.stateDir());
-        Path temporary = Files.createDirectories(options.stateDir().resolve("tmp"));
+        ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
         Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(), temporary,
+                new ClientApi(services, tokens, options.maxJsonBytes(),
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
                 new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
@@ -99,12 +100,16 @@ public final class JettyHttpServer {
         threads.setName("kiln-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
-        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(),
-                options.keystorePassword());
-        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(),
-                options.keystorePassword());
+        ServerConnector client = connector(CLIENT_CONNECTOR, options.clientListen(), options.clientKeystore(), options);
+        ServerConnector agent = connector(AGENT_CONNECTOR, options.agentListen(), options.agentKeystore(), options);
         server.addConnector(client);
         server.addConnector(agent);
+        for (ServerConnector connector : new ServerConnector[] {client, agent}) {
+            NetworkConnectionLimit limit = new NetworkConnectionLimit(options.maxConnections(), connector);
+            // At the limit silent connections are closed sooner, so that one client's hoard does not hold the port.
+            limit.setEndPointIdleTimeout(TimeUnit.SECONDS.toMillis(Math.min(5, options.idleTimeoutSeconds())));
+            server.addBean(limit);
+        }
         Set<String> tlsConnectors = new HashSet<>();
         if (options.clientKeystore().isPresent()) {
             tlsConnectors.add(CLIENT_CONNECTOR);
@@ -131,12 +136,13 @@ public final class JettyHttpServer {
         finishedBuilds.close();
     }
 
-    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore, String password) {
+    private ServerConnector connector(String name, ListenAddress address, Optional<Path> keystore,
+            HttpServerOptions options) {
         ServerConnector connector;
         if (keystore.isPresent()) {
             SslContextFactory.Server tls = new SslContextFactory.Server();
             tls.setKeyStorePath(keystore.get().toString());
-            tls.setKeyStorePassword(password);
+            tls.setKeyStorePassword(options.keystorePassword());
             tls.setKeyStoreType("PKCS12");
             HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration());
             // Plain HTTP is told apart from TLS only to be answered, by PlainHttpRefused, that this port speaks TLS.
@@ -146,6 +152,7 @@ public final class JettyHttpServer {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         }
         connector.setName(name);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(options.idleTimeoutSeconds()));
         connector.setHost(address.host());
         connector.setPort(address.port());
         return connector;
@@ -191,8 +198,8 @@ public final class JettyHttpServer {
                 return super.handle(request, response, callback);
             }
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            new Exchange(request, response).error(400, "bad request",
-                    "this port speaks TLS: use https://" + Request.getServerName(request) + ":" + Request.getServerPort(request));
+            new Exchange(request, response).error(HttpFailure.badRequest("this port speaks TLS: use https://"
+                    + Request.getServerName(request) + ":" + Request.getServerPort(request)));
             callback.succeeded();
             return true;
         }

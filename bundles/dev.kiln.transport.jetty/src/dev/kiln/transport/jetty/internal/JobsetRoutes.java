@@ -21,6 +21,7 @@ import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
+import dev.kiln.protocol.EvaluationStatus;
 import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.JobsetList;
@@ -185,13 +186,13 @@ final class JobsetRoutes {
 
     private static PullRequestInfo info(PullRequest request) {
         return request == null ? null : new PullRequestInfo(request.forge().name().toLowerCase(Locale.ROOT),
-                request.repository(), request.number(), request.url(), request.template(), Wire.time(request.closedAt()));
+                request.repository(), request.number(), request.url(), request.template(), request.closedAt());
     }
 
     private static EvaluationInfo info(Evaluation evaluation, EvaluationSummary summary) {
         return new EvaluationInfo(evaluation.id(), evaluation.jobset(), evaluation.commits(),
-                Wire.time(evaluation.startedAt()), Wire.time(evaluation.finishedAt()),
-                evaluation.status().name().toLowerCase(Locale.ROOT), evaluation.derivationsFound(),
+                evaluation.startedAt(), evaluation.finishedAt(),
+                EvaluationStatus.valueOf(evaluation.status().name()), evaluation.derivationsFound(),
                 evaluation.buildsSubmitted(), evaluation.error(),
                 summary == null ? null : new EvaluationSummaryInfo(summary.succeeded(), summary.failed(),
                         summary.pending(), summary.canceled(), summary.newlyFailing()));

@@ -1,9 +1,7 @@
 package dev.kiln.transport.jetty.internal;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -12,6 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
+import dev.kiln.protocol.ErrorAnswer;
 import dev.kiln.protocol.ProtocolJson;
 
 /** Errors Jetty answers itself (an ambiguous path, a bad header) in the same JSON shape as every other error. */
@@ -21,12 +20,11 @@ final class JsonErrorHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
         Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
-        Map<String, Object> body = new LinkedHashMap<>();
         String reason = HttpStatus.getMessage(status);
-        body.put("error", reason == null ? "error" : reason.toLowerCase(Locale.ROOT));
-        body.put("detail", message == null ? reason : message.toString());
+        ErrorAnswer answer = new ErrorAnswer(reason == null ? "error" : reason.toLowerCase(Locale.ROOT),
+                message == null ? reason : message.toString());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(ProtocolJson.write(body)), callback);
+        response.write(true, ByteBuffer.wrap(ProtocolJson.write(answer)), callback);
         return true;
     }
 }

@@ -30,6 +30,8 @@ final class Metrics {
     final LongAdder bytesUploaded = new LongAdder();
     final LongAdder bytesServed = new LongAdder();
     private final Map<String, Latency> latencies = new ConcurrentHashMap<>();
+    /** Builds failed since the start, by failure kind. */
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     /** Builds finished since the start, by system and outcome, as Prometheus labels. */
     private final Map<String, LongAdder> finished = new ConcurrentHashMap<>();
     /** How long the builds that ran ran, by outcome. */
@@ -66,8 +68,17 @@ final class Metrics {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
+    /** A build failed with this kind ({@code failed}, {@code timed-out}...). */
+    void failed(String kind) {
+        failures.computeIfAbsent(kind, ignored -> new LongAdder()).increment();
+    }
+
     /** Appends the HTTP measures. */
     void write(StringBuilder out) {
+        out.append("# HELP kiln_build_failures_total Builds failed since the coordinator started, by failure kind\n");
+        out.append("# TYPE kiln_build_failures_total counter\n");
+        new TreeMap<>(failures).forEach((kind, count) -> out.append("kiln_build_failures_total{kind=\"")
+                .append(kind).append("\"} ").append(count.sum()).append('\n'));
         counter(out, "kiln_http_uploaded_bytes_total", "Bytes of NARs and logs received", bytesUploaded.sum());
         counter(out, "kiln_http_served_bytes_total", "Bytes of NARs served by the binary cache", bytesServed.sum());
         out.append("# HELP kiln_http_request_duration_seconds Time to answer a request, by route\n");

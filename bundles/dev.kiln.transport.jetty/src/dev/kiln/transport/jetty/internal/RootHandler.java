@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EofException;
@@ -49,6 +50,8 @@ final class RootHandler extends Handler.Abstract {
     private final ClientTokens tokens;
     private final Metrics metrics;
     private final boolean readsNeedToken;
+    private final LoginThrottle logins = LoginThrottle.forThisMachine();
+    private final HealthProbe health;
 
     RootHandler(Services services, ClientApi clientApi, AgentApi agentApi, CacheRoutes cache, JobsetRoutes jobsets,
             Extensions extensions, ClientTokens tokens, Metrics metrics, boolean readsNeedToken) {
@@ -61,6 +64,7 @@ final class RootHandler extends Handler.Abstract {
         this.tokens = tokens;
         this.metrics = metrics;
         this.readsNeedToken = readsNeedToken;
+        this.health = new HealthProbe(services.events(), System::nanoTime);
     }
 
     @Override
@@ -91,6 +95,13 @@ final class RootHandler extends Handler.Abstract {
             LOG.warn("{} {}: {}", exchange.method(), exchange.path(), e.getMessage());
             answer(exchange, new HttpFailure(503, "store unavailable", e.getMessage()), callback);
         } catch (IOException | RuntimeException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                // A client silent for the idle timeout: its own connection is closed, nothing went wrong here.
+                LOG.debug("{} {}: {}", exchange.method(), exchange.path(), e.getCause().getMessage());
+                answer(exchange, new HttpFailure(408, "request timeout",
+                        "the connection was silent for the idle timeout"), callback);
+                return true;
+            }
             LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
             if (exchange.isCommitted()) {
                 callback.failed(e);
@@ -121,7 +132,12 @@ final class RootHandler extends Handler.Abstract {
             if (!exchange.method().equals("GET") && !exchange.method().equals("HEAD")) {
                 throw ClientApi.methodNotAllowed(exchange);
             }
-            exchange.json(200, Map.of("status", "ok"));
+            Optional<String> fault = health.fault();
+            if (fault.isPresent()) {
+                exchange.json(503, Map.of("status", "unhealthy", "detail", fault.get()));
+            } else {
+                exchange.json(200, Map.of("status", "ok"));
+            }
         } else if (client && path.equals("/metrics")) {
             requireToken(exchange, authenticated || !readsNeedToken);
             ClientApi.requireMethod(exchange, "GET", true);
@@ -210,7 +226,8 @@ final class RootHandler extends Handler.Abstract {
         } catch (IllegalArgumentException e) {
             throw agentUnauthorized(exchange, "the user is not an agent id: " + credentials[0]);
         }
-        if (!services.agents().authenticate(agent, credentials[1])) {
+        String header = exchange.header(HttpHeader.AUTHORIZATION).orElse("");
+        if (!logins.check(exchange, agent, header, () -> services.agents().authenticate(agent, credentials[1]))) {
             throw agentUnauthorized(exchange, "wrong password for agent " + agent + ", or no such agent (removed?)");
         }
         return agent;
@@ -236,7 +253,7 @@ final class RootHandler extends Handler.Abstract {
         Instant now = Instant.now();
         Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
         for (Agent agent : services.agents().list()) {
-            byStatus.merge(Wire.agent(agent, now).status(), 1L, Long::sum);
+            byStatus.merge(Wire.agent(agent, now).status().toString(), 1L, Long::sum);
         }
         List<Map.Entry<String, Long>> agents = new ArrayList<>();
         byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
@@ -295,7 +312,7 @@ final class RootHandler extends Handler.Abstract {
             return;
         }
         try {
-            exchange.error(failure.status(), failure.error(), failure.detail());
+            exchange.error(failure);
             callback.succeeded();
         } catch (IOException | RuntimeException e) {
             callback.failed(e);

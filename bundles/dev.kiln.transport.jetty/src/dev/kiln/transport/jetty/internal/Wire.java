@@ -7,23 +7,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
-import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
+import dev.kiln.protocol.EventType;
 import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.SubmitOutcome;
 
 /** Domain records to their wire form and back. */
 final class Wire {
@@ -34,13 +39,29 @@ final class Wire {
     private Wire() {
     }
 
-    static BuildInfo build(Build build, List<OutputMetadata> outputs) {
-        return new BuildInfo(build.id().toString(), build.state().id(), build.derivationPath(), build.system(),
-                build.priority(), tags(build.tags()), tags(build.requiredAgentTags()), string(build.agentId()),
-                time(build.submittedAt()), time(build.startedAt()), time(build.finishedAt()),
-                build.setupFailureCount(), time(build.deferUntil()),
+    /** @param unallocatable why no agent can take it, or null */
+    static BuildInfo build(Build build, List<OutputMetadata> outputs, String unallocatable) {
+        return new BuildInfo(build.id(), state(build.state()), build.derivationPath(), build.system(),
+                build.priority(), tags(build.tags()), tags(build.requiredAgentTags()), build.agentId(),
+                build.submittedAt(), build.startedAt(), build.finishedAt(), build.setupFailureCount(),
+                build.deferUntil(),
                 outputs.stream().map(o -> new OutputInfo(o.name(), o.path(), o.narHash(), o.narSize(), o.references()))
-                        .toList());
+                        .toList(),
+                List.copyOf(new TreeSet<>(build.requiredFeatures())), limits(build.limits()),
+                build.failureKind() == null ? null : build.failureKind().id(), unallocatable);
+    }
+
+    static BuildLimitsInfo limits(BuildLimits limits) {
+        return new BuildLimitsInfo(limits.timeoutSeconds(), limits.maxSilentSeconds(), limits.maxLogBytes(),
+                limits.maxOutputBytes());
+    }
+
+    /** The limits of a build request, checked: a bad one is refused before anything is submitted. */
+    static BuildLimits limits(dev.kiln.protocol.BuildRequest request) {
+        return new BuildLimits(BuildLimits.parseSeconds(request.timeout(), "timeout"),
+                BuildLimits.parseSeconds(request.maxSilentTime(), "maxSilentTime"),
+                BuildLimits.parseSize(request.maxLogSize(), "maxLogSize"),
+                BuildLimits.parseSize(request.maxOutputSize(), "maxOutputSize"));
     }
 
     static AgentInfo agent(Agent agent, Instant now) {
@@ -49,36 +70,43 @@ final class Wire {
 
     /** The agent with the builds it holds and its load, when {@code activity} is known. */
     static AgentInfo agent(Agent agent, AgentActivity activity, Instant now) {
-        String status = !agent.active() ? "inactive"
-                : agent.lastSeen() != null && agent.lastSeen().isAfter(now.minus(ONLINE_WITHIN)) ? "online" : "offline";
+        AgentStatus status = !agent.active() ? AgentStatus.INACTIVE
+                : agent.lastSeen() != null && agent.lastSeen().isAfter(now.minus(ONLINE_WITHIN)) ? AgentStatus.ONLINE
+                        : AgentStatus.OFFLINE;
         List<AgentBuildInfo> builds = activity == null ? List.of() : activity.builds().stream()
-                .map(b -> new AgentBuildInfo(b.buildId().toString(), b.state().id(), b.derivationPath(),
-                        time(b.since())))
+                .map(b -> new AgentBuildInfo(b.buildId(), state(b.state()), b.derivationPath(), b.since()))
                 .toList();
         AgentLoad load = activity == null ? null : activity.load();
-        return new AgentInfo(agent.id().toString(), agent.name(), agent.description(), List.copyOf(agent.systems()),
-                tags(agent.tags()), agent.active(), time(agent.lastSeen()), status, builds,
+        return new AgentInfo(agent.id(), agent.name(), agent.description(), List.copyOf(agent.systems()),
+                tags(agent.tags()), agent.active(), agent.lastSeen(), status, builds,
                 load == null ? null : load.loadAverage(), load == null ? null : load.freeSlots(),
-                load == null ? null : time(load.reportedAt()));
+                load == null ? null : load.reportedAt(), load == null ? null : load.freeDisk(),
+                load == null ? null : load.idle());
     }
 
-    static Map<String, Long> counts(Map<BuildState, Long> counts) {
-        Map<String, Long> byId = new TreeMap<>();
-        counts.forEach((state, count) -> byId.put(state.id(), count));
-        return byId;
+    /** The wire's spelling of a build state: the same constant. */
+    static dev.kiln.protocol.BuildState state(BuildState state) {
+        return dev.kiln.protocol.BuildState.valueOf(state.name());
     }
 
+    static Map<dev.kiln.protocol.BuildState, Long> counts(Map<BuildState, Long> counts) {
+        Map<dev.kiln.protocol.BuildState, Long> byState = new TreeMap<>();
+        counts.forEach((state, count) -> byState.put(state(state), count));
+        return byState;
+    }
+
+    /** An event as the event stream, the hooks and the webhooks show it: the event type is the same constant. */
     static EventInfo event(Event event) {
-        return new EventInfo(event.id(), event.type().id(), time(event.time()), string(event.buildId()),
-                string(event.agentId()), event.data());
+        return new EventInfo(event.id(), EventType.valueOf(event.type().name()), event.time(), event.buildId(),
+                event.agentId(), event.data());
     }
 
-    static String outcome(SubmitOutcome outcome) {
+    static SubmitOutcome outcome(dev.kiln.api.SubmitOutcome outcome) {
         return switch (outcome) {
-            case CREATED -> "created";
-            case EXISTING_BUILD_FOR_DERIVATION -> "derivation-exists";
-            case EXISTING_BUILD_FOR_OUTPUTS -> "outputs-exist";
-            case OUTPUTS_HELD -> "outputs-held";
+            case CREATED -> SubmitOutcome.CREATED;
+            case EXISTING_BUILD_FOR_DERIVATION -> SubmitOutcome.DERIVATION_EXISTS;
+            case EXISTING_BUILD_FOR_OUTPUTS -> SubmitOutcome.OUTPUTS_EXIST;
+            case OUTPUTS_HELD -> SubmitOutcome.OUTPUTS_HELD;
         };
     }
 
@@ -113,26 +141,7 @@ final class Wire {
         };
     }
 
-    static Instant instant(String text, String what) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new InvalidRequestException(what + " is not an ISO-8601 instant: " + text);
-        }
-    }
-
     static <T> List<T> list(List<T> list) {
         return list == null ? List.of() : list;
-    }
-
-    static String time(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
-
-    private static String string(UUID id) {
-        return id == null ? null : id.toString();
     }
 }

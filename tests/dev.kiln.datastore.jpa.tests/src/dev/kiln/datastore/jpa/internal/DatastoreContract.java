@@ -361,6 +361,28 @@ abstract class DatastoreContract {
     }
 
     @Test
+    void listsTheHeldPathsPageByPageInTheOrderOfTheirPaths() {
+        List<String> names = List.of("c", "a", "d", "b");
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            DerivationSummary drv = derivation(name);
+            Build build = build(i + 1, drv, BuildState.SUCCEEDED, Set.of());
+            insert(List.of(drv), List.of(build));
+            datastore.write(tx -> {
+                tx.insertBuildOutputs(build.id(), drv.path(),
+                        List.of(new OutputMetadata("out", storePath(name), NAR_HASH, 1, List.of())), T0);
+                return null;
+            });
+        }
+        List<String> sorted = names.stream().map(Fixtures::storePath).sorted().toList();
+        List<StoredOutput> first = datastore.read(r -> r.storedOutputs("", 3));
+        assertEquals(sorted.subList(0, 3), first.stream().map(StoredOutput::path).toList());
+        List<StoredOutput> rest = datastore.read(r -> r.storedOutputs(first.get(2).path(), 3));
+        assertEquals(sorted.subList(3, 4), rest.stream().map(StoredOutput::path).toList());
+        assertEquals(List.of(), datastore.read(r -> r.storedOutputs(sorted.get(3), 3)));
+    }
+
+    @Test
     void recordsSetupFailuresWithTheirMissingInputs() {
         DerivationSummary drv = derivation("a");
         Build build = build(1, drv, BuildState.SCHEDULED, Set.of());

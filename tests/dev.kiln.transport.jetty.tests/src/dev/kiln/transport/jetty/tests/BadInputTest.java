@@ -1,6 +1,7 @@
 package dev.kiln.transport.jetty.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.ErrorAnswer;
+import dev.kiln.protocol.ProtocolJson;
 
 /**
  * Every endpoint with malformed JSON, wrong types, unknown ids, bodies over the limit and missing or wrong
@@ -75,6 +78,17 @@ class BadInputTest {
         cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"builds\":[{\"derivation\":\"/nix/store/00000000000000000000000000000000-x.drv\"}]}", 400));
         cases.add(Arguments.of("POST", "client", "/api/v1/builds", "[]", 400));
         cases.add(Arguments.of("POST", "client", "/api/v1/derivations/missing", "{\"paths\":\"one\"}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/derivations/missing", "{\"paths\":[null]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"derivations\":[null]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"derivations\":[{\"path\":null,\"text\":null}]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"builds\":[{\"derivation\":null}]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"builds\":[{\"derivation\":\"/nix/store/x.drv\",\"tags\":{\"a\":null}}]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/builds", "{\"builds\":[{\"derivation\":\"/nix/store/x.drv\",\"deferUntil\":\"tomorrow\"}]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/agents", "{\"systems\":[\"x\"]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/agents", "{\"name\":\"n\",\"systems\":[null]}", 400));
+        cases.add(Arguments.of("POST", "client", "/api/v1/agents", "{\"name\":\"n\",\"systems\":[\"x\"],\"tags\":{\"k\":null}}", 400));
+        cases.add(Arguments.of("PUT", "client", "/api/v1/builds/" + UNKNOWN + "/tags", "{\"tags\":{\"k\":null}}", 400));
+        cases.add(Arguments.of("PUT", "client", "/api/v1/builds/" + UNKNOWN + "/tags", "{\"remove\":[null]}", 400));
         cases.add(Arguments.of("POST", "client", "/api/v1/agents", "{\"name\":\"\",\"systems\":[\"x\"]}", 400));
         cases.add(Arguments.of("POST", "client", "/api/v1/agents", "{\"name\":\"n\",\"systems\":[]}", 400));
         cases.add(Arguments.of("PUT", "client", "/api/v1/builds/" + UNKNOWN + "/priority", "{\"priority\":1}", 404));
@@ -116,6 +130,10 @@ class BadInputTest {
         cases.add(Arguments.of("PUT", "agent", build + "/outputs/out", "bytes", 404));
         cases.add(Arguments.of("POST", "agent", build + "/success", "{\"outputs\":[]}", 404));
         cases.add(Arguments.of("POST", "agent", build + "/setup-failure", "{\"kind\":\"weird\"}", 400));
+        cases.add(Arguments.of("POST", "agent", build + "/setup-failure", "{\"missingInputs\":[]}", 400));
+        cases.add(Arguments.of("POST", "agent", build + "/success", "{\"outputs\":[null]}", 400));
+        cases.add(Arguments.of("POST", "agent", "/agent/v1/status", "{\"running\":[null]}", 400));
+        cases.add(Arguments.of("POST", "agent", "/agent/v1/fetch", "{\"systems\":[null],\"freeSlots\":1,\"load\":0}", 400));
         cases.add(Arguments.of("GET", "agent", "/agent/v1/derivations?path=/nix/store/none.drv", null, 404));
         cases.add(Arguments.of("GET", "agent", "/agent/v1/nothing", null, 404));
         cases.add(Arguments.of("GET", "agent", "/api/v1/builds", null, 404));
@@ -142,7 +160,9 @@ class BadInputTest {
         if (status >= 400) {
             assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
             assertTrue(response.body().startsWith("{\"error\":\""), response.body());
-            assertTrue(response.body().contains("\"detail\":"), response.body());
+            ErrorAnswer answer = ProtocolJson.read(response.body().getBytes(StandardCharsets.UTF_8), ErrorAnswer.class);
+            assertFalse(answer.error().isBlank(), response.body());
+            assertFalse(answer.detail() == null || answer.detail().isBlank(), response.body());
         }
         assertEquals(0, coordinator.services.list(dev.kiln.api.BuildQuery.all(10)).builds().size(), "nothing changed");
     }

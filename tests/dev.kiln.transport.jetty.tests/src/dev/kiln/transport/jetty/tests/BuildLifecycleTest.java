@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.StatusAnswer;
 import dev.kiln.protocol.SubmitAnswer;
+import dev.kiln.protocol.SubmitOutcome;
 import dev.kiln.protocol.UploadProgress;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.compression.Compression;
@@ -77,8 +80,11 @@ class BuildLifecycleTest {
         assertEquals(List.of(drv), missing.missing());
 
         SubmitAnswer submitted = submit(drv, 5);
-        assertEquals("created", submitted.results().get(0).outcome());
-        String id = submitted.results().get(0).id();
+        assertEquals(SubmitOutcome.CREATED, submitted.results().get(0).outcome());
+        UUID id = submitted.results().get(0).id();
+        Map<?, ?> shown = read(coordinator.get(coordinator.client("/api/v1/derivations?path=" + drv)), 200, Map.class);
+        assertEquals(Map.of("out", Map.of("path", outputPath(drv))), shown.get("outputs"), shown.toString());
+        assertEquals("x86_64-linux", shown.get("system"), shown.toString());
 
         FetchAnswer fetched = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
                 .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":4,\"load\":0.5}")).build()), 200,
@@ -95,7 +101,7 @@ class BuildLifecycleTest {
         }
         assertEquals("building\ndone\n", coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
         StatusAnswer status = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
-                .POST(json("{\"running\":[\"" + id + "\",\"" + java.util.UUID.randomUUID() + "\"]}")).build()),
+                .POST(json("{\"running\":[\"" + id + "\",\"" + UUID.randomUUID() + "\"]}")).build()),
                 200, StatusAnswer.class);
         assertEquals(1, status.abandon().size());
 
@@ -133,7 +139,7 @@ class BuildLifecycleTest {
         assertEquals(204, succeeded.statusCode(), succeeded.body());
 
         BuildInfo build = read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200, BuildInfo.class);
-        assertEquals("succeeded", build.state());
+        assertEquals(BuildState.SUCCEEDED, build.state());
         assertEquals(agent.id(), build.agent());
         assertEquals(digest.narHash().toPrefixedBase32(), build.outputs().get(0).narHash());
         assertEquals("building\ndone\n", coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
@@ -161,7 +167,7 @@ class BuildLifecycleTest {
     void aCorruptUploadNeverBecomesASuccess() throws Exception {
         AgentPassword agent = coordinator.newAgent("corrupt", "x86_64-linux");
         String drv = drvPaths.get(1);
-        String id = submit(drv, 0).results().get(0).id();
+        UUID id = submit(drv, 0).results().get(0).id();
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
                 .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1,\"load\":0}")).build()), 200,
                 FetchAnswer.class);
@@ -179,7 +185,7 @@ class BuildLifecycleTest {
                 .POST(json(success)).build());
         assertEquals(422, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("\"error\":\"corrupt upload\""), refused.body());
-        assertEquals("allocated", read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200,
+        assertEquals(BuildState.ALLOCATED, read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200,
                 BuildInfo.class).state());
         assertEquals(0, read(coordinator.send(coordinator.asAgent(agent, uploadPath).GET().build()), 200,
                 UploadProgress.class).received());
@@ -235,7 +241,7 @@ class BuildLifecycleTest {
 
         SubmitAnswer third = submitAlone(chain.get(2));
 
-        assertEquals("created", third.results().get(0).outcome());
+        assertEquals(SubmitOutcome.CREATED, third.results().get(0).outcome());
         assertEquals(before, coordinator.services.derivationReads(),
                 "the hashes of the stored inputs were kept when they were stored");
     }

@@ -84,7 +84,7 @@ class BuildTagsCountsAndAgentsTest {
 
         BuildCounts counts = read(coordinator.get(coordinator.client("/api/v1/builds/counts?tag=" + run)), 200,
                 BuildCounts.class);
-        assertEquals(Map.of("scheduled", 3L), counts.states());
+        assertEquals(Map.of(dev.kiln.protocol.BuildState.SCHEDULED, 3L), counts.states());
         assertEquals(3, counts.total());
         assertEquals(0, read(coordinator.get(coordinator.client("/api/v1/builds/counts?tag=" + run
                 + "&state=failed")), 200, BuildCounts.class).total());
@@ -107,12 +107,12 @@ class BuildTagsCountsAndAgentsTest {
         FetchAnswer fetched = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
                 .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":1000,\"load\":0.25}")).build()), 200,
                 FetchAnswer.class);
-        assertTrue(fetched.builds().stream().anyMatch(build -> build.id().equals(id.toString())));
+        assertTrue(fetched.builds().stream().anyMatch(build -> build.id().equals(id)));
         AgentInfo afterFetch = agentInfo(agent);
         assertEquals(0.25, afterFetch.load());
         assertEquals(1000, afterFetch.freeSlots());
-        assertTrue(afterFetch.builds().stream().anyMatch(build -> build.id().equals(id.toString())
-                && build.state().equals("allocated")), afterFetch.toString());
+        assertTrue(afterFetch.builds().stream().anyMatch(build -> build.id().equals(id)
+                && build.state() == dev.kiln.protocol.BuildState.ALLOCATED), afterFetch.toString());
 
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[],\"load\":3.5,\"freeSlots\":2}")).build()), 200, Object.class);

@@ -68,7 +68,7 @@ class ClientAuthorizationTest {
             }
             assertEquals(before, coordinator.services.get(build), "the build is as it was");
             assertEquals(1, coordinator.services.agentService.list().size(), "no agent was created");
-            assertTrue(coordinator.services.agentService.authenticate(UUID.fromString(agent.id()), agent.password()),
+            assertTrue(coordinator.services.agentService.authenticate(agent.id(), agent.password()),
                     "the agent's password and activation are as they were");
             assertEquals(tokensBefore, Files.readString(temporary.resolve("tokens")), "no token was created");
 

@@ -47,6 +47,31 @@ class HttpServerTest {
     }
 
     @Test
+    void healthzSaysWhenTheDatastoreTakesNoWrites() throws Exception {
+        coordinator.services.failWrites(new IllegalStateException("An SQL data change is not permitted for a read-only connection"));
+        try {
+            HttpResponse<String> unhealthy = awaitHealthz(503);
+            assertTrue(unhealthy.body().contains("\"status\":\"unhealthy\"")
+                    && unhealthy.body().contains("read-only connection"), unhealthy.body());
+        } finally {
+            coordinator.services.failWrites(null);
+        }
+        assertEquals("{\"status\":\"ok\"}", awaitHealthz(200).body());
+    }
+
+    /** {@code /healthz} probes the datastore every few seconds: waits for this answer. */
+    private static HttpResponse<String> awaitHealthz(int status) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> answer = coordinator.get(coordinator.client("/healthz"));
+        while (answer.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = coordinator.get(coordinator.client("/healthz"));
+        }
+        assertEquals(status, answer.statusCode(), answer.body());
+        return answer;
+    }
+
+    @Test
     void unknownPathsGetAJsonError() throws Exception {
         HttpResponse<String> response = coordinator.get(coordinator.client("/no/such/thing"));
         assertEquals(404, response.statusCode());

@@ -39,6 +39,7 @@ import dev.kiln.api.EventListener;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
@@ -235,10 +236,10 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
-    public synchronized Build reportFailure(UUID agentId, UUID buildId) {
+    public synchronized Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
         Build build = allocated(agentId, buildId);
-        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now()),
-                EventType.BUILD_FAILURE);
+        return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now())
+                .withFailureKind(kind), EventType.BUILD_FAILURE);
     }
 
     @Override
@@ -259,6 +260,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     /** The agent service: a separate object, as its {@code get} differs from the build service's. */
     final AgentService agentService = new AgentService() {
+        @Override
+        public void alive(UUID agentId, Collection<UUID> buildIds) {
+            // The in-memory coordinator takes no build back.
+        }
+
         @Override
         public AgentCredentials create(NewAgent agent) {
             if (agents.values().stream().anyMatch(known -> known.name().equals(agent.name()))) {
@@ -426,6 +432,12 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
+    public synchronized List<StoredOutput> storedOutputs(String afterPath, int limit) {
+        return stored.values().stream().filter(o -> o.path().compareTo(afterPath) > 0)
+                .sorted((a, b) -> a.path().compareTo(b.path())).limit(limit).toList();
+    }
+
+    @Override
     public synchronized AgentPlan plan(UUID agentId, int limit) {
         return plans(limit).stream().filter(p -> p.agentId().equals(agentId)).findFirst()
                 .orElseThrow(() -> new NotFoundException("agent", agentId));
@@ -447,6 +459,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     }
 
     @Override
+    public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
+        return Map.of();
+    }
+
+    @Override
     public synchronized PlanStatistics statistics() {
         int ready = (int) builds.values().stream().filter(b -> b.state() == BuildState.SCHEDULED).count();
         int allocated = (int) builds.values().stream().filter(b -> b.state() == BuildState.ALLOCATED).count();
@@ -464,6 +481,8 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
         return events.isEmpty() ? 0 : events.get(events.size() - 1).id();
     }
 
+    private RuntimeException writeFailure;
+
     @Override
     public synchronized Map<String, Long> cursors(String prefix) {
         return cursors.entrySet().stream().filter(cursor -> cursor.getKey().startsWith(prefix))
@@ -472,7 +491,15 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
 
     @Override
     public synchronized void saveCursors(Map<String, Long> positions) {
+        if (writeFailure != null) {
+            throw writeFailure;
+        }
         cursors.putAll(positions);
+    }
+
+    /** Makes writes fail with this, as a full disk would; null to let them succeed again. */
+    synchronized void failWrites(RuntimeException failure) {
+        writeFailure = failure;
     }
 
     @Override

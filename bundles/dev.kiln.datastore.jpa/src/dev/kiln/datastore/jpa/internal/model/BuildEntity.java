@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.persistence.CollectionTable;
@@ -17,7 +18,9 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.Tag;
 
 @Entity
@@ -64,6 +67,24 @@ public class BuildEntity {
     @Column(name = "defer_until")
     Long deferUntil;
 
+    @Column(name = "required_features")
+    String requiredFeatures;
+
+    @Column(name = "timeout_seconds")
+    Long timeoutSeconds;
+
+    @Column(name = "max_silent_seconds")
+    Long maxSilentSeconds;
+
+    @Column(name = "max_log_bytes")
+    Long maxLogBytes;
+
+    @Column(name = "max_output_bytes")
+    Long maxOutputBytes;
+
+    @Column(name = "failure_kind")
+    String failureKind;
+
     @ElementCollection
     @CollectionTable(name = "build_tag", joinColumns = @JoinColumn(name = "build_id"))
     List<TagRow> tags = new ArrayList<>();
@@ -99,7 +120,18 @@ public class BuildEntity {
         return new Build(UUID.fromString(id), sequence, derivationPath, system, priority, TagRow.tags(tags),
                 TagRow.tags(requiredTags), BuildState.fromId(state), Instant.ofEpochMilli(submittedAt),
                 Instant.ofEpochMilli(stateChangedAt), instant(startedAt), instant(finishedAt),
-                agentId == null ? null : UUID.fromString(agentId), setupFailures, instant(deferUntil));
+                agentId == null ? null : UUID.fromString(agentId), setupFailures, instant(deferUntil),
+                features(requiredFeatures), new BuildLimits(timeoutSeconds, maxSilentSeconds, maxLogBytes,
+                        maxOutputBytes), failureKind == null ? null : FailureKind.fromId(failureKind));
+    }
+
+    /** Features as stored: space-separated, null or empty for none. */
+    public static Set<String> features(String stored) {
+        return stored == null || stored.isEmpty() ? Set.of() : Set.of(stored.split(" "));
+    }
+
+    public static String features(Set<String> features) {
+        return features.isEmpty() ? null : String.join(" ", new TreeSet<>(features));
     }
 
     static Long millis(Instant instant) {

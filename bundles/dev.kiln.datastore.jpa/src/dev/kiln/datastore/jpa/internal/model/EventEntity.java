@@ -1,6 +1,7 @@
 package dev.kiln.datastore.jpa.internal.model;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.persistence.Basic;
@@ -12,6 +13,8 @@ import jakarta.persistence.Table;
 
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
+import dev.kiln.protocol.MalformedJsonException;
+import dev.kiln.protocol.ProtocolJson;
 
 /** A row of the event outbox. */
 @Entity
@@ -47,13 +50,22 @@ public class EventEntity {
         entity.time = event.time().toEpochMilli();
         entity.buildId = event.buildId() == null ? null : event.buildId().toString();
         entity.agentId = event.agentId() == null ? null : event.agentId().toString();
-        entity.payload = EventPayload.write(event.data());
+        entity.payload = ProtocolJson.writeString(event.data());
         return entity;
     }
 
     public Event toEvent() {
         return new Event(id, EventType.fromId(type), Instant.ofEpochMilli(time),
                 buildId == null ? null : UUID.fromString(buildId), agentId == null ? null : UUID.fromString(agentId),
-                EventPayload.read(payload));
+                strings(payload));
+    }
+
+    /** A column holding a JSON object of strings, as {@link ProtocolJson#writeString} wrote it: the data of an event. */
+    public static Map<String, String> strings(String json) {
+        try {
+            return ProtocolJson.readStrings(json);
+        } catch (MalformedJsonException e) {
+            throw new IllegalStateException("a stored JSON object of strings does not parse: " + e.getMessage(), e);
+        }
     }
 }

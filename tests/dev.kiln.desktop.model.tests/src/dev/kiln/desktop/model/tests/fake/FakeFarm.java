@@ -176,7 +176,7 @@ public final class FakeFarm implements FarmConnection {
     public synchronized AgentInfo addAgent(String name, AgentStatus status, List<String> systems, Instant lastSeen) {
         UUID id = new UUID(0x4147454eL, agents.size() + 1L);
         AgentInfo agent = new AgentInfo(id, name, "", List.copyOf(systems), Map.of(), status != AgentStatus.INACTIVE,
-                lastSeen, status, List.of(), status == AgentStatus.ONLINE ? 0.5 : null, null, null);
+                lastSeen, status, List.of(), status == AgentStatus.ONLINE ? 0.5 : null, null, null, null, null);
         agents.put(id, agent);
         return agent;
     }
@@ -422,7 +422,7 @@ public final class FakeFarm implements FarmConnection {
                 builds.values().stream().filter(b -> agent.id().equals(b.agent()) && (b.state() == BuildState.ALLOCATED
                         || b.state() == BuildState.STARTED))
                         .map(b -> new AgentBuildInfo(b.id(), b.state(), b.derivation(), b.startedAt())).toList(),
-                agent.load(), agent.freeSlots(), agent.loadReportedAt()))
+                agent.load(), agent.freeSlots(), agent.loadReportedAt(), agent.freeDisk(), agent.idle()))
                 .toList();
     }
 
@@ -451,7 +451,7 @@ public final class FakeFarm implements FarmConnection {
         AgentInfo agent = found(agents.get(id), id);
         AgentInfo changed = new AgentInfo(id, agent.name(), agent.description(), agent.systems(), agent.tags(), active,
                 agent.lastSeen(), active ? AgentStatus.OFFLINE : AgentStatus.INACTIVE, List.of(), agent.load(),
-                agent.freeSlots(), agent.loadReportedAt());
+                agent.freeSlots(), agent.loadReportedAt(), agent.freeDisk(), agent.idle());
         agents.put(id, changed);
         return changed;
     }

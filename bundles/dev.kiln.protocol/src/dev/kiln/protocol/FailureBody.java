@@ -1,0 +1,8 @@
+package dev.kiln.protocol;
+
+/**
+ * {@code POST /agent/v1/builds/{id}/failure}: how the build failed, {@code failed}, {@code timed-out},
+ * {@code silent}, {@code log-limit} or {@code output-limit}; an empty body is {@code failed}.
+ */
+public record FailureBody(String kind) {
+}

@@ -1,0 +1,7 @@
+package dev.kiln.protocol;
+
+import java.util.List;
+
+/** {@code GET /api/v1/tokens}: the stored client tokens, oldest first. */
+public record TokenList(List<TokenInfo> tokens) {
+}
