@@ -8,7 +8,10 @@ public enum EventType {
     BUILD_SETUP_FAILURE, BUILD_DEPENDENCY_FAILED, BUILD_RETRIED, BUILD_RESCHEDULED, BUILD_PRIORITY_CHANGED,
     /** Tags added to or removed from a build, listed under {@code added} and {@code removed}. */
     BUILD_TAGGED,
-    AGENT_CREATED, AGENT_CHANGED, AGENT_LOST,
+    AGENT_CREATED, AGENT_CHANGED,
+    /** A started build showed no sign of life past the stall time and was taken back. */
+    BUILD_STALLED,
+    AGENT_LOST,
     /** A jobset's evaluation began, ended well or failed; the event names the {@code jobset} and the {@code evaluation}. */
     EVALUATION_STARTED, EVALUATION_FINISHED, EVALUATION_FAILED;
 
