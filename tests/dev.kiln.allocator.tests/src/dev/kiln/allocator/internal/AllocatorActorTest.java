@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -197,6 +198,7 @@ class AllocatorActorTest {
             return (DatastoreTransaction) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {DatastoreTransaction.class}, (proxy, method, args) -> switch (method.getName()) {
                         case "agents" -> List.copyOf(agents.values());
+                        case "agent" -> Optional.ofNullable(agents.get((UUID) args[0]));
                         case "pendingBuilds" -> builds.values().stream()
                                 .filter(build -> build.state() == BuildState.SCHEDULED)
                                 .map(build -> new PendingBuild(build.id(), build.sequence(), build.derivationPath(),
