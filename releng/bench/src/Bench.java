@@ -448,7 +448,7 @@ public final class Bench {
         for (int i = 0; i < agentCount; i++) {
             AgentPassword created = client.createAgent(new NewAgentBody("bench-" + (++agentsCreated), "benchmark",
                     List.of(SYSTEM), Map.of()));
-            KilnAgentClient agent = new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password());
+            KilnAgentClient agent = new KilnAgentClient(agentUri, created.id(), created.password());
             // As a real agent does when it starts: the coordinator checks its password once (a slow hash by design,
             // then remembered), before the clock starts.
             agent.restarted();
@@ -641,7 +641,7 @@ public final class Bench {
         KilnClient client = new KilnClient(clientUri);
         AgentPassword created = client.createAgent(new NewAgentBody("bench-upload-" + System.nanoTime(), "benchmark",
                 List.of(SYSTEM), Map.of()));
-        KilnAgentClient agent = new KilnAgentClient(agentUri, UUID.fromString(created.id()), created.password());
+        KilnAgentClient agent = new KilnAgentClient(agentUri, created.id(), created.password());
         double best = 0;
         double bestWire = 0;
         for (int run = 0; run < 3; run++) {
