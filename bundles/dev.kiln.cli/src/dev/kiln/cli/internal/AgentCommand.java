@@ -158,13 +158,8 @@ final class AgentCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             AgentInfo removed = options.client().removeAgent(id);
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                Output.json(out, removed);
-            } else {
-                out.println("removed agent " + removed.name() + " (" + removed.id() + ")");
-                out.flush();
-            }
+            Output.print(spec, options, removed,
+                    out -> out.println("removed agent " + removed.name() + " (" + removed.id() + ")"));
             return 0;
         }
     }

@@ -68,17 +68,13 @@ final class CacheCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             CacheReportInfo report = options.client().verifyCache();
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                Output.json(out, report);
-            } else {
+            Output.print(spec, options, report, out -> {
                 for (CacheFaultInfo fault : report.faults()) {
                     out.println(fault.kind() + " " + fault.path() + ": " + fault.detail());
                 }
                 out.println(report.paths() + " paths checked, " + report.narBytes() + " bytes of NARs read, "
                         + report.faults().size() + (report.faults().size() == 1 ? " fault" : " faults"));
-                out.flush();
-            }
+            });
             return report.faults().isEmpty() ? 0 : KilnCommandLine.EXIT_FAILURE;
         }
     }

@@ -113,15 +113,9 @@ final class HookCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             HookDeploymentInfo removed = options.client().removeHook(name);
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                Output.json(out, removed);
-            } else {
-                out.println("removed " + removed.file() + (removed.bundle() == null ? "" : " (" + removed.bundle()
-                        + " " + removed.version() + ")") + (removed.problem() == null ? ""
-                        : "; it had not been deployed: " + removed.problem()));
-                out.flush();
-            }
+            Output.print(spec, options, removed, out -> out.println("removed " + removed.file()
+                    + (removed.bundle() == null ? "" : " (" + removed.bundle() + " " + removed.version() + ")")
+                    + (removed.problem() == null ? "" : "; it had not been deployed: " + removed.problem())));
             return 0;
         }
     }

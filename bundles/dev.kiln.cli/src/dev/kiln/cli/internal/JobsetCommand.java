@@ -262,13 +262,8 @@ final class JobsetCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             options.client().removeJobset(name);
-            PrintWriter out = spec.commandLine().getOut();
-            if (options.json) {
-                Output.json(out, Map.of("removed", name));
-            } else {
-                out.println("removed jobset " + name + "; its builds stay");
-                out.flush();
-            }
+            Output.print(spec, options, Map.of("removed", name),
+                    out -> out.println("removed jobset " + name + "; its builds stay"));
             return 0;
         }
     }
