@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.Tag;
 
@@ -27,12 +28,19 @@ import dev.kiln.api.Tag;
  * @param pullRequestTemplate    whether each pull request opened on the repository of its first channel becomes a
  *                               jobset of its own, made from this one
  * @param pullRequest            the pull request this jobset builds, or null
+ * @param shares                 its shares of build time: among ready builds of equal priority, the jobset that used
+ *                               the least build time over the last 24 hours relative to its shares goes first
+ * @param limits                 the limits of the builds its evaluations submit, those unset taken from the
+ *                               coordinator's defaults
  */
 public record Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
         Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation, boolean supersede,
-        boolean pullRequestTemplate, PullRequest pullRequest) {
+        boolean pullRequestTemplate, PullRequest pullRequest, int shares, BuildLimits limits) {
 
     public static final int DEFAULT_MAX_BUILDS = 100_000;
+
+    /** The most shares a jobset may have. */
+    public static final int MAX_SHARES = 1_000_000;
 
     public Jobset {
         if (name == null) {
@@ -63,6 +71,21 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         if (maxBuildsPerEvaluation <= 0) {
             throw new InvalidRequestException("jobset " + name + ": the limit of builds per evaluation is positive");
         }
+        // A definition written before jobsets had shares reads as 0.
+        shares = shares == 0 ? 1 : shares;
+        if (shares < 1 || shares > MAX_SHARES) {
+            throw new InvalidRequestException("jobset " + name + ": shares are a whole number from 1 to " + MAX_SHARES
+                    + ", not " + shares);
+        }
+        limits = limits == null ? BuildLimits.UNSET : limits;
+    }
+
+    /** A jobset of one share, with the coordinator's default limits. */
+    public Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
+            Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
+            boolean supersede, boolean pullRequestTemplate, PullRequest pullRequest) {
+        this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, 1, BuildLimits.UNSET);
     }
 
     /** A jobset that follows no pull request and is no template. */
@@ -75,7 +98,7 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
 
     public Jobset withEnabled(boolean newEnabled) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, newEnabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, shares, limits);
     }
 
     /**
@@ -86,11 +109,16 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         List<Channel> requestChannels = new ArrayList<>(channels);
         requestChannels.set(0, new Channel(channels.get(0).name(), url, branch));
         return new Jobset(name + "-pr-" + request.number(), requestChannels, evaluationCommand, storeDir, storeRoot,
-                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request);
+                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request, shares, limits);
+    }
+
+    public Jobset withSharesAndLimits(int newShares, BuildLimits newLimits) {
+        return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, newShares, newLimits);
     }
 
     public Jobset withPullRequest(PullRequest request) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request, shares, limits);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.allocator.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import dev.kiln.api.QueuePosition;
 import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
+import dev.kiln.api.datastore.BuildTime;
 import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.DatastoreTransaction;
 
@@ -327,11 +329,16 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         long started = System.nanoTime();
         List<Agent> agents = datastore.read(reader -> reader.agents());
         List<PendingBuild> pending = datastore.read(reader -> reader.pendingBuilds());
-        agents.forEach(plan::putAgent);
         long now = clock.millis();
+        List<BuildTime> used = datastore.read(reader -> reader.buildTimesSince(
+                Instant.ofEpochMilli(now - ShareUsage.WINDOW_MILLIS)));
+        datastore.read(reader -> reader.jobsets()).forEach(jobset -> plan.setShares(jobset.name(), jobset.shares()));
+        used.forEach(time -> plan.used(time.shareGroup(), time.finishedAt().toEpochMilli(),
+                Duration.between(time.startedAt(), time.finishedAt()).toMillis()));
+        agents.forEach(plan::putAgent);
         pending.forEach(build -> plan.put(build, now));
-        LOG.info("Allocation plan rebuilt with the {} strategy: {} pending builds, {} agents, in {} ms",
-                plan.strategyName(), pending.size(), agents.size(),
+        LOG.info("Allocation plan rebuilt with the {} strategy: {} pending builds, {} agents, {} builds of the last "
+                + "24 hours, in {} ms", plan.strategyName(), pending.size(), agents.size(), used.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 

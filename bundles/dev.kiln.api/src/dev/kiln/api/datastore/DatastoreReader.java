@@ -103,6 +103,9 @@ public interface DatastoreReader {
     /** Every scheduled, allocated and started build, with its input derivations. */
     List<PendingBuild> pendingBuilds();
 
+    /** The builds that finished at or after {@code since} after starting, in the order they finished. */
+    List<BuildTime> buildTimesSince(Instant since);
+
     /** Up to {@code limit} events with an id greater than {@code afterId}, in id order. */
     List<Event> eventsAfter(long afterId, int limit);
 

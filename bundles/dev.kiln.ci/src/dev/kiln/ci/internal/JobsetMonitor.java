@@ -155,7 +155,8 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         SubmitOptions options = SubmitOptions.DEFAULT
                 .withPriority(current.priority())
                 .withTags(withEvaluationTags(current, id))
-                .withIgnoreIfDerivationHasBuild(true);
+                .withIgnoreIfDerivationHasBuild(true)
+                .withLimits(current.limits());
         DerivationSubmitter submitter = new DerivationSubmitter(context.builds(), context.derivations(),
                 current.storeDir(), current.storeRoot());
         List<EvaluationBuild> builds = new ArrayList<>();

@@ -30,6 +30,7 @@ import dev.kiln.api.DerivationService;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.NotFoundException;
+import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.EvaluationBuild;
 import dev.kiln.ci.Evaluation;
@@ -56,10 +57,13 @@ public final class JobsetRegistry implements JobsetService {
     private final Map<String, ScheduledFuture<?>> ticks = new HashMap<>();
     private final Map<String, Jobset> jobsets = new HashMap<>();
     private final ForgeWebhooks webhooks;
+    private final Allocator allocator;
 
     @Activate
     public JobsetRegistry(@Reference BuildService builds, @Reference DerivationService derivations,
-            @Reference Datastore datastore, CiConfiguration configuration) throws IOException {
+            @Reference Datastore datastore, @Reference Allocator allocator, CiConfiguration configuration)
+            throws IOException {
+        this.allocator = allocator;
         CiOptions options = CiOptions.from(configuration);
         JsonFilesImport.run(datastore, options.ciDir());
         JobsetStore store = new JobsetStore(datastore, options.ciDir());
@@ -100,6 +104,7 @@ public final class JobsetRegistry implements JobsetService {
             throw new InvalidRequestException("there is a jobset " + jobset.name() + " already");
         }
         context.store().save(jobset);
+        allocator.sharesChanged(jobset.name(), jobset.shares());
         startMonitor(jobset, Map.of());
         return jobset;
     }
@@ -108,6 +113,7 @@ public final class JobsetRegistry implements JobsetService {
     public synchronized Jobset update(Jobset jobset) {
         Jobset old = get(jobset.name());
         context.store().save(jobset);
+        allocator.sharesChanged(jobset.name(), jobset.shares());
         jobsets.put(jobset.name(), jobset);
         monitors.get(jobset.name()).tell(new JobsetMonitor.Redefine(jobset));
         if (!old.period().equals(jobset.period())) {

@@ -60,7 +60,7 @@ final class JobsetStore {
     void save(Jobset jobset) {
         String definition = JobsetJson.write(jobset);
         datastore.write(tx -> {
-            tx.saveJobset(new StoredJobset(jobset.name(), definition));
+            tx.saveJobset(new StoredJobset(jobset.name(), definition, jobset.shares()));
             return null;
         });
     }

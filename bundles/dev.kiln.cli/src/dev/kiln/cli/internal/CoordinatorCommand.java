@@ -197,7 +197,7 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
         BuildLimits limits = defaultLimits.limits();
-        long stallSeconds = LimitOptions.seconds(spec, stallTimeout, "--stall-timeout");
+        long stallSeconds = LimitOptions.seconds(stallTimeout, "--stall-timeout");
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
         String keystorePassword = keystorePassword();

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.kiln.api.BuildLimits;
+import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.JobsetInfo;
@@ -49,6 +51,8 @@ final class JobsetCommand implements Runnable {
         out.println("period:    " + (jobset.periodSeconds() == 0 ? "on demand" : jobset.periodSeconds() + " s"));
         out.println("priority:  " + jobset.priority());
         out.println("tags:      " + Output.tags(jobset.tags()));
+        out.println("shares:    " + (jobset.shares() == null ? 1 : jobset.shares()));
+        Output.limits(out, "limits:    ", jobset.limits());
         if (jobset.lastEvaluation() != null) {
             out.println("evaluated: " + lastEvaluation(jobset));
         }
@@ -95,11 +99,19 @@ final class JobsetCommand implements Runnable {
                 description = "A newer evaluation cancels what older ones still have pending and it no longer needs "
                         + "(default: on; --no-supersede keeps it).")
         boolean supersede;
+        @Option(names = "--shares", defaultValue = "1", paramLabel = "N",
+                description = "Its shares of build time: among builds of equal priority, the jobset that used the least"
+                        + " build time over the last 24 hours relative to its shares goes first (default: 1).")
+        int shares;
+        @Mixin
+        LimitOptions limitOptions;
 
         @Override
         public Integer call() throws IOException {
+            BuildLimitsInfo limits = LimitOptions.info(limitOptions.limits());
             print(spec, options, options.client().addJobset(new JobsetInfo(name, channels(spec, channels), command,
-                    storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede)));
+                    storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede,
+                    null, null, null, checkedShares(shares), limits)));
             return 0;
         }
     }
@@ -135,10 +147,18 @@ final class JobsetCommand implements Runnable {
         @Option(names = "--supersede", negatable = true,
                 description = "Whether a newer evaluation cancels what older ones still have pending.")
         Boolean supersede;
+        @Option(names = "--shares", paramLabel = "N", description = "Its shares of build time.")
+        Integer shares;
+        @Mixin
+        LimitOptions limitOptions;
 
         @Override
         public Integer call() throws IOException {
+            BuildLimits given = limitOptions.limits();
+            Integer newShares = shares == null ? null : checkedShares(shares);
             JobsetInfo old = options.client().jobset(name);
+            BuildLimits oldLimits = old.limits() == null ? BuildLimits.UNSET : new BuildLimits(old.limits().timeout(),
+                    old.limits().maxSilentTime(), old.limits().maxLogSize(), old.limits().maxOutputSize());
             JobsetInfo changed = new JobsetInfo(name,
                     channels == null ? old.channels() : channels(spec, channels),
                     command == null ? old.evaluationCommand() : command,
@@ -149,10 +169,20 @@ final class JobsetCommand implements Runnable {
                     tags == null ? old.tags() : Output.tags(spec, tags),
                     old.enabled(),
                     maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
-                    supersede == null ? old.supersede() : supersede);
+                    supersede == null ? old.supersede() : supersede, null, null, null, newShares,
+                    LimitOptions.info(given.orElse(oldLimits)));
             print(spec, options, options.client().updateJobset(changed));
             return 0;
         }
+    }
+
+    /** The shares given, refused in one line, as a bad limit is, unless from 1 to 1,000,000. */
+    private static int checkedShares(int shares) {
+        if (shares < 1 || shares > 1_000_000) {
+            throw new CommandFailedException("--shares is a whole number from 1 to 1000000, not " + shares,
+                    KilnCommandLine.EXIT_USAGE, null);
+        }
+        return shares;
     }
 
     private static List<ChannelInfo> channels(CommandSpec spec, List<String> texts) {

@@ -2,19 +2,15 @@ package dev.kiln.cli.internal;
 
 import dev.kiln.api.BuildLimits;
 import dev.kiln.api.InvalidRequestException;
-import picocli.CommandLine.Model.CommandSpec;
+import dev.kiln.protocol.BuildLimitsInfo;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The options that limit a build: times in seconds, sizes in bytes or with a binary suffix ({@code 1M}, {@code 2G}).
- * Checked before anything is sent, each bad one refused in one line.
+ * Checked before anything is sent, each bad one refused in one line, without the usage hint of a mistyped command:
+ * the command was right, the value was not.
  */
 final class LimitOptions {
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
 
     @Option(names = {"--timeout", "--build-timeout"}, paramLabel = "SECONDS",
             description = "The longest a build may run; 0 for no limit.")
@@ -42,17 +38,28 @@ final class LimitOptions {
                     BuildLimits.parseSize(maxLogSize, "--max-log-size"),
                     BuildLimits.parseSize(maxOutputSize, "--max-output-size"));
         } catch (InvalidRequestException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw refused(e);
         }
     }
 
     /** A time option in seconds, checked as a limit is. */
-    static long seconds(CommandSpec spec, String text, String option) {
+    static long seconds(String text, String option) {
         try {
             return BuildLimits.parseSeconds(text, option);
         } catch (InvalidRequestException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw refused(e);
         }
+    }
+
+    /** A refused value: one line, and the exit code of a usage error. */
+    static CommandFailedException refused(InvalidRequestException e) {
+        return new CommandFailedException(e.getMessage(), KilnCommandLine.EXIT_USAGE, e);
+    }
+
+    /** Limits as the protocol sends them. */
+    static BuildLimitsInfo info(BuildLimits limits) {
+        return new BuildLimitsInfo(limits.timeoutSeconds(), limits.maxSilentSeconds(), limits.maxLogBytes(),
+                limits.maxOutputBytes());
     }
 
     static String text(Long value) {

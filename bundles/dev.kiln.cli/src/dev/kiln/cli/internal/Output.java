@@ -67,12 +67,7 @@ final class Output {
         if (build.requiredFeatures() != null && !build.requiredFeatures().isEmpty()) {
             out.printf("features:    %s%n", String.join(",", build.requiredFeatures()));
         }
-        BuildLimitsInfo limits = build.limits();
-        if (limits != null && (limits.timeout() != null || limits.maxSilentTime() != null || limits.maxLogSize() != null
-                || limits.maxOutputSize() != null)) {
-            out.printf("limits:      timeout %s  max-silent %s  max-log %s  max-output %s%n", limit(limits.timeout()),
-                    limit(limits.maxSilentTime()), limit(limits.maxLogSize()), limit(limits.maxOutputSize()));
-        }
+        limits(out, "limits:      ", build.limits());
         if (build.unallocatable() != null) {
             out.printf("waiting:     %s%n", build.unallocatable());
         }
@@ -80,6 +75,15 @@ final class Output {
             out.printf("output %s:  %s  %s  %d bytes%n", output.name(), output.path(), output.narHash(), output.narSize());
         }
         out.flush();
+    }
+
+    /** A line of the limits set, after {@code label}, when one is set: the others are the coordinator's defaults. */
+    static void limits(PrintWriter out, String label, BuildLimitsInfo limits) {
+        if (limits != null && (limits.timeout() != null || limits.maxSilentTime() != null || limits.maxLogSize() != null
+                || limits.maxOutputSize() != null)) {
+            out.printf("%stimeout %s  max-silent %s  max-log %s  max-output %s%n", label, limit(limits.timeout()),
+                    limit(limits.maxSilentTime()), limit(limits.maxLogSize()), limit(limits.maxOutputSize()));
+        }
     }
 
     private static String limit(Long value) {

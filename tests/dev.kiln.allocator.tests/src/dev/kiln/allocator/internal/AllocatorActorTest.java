@@ -205,6 +205,7 @@ class AllocatorActorTest {
                                         build.system(), build.priority(), Set.of(), Set.of(), build.state(), null,
                                         null))
                                 .toList();
+                        case "buildTimesSince", "jobsets" -> List.of();
                         case "builds" -> ((Collection<?>) args[0]).stream().map(builds::get).toList();
                         case "updateBuild" -> builds.put(((Build) args[0]).id(), (Build) args[0]);
                         case "appendEvent" -> new Event(events.incrementAndGet(), (EventType) args[0],

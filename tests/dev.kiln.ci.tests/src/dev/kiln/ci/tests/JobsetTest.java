@@ -21,6 +21,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildState;
@@ -81,7 +82,8 @@ class JobsetTest {
     @Test
     void streamsTheDerivationsOfACommitAndBuildsOnlyWhatTheNextCommitChanged() throws Exception {
         Path repository = gitRepository("hello", "alpha", "beta");
-        jobsets.add(jobset("hello", repository, nixInstantiate(), 5));
+        BuildLimits limits = new BuildLimits(600L, null, 1L << 20, null);
+        jobsets.add(jobset("hello", repository, nixInstantiate(), 5).withSharesAndLimits(3, limits));
         long eventsBefore = events.latestId();
         jobsets.evaluate("hello");
         Evaluation first = awaitEvaluations("hello", 1).get(0);
@@ -101,6 +103,7 @@ class JobsetTest {
             assertEquals(5, build.priority());
             assertTrue(build.tags().contains(new Tag("team", "ci")), build.tags().toString());
             assertTrue(build.tags().contains(new Tag("jobset", "hello")), build.tags().toString());
+            assertEquals(limits, build.limits(), "the jobset's limits, the others the coordinator's defaults");
         }
 
         commit(repository, "alpha", "gamma");
@@ -213,7 +216,8 @@ class JobsetTest {
 
     @Test
     void keepsJobsetsAcrossARestart() throws Exception {
-        jobsets.add(jobset("durable", temp, "true", 0).withEnabled(false));
+        BuildLimits limits = new BuildLimits(null, 30L, null, 1L << 30);
+        jobsets.add(jobset("durable", temp, "true", 0).withEnabled(false).withSharesAndLimits(4, limits));
         Configuration ci = configurations.get(2);
         Map<String, Object> properties = Map.of("state.dir", temp.resolve("state").toString(), "evaluation.timeout.seconds", 10L,
                 "evaluation.memory.mib", 1024L);
@@ -225,6 +229,8 @@ class JobsetTest {
         Jobset restored = jobsets.get("durable");
         assertEquals(false, restored.enabled());
         assertEquals("true", restored.evaluationCommand());
+        assertEquals(4, restored.shares());
+        assertEquals(limits, restored.limits());
     }
 
     private static Jobset jobset(String name, Path repository, String command, int priority) {

@@ -148,6 +148,10 @@ class ClientCommandsTest {
         assertEquals("kiln: --state-dir /nonexistent/state is no directory: give the coordinator's state directory, "
                 + "or a token with --token", noStateDir.err().strip());
 
+        Run badLimit = kiln("build", "submit", "--timeout", "-1", "/nonexistent/nothere.drv", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_USAGE, badLimit.exit());
+        assertEquals("kiln: --timeout must not be negative: -1", badLimit.err().strip(), "one line, no usage hint");
+
         Run missing = kiln("build", "submit", "/nonexistent/nothere.drv", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, missing.exit());
         assertEquals("kiln: no such file: /nonexistent/nothere.drv", missing.err().strip());
@@ -409,6 +413,34 @@ class ClientCommandsTest {
         Run gone = kiln("jobset", "show", "site", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, gone.exit());
         assertTrue(gone.err().startsWith("kiln: not found: "), gone.err());
+    }
+
+    @Test
+    void jobsetsTakeSharesAndLimitsAndKeepThemWhenChangedOtherwise() {
+        Run added = kiln("jobset", "add", "shared", "--coordinator", url, "--channel", "src=/srv/shared.git",
+                "--command", "true", "--shares", "3", "--timeout", "600", "--max-log-size", "1M");
+        assertEquals(0, added.exit(), added.err());
+        assertTrue(added.out().contains("shares:    3"), added.out());
+        assertTrue(added.out().contains("limits:    timeout 600  max-silent default  max-log 1048576  "
+                + "max-output default"), added.out());
+
+        Run changed = kiln("jobset", "change", "shared", "--coordinator", url, "--shares", "2", "--max-silent-time",
+                "60");
+        assertEquals(0, changed.exit(), changed.err());
+        Run shown = kiln("jobset", "show", "shared", "--coordinator", url, "--json");
+        assertTrue(shown.out().contains("\"shares\":2"), shown.out());
+        assertTrue(shown.out().contains("\"timeout\":600,\"maxSilentTime\":60,\"maxLogSize\":1048576"),
+                "the limits given before are kept: " + shown.out());
+
+        Run noShares = kiln("jobset", "change", "shared", "--coordinator", url, "--shares", "0");
+        assertEquals(KilnCommandLine.EXIT_USAGE, noShares.exit());
+        assertEquals(1, noShares.err().lines().count(), noShares.err());
+        Run badLimit = kiln("jobset", "change", "shared", "--coordinator", url, "--max-output-size", "lots");
+        assertEquals(KilnCommandLine.EXIT_USAGE, badLimit.exit());
+        assertEquals(1, badLimit.err().lines().count(), badLimit.err());
+        assertTrue(kiln("jobset", "show", "shared", "--coordinator", url).out().contains("shares:    2"),
+                "nothing was changed by the refused commands");
+        assertEquals(0, kiln("jobset", "remove", "shared", "--coordinator", url).exit());
     }
 
     /** Runs the command until its output matches, for what the coordinator does in the background. */

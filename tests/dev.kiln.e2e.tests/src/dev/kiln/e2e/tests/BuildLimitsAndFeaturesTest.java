@@ -76,8 +76,9 @@ class BuildLimitsAndFeaturesTest {
                 command.add(drv.get("plain").toString());
                 Command refused = farm.kiln(command.toArray(String[]::new));
                 assertNotEquals(0, refused.exitCode(), bad + ": " + refused.out());
-                assertTrue(refused.err().startsWith("kiln: " + bad.get(0) + " must "), bad + " says why in one line, as"
-                        + " every bad option does (then where to find the usage): " + refused.err());
+                assertTrue(refused.err().startsWith("kiln: " + bad.get(0) + " must "), bad + " says why: "
+                        + refused.err());
+                assertEquals(1, refused.err().lines().count(), bad + " is refused in one line: " + refused.err());
             }
             assertEquals(0, farm.get("/api/v1/builds").path("builds").size(), "nothing was submitted");
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

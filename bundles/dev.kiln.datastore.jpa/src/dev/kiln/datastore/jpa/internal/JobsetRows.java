@@ -30,10 +30,11 @@ final class JobsetRows {
 
     static List<StoredJobset> jobsets(Connection connection) throws SQLException {
         List<StoredJobset> jobsets = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT name, definition FROM jobset ORDER BY name");
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT name, definition, shares FROM jobset ORDER BY name");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                jobsets.add(new StoredJobset(rows.getString(1), rows.getString(2)));
+                jobsets.add(new StoredJobset(rows.getString(1), rows.getString(2), rows.getInt(3)));
             }
         }
         return jobsets;
@@ -42,19 +43,21 @@ final class JobsetRows {
     static void saveJobset(Connection connection, StoredJobset jobset) throws SQLException {
         long now = System.currentTimeMillis();
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE jobset SET definition = ?, updated_at = ? WHERE name = ?")) {
+                "UPDATE jobset SET definition = ?, updated_at = ?, shares = ? WHERE name = ?")) {
             update.setString(1, jobset.definition());
             update.setLong(2, now);
-            update.setString(3, jobset.name());
+            update.setInt(3, jobset.shares());
+            update.setString(4, jobset.name());
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO jobset (name, definition, updated_at) VALUES (?, ?, ?)")) {
+                "INSERT INTO jobset (name, definition, updated_at, shares) VALUES (?, ?, ?, ?)")) {
             insert.setString(1, jobset.name());
             insert.setString(2, jobset.definition());
             insert.setLong(3, now);
+            insert.setInt(4, jobset.shares());
             insert.executeUpdate();
         }
     }

@@ -44,6 +44,7 @@ import dev.kiln.api.StoredOutput;
 import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
+import dev.kiln.api.datastore.BuildTime;
 import dev.kiln.api.datastore.DatastoreTransaction;
 import dev.kiln.api.datastore.EvaluationBuild;
 import dev.kiln.api.datastore.StoredEvaluation;
@@ -502,6 +503,24 @@ final class JpaTransaction implements DatastoreTransaction {
                         PendingBuild.shareGroupOf(groupTags.getOrDefault((String) row[0], Set.of())),
                         row[9] == null || BuildState.fromId((String) row[5]) != BuildState.STARTED ? null
                                 : Instant.ofEpochMilli(((Number) row[9]).longValue())))
+                .toList();
+    }
+
+    @Override
+    public List<BuildTime> buildTimesSince(Instant since) {
+        Map<String, Set<Tag>> groupTags = new HashMap<>();
+        query("SELECT b.id, t.key, t.value FROM BuildEntity b JOIN b.tags t "
+                + "WHERE b.finishedAt >= :since AND b.startedAt IS NOT NULL AND t.key IN :keys", Object[].class)
+                .setParameter("since", since.toEpochMilli())
+                .setParameter("keys", List.of(PendingBuild.JOBSET_TAG, PendingBuild.SHARE_TAG)).getResultList()
+                .forEach(row -> groupTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
+                        .add(new Tag((String) row[1], (String) row[2])));
+        return query("SELECT b.id, b.startedAt, b.finishedAt FROM BuildEntity b "
+                + "WHERE b.finishedAt >= :since AND b.startedAt IS NOT NULL ORDER BY b.finishedAt", Object[].class)
+                .setParameter("since", since.toEpochMilli()).getResultList().stream()
+                .map(row -> new BuildTime(PendingBuild.shareGroupOf(groupTags.getOrDefault((String) row[0], Set.of())),
+                        Instant.ofEpochMilli(((Number) row[1]).longValue()),
+                        Instant.ofEpochMilli(((Number) row[2]).longValue())))
                 .toList();
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.kiln.api.BuildLimits;
 import dev.kiln.ci.Channel;
 import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationSummary;
@@ -163,6 +164,10 @@ final class JobsetRoutes {
         if (info.periodSeconds() < 0) {
             throw HttpFailure.badRequest("periodSeconds is negative: " + info.periodSeconds());
         }
+        if (info.shares() != null && (info.shares() < 1 || info.shares() > Jobset.MAX_SHARES)) {
+            throw HttpFailure.badRequest("shares are a whole number from 1 to " + Jobset.MAX_SHARES + ", not "
+                    + info.shares());
+        }
         List<Channel> channels = info.channels() == null ? List.of()
                 : info.channels().stream().map(c -> new Channel(c.name(), c.url(), c.branch())).toList();
         return new Jobset(old != null ? old.name() : info.name(), channels, info.evaluationCommand(), info.storeDir(),
@@ -172,7 +177,9 @@ final class JobsetRoutes {
                 info.maxBuildsPerEvaluation() == null ? Jobset.DEFAULT_MAX_BUILDS : info.maxBuildsPerEvaluation(),
                 info.supersede() != null ? info.supersede() : old == null || old.supersede(),
                 info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
-                old == null ? null : old.pullRequest());
+                old == null ? null : old.pullRequest(),
+                info.shares() != null ? info.shares() : old == null ? 1 : old.shares(),
+                info.limits() != null ? Wire.limits(info.limits()) : old == null ? BuildLimits.UNSET : old.limits());
     }
 
     private static JobsetInfo info(Jobset jobset, Evaluation lastEvaluation) {
@@ -181,7 +188,8 @@ final class JobsetRoutes {
                 jobset.evaluationCommand(), jobset.storeDir(), jobset.storeRoot(), jobset.period().toSeconds(),
                 jobset.priority(), Wire.tags(jobset.tags()), jobset.enabled(), jobset.maxBuildsPerEvaluation(),
                 jobset.supersede(), jobset.pullRequestTemplate(), info(jobset.pullRequest()),
-                lastEvaluation == null ? null : info(lastEvaluation, null));
+                lastEvaluation == null ? null : info(lastEvaluation, null), jobset.shares(),
+                Wire.limits(jobset.limits()));
     }
 
     private static PullRequestInfo info(PullRequest request) {

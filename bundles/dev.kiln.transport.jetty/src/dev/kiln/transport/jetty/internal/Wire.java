@@ -56,6 +56,11 @@ final class Wire {
                 limits.maxOutputBytes());
     }
 
+    /** Limits as sent, checked: a negative one, or one over a year or 1 PiB, is refused. */
+    static BuildLimits limits(BuildLimitsInfo limits) {
+        return new BuildLimits(limits.timeout(), limits.maxSilentTime(), limits.maxLogSize(), limits.maxOutputSize());
+    }
+
     /** The limits of a build request, checked: a bad one is refused before anything is submitted. */
     static BuildLimits limits(dev.kiln.protocol.BuildRequest request) {
         return new BuildLimits(BuildLimits.parseSeconds(request.timeout(), "timeout"),

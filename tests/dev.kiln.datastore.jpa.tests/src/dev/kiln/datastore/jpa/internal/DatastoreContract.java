@@ -52,6 +52,7 @@ import dev.kiln.api.StoredOutput;
 import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
+import dev.kiln.api.datastore.BuildTime;
 
 /**
  * What every database Kiln runs on must do, written once; each subclass supplies a fresh database per test.
@@ -503,6 +504,23 @@ abstract class DatastoreContract {
                         Tag.parse("jobset=nixpkgs"), null),
                 new PendingBuild(started.id(), 4, other.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.STARTED,
                         agent, null, Set.of(), Tag.parse("share=team-a"), T0.plusSeconds(5))), pending);
+    }
+
+    @Test
+    void readsTheBuildTimeOfTheBuildsFinishedSinceATimeWithTheirShareGroups() {
+        DerivationSummary drv = derivation("timed");
+        Build old = build(1, drv, BuildState.SUCCEEDED, Set.of(Tag.parse("jobset=web")))
+                .withStartedAt(T0).withFinishedAt(T0.plusSeconds(10));
+        Build late = build(2, drv, BuildState.FAILED, Set.of(Tag.parse("share=team-a")))
+                .withStartedAt(T0.plusSeconds(100)).withFinishedAt(T0.plusSeconds(160));
+        Build early = build(3, drv, BuildState.SUCCEEDED, Set.of())
+                .withStartedAt(T0.plusSeconds(90)).withFinishedAt(T0.plusSeconds(120));
+        Build neverStarted = build(4, drv, BuildState.CANCELED, Set.of()).withFinishedAt(T0.plusSeconds(130));
+        insert(List.of(drv), List.of(old, late, early, neverStarted));
+
+        assertEquals(List.of(new BuildTime(null, T0.plusSeconds(90), T0.plusSeconds(120)),
+                new BuildTime(Tag.parse("share=team-a"), T0.plusSeconds(100), T0.plusSeconds(160))),
+                datastore.read(r -> r.buildTimesSince(T0.plusSeconds(60))));
     }
 
     @Test

@@ -49,17 +49,18 @@ abstract class JobsetStoreContract {
         String longDefinition = "{\"command\":\"" + "x".repeat(50_000) + "\"}";
         datastore.write(tx -> {
             tx.saveJobset(new StoredJobset("web", "{\"enabled\":true}"));
-            tx.saveJobset(new StoredJobset("api", longDefinition));
+            tx.saveJobset(new StoredJobset("api", longDefinition, 3));
             return null;
         });
         datastore.write(tx -> {
-            tx.saveJobset(new StoredJobset("web", "{\"enabled\":false}"));
+            tx.saveJobset(new StoredJobset("web", "{\"enabled\":false}", 2));
             return null;
         });
         reopen();
 
-        assertEquals(List.of(new StoredJobset("api", longDefinition), new StoredJobset("web", "{\"enabled\":false}")),
-                datastore.read(r -> r.jobsets()));
+        assertEquals(List.of(new StoredJobset("api", longDefinition, 3),
+                new StoredJobset("web", "{\"enabled\":false}", 2)), datastore.read(r -> r.jobsets()),
+                "with their shares");
         assertTrue(datastore.write(tx -> tx.deleteJobset("web")));
         assertFalse(datastore.write(tx -> tx.deleteJobset("web")));
         assertEquals(List.of("api"), datastore.read(r -> r.jobsets()).stream().map(StoredJobset::name).toList());
