@@ -52,6 +52,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.PlannedBuild;
 import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
@@ -489,6 +490,11 @@ final class InMemoryCoordinator implements BuildService, BuildGraphService, Agen
     public List<Build> raiseInputPriority(UUID buildId, int priority) {
         get(buildId);
         return List.of();
+    }
+
+    @Override
+    public Optional<QueuePosition> position(UUID buildId, int limit) {
+        return Optional.empty();
     }
 
     @Override
