@@ -28,6 +28,8 @@ import dev.kiln.api.Tag;
  * @param pullRequestTemplate    whether each pull request opened on the repository of its first channel becomes a
  *                               jobset of its own, made from this one
  * @param pullRequest            the pull request this jobset builds, or null
+ * @param evaluationTimeout      how long one of its evaluations may run before it is stopped and fails; null for the
+ *                               coordinator's limit
  * @param shares                 its shares of build time: among ready builds of equal priority, the jobset that used
  *                               the least build time over the last 24 hours relative to its shares goes first
  * @param limits                 the limits of the builds its evaluations submit, those unset taken from the
@@ -35,7 +37,8 @@ import dev.kiln.api.Tag;
  */
 public record Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
         Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation, boolean supersede,
-        boolean pullRequestTemplate, PullRequest pullRequest, int shares, BuildLimits limits) {
+        boolean pullRequestTemplate, PullRequest pullRequest, Duration evaluationTimeout, int shares,
+        BuildLimits limits) {
 
     public static final int DEFAULT_MAX_BUILDS = 100_000;
 
@@ -71,6 +74,9 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         if (maxBuildsPerEvaluation <= 0) {
             throw new InvalidRequestException("jobset " + name + ": the limit of builds per evaluation is positive");
         }
+        if (evaluationTimeout != null && (evaluationTimeout.isNegative() || evaluationTimeout.isZero())) {
+            evaluationTimeout = null;
+        }
         // A definition written before jobsets had shares reads as 0.
         shares = shares == 0 ? 1 : shares;
         if (shares < 1 || shares > MAX_SHARES) {
@@ -80,12 +86,21 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         limits = limits == null ? BuildLimits.UNSET : limits;
     }
 
-    /** A jobset of one share, with the coordinator's default limits. */
+    /** A jobset of one share, with the coordinator's default build limits. */
+    public Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
+            Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
+            boolean supersede, boolean pullRequestTemplate, PullRequest pullRequest, Duration evaluationTimeout) {
+        this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, evaluationTimeout, 1,
+                BuildLimits.UNSET);
+    }
+
+    /** A jobset whose evaluations run within the coordinator's time limit. */
     public Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
             Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
             boolean supersede, boolean pullRequestTemplate, PullRequest pullRequest) {
         this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, 1, BuildLimits.UNSET);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, null);
     }
 
     /** A jobset that follows no pull request and is no template. */
@@ -93,12 +108,18 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
             Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
             boolean supersede) {
         this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, false, null);
+                maxBuildsPerEvaluation, supersede, false, null, null);
     }
 
     public Jobset withEnabled(boolean newEnabled) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, newEnabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, shares, limits);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, evaluationTimeout,
+                shares, limits);
+    }
+
+    public Jobset withEvaluationTimeout(Duration timeout) {
+        return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, timeout, shares, limits);
     }
 
     /**
@@ -109,16 +130,19 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         List<Channel> requestChannels = new ArrayList<>(channels);
         requestChannels.set(0, new Channel(channels.get(0).name(), url, branch));
         return new Jobset(name + "-pr-" + request.number(), requestChannels, evaluationCommand, storeDir, storeRoot,
-                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request, shares, limits);
+                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request, evaluationTimeout,
+                shares, limits);
     }
 
     public Jobset withSharesAndLimits(int newShares, BuildLimits newLimits) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, newShares, newLimits);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, evaluationTimeout, newShares,
+                newLimits);
     }
 
     public Jobset withPullRequest(PullRequest request) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request, shares, limits);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request, evaluationTimeout,
+                shares, limits);
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
  * {@code pullRequestTemplate} true makes each pull request on the first channel's repository a jobset of its own
  * (null keeps it as it was, false when created). {@code pullRequest} (the request a jobset builds) and
  * {@code lastEvaluation} (the newest evaluation) are shown and never sent: null when there is none.
+ * {@code evaluationTimeoutSeconds} is how long one evaluation may run before it is stopped and fails: null or 0 for
+ * the coordinator's limit.
  * {@code shares} (1 to 1,000,000) is its shares of build time: among ready builds of equal priority, the jobset that
  * used the least build time over the last 24 hours relative to its shares goes first; null means 1 for a new jobset
  * and unchanged for a changed one. {@code limits} are those of the builds its evaluations submit, each null one taken
@@ -19,15 +21,25 @@ import java.util.Map;
 public record JobsetInfo(String name, List<ChannelInfo> channels, String evaluationCommand, String storeDir,
         String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,
         Integer maxBuildsPerEvaluation, Boolean supersede, Boolean pullRequestTemplate, PullRequestInfo pullRequest,
-        EvaluationInfo lastEvaluation, Integer shares, BuildLimitsInfo limits) {
+        EvaluationInfo lastEvaluation, Long evaluationTimeoutSeconds, Integer shares, BuildLimitsInfo limits) {
+
+    /** A jobset within the coordinator's evaluation time limit, without shares or limits given. */
+    public JobsetInfo(String name, List<ChannelInfo> channels, String evaluationCommand, String storeDir,
+            String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,
+            Integer maxBuildsPerEvaluation, Boolean supersede, Boolean pullRequestTemplate, PullRequestInfo pullRequest,
+            EvaluationInfo lastEvaluation) {
+        this(name, channels, evaluationCommand, storeDir, storeRoot, periodSeconds, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, lastEvaluation, null);
+    }
 
     /** A jobset without shares or limits given. */
     public JobsetInfo(String name, List<ChannelInfo> channels, String evaluationCommand, String storeDir,
             String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,
-            Integer maxBuildsPerEvaluation, Boolean supersede, Boolean pullRequestTemplate,
-            PullRequestInfo pullRequest, EvaluationInfo lastEvaluation) {
+            Integer maxBuildsPerEvaluation, Boolean supersede, Boolean pullRequestTemplate, PullRequestInfo pullRequest,
+            EvaluationInfo lastEvaluation, Long evaluationTimeoutSeconds) {
         this(name, channels, evaluationCommand, storeDir, storeRoot, periodSeconds, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, lastEvaluation, null, null);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, lastEvaluation,
+                evaluationTimeoutSeconds, null, null);
     }
 
     /** A jobset to create or change: without an evaluation. */
@@ -35,6 +47,6 @@ public record JobsetInfo(String name, List<ChannelInfo> channels, String evaluat
             String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,
             Integer maxBuildsPerEvaluation, boolean supersede) {
         this(name, channels, evaluationCommand, storeDir, storeRoot, periodSeconds, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, null, null, null, null, null);
+                maxBuildsPerEvaluation, supersede, null, null, null, null);
     }
 }

@@ -51,6 +51,9 @@ final class JobsetCommand implements Runnable {
         out.println("period:    " + (jobset.periodSeconds() == 0 ? "on demand" : jobset.periodSeconds() + " s"));
         out.println("priority:  " + jobset.priority());
         out.println("tags:      " + Output.tags(jobset.tags()));
+        if (jobset.evaluationTimeoutSeconds() != null) {
+            out.println("time limit: " + jobset.evaluationTimeoutSeconds() + " s an evaluation");
+        }
         out.println("shares:    " + (jobset.shares() == null ? 1 : jobset.shares()));
         Output.limits(out, "limits:    ", jobset.limits());
         if (jobset.lastEvaluation() != null) {
@@ -99,6 +102,9 @@ final class JobsetCommand implements Runnable {
                 description = "A newer evaluation cancels what older ones still have pending and it no longer needs "
                         + "(default: on; --no-supersede keeps it).")
         boolean supersede;
+        @Option(names = "--evaluation-timeout", paramLabel = "SECONDS",
+                description = "Stop an evaluation that runs longer, and fail it (default: the coordinator's limit).")
+        Long evaluationTimeout;
         @Option(names = "--shares", defaultValue = "1", paramLabel = "N",
                 description = "Its shares of build time: among builds of equal priority, the jobset that used the least"
                         + " build time over the last 24 hours relative to its shares goes first (default: 1).")
@@ -111,7 +117,7 @@ final class JobsetCommand implements Runnable {
             BuildLimitsInfo limits = LimitOptions.info(limitOptions.limits());
             print(spec, options, options.client().addJobset(new JobsetInfo(name, channels(spec, channels), command,
                     storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede,
-                    null, null, null, checkedShares(shares), limits)));
+                    null, null, null, evaluationTimeout(spec, evaluationTimeout), checkedShares(shares), limits)));
             return 0;
         }
     }
@@ -147,6 +153,9 @@ final class JobsetCommand implements Runnable {
         @Option(names = "--supersede", negatable = true,
                 description = "Whether a newer evaluation cancels what older ones still have pending.")
         Boolean supersede;
+        @Option(names = "--evaluation-timeout", paramLabel = "SECONDS",
+                description = "Stop an evaluation that runs longer, and fail it; 0 for the coordinator's limit.")
+        Long evaluationTimeout;
         @Option(names = "--shares", paramLabel = "N", description = "Its shares of build time.")
         Integer shares;
         @Mixin
@@ -169,8 +178,9 @@ final class JobsetCommand implements Runnable {
                     tags == null ? old.tags() : Output.tags(spec, tags),
                     old.enabled(),
                     maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
-                    supersede == null ? old.supersede() : supersede, null, null, null, newShares,
-                    LimitOptions.info(given.orElse(oldLimits)));
+                    supersede == null ? old.supersede() : supersede, null, null, null,
+                    evaluationTimeout == null ? old.evaluationTimeoutSeconds() : evaluationTimeout(spec, evaluationTimeout),
+                    newShares, LimitOptions.info(given.orElse(oldLimits)));
             print(spec, options, options.client().updateJobset(changed));
             return 0;
         }
@@ -183,6 +193,13 @@ final class JobsetCommand implements Runnable {
                     KilnCommandLine.EXIT_USAGE, null);
         }
         return shares;
+    }
+
+    private static Long evaluationTimeout(CommandSpec spec, Long seconds) {
+        if (seconds != null && seconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-timeout: " + seconds + " is negative");
+        }
+        return seconds;
     }
 
     private static List<ChannelInfo> channels(CommandSpec spec, List<String> texts) {
@@ -258,9 +275,14 @@ final class JobsetCommand implements Runnable {
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Evaluate a jobset now, even if its channels did not move.")
     static final class Evaluate extends OnJobset {
+        @Option(names = "--rebuild-failures",
+                description = "Build again each failed build among the derivations found, with its dependents, "
+                        + "instead of keeping the known failure.")
+        boolean rebuildFailures;
+
         @Override
         JobsetInfo apply(String jobset) throws IOException {
-            return options.client().evaluateJobset(jobset);
+            return options.client().evaluateJobset(jobset, rebuildFailures);
         }
     }
 
