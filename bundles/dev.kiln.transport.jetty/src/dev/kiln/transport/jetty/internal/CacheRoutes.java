@@ -52,6 +52,7 @@ final class CacheRoutes {
             if (info.isEmpty()) {
                 throw HttpFailure.notFound("no store path with hash " + hashPart);
             }
+            services.retention().served(hashPart);
             send(exchange, head, "text/x-nix-narinfo", info.get());
         } else if (path.startsWith("/nar/")) {
             try (ObjectStream nar = services.cache().openNar(path.substring(5))

@@ -50,6 +50,7 @@ import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -119,6 +120,10 @@ final class ClientApi {
                     requireMethod(exchange, "POST", true);
                     exchange.readEmpty(smallBody);
                     exchange.json(200, cacheReport(services.cache().verify()));
+                } else if (parts.length == 2 && parts[1].equals("gc")) {
+                    requireMethod(exchange, "POST", true);
+                    GcBody body = exchange.readJson(GcBody.class, smallBody);
+                    exchange.json(200, Wire.gcReport(services.retention().collect(body.dryRun())));
                 } else {
                     requireMethod(exchange, "GET", parts.length == 1);
                     exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));

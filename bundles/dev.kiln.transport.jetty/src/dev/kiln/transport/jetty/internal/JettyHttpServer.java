@@ -46,6 +46,7 @@ import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.cache.CacheRetention;
 import dev.kiln.ci.JobsetService;
 import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -80,10 +81,12 @@ public final class JettyHttpServer {
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
             @Reference BuildService builds, @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
             @Reference DerivationService derivations, @Reference AllocationPlanService plans,
-            @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs)
+            @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs,
+            @Reference CacheRetention retention)
             throws Exception {
         HttpServerOptions options = HttpServerOptions.from(configuration);
-        Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
+        Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs,
+                retention);
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());

@@ -8,9 +8,10 @@ import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.cache.CacheRetention;
 
 /** The coordinator's services the handlers use. */
 record Services(BuildService builds, AgentBuildService agentBuilds, AgentService agents,
         DerivationService derivations, AllocationPlanService plans, EventService events, BinaryCache cache,
-        BuildLogs logs) {
+        BuildLogs logs, CacheRetention retention) {
 }
