@@ -87,6 +87,7 @@ final class ClientApi {
     private static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final Services services;
+    private final Extensions extensions;
     private final ClientTokens tokens;
     private final long maxJsonBytes;
     private final long smallBody;
@@ -94,8 +95,10 @@ final class ClientApi {
     private final JobsetRoutes jobsets;
     private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks, JobsetRoutes jobsets) {
+    ClientApi(Services services, Extensions extensions, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks,
+            JobsetRoutes jobsets) {
         this.services = services;
+        this.extensions = extensions;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
@@ -126,7 +129,7 @@ final class ClientApi {
                 } else if (parts.length == 2 && parts[1].equals("gc")) {
                     requireMethod(exchange, "POST", true);
                     GcBody body = exchange.readJson(GcBody.class, smallBody);
-                    exchange.json(200, Wire.gcReport(services.retention().collect(body.dryRun())));
+                    exchange.json(200, Wire.gcReport(extensions.requireRetention().collect(body.dryRun())));
                 } else {
                     requireMethod(exchange, "GET", parts.length == 1);
                     exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));

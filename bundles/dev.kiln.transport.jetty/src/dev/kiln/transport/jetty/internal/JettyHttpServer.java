@@ -78,27 +78,28 @@ public final class JettyHttpServer {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobsetService jobsets;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CacheRetention retention;
+
     @Activate
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
             @Reference BuildService builds, @Reference BuildGraphService graphs,
             @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
             @Reference DerivationService derivations, @Reference AllocationPlanService plans,
-            @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs,
-            @Reference CacheRetention retention)
+            @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs)
             throws Exception {
         HttpServerOptions options = HttpServerOptions.from(configuration);
-        Services services = new Services(builds, graphs, agentBuilds, agents, derivations, plans, events, cache, logs,
-                retention);
+        Services services = new Services(builds, graphs, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
-        Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
+        Extensions extensions = new Extensions(() -> hooks, () -> jobsets, () -> retention);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(),
+                new ClientApi(services, extensions, tokens, options.maxJsonBytes(),
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
-                new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
+                new CacheRoutes(services, extensions, metrics), jobsetRoutes, extensions, tokens, metrics,
                 options.readsNeedToken());
 
         QueuedThreadPool threads = new QueuedThreadPool();

@@ -29,6 +29,7 @@ import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.cache.CacheRetention;
 import dev.kiln.cache.RetentionStatistics;
 import dev.kiln.cache.UploadException;
 import dev.kiln.cache.storage.StoreUnavailableException;
@@ -272,7 +273,15 @@ final class RootHandler extends Handler.Abstract {
             Metrics.gauge(out, "kiln_hook_queue_length", "Events waiting for a hook, by hook and event type", queued);
             Metrics.gauge(out, "kiln_hook_failures", "Failed hook calls since the coordinator started", failures);
         }
-        RetentionStatistics retention = services.retention().statistics();
+        CacheRetention running = extensions.retention().get();
+        if (running != null) {
+            retentionMetrics(out, running.statistics());
+        }
+        metrics.write(out);
+        return out.toString();
+    }
+
+    private static void retentionMetrics(StringBuilder out, RetentionStatistics retention) {
         Metrics.gauge(out, "kiln_cache_kept_objects", "NAR objects in the cache's store after the last garbage "
                 + "collection", List.of(new SimpleEntry<>("", retention.keptObjects())));
         Metrics.gauge(out, "kiln_cache_kept_bytes", "Bytes of NAR objects in the cache's store after the last garbage "
@@ -286,8 +295,6 @@ final class RootHandler extends Handler.Abstract {
         out.append("# TYPE kiln_gc_last_duration_seconds gauge\n");
         out.append("kiln_gc_last_duration_seconds ").append(String.format(Locale.ROOT, "%.3f",
                 retention.lastDuration().toNanos() / 1e9)).append('\n');
-        metrics.write(out);
-        return out.toString();
     }
 
     /** A short name of the route, for the latency histogram: ids left out. */

@@ -9,10 +9,9 @@ import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
-import dev.kiln.cache.CacheRetention;
 
 /** The coordinator's services the handlers use. */
 record Services(BuildService builds, BuildGraphService graphs, AgentBuildService agentBuilds, AgentService agents,
         DerivationService derivations, AllocationPlanService plans, EventService events, BinaryCache cache,
-        BuildLogs logs, CacheRetention retention) {
+        BuildLogs logs) {
 }
