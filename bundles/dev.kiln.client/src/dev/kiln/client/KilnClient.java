@@ -57,11 +57,12 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
-import dev.kiln.store.StorePath;
 import dev.kiln.protocol.TokenBody;
 import dev.kiln.protocol.TokenInfo;
 import dev.kiln.protocol.TokenList;
 import dev.kiln.protocol.WaitingInfo;
+import dev.kiln.retry.Backoff;
+import dev.kiln.store.StorePath;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
