@@ -47,6 +47,7 @@ import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.BuildTime;
 import dev.kiln.api.datastore.DatastoreTransaction;
 import dev.kiln.api.datastore.EvaluationBuild;
+import dev.kiln.api.datastore.HeldPath;
 import dev.kiln.api.datastore.StoredEvaluation;
 import dev.kiln.api.datastore.StoredJobset;
 import dev.kiln.datastore.jpa.internal.model.AgentEntity;
@@ -398,6 +399,32 @@ final class JpaTransaction implements DatastoreTransaction {
         return query("SELECT s FROM StoredPathEntity s WHERE s.path > :after ORDER BY s.path", StoredPathEntity.class)
                 .setParameter("after", afterPath).setMaxResults(limit).getResultList().stream()
                 .map(StoredPathEntity::toStoredOutput).toList();
+    }
+
+    @Override
+    public List<HeldPath> heldPathsForRetention() {
+        return jobsetQuery("the held paths", RetentionRows::heldPaths);
+    }
+
+    @Override
+    public Set<String> outputPathsOf(Collection<String> derivationPaths) {
+        return new HashSet<>(keyed("the outputs of derivations", derivationPaths,
+                (connection, chunk) -> RetentionRows.outputPaths(connection, indexes, chunk)));
+    }
+
+    @Override
+    public Set<String> derivationsOfBuildsTagged(String tagKey) {
+        return jobsetQuery("tagged builds", connection -> RetentionRows.derivationsTagged(connection, tagKey));
+    }
+
+    @Override
+    public Set<String> pathsNeededByPendingBuilds() {
+        return jobsetQuery("the inputs of pending builds", RetentionRows::neededByPendingBuilds);
+    }
+
+    @Override
+    public Set<String> heldNarHashes(Collection<String> narHashes) {
+        return new HashSet<>(keyed("NAR hashes", narHashes, RetentionRows::heldNarHashes));
     }
 
     @Override
@@ -762,6 +789,43 @@ final class JpaTransaction implements DatastoreTransaction {
             BuildRows.insertOutputs(writeConnection(), buildId, derivationPath, outputs, at);
         } catch (SQLException e) {
             throw new PersistenceException("cannot record the outputs of build " + buildId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteHeldPaths(Collection<String> storePaths) {
+        requireWritable();
+        Connection connection = writeConnection();
+        chunked(storePaths, chunk -> {
+            try {
+                RetentionRows.deleteHeldPaths(connection, chunk);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot delete held paths: " + e.getMessage(), e);
+            }
+            return List.of();
+        });
+    }
+
+    @Override
+    public void recordServed(Map<String, Instant> byHashPart) {
+        requireWritable();
+        if (byHashPart.isEmpty()) {
+            return;
+        }
+        try {
+            RetentionRows.recordServed(writeConnection(), byHashPart);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot record serving times: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int deleteEventsBefore(Instant cutoff) {
+        requireWritable();
+        try {
+            return RetentionRows.deleteEventsBefore(writeConnection(), cutoff);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot delete old events: " + e.getMessage(), e);
         }
     }
 

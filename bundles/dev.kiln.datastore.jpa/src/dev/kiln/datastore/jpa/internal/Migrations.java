@@ -36,6 +36,7 @@ final class Migrations {
             "V6__agent_names.sql",
             "V5__build_limits_and_features.sql",
             "V11__evaluation_outcomes.sql",
+            "V9__retention.sql",
             "V10__jobset_shares.sql");
 
     static final int LATEST = SCRIPTS.size();
