@@ -59,11 +59,12 @@ public final class CoreBenchmark {
         Files.createDirectories(work);
         switch (mode) {
             case "fetch" -> fetchInMemory();
+            case "fair" -> fetchFairly();
             case "fetch-db" -> fetchWithDerby(work);
             case "submit" -> submitGraph(work);
             case "fill" -> fillMillion(work);
             case "heap" -> heapWithMillion(work);
-            default -> throw new IllegalArgumentException("modes: fetch, fetch-db, submit, fill, heap");
+            default -> throw new IllegalArgumentException("modes: fetch, fair, fetch-db, submit, fill, heap");
         }
     }
 
@@ -132,6 +133,64 @@ public final class CoreBenchmark {
                             + "4 systems; plan loaded in " + Math.round(loadMillis) + " ms; " + before + "; "
                             + percentiles(latencies) + " over " + latencies.length + " fetches of 4");
                 }
+            }
+        }
+    }
+
+    /**
+     * Choosing builds by fair share: 100,000 ready builds of one system in 4 feature sets and 8 jobsets of shares 1 to
+     * 8, priorities 0 to 2, 64 agents each with some of the features; each fetch takes up to 4, the builds run for
+     * 20 fetches' time and their build time counts for their jobset.
+     */
+    static void fetchFairly() {
+        List<Set<String>> featureSets = List.of(Set.of(), Set.of("kvm"), Set.of("big-parallel"),
+                Set.of("kvm", "big-parallel"));
+        for (int round = 0; round < 2; round++) {
+            PlanProbe plan = new PlanProbe(new DerivationOrderedStrategy(), 8);
+            for (int j = 0; j < 8; j++) {
+                plan.setShares("jobset-" + j, j + 1);
+            }
+            List<UUID> agents = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                UUID id = UUID.randomUUID();
+                plan.putAgent(new Agent(id, "agent-" + i, "", Set.of(SYSTEMS[0]), Set.of(), true, Instant.EPOCH,
+                        null));
+                agents.add(id);
+            }
+            Random random = new Random(11 + round);
+            long loadStart = System.nanoTime();
+            for (int i = 0; i < 100_000; i++) {
+                plan.put(new PendingBuild(UUID.randomUUID(), i + 1, storePath("fair" + round + "-" + i + ".drv"),
+                        SYSTEMS[0], random.nextInt(3), Set.of(), Set.of(), BuildState.SCHEDULED, null, null,
+                        featureSets.get(i % featureSets.size()),
+                        new dev.kiln.api.Tag(PendingBuild.JOBSET_TAG, "jobset-" + (i / 4 % 8)), null), 0);
+            }
+            double loadMillis = (System.nanoTime() - loadStart) / 1e6;
+            long[] latencies = new long[20_000];
+            Map<UUID, Deque<UUID>> running = new HashMap<>();
+            for (int i = 0; i < latencies.length; i++) {
+                long now = 1_000_000L + i * 50L;
+                int index = i % agents.size();
+                UUID agent = agents.get(index);
+                Deque<UUID> mine = running.computeIfAbsent(agent, k -> new ArrayDeque<>());
+                while (mine.size() > 4) {
+                    plan.remove(mine.poll(), now);
+                }
+                FetchRequest request = new FetchRequest(Set.of(SYSTEMS[0]), 4,
+                        featureSets.get(index % featureSets.size()), Set.of(), 1);
+                long start = System.nanoTime();
+                List<UUID> chosen = plan.choose(agent, request, 4, now);
+                latencies[i] = System.nanoTime() - start;
+                for (UUID build : chosen) {
+                    plan.allocated(build, agent);
+                    plan.started(build, now);
+                    mine.add(build);
+                }
+            }
+            if (round == 1) {
+                print("fetch-fair", "100,000 ready builds of one system, 4 feature sets, 8 jobsets of shares 1-8, "
+                        + "64 agents; plan loaded in " + Math.round(loadMillis) + " ms; " + plan.statistics() + "; "
+                        + percentiles(latencies) + " over " + latencies.length + " fetches of 4");
             }
         }
     }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import dev.kiln.api.Agent;
+import dev.kiln.api.FetchRequest;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.PendingBuild;
@@ -25,6 +26,15 @@ public final class PlanProbe {
 
     public void putAgent(Agent agent) {
         plan.putAgent(agent);
+    }
+
+    /** Choosing for a fetch with features, at {@code now}, in the order of fair shares. */
+    public List<UUID> choose(UUID agent, FetchRequest request, int count, long now) {
+        return plan.choose(agent, request, count, now);
+    }
+
+    public void setShares(String jobset, int shares) {
+        plan.setShares(jobset, shares);
     }
 
     public List<UUID> choose(UUID agent, Set<String> systems, int count) {
