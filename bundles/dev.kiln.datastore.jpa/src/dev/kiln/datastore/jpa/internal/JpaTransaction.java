@@ -572,6 +572,12 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<Long> evaluationsWithBuild(UUID buildId) {
+        return jobsetQuery("the evaluations of build " + buildId,
+                connection -> JobsetRows.evaluationsWithBuild(connection, buildId));
+    }
+
+    @Override
     public void saveJobset(StoredJobset jobset) {
         jobsetWrite("jobset " + jobset.name(), connection -> JobsetRows.saveJobset(connection, jobset));
     }
