@@ -179,8 +179,8 @@ final class JobsetCommand implements Runnable {
                     old.enabled(),
                     maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
                     supersede == null ? old.supersede() : supersede, null, null, null,
-                    evaluationTimeout == null ? old.evaluationTimeoutSeconds() : evaluationTimeout(spec, evaluationTimeout),
-                    newShares, LimitOptions.info(given.orElse(oldLimits)));
+                    evaluationTimeout(spec, evaluationTimeout), newShares,
+                    LimitOptions.info(given.orElse(oldLimits)));
             print(spec, options, options.client().updateJobset(changed));
             return 0;
         }

@@ -183,7 +183,8 @@ final class JobsetRoutes {
                 info.supersede() != null ? info.supersede() : old == null || old.supersede(),
                 info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
                 old == null ? null : old.pullRequest(),
-                info.evaluationTimeoutSeconds() == null ? null : Duration.ofSeconds(info.evaluationTimeoutSeconds()),
+                info.evaluationTimeoutSeconds() != null ? Duration.ofSeconds(info.evaluationTimeoutSeconds())
+                        : old == null ? null : old.evaluationTimeout(),
                 info.shares() != null ? info.shares() : old == null ? 1 : old.shares(),
                 info.limits() != null ? Wire.limits(info.limits()) : old == null ? BuildLimits.UNSET : old.limits());
     }
