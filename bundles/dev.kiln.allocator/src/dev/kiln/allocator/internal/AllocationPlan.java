@@ -305,13 +305,7 @@ final class AllocationPlan {
      * can take; see {@link dev.kiln.api.AllocationPlanService#unallocatable}.
      */
     Map<UUID, String> unallocatable(Collection<UUID> buildIds, long now) {
-        Map<UUID, Offer> live = new HashMap<>();
-        offers.forEach((id, offer) -> {
-            Agent agent = agents.get(id);
-            if (agent != null && agent.active() && now - lastHeard.getOrDefault(id, offer.at()) <= agentTimeoutMillis) {
-                live.put(id, offer);
-            }
-        });
+        Map<UUID, Offer> live = liveOffers(now);
         Map<ReadyQueues.ClassKey, String> reasons = new HashMap<>();
         Map<UUID, String> unallocatable = new HashMap<>();
         for (UUID id : buildIds) {
@@ -324,6 +318,18 @@ final class AllocationPlan {
             }
         }
         return unallocatable;
+    }
+
+    /** The latest offers of the active agents heard of within the agent timeout. */
+    private Map<UUID, Offer> liveOffers(long now) {
+        Map<UUID, Offer> live = new HashMap<>();
+        offers.forEach((id, offer) -> {
+            Agent agent = agents.get(id);
+            if (agent != null && agent.active() && now - lastHeard.getOrDefault(id, offer.at()) <= agentTimeoutMillis) {
+                live.put(id, offer);
+            }
+        });
+        return live;
     }
 
     /** Why none of these agents can take builds of a class, or null when one can. */
@@ -409,22 +415,42 @@ final class AllocationPlan {
         return new AgentPlan(agentId, builds, counts[0], counts[1]);
     }
 
-    PlanStatistics statistics() {
+    /** Counts of the plan, and per system and set of required features, as of {@code now}. */
+    PlanStatistics statistics(long now) {
         int readyCount = ready.size();
         int allocated = 0;
         int started = 0;
         int scheduled = 0;
+        Map<UUID, Offer> live = liveOffers(now);
+        Map<ReadyQueues.ClassKey, String> reasons = new HashMap<>();
+        /** Runnable, running, the earliest time a scheduled build has waited since, and unallocatable. */
+        Map<Map.Entry<String, Set<String>>, long[]> classes = new TreeMap<>(Map.Entry.<String, Set<String>>comparingByKey()
+                .thenComparing(e -> new TreeSet<>(e.getValue()).toString()));
         for (Entry entry : entries.values()) {
+            long[] counts = classes.computeIfAbsent(Map.entry(entry.system, entry.features),
+                    k -> new long[] {0, 0, Long.MAX_VALUE, 0});
             switch (entry.state) {
-                case SCHEDULED -> scheduled++;
+                case SCHEDULED -> {
+                    scheduled++;
+                    counts[0] += entry.place == Place.READY ? 1 : 0;
+                    counts[2] = Math.min(counts[2], entry.scheduledAt);
+                    counts[3] += reasons.computeIfAbsent(entry.classKey(), key -> reason(key, live)) != null ? 1 : 0;
+                }
                 case ALLOCATED -> allocated++;
-                case STARTED -> started++;
+                case STARTED -> {
+                    started++;
+                    counts[1]++;
+                }
                 default -> throw new IllegalStateException(entry.state.id());
             }
         }
+        List<PlanStatistics.ClassStatistics> byClass = new ArrayList<>();
+        classes.forEach((key, counts) -> byClass.add(new PlanStatistics.ClassStatistics(key.getKey(),
+                List.copyOf(new TreeSet<>(key.getValue())), (int) counts[0], (int) counts[1],
+                counts[2] == Long.MAX_VALUE ? 0 : Math.max(0, now - counts[2]) / 1000, (int) counts[3])));
         int deferredCount = deferred.size();
         return new PlanStatistics(strategy.name(), readyCount, scheduled - readyCount - deferredCount, deferredCount,
-                allocated, started);
+                allocated, started, byClass);
     }
 
     /** The effective priority of a pending build, for tests and the benchmark. */
@@ -625,6 +651,8 @@ final class AllocationPlan {
         long deferUntil;
         /** How many input derivations have a pending build. */
         int blockers;
+        /** When the plan learnt of it, in epoch milliseconds: since then it waits, if scheduled. */
+        final long scheduledAt;
         /** When it started, in epoch milliseconds, once started. */
         long startedAt;
         Place place = Place.NONE;
@@ -644,6 +672,7 @@ final class AllocationPlan {
             Instant until = build.deferUntil();
             deferUntil = until == null || until.toEpochMilli() <= now ? 0 : until.toEpochMilli();
             group = build.shareGroup();
+            scheduledAt = now;
             startedAt = build.startedAt() == null ? now : build.startedAt().toEpochMilli();
         }
 

@@ -290,7 +290,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     @Override
     public PlanStatistics statistics() {
-        return ask(AllocationPlan::statistics);
+        long now = clock.millis();
+        return ask(plan -> plan.statistics(now));
     }
 
     /** Runs {@code question} on the allocator's thread; for tests and the benchmark. */

@@ -224,7 +224,7 @@ class AllocationPlanTest {
         plan.changePriority(previous.id(), 7);
 
         assertEquals(7, plan.effectivePriority(first.id()));
-        assertEquals(49_999, plan.statistics().blocked(), plan.statistics().toString());
+        assertEquals(49_999, plan.statistics(NOW).blocked());
     }
 
     @ParameterizedTest
@@ -238,7 +238,7 @@ class AllocationPlanTest {
             waiting.add(build("package" + i, i % 7, bootstrap));
             plan.put(waiting.get(i), NOW);
         }
-        assertEquals(50_000, plan.statistics().blocked());
+        assertEquals(50_000, plan.statistics(NOW).blocked());
 
         plan.remove(bootstrap.id(), NOW);
         List<UUID> chosen = plan.choose(AGENT, Set.of(), 100_000);
@@ -246,7 +246,7 @@ class AllocationPlanTest {
         chosen.forEach(id -> plan.remove(id, NOW));
 
         assertEquals(50_000, chosen.size());
-        assertEquals(0, plan.statistics().blocked() + plan.statistics().ready());
+        assertEquals(0, plan.statistics(NOW).blocked() + plan.statistics(NOW).ready());
     }
 
     private AllocationPlan planWithAgent(AllocationStrategy strategy, Set<String> systems, Set<Tag> tags, int cap) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.kiln.api.Agent;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.FetchRequest;
+import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.QueuePosition;
 import dev.kiln.api.QueuePosition.Reason;
 import dev.kiln.api.Tag;
@@ -170,6 +171,24 @@ class ReadyOrderTest {
             assertEquals(i + 1, positions.get(given.get(i)), "position of the build given " + (i + 1) + "th");
         }
         assertTrue(given.size() == 30);
+    }
+
+    @Test
+    void countsTheBuildsOfEachSystemAndSetOfFeatures() {
+        UUID agent = agent("x86", X86);
+        plan.choose(agent, fetch(X86, 0), 0, NOW);
+        PendingBuild plain = build("plain", X86, 0, null);
+        PendingBuild kvm = new PendingBuild(UUID.randomUUID(), ++sequence, "/nix/store/" + "0".repeat(32)
+                + "-vm.drv", X86, 0, Set.of(), Set.of(), BuildState.SCHEDULED, null, null, Set.of("kvm"), null, null);
+        PendingBuild arm = build("arm", ARM, 0, null);
+        plan.put(plain, NOW);
+        plan.put(kvm, NOW + 1_000);
+        plan.put(arm, NOW + 2_000);
+
+        assertEquals(List.of(new PlanStatistics.ClassStatistics(ARM, List.of(), 1, 0, 3, 1),
+                new PlanStatistics.ClassStatistics(X86, List.of(), 1, 0, 5, 0),
+                new PlanStatistics.ClassStatistics(X86, List.of("kvm"), 1, 0, 4, 1)),
+                plan.statistics(NOW + 5_000).classes(), "no agent builds for aarch64-linux, none has kvm");
     }
 
     private UUID agent(String name, String system) {

@@ -237,6 +237,17 @@ final class Farm implements AutoCloseable {
         }
     }
 
+    /** Waits for a condition of the farm, failing with every log of the farm after {@code timeout}. */
+    void await(String what, Duration timeout, BooleanSupplier condition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(what + " within " + timeout.toSeconds() + " s:\n" + logs());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     static void awaitUntil(String what, Duration timeout, Path log, BooleanSupplier condition)
             throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();

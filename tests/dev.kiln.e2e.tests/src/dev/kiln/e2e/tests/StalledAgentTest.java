@@ -33,18 +33,19 @@ class StalledAgentTest {
         try (Farm farm = Farm.start(temp.resolve("farm"), List.of("--stall-timeout", "5"))) {
             String first = farm.startAgent("first-agent", "x86_64-linux", 1, List.of());
             String id = farm.kilnJson("build", "submit", drvFile.toString()).get(0).path("id").asText();
-            await(farm, "the first agent starts the build", () -> farm.build(id).path("state").asText().equals("started")
+            farm.await("the first agent starts the build", WAIT, () -> farm.build(id).path("state").asText()
+                    .equals("started")
                     && first.equals(farm.build(id).path("agent").asText()));
 
             farm.signalAgent("first-agent", "STOP");
             String second = farm.startAgent("second-agent", "x86_64-linux", 1, List.of());
-            await(farm, "the build is built by the second agent", () -> farm.build(id).path("state").asText()
+            farm.await("the build is built by the second agent", WAIT, () -> farm.build(id).path("state").asText()
                     .equals("succeeded"));
             assertEquals(second, farm.build(id).path("agent").asText());
 
             farm.signalAgent("first-agent", "CONT");
             // Its heartbeat is told to drop the build, or its late report is refused: either way it gives up.
-            await(farm, "the first agent gives the build up", () -> {
+            farm.await("the first agent gives the build up", WAIT, () -> {
                 try {
                     String log = Files.readString(farm.agentLog("first-agent"));
                     return log.contains("took build " + id + " back") || log.contains("Cannot report on build " + id);
@@ -56,15 +57,5 @@ class StalledAgentTest {
             assertEquals(second, farm.build(id).path("agent").asText(), "the new attempt stands");
         }
     }
-
-    private static void await(Farm farm, String what, java.util.function.BooleanSupplier condition)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + WAIT.toSeconds() + " s:\n" + farm.logs());
-            }
-            Thread.sleep(200);
-        }
     }
 }

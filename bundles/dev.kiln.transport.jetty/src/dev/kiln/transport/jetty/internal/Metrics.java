@@ -64,7 +64,7 @@ final class Metrics {
     }
 
     /** A label value as Prometheus's text format quotes it. */
-    private static String label(String value) {
+    static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 

@@ -253,6 +253,25 @@ final class RootHandler extends Handler.Abstract {
         Metrics.gauge(out, "kiln_builds", "Pending builds by state", builds);
         Metrics.gauge(out, "kiln_plan_size", "Builds in the allocation plan, ready to be fetched",
                 List.of(new SimpleEntry<>("", (long) plan.ready())));
+        List<Map.Entry<String, Long>> runnable = new ArrayList<>();
+        List<Map.Entry<String, Long>> runningNow = new ArrayList<>();
+        List<Map.Entry<String, Long>> oldest = new ArrayList<>();
+        List<Map.Entry<String, Long>> unallocatable = new ArrayList<>();
+        for (PlanStatistics.ClassStatistics queue : plan.classes()) {
+            String labels = "{system=\"" + Metrics.label(queue.system()) + "\",features=\""
+                    + Metrics.label(String.join(",", queue.features())) + "\"}";
+            runnable.add(new SimpleEntry<>(labels, (long) queue.runnable()));
+            runningNow.add(new SimpleEntry<>(labels, (long) queue.running()));
+            oldest.add(new SimpleEntry<>(labels, queue.oldestWaitingSeconds()));
+            unallocatable.add(new SimpleEntry<>(labels, (long) queue.unallocatable()));
+        }
+        Metrics.gauge(out, "kiln_queue_runnable", "Builds ready to be fetched, by system and required features",
+                runnable);
+        Metrics.gauge(out, "kiln_queue_running", "Builds running, by system and required features", runningNow);
+        Metrics.gauge(out, "kiln_queue_oldest_waiting_seconds",
+                "How long the scheduled build that waits longest has waited, by system and required features", oldest);
+        Metrics.gauge(out, "kiln_queue_unallocatable", "Scheduled builds that no agent heard of lately can take, by "
+                + "system and required features", unallocatable);
         Instant now = Instant.now();
         Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
         for (Agent agent : services.agents().list()) {

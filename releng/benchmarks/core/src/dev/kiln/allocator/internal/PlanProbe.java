@@ -54,7 +54,7 @@ public final class PlanProbe {
     }
 
     public PlanStatistics statistics() {
-        return plan.statistics();
+        return plan.statistics(0);
     }
 
     /** Runs {@code question} on a running allocator's thread. */
