@@ -98,5 +98,4 @@ class FairShareTest {
         return Duration.between(Instant.parse(build.path("startedAt").asText()),
                 Instant.parse(build.path("finishedAt").asText())).toMillis() / 1000.0;
     }
-    }
 }

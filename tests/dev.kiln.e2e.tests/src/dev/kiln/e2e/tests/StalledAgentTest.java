@@ -57,5 +57,4 @@ class StalledAgentTest {
             assertEquals(second, farm.build(id).path("agent").asText(), "the new attempt stands");
         }
     }
-    }
 }
