@@ -112,6 +112,14 @@ final class Farm implements AutoCloseable {
         return JSON.readTree(kiln(all.toArray(String[]::new)).succeeded(all));
     }
 
+    /** Submits a {@code .drv} file with {@code kiln build submit} and these options; returns the build's id. */
+    String submit(Path drv, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("build", "submit"));
+        command.addAll(List.of(options));
+        command.add(drv.toString());
+        return kilnJson(command.toArray(String[]::new)).get(0).path("id").asText();
+    }
+
     /**
      * Registers an agent with {@code kiln agent new} and starts {@code kiln-agent} with its native executor, in
      * bubblewrap, and a store of its own, whose files are under {@code <directory>/<name>/store} and whose paths say
