@@ -35,6 +35,8 @@ import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
+import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.DerivationText;
@@ -116,11 +118,10 @@ public final class KilnClient {
      * @throws CoordinatorUnreachableException when no connection can be made or the answer is not 200
      */
     public void checkHealth() throws CoordinatorUnreachableException {
-        HttpRequest request = http.request("healthz").timeout(Http.REQUEST_TIMEOUT).GET().build();
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() != 200) {
-                throw new CoordinatorUnreachableException(coordinator, "health check answered " + response.statusCode(), null);
+            int status = http.status("healthz");
+            if (status != 200) {
+                throw new CoordinatorUnreachableException(coordinator, "health check answered " + status, null);
             }
         } catch (CoordinatorUnreachableException e) {
             throw e;
@@ -448,6 +449,11 @@ public final class KilnClient {
     /** The binary cache's store directory and public key. */
     public CacheInfo cache() throws IOException {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** Runs the cache's garbage collector now; a dry run only says what would go. */
+    public GcReportInfo collectGarbage(boolean dryRun) throws IOException {
+        return http.json("POST", "api/v1/cache/gc", new GcBody(dryRun), GcReportInfo.class);
     }
 
     /** Checks every path the cache serves: its NAR whole and as its narinfo says, its references served. */
