@@ -104,8 +104,10 @@ class DatabaseRestartTest {
             assertTrue(unhealthy >= 2 && unhealthy <= 4, "the fault said once an outage, not once a request: "
                     + unhealthy + " times\n" + farm.logs());
             assertTrue(log.contains("Healthy again"), "the end of the fault said");
-            // A log storm would be thousands of stack frames: each fault's first saying carries one stack trace.
-            assertTrue(stackLines < 2_000, stackLines + " lines of stack traces\n" + farm.logs());
+            // Each retrying loop (a hook queue's cursor and outbox readers for each event type, the watcher...) says
+            // the fault once an outage, with one stack trace: about 1,700 lines for both outages here. A storm, a
+            // stack trace a try or a request, would be hundreds of thousands.
+            assertTrue(stackLines < 5_000, stackLines + " lines of stack traces\n" + farm.logs());
         }
     }
 
