@@ -85,7 +85,7 @@ class StalledAgentTest {
             String nextId = farm.kilnJson("build", "submit",
                     nix.storeFiles("reference").resolve(Path.of(next).getFileName()).toString()).get(0).path("id")
                     .asText();
-            await(farm, "the first agent builds again", () -> farm.build(nextId).path("state").asText()
+            farm.await("the first agent builds again", WAIT, () -> farm.build(nextId).path("state").asText()
                     .equals("succeeded"));
             assertEquals(first, farm.build(nextId).path("agent").asText());
         }
