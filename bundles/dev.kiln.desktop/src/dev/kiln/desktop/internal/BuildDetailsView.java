@@ -44,6 +44,8 @@ final class BuildDetailsView {
     private BuildDetailsModel detailsModel;
     private LogModel logModel;
     private BuildInfo shown;
+    /** A build asked for by its id alone, shown once its details arrive. */
+    private UUID pending;
 
     BuildDetailsView(Composite parent) {
         root = new Composite(parent, SWT.NONE);
@@ -97,9 +99,19 @@ final class BuildDetailsView {
             return;
         }
         shown = build;
+        pending = null;
         showHeader(build);
         detailsModel.show(build.id());
         logModel.show(build);
+    }
+
+    /** Shows a build the session does not hold, once the coordinator told its details. Display thread. */
+    void showById(UUID id) {
+        if (detailsModel == null) {
+            return;
+        }
+        pending = id;
+        detailsModel.show(id);
     }
 
     /** Shows a newer copy of the build shown, when its state changed. */
@@ -120,6 +132,12 @@ final class BuildDetailsView {
     }
 
     private void showDetails(BuildDetails loaded) {
+        if (loaded.build().id().equals(pending)) {
+            pending = null;
+            shown = loaded.build();
+            showHeader(shown);
+            logModel.show(shown);
+        }
         if (shown == null || !loaded.build().id().equals(shown.id())) {
             return;
         }

@@ -58,6 +58,12 @@ final class MainActions {
         void focusSearch();
 
         void showTab(int index);
+
+        /** Shows the build in the build list and its details. */
+        void openBuild(UUID build);
+
+        /** Zooms the timeline out ({@code +1}) or in ({@code -1}). */
+        void zoomTimeline(int direction);
     }
 
     private final Context context;
@@ -75,6 +81,8 @@ final class MainActions {
     private final IAction deactivate;
     private final IAction installHook;
     private final IAction removeHook;
+    private final IAction zoomIn;
+    private final IAction zoomOut;
     private final JobsetActions jobsets;
 
     MainActions(Context context) {
@@ -99,6 +107,16 @@ final class MainActions {
         installHook = action(Messages.ACTION_INSTALL_HOOK, 0, this::pickAndInstallHook);
         removeHook = action(Messages.ACTION_REMOVE_HOOK, 0, this::confirmAndRemoveHook);
         jobsets = new JobsetActions(context, this);
+        zoomIn = action(Messages.ACTION_ZOOM_IN, SWT.MOD1 | '=', () -> context.zoomTimeline(-1));
+        zoomOut = action(Messages.ACTION_ZOOM_OUT, SWT.MOD1 | '-', () -> context.zoomTimeline(1));
+    }
+
+    IAction zoomIn() {
+        return zoomIn;
+    }
+
+    IAction zoomOut() {
+        return zoomOut;
     }
 
     JobsetActions jobsets() {

@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.MenuManager;
@@ -37,7 +38,9 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final String[] TAB_TITLES = {Messages.TAB_OVERVIEW, Messages.TAB_BUILDS, Messages.TAB_AGENTS,
-        Messages.TAB_PLAN, Messages.TAB_HOOKS, Messages.TAB_JOBSETS};
+        Messages.TAB_PLAN, Messages.TAB_HOOKS, Messages.TAB_JOBSETS, Messages.TAB_TIMELINE};
+    static final int TAB_BUILDS = 1;
+    static final int TAB_TIMELINE = 6;
 
     private final DesktopSessions sessions;
     private final Optional<SavedConnection> initial;
@@ -50,6 +53,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     private PlanView plan;
     private HooksView hooks;
     private JobsetsView jobsets;
+    private TimelineView timeline;
     private UiUpdates stateUpdates;
 
     /** @param initial the coordinator to connect to at once, if any */
@@ -124,6 +128,9 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
             show.setAccelerator(SWT.MOD1 | ('1' + i));
             view.add(show);
         }
+        view.add(new Separator());
+        view.add(actions.zoomIn());
+        view.add(actions.zoomOut());
         menuBar.add(view);
         return menuBar;
     }
@@ -144,8 +151,9 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         plan = new PlanView(tabs);
         hooks = new HooksView(tabs, actions);
         jobsets = new JobsetsView(tabs, images, actions);
+        timeline = new TimelineView(tabs, actions.zoomIn(), actions.zoomOut(), this::openBuild);
         List<Control> views = List.of(overview.control(), builds.control(), agents.control(), plan.control(),
-                hooks.control(), jobsets.control());
+                hooks.control(), jobsets.control(), timeline.control());
         for (int i = 0; i < views.size(); i++) {
             CTabItem item = new CTabItem(tabs, SWT.NONE);
             item.setText(TAB_TITLES[i]);
@@ -182,6 +190,7 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         plan.setSession(session);
         hooks.setSession(session);
         jobsets.setSession(session);
+        timeline.setSession(session);
         session.supervisor().addListener(stateUpdates::request);
         stateUpdates.request();
     }
@@ -262,6 +271,25 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     @Override
     public void showTab(int index) {
         tabs.setSelection(index);
+        if (index == TAB_TIMELINE) {
+            timeline.focus();
+        }
+    }
+
+    @Override
+    public void openBuild(UUID build) {
+        showTab(TAB_BUILDS);
+        builds.open(build);
+    }
+
+    @Override
+    public void zoomTimeline(int direction) {
+        showTab(TAB_TIMELINE);
+        timeline.zoom(direction);
+    }
+
+    TimelineView timeline() {
+        return timeline;
     }
 
     private final class QuitAction extends Action {

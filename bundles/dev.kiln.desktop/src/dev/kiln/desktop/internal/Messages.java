@@ -30,6 +30,8 @@ final class Messages {
     static final String ACTION_DISABLE_JOBSET = "&Disable";
     static final String ACTION_EVALUATE = "E&valuate Now";
     static final String ACTION_REMOVE_JOBSET = "&Remove Jobset…";
+    static final String ACTION_ZOOM_IN = "Zoom &In";
+    static final String ACTION_ZOOM_OUT = "Zoom &Out";
     static final String ACTION_CANCEL_EVALUATION = "Cancel the &Evaluation's Pending Builds…";
 
     static final String NO_DISPLAY = "kiln-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are not set); "
@@ -42,6 +44,7 @@ final class Messages {
     static final String TAB_PLAN = "Plan";
     static final String TAB_HOOKS = "Hooks";
     static final String TAB_JOBSETS = "Jobsets";
+    static final String TAB_TIMELINE = "Timeline";
 
     static final String STATE_NOT_CONNECTED = "Not connected. Use File › Connect (Ctrl+O) to reach a coordinator.";
     static final String STATE_CONNECTING = "Connecting to %s…";
@@ -207,6 +210,13 @@ final class Messages {
     static final String ACTION_FAILED = "%s failed: %s";
     static final String NOTHING_SELECTED = "Select builds first.";
     static final String REMOVE_HOOK_CONFIRM = "Remove the hook bundle %s from the coordinator?";
+
+    static final String TIMELINE_STATUS = "Last %s, %d builds. Arrows select, Enter opens, + and − zoom.";
+    static final String TIMELINE_NO_AGENTS = "No agents yet: each agent slot gets a row here.";
+    static final String TIMELINE_NOW = "now";
+    static final String TIMELINE_TIP = "%s\n%s, %s – %s (%s)";
+    static final String OFFLINE_NOTE = "Coordinator unreachable since %s: showing what was known; back by itself. ";
+
 
     private Messages() {
     }

@@ -26,6 +26,8 @@ final class WidgetIds {
     static final String DETAILS_DERIVATION = "details.derivation";
     static final String DETAILS_OUTPUTS = "details.outputs";
     static final String DETAILS_LOG = "details.log";
+    static final String TIMELINE_CHART = "timeline.chart";
+    static final String TIMELINE_STATUS = "timeline.status";
     static final String AGENTS_TABLE = "agents.table";
     static final String PLAN_TREE = "plan.tree";
     static final String HOOKS_TABLE = "hooks.table";
