@@ -37,6 +37,7 @@ import dev.kiln.protocol.CacheReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.EvaluateBody;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
 import dev.kiln.protocol.HookDeploymentInfo;
@@ -481,7 +482,13 @@ public final class KilnClient {
 
     /** Asks for an evaluation now; it runs after the one under way, if any. */
     public JobsetInfo evaluateJobset(String name) throws IOException {
-        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate", null, JobsetInfo.class);
+        return evaluateJobset(name, false);
+    }
+
+    /** Evaluates the jobset now; with {@code rebuildFailures}, the failed builds it finds are retried. */
+    public JobsetInfo evaluateJobset(String name, boolean rebuildFailures) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate",
+                rebuildFailures ? new EvaluateBody(true) : null, JobsetInfo.class);
     }
 
     public JobsetInfo setJobsetEnabled(String name, boolean enabled) throws IOException {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,7 @@ import dev.kiln.api.EventType;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
@@ -117,12 +119,19 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     @Override
     public void finished(Collection<UUID> buildIds) {
         List<UUID> copy = List.copyOf(buildIds);
-        tell(() -> copy.forEach(plan::remove));
+        long now = clock.millis();
+        tell(() -> copy.forEach(id -> plan.remove(id, now)));
     }
 
     @Override
     public void started(UUID buildId) {
-        tell(() -> plan.started(buildId));
+        long now = clock.millis();
+        tell(() -> plan.started(buildId, now));
+    }
+
+    @Override
+    public void sharesChanged(String jobset, int shares) {
+        tell(() -> plan.setShares(jobset, shares));
     }
 
     @Override
@@ -188,7 +197,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             allocated.forEach(build -> taken.add(build.id()));
             // The datastore says they are no longer scheduled; the message saying so is on its way. The plan learns
             // it before the agent's next request, which comes after this in the mailbox.
-            tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
+            tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id))
+                    .forEach(id -> plan.remove(id, clock.millis())));
         }
         if (!allocated.isEmpty()) {
             commitLater(agentId, allocated, now);
@@ -232,21 +242,29 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     @Override
     public AgentPlan plan(UUID agentId, int limit) {
+        long now = clock.millis();
         return ask(plan -> {
             if (plan.agent(agentId) == null) {
                 throw new NotFoundException("agent", agentId);
             }
-            return plan.plan(agentId, limit);
+            return plan.plan(agentId, limit, now);
         });
     }
 
     @Override
     public List<AgentPlan> plans(int limitPerAgent) {
+        long now = clock.millis();
         return ask(plan -> plan.agents().stream()
                 .filter(Agent::active)
                 .sorted(Comparator.comparing(Agent::name).thenComparing(Agent::id))
-                .map(agent -> plan.plan(agent.id(), limitPerAgent))
+                .map(agent -> plan.plan(agent.id(), limitPerAgent, now))
                 .toList());
+    }
+
+    @Override
+    public Optional<QueuePosition> position(UUID buildId, int limit) {
+        long now = clock.millis();
+        return ask(plan -> plan.position(buildId, limit, now));
     }
 
     @Override

@@ -128,4 +128,7 @@ public interface DatastoreReader {
 
     /** The derivations an evaluation found, with their builds, in the order it found them. */
     List<EvaluationBuild> evaluationBuilds(long evaluationId);
+
+    /** The ids of the evaluations that found a derivation this build stands for, in increasing order. */
+    List<Long> evaluationsWithBuild(UUID buildId);
 }

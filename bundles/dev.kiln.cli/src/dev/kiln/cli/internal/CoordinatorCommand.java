@@ -166,6 +166,20 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--gitlab-token-file", paramLabel = "FILE", description = "The token for the GitLab server.")
     Path gitlabTokenFile;
 
+    @Option(names = "--github-check-runs",
+            description = "Post GitHub check runs instead of commit statuses (the token must be a GitHub App's).")
+    boolean githubCheckRuns;
+
+    @Option(names = "--evaluation-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "Stop a jobset's evaluation that runs longer, and fail it; a jobset may set its own "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long evaluationTimeoutSeconds;
+
+    @Option(names = "--evaluation-memory", paramLabel = "MIB", defaultValue = "0",
+            description = "How much memory each process of an evaluation may map (ulimit -v); past it the "
+                    + "evaluation fails. 0 for no limit (default: ${DEFAULT-VALUE}).")
+    long evaluationMemoryMib;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -191,6 +205,13 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         }
         if (retryFailedBuilds < 0) {
             throw new ParameterException(spec.commandLine(), "--retry-failed-builds: " + retryFailedBuilds + " is negative");
+        }
+        if (evaluationTimeoutSeconds <= 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-timeout: " + evaluationTimeoutSeconds
+                    + " is not a positive number of seconds");
+        }
+        if (evaluationMemoryMib < 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-memory: " + evaluationMemoryMib + " is negative");
         }
         if (!allocationStrategy.equals("basic") && !allocationStrategy.equals("derivation-ordered")) {
             throw new ParameterException(spec.commandLine(),
@@ -244,7 +265,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new),
                         "public.url", publicUrl, "github.api.url", githubApiUrl, "github.token.file", path(githubTokenFile),
                         "gitea.url", giteaUrl, "gitea.token.file", path(giteaTokenFile), "gitlab.url", gitlabUrl,
-                        "gitlab.token.file", path(gitlabTokenFile))));
+                        "gitlab.token.file", path(gitlabTokenFile), "github.check.runs", githubCheckRuns,
+                        "evaluation.timeout.seconds", evaluationTimeoutSeconds,
+                        "evaluation.memory.mib", evaluationMemoryMib)));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),

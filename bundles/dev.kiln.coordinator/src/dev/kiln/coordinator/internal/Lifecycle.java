@@ -141,7 +141,8 @@ final class Lifecycle {
     static PendingBuild pending(Build build, Set<String> inputDerivations) {
         return new PendingBuild(build.id(), build.sequence(), build.derivationPath(), build.system(),
                 build.priority(), build.requiredAgentTags(), inputDerivations, build.state(), build.agentId(),
-                build.deferUntil(), build.requiredFeatures());
+                build.deferUntil(), build.requiredFeatures(), PendingBuild.shareGroupOf(build.tags()),
+                build.state() == BuildState.STARTED ? build.startedAt() : null);
     }
 
     /** The pending records of these builds, with the input derivations read from the datastore. */

@@ -476,13 +476,20 @@ final class JpaTransaction implements DatastoreTransaction {
                 + "WHERE b.state IN :states", Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> requiredTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
                         .add(new Tag((String) row[1], (String) row[2])));
+        Map<String, Set<Tag>> groupTags = new HashMap<>();
+        query("SELECT b.id, t.key, t.value FROM BuildEntity b JOIN b.tags t "
+                + "WHERE b.state IN :states AND t.key IN :keys", Object[].class).setParameter("states", PENDING)
+                .setParameter("keys", List.of(PendingBuild.JOBSET_TAG, PendingBuild.SHARE_TAG)).getResultList()
+                .forEach(row -> groupTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
+                        .add(new Tag((String) row[1], (String) row[2])));
         Map<String, Set<String>> inputs = new HashMap<>();
         query("SELECT DISTINCT d.path, i.derivationPath FROM DerivationEntity d JOIN d.inputs i "
                 + "WHERE d.path IN (SELECT b.derivationPath FROM BuildEntity b WHERE b.state IN :states)",
                 Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> inputs.computeIfAbsent((String) row[0], k -> new HashSet<>()).add((String) row[1]));
         return query("SELECT b.id, b.sequence, b.derivationPath, b.system, b.priority, b.state, "
-                + "b.agentId, b.deferUntil, b.requiredFeatures FROM BuildEntity b WHERE b.state IN :states "
+                + "b.agentId, b.deferUntil, b.requiredFeatures, b.startedAt FROM BuildEntity b "
+                + "WHERE b.state IN :states "
                 + "ORDER BY b.sequence",
                 Object[].class).setParameter("states", PENDING).getResultList().stream()
                 .map(row -> new PendingBuild(UUID.fromString(((String) row[0]).trim()), ((Number) row[1]).longValue(),
@@ -491,7 +498,10 @@ final class JpaTransaction implements DatastoreTransaction {
                         inputs.getOrDefault((String) row[2], Set.of()), BuildState.fromId((String) row[5]),
                         row[6] == null ? null : UUID.fromString(((String) row[6]).trim()),
                         row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue()),
-                        BuildEntity.features((String) row[8])))
+                        BuildEntity.features((String) row[8]),
+                        PendingBuild.shareGroupOf(groupTags.getOrDefault((String) row[0], Set.of())),
+                        row[9] == null || BuildState.fromId((String) row[5]) != BuildState.STARTED ? null
+                                : Instant.ofEpochMilli(((Number) row[9]).longValue())))
                 .toList();
     }
 
@@ -559,6 +569,12 @@ final class JpaTransaction implements DatastoreTransaction {
     public List<EvaluationBuild> evaluationBuilds(long evaluationId) {
         return jobsetQuery("the builds of evaluation " + evaluationId,
                 connection -> JobsetRows.evaluationBuilds(connection, evaluationId));
+    }
+
+    @Override
+    public List<Long> evaluationsWithBuild(UUID buildId) {
+        return jobsetQuery("the evaluations of build " + buildId,
+                connection -> JobsetRows.evaluationsWithBuild(connection, buildId));
     }
 
     @Override

@@ -479,15 +479,19 @@ abstract class DatastoreContract {
     }
 
     @Test
-    void readsThePendingBuildsWithTheirInputsAndRequiredTags() {
+    void readsThePendingBuildsWithTheirInputsRequiredTagsAndShareGroups() {
         DerivationSummary input = derivation("input");
         DerivationSummary top = derivation("top", input);
+        DerivationSummary other = derivation("other");
         UUID agent = UUID.randomUUID();
         Build done = build(1, input, BuildState.SUCCEEDED, Set.of());
         Build allocated = build(2, input, BuildState.ALLOCATED, Set.of()).withAgent(agent);
-        Build scheduled = new Build(UUID.randomUUID(), 3, top.path(), SYSTEM, 4, Set.of(), Set.of(Tag.parse("big=1")),
+        Build scheduled = new Build(UUID.randomUUID(), 3, top.path(), SYSTEM, 4,
+                Set.of(Tag.parse("jobset=nixpkgs"), Tag.parse("share=ignored")), Set.of(Tag.parse("big=1")),
                 BuildState.SCHEDULED, T0, T0, null, null, null, 0, T0.plusSeconds(9));
-        insert(List.of(input, top), List.of(done, allocated, scheduled));
+        Build started = build(4, other, BuildState.STARTED, Set.of(Tag.parse("share=team-a"))).withAgent(agent)
+                .withStartedAt(T0.plusSeconds(5));
+        insert(List.of(input, top, other), List.of(done, allocated, scheduled, started));
 
         List<PendingBuild> pending = datastore.read(r -> r.pendingBuilds());
 
@@ -495,7 +499,10 @@ abstract class DatastoreContract {
                 new PendingBuild(allocated.id(), 2, input.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.ALLOCATED,
                         agent, null),
                 new PendingBuild(scheduled.id(), 3, top.path(), SYSTEM, 4, Set.of(Tag.parse("big=1")),
-                        Set.of(input.path()), BuildState.SCHEDULED, null, T0.plusSeconds(9))), pending);
+                        Set.of(input.path()), BuildState.SCHEDULED, null, T0.plusSeconds(9), Set.of(),
+                        Tag.parse("jobset=nixpkgs"), null),
+                new PendingBuild(started.id(), 4, other.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.STARTED,
+                        agent, null, Set.of(), Tag.parse("share=team-a"), T0.plusSeconds(5))), pending);
     }
 
     @Test

@@ -48,6 +48,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.PlannedBuild;
 import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
@@ -461,6 +462,11 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     @Override
     public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
         return Map.of();
+    }
+
+    @Override
+    public Optional<QueuePosition> position(UUID buildId, int limit) {
+        return Optional.empty();
     }
 
     @Override
