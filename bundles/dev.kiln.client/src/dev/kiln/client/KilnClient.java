@@ -29,6 +29,7 @@ import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildCounts;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
@@ -58,6 +59,7 @@ import dev.kiln.store.StorePath;
 import dev.kiln.protocol.TokenBody;
 import dev.kiln.protocol.TokenInfo;
 import dev.kiln.protocol.TokenList;
+import dev.kiln.protocol.WaitingInfo;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -349,6 +351,27 @@ public final class KilnClient {
 
     public BuildInfo retry(UUID id) throws IOException {
         return http.json("POST", "api/v1/builds/" + id + "/retry", null, BuildInfo.class);
+    }
+
+    /** Why a build has not started: its reasons in order, none when it does not wait. */
+    public WaitingInfo waiting(UUID id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id + "/waiting", null, WaitingInfo.class);
+    }
+
+    /** A build's graph: its inputs not built yet and its dependents, at most {@code maxNodes} of them. */
+    public BuildGraphInfo graph(UUID id, int maxNodes) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id + "/graph?max=" + maxNodes, null, BuildGraphInfo.class);
+    }
+
+    /** Cancels a build and every build that is not final and needs it; returns the builds canceled. */
+    public BuildList cancelWithDependents(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/cancel-with-dependents", null, BuildList.class);
+    }
+
+    /** Raises to {@code priority} the pending builds of the inputs a build waits for; returns those raised. */
+    public BuildList raiseInputPriority(UUID id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/input-priority", new PriorityBody(priority),
+                BuildList.class);
     }
 
     public BuildInfo changePriority(UUID id, int priority) throws IOException {

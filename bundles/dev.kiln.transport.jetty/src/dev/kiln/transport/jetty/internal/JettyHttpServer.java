@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
+import dev.kiln.api.BuildGraphService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
@@ -78,12 +79,13 @@ public final class JettyHttpServer {
 
     @Activate
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
-            @Reference BuildService builds, @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
+            @Reference BuildService builds, @Reference BuildGraphService graphs,
+            @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
             @Reference DerivationService derivations, @Reference AllocationPlanService plans,
             @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs)
             throws Exception {
         HttpServerOptions options = HttpServerOptions.from(configuration);
-        Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
+        Services services = new Services(builds, graphs, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());

@@ -14,8 +14,10 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildGraph;
 import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.BuildWaiting;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
@@ -23,12 +25,20 @@ import dev.kiln.api.Tag;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.GraphEdgeInfo;
+import dev.kiln.protocol.GraphNodeInfo;
+import dev.kiln.protocol.InputBuildInfo;
 import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.SubmitOutcome;
+import dev.kiln.protocol.WaitingInfo;
+import dev.kiln.protocol.WaitingKind;
+import dev.kiln.protocol.WaitingReasonInfo;
 
 /** Domain records to their wire form and back. */
 final class Wire {
@@ -49,6 +59,28 @@ final class Wire {
                         .toList(),
                 List.copyOf(new TreeSet<>(build.requiredFeatures())), limits(build.limits()),
                 build.failureKind() == null ? null : build.failureKind().id(), unallocatable);
+    }
+
+    static WaitingInfo waiting(BuildWaiting waiting) {
+        return new WaitingInfo(waiting.build().id(), state(waiting.build().state()), waiting.reasons().stream()
+                .map(reason -> new WaitingReasonInfo(WaitingKind.valueOf(reason.kind().name()), reason.detail(),
+                        reason.inputs().stream().map(input -> new InputBuildInfo(input.derivationPath(),
+                                input.buildId(), state(input.state()))).toList(),
+                        reason.position(), reason.ready(), reason.ahead().stream().map(ahead -> new QueuedAheadInfo(
+                                ahead.buildId(), ahead.derivationPath(), ahead.effectivePriority(), ahead.because()))
+                                .toList(),
+                        reason.until()))
+                .toList());
+    }
+
+    static BuildGraphInfo graph(BuildGraph graph) {
+        return new BuildGraphInfo(graph.buildId(), graph.nodes().stream()
+                .map(node -> new GraphNodeInfo(node.derivationPath(), node.buildId(),
+                        node.state() == null ? null : state(node.state()), node.depth(), node.builtInputs(),
+                        node.blocking()))
+                .toList(),
+                graph.edges().stream().map(edge -> new GraphEdgeInfo(edge.input(), edge.dependent())).toList(),
+                graph.blockingPath(), graph.omitted());
     }
 
     static BuildLimitsInfo limits(BuildLimits limits) {
