@@ -25,6 +25,7 @@ import dev.kiln.desktop.model.views.BuildDetailsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.LogModel;
 import dev.kiln.desktop.model.views.TimelineEntry;
+import dev.kiln.desktop.model.views.WaitingLine;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.OutputInfo;
@@ -38,6 +39,7 @@ final class BuildDetailsView {
     private final Composite root;
     private final Label header;
     private final Table timeline;
+    private final Table waiting;
     private final Tree derivation;
     private final Table outputs;
     private final StyledText log;
@@ -58,6 +60,8 @@ final class BuildDetailsView {
 
         timeline = table(tabs, Messages.DETAILS_TIMELINE, WidgetIds.DETAILS_TIMELINE,
                 new String[] {Messages.COLUMN_TIME, Messages.COLUMN_STEP, Messages.COLUMN_DETAIL}, new int[] {160, 150, 400});
+        waiting = table(tabs, Messages.DETAILS_WAITING, WidgetIds.DETAILS_WAITING,
+                new String[] {Messages.COLUMN_REASON, Messages.COLUMN_DETAIL}, new int[] {190, 620});
         CTabItem derivationTab = new CTabItem(tabs, SWT.NONE);
         derivationTab.setText(Messages.DETAILS_DERIVATION);
         derivation = WidgetIds.name(new Tree(tabs, SWT.NONE), WidgetIds.DETAILS_DERIVATION);
@@ -144,6 +148,13 @@ final class BuildDetailsView {
         timeline.removeAll();
         for (TimelineEntry entry : loaded.timeline()) {
             row(timeline, Formats.time(entry.time()), entry.step(), entry.detail());
+        }
+        waiting.removeAll();
+        for (WaitingLine line : loaded.waiting()) {
+            row(waiting, line.reason(), line.detail());
+        }
+        if (loaded.waiting().isEmpty()) {
+            row(waiting, "", Messages.DETAILS_NOT_WAITING);
         }
         outputs.removeAll();
         for (OutputInfo output : loaded.build().outputs()) {

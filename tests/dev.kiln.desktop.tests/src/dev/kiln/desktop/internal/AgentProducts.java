@@ -82,11 +82,24 @@ final class AgentProducts implements AutoCloseable {
         return text.toString();
     }
 
+    /** Kills every agent and what it runs, and waits until they are gone, so that their files can be deleted. */
     @Override
     public void close() {
+        List<ProcessHandle> killed = new ArrayList<>();
         for (Process process : processes.reversed()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            process.descendants().forEach(killed::add);
+            killed.add(process.toHandle());
+        }
+        killed.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : killed) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("agent process " + process.pid() + " did not exit", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

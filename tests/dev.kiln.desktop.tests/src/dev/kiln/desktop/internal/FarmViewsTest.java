@@ -9,27 +9,39 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.jface.dialogs.InputDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableItem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.views.AgentTimeline;
 import dev.kiln.desktop.model.views.Builds;
+import dev.kiln.desktop.model.views.GraphLayout;
+import dev.kiln.desktop.model.views.WaitingLine;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.SubmitResult;
@@ -38,8 +50,11 @@ import dev.kiln.testing.RealNix;
 /**
  * The farm views against a real coordinator and agents of the real agent product building a graph made by
  * {@code nix-instantiate}: the timeline shows the builds each agent ran, opens one by a click or the keyboard, and
- * keeps showing them, saying so, while the coordinator is down.
+ * keeps showing them, saying so, while the coordinator is down; the graph of a build blocked by a failed input
+ * highlights that input, and retries it, cancels a subgraph and raises the inputs' priority; the build details say why
+ * a build waits for a feature no agent has, for an input, and behind a build of higher priority.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmViewsTest {
 
     /** Generous: the agents are JVMs of their own, slow to start on a busy machine. */
@@ -47,7 +62,9 @@ class FarmViewsTest {
 
     /**
      * The farm's graph: an app on a library; an input that fails and a build on it; a build that requires kvm; a
-     * build on an input that takes minutes. On the other system, one agent slot that a long build holds.
+     * build on an input that takes minutes; a build no agent can take and one on it, to cancel. On the other system,
+     * one agent slot that a long build holds, and three builds submitted in turn behind it: one the agent may take
+     * ahead of time, then one of higher priority and one of lower, which waits behind it.
      */
     private static final String GRAPH = """
             let
@@ -63,7 +80,12 @@ class FarmViewsTest {
               slow = mk "slow-input" linux "/bin/sleep 600; /bin/echo slow > $out" {};
               waiting = mk "waits-for-input" linux "/bin/cat ${slow} > $out" {};
               hog = mk "holds-the-slot" other "/bin/sleep 600; /bin/echo hog > $out" {};
-            in [ app blocked vm waiting hog ]
+              next = mk "next-in-line" other "/bin/echo next > $out" {};
+              high = mk "high-priority" other "/bin/echo high > $out" {};
+              low = mk "low-priority" other "/bin/echo low > $out" {};
+              cancelRoot = mk "cancel-root" linux "/bin/echo vm > $out" { requiredSystemFeatures = [ "kvm" ]; };
+              cancelDependent = mk "cancel-dependent" linux "/bin/cat ${cancelRoot} > $out" {};
+            in [ app blocked vm waiting hog next high low cancelDependent ]
             """;
 
     @TempDir
@@ -83,6 +105,10 @@ class FarmViewsTest {
         try (var files = Files.list(nix.storeFiles("reference"))) {
             drvs = files.filter(file -> file.toString().endsWith(".drv")).sorted().toList();
         }
+        List<Path> queued = new java.util.ArrayList<>();
+        for (String name : List.of("next-in-line.drv", "high-priority.drv", "low-priority.drv")) {
+            queued.add(drvs.stream().filter(file -> file.toString().endsWith(name)).findFirst().orElseThrow());
+        }
         farm = new ConfiguredCoordinator(temporary.resolve("state"), Map.of());
         client = new ClientConnection(farm.clientApi(), "");
         agents = new AgentProducts(temporary.resolve("agents"), farm.agentApi());
@@ -90,7 +116,8 @@ class FarmViewsTest {
         AGENTS.put("beta", agents.start(client, "beta", "x86_64-linux", 1, List.of()));
         AGENTS.put("gamma", agents.start(client, "gamma", "aarch64-linux", 1, List.of()));
         // Every derivation of the graph gets a build, each named by its derivation.
-        for (SubmitResult result : client.submit(drvs, 0, Map.of("suite", "farm-views"))) {
+        List<Path> first = drvs.stream().filter(file -> !queued.contains(file)).toList();
+        for (SubmitResult result : client.submit(first, 0, Map.of("suite", "farm-views"))) {
             BUILDS.put(Builds.nameOf(result.derivation()).replace(".drv", ""), result.id());
         }
         awaitState("timeline-app", BuildState.SUCCEEDED);
@@ -98,6 +125,12 @@ class FarmViewsTest {
         awaitState("blocked-by-failure", BuildState.DEPENDENCY_FAILED);
         awaitState("slow-input", BuildState.STARTED);
         awaitState("holds-the-slot", BuildState.STARTED);
+        // Behind the long build on the only slot of its system, in turn: the next, one of priority 10, one of 0.
+        for (Path file : queued) {
+            SubmitResult result = client.submit(List.of(file), file.toString().endsWith("high-priority.drv") ? 10 : 0,
+                    Map.of("suite", "farm-views")).get(0);
+            BUILDS.put(Builds.nameOf(result.derivation()).replace(".drv", ""), result.id());
+        }
     }
 
     @AfterAll
@@ -114,6 +147,7 @@ class FarmViewsTest {
     }
 
     @Test
+    @Order(1)
     void theTimelineShowsTheBuildsEachAgentRanAndOpensThem(@TempDir Path config) throws Exception {
         try (WindowDriver driver = new WindowDriver()) {
             MainWindow window = driver.open(ClientConnection::new, config, farm.clientApi(), "");
@@ -183,6 +217,109 @@ class FarmViewsTest {
         }
     }
 
+    @Test
+    @Order(3)
+    void theGraphOfABuildBlockedByAFailedInputHighlightsThatInputAndActsOnIt(@TempDir Path config) throws Exception {
+        try (WindowDriver driver = new WindowDriver()) {
+            MainWindow window = connectedWindow(driver, config);
+            UUID blocked = BUILDS.get("blocked-by-failure");
+            UUID broken = BUILDS.get("broken-input");
+            window.showGraph(blocked);
+            GraphCanvas canvas = window.graph().canvas();
+            driver.await("the graph of the blocked build is shown", () -> canvas.layout().root() != null
+                    && blocked.equals(canvas.layout().root().build()));
+            GraphLayout layout = canvas.layout();
+            GraphLayout.Node input = node(layout, broken);
+            assertTrue(input.blocking(), "the failed input is on the blocking path");
+            assertEquals(BuildState.FAILED, input.state());
+            assertTrue(layout.root().blocking());
+            assertTrue(layout.edges().stream().anyMatch(edge -> edge.blocking()
+                    && layout.nodes().get(edge.input()).equals(input)), "the edge from it is highlighted");
+            assertTrue(input.layer() < layout.root().layer(), "inputs on the left");
+            assertTrue(canvas.control().isFocusControl(), "showing the graph gives it the keyboard");
+            driver.screenshot("desktop-graph.png");
+
+            // The keyboard: Left goes to the input, Enter opens its build.
+            key(canvas.control(), SWT.ARROW_LEFT);
+            assertEquals(broken, canvas.selectedNode().build());
+            key(canvas.control(), SWT.CR);
+            Label header = driver.find(WidgetIds.DETAILS_HEADER, Label.class);
+            driver.await("Enter opens the input's build", () -> header.getText().contains(broken.toString()));
+
+            // Retry with dependents, from the blocked build: the failed input runs again (and fails again).
+            Instant failedAt = client.build(broken).finishedAt();
+            window.showGraph(blocked);
+            driver.await("the graph is back", () -> canvas.layout().root() != null);
+            driver.actions().retryWithDependents().run();
+            await("the failed input ran again", () -> {
+                try {
+                    BuildInfo again = client.build(broken);
+                    return again.finishedAt() == null || again.finishedAt().isAfter(failedAt);
+                } catch (FarmException e) {
+                    return false;
+                }
+            });
+
+            // Cancel a subgraph: a build no agent can take and the build on it.
+            UUID cancelRoot = BUILDS.get("cancel-root");
+            window.showGraph(cancelRoot);
+            driver.await("the graph to cancel is shown", () -> canvas.layout().root() != null
+                    && cancelRoot.equals(canvas.layout().root().build()));
+            driver.confirmWhenAsked();
+            driver.actions().cancelSubgraph().run();
+            awaitState("cancel-root", BuildState.CANCELED);
+            awaitState("cancel-dependent", BuildState.CANCELED);
+
+            // Raise the priority of what a build waits for.
+            UUID waiting = BUILDS.get("waits-for-input");
+            window.showGraph(waiting);
+            driver.await("the graph of the waiting build is shown", () -> canvas.layout().root() != null
+                    && waiting.equals(canvas.layout().root().build()));
+            driver.screenshot("desktop-graph-waiting.png");
+            driver.whenOpen(InputDialog.class, dialog -> {
+                WindowDriver.inputText(dialog).setText("50");
+                WindowDriver.press(dialog, IDialogConstants.OK_LABEL.replace("&", ""));
+            });
+            driver.actions().raiseInputs().run();
+            await("the slow input's priority is raised", () -> {
+                try {
+                    return client.build(BUILDS.get("slow-input")).priority() == 50;
+                } catch (FarmException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theBuildDetailsSayWhyEachBuildWaits(@TempDir Path config) throws Exception {
+        try (WindowDriver driver = new WindowDriver()) {
+            MainWindow window = connectedWindow(driver, config);
+            Table reasons = driver.find(WidgetIds.DETAILS_WAITING, Table.class);
+            Map<String, List<String>> expected = Map.of(
+                    "needs-kvm", List.of("No agent can build it", "kvm"),
+                    "waits-for-input", List.of("Inputs not built yet", "slow-input"),
+                    "low-priority", List.of("Every able agent is busy"));
+            for (Map.Entry<String, List<String>> build : expected.entrySet()) {
+                window.openBuild(BUILDS.get(build.getKey()));
+                try {
+                    driver.await(build.getKey() + " says why it waits: " + build.getValue(),
+                            () -> build.getValue().stream().allMatch(text -> tableText(reasons).contains(text)));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; the view shows:\n" + tableText(reasons)
+                            + "the coordinator says: " + client.waiting(BUILDS.get(build.getKey())) + "; the build: "
+                            + client.build(BUILDS.get(build.getKey())), e);
+                }
+                List<WaitingLine> answered = WaitingLine.of(client.waiting(BUILDS.get(build.getKey())));
+                assertEquals(answered.stream().map(line -> line.reason() + " | " + line.detail() + " | \n")
+                        .reduce("", String::concat), tableText(reasons), "the view shows what the coordinator says");
+                showDetailsTab(reasons);
+                driver.screenshot("desktop-waiting-" + build.getKey() + ".png");
+            }
+        }
+    }
+
     private static AgentTimeline.Row agentRowOf(AgentTimeline timeline, UUID build) {
         return timeline.rows().stream().filter(row -> row.bars().stream().anyMatch(bar -> bar.build().equals(build)))
                 .findFirst().orElse(null);
@@ -191,6 +328,39 @@ class FarmViewsTest {
     private static AgentTimeline.Bar bar(AgentTimeline timeline, UUID build) {
         return timeline.rows().stream().flatMap(row -> row.bars().stream()).filter(bar -> bar.build().equals(build))
                 .findFirst().orElseThrow();
+    }
+
+    private static MainWindow connectedWindow(WindowDriver driver, Path config) {
+        MainWindow window = driver.open(ClientConnection::new, config, farm.clientApi(), "");
+        Label state = driver.find(WidgetIds.CONNECTION_STATE, Label.class);
+        driver.await("connected", () -> state.getText().contains("Connected to"));
+        return window;
+    }
+
+    private static GraphLayout.Node node(GraphLayout layout, UUID build) {
+        return layout.nodes().stream().filter(node -> build.equals(node.build())).findFirst()
+                .orElseThrow(() -> new AssertionError(build + " is in the graph: " + layout.nodes()));
+    }
+
+    private static String tableText(Table table) {
+        StringBuilder text = new StringBuilder();
+        for (TableItem item : table.getItems()) {
+            for (int column = 0; column < table.getColumnCount(); column++) {
+                text.append(item.getText(column)).append(" | ");
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Brings the details tab that holds {@code control} to the front, for the screenshot. */
+    private static void showDetailsTab(Control control) {
+        CTabFolder folder = (CTabFolder) control.getParent();
+        for (CTabItem item : folder.getItems()) {
+            if (item.getControl() == control) {
+                folder.setSelection(item);
+            }
+        }
     }
 
     private static void mouseDown(Canvas canvas, int x, int y) {
