@@ -35,6 +35,8 @@ import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
+import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.DerivationText;
@@ -55,11 +57,12 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
-import dev.kiln.store.StorePath;
 import dev.kiln.protocol.TokenBody;
 import dev.kiln.protocol.TokenInfo;
 import dev.kiln.protocol.TokenList;
 import dev.kiln.protocol.WaitingInfo;
+import dev.kiln.retry.Backoff;
+import dev.kiln.store.StorePath;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -447,6 +450,11 @@ public final class KilnClient {
     /** The binary cache's store directory and public key. */
     public CacheInfo cache() throws IOException {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
+    }
+
+    /** Runs the cache's garbage collector now; a dry run only says what would go. */
+    public GcReportInfo collectGarbage(boolean dryRun) throws IOException {
+        return http.json("POST", "api/v1/cache/gc", new GcBody(dryRun), GcReportInfo.class);
     }
 
     /** Checks every path the cache serves: its NAR whole and as its narinfo says, its references served. */

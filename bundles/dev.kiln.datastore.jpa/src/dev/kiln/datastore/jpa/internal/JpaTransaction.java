@@ -46,6 +46,7 @@ import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.DatastoreTransaction;
 import dev.kiln.api.datastore.EvaluationBuild;
+import dev.kiln.api.datastore.HeldPath;
 import dev.kiln.api.datastore.StoredEvaluation;
 import dev.kiln.api.datastore.StoredJobset;
 import dev.kiln.datastore.jpa.internal.model.AgentEntity;
@@ -400,6 +401,32 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<HeldPath> heldPathsForRetention() {
+        return jobsetQuery("the held paths", RetentionRows::heldPaths);
+    }
+
+    @Override
+    public Set<String> outputPathsOf(Collection<String> derivationPaths) {
+        return new HashSet<>(keyed("the outputs of derivations", derivationPaths,
+                (connection, chunk) -> RetentionRows.outputPaths(connection, indexes, chunk)));
+    }
+
+    @Override
+    public Set<String> derivationsOfBuildsTagged(String tagKey) {
+        return jobsetQuery("tagged builds", connection -> RetentionRows.derivationsTagged(connection, tagKey));
+    }
+
+    @Override
+    public Set<String> pathsNeededByPendingBuilds() {
+        return jobsetQuery("the inputs of pending builds", RetentionRows::neededByPendingBuilds);
+    }
+
+    @Override
+    public Set<String> heldNarHashes(Collection<String> narHashes) {
+        return new HashSet<>(keyed("NAR hashes", narHashes, RetentionRows::heldNarHashes));
+    }
+
+    @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
         BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {
@@ -743,6 +770,43 @@ final class JpaTransaction implements DatastoreTransaction {
             BuildRows.insertOutputs(writeConnection(), buildId, derivationPath, outputs, at);
         } catch (SQLException e) {
             throw new PersistenceException("cannot record the outputs of build " + buildId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteHeldPaths(Collection<String> storePaths) {
+        requireWritable();
+        Connection connection = writeConnection();
+        chunked(storePaths, chunk -> {
+            try {
+                RetentionRows.deleteHeldPaths(connection, chunk);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot delete held paths: " + e.getMessage(), e);
+            }
+            return List.of();
+        });
+    }
+
+    @Override
+    public void recordServed(Map<String, Instant> byHashPart) {
+        requireWritable();
+        if (byHashPart.isEmpty()) {
+            return;
+        }
+        try {
+            RetentionRows.recordServed(writeConnection(), byHashPart);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot record serving times: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int deleteEventsBefore(Instant cutoff) {
+        requireWritable();
+        try {
+            return RetentionRows.deleteEventsBefore(writeConnection(), cutoff);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot delete old events: " + e.getMessage(), e);
         }
     }
 

@@ -50,6 +50,7 @@ import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -86,6 +87,7 @@ final class ClientApi {
     private static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final Services services;
+    private final Extensions extensions;
     private final ClientTokens tokens;
     private final long maxJsonBytes;
     private final long smallBody;
@@ -93,8 +95,10 @@ final class ClientApi {
     private final JobsetRoutes jobsets;
     private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks, JobsetRoutes jobsets) {
+    ClientApi(Services services, Extensions extensions, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks,
+            JobsetRoutes jobsets) {
         this.services = services;
+        this.extensions = extensions;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
@@ -122,6 +126,10 @@ final class ClientApi {
                     requireMethod(exchange, "POST", true);
                     exchange.readEmpty(smallBody);
                     exchange.json(200, cacheReport(services.cache().verify()));
+                } else if (parts.length == 2 && parts[1].equals("gc")) {
+                    requireMethod(exchange, "POST", true);
+                    GcBody body = exchange.readJson(GcBody.class, smallBody);
+                    exchange.json(200, Wire.gcReport(extensions.requireRetention().collect(body.dryRun())));
                 } else {
                     requireMethod(exchange, "GET", parts.length == 1);
                     exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));

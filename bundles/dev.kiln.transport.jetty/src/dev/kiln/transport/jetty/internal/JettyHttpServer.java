@@ -47,6 +47,7 @@ import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.cache.CacheRetention;
 import dev.kiln.ci.JobsetService;
 import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -77,6 +78,9 @@ public final class JettyHttpServer {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobsetService jobsets;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CacheRetention retention;
+
     @Activate
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
             @Reference BuildService builds, @Reference BuildGraphService graphs,
@@ -89,13 +93,13 @@ public final class JettyHttpServer {
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
-        Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
+        Extensions extensions = new Extensions(() -> hooks, () -> jobsets, () -> retention);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(),
+                new ClientApi(services, extensions, tokens, options.maxJsonBytes(),
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
-                new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
+                new CacheRoutes(services, extensions, metrics), jobsetRoutes, extensions, tokens, metrics,
                 options.readsNeedToken());
 
         QueuedThreadPool threads = new QueuedThreadPool();

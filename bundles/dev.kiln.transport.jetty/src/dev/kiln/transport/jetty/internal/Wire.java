@@ -22,6 +22,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
+import dev.kiln.cache.RetentionReport;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentStatus;
@@ -30,6 +31,7 @@ import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.GraphEdgeInfo;
 import dev.kiln.protocol.GraphNodeInfo;
 import dev.kiln.protocol.InputBuildInfo;
@@ -154,6 +156,11 @@ final class Wire {
             tags.forEach((key, value) -> set.add(new Tag(key, value)));
         }
         return set;
+    }
+
+    static GcReportInfo gcReport(RetentionReport report) {
+        return new GcReportInfo(report.dryRun(), report.paths(), report.objects(), report.bytes(), report.keptPaths(),
+                report.keptBytes(), report.logs(), report.events(), report.duration().toNanos() / 1e9);
     }
 
     static UUID uuid(String text, String what) {
