@@ -31,7 +31,7 @@ class BuildGraphModelTest {
     private final FakeFarm farm = new FakeFarm(scheduler);
     private final List<BuildGraphModel.Graph> shown = new ArrayList<>();
     private final BuildGraphModel model = new BuildGraphModel(farm, scheduler,
-            new ConnectionSupervisor(farm, scheduler, dev.kiln.client.Backoff.DEFAULT), shown::add);
+            new ConnectionSupervisor(farm, scheduler, dev.kiln.retry.Backoff.DEFAULT), shown::add);
 
     @Test
     void laysOutTheGraphWithTheBlockingPathAndKeepsItWhileTheCoordinatorIsDown() {
