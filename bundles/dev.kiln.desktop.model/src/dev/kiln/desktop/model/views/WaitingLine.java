@@ -3,6 +3,7 @@ package dev.kiln.desktop.model.views;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.kiln.protocol.QueuePositionInfo;
 import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.protocol.WaitingKind;
@@ -10,8 +11,8 @@ import dev.kiln.protocol.WaitingReasonInfo;
 
 /**
  * Why a build waits, as the build details list it: a line for each reason the coordinator gives, in its order (its
- * sentence names the inputs and the time it is deferred to), then its place in the queue and the builds that go before
- * it, when every able agent is busy.
+ * sentence names the inputs and the time it is deferred to), then, when every able agent is busy, its place in its
+ * system's queue and the builds that go before it, each with why.
  *
  * @param reason what the line is about: a reason's title, or empty for a line that details the reason above it
  * @param detail the reason's sentence, the place in the queue, or a build ahead and why
@@ -26,19 +27,27 @@ public record WaitingLine(String reason, String detail) {
         }
         for (WaitingReasonInfo reason : waiting.reasons()) {
             lines.add(new WaitingLine(title(reason.kind()), reason.detail() == null ? "" : reason.detail()));
-            if (reason.position() != null) {
-                lines.add(new WaitingLine("", "position " + reason.position()
-                        + (reason.ready() == null ? "" : " of " + reason.ready() + " ready builds")));
-            }
-            if (reason.ahead() != null) {
-                for (QueuedAheadInfo ahead : reason.ahead()) {
+            QueuePositionInfo queue = reason.queue();
+            if (queue != null) {
+                lines.add(new WaitingLine("", "position " + queue.position() + " of " + queue.ready()
+                        + " ready builds for " + queue.system() + ": " + queue.aheadByPriority() + " before it by priority, "
+                        + queue.aheadByFairShare() + " by fair share, " + queue.aheadBySubmission()
+                        + " submitted earlier"));
+                for (QueuedAheadInfo ahead : queue.ahead() == null ? List.<QueuedAheadInfo>of() : queue.ahead()) {
                     lines.add(new WaitingLine("", "before it: " + Builds.nameOf(ahead.derivation()) + ", priority "
-                            + ahead.effectivePriority() + (ahead.because() == null || ahead.because().isEmpty() ? ""
-                                    : " (" + ahead.because() + ")")));
+                            + ahead.effectivePriority() + (ahead.reason() == null ? "" : ", " + because(ahead))));
                 }
             }
         }
         return lines;
+    }
+
+    private static String because(QueuedAheadInfo ahead) {
+        return switch (ahead.reason()) {
+            case HIGHER_PRIORITY -> "higher priority";
+            case FAIR_SHARE -> "fair share" + (ahead.shareGroup() == null ? "" : " (" + ahead.shareGroup() + ")");
+            case SUBMITTED_EARLIER -> "submitted earlier";
+        };
     }
 
     /** A kind of reason in a few words, for the operator. */

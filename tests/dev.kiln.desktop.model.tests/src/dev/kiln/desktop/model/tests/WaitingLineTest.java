@@ -14,8 +14,10 @@ import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.BuildDetails;
 import dev.kiln.desktop.model.views.BuildDetailsModel;
 import dev.kiln.desktop.model.views.WaitingLine;
+import dev.kiln.protocol.AheadReason;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildState;
+import dev.kiln.protocol.QueuePositionInfo;
 import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.protocol.WaitingKind;
@@ -29,16 +31,20 @@ class WaitingLineTest {
     void listsEachReasonThenItsPlaceInTheQueueAndWhatGoesFirst() {
         UUID build = UUID.randomUUID();
         WaitingInfo waiting = new WaitingInfo(build, BuildState.SCHEDULED, List.of(
-                new WaitingReasonInfo(WaitingKind.NO_ABLE_AGENT, "no agent has kvm", List.of(), null, null, List.of(),
-                        null),
+                new WaitingReasonInfo(WaitingKind.NO_ABLE_AGENT, "no agent has kvm", List.of(), null, null),
                 new WaitingReasonInfo(WaitingKind.AGENTS_BUSY, "ready: every agent able to take it is busy", List.of(),
-                        2, 3, List.of(new QueuedAheadInfo(UUID.randomUUID(), "/nix/store/aaaa-high.drv", 10,
-                                "higher priority")), null)));
+                        new QueuePositionInfo("aarch64-linux", 3, 4, null, 1, 0, 1, 0, 1, List.of(
+                                new QueuedAheadInfo(UUID.randomUUID(), "/nix/store/aaaa-high.drv", 10, null,
+                                        AheadReason.HIGHER_PRIORITY),
+                                new QueuedAheadInfo(UUID.randomUUID(), "/nix/store/aaaa-next.drv", 0, "jobset=main",
+                                        AheadReason.SUBMITTED_EARLIER))), null)));
 
         assertEquals(List.of(new WaitingLine("No agent can build it", "no agent has kvm"),
                 new WaitingLine("Every able agent is busy", "ready: every agent able to take it is busy"),
-                new WaitingLine("", "position 2 of 3 ready builds"),
-                new WaitingLine("", "before it: high.drv, priority 10 (higher priority)")), WaitingLine.of(waiting));
+                new WaitingLine("", "position 3 of 4 ready builds for aarch64-linux: 1 before it by priority, 0 by fair"
+                        + " share, 1 submitted earlier"),
+                new WaitingLine("", "before it: high.drv, priority 10, higher priority"),
+                new WaitingLine("", "before it: next.drv, priority 0, submitted earlier")), WaitingLine.of(waiting));
         assertEquals(List.of(), WaitingLine.of(new WaitingInfo(build, BuildState.STARTED, List.of())));
     }
 
@@ -48,7 +54,7 @@ class WaitingLineTest {
         BuildInfo queued = farm.addBuild("vm-test", "x86_64-linux", BuildState.SCHEDULED, 0, Map.of(), T0, null);
         BuildInfo done = farm.addBuild("done", "x86_64-linux", BuildState.SUCCEEDED, 0, Map.of(), T0, T0);
         farm.setWaiting(queued.id(), new WaitingInfo(queued.id(), BuildState.SCHEDULED, List.of(
-                new WaitingReasonInfo(WaitingKind.NO_ABLE_AGENT, "no agent has kvm", null, null, null, null, null))));
+                new WaitingReasonInfo(WaitingKind.NO_ABLE_AGENT, "no agent has kvm", null, null, null))));
         BuildDetails[] shown = new BuildDetails[1];
         BuildDetailsModel model = new BuildDetailsModel(farm, new ManualScheduler(T0), details -> shown[0] = details);
 
