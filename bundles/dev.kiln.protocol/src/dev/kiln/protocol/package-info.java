@@ -3,7 +3,7 @@
  * and its clients. Field names are the JSON names; lists and maps may arrive as null and are read as empty.
  */
 @Export
-@Version("0.3.0")
+@Version("0.3.1")
 package dev.kiln.protocol;
 
 import org.osgi.annotation.bundle.Export;

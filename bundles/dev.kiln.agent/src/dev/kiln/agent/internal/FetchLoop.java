@@ -124,7 +124,7 @@ final class FetchLoop {
                     // counts them: asking for as many as there are slots takes what the agent can start, now or as
                     // soon as a slot frees, and no more.
                     List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.features(),
-                            settings.maxBuilds(), load());
+                            settings.maxBuilds(), building.size(), load());
                     backoff.reset();
                     builds.forEach(this::enqueue);
                     launchReady(settings);

@@ -16,6 +16,7 @@ import dev.kiln.client.DerivationClosure;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
 import dev.kiln.protocol.BuildCounts;
+import dev.kiln.protocol.AttemptLog;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
@@ -295,7 +296,10 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "log", mixinStandardHelpOptions = true, description = "Print a build's log.")
+    @Command(name = "log", mixinStandardHelpOptions = true, description = {"Print a build's log: each attempt begins "
+            + "with a line that names it, its agent and its start.", "With --json, one JSON object a line for each "
+            + "attempt: {\"attempt\":N,\"agent\":NAME,\"startedAt\":TIME,\"log\":TEXT}, printed once the attempt's "
+            + "log is whole."})
     static final class Log implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -311,6 +315,10 @@ final class BuildCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (java.io.Reader log = new java.io.InputStreamReader(options.client().log(id, follow),
                     java.nio.charset.StandardCharsets.UTF_8)) {
+                if (options.json) {
+                    AttemptLog.readAttempts(new java.io.BufferedReader(log), attempt -> Output.json(out, attempt));
+                    return 0;
+                }
                 char[] buffer = new char[8192];
                 int read;
                 while ((read = log.read(buffer)) >= 0) {

@@ -34,7 +34,8 @@ final class Migrations {
             "V4__fewer_indexes_on_derby.sql",
             "V8__jobsets_in_datastore.sql",
             "V6__agent_names.sql",
-            "V5__build_limits_and_features.sql");
+            "V5__build_limits_and_features.sql",
+            "V12__build_attempts.sql");
 
     static final int LATEST = SCRIPTS.size();
 
