@@ -332,6 +332,19 @@ class ClientCommandsTest {
         assertTrue(installed.out().startsWith("installed " + tagger.getFileName()), installed.out());
         awaitOutput("the tagger hook is listed", () -> kiln("hook", "list", "--coordinator", url, "--json"),
                 "\"bundle\":\"dev.kiln.hooks.example.tagger\"");
+        // The tagger's component takes an optional configuration under its own name.
+        Run configured = kiln("hook", "configure", "tagger", "colour=blue", "--coordinator", url);
+        assertEquals(0, configured.exit(), configured.err());
+        assertEquals("dev.kiln.hooks.example.tagger.TaggerHook:\n    colour=blue\n" + tagger.getFileName() + ": runs\n",
+                configured.out());
+        Run read = kiln("hook", "configure", "tagger", "--coordinator", url, "--json");
+        assertTrue(read.out().contains("\"properties\":{\"colour\":\"blue\"}"), read.out());
+        Run unknownHook = kiln("hook", "configure", "no-such-hook", "a=b", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, unknownHook.exit());
+        assertTrue(unknownHook.err().startsWith("kiln: not found: "), unknownHook.err());
+        Run notAPair = kiln("hook", "configure", "tagger", "colour", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_USAGE, notAPair.exit(), notAPair.out());
+        assertTrue(notAPair.err().contains("'colour' is not KEY=VALUE"), notAPair.err());
 
         Run removed = kiln("hook", "remove", "dev.kiln.hooks.example.tagger", "--coordinator", url);
         assertEquals(0, removed.exit(), removed.err());
