@@ -7,7 +7,7 @@
 
 # The bundles a client command needs (the command line, the client and what they import, dev.kiln.store's imports
 # among them), as plugins/NAME_VERSION.jar.
-KILN_CLIENT_BUNDLES="dev.kiln.cli dev.kiln.client dev.kiln.protocol dev.kiln.store dev.kiln.api picocli
+KILN_CLIENT_BUNDLES="dev.kiln.cli dev.kiln.client dev.kiln.protocol dev.kiln.retry dev.kiln.store dev.kiln.api picocli
     com.fasterxml.jackson.core.jackson-databind com.fasterxml.jackson.core.jackson-core
     com.fasterxml.jackson.core.jackson-annotations com.github.luben.zstd-jni org.tukaani.xz
     org.apache.commons.commons-compress org.apache.commons.commons-io"

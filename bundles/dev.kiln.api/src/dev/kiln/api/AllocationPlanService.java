@@ -3,6 +3,7 @@ package dev.kiln.api;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -30,6 +31,16 @@ public interface AllocationPlanService {
      * some agent can take, and the others, are absent.
      */
     Map<UUID, String> unallocatable(Collection<UUID> buildIds);
+
+    /**
+     * Where a ready build stands in the queue of its system: its position, the builds that go before it and why
+     * (higher priority, fair share, earlier submission). The queue of a system holds its ready builds, whatever
+     * features or agent tags they require; the order is the one in which agents are given them.
+     *
+     * @param limit the most builds listed in {@link QueuePosition#ahead()}
+     * @return empty when the build is not ready: not pending, blocked by an input, deferred, allocated or started
+     */
+    Optional<QueuePosition> position(UUID buildId, int limit);
 
     /** Counts of ready, blocked, deferred, allocated and started builds. */
     PlanStatistics statistics();

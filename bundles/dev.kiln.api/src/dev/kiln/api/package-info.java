@@ -12,7 +12,7 @@
  * here (which only the coordinator implements) raise the micro version, keeping those bundles resolvable.
  */
 @Export
-@Version("0.1.4")
+@Version("0.1.6")
 package dev.kiln.api;
 
 import org.osgi.annotation.bundle.Export;

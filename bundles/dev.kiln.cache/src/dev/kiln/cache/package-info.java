@@ -3,7 +3,7 @@
  * uploads, and the logs of builds.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.kiln.cache;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,10 +27,12 @@ import dev.kiln.api.Tag;
  * @param pullRequestTemplate    whether each pull request opened on the repository of its first channel becomes a
  *                               jobset of its own, made from this one
  * @param pullRequest            the pull request this jobset builds, or null
+ * @param evaluationTimeout      how long one of its evaluations may run before it is stopped and fails; null for the
+ *                               coordinator's limit
  */
 public record Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
         Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation, boolean supersede,
-        boolean pullRequestTemplate, PullRequest pullRequest) {
+        boolean pullRequestTemplate, PullRequest pullRequest, Duration evaluationTimeout) {
 
     public static final int DEFAULT_MAX_BUILDS = 100_000;
 
@@ -63,6 +65,17 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         if (maxBuildsPerEvaluation <= 0) {
             throw new InvalidRequestException("jobset " + name + ": the limit of builds per evaluation is positive");
         }
+        if (evaluationTimeout != null && (evaluationTimeout.isNegative() || evaluationTimeout.isZero())) {
+            evaluationTimeout = null;
+        }
+    }
+
+    /** A jobset whose evaluations run within the coordinator's time limit. */
+    public Jobset(String name, List<Channel> channels, String evaluationCommand, String storeDir, String storeRoot,
+            Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
+            boolean supersede, boolean pullRequestTemplate, PullRequest pullRequest) {
+        this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, null);
     }
 
     /** A jobset that follows no pull request and is no template. */
@@ -70,12 +83,17 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
             Duration period, int priority, Set<Tag> tags, boolean enabled, int maxBuildsPerEvaluation,
             boolean supersede) {
         this(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, false, null);
+                maxBuildsPerEvaluation, supersede, false, null, null);
     }
 
     public Jobset withEnabled(boolean newEnabled) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, newEnabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, evaluationTimeout);
+    }
+
+    public Jobset withEvaluationTimeout(Duration timeout) {
+        return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, pullRequest, timeout);
     }
 
     /**
@@ -86,11 +104,11 @@ public record Jobset(String name, List<Channel> channels, String evaluationComma
         List<Channel> requestChannels = new ArrayList<>(channels);
         requestChannels.set(0, new Channel(channels.get(0).name(), url, branch));
         return new Jobset(name + "-pr-" + request.number(), requestChannels, evaluationCommand, storeDir, storeRoot,
-                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request);
+                period, priority, tags, true, maxBuildsPerEvaluation, supersede, false, request, evaluationTimeout);
     }
 
     public Jobset withPullRequest(PullRequest request) {
         return new Jobset(name, channels, evaluationCommand, storeDir, storeRoot, period, priority, tags, enabled,
-                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request);
+                maxBuildsPerEvaluation, supersede, pullRequestTemplate, request, evaluationTimeout);
     }
 }

@@ -33,6 +33,12 @@ public interface JobsetService {
     void evaluate(String name);
 
     /**
+     * Asks for an evaluation now, as {@link #evaluate(String)} does; with {@code rebuildFailures}, each failed build
+     * among the derivations it finds is retried, with the builds that were dependency-failed because of it.
+     */
+    void evaluate(String name, boolean rebuildFailures);
+
+    /**
      * Checks the jobset's channels now and evaluates it if one moved, as its period would. Returns at once.
      */
     void refresh(String name);

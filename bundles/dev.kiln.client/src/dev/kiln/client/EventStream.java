@@ -12,6 +12,7 @@ import java.time.Duration;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.MalformedJsonException;
 import dev.kiln.protocol.ProtocolJson;
+import dev.kiln.retry.Backoff;
 
 /**
  * The coordinator's event stream, followed on a virtual thread of its own. When the stream cannot be opened or breaks,

@@ -29,14 +29,18 @@ import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentList;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildCounts;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
+import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.CountAnswer;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.DerivationText;
+import dev.kiln.protocol.EvaluateBody;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
 import dev.kiln.protocol.HookConfigurationBody;
@@ -55,10 +59,12 @@ import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.TagsBody;
 import dev.kiln.protocol.TokenAnswer;
-import dev.kiln.store.StorePath;
 import dev.kiln.protocol.TokenBody;
 import dev.kiln.protocol.TokenInfo;
 import dev.kiln.protocol.TokenList;
+import dev.kiln.protocol.WaitingInfo;
+import dev.kiln.retry.Backoff;
+import dev.kiln.store.StorePath;
 
 /**
  * A client of one coordinator's client API. Instances are immutable and thread-safe; share one per coordinator.
@@ -352,6 +358,27 @@ public final class KilnClient {
         return http.json("POST", "api/v1/builds/" + id + "/retry", null, BuildInfo.class);
     }
 
+    /** Why a build has not started: its reasons in order, none when it does not wait. */
+    public WaitingInfo waiting(UUID id) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id + "/waiting", null, WaitingInfo.class);
+    }
+
+    /** A build's graph: its inputs not built yet and its dependents, at most {@code maxNodes} of them. */
+    public BuildGraphInfo graph(UUID id, int maxNodes) throws IOException {
+        return http.json("GET", "api/v1/builds/" + id + "/graph?max=" + maxNodes, null, BuildGraphInfo.class);
+    }
+
+    /** Cancels a build and every build that is not final and needs it; returns the builds canceled. */
+    public BuildList cancelWithDependents(UUID id) throws IOException {
+        return http.json("POST", "api/v1/builds/" + id + "/cancel-with-dependents", null, BuildList.class);
+    }
+
+    /** Raises to {@code priority} the pending builds of the inputs a build waits for; returns those raised. */
+    public BuildList raiseInputPriority(UUID id, int priority) throws IOException {
+        return http.json("PUT", "api/v1/builds/" + id + "/input-priority", new PriorityBody(priority),
+                BuildList.class);
+    }
+
     public BuildInfo changePriority(UUID id, int priority) throws IOException {
         return http.json("PUT", "api/v1/builds/" + id + "/priority", new PriorityBody(priority),
                 BuildInfo.class);
@@ -427,6 +454,11 @@ public final class KilnClient {
         return http.json("GET", "api/v1/cache", null, CacheInfo.class);
     }
 
+    /** Runs the cache's garbage collector now; a dry run only says what would go. */
+    public GcReportInfo collectGarbage(boolean dryRun) throws IOException {
+        return http.json("POST", "api/v1/cache/gc", new GcBody(dryRun), GcReportInfo.class);
+    }
+
     /** Checks every path the cache serves: its NAR whole and as its narinfo says, its references served. */
     public CacheReportInfo verifyCache() throws IOException {
         return http.json("POST", "api/v1/cache/verify", null, CacheReportInfo.class);
@@ -492,7 +524,13 @@ public final class KilnClient {
 
     /** Asks for an evaluation now; it runs after the one under way, if any. */
     public JobsetInfo evaluateJobset(String name) throws IOException {
-        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate", null, JobsetInfo.class);
+        return evaluateJobset(name, false);
+    }
+
+    /** Evaluates the jobset now; with {@code rebuildFailures}, the failed builds it finds are retried. */
+    public JobsetInfo evaluateJobset(String name, boolean rebuildFailures) throws IOException {
+        return http.json("POST", "api/v1/jobsets/" + Http.encode(name) + "/evaluate",
+                rebuildFailures ? new EvaluateBody(true) : null, JobsetInfo.class);
     }
 
     public JobsetInfo setJobsetEnabled(String name, boolean enabled) throws IOException {

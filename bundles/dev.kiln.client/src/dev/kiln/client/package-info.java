@@ -2,7 +2,7 @@
  * The Java client of a Kiln coordinator's HTTP APIs, used by the agent, the command line and the desktop client.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.kiln.client;
 
 import org.osgi.annotation.bundle.Export;

@@ -62,6 +62,18 @@ public final class S3ProxyServer {
         return shared;
     }
 
+    /** Gives the AWS SDK this server's credentials through its standard system properties. */
+    public static void useCredentials() {
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+    }
+
+    /** Takes the credentials {@link #useCredentials()} gave away again. */
+    public static void forgetCredentials() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
     /** The server's URL, such as {@code http://127.0.0.1:40123}. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.kiln.agent.internal.CoordinatorConnection.AllocatedBuild;
 import dev.kiln.agent.internal.CoordinatorConnection.RejectedException;
+import dev.kiln.retry.Backoff;
 
 /**
  * The agent's main actor: it owns the build slots and is the only one to fetch builds and send heartbeats. It holds
@@ -43,6 +45,8 @@ final class FetchLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchLoop.class);
     /** Looked up once: each lookup costs more than the fetch around it. */
+    /** The share of each retry's wait drawn at random, so that agents that lost one coordinator do not return as one. */
+    static final double JITTER = 0.1;
     private static final OperatingSystemMXBean SYSTEM = ManagementFactory.getOperatingSystemMXBean();
 
     private sealed interface Message {
@@ -101,7 +105,8 @@ final class FetchLoop {
     void run() throws InterruptedException, ConnectionState.RefusedAtStart {
         AgentSettings settings = services.settings();
         reconcile();
-        Backoff backoff = new Backoff(settings.retryDelay(), settings.retryMax());
+        Backoff backoff = new Backoff(settings.retryDelay(), settings.retryMax(), JITTER);
+        int fetchFailures = 0;
         long nextFetch = System.nanoTime();
         long nextHeartbeat = System.nanoTime() + settings.heartbeat().toNanos();
         long stopDeadline = Long.MAX_VALUE;
@@ -125,7 +130,7 @@ final class FetchLoop {
                     // soon as a slot frees, and no more.
                     List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.features(),
                             settings.maxBuilds(), building.size(), load());
-                    backoff.reset();
+                    fetchFailures = 0;
                     builds.forEach(this::enqueue);
                     launchReady(settings);
                     // Fewer than asked for: the coordinator has nothing more now.
@@ -135,9 +140,9 @@ final class FetchLoop {
                     connection.reached();
                 } catch (RejectedException e) {
                     connection.refused(e);
-                    nextFetch = now + backoff.nextDelay().toNanos();
+                    nextFetch = now + backoff.delay(fetchFailures++, ThreadLocalRandom.current()).toNanos();
                 } catch (IOException e) {
-                    Duration delay = backoff.nextDelay();
+                    Duration delay = backoff.delay(fetchFailures++, ThreadLocalRandom.current());
                     connection.unreachable(e, delay);
                     nextFetch = now + delay.toNanos();
                 }
@@ -292,7 +297,7 @@ final class FetchLoop {
 
     /** Reports that this agent lost its builds, which puts them back to scheduled, and forgets them. */
     private void handBackHeld() throws InterruptedException {
-        Backoff backoff = new Backoff(services.settings().retryDelay(), services.settings().heartbeat());
+        Backoff backoff = new Backoff(services.settings().retryDelay(), services.settings().heartbeat(), JITTER);
         for (int attempt = 1; ; attempt++) {
             try {
                 services.connection().restarted();
@@ -306,7 +311,7 @@ final class FetchLoop {
                             + " agent", e.getMessage());
                     return;
                 }
-                Thread.sleep(backoff.nextDelay());
+                Thread.sleep(backoff.delay(attempt - 1, ThreadLocalRandom.current()));
             }
         }
     }

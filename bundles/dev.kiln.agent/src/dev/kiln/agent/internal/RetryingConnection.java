@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.protocol.SetupFailureKind;
+import dev.kiln.retry.Backoff;
 
 /**
  * Retries the requests that a build cannot do without (derivations, start, results) with back-off, a bounded
@@ -36,7 +38,7 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     private <T> T retry(String what, Call<T> call) throws IOException {
-        Backoff backoff = new Backoff(firstDelay, firstDelay.multipliedBy(60));
+        Backoff backoff = new Backoff(firstDelay, firstDelay.multipliedBy(60), FetchLoop.JITTER);
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.call();
@@ -46,7 +48,7 @@ final class RetryingConnection implements CoordinatorConnection {
                 if (attempt >= attempts) {
                     throw e;
                 }
-                Duration delay = backoff.nextDelay();
+                Duration delay = backoff.delay(attempt - 1, ThreadLocalRandom.current());
                 LOG.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), delay.toMillis());
                 try {
                     Thread.sleep(delay);

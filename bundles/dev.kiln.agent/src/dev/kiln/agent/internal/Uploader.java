@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.agent.internal.CoordinatorConnection.CompressedNar;
 import dev.kiln.agent.internal.CoordinatorConnection.OutputReport;
 import dev.kiln.execution.BuiltOutput;
+import dev.kiln.retry.Backoff;
 import dev.kiln.store.HashAlgorithm;
 import dev.kiln.store.StorePath;
 import dev.kiln.store.compression.Compression;
@@ -106,7 +108,7 @@ final class Uploader {
 
     private void send(UUID build, String output, CompressedNar nar, boolean resume)
             throws IOException, InterruptedException {
-        Backoff backoff = new Backoff(retryDelay, retryDelay.multipliedBy(30));
+        Backoff backoff = new Backoff(retryDelay, retryDelay.multipliedBy(30), FetchLoop.JITTER);
         for (int attempt = 1; ; attempt++) {
             try {
                 connection.upload(build, output, nar, resume || attempt > 1);
@@ -117,7 +119,7 @@ final class Uploader {
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
-                Duration delay = backoff.nextDelay();
+                Duration delay = backoff.delay(attempt - 1, ThreadLocalRandom.current());
                 LOG.warn("Upload of {} of build {} broke off ({}); resuming in {} ms", output, build, e.getMessage(),
                         delay.toMillis());
                 Thread.sleep(delay);

@@ -9,11 +9,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,6 +25,7 @@ import dev.kiln.api.BuildState;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.PlanStatistics;
 import dev.kiln.api.PlannedBuild;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.PendingBuild;
@@ -33,10 +34,10 @@ import dev.kiln.api.allocation.PendingBuild;
  * The allocator's state: every pending build, which of them are ready, and in what order. Not thread-safe: owned by
  * the allocator's thread.
  *
- * <p>Ready builds sit in one ordered queue per class of builds (system, required agent tags and required system
- * features), so that an agent's
- * plan is the merge of the few queues whose class it matches, and choosing its builds costs a few logarithmic
- * steps per build, whatever the number of pending builds. Every change is applied incrementally:
+ * <p>Ready builds sit in {@link ReadyQueues}, one queue per system and class of builds (required agent tags and
+ * system features), which also decides their order (priority, fair share, age); an agent's plan is the merge of the
+ * few queues of its systems whose class it matches, and choosing its builds costs a few logarithmic steps per
+ * build, whatever the number of pending builds. Every change is applied incrementally:
  * <ul>
  * <li>a scheduled build is blocked while one of its input derivations has a pending build; the count of such
  * inputs is kept per build, and updated when the first pending build of a derivation appears or the last one
@@ -47,11 +48,6 @@ import dev.kiln.api.allocation.PendingBuild;
  * </ul>
  */
 final class AllocationPlan {
-
-    private static final Comparator<Entry> READY_ORDER = Comparator
-            .comparingInt((Entry e) -> -e.effective)
-            .thenComparingLong(e -> e.sequence)
-            .thenComparing(e -> e.id);
 
     private static final Comparator<Entry> DEFERRED_ORDER = Comparator
             .comparingLong((Entry e) -> e.deferUntil)
@@ -71,7 +67,8 @@ final class AllocationPlan {
     private final Map<String, Set<Entry>> waitersByInput = new HashMap<>();
     /** Effective priorities of the scheduled builds waiting on each derivation, with their counts. */
     private final Map<String, TreeMap<Integer, Integer>> waitingPriorities = new HashMap<>();
-    private final Map<ClassKey, NavigableSet<Entry>> readyQueues = new HashMap<>();
+    private final ShareUsage usage = new ShareUsage();
+    private final ReadyQueues ready = new ReadyQueues(usage);
     private final NavigableSet<Entry> deferred = new TreeSet<>(DEFERRED_ORDER);
     private final Map<UUID, Agent> agents = new HashMap<>();
     private final Map<UUID, int[]> agentCounts = new HashMap<>();
@@ -102,7 +99,7 @@ final class AllocationPlan {
 
     /** Adds a pending build, or replaces what was known of it. */
     void put(PendingBuild build, long now) {
-        remove(build.id());
+        remove(build.id(), now);
         Entry entry = new Entry(build, now);
         entries.put(entry.id, entry);
         for (String input : entry.inputs) {
@@ -125,19 +122,28 @@ final class AllocationPlan {
         if (entry.agent != null) {
             count(entry.agent, entry.id, entry.state, 1);
         }
+        if (entry.state == BuildState.STARTED) {
+            usage.started(entry.group, entry.startedAt);
+        }
         if (entry.state == BuildState.SCHEDULED) {
             startWaiting(entry);
             enqueueIfReady(entry);
         }
     }
 
-    /** Forgets a build that is no longer pending. */
-    void remove(UUID buildId) {
+    /**
+     * Forgets a build that is no longer pending (or is put again); the time it ran, if started, counts as used by its
+     * share group.
+     */
+    void remove(UUID buildId, long now) {
         Entry entry = entries.remove(buildId);
         if (entry == null) {
             return;
         }
         unqueue(entry);
+        if (entry.state == BuildState.STARTED) {
+            usage.stopped(entry.group, entry.startedAt, now);
+        }
         if (entry.state == BuildState.SCHEDULED) {
             stopWaiting(entry);
         }
@@ -159,14 +165,26 @@ final class AllocationPlan {
         }
     }
 
-    /** A build allocated to an agent was started. */
-    void started(UUID buildId) {
+    /** A build allocated to an agent was started: from now on its build time counts for its share group. */
+    void started(UUID buildId, long now) {
         Entry entry = entries.get(buildId);
         if (entry != null && entry.state == BuildState.ALLOCATED) {
             count(entry.agent, entry.id, BuildState.ALLOCATED, -1);
             entry.state = BuildState.STARTED;
+            entry.startedAt = now;
             count(entry.agent, entry.id, BuildState.STARTED, 1);
+            usage.started(entry.group, now);
         }
+    }
+
+    /** Sets the shares of a jobset; see {@link dev.kiln.api.allocation.Allocator#sharesChanged}. */
+    void setShares(String jobset, int shares) {
+        usage.setShares(jobset, shares);
+    }
+
+    /** A build of the share group that finished at {@code finishedAt} after {@code millis} (the plan's rebuild). */
+    void used(Tag group, long finishedAt, long millis) {
+        usage.finished(group, finishedAt, millis);
     }
 
     void changePriority(UUID buildId, int priority) {
@@ -194,7 +212,7 @@ final class AllocationPlan {
         while (!deferred.isEmpty() && deferred.first().deferUntil <= now) {
             Entry entry = deferred.pollFirst();
             entry.deferUntil = 0;
-            entry.queue = null;
+            entry.place = Place.NONE;
             enqueueIfReady(entry);
         }
         return deferred.isEmpty() ? Long.MAX_VALUE : deferred.first().deferUntil;
@@ -206,7 +224,8 @@ final class AllocationPlan {
         if (agent == null || !agent.active()) {
             return List.of();
         }
-        return take(agentId, matchingQueues(agent, Offer.plain(systems.isEmpty() ? agent.systems() : systems)), count);
+        Offer offer = Offer.plain(systems.isEmpty() ? agent.systems() : systems);
+        return take(agentId, ready.matching(offer.systems(), key -> able(agent, offer, key)), count, 0);
     }
 
     /**
@@ -224,13 +243,8 @@ final class AllocationPlan {
                 request.mandatoryFeatures(), request.speedFactor(), request.freeSlots(), now);
         offers.put(agentId, offer);
         heard(agentId, now);
-        List<NavigableSet<Entry>> queues = new ArrayList<>();
-        readyQueues.forEach((key, queue) -> {
-            if (!queue.isEmpty() && able(agent, offer, key) && !fasterAgentTakes(agentId, offer, key, now)) {
-                queues.add(queue);
-            }
-        });
-        return take(agentId, queues, count);
+        return take(agentId, ready.matching(offer.systems(),
+                key -> able(agent, offer, key) && !fasterAgentTakes(agentId, offer, key, now)), count, now);
     }
 
     /** The agent was heard of (a heartbeat): it still counts among the agents that can take builds. */
@@ -238,27 +252,30 @@ final class AllocationPlan {
         lastHeard.put(agentId, now);
     }
 
-    private List<UUID> take(UUID agentId, List<NavigableSet<Entry>> queues, int count) {
+    private List<UUID> take(UUID agentId, List<ReadyQueues.ClassQueue> queues, int count, long now) {
         int allowed = Math.min(count, maxAllocatedPerAgent - counts(agentId)[0]);
+        if (allowed <= 0) {
+            return List.of();
+        }
         List<UUID> chosen = new ArrayList<>();
-        while (chosen.size() < allowed) {
-            NavigableSet<Entry> best = null;
-            for (NavigableSet<Entry> queue : queues) {
-                if (!queue.isEmpty() && (best == null || READY_ORDER.compare(queue.first(), best.first()) < 0)) {
-                    best = queue;
-                }
-            }
-            if (best == null) {
-                break;
-            }
-            Entry entry = best.pollFirst();
-            entry.queue = null;
+        for (Entry entry : ready.take(queues, allowed, now)) {
+            entry.place = Place.NONE;
             chosen.add(entry.id);
         }
         return chosen;
     }
 
-    private boolean fasterAgentTakes(UUID agentId, Offer offer, ClassKey key, long now) {
+    /**
+     * Where a ready build stands among the ready builds of its system; see
+     * {@link dev.kiln.api.AllocationPlanService#position}.
+     */
+    Optional<QueuePosition> position(UUID buildId, int limit, long now) {
+        Entry entry = entries.get(buildId);
+        return entry == null || entry.place != Place.READY ? Optional.empty()
+                : ready.position(entry, limit, now);
+    }
+
+    private boolean fasterAgentTakes(UUID agentId, Offer offer, ReadyQueues.ClassKey key, long now) {
         for (Map.Entry<UUID, Offer> other : offers.entrySet()) {
             Offer faster = other.getValue();
             if (faster.speedFactor() > offer.speedFactor() && now - faster.at() <= PREFERENCE_MILLIS
@@ -278,9 +295,9 @@ final class AllocationPlan {
      * Whether an agent can take builds of a class: its system, the tags it requires, every feature it requires, and
      * every mandatory feature of the agent among them.
      */
-    private static boolean able(Agent agent, Offer offer, ClassKey key) {
-        return offer.systems().contains(key.system) && agent.tags().containsAll(key.required)
-                && offer.features().containsAll(key.features) && key.features.containsAll(offer.mandatory());
+    private static boolean able(Agent agent, Offer offer, ReadyQueues.ClassKey key) {
+        return offer.systems().contains(key.system()) && agent.tags().containsAll(key.required())
+                && offer.features().containsAll(key.features()) && key.features().containsAll(offer.mandatory());
     }
 
     /**
@@ -295,13 +312,12 @@ final class AllocationPlan {
                 live.put(id, offer);
             }
         });
-        Map<ClassKey, String> reasons = new HashMap<>();
+        Map<ReadyQueues.ClassKey, String> reasons = new HashMap<>();
         Map<UUID, String> unallocatable = new HashMap<>();
         for (UUID id : buildIds) {
             Entry entry = entries.get(id);
             if (entry != null && entry.state == BuildState.SCHEDULED) {
-                String reason = reasons.computeIfAbsent(new ClassKey(entry.system, entry.required, entry.features),
-                        key -> reason(key, live));
+                String reason = reasons.computeIfAbsent(entry.classKey(), key -> reason(key, live));
                 if (reason != null) {
                     unallocatable.put(id, reason);
                 }
@@ -311,38 +327,38 @@ final class AllocationPlan {
     }
 
     /** Why none of these agents can take builds of a class, or null when one can. */
-    private String reason(ClassKey key, Map<UUID, Offer> live) {
+    private String reason(ReadyQueues.ClassKey key, Map<UUID, Offer> live) {
         List<Map.Entry<Agent, Offer>> candidates = new ArrayList<>();
         live.forEach((id, offer) -> {
-            if (offer.systems().contains(key.system)) {
+            if (offer.systems().contains(key.system())) {
                 candidates.add(Map.entry(agents.get(id), offer));
             }
         });
         if (candidates.isEmpty()) {
-            return "no agent builds for " + key.system;
+            return "no agent builds for " + key.system();
         }
-        candidates.removeIf(candidate -> !candidate.getKey().tags().containsAll(key.required));
+        candidates.removeIf(candidate -> !candidate.getKey().tags().containsAll(key.required()));
         if (candidates.isEmpty()) {
-            return "no agent of " + key.system + " carries the tags " + key.required.stream().sorted()
+            return "no agent of " + key.system() + " carries the tags " + key.required().stream().sorted()
                     .map(Tag::toString).toList();
         }
-        Set<String> missing = new TreeSet<>(key.features);
+        Set<String> missing = new TreeSet<>(key.features());
         candidates.forEach(candidate -> missing.removeAll(candidate.getValue().features()));
         if (!missing.isEmpty()) {
             return "no agent has " + String.join(", ", missing);
         }
-        candidates.removeIf(candidate -> !candidate.getValue().features().containsAll(key.features));
+        candidates.removeIf(candidate -> !candidate.getValue().features().containsAll(key.features()));
         if (candidates.isEmpty()) {
-            return "no agent has all of " + String.join(", ", new TreeSet<>(key.features));
+            return "no agent has all of " + String.join(", ", new TreeSet<>(key.features()));
         }
         for (Map.Entry<Agent, Offer> candidate : candidates) {
-            if (key.features.containsAll(candidate.getValue().mandatory())) {
+            if (key.features().containsAll(candidate.getValue().mandatory())) {
                 return null;
             }
         }
         Set<String> mandatory = new TreeSet<>();
         candidates.forEach(candidate -> mandatory.addAll(candidate.getValue().mandatory()));
-        mandatory.removeAll(key.features);
+        mandatory.removeAll(key.features());
         return "the agents that could take it build only what requires " + String.join(", ", mandatory);
     }
 
@@ -375,36 +391,26 @@ final class AllocationPlan {
         enqueueIfReady(entry);
     }
 
-    /** The agent's plan: the ready builds it matches, best first, without taking them. */
-    AgentPlan plan(UUID agentId, int limit) {
+    /** The agent's plan: the ready builds it matches, best first as of {@code now}, without taking them. */
+    AgentPlan plan(UUID agentId, int limit, long now) {
         Agent agent = agents.get(agentId);
         int[] counts = counts(agentId);
         if (agent == null || !agent.active()) {
             return new AgentPlan(agentId, List.of(), counts[0], counts[1]);
         }
-        PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> READY_ORDER.compare(a.head, b.head));
-        for (NavigableSet<Entry> queue : matchingQueues(agent, offers.getOrDefault(agentId,
-                Offer.plain(agent.systems())))) {
-            Iterator<Entry> iterator = queue.iterator();
-            if (iterator.hasNext()) {
-                heads.add(new Cursor(iterator, iterator.next()));
-            }
-        }
+        Offer offer = offers.getOrDefault(agentId, Offer.plain(agent.systems()));
+        Iterator<Entry> ordered = ready.ordered(ready.matching(offer.systems(), key -> able(agent, offer, key)), now);
         List<PlannedBuild> builds = new ArrayList<>();
-        while (builds.size() < limit && !heads.isEmpty()) {
-            Cursor cursor = heads.poll();
-            Entry entry = cursor.head;
+        while (builds.size() < limit && ordered.hasNext()) {
+            Entry entry = ordered.next();
             builds.add(new PlannedBuild(entry.id, entry.derivation, entry.system, entry.priority, entry.effective,
                     entry.sequence));
-            if (cursor.rest.hasNext()) {
-                heads.add(new Cursor(cursor.rest, cursor.rest.next()));
-            }
         }
         return new AgentPlan(agentId, builds, counts[0], counts[1]);
     }
 
     PlanStatistics statistics() {
-        int ready = readyQueues.values().stream().mapToInt(Set::size).sum();
+        int readyCount = ready.size();
         int allocated = 0;
         int started = 0;
         int scheduled = 0;
@@ -417,7 +423,7 @@ final class AllocationPlan {
             }
         }
         int deferredCount = deferred.size();
-        return new PlanStatistics(strategy.name(), ready, scheduled - ready - deferredCount, deferredCount,
+        return new PlanStatistics(strategy.name(), readyCount, scheduled - readyCount - deferredCount, deferredCount,
                 allocated, started);
     }
 
@@ -430,37 +436,28 @@ final class AllocationPlan {
         return entry.effective;
     }
 
-    private List<NavigableSet<Entry>> matchingQueues(Agent agent, Offer offer) {
-        List<NavigableSet<Entry>> queues = new ArrayList<>();
-        readyQueues.forEach((key, queue) -> {
-            if (!queue.isEmpty() && able(agent, offer, key)) {
-                queues.add(queue);
-            }
-        });
-        return queues;
-    }
-
     private void enqueueIfReady(Entry entry) {
-        if (entry.state != BuildState.SCHEDULED || entry.blockers > 0 || entry.queue != null) {
+        if (entry.state != BuildState.SCHEDULED || entry.blockers > 0 || entry.place != Place.NONE) {
             return;
         }
         if (entry.deferUntil > 0) {
             deferred.add(entry);
-            entry.queue = deferred;
+            entry.place = Place.DEFERRED;
             return;
         }
-        NavigableSet<Entry> queue = readyQueues.computeIfAbsent(new ClassKey(entry.system, entry.required,
-                        entry.features),
-                k -> new TreeSet<>(READY_ORDER));
-        queue.add(entry);
-        entry.queue = queue;
+        ready.add(entry);
+        entry.place = Place.READY;
     }
 
     private void unqueue(Entry entry) {
-        if (entry.queue != null) {
-            entry.queue.remove(entry);
-            entry.queue = null;
+        switch (entry.place) {
+            case READY -> ready.remove(entry);
+            case DEFERRED -> deferred.remove(entry);
+            case NONE -> {
+                return;
+            }
         }
+        entry.place = Place.NONE;
     }
 
     /** A scheduled build starts counting among the waiters of its inputs. */
@@ -535,14 +532,14 @@ final class AllocationPlan {
         if (updated == entry.effective) {
             return;
         }
-        NavigableSet<Entry> queue = entry.queue;
-        if (queue != null) {
-            queue.remove(entry);
+        boolean queued = entry.place == Place.READY;
+        if (queued) {
+            ready.remove(entry);
         }
         int previous = entry.effective;
         entry.effective = updated;
-        if (queue != null) {
-            queue.add(entry);
+        if (queued) {
+            ready.add(entry);
         }
         if (entry.state == BuildState.SCHEDULED) {
             for (String input : entry.inputs) {
@@ -591,10 +588,6 @@ final class AllocationPlan {
         return false;
     }
 
-    /** A class of builds that share their queue: same system, same required tags, same required features. */
-    private record ClassKey(String system, Set<Tag> required, Set<String> features) {
-    }
-
     /**
      * What an agent said with its latest fetch.
      *
@@ -609,11 +602,13 @@ final class AllocationPlan {
         }
     }
 
-    private record Cursor(Iterator<Entry> rest, Entry head) {
+    /** Where a pending build waits: nowhere (blocked, allocated, started), ready, or deferred. */
+    private enum Place {
+        NONE, READY, DEFERRED
     }
 
     /** A pending build, as the plan keeps it. */
-    private static final class Entry {
+    static final class Entry {
         final UUID id;
         final long sequence;
         final String derivation;
@@ -621,6 +616,8 @@ final class AllocationPlan {
         final Set<Tag> required;
         final Set<String> features;
         final Set<String> inputs;
+        /** Its share group, or null. */
+        final Tag group;
         int priority;
         int effective;
         BuildState state;
@@ -628,8 +625,9 @@ final class AllocationPlan {
         long deferUntil;
         /** How many input derivations have a pending build. */
         int blockers;
-        /** The ready queue or the deferred set holding this build, or null. */
-        NavigableSet<Entry> queue;
+        /** When it started, in epoch milliseconds, once started. */
+        long startedAt;
+        Place place = Place.NONE;
 
         Entry(PendingBuild build, long now) {
             id = build.id();
@@ -645,6 +643,12 @@ final class AllocationPlan {
             agent = build.state() == BuildState.SCHEDULED ? null : build.agentId();
             Instant until = build.deferUntil();
             deferUntil = until == null || until.toEpochMilli() <= now ? 0 : until.toEpochMilli();
+            group = build.shareGroup();
+            startedAt = build.startedAt() == null ? now : build.startedAt().toEpochMilli();
+        }
+
+        ReadyQueues.ClassKey classKey() {
+            return new ReadyQueues.ClassKey(system, required, features);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -39,16 +40,20 @@ import dev.kiln.api.EventType;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.allocation.AllocationStrategy;
 import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.DatastoreTransaction;
+import dev.kiln.retry.Backoff;
+import dev.kiln.retry.RetriedFault;
 
 /**
  * The allocator: one thread that owns the {@link AllocationPlan} and applies the messages of its mailbox
  * in order. Notifications are queued and return at once; questions (allocate, read the plan) wait for their answer.
- * The plan is rebuilt from the datastore when the allocator starts.
+ * The plan is rebuilt from the datastore when the allocator starts, and until that read succeeds it is tried again
+ * with a back-off (a database that is still starting).
  */
 @Component(service = {Allocator.class, AllocationPlanService.class}, configurationPid = AllocatorConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -62,6 +67,10 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     private final AllocationPlan plan;
     private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final RetriedFault readFault;
+    private final RetriedFault messageFault;
+    /** Whether the plan holds what the datastore had when the allocator started; until then, reading is retried. */
+    private boolean planRead;
     private volatile boolean running = true;
 
     @Activate
@@ -80,7 +89,9 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
         this.datastore = datastore;
         this.clock = clock;
         this.plan = new AllocationPlan(strategy, maxAllocatedPerAgent, agentTimeoutMillis);
-        mailbox.add(this::rebuild);
+        this.readFault = new RetriedFault(LOG, "The allocator could not read the pending builds and the agents",
+                Backoff.FAULT, clock);
+        this.messageFault = new RetriedFault(LOG, "The allocator failed to apply a message", Backoff.FAULT, clock);
         // A platform thread: every fetch waits for it, and the scheduler of virtual threads would queue its every
         // wake-up behind the requests being served.
         this.thread = Thread.ofPlatform().daemon().name("kiln-allocator").start(this::run);
@@ -117,12 +128,19 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
     @Override
     public void finished(Collection<UUID> buildIds) {
         List<UUID> copy = List.copyOf(buildIds);
-        tell(() -> copy.forEach(plan::remove));
+        long now = clock.millis();
+        tell(() -> copy.forEach(id -> plan.remove(id, now)));
     }
 
     @Override
     public void started(UUID buildId) {
-        tell(() -> plan.started(buildId));
+        long now = clock.millis();
+        tell(() -> plan.started(buildId, now));
+    }
+
+    @Override
+    public void sharesChanged(String jobset, int shares) {
+        tell(() -> plan.setShares(jobset, shares));
     }
 
     @Override
@@ -188,7 +206,8 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
             allocated.forEach(build -> taken.add(build.id()));
             // The datastore says they are no longer scheduled; the message saying so is on its way. The plan learns
             // it before the agent's next request, which comes after this in the mailbox.
-            tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id)).forEach(plan::remove));
+            tell(() -> choice.chosen().stream().filter(id -> !taken.contains(id))
+                    .forEach(id -> plan.remove(id, clock.millis())));
         }
         if (!allocated.isEmpty()) {
             commitLater(agentId, allocated, now);
@@ -232,21 +251,29 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     @Override
     public AgentPlan plan(UUID agentId, int limit) {
+        long now = clock.millis();
         return ask(plan -> {
             if (plan.agent(agentId) == null) {
                 throw new NotFoundException("agent", agentId);
             }
-            return plan.plan(agentId, limit);
+            return plan.plan(agentId, limit, now);
         });
     }
 
     @Override
     public List<AgentPlan> plans(int limitPerAgent) {
+        long now = clock.millis();
         return ask(plan -> plan.agents().stream()
                 .filter(Agent::active)
                 .sorted(Comparator.comparing(Agent::name).thenComparing(Agent::id))
-                .map(agent -> plan.plan(agent.id(), limitPerAgent))
+                .map(agent -> plan.plan(agent.id(), limitPerAgent, now))
                 .toList());
+    }
+
+    @Override
+    public Optional<QueuePosition> position(UUID buildId, int limit) {
+        long now = clock.millis();
+        return ask(plan -> plan.position(buildId, limit, now));
     }
 
     @Override
@@ -307,30 +334,43 @@ public final class AllocatorActor implements Allocator, AllocationPlanService {
 
     private void rebuild() {
         long started = System.nanoTime();
-        List<Agent> agents = datastore.read(reader -> reader.agents());
-        List<PendingBuild> pending = datastore.read(reader -> reader.pendingBuilds());
-        agents.forEach(plan::putAgent);
-        long now = clock.millis();
-        pending.forEach(build -> plan.put(build, now));
-        LOG.info("Allocation plan rebuilt with the {} strategy: {} pending builds, {} agents, in {} ms",
-                plan.strategyName(), pending.size(), agents.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        try {
+            List<Agent> agents = datastore.read(reader -> reader.agents());
+            List<PendingBuild> pending = datastore.read(reader -> reader.pendingBuilds());
+            agents.forEach(plan::putAgent);
+            long now = clock.millis();
+            pending.forEach(build -> plan.put(build, now));
+            planRead = true;
+            readFault.succeeded();
+            LOG.info("Allocation plan rebuilt with the {} strategy: {} pending builds, {} agents, in {} ms",
+                    plan.strategyName(), pending.size(), agents.size(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            readFault.failed(e);
+        }
     }
 
     private void run() {
         while (running) {
             try {
+                if (!planRead && readFault.due()) {
+                    rebuild();
+                }
                 long next = plan.promoteDeferred(clock.millis());
+                if (!planRead) {
+                    next = Math.min(next, readFault.nextTry().toEpochMilli());
+                }
                 Runnable message = next == Long.MAX_VALUE ? mailbox.take()
                         : mailbox.poll(Math.max(1, next - clock.millis()), TimeUnit.MILLISECONDS);
                 if (message != null) {
                     message.run();
+                    messageFault.succeeded();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("The allocator failed to apply a message", e);
+                messageFault.failed(e);
             }
         }
     }

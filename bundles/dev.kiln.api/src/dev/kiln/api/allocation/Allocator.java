@@ -36,6 +36,13 @@ public interface Allocator {
     void agentChanged(Agent agent);
 
     /**
+     * The shares of a jobset were set (added or changed): among ready builds of equal priority, the share group
+     * {@code jobset=<name>} goes first while it used less build time over the last 24 hours relative to its shares
+     * than the others. A group without shares set has 1.
+     */
+    void sharesChanged(String jobset, int shares);
+
+    /**
      * An agent sent a heartbeat: it still counts among the agents that can take builds (see
      * {@link dev.kiln.api.AllocationPlanService#unallocatable}), as it does after each fetch.
      */

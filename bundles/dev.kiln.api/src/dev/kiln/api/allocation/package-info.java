@@ -4,7 +4,7 @@
  * services that decide the priority builds are ordered by.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package dev.kiln.api.allocation;
 
 import org.osgi.annotation.bundle.Export;

@@ -81,6 +81,27 @@ public interface DatastoreReader {
     /** Up to {@code limit} held store paths after {@code afterPath} (empty for the first), in the order of their paths. */
     List<StoredOutput> storedOutputs(String afterPath, int limit);
 
+    /**
+     * Every held path with its NAR, references, and when it was stored and last served: what retention weighs, read
+     * in a few queries whatever their number.
+     */
+    List<HeldPath> heldPathsForRetention();
+
+    /** The output paths of these derivations, those not yet built included. */
+    Set<String> outputPathsOf(Collection<String> derivationPaths);
+
+    /** The derivations of the builds that carry a tag with this key, whatever its value. */
+    Set<String> derivationsOfBuildsTagged(String tagKey);
+
+    /**
+     * The store paths the scheduled, allocated and started builds need: the outputs of their input derivations and
+     * their input sources.
+     */
+    Set<String> pathsNeededByPendingBuilds();
+
+    /** Which of these NarHashes a held path has. */
+    Set<String> heldNarHashes(Collection<String> narHashes);
+
     /** The outputs a build reported on success, by name. */
     List<OutputMetadata> buildOutputs(UUID buildId);
 
@@ -132,4 +153,7 @@ public interface DatastoreReader {
 
     /** The derivations an evaluation found, with their builds, in the order it found them. */
     List<EvaluationBuild> evaluationBuilds(long evaluationId);
+
+    /** The ids of the evaluations that found a derivation this build stands for, in increasing order. */
+    List<Long> evaluationsWithBuild(UUID buildId);
 }

@@ -43,6 +43,19 @@ public interface DatastoreTransaction extends DatastoreReader {
     /** Records the outputs of a succeeded build and holds their paths. */
     void insertBuildOutputs(UUID buildId, String derivationPath, List<OutputMetadata> outputs, Instant at);
 
+    /** Stops holding these store paths: their narinfos are no longer served. Paths not held are left. */
+    void deleteHeldPaths(Collection<String> storePaths);
+
+    /** Records when held paths were last served, by hash part; unknown hash parts are left. */
+    void recordServed(Map<String, Instant> byHashPart);
+
+    /**
+     * Deletes the events older than {@code cutoff} that every reader of the outbox has passed.
+     *
+     * @return how many were deleted
+     */
+    int deleteEventsBefore(Instant cutoff);
+
     void insertSetupFailure(SetupFailure failure);
 
     /** Records a new attempt of a build, or writes the exit status of one recorded before. */

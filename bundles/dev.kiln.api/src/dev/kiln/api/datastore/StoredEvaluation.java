@@ -16,13 +16,26 @@ import java.util.Objects;
  * @param derivationsFound how many derivations the command printed
  * @param buildsSubmitted  how many builds it created
  * @param error            why it failed, or null
+ * @param reportedAt       when its final commit status reached the forge (or the forge refused it for good), null
+ *                         while it has not: a coordinator that starts follows such evaluations again
  */
 public record StoredEvaluation(long id, String jobset, Map<String, String> commits, Instant startedAt,
-        Instant finishedAt, int derivationsFound, int buildsSubmitted, String error) {
+        Instant finishedAt, int derivationsFound, int buildsSubmitted, String error, Instant reportedAt) {
 
     public StoredEvaluation {
         Objects.requireNonNull(jobset, "jobset");
         Objects.requireNonNull(startedAt, "startedAt");
         commits = Map.copyOf(commits == null ? Map.of() : commits);
+    }
+
+    /** An evaluation whose final status has not been reported. */
+    public StoredEvaluation(long id, String jobset, Map<String, String> commits, Instant startedAt,
+            Instant finishedAt, int derivationsFound, int buildsSubmitted, String error) {
+        this(id, jobset, commits, startedAt, finishedAt, derivationsFound, buildsSubmitted, error, null);
+    }
+
+    public StoredEvaluation withReportedAt(Instant reported) {
+        return new StoredEvaluation(id, jobset, commits, startedAt, finishedAt, derivationsFound, buildsSubmitted,
+                error, reported);
     }
 }

@@ -3,7 +3,7 @@
  * transactional store. Internal to the coordinator; front ends use the services of {@code dev.kiln.api}.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package dev.kiln.api.datastore;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +75,8 @@ public final class FileBinaryCache implements BinaryCache {
     private static final int BUFFER_SIZE = 1 << 18;
     /** The prefix of the NARs' keys in the store. */
     static final String NARS = "nars/";
+    /** The directory of seeded paths' narinfos, under the state directory. */
+    private static final String SEEDED = "paths";
     /** How many held paths {@link #verify()} reads from the database at once. */
     private static final int VERIFY_PAGE = 500;
 
@@ -103,7 +107,7 @@ public final class FileBinaryCache implements BinaryCache {
         this.previousKeys = SigningKeys.previous(state.resolve("keys"));
         this.uploads = Files.createDirectories(state.resolve("uploads"));
         this.incoming = Files.createDirectories(state.resolve("incoming"));
-        this.seeded = Files.createDirectories(state.resolve("paths"));
+        this.seeded = Files.createDirectories(state.resolve(SEEDED));
         this.temporary = Files.createDirectories(state.resolve("tmp"));
         this.derivationIndex = new DerivationIndex(state.resolve("derivations.idx"));
         LOG.info("Binary cache in {} signs with {}{}", store.location(), key.publicKey(), previousKeys.isEmpty() ? ""
@@ -403,6 +407,26 @@ public final class FileBinaryCache implements BinaryCache {
         return verification.report();
     }
 
+    /** The keys of the NARs that seeded paths' narinfos name: retention leaves them. */
+    static Set<String> seededNarKeys(CacheOptions options) throws IOException {
+        Set<String> keys = new HashSet<>();
+        Path directory = options.stateDir().resolve(SEEDED);
+        if (!Files.isDirectory(directory)) {
+            return keys;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.narinfo")) {
+            for (Path file : files) {
+                try {
+                    keys.add(narKey(NarInfo.parse(options.storeDir(), Files.readString(file, StandardCharsets.UTF_8))
+                            .narHash()));
+                } catch (NarInfoFormatException | NoSuchFileException e) {
+                    LOG.warn("Retention skips the seeded narinfo {}: {}", file, e.getMessage());
+                }
+            }
+        }
+        return keys;
+    }
+
     /** Whether the cache serves a store path: an output, a seeded path or a known derivation. */
     private boolean served(String path) {
         StorePath storePath;
@@ -525,7 +549,7 @@ public final class FileBinaryCache implements BinaryCache {
         return uploads.resolve(buildId + "." + output + ".nar.zst");
     }
 
-    private static String narKey(Hash narHash) {
+    static String narKey(Hash narHash) {
         return NARS + narHash.toBase32() + ".nar.zst";
     }
 

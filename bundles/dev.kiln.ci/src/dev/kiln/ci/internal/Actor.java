@@ -1,5 +1,6 @@
 package dev.kiln.ci.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,9 +9,13 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.retry.Backoff;
+import dev.kiln.retry.RetriedFault;
+
 /**
  * A virtual thread that owns its state and serves the messages of its mailbox one at a time. Nothing but messages
- * reaches the state, so subclasses need no locks.
+ * reaches the state, so subclasses need no locks. After a message fails, the next waits with a back-off until one
+ * succeeds again, and the fault is logged once (and once when it clears), not once a message.
  *
  * @param <M> the messages it understands
  */
@@ -22,9 +27,11 @@ abstract class Actor<M> implements AutoCloseable {
     private final String name;
     private final BlockingQueue<M> mailbox = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final RetriedFault fault;
 
     protected Actor(String name) {
         this.name = name;
+        this.fault = new RetriedFault(LOG, name + " failed on a message", Backoff.FAULT, Clock.systemUTC());
         this.thread = Thread.ofVirtual().name(name).unstarted(this::serve);
     }
 
@@ -37,7 +44,7 @@ abstract class Actor<M> implements AutoCloseable {
         mailbox.add(message);
     }
 
-    /** Handles one message, on the actor's thread. An exception is logged and the actor goes on. */
+    /** Handles one message, on the actor's thread. An exception is logged once and the actor goes on. */
     protected abstract void receive(M message) throws Exception;
 
     /** Called on the actor's thread when it stops. */
@@ -63,12 +70,14 @@ abstract class Actor<M> implements AutoCloseable {
                 if (message == null) {
                     continue;
                 }
+                Thread.sleep(fault.untilNextTry());
                 try {
                     receive(message);
+                    fault.succeeded();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (Exception e) {
-                    LOG.error("{} failed on {}", name, message, e);
+                    fault.failed(e);
                 }
             }
         } catch (InterruptedException e) {

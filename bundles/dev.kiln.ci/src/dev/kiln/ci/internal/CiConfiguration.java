@@ -41,6 +41,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "without it, none are")
     String github_token_file() default "";
 
+    @AttributeDefinition(description = "Post GitHub check runs instead of commit statuses (the token must be a "
+            + "GitHub App's: only apps may create check runs)")
+    boolean github_check_runs() default false;
+
+    @AttributeDefinition(description = "How many failed jobs of an evaluation get a commit status of their own, "
+            + "besides the evaluation's; 0 for none")
+    int failed_job_statuses() default 10;
+
     @AttributeDefinition(description = "The Gitea or Forgejo server, to post commit statuses to")
     String gitea_url() default "";
 

@@ -12,6 +12,11 @@ import java.time.Duration;
  */
 record EvaluationBudget(Duration time, long memoryBytes) {
 
+    /** This budget with another time limit; null keeps this one's. */
+    EvaluationBudget withTime(Duration otherTime) {
+        return otherTime == null ? this : new EvaluationBudget(otherTime, memoryBytes);
+    }
+
     boolean limitsMemory() {
         return memoryBytes > 0;
     }

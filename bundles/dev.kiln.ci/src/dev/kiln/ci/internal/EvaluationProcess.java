@@ -74,8 +74,8 @@ final class EvaluationProcess {
         int exit = process.waitFor();
         if (exit != 0) {
             if (timedOut.get()) {
-                throw new EvaluationFailedException("the evaluation ran past its timeout of "
-                        + budget.time().toSeconds() + " s");
+                throw new EvaluationFailedException("the evaluation ran past its time limit of "
+                        + budget.time().toSeconds() + " s and was stopped");
             }
             if (budget.limitsMemory() && ranOutOfMemory(log)) {
                 throw new EvaluationFailedException("the evaluation ran out of its memory limit of "

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,19 @@ final class ForgeWebhooks {
     private final WebhookSecrets secrets;
     private final Duration retention;
     private final Clock clock;
+    private final ToIntFunction<String> closeRequest;
 
-    ForgeWebhooks(JobsetService jobsets, WebhookSecrets secrets, Duration retention, Clock clock) {
+    /**
+     * @param closeRequest what else a closed request's jobset no longer needs, once disabled: it cancels the pending
+     *                     builds only that jobset wanted, and returns how many
+     */
+    ForgeWebhooks(JobsetService jobsets, WebhookSecrets secrets, Duration retention, Clock clock,
+            ToIntFunction<String> closeRequest) {
         this.jobsets = jobsets;
         this.secrets = secrets;
         this.retention = retention;
         this.clock = clock;
+        this.closeRequest = closeRequest;
     }
 
     WebhookOutcome receive(Map<String, String> headers, byte[] body) {
@@ -93,6 +101,7 @@ final class ForgeWebhooks {
                 if (existing != null && existing.pullRequest() != null && existing.pullRequest().closedAt() == null) {
                     jobsets.update(existing.withEnabled(false)
                             .withPullRequest(existing.pullRequest().withClosedAt(now)));
+                    closeRequest.applyAsInt(existing.name());
                 }
                 continue;
             }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.kiln.api.BuildState;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.SubmitOutcome;
 import dev.kiln.api.SubmitOptions;
@@ -40,8 +41,11 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
     sealed interface Message {
     }
 
-    /** Evaluate; {@code force} evaluates even when no channel moved. */
-    record Evaluate(boolean force) implements Message {
+    /**
+     * Evaluate; {@code force} evaluates even when no channel moved, {@code rebuildFailures} retries the failed builds
+     * of the derivations found.
+     */
+    record Evaluate(boolean force, boolean rebuildFailures) implements Message {
     }
 
     record Redefine(Jobset jobset) implements Message {
@@ -68,13 +72,13 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
             case Redefine redefine -> jobset = redefine.jobset();
             case Evaluate evaluate -> {
                 if (jobset.enabled()) {
-                    evaluate(evaluate.force());
+                    evaluate(evaluate.force(), evaluate.rebuildFailures());
                 }
             }
         }
     }
 
-    private void evaluate(boolean force) throws InterruptedException {
+    private void evaluate(boolean force, boolean rebuildFailures) throws InterruptedException {
         Jobset current = jobset;
         Instant startedAt = Instant.now();
         Map<String, String> commits;
@@ -97,7 +101,7 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
         String error = null;
         try {
             context.evaluator().submit(() -> {
-                run(current, id, found, submitted, refused);
+                run(current, id, rebuildFailures, found, submitted, refused);
                 return null;
             }).get();
         } catch (ExecutionException e) {
@@ -141,8 +145,8 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
     }
 
     /** Runs the command on the evaluator's thread, submitting each derivation the moment it is printed. */
-    private void run(Jobset current, long id, AtomicInteger found, AtomicInteger submitted, Set<String> refused)
-            throws IOException, InterruptedException {
+    private void run(Jobset current, long id, boolean rebuildFailures, AtomicInteger found, AtomicInteger submitted,
+            Set<String> refused) throws IOException, InterruptedException {
         Map<String, String> environment = new LinkedHashMap<>();
         for (Channel channel : current.channels()) {
             environment.put("KILN_CHANNEL_" + channel.name().toUpperCase(Locale.ROOT).replace('-', '_'),
@@ -160,7 +164,8 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
                 current.storeDir(), current.storeRoot());
         List<EvaluationBuild> builds = new ArrayList<>();
         try {
-            new EvaluationProcess(current.evaluationCommand(), workDir, environment, context.evaluationBudget())
+            new EvaluationProcess(current.evaluationCommand(), workDir, environment,
+                    context.evaluationBudget().withTime(current.evaluationTimeout()))
                     .run(log, drvPath -> {
                         if (found.incrementAndGet() > current.maxBuildsPerEvaluation()) {
                             return;
@@ -169,6 +174,10 @@ final class JobsetMonitor extends Actor<JobsetMonitor.Message> {
                             SubmitResult result = submitter.submit(drvPath, options);
                             if (result.outcome() == SubmitOutcome.CREATED) {
                                 submitted.incrementAndGet();
+                            } else if (rebuildFailures && result.buildId() != null
+                                    && context.builds().get(result.buildId()).state() == BuildState.FAILED) {
+                                context.builds().retry(result.buildId());
+                                appendToLog(log, "kiln: rebuilding the failed build of " + drvPath);
                             }
                             if (result.buildId() != null) {
                                 builds.add(new EvaluationBuild(drvPath, result.buildId()));

@@ -3,6 +3,8 @@ package dev.kiln.ci.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -67,7 +70,9 @@ public final class JobsetRegistry implements JobsetService {
                 new LimitedWorker("channel-updater", options.maxConcurrentUpdates()),
                 new LimitedWorker("evaluator", options.maxConcurrentEvaluations()),
                 new Checkouts(options.ciDir().resolve("checkouts")), store, options.evaluationBudget(),
-                new StatusReporter(new ForgeClient(options.forges()), options.publicUrl(), this::summary));
+                new StatusReporter(new ForgeClient(options.forges(), Clock.systemUTC()), options.publicUrl(),
+                        options.failedJobStatuses(), this::summary, this::failedJobs,
+                        id -> store.reported(id, Instant.now())));
         context.channelUpdater().start();
         context.statuses().start();
         context.evaluator().start();
@@ -77,9 +82,14 @@ public final class JobsetRegistry implements JobsetService {
         }
         for (Jobset jobset : stored) {
             startMonitor(jobset, lastCommits(store.evaluations(jobset.name())));
+            if (context.statuses().reports(jobset) && jobset.pullRequest().closedAt() == null) {
+                for (Evaluation unreported : store.unreported(jobset.name())) {
+                    context.statuses().tell(new StatusReporter.Resume(jobset, unreported));
+                }
+            }
         }
         webhooks = new ForgeWebhooks(this, WebhookSecrets.fromFiles(options.webhookSecretFiles()),
-                options.pullRequestRetention(), Clock.systemUTC());
+                options.pullRequestRetention(), Clock.systemUTC(), this::closePullRequest);
         long sweepMillis = Math.clamp(options.pullRequestRetention().toMillis() / 4, 1_000, 600_000);
         clock.scheduleWithFixedDelay(this::removeClosedRequests, 0, sweepMillis, TimeUnit.MILLISECONDS);
     }
@@ -140,15 +150,20 @@ public final class JobsetRegistry implements JobsetService {
     }
 
     @Override
-    public synchronized void evaluate(String name) {
+    public void evaluate(String name) {
+        evaluate(name, false);
+    }
+
+    @Override
+    public synchronized void evaluate(String name, boolean rebuildFailures) {
         get(name);
-        monitors.get(name).tell(new JobsetMonitor.Evaluate(true));
+        monitors.get(name).tell(new JobsetMonitor.Evaluate(true, rebuildFailures));
     }
 
     @Override
     public synchronized void refresh(String name) {
         get(name);
-        monitors.get(name).tell(new JobsetMonitor.Evaluate(false));
+        monitors.get(name).tell(new JobsetMonitor.Evaluate(false, false));
     }
 
     @Override
@@ -229,6 +244,48 @@ public final class JobsetRegistry implements JobsetService {
         return canceled;
     }
 
+    /**
+     * What a closed pull request's jobset no longer needs: its evaluations get no final status, and the builds they
+     * found that no other jobset's evaluation found are canceled if they have not finished. Returns how many were.
+     */
+    private int closePullRequest(String name) {
+        context.statuses().tell(new StatusReporter.Withdraw(name));
+        Set<Long> own = new HashSet<>();
+        context.store().evaluations(name).forEach(evaluation -> own.add(evaluation.id()));
+        Set<UUID> seen = new HashSet<>();
+        int canceled = 0;
+        for (long evaluation : own) {
+            for (EvaluationBuild entry : context.store().builds(evaluation)) {
+                if (seen.add(entry.buildId()) && isPending(entry)
+                        && own.containsAll(context.store().evaluationsWithBuild(entry.buildId()))
+                        && Pending.cancel(context.builds(), entry.buildId())) {
+                    canceled++;
+                }
+            }
+        }
+        LOG.info("Jobset {}: its pull request closed, {} pending builds canceled", name, canceled);
+        return canceled;
+    }
+
+    private boolean isPending(EvaluationBuild entry) {
+        BuildState state = stateOf(entry);
+        return state != null && Pending.isPending(state);
+    }
+
+    /** The evaluation's failed jobs, those that failed themselves before those whose inputs failed. */
+    private List<StatusReporter.FailedJob> failedJobs(long id) {
+        List<StatusReporter.FailedJob> failed = new ArrayList<>();
+        for (EvaluationBuild entry : context.store().builds(id)) {
+            BuildState state = stateOf(entry);
+            if (state == BuildState.FAILED || state == BuildState.DEPENDENCY_FAILED) {
+                failed.add(new StatusReporter.FailedJob(jobName(entry.derivationPath()), entry.buildId(),
+                        state == BuildState.DEPENDENCY_FAILED));
+            }
+        }
+        failed.sort(Comparator.comparing(StatusReporter.FailedJob::dependencyFailed));
+        return failed;
+    }
+
     private void startMonitor(Jobset jobset, Map<String, String> lastCommits) {
         JobsetMonitor monitor = new JobsetMonitor(context, jobset, lastCommits);
         monitors.put(jobset.name(), monitor);
@@ -244,7 +301,7 @@ public final class JobsetRegistry implements JobsetService {
         }
         JobsetMonitor monitor = monitors.get(jobset.name());
         long periodMillis = jobset.period().toMillis();
-        ticks.put(jobset.name(), clock.scheduleAtFixedRate(() -> monitor.tell(new JobsetMonitor.Evaluate(false)),
+        ticks.put(jobset.name(), clock.scheduleAtFixedRate(() -> monitor.tell(new JobsetMonitor.Evaluate(false, false)),
                 0, periodMillis, TimeUnit.MILLISECONDS));
     }
 
@@ -270,6 +327,12 @@ public final class JobsetRegistry implements JobsetService {
         } catch (KilnException e) {
             return null;
         }
+    }
+
+    /** A job's name: its derivation's name without {@code .drv}. */
+    private static String jobName(String path) {
+        String name = derivationName(path);
+        return name.endsWith(".drv") ? name.substring(0, name.length() - 4) : name;
     }
 
     /** The name part of a store path: what stays the same when a derivation changes. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -113,6 +114,30 @@ final class JobsetStore {
         });
     }
 
+    /**
+     * The jobset's evaluations that finished and whose final status has not reached the forge, oldest first (up to
+     * {@link #LISTED_EVALUATIONS} back).
+     */
+    List<Evaluation> unreported(String jobset) {
+        return datastore.read(reader -> reader.evaluationsOfJobset(jobset, LISTED_EVALUATIONS)).stream()
+                .filter(stored -> stored.finishedAt() != null && stored.reportedAt() == null)
+                .map(JobsetStore::evaluation)
+                .toList().reversed();
+    }
+
+    /** Records that the evaluation's final status reached the forge (or was refused for good). */
+    void reported(long id, Instant at) {
+        datastore.write(tx -> {
+            tx.evaluation(id).ifPresent(stored -> tx.saveEvaluation(stored.withReportedAt(at)));
+            return null;
+        });
+    }
+
+    /** The evaluations that found a derivation the build stands for. */
+    List<Long> evaluationsWithBuild(UUID buildId) {
+        return datastore.read(reader -> reader.evaluationsWithBuild(buildId));
+    }
+
     Optional<Evaluation> evaluation(long id) {
         return datastore.read(reader -> reader.evaluation(id)).map(JobsetStore::evaluation);
     }
@@ -180,8 +205,10 @@ final class JobsetStore {
                 status, stored.derivationsFound(), stored.buildsSubmitted(), stored.error());
     }
 
+    /** An evaluation of an earlier version, which posted no final statuses: it counts as reported when it finished. */
     static StoredEvaluation stored(Evaluation evaluation) {
         return new StoredEvaluation(evaluation.id(), evaluation.jobset(), evaluation.commits(), evaluation.startedAt(),
-                evaluation.finishedAt(), evaluation.derivationsFound(), evaluation.buildsSubmitted(), evaluation.error());
+                evaluation.finishedAt(), evaluation.derivationsFound(), evaluation.buildsSubmitted(), evaluation.error(),
+                evaluation.finishedAt());
     }
 }

@@ -15,13 +15,15 @@ import dev.kiln.api.BuildLimits;
 import dev.kiln.client.DerivationClosure;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
-import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.AttemptLog;
+import dev.kiln.protocol.BuildCounts;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.SubmitAnswer;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.store.StoreDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,11 +32,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, tag, read the log. */
+/**
+ * {@code kiln build ...}: submit, list, show, cancel, retry, change the priority, tag, read the log, say why a build
+ * waits, draw its graph.
+ */
 @Command(name = "build", mixinStandardHelpOptions = true, description = "Submit and steer builds.",
         subcommands = {BuildCommand.Submit.class, BuildCommand.ListBuilds.class, BuildCommand.Show.class,
                 BuildCommand.Cancel.class, BuildCommand.Retry.class, BuildCommand.Priority.class,
-                BuildCommand.TagBuild.class, BuildCommand.Log.class, BuildCommand.Counts.class})
+                BuildCommand.TagBuild.class, BuildCommand.Log.class, BuildCommand.Counts.class, BuildCommand.Why.class,
+                BuildCommand.Graph.class})
 final class BuildCommand implements Runnable {
 
     @Spec
@@ -219,14 +225,18 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    /** The commands that take a build id and print the build. */
-    abstract static class OnBuild implements Callable<Integer> {
+    /** The commands that take a build id. */
+    abstract static class WithBuildId implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         ClientOptions options;
         @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
         UUID id;
+    }
+
+    /** The commands that take a build id and print the build. */
+    abstract static class OnBuild extends WithBuildId {
 
         abstract BuildInfo apply(KilnClient client) throws IOException;
 
@@ -253,6 +263,21 @@ final class BuildCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a build that is not final.")
     static final class Cancel extends OnBuild {
+        @Option(names = "--with-dependents",
+                description = "Cancel too every build that is not final and needs it, directly or through others.")
+        boolean withDependents;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!withDependents) {
+                return super.call();
+            }
+            BuildList canceled = options.client().cancelWithDependents(id);
+            Output.print(spec, options, canceled,
+                    out -> canceled.builds().forEach(build -> Output.buildLine(out, build)));
+            return 0;
+        }
+
         @Override
         BuildInfo apply(KilnClient client) throws IOException {
             return client.cancel(id);
@@ -271,6 +296,20 @@ final class BuildCommand implements Runnable {
     static final class Priority extends OnBuild {
         @Parameters(index = "1", paramLabel = "N", description = "The new priority.")
         int priority;
+        @Option(names = "--inputs", description = "Raise instead the pending builds of the inputs it waits for,"
+                + " directly or through others, to at least N; prints those raised.")
+        boolean inputs;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!inputs) {
+                return super.call();
+            }
+            BuildList raised = options.client().raiseInputPriority(id, priority);
+            Output.print(spec, options, raised,
+                    out -> raised.builds().forEach(build -> Output.buildLine(out, build)));
+            return 0;
+        }
 
         @Override
         BuildInfo apply(KilnClient client) throws IOException {
@@ -296,17 +335,48 @@ final class BuildCommand implements Runnable {
         }
     }
 
+    @Command(name = "why", mixinStandardHelpOptions = true, description = "Say why a build has not started: its"
+            + " inputs not built or failed, no agent able to take it, the builds that go before it, a deferral.")
+    static final class Why extends WithBuildId {
+
+        @Override
+        public Integer call() throws IOException {
+            WaitingInfo waiting = options.client().waiting(id);
+            Output.print(spec, options, waiting, out -> GraphOutput.waiting(out, waiting));
+            return 0;
+        }
+    }
+
+    @Command(name = "graph", mixinStandardHelpOptions = true, description = "Show a build's dependency graph: its"
+            + " inputs not built yet (those built are counted) and its dependents, each with its state; * marks the"
+            + " path that blocks it.")
+    static final class Graph extends WithBuildId {
+        @Option(names = "--max", paramLabel = "N", description = "Show at most N derivations, nearest first"
+                + " (default: ${DEFAULT-VALUE}).")
+        int max = 500;
+        @Option(names = "--dot",
+                description = "Print it for Graphviz: kiln build graph ID --dot | dot -Tsvg > graph.svg")
+        boolean dot;
+
+        @Override
+        public Integer call() throws IOException {
+            BuildGraphInfo graph = options.client().graph(id, max);
+            Output.print(spec, options, graph, out -> {
+                if (dot) {
+                    GraphOutput.dot(out, graph);
+                } else {
+                    GraphOutput.graph(out, graph);
+                }
+            });
+            return 0;
+        }
+    }
+
     @Command(name = "log", mixinStandardHelpOptions = true, description = {"Print a build's log: each attempt begins "
             + "with a line that names it, its agent and its start.", "With --json, one JSON object a line for each "
             + "attempt: {\"attempt\":N,\"agent\":NAME,\"startedAt\":TIME,\"log\":TEXT}, printed once the attempt's "
             + "log is whole."})
-    static final class Log implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ClientOptions options;
-        @Parameters(index = "0", paramLabel = "ID", description = "The build's id.")
-        UUID id;
+    static final class Log extends WithBuildId {
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the build is final.")
         boolean follow;
 

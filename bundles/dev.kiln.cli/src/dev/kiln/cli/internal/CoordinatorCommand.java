@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kiln.api.BuildLimits;
+import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.RetentionPolicy;
 import dev.kiln.store.narinfo.NixSecretKey;
 import dev.kiln.store.tools.SigningKeys;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -115,6 +117,34 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                     + "makes a new one.")
     String keyName;
 
+    @Option(names = "--keep-evaluations", paramLabel = "N",
+            description = "Retention: keep what the latest N evaluations of each jobset built, with its closure.")
+    Integer keepEvaluations;
+
+    @Option(names = "--keep-days", paramLabel = "D",
+            description = "Retention: keep what was stored within the last D days, with its closure.")
+    Integer keepDays;
+
+    @Option(names = "--storage-limit", paramLabel = "SIZE",
+            description = "Retention: keep the NARs under SIZE (bytes, or 500M, 2G...); of the paths no other rule "
+                    + "keeps, the least recently served go first. Builds tagged keep=... and what pending builds need "
+                    + "are always kept. Without any retention option every path is kept for ever.")
+    String storageLimit;
+
+    @Option(names = "--gc-interval", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "How often the garbage collector applies the retention options (default: ${DEFAULT-VALUE}); "
+                    + "kiln gc runs it at once.")
+    String gcInterval;
+
+    @Option(names = "--keep-logs-days", paramLabel = "D", defaultValue = "0",
+            description = "Delete finished builds' logs after D days; 0 for never (default: ${DEFAULT-VALUE}).")
+    int keepLogsDays;
+
+    @Option(names = "--keep-events-days", paramLabel = "D", defaultValue = "0",
+            description = "Delete events after D days, once every hook has had them; 0 for never "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int keepEventsDays;
+
     @Option(names = "--database", paramLabel = "JDBC-URL",
             description = "A PostgreSQL JDBC URL; by default an embedded Derby database in the state directory.")
     String database = "";
@@ -166,6 +196,20 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--gitlab-token-file", paramLabel = "FILE", description = "The token for the GitLab server.")
     Path gitlabTokenFile;
 
+    @Option(names = "--github-check-runs",
+            description = "Post GitHub check runs instead of commit statuses (the token must be a GitHub App's).")
+    boolean githubCheckRuns;
+
+    @Option(names = "--evaluation-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "Stop a jobset's evaluation that runs longer, and fail it; a jobset may set its own "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long evaluationTimeoutSeconds;
+
+    @Option(names = "--evaluation-memory", paramLabel = "MIB", defaultValue = "0",
+            description = "How much memory each process of an evaluation may map (ulimit -v); past it the "
+                    + "evaluation fails. 0 for no limit (default: ${DEFAULT-VALUE}).")
+    long evaluationMemoryMib;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the coordinator to come up (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -192,11 +236,24 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         if (retryFailedBuilds < 0) {
             throw new ParameterException(spec.commandLine(), "--retry-failed-builds: " + retryFailedBuilds + " is negative");
         }
+        if (evaluationTimeoutSeconds <= 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-timeout: " + evaluationTimeoutSeconds
+                    + " is not a positive number of seconds");
+        }
+        if (evaluationMemoryMib < 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-memory: " + evaluationMemoryMib + " is negative");
+        }
         if (!allocationStrategy.equals("basic") && !allocationStrategy.equals("derivation-ordered")) {
             throw new ParameterException(spec.commandLine(),
                     "--allocation-strategy: '" + allocationStrategy + "' is neither basic nor derivation-ordered");
         }
         BuildLimits limits = defaultLimits.limits();
+        RetentionPolicy retention = retentionPolicy();
+        long gcSeconds = LimitOptions.seconds(spec, gcInterval, "--gc-interval");
+        if (gcSeconds <= 0 || keepLogsDays < 0 || keepEventsDays < 0) {
+            throw new ParameterException(spec.commandLine(), "--gc-interval must be above 0, --keep-logs-days and "
+                    + "--keep-events-days not negative");
+        }
         long stallSeconds = LimitOptions.seconds(spec, stallTimeout, "--stall-timeout");
         String clientTls = keystoreOption("--client-tls-keystore", clientKeystore);
         String agentTls = keystoreOption("--agent-tls-keystore", agentKeystore);
@@ -234,7 +291,13 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         "state.dir", state.toString(),
                         "store.dir", storeDir,
                         "cache.store", cacheStore,
-                        "key.name", signingKeyName)));
+                        "key.name", signingKeyName,
+                        "retention.keep.evaluations", retention == null ? -1 : retention.keepEvaluations(),
+                        "retention.keep.days", retention == null ? -1 : retention.keepDays(),
+                        "retention.storage.limit.bytes", retention == null ? -1L : retention.storageLimitBytes(),
+                        "gc.interval.seconds", gcSeconds,
+                        "logs.keep.days", keepLogsDays,
+                        "events.keep.days", keepEventsDays)));
                 applied.add(configure(configurations, HOOKS_PID, properties(
                         "state.dir", state.toString(),
                         "retry.failed.count", retryFailedBuilds,
@@ -244,7 +307,9 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
                         webhookSecretFiles.stream().map(file -> file.toAbsolutePath().toString()).toArray(String[]::new),
                         "public.url", publicUrl, "github.api.url", githubApiUrl, "github.token.file", path(githubTokenFile),
                         "gitea.url", giteaUrl, "gitea.token.file", path(giteaTokenFile), "gitlab.url", gitlabUrl,
-                        "gitlab.token.file", path(gitlabTokenFile))));
+                        "gitlab.token.file", path(gitlabTokenFile), "github.check.runs", githubCheckRuns,
+                        "evaluation.timeout.seconds", evaluationTimeoutSeconds,
+                        "evaluation.memory.mib", evaluationMemoryMib)));
                 applied.add(configure(configurations, HTTP_PID, properties(
                         "state.dir", state.toString(),
                         "client.listen", client.toString(),
@@ -269,6 +334,16 @@ final class CoordinatorCommand implements java.util.concurrent.Callable<Integer>
         } finally {
             releaseStateDir();
             finished.countDown();
+        }
+    }
+
+    /** The retention options as a policy, null when none is given; one that would keep nothing is refused. */
+    private RetentionPolicy retentionPolicy() {
+        try {
+            return RetentionPolicy.of(keepEvaluations, keepDays, BuildLimits.parseSize(storageLimit, "--storage-limit"))
+                    .orElse(null);
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

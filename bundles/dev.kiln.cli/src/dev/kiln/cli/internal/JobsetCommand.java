@@ -49,6 +49,9 @@ final class JobsetCommand implements Runnable {
         out.println("period:    " + (jobset.periodSeconds() == 0 ? "on demand" : jobset.periodSeconds() + " s"));
         out.println("priority:  " + jobset.priority());
         out.println("tags:      " + Output.tags(jobset.tags()));
+        if (jobset.evaluationTimeoutSeconds() != null) {
+            out.println("time limit: " + jobset.evaluationTimeoutSeconds() + " s an evaluation");
+        }
         if (jobset.lastEvaluation() != null) {
             out.println("evaluated: " + lastEvaluation(jobset));
         }
@@ -95,11 +98,15 @@ final class JobsetCommand implements Runnable {
                 description = "A newer evaluation cancels what older ones still have pending and it no longer needs "
                         + "(default: on; --no-supersede keeps it).")
         boolean supersede;
+        @Option(names = "--evaluation-timeout", paramLabel = "SECONDS",
+                description = "Stop an evaluation that runs longer, and fail it (default: the coordinator's limit).")
+        Long evaluationTimeout;
 
         @Override
         public Integer call() throws IOException {
             print(spec, options, options.client().addJobset(new JobsetInfo(name, channels(spec, channels), command,
-                    storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede)));
+                    storeDir, storeRoot, periodSeconds, priority, Output.tags(spec, tags), true, maxBuilds, supersede,
+                    null, null, null, evaluationTimeout(spec, evaluationTimeout))));
             return 0;
         }
     }
@@ -135,6 +142,9 @@ final class JobsetCommand implements Runnable {
         @Option(names = "--supersede", negatable = true,
                 description = "Whether a newer evaluation cancels what older ones still have pending.")
         Boolean supersede;
+        @Option(names = "--evaluation-timeout", paramLabel = "SECONDS",
+                description = "Stop an evaluation that runs longer, and fail it; 0 for the coordinator's limit.")
+        Long evaluationTimeout;
 
         @Override
         public Integer call() throws IOException {
@@ -149,10 +159,18 @@ final class JobsetCommand implements Runnable {
                     tags == null ? old.tags() : Output.tags(spec, tags),
                     old.enabled(),
                     maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
-                    supersede == null ? old.supersede() : supersede);
+                    supersede == null ? old.supersede() : supersede, null, null, null,
+                    evaluationTimeout == null ? old.evaluationTimeoutSeconds() : evaluationTimeout(spec, evaluationTimeout));
             print(spec, options, options.client().updateJobset(changed));
             return 0;
         }
+    }
+
+    private static Long evaluationTimeout(CommandSpec spec, Long seconds) {
+        if (seconds != null && seconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--evaluation-timeout: " + seconds + " is negative");
+        }
+        return seconds;
     }
 
     private static List<ChannelInfo> channels(CommandSpec spec, List<String> texts) {
@@ -228,9 +246,14 @@ final class JobsetCommand implements Runnable {
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Evaluate a jobset now, even if its channels did not move.")
     static final class Evaluate extends OnJobset {
+        @Option(names = "--rebuild-failures",
+                description = "Build again each failed build among the derivations found, with its dependents, "
+                        + "instead of keeping the known failure.")
+        boolean rebuildFailures;
+
         @Override
         JobsetInfo apply(String jobset) throws IOException {
-            return options.client().evaluateJobset(jobset);
+            return options.client().evaluateJobset(jobset, rebuildFailures);
         }
     }
 

@@ -98,6 +98,7 @@ public final class KilnCommandLine {
         commands.put("agent", AgentCommand::new);
         commands.put("token", TokenCommand::new);
         commands.put("cache", CacheCommand::new);
+        commands.put("gc", GcCommand::new);
         commands.put("store", StoreCommand::new);
         commands.put("hook", HookCommand::new);
         commands.put("jobset", JobsetCommand::new);

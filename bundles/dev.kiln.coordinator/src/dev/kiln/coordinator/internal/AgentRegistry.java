@@ -4,6 +4,7 @@ import static dev.kiln.coordinator.internal.Lifecycle.data;
 
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.Datastore;
 import dev.kiln.api.datastore.DatastoreTransaction;
+import dev.kiln.retry.Backoff;
+import dev.kiln.retry.RetriedFault;
 
 /**
  * Agents, their passwords and their heartbeats. A virtual thread looks for agents silent past the timeout and for
@@ -55,6 +58,8 @@ public final class AgentRegistry implements AgentService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
     private static final Set<BuildState> HELD = Set.of(BuildState.ALLOCATED, BuildState.STARTED);
+    /** The longest wait between looks for lost agents while the datastore fails. */
+    private static final Duration LONGEST_WATCH_DELAY = Duration.ofMinutes(1);
 
     private final Datastore datastore;
     private final Allocator allocator;
@@ -382,16 +387,21 @@ public final class AgentRegistry implements AgentService {
     }
 
     private void watchForLostAgents() {
-        long interval = options.lostAgentCheckInterval().toMillis();
+        Duration interval = options.lostAgentCheckInterval();
+        Duration longest = interval.compareTo(LONGEST_WATCH_DELAY) > 0 ? interval : LONGEST_WATCH_DELAY;
+        RetriedFault fault = new RetriedFault(LOG, "Looking for lost agents and stalled builds failed",
+                new Backoff(interval, longest), clock);
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(interval);
+                Duration retry = fault.untilNextTry();
+                Thread.sleep(retry.compareTo(interval) > 0 ? retry : interval);
                 reclaimFromLostAgents();
                 reclaimStalledBuilds();
+                fault.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.error("Looking for lost agents failed", e);
+                fault.failed(e);
             }
         }
     }

@@ -291,14 +291,7 @@ public final class BuildLifecycle implements BuildService {
             if (build.state().isFinal()) {
                 throw new IllegalTransitionException(buildId, build.state(), "cancel");
             }
-            Build canceled = build.withState(BuildState.CANCELED, now).withFinishedAt(now);
-            tx.updateBuild(canceled);
-            tx.appendEvent(EventType.BUILD_CANCELED, now, buildId, build.agentId(),
-                    data("derivation", build.derivationPath(), "previous-state", build.state().id()));
-            if (build.state().isPending()) {
-                tx.afterCommit(() -> allocator.finished(List.of(buildId)));
-            }
-            return canceled;
+            return Lifecycle.cancel(tx, build, now, allocator);
         });
     }
 
@@ -340,15 +333,7 @@ public final class BuildLifecycle implements BuildService {
             if (build.state().isFinal()) {
                 throw new IllegalTransitionException(buildId, build.state(), "change the priority of");
             }
-            Build changed = build.withPriority(priority);
-            tx.updateBuild(changed);
-            tx.appendEvent(EventType.BUILD_PRIORITY_CHANGED, now, buildId, null,
-                    data("previous-priority", Integer.toString(build.priority()),
-                            "priority", Integer.toString(priority)));
-            if (build.state().isPending()) {
-                tx.afterCommit(() -> allocator.priorityChanged(buildId, priority));
-            }
-            return changed;
+            return Lifecycle.changePriority(tx, build, priority, now, allocator);
         });
     }
 

@@ -20,6 +20,7 @@ import dev.kiln.api.Build;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.EventType;
 import dev.kiln.api.NotFoundException;
+import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.DatastoreReader;
@@ -136,6 +137,43 @@ final class Lifecycle {
         return rescheduled;
     }
 
+    /** Cancels a build that is not final, with its event; a pending one leaves the allocation plan after the commit. */
+    static Build cancel(DatastoreTransaction tx, Build build, Instant now, Allocator allocator) {
+        Build canceled = build.withState(BuildState.CANCELED, now).withFinishedAt(now);
+        tx.updateBuild(canceled);
+        tx.appendEvent(EventType.BUILD_CANCELED, now, build.id(), build.agentId(),
+                data("derivation", build.derivationPath(), "previous-state", build.state().id()));
+        if (build.state().isPending()) {
+            tx.afterCommit(() -> allocator.finished(List.of(build.id())));
+        }
+        return canceled;
+    }
+
+    /** Changes the priority of a build that is not final, with its event; the plan learns it after the commit. */
+    static Build changePriority(DatastoreTransaction tx, Build build, int priority, Instant now, Allocator allocator) {
+        Build changed = build.withPriority(priority);
+        tx.updateBuild(changed);
+        tx.appendEvent(EventType.BUILD_PRIORITY_CHANGED, now, build.id(), null,
+                data("previous-priority", Integer.toString(build.priority()), "priority", Integer.toString(priority)));
+        if (build.state().isPending()) {
+            tx.afterCommit(() -> allocator.priorityChanged(build.id(), priority));
+        }
+        return changed;
+    }
+
+    /**
+     * The build of a derivation that decides its state, among its builds: a pending one (the furthest along first),
+     * else the latest.
+     */
+    static Optional<BuildRef> deciding(Collection<BuildRef> builds) {
+        if (builds == null || builds.isEmpty()) {
+            return Optional.empty();
+        }
+        return builds.stream().filter(b -> b.state().isPending())
+                .max(Comparator.comparingInt((BuildRef b) -> b.state().ordinal()).thenComparingLong(BuildRef::sequence))
+                .or(() -> builds.stream().max(Comparator.comparingLong(BuildRef::sequence)));
+    }
+
     /** A build back to scheduled, away from its agent (setup failure, lost or restarted agent). */
     static Build backToScheduled(Build build, Instant now) {
         return build.withState(BuildState.SCHEDULED, now).withAgent(null).withStartedAt(null);
@@ -144,7 +182,8 @@ final class Lifecycle {
     static PendingBuild pending(Build build, Set<String> inputDerivations) {
         return new PendingBuild(build.id(), build.sequence(), build.derivationPath(), build.system(),
                 build.priority(), build.requiredAgentTags(), inputDerivations, build.state(), build.agentId(),
-                build.deferUntil(), build.requiredFeatures());
+                build.deferUntil(), build.requiredFeatures(), PendingBuild.shareGroupOf(build.tags()),
+                build.state() == BuildState.STARTED ? build.startedAt() : null);
     }
 
     /** The pending records of these builds, with the input derivations read from the datastore. */

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.client.BatchProgress;
 import dev.kiln.client.CoordinatorUnreachableException;
 import dev.kiln.client.DerivationClosure;
@@ -42,6 +41,7 @@ import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.retry.Backoff;
 import dev.kiln.store.StoreDir;
 
 /**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.client.EventStream;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
@@ -20,6 +19,7 @@ import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.retry.Backoff;
 
 /**
  * What the desktop client asks of one coordinator, in the protocol's records. {@link ClientConnection} asks it through

@@ -10,13 +10,13 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWTError;
 import org.eclipse.swt.widgets.Display;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.ClientConnection;
 import dev.kiln.desktop.model.views.ConnectionsFile;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.Inputs;
 import dev.kiln.desktop.model.views.SavedConnection;
 import dev.kiln.desktop.model.views.VirtualThreadScheduler;
+import dev.kiln.retry.Backoff;
 
 /** The {@code kiln-desktop} launcher's application: opens the main window when a display is there. */
 public final class DesktopApplication implements IApplication {

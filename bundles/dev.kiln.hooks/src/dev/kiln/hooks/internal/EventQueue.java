@@ -1,5 +1,6 @@
 package dev.kiln.hooks.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,6 +24,8 @@ import dev.kiln.api.Event;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventType;
 import dev.kiln.hooks.api.Farm;
+import dev.kiln.retry.Backoff;
+import dev.kiln.retry.RetriedFault;
 
 /**
  * The actor that delivers the events of one type to the hooks that handle it. Its thread owns every field but
@@ -121,8 +124,10 @@ final class EventQueue {
         this.options = options;
         this.order = order;
         this.cursorName = CURSOR_PREFIX + type.id();
-        this.cursorFault = new RetriedFault(LOG, "The " + type + " hook queue could not store its cursors");
-        this.outboxFault = new RetriedFault(LOG, "The " + type + " hook queue could not read the outbox");
+        this.cursorFault = new RetriedFault(LOG, "The " + type + " hook queue could not store its cursors",
+                Backoff.FAULT, Clock.systemUTC());
+        this.outboxFault = new RetriedFault(LOG, "The " + type + " hook queue could not read the outbox",
+                Backoff.FAULT, Clock.systemUTC());
         this.parallelism = options.parallelismOf(type);
         this.thread = Thread.ofVirtual().name("kiln-hooks-" + type.id()).unstarted(this::run);
     }
@@ -194,7 +199,7 @@ final class EventQueue {
      */
     private void fill() {
         persistCursors(false);
-        if (!outboxFault.due(Instant.now())) {
+        if (!outboxFault.due()) {
             return;
         }
         try {
@@ -220,7 +225,7 @@ final class EventQueue {
             }
             outboxFault.succeeded();
         } catch (RuntimeException e) {
-            outboxFault.failed(e, Instant.now());
+            outboxFault.failed(e);
         } finally {
             order.read(type, readCursor);
         }
@@ -397,7 +402,7 @@ final class EventQueue {
     /** The cursors that moved since they were stored, at most once a {@link #CURSOR_WRITE_INTERVAL} unless now. */
     private void persistCursors(boolean now) {
         Instant at = Instant.now();
-        if (!now && (Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0 || !cursorFault.due(at))) {
+        if (!now && (Duration.between(cursorWrittenAt, at).compareTo(CURSOR_WRITE_INTERVAL) < 0 || !cursorFault.due())) {
             return;
         }
         Map<String, Long> moved = movedCursors();
@@ -410,7 +415,7 @@ final class EventQueue {
             cursorWrittenAt = at;
             cursorFault.succeeded();
         } catch (RuntimeException e) {
-            cursorFault.failed(e, at);
+            cursorFault.failed(e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.kiln.api.EventType;
+import dev.kiln.retry.Backoff;
 
 /**
  * The hooks configuration, checked and parsed once.
@@ -72,8 +73,8 @@ record HookOptions(Path stateDir, int parallelism, Map<EventType, Integer> paral
 
     /** The wait before attempt {@code attempt + 1}, after {@code attempt} failed ones: doubled each time, capped. */
     Duration backoffAfter(int attempt) {
-        Duration wait = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 30));
-        return wait.compareTo(retryBackoffMax) > 0 || wait.isNegative() ? retryBackoffMax : wait;
+        Duration max = retryBackoffMax.compareTo(retryBackoff) < 0 ? retryBackoff : retryBackoffMax;
+        return new Backoff(retryBackoff, max).delay(attempt - 1);
     }
 
     Path hooksDirectory() {

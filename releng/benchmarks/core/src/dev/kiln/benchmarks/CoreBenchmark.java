@@ -116,14 +116,14 @@ public final class CoreBenchmark {
                     UUID agent = agents.get(i % agents.size());
                     Deque<UUID> mine = running.computeIfAbsent(agent, k -> new ArrayDeque<>());
                     while (mine.size() > 4) {
-                        plan.remove(mine.poll());
+                        plan.remove(mine.poll(), i);
                     }
                     long start = System.nanoTime();
                     List<UUID> chosen = plan.choose(agent, Set.of(), 4);
                     latencies[i] = System.nanoTime() - start;
                     for (UUID build : chosen) {
                         plan.allocated(build, agent);
-                        plan.started(build);
+                        plan.started(build, i);
                         mine.add(build);
                     }
                 }

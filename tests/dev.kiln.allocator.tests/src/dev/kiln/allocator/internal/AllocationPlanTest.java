@@ -74,7 +74,7 @@ class AllocationPlanTest {
         assertEquals(List.of(input.id()), plan.choose(AGENT, Set.of(), 10), "top waits for its input");
         plan.allocated(input.id(), AGENT);
         assertEquals(List.of(), plan.choose(AGENT, Set.of(), 10), "top still waits while the input is allocated");
-        plan.remove(input.id());
+        plan.remove(input.id(), NOW);
         assertEquals(List.of(top.id()), plan.choose(AGENT, Set.of(), 10));
     }
 
@@ -85,11 +85,11 @@ class AllocationPlanTest {
         PendingBuild input = build("input", 0);
         PendingBuild top = build("top", 0, input);
         plan.put(top, NOW);
-        assertEquals(1, plan.plan(AGENT, 10).builds().size());
+        assertEquals(1, plan.plan(AGENT, 10, NOW).builds().size());
 
         plan.put(input, NOW);
 
-        assertEquals(List.of(input.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(input.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
     }
 
     @ParameterizedTest
@@ -106,7 +106,7 @@ class AllocationPlanTest {
         assertEquals(3, first.size());
         assertEquals(List.of(), plan.choose(AGENT, Set.of(), 10));
 
-        plan.started(first.get(0));
+        plan.started(first.get(0), NOW);
 
         assertEquals(1, plan.choose(AGENT, Set.of(), 10).size(), "a started build frees a place under the cap");
     }
@@ -121,9 +121,9 @@ class AllocationPlanTest {
         plan.put(now, NOW);
 
         assertEquals(NOW + 5_000, plan.promoteDeferred(NOW));
-        assertEquals(List.of(now.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(now.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
         assertEquals(Long.MAX_VALUE, plan.promoteDeferred(NOW + 5_000));
-        assertEquals(List.of(later.id(), now.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(later.id(), now.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
     }
 
     @ParameterizedTest
@@ -150,7 +150,7 @@ class AllocationPlanTest {
 
         chosen.forEach(id -> plan.unallocate(id, AGENT));
 
-        assertEquals(0, plan.plan(AGENT, 10).allocatedCount());
+        assertEquals(0, plan.plan(AGENT, 10, NOW).allocatedCount());
         assertEquals(chosen, plan.choose(AGENT, Set.of(), 1), "the best build again, within the cap again");
     }
 
@@ -163,8 +163,8 @@ class AllocationPlanTest {
         chosen.forEach(id -> plan.allocated(id, AGENT));
         assertEquals(chosen, plan.allocatedTo(AGENT));
 
-        plan.started(chosen.get(0));
-        plan.remove(chosen.get(1));
+        plan.started(chosen.get(0), NOW);
+        plan.remove(chosen.get(1), NOW);
         plan.unallocate(chosen.get(2), AGENT);
 
         assertEquals(List.of(chosen.get(3)), plan.allocatedTo(AGENT));
@@ -183,18 +183,18 @@ class AllocationPlanTest {
         PendingBuild middle = build("middle", 0, bottom);
         PendingBuild top = build("top", 0, middle);
         Stream.of(unrelated, bottom, middle, top).forEach(b -> plan.put(b, NOW));
-        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
 
         plan.changePriority(top.id(), 9);
 
         assertEquals(9, plan.effectivePriority(middle.id()));
         assertEquals(9, plan.effectivePriority(bottom.id()));
-        assertEquals(List.of(bottom.id(), unrelated.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(bottom.id(), unrelated.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
 
-        plan.remove(top.id());
+        plan.remove(top.id(), NOW);
 
         assertEquals(0, plan.effectivePriority(bottom.id()), "the inherited priority goes with the build");
-        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
     }
 
     @Test
@@ -206,7 +206,7 @@ class AllocationPlanTest {
         Stream.of(unrelated, bottom, top).forEach(b -> plan.put(b, NOW));
 
         assertEquals(0, plan.effectivePriority(bottom.id()));
-        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10).builds()));
+        assertEquals(List.of(unrelated.id(), bottom.id()), ids(plan.plan(AGENT, 10, NOW).builds()));
     }
 
     @Test
@@ -240,10 +240,10 @@ class AllocationPlanTest {
         }
         assertEquals(50_000, plan.statistics().blocked());
 
-        plan.remove(bootstrap.id());
+        plan.remove(bootstrap.id(), NOW);
         List<UUID> chosen = plan.choose(AGENT, Set.of(), 100_000);
         chosen.forEach(id -> plan.allocated(id, AGENT));
-        chosen.forEach(plan::remove);
+        chosen.forEach(id -> plan.remove(id, NOW));
 
         assertEquals(50_000, chosen.size());
         assertEquals(0, plan.statistics().blocked() + plan.statistics().ready());

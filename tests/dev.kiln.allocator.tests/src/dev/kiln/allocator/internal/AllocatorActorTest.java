@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -158,6 +159,32 @@ class AllocatorActorTest {
                 "the plan forgot the canceled build");
     }
 
+    @Test
+    void aDatastoreDownWhenTheAllocatorStartsIsReadAgainWithABackoffUntilItIsBack() throws Exception {
+        UUID agent = datastore.agent("agent");
+        Build waiting = datastore.schedule(1);
+        datastore.failReads.set(true);
+        allocator = AllocatorActor.start(datastore, new BasicStrategy(), 1);
+
+        long downUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+        while (System.nanoTime() < downUntil) {
+            assertTrue(allocator.allocate(agent, Set.of(SYSTEM), 1).isEmpty(), "nothing read yet");
+            Thread.sleep(50);
+        }
+        int triesWhileDown = datastore.failedReads.get();
+        // 100 ms doubling: tries at about 0, 0.1, 0.3, 0.7 and 1.5 s; a loop without a back-off would make thousands.
+        assertTrue(triesWhileDown >= 2 && triesWhileDown <= 8, "reads tried in 1.5 s: " + triesWhileDown);
+
+        datastore.failReads.set(false);
+        List<Build> got = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (got.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            got = allocator.allocate(agent, Set.of(SYSTEM), 1);
+        }
+        assertEquals(List.of(waiting.id()), got.stream().map(Build::id).toList(), "the plan was read once it could be");
+    }
+
     /**
      * Builds and agents in maps; a write applies its work to them under a lock, or fails when told to. Only what the
      * allocator asks of a datastore is answered.
@@ -166,6 +193,8 @@ class AllocatorActorTest {
         final Map<UUID, Build> builds = new ConcurrentHashMap<>();
         final Map<UUID, Agent> agents = new ConcurrentHashMap<>();
         final AtomicBoolean failWrites = new AtomicBoolean();
+        final AtomicBoolean failReads = new AtomicBoolean();
+        final AtomicInteger failedReads = new AtomicInteger();
         private final AtomicLong events = new AtomicLong();
 
         UUID agent(String name) {
@@ -191,6 +220,10 @@ class AllocatorActorTest {
 
         @Override
         public <T> T read(Function<DatastoreReader, T> work) {
+            if (failReads.get()) {
+                failedReads.incrementAndGet();
+                throw new IllegalStateException("the database is restarting");
+            }
             return work.apply(transaction());
         }
 

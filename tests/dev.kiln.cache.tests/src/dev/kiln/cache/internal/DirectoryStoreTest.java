@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kiln.cache.storage.ObjectStore;
@@ -22,5 +23,14 @@ class DirectoryStoreTest extends ObjectStoreContract {
     @Override
     String newLocation(String name) throws IOException {
         return Files.createDirectories(directories.resolve(name)).toString();
+    }
+
+    /** Retention on a local directory. */
+    @Nested
+    class Retention extends RetentionContract {
+        @Override
+        ObjectStore newStore(String name) throws IOException {
+            return DirectoryStoreTest.this.newStore(name);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.kiln.cache.storage.ObjectStore;
@@ -28,14 +29,12 @@ class S3StoreTest extends ObjectStoreContract {
     @BeforeAll
     static void startServer() {
         server = S3ProxyServer.shared();
-        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        S3ProxyServer.useCredentials();
     }
 
     @AfterAll
     static void forgetCredentials() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
+        S3ProxyServer.forgetCredentials();
     }
 
     @Override
@@ -105,5 +104,14 @@ class S3StoreTest extends ObjectStoreContract {
         IOException refused = assertThrows(IOException.class,
                 () -> new ConfiguredObjectStore(TestConfigurations.of(state, location)));
         assertFalse(refused.getMessage().isBlank());
+    }
+
+    /** Retention on the same S3 server. */
+    @Nested
+    class Retention extends RetentionContract {
+        @Override
+        ObjectStore newStore(String name) {
+            return S3StoreTest.this.newStore(name);
+        }
     }
 }

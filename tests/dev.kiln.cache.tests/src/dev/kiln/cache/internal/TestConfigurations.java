@@ -37,6 +37,36 @@ final class TestConfigurations {
             }
 
             @Override
+            public int retention_keep_evaluations() {
+                return -1;
+            }
+
+            @Override
+            public int retention_keep_days() {
+                return -1;
+            }
+
+            @Override
+            public long retention_storage_limit_bytes() {
+                return -1;
+            }
+
+            @Override
+            public long gc_interval_seconds() {
+                return 3600;
+            }
+
+            @Override
+            public int logs_keep_days() {
+                return 0;
+            }
+
+            @Override
+            public int events_keep_days() {
+                return 0;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return CacheConfiguration.class;
             }

@@ -9,7 +9,9 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -26,9 +28,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class FakeForge implements AutoCloseable {
 
-    /** One request as received. */
+    /** One request as received, and when. */
     record Request(String method, String path, String query, String authorization, String privateToken,
-            String body) {
+            String body, Instant at) {
 
         /** The value of a string field of the JSON body, or of a query parameter (GitLab's statuses). */
         String field(String name) {
@@ -54,6 +56,9 @@ final class FakeForge implements AutoCloseable {
     private final List<Request> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger down = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private volatile int refusalCode = 503;
+    private volatile Map<String, String> refusalHeaders = Map.of();
+    private final List<Instant> refusedAt = new CopyOnWriteArrayList<>();
 
     FakeForge() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -67,7 +72,22 @@ final class FakeForge implements AutoCloseable {
 
     /** Answers the next {@code count} requests with 503, and records nothing of them but the count. */
     void goDownFor(int count) {
+        refuseNext(count, 503, Map.of());
+    }
+
+    /**
+     * Answers the next {@code count} requests with this code and these headers (a spent rate limit: 403 or 429 with
+     * GitHub's {@code X-RateLimit-*} headers), and records nothing of them but when they came.
+     */
+    void refuseNext(int count, int code, Map<String, String> headers) {
+        refusalCode = code;
+        refusalHeaders = Map.copyOf(headers);
         down.set(count);
+    }
+
+    /** When the requests that were refused came. */
+    List<Instant> refusedAt() {
+        return List.copyOf(refusedAt);
     }
 
     int refusedWhileDown() {
@@ -97,12 +117,14 @@ final class FakeForge implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (down.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 refused.incrementAndGet();
-                exchange.sendResponseHeaders(503, -1);
+                refusedAt.add(Instant.now());
+                refusalHeaders.forEach(exchange.getResponseHeaders()::add);
+                exchange.sendResponseHeaders(refusalCode, -1);
                 return;
             }
             received.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"), body));
+                    exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"), body, Instant.now()));
             byte[] answer = "{\"id\": 1}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(201, answer.length);

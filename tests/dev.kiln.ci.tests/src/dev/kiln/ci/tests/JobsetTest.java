@@ -166,13 +166,15 @@ class JobsetTest {
     }
 
     @Test
-    void failsAnEvaluationThatRunsPastItsTimeout() throws Exception {
+    void stopsAnEvaluationThatRunsPastItsJobsetsTimeLimitAndKeepsItsLog() throws Exception {
         Path repository = gitRepository("slow", "x", "y");
-        jobsets.add(jobset("slow", repository, "sleep 600", 0));
+        jobsets.add(jobset("slow", repository, "echo started; sleep 600", 0).withEvaluationTimeout(Duration.ofSeconds(1)));
         jobsets.evaluate("slow");
         Evaluation evaluation = awaitEvaluations("slow", 1).get(0);
         assertEquals(EvaluationStatus.FAILED, evaluation.status());
-        assertTrue(evaluation.error().contains("timeout"), evaluation.error());
+        assertEquals("the evaluation ran past its time limit of 1 s and was stopped", evaluation.error(),
+                "the jobset's limit, not the coordinator's 10 s");
+        assertTrue(Files.readString(jobsets.evaluationLog(evaluation.id())).contains("started"));
     }
 
     @Test

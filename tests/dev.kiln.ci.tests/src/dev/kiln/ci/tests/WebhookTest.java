@@ -38,6 +38,7 @@ import dev.kiln.api.AgentService;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
+import dev.kiln.api.BuildState;
 import dev.kiln.api.Tag;
 import dev.kiln.ci.Evaluation;
 import dev.kiln.ci.EvaluationStatus;
@@ -201,7 +202,14 @@ class WebhookTest {
         assertEquals("pending", states.get(0), states.toString());
         assertEquals("failure", states.get(states.size() - 1), states.toString());
         assertEquals(2, github.refusedWhileDown(), "the posts refused while the forge was down were sent again");
-        FakeForge.Request failure = posted.stream().filter(r -> r.path().endsWith(first)).reduce((a, b) -> b).orElseThrow();
+        FakeForge.Request failure = posted.stream()
+                .filter(r -> r.path().endsWith(first) && "kiln/web".equals(r.field("context")))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals("failure", failure.field("state"));
+        assertEquals(List.of("kiln/web/a", "kiln/web/b"), github.await("a status for each failed job",
+                requests -> requests.stream().filter(r -> r.field("context").startsWith("kiln/web/")).count() == 2)
+                .stream().map(r -> r.field("context")).filter(context -> context.startsWith("kiln/web/")).sorted()
+                .toList());
         assertEquals("POST", failure.method());
         assertEquals("/repos/acme/web/statuses/" + first, failure.path());
         assertEquals("Bearer ghp-test-token", failure.authorization());
@@ -221,12 +229,15 @@ class WebhookTest {
     }
 
     @Test
-    void aGitLabMergeRequestBecomesAJobsetUntilItIsMerged() throws Exception {
+    void aGitLabMergeRequestBecomesAJobsetUntilItIsMergedWhichCancelsTheBuildsOnlyItWanted() throws Exception {
         Path repository = fixtures.gitRepository("acme/api", "get", "put");
         Jobset base = fixtures.jobset("api", repository, fixtures.nixInstantiate(), 0);
         jobsets.add(new Jobset(base.name(), base.channels(), base.evaluationCommand(), base.storeDir(),
                 base.storeRoot(), base.period(), base.priority(), base.tags(), true, base.maxBuildsPerEvaluation(),
                 true, true, null));
+        jobsets.add(fixtures.jobset("api-main", repository, fixtures.nixInstantiate(), 0));
+        jobsets.evaluate("api-main");
+        assertEquals(EvaluationStatus.SUCCEEDED, awaitEvaluations(jobsets, "api-main", 1).get(0).status());
         fixtures.git(repository, "checkout", "-q", "-b", "delete-verb");
         String commit = fixtures.commit(repository, "get", "delete");
 
@@ -239,9 +250,25 @@ class WebhookTest {
         assertEquals("glpat-test-token", status.privateToken());
         assertEquals("pending", status.field("state"));
         assertEquals("kiln/api", status.field("name"));
+        Evaluation request = awaitEvaluations(jobsets, "api-pr-3", 1).get(0);
+        List<Build> own = buildsOf(request);
+        assertEquals(1, own.size(), "a is the branch's build, which the request found: " + own);
+        assertTrue(own.get(0).derivationPath().endsWith("-b.drv") && own.get(0).state().isPending());
         assertEquals(202, post(gitlabMergeRequest("merge", 3, "acme/api", "delete-verb", commit, null), headers)
                 .statusCode());
+        assertFalse(jobsets.get("api-pr-3").enabled(), "a merged request's jobset is disabled at once");
+        assertEquals(BuildState.CANCELED, buildsOf(request).get(0).state(), "the build only the request wanted");
+        List<Build> branch = buildsOf(jobsets.evaluations("api-main").get(0));
+        assertEquals(2, branch.size());
+        assertTrue(branch.stream().allMatch(build -> build.state().isPending()),
+                "the builds the branch's jobset wants go on, a among them: " + branch);
         awaitRemoved("api-pr-3");
+    }
+
+    /** The builds an evaluation created. */
+    private static List<Build> buildsOf(Evaluation evaluation) {
+        return builds.list(BuildQuery.all(100).withTag(new Tag("evaluation", Long.toString(evaluation.id()))))
+                .builds();
     }
 
     /** The states of the statuses posted for a commit, in the order they came. */
@@ -252,8 +279,7 @@ class WebhookTest {
 
     /** Plays an agent that takes the evaluation's builds and fails each. */
     private static void failBuildsOf(Evaluation evaluation) throws InterruptedException {
-        List<Build> wanted = builds.list(BuildQuery.all(100)
-                .withTag(new Tag("evaluation", Long.toString(evaluation.id())))).builds();
+        List<Build> wanted = buildsOf(evaluation);
         new FakeAgent(agents, agentBuilds, "failing-" + evaluation.id(),
                 wanted.stream().map(Build::system).collect(Collectors.toSet()))
                 .fail(wanted.stream().map(Build::id).toList());

@@ -380,17 +380,21 @@ class ClientCommandsTest {
         assertEquals(KilnCommandLine.EXIT_FAILURE, duplicate.exit());
         assertTrue(duplicate.err().contains("there is a jobset site already"), duplicate.err());
         Run changed = kiln("jobset", "change", "site", "--coordinator", url, "--command", "sh release.sh again",
-                "--priority", "5", "--tag", "team=ops");
+                "--priority", "5", "--tag", "team=ops", "--evaluation-timeout", "30");
         assertEquals(0, changed.exit(), changed.err());
         Run shownJobset = kiln("jobset", "show", "site", "--coordinator", url);
         assertTrue(shownJobset.out().contains("command:   sh release.sh again"), shownJobset.out());
         assertTrue(shownJobset.out().contains("priority:  5"), shownJobset.out());
         assertTrue(shownJobset.out().contains("tags:      team=ops"), shownJobset.out());
         assertTrue(shownJobset.out().contains("channel:   src = " + repository + " (main)"), shownJobset.out());
+        assertTrue(shownJobset.out().contains("time limit: 30 s an evaluation"), shownJobset.out());
         Run badChange = kiln("jobset", "change", "site", "--coordinator", url, "--channel", "nonsense");
         assertEquals(KilnCommandLine.EXIT_USAGE, badChange.exit(), badChange.out());
+        Run negative = kiln("jobset", "change", "site", "--coordinator", url, "--evaluation-timeout", "-1");
+        assertEquals(KilnCommandLine.EXIT_USAGE, negative.exit(), negative.out());
+        assertTrue(negative.err().contains("--evaluation-timeout: -1 is negative"), negative.err());
 
-        assertEquals(0, kiln("jobset", "evaluate", "site", "--coordinator", url).exit());
+        assertEquals(0, kiln("jobset", "evaluate", "site", "--rebuild-failures", "--coordinator", url).exit());
         awaitOutput("the first evaluation succeeds", () -> kiln("eval", "list", "site", "--coordinator", url, "--json"),
                 "\"status\":\"succeeded\"");
         Run first = kiln("eval", "list", "site", "--coordinator", url);

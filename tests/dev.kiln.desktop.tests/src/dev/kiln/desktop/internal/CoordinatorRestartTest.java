@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.client.EventStream;
 import dev.kiln.client.KilnClient;
 import dev.kiln.desktop.model.ClientConnection;
@@ -32,6 +31,7 @@ import dev.kiln.desktop.model.views.VirtualThreadScheduler;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.EventType;
 import dev.kiln.protocol.NewAgentBody;
+import dev.kiln.retry.Backoff;
 import dev.kiln.testing.Services;
 
 /**

@@ -30,12 +30,12 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.Widget;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmConnector;
 import dev.kiln.desktop.model.views.ConnectionsFile;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.SavedConnection;
 import dev.kiln.desktop.model.views.VirtualThreadScheduler;
+import dev.kiln.retry.Backoff;
 
 /**
  * Drives the desktop client on the real display for a test: opens the main window, runs the event loop until a

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The desktop archive: under a private Xvfb display its window opens and Ctrl+Q closes it with exit code 0;
- * without a display it says so. Needs Debian's {@code xvfb} and {@code xdotool}.
+ * without a display it says so, and on a machine whose loader knows no GTK 3 it names the package to install. Needs
+ * Debian's {@code xvfb} and {@code xdotool}.
  */
 class DesktopProductTest {
 
@@ -59,6 +60,24 @@ class DesktopProductTest {
                 Map.of("DISPLAY", "", "WAYLAND_DISPLAY", ""))) {
             assertEquals(3, desktop.awaitExit(TIMEOUT), desktop.output());
             assertTrue(desktop.output().contains("kiln-desktop: no display found"), desktop.output());
+        }
+    }
+
+    @Test
+    void namesThePackageToInstallWhenGtk3IsMissing(@TempDir Path temp) throws Exception {
+        Product product = Product.unpack("kiln-desktop", temp);
+        // The loader's cache of a machine without GTK: an ldconfig that lists no library, first on the PATH.
+        Path bin = Files.createDirectories(temp.resolve("no-gtk"));
+        Path ldconfig = Files.writeString(bin.resolve("ldconfig"), "#!/bin/sh\necho '0 libs found in cache'\n");
+        assertTrue(ldconfig.toFile().setExecutable(true));
+        try (RunningProcess desktop = product.start("kiln-desktop", temp.resolve("desktop.log"),
+                Map.of("PATH", bin + ":" + System.getenv("PATH"), "LD_LIBRARY_PATH", "", "DISPLAY", ":0"),
+                "--coordinator", "http://127.0.0.1:8746")) {
+            assertEquals(3, desktop.awaitExit(TIMEOUT), desktop.output());
+            List<String> lines = desktop.output().lines().toList();
+            assertEquals(1, lines.size(), "one line: " + desktop.output());
+            assertTrue(lines.get(0).startsWith("kiln-desktop: GTK 3 (libgtk-3.so.0) is not installed")
+                    && lines.get(0).contains("apt-get install libgtk-3-0"), desktop.output());
         }
     }
 

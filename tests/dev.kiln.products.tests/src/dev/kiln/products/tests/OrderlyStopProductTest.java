@@ -63,7 +63,8 @@ class OrderlyStopProductTest {
                         "--json", "--coordinator", url).contains("\"state\":\"started\""));
                 agent.terminate(TIMEOUT);
                 assertNoStackTrace("the agent", agent.output());
-                assertTrue(agent.output().contains("Handing back 1 unfinished builds"), agent.output());
+                assertTrue(agent.output().contains("Handing back 1 unfinished builds")
+                        && agent.output().contains("Agent stopped"), agent.output());
             }
 
             try (RunningProcess follower = product.start("kiln", temp.resolve("follow.log"), Map.of(),

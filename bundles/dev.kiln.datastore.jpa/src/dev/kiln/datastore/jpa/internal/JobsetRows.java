@@ -23,7 +23,7 @@ import dev.kiln.protocol.ProtocolJson;
 final class JobsetRows {
 
     private static final String EVALUATION_COLUMNS = "id, jobset_name, commits, started_at, finished_at, "
-            + "derivations_found, builds_submitted, error";
+            + "derivations_found, builds_submitted, error, reported_at";
 
     private JobsetRows() {
     }
@@ -104,18 +104,18 @@ final class JobsetRows {
     static void saveEvaluation(Connection connection, StoredEvaluation evaluation) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE evaluation SET jobset_name = ?, "
                 + "commits = ?, started_at = ?, finished_at = ?, derivations_found = ?, builds_submitted = ?, "
-                + "error = ? WHERE id = ?")) {
+                + "error = ?, reported_at = ? WHERE id = ?")) {
             setEvaluation(update, evaluation, 1);
-            update.setLong(8, evaluation.id());
+            update.setLong(9, evaluation.id());
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO evaluation (jobset_name, commits, "
-                + "started_at, finished_at, derivations_found, builds_submitted, error, id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "started_at, finished_at, derivations_found, builds_submitted, error, reported_at, id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             setEvaluation(insert, evaluation, 1);
-            insert.setLong(8, evaluation.id());
+            insert.setLong(9, evaluation.id());
             insert.executeUpdate();
         }
     }
@@ -132,6 +132,20 @@ final class JobsetRows {
             }
         }
         return builds;
+    }
+
+    static List<Long> evaluationsWithBuild(Connection connection, UUID buildId) throws SQLException {
+        List<Long> evaluations = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT evaluation_id FROM evaluation_build "
+                + "WHERE build_id = ? ORDER BY evaluation_id")) {
+            select.setString(1, buildId.toString());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    evaluations.add(rows.getLong(1));
+                }
+            }
+        }
+        return evaluations;
     }
 
     static void insertEvaluationBuilds(Connection connection, long evaluationId, List<EvaluationBuild> builds)
@@ -162,25 +176,33 @@ final class JobsetRows {
         statement.setString(first, evaluation.jobset());
         statement.setString(first + 1, ProtocolJson.writeString(evaluation.commits()));
         statement.setLong(first + 2, evaluation.startedAt().toEpochMilli());
-        if (evaluation.finishedAt() == null) {
-            statement.setNull(first + 3, Types.BIGINT);
-        } else {
-            statement.setLong(first + 3, evaluation.finishedAt().toEpochMilli());
-        }
+        setInstant(statement, first + 3, evaluation.finishedAt());
         statement.setInt(first + 4, evaluation.derivationsFound());
         statement.setInt(first + 5, evaluation.buildsSubmitted());
         statement.setString(first + 6, evaluation.error());
+        setInstant(statement, first + 7, evaluation.reportedAt());
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, instant.toEpochMilli());
+        }
+    }
+
+    private static Instant instant(ResultSet rows, int index) throws SQLException {
+        long millis = rows.getLong(index);
+        return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private static List<StoredEvaluation> evaluations(PreparedStatement select) throws SQLException {
         List<StoredEvaluation> evaluations = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                long finishedAt = rows.getLong(5);
-                Instant finished = rows.wasNull() ? null : Instant.ofEpochMilli(finishedAt);
                 evaluations.add(new StoredEvaluation(rows.getLong(1), rows.getString(2),
-                        EventEntity.strings(rows.getString(3)), Instant.ofEpochMilli(rows.getLong(4)), finished,
-                        rows.getInt(6), rows.getInt(7), rows.getString(8)));
+                        EventEntity.strings(rows.getString(3)), Instant.ofEpochMilli(rows.getLong(4)), instant(rows, 5),
+                        rows.getInt(6), rows.getInt(7), rows.getString(8), instant(rows, 9)));
             }
         }
         return evaluations;

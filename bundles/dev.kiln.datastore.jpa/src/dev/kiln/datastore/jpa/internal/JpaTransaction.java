@@ -47,6 +47,7 @@ import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.DatastoreTransaction;
 import dev.kiln.api.datastore.EvaluationBuild;
+import dev.kiln.api.datastore.HeldPath;
 import dev.kiln.api.datastore.StoredEvaluation;
 import dev.kiln.api.datastore.StoredJobset;
 import dev.kiln.datastore.jpa.internal.model.AgentEntity;
@@ -401,6 +402,32 @@ final class JpaTransaction implements DatastoreTransaction {
     }
 
     @Override
+    public List<HeldPath> heldPathsForRetention() {
+        return jobsetQuery("the held paths", RetentionRows::heldPaths);
+    }
+
+    @Override
+    public Set<String> outputPathsOf(Collection<String> derivationPaths) {
+        return new HashSet<>(keyed("the outputs of derivations", derivationPaths,
+                (connection, chunk) -> RetentionRows.outputPaths(connection, indexes, chunk)));
+    }
+
+    @Override
+    public Set<String> derivationsOfBuildsTagged(String tagKey) {
+        return jobsetQuery("tagged builds", connection -> RetentionRows.derivationsTagged(connection, tagKey));
+    }
+
+    @Override
+    public Set<String> pathsNeededByPendingBuilds() {
+        return jobsetQuery("the inputs of pending builds", RetentionRows::neededByPendingBuilds);
+    }
+
+    @Override
+    public Set<String> heldNarHashes(Collection<String> narHashes) {
+        return new HashSet<>(keyed("NAR hashes", narHashes, RetentionRows::heldNarHashes));
+    }
+
+    @Override
     public List<OutputMetadata> buildOutputs(UUID buildId) {
         BuildEntity build = manager().find(BuildEntity.class, buildId.toString());
         if (build == null) {
@@ -486,13 +513,20 @@ final class JpaTransaction implements DatastoreTransaction {
                 + "WHERE b.state IN :states", Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> requiredTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
                         .add(new Tag((String) row[1], (String) row[2])));
+        Map<String, Set<Tag>> groupTags = new HashMap<>();
+        query("SELECT b.id, t.key, t.value FROM BuildEntity b JOIN b.tags t "
+                + "WHERE b.state IN :states AND t.key IN :keys", Object[].class).setParameter("states", PENDING)
+                .setParameter("keys", List.of(PendingBuild.JOBSET_TAG, PendingBuild.SHARE_TAG)).getResultList()
+                .forEach(row -> groupTags.computeIfAbsent((String) row[0], k -> new HashSet<>())
+                        .add(new Tag((String) row[1], (String) row[2])));
         Map<String, Set<String>> inputs = new HashMap<>();
         query("SELECT DISTINCT d.path, i.derivationPath FROM DerivationEntity d JOIN d.inputs i "
                 + "WHERE d.path IN (SELECT b.derivationPath FROM BuildEntity b WHERE b.state IN :states)",
                 Object[].class).setParameter("states", PENDING).getResultList()
                 .forEach(row -> inputs.computeIfAbsent((String) row[0], k -> new HashSet<>()).add((String) row[1]));
         return query("SELECT b.id, b.sequence, b.derivationPath, b.system, b.priority, b.state, "
-                + "b.agentId, b.deferUntil, b.requiredFeatures FROM BuildEntity b WHERE b.state IN :states "
+                + "b.agentId, b.deferUntil, b.requiredFeatures, b.startedAt FROM BuildEntity b "
+                + "WHERE b.state IN :states "
                 + "ORDER BY b.sequence",
                 Object[].class).setParameter("states", PENDING).getResultList().stream()
                 .map(row -> new PendingBuild(UUID.fromString(((String) row[0]).trim()), ((Number) row[1]).longValue(),
@@ -501,7 +535,10 @@ final class JpaTransaction implements DatastoreTransaction {
                         inputs.getOrDefault((String) row[2], Set.of()), BuildState.fromId((String) row[5]),
                         row[6] == null ? null : UUID.fromString(((String) row[6]).trim()),
                         row[7] == null ? null : Instant.ofEpochMilli(((Number) row[7]).longValue()),
-                        BuildEntity.features((String) row[8])))
+                        BuildEntity.features((String) row[8]),
+                        PendingBuild.shareGroupOf(groupTags.getOrDefault((String) row[0], Set.of())),
+                        row[9] == null || BuildState.fromId((String) row[5]) != BuildState.STARTED ? null
+                                : Instant.ofEpochMilli(((Number) row[9]).longValue())))
                 .toList();
     }
 
@@ -569,6 +606,12 @@ final class JpaTransaction implements DatastoreTransaction {
     public List<EvaluationBuild> evaluationBuilds(long evaluationId) {
         return jobsetQuery("the builds of evaluation " + evaluationId,
                 connection -> JobsetRows.evaluationBuilds(connection, evaluationId));
+    }
+
+    @Override
+    public List<Long> evaluationsWithBuild(UUID buildId) {
+        return jobsetQuery("the evaluations of build " + buildId,
+                connection -> JobsetRows.evaluationsWithBuild(connection, buildId));
     }
 
     @Override
@@ -737,6 +780,43 @@ final class JpaTransaction implements DatastoreTransaction {
             BuildRows.insertOutputs(writeConnection(), buildId, derivationPath, outputs, at);
         } catch (SQLException e) {
             throw new PersistenceException("cannot record the outputs of build " + buildId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteHeldPaths(Collection<String> storePaths) {
+        requireWritable();
+        Connection connection = writeConnection();
+        chunked(storePaths, chunk -> {
+            try {
+                RetentionRows.deleteHeldPaths(connection, chunk);
+            } catch (SQLException e) {
+                throw new PersistenceException("cannot delete held paths: " + e.getMessage(), e);
+            }
+            return List.of();
+        });
+    }
+
+    @Override
+    public void recordServed(Map<String, Instant> byHashPart) {
+        requireWritable();
+        if (byHashPart.isEmpty()) {
+            return;
+        }
+        try {
+            RetentionRows.recordServed(writeConnection(), byHashPart);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot record serving times: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int deleteEventsBefore(Instant cutoff) {
+        requireWritable();
+        try {
+            return RetentionRows.deleteEventsBefore(writeConnection(), cutoff);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot delete old events: " + e.getMessage(), e);
         }
     }
 

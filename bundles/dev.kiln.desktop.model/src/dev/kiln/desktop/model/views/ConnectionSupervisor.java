@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.client.EventStream;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.desktop.model.ClientConnection;
@@ -18,6 +17,7 @@ import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.Subscription;
 import dev.kiln.protocol.EventInfo;
+import dev.kiln.retry.Backoff;
 
 /**
  * Keeps the desktop connected to one coordinator and says whether it is reachable. It follows the event stream, which

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmConnector;
+import dev.kiln.retry.Backoff;
 
 /**
  * The coordinators the desktop knows and the one it shows: connecting to one closes the previous session and

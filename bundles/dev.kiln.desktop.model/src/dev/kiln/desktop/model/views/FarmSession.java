@@ -3,8 +3,8 @@ package dev.kiln.desktop.model.views;
 import java.net.URI;
 import java.util.function.Consumer;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmConnection;
+import dev.kiln.retry.Backoff;
 
 /**
  * What the desktop shows of one coordinator and does to it, put together: the {@link ConnectionSupervisor}, a model

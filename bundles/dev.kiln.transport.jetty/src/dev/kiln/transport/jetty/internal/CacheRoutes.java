@@ -11,6 +11,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
+import dev.kiln.cache.CacheRetention;
 import dev.kiln.cache.UploadException;
 import dev.kiln.cache.storage.ObjectStream;
 
@@ -20,10 +21,12 @@ final class CacheRoutes {
     private static final int NARINFO_LIMIT = 1024 * 1024;
 
     private final Services services;
+    private final Extensions extensions;
     private final Metrics metrics;
 
-    CacheRoutes(Services services, Metrics metrics) {
+    CacheRoutes(Services services, Extensions extensions, Metrics metrics) {
         this.services = services;
+        this.extensions = extensions;
         this.metrics = metrics;
     }
 
@@ -51,6 +54,10 @@ final class CacheRoutes {
             Optional<String> info = services.cache().narInfo(hashPart);
             if (info.isEmpty()) {
                 throw HttpFailure.notFound("no store path with hash " + hashPart);
+            }
+            CacheRetention retention = extensions.retention().get();
+            if (retention != null) {
+                retention.served(hashPart);
             }
             send(exchange, head, "text/x-nix-narinfo", info.get());
         } else if (path.startsWith("/nar/")) {

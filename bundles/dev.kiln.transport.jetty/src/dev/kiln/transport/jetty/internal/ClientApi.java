@@ -53,6 +53,7 @@ import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.CacheFaultInfo;
 import dev.kiln.protocol.CacheInfo;
 import dev.kiln.protocol.CacheReportInfo;
+import dev.kiln.protocol.GcBody;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.PathsBody;
@@ -78,6 +79,9 @@ final class ClientApi {
 
     private static final int DEFAULT_PAGE = 100;
     private static final int PLAN_LIMIT = 100;
+    /** The nodes of a build's graph unless asked otherwise, and the most it may be asked for. */
+    private static final int GRAPH_NODES = 500;
+    private static final int MAX_GRAPH_NODES = 10_000;
     private static final long FOLLOW_POLL_MILLIS = 200;
     private static final long KEEPALIVE_SECONDS = 15;
     /** How often a long answer that has nothing to send looks whether its client went away. */
@@ -86,6 +90,7 @@ final class ClientApi {
     static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final Services services;
+    private final Extensions extensions;
     private final ClientTokens tokens;
     private final long maxJsonBytes;
     private final long smallBody;
@@ -93,8 +98,10 @@ final class ClientApi {
     private final JobsetRoutes jobsets;
     private final SubmittedDerivations submittedDerivations = new SubmittedDerivations();
 
-    ClientApi(Services services, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks, JobsetRoutes jobsets) {
+    ClientApi(Services services, Extensions extensions, ClientTokens tokens, long maxJsonBytes, HookRoutes hooks,
+            JobsetRoutes jobsets) {
         this.services = services;
+        this.extensions = extensions;
         this.tokens = tokens;
         this.maxJsonBytes = maxJsonBytes;
         this.smallBody = Math.min(SMALL_BODY_LIMIT, maxJsonBytes);
@@ -122,6 +129,10 @@ final class ClientApi {
                     requireMethod(exchange, "POST", true);
                     exchange.readEmpty(smallBody);
                     exchange.json(200, cacheReport(services.cache().verify()));
+                } else if (parts.length == 2 && parts[1].equals("gc")) {
+                    requireMethod(exchange, "POST", true);
+                    GcBody body = exchange.readJson(GcBody.class, smallBody);
+                    exchange.json(200, Wire.gcReport(extensions.requireRetention().collect(body.dryRun())));
                 } else {
                     requireMethod(exchange, "GET", parts.length == 1);
                     exchange.json(200, new CacheInfo(services.cache().storeDir(), services.cache().publicKey()));
@@ -169,10 +180,33 @@ final class ClientApi {
             case "cancel" -> {
                 requireMethod(exchange, "POST", true);
                 exchange.readEmpty(smallBody);
-                Build build = services.builds().cancel(id);
-                services.logs().finish(id);
-                services.cache().discardUploads(id);
-                exchange.json(200, buildInfo(build));
+                exchange.json(200, buildInfo(canceled(services.builds().cancel(id))));
+            }
+            case "cancel-with-dependents" -> {
+                requireMethod(exchange, "POST", true);
+                exchange.readEmpty(smallBody);
+                List<Build> canceled = services.graphs().cancelWithDependents(id);
+                for (Build build : canceled) {
+                    canceled(build);
+                }
+                exchange.json(200, buildList(canceled));
+            }
+            case "input-priority" -> {
+                requireMethod(exchange, "PUT", true);
+                PriorityBody body = exchange.readJson(PriorityBody.class, smallBody);
+                exchange.json(200, buildList(services.graphs().raiseInputPriority(id, body.priority())));
+            }
+            case "waiting" -> {
+                requireMethod(exchange, "GET", true);
+                exchange.json(200, Wire.waiting(services.graphs().waiting(id)));
+            }
+            case "graph" -> {
+                requireMethod(exchange, "GET", true);
+                int max = exchange.query("max").map(text -> number(text, "max")).orElse(GRAPH_NODES);
+                if (max < 1 || max > MAX_GRAPH_NODES) {
+                    throw new InvalidRequestException("max is between 1 and " + MAX_GRAPH_NODES + ", not " + max);
+                }
+                exchange.json(200, Wire.graph(services.graphs().graph(id, max)));
             }
             case "retry" -> {
                 requireMethod(exchange, "POST", true);
@@ -228,7 +262,7 @@ final class ClientApi {
     }
 
     private void list(Exchange exchange) throws IOException {
-        int limit = exchange.query("limit").map(ClientApi::parseLimit).orElse(DEFAULT_PAGE);
+        int limit = exchange.query("limit").map(text -> number(text, "limit")).orElse(DEFAULT_PAGE);
         BuildQuery query = filter(exchange, limit);
         String order = exchange.query("order").orElse("desc");
         if (!order.equals("asc") && !order.equals("desc")) {
@@ -274,12 +308,24 @@ final class ClientApi {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static int parseLimit(String text) {
+    private static int number(String text, String what) {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("limit is not a number: " + text);
+            throw new InvalidRequestException(what + " is not a number: " + text);
         }
+    }
+
+    /** A canceled build lets go of its log and of its uploads in progress. */
+    private Build canceled(Build build) throws IOException {
+        services.logs().finish(build.id());
+        services.cache().discardUploads(build.id());
+        return build;
+    }
+
+    /** Builds changed by one action, all on one page. */
+    private BuildList buildList(List<Build> builds) {
+        return new BuildList(builds.stream().map(this::buildInfo).toList(), null, (long) builds.size());
     }
 
     /** One build in full: with its attempts, the exit status of its failure, the dependency it waits on. */

@@ -40,12 +40,14 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
+import dev.kiln.api.BuildGraphService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.DerivationService;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.cache.BinaryCache;
 import dev.kiln.cache.BuildLogs;
+import dev.kiln.cache.CacheRetention;
 import dev.kiln.ci.JobsetService;
 import dev.kiln.hooks.api.admin.HookAdmin;
 import dev.kiln.transport.jetty.HttpEndpoints;
@@ -76,24 +78,28 @@ public final class JettyHttpServer {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobsetService jobsets;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CacheRetention retention;
+
     @Activate
     public JettyHttpServer(BundleContext context, HttpServerConfiguration configuration,
-            @Reference BuildService builds, @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
+            @Reference BuildService builds, @Reference BuildGraphService graphs,
+            @Reference AgentBuildService agentBuilds, @Reference AgentService agents,
             @Reference DerivationService derivations, @Reference AllocationPlanService plans,
             @Reference EventService events, @Reference BinaryCache cache, @Reference BuildLogs logs)
             throws Exception {
         HttpServerOptions options = HttpServerOptions.from(configuration);
-        Services services = new Services(builds, agentBuilds, agents, derivations, plans, events, cache, logs);
+        Services services = new Services(builds, graphs, agentBuilds, agents, derivations, plans, events, cache, logs);
         Metrics metrics = new Metrics();
         finishedBuilds = events.subscribe(metrics::committed);
         ClientTokens tokens = new ClientTokens(options.stateDir(), Clock.systemUTC());
-        Extensions extensions = new Extensions(() -> hooks, () -> jobsets);
+        Extensions extensions = new Extensions(() -> hooks, () -> jobsets, () -> retention);
         JobsetRoutes jobsetRoutes = new JobsetRoutes(extensions, options.maxJsonBytes());
         RootHandler handler = new RootHandler(services,
-                new ClientApi(services, tokens, options.maxJsonBytes(),
+                new ClientApi(services, extensions, tokens, options.maxJsonBytes(),
                         new HookRoutes(extensions, options.maxJsonBytes()), jobsetRoutes),
                 new AgentApi(services, metrics, options.maxJsonBytes()),
-                new CacheRoutes(services, metrics), jobsetRoutes, extensions, tokens, metrics,
+                new CacheRoutes(services, extensions, metrics), jobsetRoutes, extensions, tokens, metrics,
                 options.readsNeedToken());
 
         QueuedThreadPool threads = new QueuedThreadPool();

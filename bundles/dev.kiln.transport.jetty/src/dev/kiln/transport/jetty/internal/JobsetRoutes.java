@@ -19,6 +19,7 @@ import dev.kiln.ci.WebhookOutcome;
 import dev.kiln.ci.WebhookRejectedException;
 import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.CountAnswer;
+import dev.kiln.protocol.EvaluateBody;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
 import dev.kiln.protocol.EvaluationStatus;
@@ -75,8 +76,9 @@ final class JobsetRoutes {
         ClientApi.requireMethod(exchange, parts[2].equals("evaluations") ? "GET" : "POST", parts.length == 3);
         switch (parts[2]) {
             case "evaluate" -> {
-                exchange.readEmpty(maxJsonBytes);
-                jobsets.evaluate(name);
+                boolean rebuildFailures = exchange.readOptionalJson(EvaluateBody.class, maxJsonBytes)
+                        .map(EvaluateBody::rebuildFailures).orElse(false);
+                jobsets.evaluate(name, rebuildFailures);
                 exchange.json(202, info(jobsets.get(name), null));
             }
             case "enable", "disable" -> {
@@ -163,6 +165,9 @@ final class JobsetRoutes {
         if (info.periodSeconds() < 0) {
             throw HttpFailure.badRequest("periodSeconds is negative: " + info.periodSeconds());
         }
+        if (info.evaluationTimeoutSeconds() != null && info.evaluationTimeoutSeconds() < 0) {
+            throw HttpFailure.badRequest("evaluationTimeoutSeconds is negative: " + info.evaluationTimeoutSeconds());
+        }
         List<Channel> channels = info.channels() == null ? List.of()
                 : info.channels().stream().map(c -> new Channel(c.name(), c.url(), c.branch())).toList();
         return new Jobset(old != null ? old.name() : info.name(), channels, info.evaluationCommand(), info.storeDir(),
@@ -172,7 +177,8 @@ final class JobsetRoutes {
                 info.maxBuildsPerEvaluation() == null ? Jobset.DEFAULT_MAX_BUILDS : info.maxBuildsPerEvaluation(),
                 info.supersede() != null ? info.supersede() : old == null || old.supersede(),
                 info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
-                old == null ? null : old.pullRequest());
+                old == null ? null : old.pullRequest(),
+                info.evaluationTimeoutSeconds() == null ? null : Duration.ofSeconds(info.evaluationTimeoutSeconds()));
     }
 
     private static JobsetInfo info(Jobset jobset, Evaluation lastEvaluation) {
@@ -181,7 +187,8 @@ final class JobsetRoutes {
                 jobset.evaluationCommand(), jobset.storeDir(), jobset.storeRoot(), jobset.period().toSeconds(),
                 jobset.priority(), Wire.tags(jobset.tags()), jobset.enabled(), jobset.maxBuildsPerEvaluation(),
                 jobset.supersede(), jobset.pullRequestTemplate(), info(jobset.pullRequest()),
-                lastEvaluation == null ? null : info(lastEvaluation, null));
+                lastEvaluation == null ? null : info(lastEvaluation, null),
+                jobset.evaluationTimeout() == null ? null : jobset.evaluationTimeout().toSeconds());
     }
 
     private static PullRequestInfo info(PullRequest request) {

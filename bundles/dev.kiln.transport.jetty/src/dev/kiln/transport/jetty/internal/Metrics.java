@@ -106,7 +106,7 @@ final class Metrics {
         }
     }
 
-    private static void counter(StringBuilder out, String name, String help, long value) {
+    static void counter(StringBuilder out, String name, String help, long value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(" counter\n");
         out.append(name).append(' ').append(value).append('\n');

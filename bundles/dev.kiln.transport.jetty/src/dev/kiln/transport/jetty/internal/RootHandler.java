@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,6 +29,8 @@ import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.cache.CacheRetention;
+import dev.kiln.cache.RetentionStatistics;
 import dev.kiln.cache.UploadException;
 import dev.kiln.cache.storage.StoreUnavailableException;
 import dev.kiln.hooks.api.admin.HookAdmin;
@@ -270,8 +273,28 @@ final class RootHandler extends Handler.Abstract {
             Metrics.gauge(out, "kiln_hook_queue_length", "Events waiting for a hook, by hook and event type", queued);
             Metrics.gauge(out, "kiln_hook_failures", "Failed hook calls since the coordinator started", failures);
         }
+        CacheRetention running = extensions.retention().get();
+        if (running != null) {
+            retentionMetrics(out, running.statistics());
+        }
         metrics.write(out);
         return out.toString();
+    }
+
+    private static void retentionMetrics(StringBuilder out, RetentionStatistics retention) {
+        Metrics.gauge(out, "kiln_cache_kept_objects", "NAR objects in the cache's store after the last garbage "
+                + "collection", List.of(new SimpleEntry<>("", retention.keptObjects())));
+        Metrics.gauge(out, "kiln_cache_kept_bytes", "Bytes of NAR objects in the cache's store after the last garbage "
+                + "collection", List.of(new SimpleEntry<>("", retention.keptBytes())));
+        Metrics.counter(out, "kiln_gc_reclaimed_objects_total", "NAR objects the garbage collector deleted",
+                retention.reclaimedObjects());
+        Metrics.counter(out, "kiln_gc_reclaimed_bytes_total", "Bytes of NAR objects the garbage collector deleted",
+                retention.reclaimedBytes());
+        Metrics.counter(out, "kiln_gc_runs_total", "Garbage collections finished", retention.runs());
+        out.append("# HELP kiln_gc_last_duration_seconds How long the last garbage collection took\n");
+        out.append("# TYPE kiln_gc_last_duration_seconds gauge\n");
+        out.append("kiln_gc_last_duration_seconds ").append(String.format(Locale.ROOT, "%.3f",
+                retention.lastDuration().toNanos() / 1e9)).append('\n');
     }
 
     /** A short name of the route, for the latency histogram: ids left out. */

@@ -15,23 +15,35 @@ import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
 import dev.kiln.api.BuildAttempt;
+import dev.kiln.api.BuildGraph;
 import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.BuildWaiting;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.Tag;
+import dev.kiln.cache.RetentionReport;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.AttemptInfo;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.EventType;
 import dev.kiln.protocol.FailedDependencyInfo;
+import dev.kiln.protocol.GcReportInfo;
+import dev.kiln.protocol.GraphEdgeInfo;
+import dev.kiln.protocol.GraphNodeInfo;
+import dev.kiln.protocol.InputBuildInfo;
 import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.SubmitOutcome;
+import dev.kiln.protocol.WaitingInfo;
+import dev.kiln.protocol.WaitingKind;
+import dev.kiln.protocol.WaitingReasonInfo;
 
 /** Domain records to their wire form and back. */
 final class Wire {
@@ -74,6 +86,28 @@ final class Wire {
                         failedDependency.finishedAt() != null ? failedDependency.finishedAt()
                                 : failedDependency.stateChangedAt()),
                 attemptInfos);
+    }
+
+    static WaitingInfo waiting(BuildWaiting waiting) {
+        return new WaitingInfo(waiting.build().id(), state(waiting.build().state()), waiting.reasons().stream()
+                .map(reason -> new WaitingReasonInfo(WaitingKind.valueOf(reason.kind().name()), reason.detail(),
+                        reason.inputs().stream().map(input -> new InputBuildInfo(input.derivationPath(),
+                                input.buildId(), state(input.state()))).toList(),
+                        reason.position(), reason.ready(), reason.ahead().stream().map(ahead -> new QueuedAheadInfo(
+                                ahead.buildId(), ahead.derivationPath(), ahead.effectivePriority(), ahead.because()))
+                                .toList(),
+                        reason.until()))
+                .toList());
+    }
+
+    static BuildGraphInfo graph(BuildGraph graph) {
+        return new BuildGraphInfo(graph.buildId(), graph.nodes().stream()
+                .map(node -> new GraphNodeInfo(node.derivationPath(), node.buildId(),
+                        node.state() == null ? null : state(node.state()), node.depth(), node.builtInputs(),
+                        node.blocking()))
+                .toList(),
+                graph.edges().stream().map(edge -> new GraphEdgeInfo(edge.input(), edge.dependent())).toList(),
+                graph.blockingPath(), graph.omitted());
     }
 
     static BuildLimitsInfo limits(BuildLimits limits) {
@@ -147,6 +181,11 @@ final class Wire {
             tags.forEach((key, value) -> set.add(new Tag(key, value)));
         }
         return set;
+    }
+
+    static GcReportInfo gcReport(RetentionReport report) {
+        return new GcReportInfo(report.dryRun(), report.paths(), report.objects(), report.bytes(), report.keptPaths(),
+                report.keptBytes(), report.logs(), report.events(), report.duration().toNanos() / 1e9);
     }
 
     static UUID uuid(String text, String what) {

@@ -35,12 +35,12 @@ public final class PlanProbe {
         plan.allocated(build, agent);
     }
 
-    public void started(UUID build) {
-        plan.started(build);
+    public void started(UUID build, long now) {
+        plan.started(build, now);
     }
 
-    public void remove(UUID build) {
-        plan.remove(build);
+    public void remove(UUID build, long now) {
+        plan.remove(build, now);
     }
 
     public PlanStatistics statistics() {

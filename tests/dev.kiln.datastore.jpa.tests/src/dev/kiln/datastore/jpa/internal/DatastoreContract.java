@@ -19,7 +19,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +55,7 @@ import dev.kiln.api.StoredOutput;
 import dev.kiln.api.Tag;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
+import dev.kiln.api.datastore.HeldPath;
 
 /**
  * What every database Kiln runs on must do, written once; each subclass supplies a fresh database per test.
@@ -415,6 +418,69 @@ abstract class DatastoreContract {
     }
 
     @Test
+    void readsWhatRetentionWeighsAndStopsHoldingPaths() {
+        DerivationSummary lib = derivation("lib");
+        DerivationSummary app = derivation("app", lib);
+        DerivationSummary kept = derivation("kept");
+        Build libBuild = build(1, lib, BuildState.SUCCEEDED, Set.of());
+        Build appBuild = build(2, app, BuildState.SCHEDULED, Set.of());
+        Build keptBuild = build(3, kept, BuildState.SUCCEEDED, Set.of(Tag.parse("keep=release")));
+        insert(List.of(lib, app, kept), List.of(libBuild, appBuild, keptBuild));
+        String otherHash = "sha256:" + "2".repeat(52);
+        datastore.write(tx -> {
+            tx.insertBuildOutputs(libBuild.id(), lib.path(),
+                    List.of(new OutputMetadata("out", storePath("lib"), NAR_HASH, 10, List.of())), T0);
+            tx.insertBuildOutputs(keptBuild.id(), kept.path(), List.of(new OutputMetadata("out", storePath("kept"),
+                    otherHash, 20, List.of(storePath("lib")))), T0.plusSeconds(1));
+            return null;
+        });
+        String libHashPart = storePath("lib").substring("/nix/store/".length(), "/nix/store/".length() + 32);
+        datastore.write(tx -> {
+            tx.recordServed(Map.of(libHashPart, T0.plusSeconds(60), "0".repeat(32), T0));
+            return null;
+        });
+
+        Map<String, HeldPath> held = new TreeMap<>();
+        datastore.read(r -> r.heldPathsForRetention()).forEach(path -> held.put(path.path(), path));
+        assertEquals(new HeldPath(storePath("lib"), NAR_HASH, 10, List.of(), T0, T0.plusSeconds(60)),
+                held.get(storePath("lib")));
+        assertEquals(new HeldPath(storePath("kept"), otherHash, 20, List.of(storePath("lib")), T0.plusSeconds(1),
+                null), held.get(storePath("kept")));
+        assertEquals(Set.of(kept.path()), datastore.read(r -> r.derivationsOfBuildsTagged("keep")));
+        assertEquals(Set.of(storePath("kept"), storePath("app")),
+                datastore.read(r -> r.outputPathsOf(List.of(kept.path(), app.path()))));
+        assertEquals(Set.of(storePath("lib"), storePath("app-builder.sh")),
+                datastore.read(r -> r.pathsNeededByPendingBuilds()));
+
+        datastore.write(tx -> {
+            tx.deleteHeldPaths(List.of(storePath("kept")));
+            return null;
+        });
+        assertEquals(Set.of(storePath("lib")),
+                datastore.read(r -> r.heldPaths(List.of(storePath("lib"), storePath("kept")))));
+        assertEquals(Set.of(NAR_HASH), datastore.read(r -> r.heldNarHashes(List.of(NAR_HASH, otherHash))));
+        assertEquals(Optional.empty(), datastore.read(r -> r.storedOutput(storePath("kept"))));
+    }
+
+    @Test
+    void deletesOldEventsOnlyOnceEveryReaderHasThem() {
+        List<Long> ids = datastore.write(tx -> {
+            List<Long> appended = new ArrayList<>();
+            for (int seconds : new int[] {0, 10, 20}) {
+                appended.add(tx.appendEvent(EventType.AGENT_LOST, T0.plusSeconds(seconds), null, null, Map.of()).id());
+            }
+            tx.saveEventCursors(Map.of("hook:a", appended.get(0), "hook:b", appended.get(1)));
+            return appended;
+        });
+
+        // The second is old enough, but hook:a has not had it yet.
+        assertEquals(1, (int) datastore.write(tx -> tx.deleteEventsBefore(T0.plusSeconds(15))));
+        datastore.close();
+        datastore = JpaDatastore.open(options);
+        assertEquals(ids.subList(1, 3), datastore.read(r -> r.eventsAfter(0, 10)).stream().map(Event::id).toList());
+    }
+
+    @Test
     void recordsSetupFailuresWithTheirMissingInputs() {
         DerivationSummary drv = derivation("a");
         Build build = build(1, drv, BuildState.SCHEDULED, Set.of());
@@ -511,15 +577,19 @@ abstract class DatastoreContract {
     }
 
     @Test
-    void readsThePendingBuildsWithTheirInputsAndRequiredTags() {
+    void readsThePendingBuildsWithTheirInputsRequiredTagsAndShareGroups() {
         DerivationSummary input = derivation("input");
         DerivationSummary top = derivation("top", input);
+        DerivationSummary other = derivation("other");
         UUID agent = UUID.randomUUID();
         Build done = build(1, input, BuildState.SUCCEEDED, Set.of());
         Build allocated = build(2, input, BuildState.ALLOCATED, Set.of()).withAgent(agent);
-        Build scheduled = new Build(UUID.randomUUID(), 3, top.path(), SYSTEM, 4, Set.of(), Set.of(Tag.parse("big=1")),
+        Build scheduled = new Build(UUID.randomUUID(), 3, top.path(), SYSTEM, 4,
+                Set.of(Tag.parse("jobset=nixpkgs"), Tag.parse("share=ignored")), Set.of(Tag.parse("big=1")),
                 BuildState.SCHEDULED, T0, T0, null, null, null, 0, T0.plusSeconds(9));
-        insert(List.of(input, top), List.of(done, allocated, scheduled));
+        Build started = build(4, other, BuildState.STARTED, Set.of(Tag.parse("share=team-a"))).withAgent(agent)
+                .withStartedAt(T0.plusSeconds(5));
+        insert(List.of(input, top, other), List.of(done, allocated, scheduled, started));
 
         List<PendingBuild> pending = datastore.read(r -> r.pendingBuilds());
 
@@ -527,7 +597,10 @@ abstract class DatastoreContract {
                 new PendingBuild(allocated.id(), 2, input.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.ALLOCATED,
                         agent, null),
                 new PendingBuild(scheduled.id(), 3, top.path(), SYSTEM, 4, Set.of(Tag.parse("big=1")),
-                        Set.of(input.path()), BuildState.SCHEDULED, null, T0.plusSeconds(9))), pending);
+                        Set.of(input.path()), BuildState.SCHEDULED, null, T0.plusSeconds(9), Set.of(),
+                        Tag.parse("jobset=nixpkgs"), null),
+                new PendingBuild(started.id(), 4, other.path(), SYSTEM, 0, Set.of(), Set.of(), BuildState.STARTED,
+                        agent, null, Set.of(), Tag.parse("share=team-a"), T0.plusSeconds(5))), pending);
     }
 
     @Test

@@ -86,6 +86,18 @@ abstract class JobsetStoreContract {
         reopen();
 
         assertEquals(finished, datastore.read(r -> r.evaluation(1)).orElseThrow());
+        assertEquals(null, finished.reportedAt(), "a final status not reported yet is followed again at a start");
+        StoredEvaluation reported = finished.withReportedAt(T0.plusSeconds(20));
+        datastore.write(tx -> {
+            tx.saveEvaluation(reported);
+            return null;
+        });
+        reopen();
+        assertEquals(reported, datastore.read(r -> r.evaluation(1)).orElseThrow());
+        datastore.write(tx -> {
+            tx.saveEvaluation(finished);
+            return null;
+        });
         assertEquals(other, datastore.read(r -> r.evaluation(2)).orElseThrow(), "an error is kept, commits may be none");
         assertTrue(datastore.read(r -> r.evaluation(4)).isEmpty());
         assertEquals(List.of(second, finished), datastore.read(r -> r.evaluationsOfJobset("web", 10)));
@@ -111,6 +123,16 @@ abstract class JobsetStoreContract {
 
         assertEquals(List.of(b, a, c), datastore.read(r -> r.evaluationBuilds(7)));
         assertEquals(List.of(), datastore.read(r -> r.evaluationBuilds(8)));
+
+        datastore.write(tx -> {
+            tx.saveEvaluation(new StoredEvaluation(9, "api", Map.of(), T0, null, 0, 0, null));
+            tx.insertEvaluationBuilds(9, List.of(a));
+            return null;
+        });
+        assertEquals(List.of(7L, 9L), datastore.read(r -> r.evaluationsWithBuild(a.buildId())),
+                "a build two evaluations found, as when a jobset reuses the build of another");
+        assertEquals(List.of(7L), datastore.read(r -> r.evaluationsWithBuild(c.buildId())));
+        assertEquals(List.of(), datastore.read(r -> r.evaluationsWithBuild(UUID.randomUUID())));
     }
 
     @Test

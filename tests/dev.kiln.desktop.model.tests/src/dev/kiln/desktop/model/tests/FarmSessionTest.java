@@ -13,7 +13,6 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
 import dev.kiln.desktop.model.views.ActionResult;
@@ -25,6 +24,7 @@ import dev.kiln.protocol.AgentStatus;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.EventType;
+import dev.kiln.retry.Backoff;
 
 class FarmSessionTest {
 

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.tests.fake.FakeFarm;
 import dev.kiln.desktop.model.tests.fake.ManualScheduler;
@@ -31,6 +30,7 @@ import dev.kiln.protocol.ChannelInfo;
 import dev.kiln.protocol.EvaluationStatus;
 import dev.kiln.protocol.EvaluationSummaryInfo;
 import dev.kiln.protocol.JobsetInfo;
+import dev.kiln.retry.Backoff;
 
 class JobsetsTest {
 

@@ -29,8 +29,11 @@ import dev.kiln.api.Build;
 import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
+import dev.kiln.api.BuildGraph;
+import dev.kiln.api.BuildGraphService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildState;
+import dev.kiln.api.BuildWaiting;
 import dev.kiln.api.ConflictException;
 import dev.kiln.api.BuildSubmission;
 import dev.kiln.api.DerivationService;
@@ -42,6 +45,7 @@ import dev.kiln.api.EventSubscription;
 import dev.kiln.api.EventType;
 import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
+import dev.kiln.api.GraphNode;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NewAgent;
@@ -49,6 +53,7 @@ import dev.kiln.api.NotAllocatedToAgentException;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.PlanStatistics;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.PlannedBuild;
 import dev.kiln.api.RunningBuild;
 import dev.kiln.api.SetupFailure;
@@ -63,7 +68,7 @@ import dev.kiln.api.Tag;
  * The coordinator's services in memory, with the build lifecycle's rules, so that the HTTP layer can be tested on its
  * own. One lock guards everything.
  */
-final class InMemoryCoordinator implements BuildService, AgentBuildService, DerivationService,
+final class InMemoryCoordinator implements BuildService, BuildGraphService, AgentBuildService, DerivationService,
         AllocationPlanService, EventService {
 
     private final Map<String, DerivationSummary> derivations = new LinkedHashMap<>();
@@ -482,6 +487,35 @@ final class InMemoryCoordinator implements BuildService, AgentBuildService, Deri
     @Override
     public Map<UUID, String> unallocatable(Collection<UUID> buildIds) {
         return Map.of();
+    }
+
+    /** No graph: a build here stands alone, and waits for nothing but an agent. */
+    @Override
+    public synchronized BuildWaiting waiting(UUID buildId) {
+        return new BuildWaiting(get(buildId), List.of());
+    }
+
+    @Override
+    public synchronized BuildGraph graph(UUID buildId, int maxNodes) {
+        Build build = get(buildId);
+        return new BuildGraph(buildId, List.of(new GraphNode(build.derivationPath(), buildId, build.state(), 0, 0,
+                false)), List.of(), List.of(), 0);
+    }
+
+    @Override
+    public synchronized List<Build> cancelWithDependents(UUID buildId) {
+        return List.of(cancel(buildId));
+    }
+
+    @Override
+    public List<Build> raiseInputPriority(UUID buildId, int priority) {
+        get(buildId);
+        return List.of();
+    }
+
+    @Override
+    public Optional<QueuePosition> position(UUID buildId, int limit) {
+        return Optional.empty();
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
+import dev.kiln.api.BuildGraphService;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildSubmission;
 import dev.kiln.api.DerivationSummary;
@@ -63,8 +64,8 @@ final class TestCoordinator implements AutoCloseable {
     TestCoordinator(Path stateDir, long maxJsonBytes, Map<String, Object> http) throws Exception {
         this.stateDir = stateDir;
         BundleContext context = FrameworkUtil.getBundle(TestCoordinator.class).getBundleContext();
-        for (Class<?> type : List.of(BuildService.class, AgentBuildService.class, DerivationService.class,
-                AllocationPlanService.class, EventService.class)) {
+        for (Class<?> type : List.of(BuildService.class, BuildGraphService.class, AgentBuildService.class,
+                DerivationService.class, AllocationPlanService.class, EventService.class)) {
             registrations.add(context.registerService(type.getName(), services, new Hashtable<>()));
         }
         registrations.add(context.registerService(AgentService.class, services.agentService, new Hashtable<>()));

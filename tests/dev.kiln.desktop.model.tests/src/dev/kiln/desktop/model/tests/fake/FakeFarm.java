@@ -19,15 +19,14 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.kiln.client.Backoff;
 import dev.kiln.client.CoordinatorUnreachableException;
 import dev.kiln.client.EventStream;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.desktop.model.BuildFilter;
 import dev.kiln.desktop.model.BuildSort;
 import dev.kiln.desktop.model.FarmConnection;
-import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.FarmException.Kind;
+import dev.kiln.desktop.model.FarmException;
 import dev.kiln.desktop.model.LogListener;
 import dev.kiln.desktop.model.Subscription;
 import dev.kiln.desktop.model.views.Scheduler;
@@ -54,6 +53,7 @@ import dev.kiln.protocol.OutputInfo;
 import dev.kiln.protocol.PlannedBuildInfo;
 import dev.kiln.protocol.SubmitOutcome;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.retry.Backoff;
 
 /**
  * A coordinator in memory, behaving as the client API says: newest-first cursor paging, the state rules of cancel and

@@ -1,0 +1,13 @@
+package dev.kiln.protocol;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One reason why a build waits: its {@code kind}, the {@code detail} in one line, and the fields of its kind (the
+ * others null or empty): {@code inputs} for {@code inputs-not-built} and {@code input-failed}; {@code position}
+ * (1 for the first), {@code ready} and {@code ahead} for {@code agents-busy}; {@code until} for {@code deferred}.
+ */
+public record WaitingReasonInfo(WaitingKind kind, String detail, List<InputBuildInfo> inputs, Integer position,
+        Integer ready, List<QueuedAheadInfo> ahead, Instant until) {
+}
