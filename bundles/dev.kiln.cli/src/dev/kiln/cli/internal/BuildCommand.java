@@ -190,6 +190,11 @@ final class BuildCommand implements Runnable {
         String tag;
         @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
         String system;
+        @Option(names = "--agent", paramLabel = "AGENT",
+                description = "Only builds this agent holds or built, by its name or id (a removed agent's by id).")
+        String agent;
+        @Option(names = "--derivation", paramLabel = "PATH", description = "Only builds of this .drv store path.")
+        String derivation;
 
         /** The query parameters of these filters, null where not given; the caller may add more. */
         Map<String, String> query() {
@@ -197,6 +202,8 @@ final class BuildCommand implements Runnable {
             query.put("state", state);
             query.put("tag", tag);
             query.put("system", system);
+            query.put("agent", agent);
+            query.put("derivation", derivation);
             return query;
         }
     }
