@@ -32,36 +32,60 @@ kiln_client_classpath() {
 }
 
 # The JVM options that give this run the class cache: print them, and start writing the cache when it is missing.
-# From JDK 24 on, an ahead-of-time cache: a run without one records the classes it uses, the next run assembles the
-# cache from that record in the background, and the runs after it map the cache. Before JDK 24, a dynamic class data
-# sharing archive that the JVM writes at the end of the first run and rewrites when it no longer matches. No cache
-# when the cache directory cannot be written; a cache the JVM cannot use is ignored.
+# The cache is written once, in the background and at a low priority, by a run of dev.kiln.cli.internal.KilnTraining
+# that runs the usual commands against a stand-in coordinator, so that it holds what any client command loads; the
+# run that started it goes on without a cache. From JDK 24 on, an ahead-of-time cache (recorded, then assembled);
+# before, a class data sharing archive. No cache when the cache directory cannot be written; a cache the JVM cannot
+# use is ignored.
 kiln_client_cache_options() {
     _dir=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/kiln
     mkdir -p "$_dir" 2>/dev/null && [ -w "$_dir" ] || return 0
-    # One cache for each installation and JDK: a cache made with other jars or another JVM is useless.
-    _sum=$({ printf '%s\n' "$java" "$1"; cat "${java%/bin/java}/release" 2>/dev/null || true; } | cksum)
+    # One cache for each build of the installation and each JDK: a cache made from other jars (the same names
+    # rebuilt, say) or by another JVM is useless, and the JVM would pass over it on every run.
+    # shellcheck disable=SC2086
+    _sum=$({ printf '%s\n' "$java" "$1"; (IFS=: && ls -lnL $1); cat "${java%/bin/java}/release"; } 2>/dev/null | cksum)
     _cache="$_dir/cli-${_sum%% *}"
     if [ "$(kiln_java_feature_version "${java%/bin/java}")" -lt 24 ]; then
-        echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$_cache.jsa -XX:+DisplayVMOutputToStderr"
-    elif [ -f "$_cache.aot" ]; then
-        echo "-XX:AOTCache=$_cache.aot"
-    elif mv "$_cache.aotconf" "$_cache.aotconf.$$" 2>/dev/null; then
-        # This run alone took the record (mv is atomic): it assembles the cache, apart from the command. What an
-        # assembly that died left goes, and so do the caches of installations or JDKs unused for a month.
-        for _left in "$_cache".aot.* "$_cache".aotconf.*; do
-            [ "$_left" = "$_cache.aotconf.$$" ] || rm -f "$_left"
-        done
-        find "$_dir" -name 'cli-*' -atime +30 -exec rm -f {} + 2>/dev/null || true
-        (
-            "$java" $2 -XX:AOTMode=create -XX:AOTConfiguration="$_cache.aotconf.$$" -XX:AOTCache="$_cache.aot.$$" \
-                -cp "$1" && mv -f "$_cache.aot.$$" "$_cache.aot"
-            rm -f "$_cache.aotconf.$$" "$_cache.aot.$$"
-        ) </dev/null >/dev/null 2>&1 &
+        _kind=jsa
+        _use="-XX:SharedArchiveFile=$_cache.jsa"
     else
-        # The JVM says that it recorded on its own output: standard error, not the command's output.
-        echo "-XX:AOTMode=record -XX:AOTConfiguration=$_cache.aotconf -XX:+DisplayVMOutputToStderr"
+        _kind=aot
+        _use="-XX:AOTCache=$_cache.aot"
     fi
+    if [ -f "$_cache.$_kind" ]; then
+        echo "$_use"
+        return 0
+    fi
+    # A cache that could not be written is tried again a day later, not on every run.
+    if [ -f "$_cache.failed" ] && [ -n "$(find "$_cache.failed" -mmin -1440 2>/dev/null)" ]; then
+        return 0
+    fi
+    # One writer at a time: the run that creates the lock (atomically, with noclobber) writes the cache; a lock
+    # whose writer is gone is removed, and the next run writes it.
+    _lock="$_cache.lock"
+    if ! (set -C && echo $$ > "$_lock") 2>/dev/null; then
+        _writer=$(cat "$_lock" 2>/dev/null) || return 0
+        kill -0 "$_writer" 2>/dev/null || rm -f "$_lock"
+        return 0
+    fi
+    # What a writer that died left goes, and so do the caches of builds or JDKs unused for a month.
+    rm -f "$_cache".aot.* "$_cache".aotconf.* "$_cache".jsa.*
+    find "$_dir" -name 'cli-*' -atime +30 -exec rm -f {} + 2>/dev/null || true
+    # shellcheck disable=SC2086
+    (
+        _training="dev.kiln.cli.internal.KilnTraining"
+        if [ "$_kind" = aot ]; then
+            nice "$java" $2 -XX:AOTMode=record -XX:AOTConfiguration="$_cache.aotconf.$$" -cp "$1" $_training &&
+                nice "$java" $2 -XX:AOTMode=create -XX:AOTConfiguration="$_cache.aotconf.$$" \
+                    -XX:AOTCache="$_cache.aot.$$" -cp "$1" &&
+                mv -f "$_cache.aot.$$" "$_cache.aot"
+        else
+            nice "$java" $2 -XX:ArchiveClassesAtExit="$_cache.jsa.$$" -cp "$1" $_training &&
+                mv -f "$_cache.jsa.$$" "$_cache.jsa"
+        fi || : >"$_cache.failed"
+        rm -f "$_cache.aotconf.$$" "$_cache.aot.$$" "$_cache.jsa.$$" "$_lock"
+    ) </dev/null >/dev/null 2>&1 &
+    echo $! > "$_lock"
 }
 
 kiln_client() {

@@ -12,29 +12,26 @@ import java.util.Objects;
  * @param detail   the reason in one line for an operator, for example {@code no agent has kvm}
  * @param inputs   for {@link WaitingKind#INPUTS_NOT_BUILT} the inputs still pending, for
  *                 {@link WaitingKind#INPUT_FAILED} those that failed, each with the build that decides it
- * @param position for {@link WaitingKind#AGENTS_BUSY}, its place among the ready builds of its system, 1 for the
- *                 first
- * @param ready    for {@link WaitingKind#AGENTS_BUSY}, how many builds of its system are ready
- * @param ahead    for {@link WaitingKind#AGENTS_BUSY}, the first of the builds that go before it, best first
+ * @param queue    for {@link WaitingKind#AGENTS_BUSY}, where it stands among the ready builds of its system and what
+ *                 goes before it, when the allocator has it in a queue
  * @param until    for {@link WaitingKind#DEFERRED}, when it may start
  */
-public record WaitingReason(WaitingKind kind, String detail, List<InputBuild> inputs, Integer position, Integer ready,
-        List<QueuedAhead> ahead, Instant until) {
+public record WaitingReason(WaitingKind kind, String detail, List<InputBuild> inputs, QueuePosition queue,
+        Instant until) {
 
     public WaitingReason {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detail, "detail");
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
-        ahead = ahead == null ? List.of() : List.copyOf(ahead);
     }
 
     /** A reason of its inputs. */
     public static WaitingReason inputs(WaitingKind kind, String detail, List<InputBuild> inputs) {
-        return new WaitingReason(kind, detail, inputs, null, null, null, null);
+        return new WaitingReason(kind, detail, inputs, null, null);
     }
 
     /** A reason told in its detail alone. */
     public static WaitingReason of(WaitingKind kind, String detail) {
-        return new WaitingReason(kind, detail, null, null, null, null, null);
+        return new WaitingReason(kind, detail, null, null, null);
     }
 }

@@ -23,7 +23,11 @@ import dev.kiln.protocol.ErrorAnswer;
 import dev.kiln.protocol.MalformedJsonException;
 import dev.kiln.protocol.ProtocolJson;
 
-/** The requests both clients make: JSON in and out, errors turned into exceptions. Thread-safe. */
+/**
+ * The requests of the client API: JSON in and out, errors turned into exceptions. A JSON request goes over a
+ * {@link BlockingHttp} connection; the JDK's HttpClient, which costs a short command of the command line a good part
+ * of its time to start, is built only for what needs it (streams, uploads, queries many at a time). Thread-safe.
+ */
 final class Http {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -32,7 +36,9 @@ final class Http {
     private final URI base;
     private final URI coordinator;
     private final Supplier<String> authorization;
-    private final HttpClient client;
+    private final SSLContext tls;
+    private final BlockingHttp blocking;
+    private HttpClient client;
 
     /**
      * @param authorization the value of the {@code Authorization} header of each request, or null for none
@@ -44,14 +50,22 @@ final class Http {
         String text = base.toString();
         this.coordinator = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.authorization = authorization;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            builder.sslContext(tls);
-        } else if ("http".equalsIgnoreCase(base.getScheme())) {
-            builder.sslContext(noTls());
+        this.tls = tls;
+        this.blocking = new BlockingHttp(base, authorization, tls);
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (tls != null) {
+                builder.sslContext(tls);
+            } else if ("http".equalsIgnoreCase(base.getScheme())) {
+                builder.sslContext(noTls());
+            }
+            client = builder.build();
         }
-        this.client = builder.build();
+        return client;
     }
 
     /**
@@ -78,17 +92,14 @@ final class Http {
         return builder;
     }
 
+    /** A JSON request; answers its JSON answer as a record, or null for {@code Void} and 204. */
     <T> T json(String method, String path, Object body, Class<T> answer) throws IOException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(ProtocolJson.write(body));
-        HttpRequest request = request(path).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
-                .header("Accept", "application/json").method(method, publisher).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
-        check(response.statusCode(), response.body());
-        if (answer == Void.class || response.statusCode() == 204) {
-            return null;
-        }
-        return read(response.body(), answer, method + " " + path);
+        return blocking.json(method, path, body, answer);
+    }
+
+    /** The status of a {@code GET} of this path, its answer read and dropped. */
+    int status(String path) throws IOException {
+        return blocking.send("GET", path, BlockingHttp.bytes(new byte[0], 0, 0)).status();
     }
 
     /** An answer's JSON body as a record; {@code request} names the request in the error. */
@@ -115,7 +126,7 @@ final class Http {
 
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            return client.send(request, handler);
+            return client().send(request, handler);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -155,7 +166,7 @@ final class Http {
 
     /** Sends a request without waiting; {@link #await} its answer. */
     <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        return client.sendAsync(request, handler);
+        return client().sendAsync(request, handler);
     }
 
     /** Waits for an answer of {@link #sendAsync}; failures as {@link #send} reports them. */

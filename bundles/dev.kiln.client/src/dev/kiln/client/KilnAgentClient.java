@@ -57,8 +57,8 @@ public final class KilnAgentClient {
     public KilnAgentClient(URI coordinator, UUID agentId, String password, SSLContext tls) {
         String base = Objects.requireNonNull(coordinator, "coordinator").toString();
         String credentials = agentId + ":" + Objects.requireNonNull(password, "password");
-        this.http = new BlockingHttp(URI.create(base.endsWith("/") ? base : base + "/"),
-                "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)), tls);
+        String authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        this.http = new BlockingHttp(URI.create(base.endsWith("/") ? base : base + "/"), () -> authorization, tls);
     }
 
     /** Takes up to {@code freeSlots} builds; also a heartbeat. */

@@ -118,11 +118,10 @@ public final class KilnClient {
      * @throws CoordinatorUnreachableException when no connection can be made or the answer is not 200
      */
     public void checkHealth() throws CoordinatorUnreachableException {
-        HttpRequest request = http.request("healthz").timeout(Http.REQUEST_TIMEOUT).GET().build();
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() != 200) {
-                throw new CoordinatorUnreachableException(coordinator, "health check answered " + response.statusCode(), null);
+            int status = http.status("healthz");
+            if (status != 200) {
+                throw new CoordinatorUnreachableException(coordinator, "health check answered " + status, null);
             }
         } catch (CoordinatorUnreachableException e) {
             throw e;

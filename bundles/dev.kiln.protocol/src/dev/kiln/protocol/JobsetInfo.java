@@ -11,8 +11,8 @@ import java.util.Map;
  * {@code pullRequestTemplate} true makes each pull request on the first channel's repository a jobset of its own
  * (null keeps it as it was, false when created). {@code pullRequest} (the request a jobset builds) and
  * {@code lastEvaluation} (the newest evaluation) are shown and never sent: null when there is none.
- * {@code evaluationTimeoutSeconds} is how long one evaluation may run before it is stopped and fails: null or 0 for
- * the coordinator's limit.
+ * {@code evaluationTimeoutSeconds} is how long one evaluation may run before it is stopped and fails: 0 for the
+ * coordinator's limit; null means the coordinator's for a new jobset and unchanged for a changed one.
  */
 public record JobsetInfo(String name, List<ChannelInfo> channels, String evaluationCommand, String storeDir,
         String storeRoot, long periodSeconds, int priority, Map<String, String> tags, Boolean enabled,

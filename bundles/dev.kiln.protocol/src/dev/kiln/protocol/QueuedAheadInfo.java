@@ -3,8 +3,9 @@ package dev.kiln.protocol;
 import java.util.UUID;
 
 /**
- * A ready build that goes before a waiting one: its effective priority and, in a few words, what puts it first
- * ({@code because}).
+ * A ready build that goes before a waiting one: its effective priority, its share group ({@code jobset=<name>},
+ * {@code share=<value>}, or null) and why it goes first.
  */
-public record QueuedAheadInfo(UUID build, String derivation, int effectivePriority, String because) {
+public record QueuedAheadInfo(UUID build, String derivation, int effectivePriority, String shareGroup,
+        AheadReason reason) {
 }

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * One reason why a build waits: its {@code kind}, the {@code detail} in one line, and the fields of its kind (the
- * others null or empty): {@code inputs} for {@code inputs-not-built} and {@code input-failed}; {@code position}
- * (1 for the first), {@code ready} and {@code ahead} for {@code agents-busy}; {@code until} for {@code deferred}.
+ * others null or empty): {@code inputs} for {@code inputs-not-built} and {@code input-failed}; {@code queue} for
+ * {@code agents-busy} (null while the allocator has not queued it yet); {@code until} for {@code deferred}.
  */
-public record WaitingReasonInfo(WaitingKind kind, String detail, List<InputBuildInfo> inputs, Integer position,
-        Integer ready, List<QueuedAheadInfo> ahead, Instant until) {
+public record WaitingReasonInfo(WaitingKind kind, String detail, List<InputBuildInfo> inputs, QueuePositionInfo queue,
+        Instant until) {
 }

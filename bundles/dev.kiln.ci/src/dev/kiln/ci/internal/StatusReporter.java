@@ -25,6 +25,7 @@ import dev.kiln.ci.EvaluationStatus;
 import dev.kiln.ci.EvaluationSummary;
 import dev.kiln.ci.Jobset;
 import dev.kiln.ci.internal.CommitStatus.State;
+import dev.kiln.retry.Backoff;
 
 /**
  * Tells the forges how the evaluations of pull requests stand, as commit statuses (or GitHub check runs): pending when
@@ -74,8 +75,8 @@ final class StatusReporter extends Actor<StatusReporter.Message> {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
     /** Statuses that come within this time of each other are posted together. */
     private static final Duration BATCH = Duration.ofMillis(200);
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    private static final Duration LAST_RETRY = Duration.ofMinutes(5);
+    /** A forge that is down is tried again after a second, doubling up to five minutes. */
+    private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
     private static final Duration CHECK_PERIOD = Duration.ofSeconds(2);
 
     private final ForgeClient client;
@@ -92,7 +93,7 @@ final class StatusReporter extends Actor<StatusReporter.Message> {
     /** The evaluations whose final report waits to be posted. */
     private final Set<Long> reporting = new HashSet<>();
     private boolean flushScheduled;
-    private Duration retry = FIRST_RETRY;
+    private int failedFlushes;
 
     /**
      * @param client            the forges' APIs
@@ -257,11 +258,11 @@ final class StatusReporter extends Actor<StatusReporter.Message> {
                                 status.commit(), status.repository(), status.context());
                     }
                     case RETRY -> {
-                        Duration wait = answer.pause().compareTo(retry) > 0 ? answer.pause() : retry;
+                        Duration backoff = BACKOFF.delay(failedFlushes++);
+                        Duration wait = answer.pause().compareTo(backoff) > 0 ? answer.pause() : backoff;
                         LOG.info("{} cannot take statuses now; {} wait, tried again in {} s", status.forge(),
                                 queued.size(), wait.toSeconds());
                         scheduleFlush(wait);
-                        retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
                         return;
                     }
                 }
@@ -272,7 +273,7 @@ final class StatusReporter extends Actor<StatusReporter.Message> {
                     return;
                 }
             }
-            retry = FIRST_RETRY;
+            failedFlushes = 0;
         } finally {
             settleReports();
         }

@@ -2,6 +2,7 @@ package dev.kiln.cli.internal;
 
 import java.io.PrintWriter;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +11,7 @@ import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.GraphEdgeInfo;
 import dev.kiln.protocol.GraphNodeInfo;
 import dev.kiln.protocol.InputBuildInfo;
+import dev.kiln.protocol.QueuePositionInfo;
 import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.protocol.WaitingReasonInfo;
@@ -38,12 +40,16 @@ final class GraphOutput {
             for (InputBuildInfo input : reason.inputs()) {
                 out.printf("     %-17s %s  %s%n", input.state(), input.build(), input.derivation());
             }
-            if (reason.position() != null) {
-                out.printf("     position %d of %d ready%n", reason.position(), reason.ready());
-            }
-            for (QueuedAheadInfo ahead : reason.ahead()) {
-                out.printf("     before it: %s  priority %d  %s  %s%n", ahead.build(), ahead.effectivePriority(),
-                        ahead.because(), ahead.derivation());
+            if (reason.queue() != null) {
+                QueuePositionInfo queue = reason.queue();
+                if (queue.shareGroup() != null) {
+                    out.printf(Locale.ROOT, "     its share group %s: %d shares, %.0f s of build time over 24 hours%n",
+                            queue.shareGroup(), queue.shares(), queue.usedSeconds());
+                }
+                for (QueuedAheadInfo ahead : queue.ahead()) {
+                    out.printf("     before it (%s, priority %d): %s  %s%n", ahead.reason(), ahead.effectivePriority(),
+                            ahead.build(), ahead.derivation());
+                }
             }
         }
     }

@@ -160,7 +160,7 @@ final class JobsetCommand implements Runnable {
                     old.enabled(),
                     maxBuilds == null ? old.maxBuildsPerEvaluation() : maxBuilds,
                     supersede == null ? old.supersede() : supersede, null, null, null,
-                    evaluationTimeout == null ? old.evaluationTimeoutSeconds() : evaluationTimeout(spec, evaluationTimeout));
+                    evaluationTimeout(spec, evaluationTimeout));
             print(spec, options, options.client().updateJobset(changed));
             return 0;
         }

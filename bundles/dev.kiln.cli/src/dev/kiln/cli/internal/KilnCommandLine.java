@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -21,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -33,6 +35,8 @@ public final class KilnCommandLine {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNREACHABLE = 3;
+
+    private static final Set<String> VERSION_OPTIONS = Set.of("-V", "--version");
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -62,7 +66,12 @@ public final class KilnCommandLine {
      * for it.
      */
     static KilnCommandLine withoutFramework() {
-        return new KilnCommandLine((CoordinatorCommand) null, standard(System.out), standard(System.err));
+        return withoutFramework(standard(System.out), standard(System.err));
+    }
+
+    /** The client and offline commands on a plain class path, writing to these writers. */
+    static KilnCommandLine withoutFramework(PrintWriter out, PrintWriter err) {
+        return new KilnCommandLine((CoordinatorCommand) null, out, err);
     }
 
     /** A writer of UTF-8 text to one of the process's standard streams, flushed at each line. */
@@ -71,14 +80,25 @@ public final class KilnCommandLine {
     }
 
     public int run(String... args) {
+        if (args.length == 1 && VERSION_OPTIONS.contains(args[0])) {
+            // What picocli would print, without the half of the run that reading the commands' model into it takes.
+            for (String line : new KilnVersion().getVersion()) {
+                out.println(line);
+            }
+            out.flush();
+            return 0;
+        }
         CommandLine commandLine = new CommandLine(new KilnCommand());
         // Settings apply to the subcommands present when they are set: add the subcommands first. Reading a command's
         // annotations into its model is much of a short command's time: a line that names a command gets only that
-        // one; the others are for the help and for lines that name none.
+        // one, and only the subcommand of it that the line names. The others are for the help and for lines that name
+        // none.
         Map<String, Supplier<Object>> commands = commands();
         Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
-        for (Supplier<Object> command : named != null ? List.of(named) : commands.values()) {
-            commandLine.addSubcommand(command.get());
+        if (named != null) {
+            commandLine.addSubcommand(args[0], narrowed(named.get(), args.length > 1 ? args[1] : null));
+        } else {
+            commands.values().forEach(command -> commandLine.addSubcommand(command.get()));
         }
         commandLine
                 .registerConverter(UUID.class, KilnCommandLine::uuid)
@@ -104,6 +124,27 @@ public final class KilnCommandLine {
         commands.put("jobset", JobsetCommand::new);
         commands.put("eval", EvaluationCommand::new);
         return commands;
+    }
+
+    /**
+     * A group of commands such as {@code kiln build} with only the subcommand its line names, as its annotation lists
+     * it; the whole group when the line names none of them (its help, a mistake, an option first).
+     */
+    private static Object narrowed(Object group, String subcommand) {
+        Command annotation = group.getClass().getAnnotation(Command.class);
+        if (annotation == null || subcommand == null) {
+            return group;
+        }
+        for (Class<?> candidate : annotation.subcommands()) {
+            Command named = candidate.getAnnotation(Command.class);
+            if (named != null && (named.name().equals(subcommand) || List.of(named.aliases()).contains(subcommand))) {
+                CommandSpec spec = CommandSpec.create().name(annotation.name())
+                        .mixinStandardHelpOptions(annotation.mixinStandardHelpOptions());
+                spec.usageMessage().description(annotation.description());
+                return new CommandLine(spec).addSubcommand(new CommandLine(candidate));
+            }
+        }
+        return group;
     }
 
     /** Asks a long-running command (the coordinator) to stop. */

@@ -18,17 +18,21 @@ final class KilnVersion implements IVersionProvider {
     private static final String BUNDLE = "dev.kiln.cli";
 
     @Override
-    public String[] getVersion() throws IOException {
-        Enumeration<URL> manifests = KilnVersion.class.getClassLoader().getResources("META-INF/MANIFEST.MF");
-        while (manifests.hasMoreElements()) {
-            try (InputStream in = manifests.nextElement().openStream()) {
-                Attributes attributes = new Manifest(in).getMainAttributes();
-                String name = attributes.getValue("Bundle-SymbolicName");
-                if (name != null && name.split(";", 2)[0].strip().equals(BUNDLE)) {
-                    return new String[] {"kiln " + attributes.getValue("Bundle-Version")};
+    public String[] getVersion() {
+        try {
+            Enumeration<URL> manifests = KilnVersion.class.getClassLoader().getResources("META-INF/MANIFEST.MF");
+            while (manifests.hasMoreElements()) {
+                try (InputStream in = manifests.nextElement().openStream()) {
+                    Attributes attributes = new Manifest(in).getMainAttributes();
+                    String name = attributes.getValue("Bundle-SymbolicName");
+                    if (name != null && name.split(";", 2)[0].strip().equals(BUNDLE)) {
+                        return new String[] {"kiln " + attributes.getValue("Bundle-Version")};
+                    }
                 }
             }
+            return new String[] {"kiln (no " + BUNDLE + " manifest found: version unknown)"};
+        } catch (IOException e) {
+            return new String[] {"kiln (the " + BUNDLE + " manifest cannot be read: " + e.getMessage() + ")"};
         }
-        return new String[] {"kiln (no " + BUNDLE + " manifest found: version unknown)"};
     }
 }

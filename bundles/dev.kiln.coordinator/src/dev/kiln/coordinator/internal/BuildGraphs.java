@@ -34,6 +34,7 @@ import dev.kiln.api.GraphNode;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InputBuild;
 import dev.kiln.api.InvalidRequestException;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.WaitingKind;
 import dev.kiln.api.WaitingReason;
 import dev.kiln.api.allocation.Allocator;
@@ -48,6 +49,8 @@ public final class BuildGraphs implements BuildGraphService {
 
     /** How many inputs a reason names in its one line; the list has them all. */
     private static final int NAMED_INPUTS = 3;
+    /** How many of the builds that go before a ready build its reason lists. */
+    private static final int AHEAD_LISTED = 5;
     private static final Set<BuildState> NOT_FINAL = EnumSet.of(BuildState.SCHEDULED, BuildState.ALLOCATED,
             BuildState.STARTED, BuildState.DEPENDENCY_FAILED);
     /** The order in which the path that blocks a build goes on through an input: towards a failure first. */
@@ -111,12 +114,13 @@ public final class BuildGraphs implements BuildGraphService {
             Instant now = clock.instant();
             boolean deferred = build.deferUntil() != null && build.deferUntil().isAfter(now);
             if (pending.isEmpty() && unallocatable == null && !deferred) {
-                reasons.add(WaitingReason.of(WaitingKind.AGENTS_BUSY,
-                        "ready: every agent able to take it is busy"));
+                Optional<QueuePosition> queue = plans.position(buildId, AHEAD_LISTED);
+                reasons.add(new WaitingReason(WaitingKind.AGENTS_BUSY, queue.map(BuildGraphs::describe)
+                        .orElse("ready: every agent able to take it is busy"), null, queue.orElse(null), null));
             }
             if (deferred) {
                 reasons.add(new WaitingReason(WaitingKind.DEFERRED, "deferred until " + build.deferUntil(), null,
-                        null, null, null, build.deferUntil()));
+                        null, build.deferUntil()));
             }
         }
         return new BuildWaiting(build, reasons);
@@ -125,6 +129,17 @@ public final class BuildGraphs implements BuildGraphService {
     private static InputBuild inputBuild(String input, List<BuildRef> builds) {
         BuildRef deciding = Lifecycle.deciding(builds).orElseThrow();
         return new InputBuild(input, deciding.id(), deciding.state());
+    }
+
+    /** {@code ready, position 3 of 7 in x86_64-linux: 1 before it by priority, 1 by fair share, 0 submitted earlier}. */
+    private static String describe(QueuePosition queue) {
+        if (queue.position() == 1) {
+            return "ready, first of " + queue.readyInSystem() + " in " + queue.system()
+                    + ": every agent able to take it is busy";
+        }
+        return "ready, position " + queue.position() + " of " + queue.readyInSystem() + " in " + queue.system() + ": "
+                + queue.aheadByPriority() + " before it by priority, " + queue.aheadByFairShare() + " by fair share, "
+                + queue.aheadBySubmission() + " submitted earlier";
     }
 
     /** {@code 2 inputs not built yet: a.drv (started), b.drv (scheduled)}, naming the first few. */

@@ -25,12 +25,15 @@ import org.junit.jupiter.api.Test;
 import dev.kiln.cli.internal.RunningCoordinator.Run;
 import dev.kiln.client.KilnAgentClient;
 import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.AheadReason;
 import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.GraphNodeInfo;
 import dev.kiln.protocol.ProtocolJson;
+import dev.kiln.protocol.QueuePositionInfo;
+import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.protocol.WaitingKind;
 import dev.kiln.protocol.WaitingReasonInfo;
@@ -91,13 +94,14 @@ class BuildWhyCommandsTest {
     void eachReasonIsSaidInTheApiAndTheCommandAndTheGraphShowsThePathThatBlocks() throws Exception {
         Map<String, UUID> ids = submit("base", "lib", "app", "needs-kvm");
         RunningCoordinator.fetch(agent, SYSTEM, ids.get("base").toString());
+        agent.started(ids.get("base"));
 
         WaitingReasonInfo inputs = onlyReason(ids.get("lib"), WaitingKind.INPUTS_NOT_BUILT);
         assertEquals(List.of(ids.get("base")), inputs.inputs().stream().map(i -> i.build()).toList());
-        assertEquals(BuildState.ALLOCATED, inputs.inputs().get(0).state());
+        assertEquals(BuildState.STARTED, inputs.inputs().get(0).state());
         Run why = kiln("build", "why", ids.get("lib").toString(), "--coordinator", url);
         assertEquals(0, why.exit(), why.err());
-        assertTrue(why.out().contains("1. 1 input not built yet: base (allocated)"), why.out());
+        assertTrue(why.out().contains("1. 1 input not built yet: base (started)"), why.out());
         assertTrue(why.out().contains(ids.get("base").toString()), why.out());
 
         WaitingReasonInfo noAgent = onlyReason(ids.get("needs-kvm"), WaitingKind.NO_ABLE_AGENT);
@@ -106,7 +110,6 @@ class BuildWhyCommandsTest {
                 WaitingInfo.class);
         assertEquals(List.of(WaitingKind.NO_ABLE_AGENT), kinds(read));
 
-        agent.started(ids.get("base"));
         agent.failed(ids.get("base"));
         WaitingReasonInfo failed = onlyReason(ids.get("app"), WaitingKind.INPUT_FAILED);
         assertEquals(List.of(ids.get("lib")), failed.inputs().stream().map(i -> i.build()).toList());
@@ -163,10 +166,18 @@ class BuildWhyCommandsTest {
         ids.putAll(submitWith(List.of("--defer-until", "2099-01-01T00:00:00Z"), "later"));
         try {
             RunningCoordinator.fetch(agent, SYSTEM, ids.get("first").toString());
-            onlyReason(ids.get("third"), WaitingKind.AGENTS_BUSY);
+            QueuePositionInfo queue = onlyReason(ids.get("third"), WaitingKind.AGENTS_BUSY).queue();
+            assertEquals(2, queue.position(), queue.toString());
+            assertEquals(2, queue.ready(), "the allocated build is no longer in the queue");
+            assertEquals(1, queue.aheadByPriority());
+            assertEquals(List.of(ids.get("second")), queue.ahead().stream().map(QueuedAheadInfo::build).toList());
+            assertEquals(AheadReason.HIGHER_PRIORITY, queue.ahead().get(0).reason());
             Run why = kiln("build", "why", ids.get("third").toString(), "--coordinator", url);
             assertEquals(0, why.exit(), why.err());
-            assertTrue(why.out().contains("1. ready: every agent able to take it is busy"), why.out());
+            assertTrue(why.out().contains("1. ready, position 2 of 2 in x86_64-linux: 1 before it by priority, 0 by"
+                    + " fair share, 0 submitted earlier"), why.out());
+            assertTrue(why.out().contains("before it (higher-priority, priority 5): " + ids.get("second")), why.out());
+            assertEquals(1, client.waiting(ids.get("second")).reasons().get(0).queue().position());
 
             WaitingReasonInfo deferred = onlyReason(ids.get("later"), WaitingKind.DEFERRED);
             assertEquals("2099-01-01T00:00:00Z", deferred.until().toString());
@@ -189,11 +200,16 @@ class BuildWhyCommandsTest {
         assertTrue(bound.err().startsWith("kiln: bad request: max is between 1 and"), bound.err());
     }
 
-    /** The build's only reason, of this kind, once the allocator has taken the latest changes in. */
+    /**
+     * The build's only reason, of this kind (with its place in the queue when its agents are busy), once the allocator
+     * has taken the latest changes in.
+     */
     private static WaitingReasonInfo onlyReason(UUID id, WaitingKind kind) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RunningCoordinator.TIMEOUT_SECONDS);
         WaitingInfo waiting = client.waiting(id);
-        while (!kinds(waiting).equals(List.of(kind)) && System.nanoTime() < deadline) {
+        while (!(kinds(waiting).equals(List.of(kind))
+                && (kind != WaitingKind.AGENTS_BUSY || waiting.reasons().get(0).queue() != null))
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
             waiting = client.waiting(id);
         }

@@ -62,6 +62,22 @@ class HostileBodiesTest {
         assertEquals(404, send("GET", "/api/v1/jobsets/j", null).statusCode(), "nothing was created");
     }
 
+    @Test
+    void aNegativeTimeLimitOrAnEvaluationAskedForInTheWrongWordsIsRefusedAndStartsNothing() throws Exception {
+        String jobset = "{\"name\":\"t\",\"channels\":[" + CHANNEL + "],\"evaluationCommand\":\"true\","
+                + "\"storeDir\":\"/nix/store\"";
+        assertRefused("POST", "/api/v1/jobsets", jobset + ",\"evaluationTimeoutSeconds\":-5}",
+                "evaluationTimeoutSeconds is negative");
+        assertEquals(201, send("POST", "/api/v1/jobsets", jobset + ",\"enabled\":false,\"evaluationTimeoutSeconds\":30}")
+                .statusCode());
+        HttpResponse<String> changed = send("PUT", "/api/v1/jobsets/t", jobset + ",\"enabled\":false,\"priority\":2}");
+        assertTrue(changed.body().contains("\"evaluationTimeoutSeconds\":30"), "a change that leaves it out keeps it: "
+                + changed.body());
+        assertRefused("POST", "/api/v1/jobsets/t/evaluate", "{\"rebuildFailures\":\"often\"}", "rebuildFailures");
+        assertEquals("{\"evaluations\":[]}", send("GET", "/api/v1/jobsets/t/evaluations", null).body());
+        assertEquals(204, send("DELETE", "/api/v1/jobsets/t", null).statusCode());
+    }
+
     private static void assertRefused(String method, String path, String body, String named) throws Exception {
         HttpResponse<String> response = send(method, path, body);
         assertEquals(400, response.statusCode(), response.body());

@@ -178,7 +178,8 @@ final class JobsetRoutes {
                 info.supersede() != null ? info.supersede() : old == null || old.supersede(),
                 info.pullRequestTemplate() != null ? info.pullRequestTemplate() : old != null && old.pullRequestTemplate(),
                 old == null ? null : old.pullRequest(),
-                info.evaluationTimeoutSeconds() == null ? null : Duration.ofSeconds(info.evaluationTimeoutSeconds()));
+                info.evaluationTimeoutSeconds() != null ? Duration.ofSeconds(info.evaluationTimeoutSeconds())
+                        : old == null ? null : old.evaluationTimeout());
     }
 
     private static JobsetInfo info(Jobset jobset, Evaluation lastEvaluation) {

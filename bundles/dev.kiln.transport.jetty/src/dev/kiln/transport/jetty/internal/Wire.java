@@ -21,8 +21,10 @@ import dev.kiln.api.BuildWaiting;
 import dev.kiln.api.Event;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.OutputMetadata;
+import dev.kiln.api.QueuePosition;
 import dev.kiln.api.Tag;
 import dev.kiln.cache.RetentionReport;
+import dev.kiln.protocol.AheadReason;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentStatus;
@@ -36,6 +38,7 @@ import dev.kiln.protocol.GraphEdgeInfo;
 import dev.kiln.protocol.GraphNodeInfo;
 import dev.kiln.protocol.InputBuildInfo;
 import dev.kiln.protocol.OutputInfo;
+import dev.kiln.protocol.QueuePositionInfo;
 import dev.kiln.protocol.QueuedAheadInfo;
 import dev.kiln.protocol.SubmitOutcome;
 import dev.kiln.protocol.WaitingInfo;
@@ -68,11 +71,22 @@ final class Wire {
                 .map(reason -> new WaitingReasonInfo(WaitingKind.valueOf(reason.kind().name()), reason.detail(),
                         reason.inputs().stream().map(input -> new InputBuildInfo(input.derivationPath(),
                                 input.buildId(), state(input.state()))).toList(),
-                        reason.position(), reason.ready(), reason.ahead().stream().map(ahead -> new QueuedAheadInfo(
-                                ahead.buildId(), ahead.derivationPath(), ahead.effectivePriority(), ahead.because()))
-                                .toList(),
-                        reason.until()))
+                        reason.queue() == null ? null : queue(reason.queue()), reason.until()))
                 .toList());
+    }
+
+    static QueuePositionInfo queue(QueuePosition queue) {
+        return new QueuePositionInfo(queue.system(), queue.position(), queue.readyInSystem(),
+                text(queue.shareGroup()), queue.shares(), queue.usedSeconds(), queue.aheadByPriority(),
+                queue.aheadByFairShare(), queue.aheadBySubmission(), queue.ahead().stream()
+                        .map(ahead -> new QueuedAheadInfo(ahead.buildId(), ahead.derivationPath(),
+                                ahead.effectivePriority(), text(ahead.shareGroup()),
+                                AheadReason.valueOf(ahead.reason().name())))
+                        .toList());
+    }
+
+    private static String text(Tag tag) {
+        return tag == null ? null : tag.toString();
     }
 
     static BuildGraphInfo graph(BuildGraph graph) {
