@@ -90,9 +90,9 @@ class BuildLimitsAndFeaturesTest {
             assertEquals(400, answer.statusCode(), answer.body());
             assertTrue(Farm.JSON.readTree(answer.body()).path("error").isTextual(), answer.body());
 
-            String vm = submit(farm, drv.get("vm"));
-            String big = submit(farm, drv.get("big"));
-            String plain = submit(farm, drv.get("plain"));
+            String vm = farm.submit(drv.get("vm"));
+            String big = farm.submit(drv.get("big"));
+            String plain = farm.submit(drv.get("plain"));
             awaitState(farm, big, "succeeded");
             awaitState(farm, plain, "succeeded");
             assertEquals(bigAgent, farm.build(big).path("agent").asText(), "only the big agent takes big builds");
@@ -108,10 +108,10 @@ class BuildLimitsAndFeaturesTest {
             assertEquals(List.of("kvm"), List.of(farm.build(vm).path("requiredFeatures").get(0).asText()));
 
             Map<String, String> expected = Map.of(
-                    submit(farm, drv.get("slow"), "--timeout", "3"), "timed-out",
-                    submit(farm, drv.get("silent"), "--max-silent-time", "3"), "silent",
-                    submit(farm, drv.get("chatty"), "--max-log-size", "1M"), "log-limit",
-                    submit(farm, drv.get("large"), "--max-output-size", "1M"), "output-limit");
+                    farm.submit(drv.get("slow"), "--timeout", "3"), "timed-out",
+                    farm.submit(drv.get("silent"), "--max-silent-time", "3"), "silent",
+                    farm.submit(drv.get("chatty"), "--max-log-size", "1M"), "log-limit",
+                    farm.submit(drv.get("large"), "--max-output-size", "1M"), "output-limit");
             for (Map.Entry<String, String> build : expected.entrySet()) {
                 awaitState(farm, build.getKey(), "failed");
                 assertEquals(build.getValue(), farm.build(build.getKey()).path("failureKind").asText(),
@@ -132,13 +132,6 @@ class BuildLimitsAndFeaturesTest {
                     .orElseThrow().getKey();
             assertEquals(0, farm.build(large).path("outputs").size(), "the large output was not uploaded");
         }
-    }
-
-    private static String submit(Farm farm, Path drv, String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("build", "submit"));
-        command.addAll(List.of(options));
-        command.add(drv.toString());
-        return farm.kilnJson(command.toArray(String[]::new)).get(0).path("id").asText();
     }
 
     private static void awaitState(Farm farm, String id, String state) throws IOException, InterruptedException {
