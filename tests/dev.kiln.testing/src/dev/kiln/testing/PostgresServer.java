@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -102,15 +104,51 @@ public final class PostgresServer {
         try {
             server.runTool(List.of(binaries.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                     "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
-            server.runTool(List.of(binaries.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
-                    "-l", directory.resolve("server.log").toString(),
-                    "-o", "-h 127.0.0.1 -p " + port + " -k " + sockets + " -F -c fsync=off -c max_connections=200",
-                    "start"));
+            server.startAgain();
         } catch (IOException | RuntimeException e) {
             server.deleteFiles();
             throw e;
         }
         return server;
+    }
+
+    /** Starts the server stopped by {@link #stopFast()} or {@link #kill()}, on the same port and data. */
+    public void startAgain() throws IOException {
+        runTool(List.of(binaries.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(), "-w", "-t",
+                "60", "-l", directory.resolve("server.log").toString(),
+                "-o", "-h 127.0.0.1 -p " + port + " -k " + directory.resolve("sockets")
+                        + " -F -c fsync=off -c max_connections=200",
+                "start"));
+    }
+
+    /** Stops the server as an operator restarting it does: open sessions are ended, then it shuts down cleanly. */
+    public void stopFast() throws IOException {
+        runTool(List.of(binaries.resolve("pg_ctl").toString(), "-D", directory.resolve("data").toString(), "-m",
+                "fast", "-w", "stop"));
+    }
+
+    /**
+     * Kills the server's processes with SIGKILL, as a crash or the kernel's out-of-memory killer does; once started
+     * again, it recovers from its write-ahead log.
+     */
+    public void kill() throws IOException {
+        Path pidFile = directory.resolve("data/postmaster.pid");
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IOException("no PostgreSQL server runs as process " + pid));
+        List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+        all.add(postmaster);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : all) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while killing PostgreSQL", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("PostgreSQL's process " + process.pid() + " did not die", e);
+            }
+        }
     }
 
     /** Creates an empty database and returns its JDBC URL. */

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kiln.testing.RealNix;
 
 /**
  * Builds that go where they can run and stop where they must, on a farm of the real products with derivations made by
@@ -54,14 +52,8 @@ class BuildLimitsAndFeaturesTest {
 
     @Test
     void buildsGoWhereTheyCanRunAndStopWhereTheyMust(@TempDir Path temp) throws Exception {
-        RealNix nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
-        Path expression = Files.writeString(nix.directory().resolve("builds.nix"), DERIVATIONS);
-        Map<String, Path> drv = new HashMap<>();
-        for (String attribute : List.of("vm", "big", "plain", "slow", "silent", "chatty", "large")) {
-            String path = nix.run("nix-instantiate", "--store", nix.store("reference"), "-A", attribute,
-                    expression.toString()).strip();
-            drv.put(attribute, nix.storeFiles("reference").resolve(Path.of(path).getFileName()));
-        }
+        Map<String, Path> drv = Farm.instantiate(temp.resolve("nix"), DERIVATIONS,
+                List.of("vm", "big", "plain", "slow", "silent", "chatty", "large"));
 
         try (Farm farm = Farm.start(temp.resolve("farm"))) {
             String plainAgent = farm.startAgent("plain-agent", "x86_64-linux", 4, List.of());
@@ -90,9 +82,9 @@ class BuildLimitsAndFeaturesTest {
             assertEquals(400, answer.statusCode(), answer.body());
             assertTrue(Farm.JSON.readTree(answer.body()).path("error").isTextual(), answer.body());
 
-            String vm = submit(farm, drv.get("vm"));
-            String big = submit(farm, drv.get("big"));
-            String plain = submit(farm, drv.get("plain"));
+            String vm = farm.submit(drv.get("vm"));
+            String big = farm.submit(drv.get("big"));
+            String plain = farm.submit(drv.get("plain"));
             awaitState(farm, big, "succeeded");
             awaitState(farm, plain, "succeeded");
             assertEquals(bigAgent, farm.build(big).path("agent").asText(), "only the big agent takes big builds");
@@ -108,10 +100,10 @@ class BuildLimitsAndFeaturesTest {
             assertEquals(List.of("kvm"), List.of(farm.build(vm).path("requiredFeatures").get(0).asText()));
 
             Map<String, String> expected = Map.of(
-                    submit(farm, drv.get("slow"), "--timeout", "3"), "timed-out",
-                    submit(farm, drv.get("silent"), "--max-silent-time", "3"), "silent",
-                    submit(farm, drv.get("chatty"), "--max-log-size", "1M"), "log-limit",
-                    submit(farm, drv.get("large"), "--max-output-size", "1M"), "output-limit");
+                    farm.submit(drv.get("slow"), "--timeout", "3"), "timed-out",
+                    farm.submit(drv.get("silent"), "--max-silent-time", "3"), "silent",
+                    farm.submit(drv.get("chatty"), "--max-log-size", "1M"), "log-limit",
+                    farm.submit(drv.get("large"), "--max-output-size", "1M"), "output-limit");
             for (Map.Entry<String, String> build : expected.entrySet()) {
                 awaitState(farm, build.getKey(), "failed");
                 assertEquals(build.getValue(), farm.build(build.getKey()).path("failureKind").asText(),
@@ -132,13 +124,6 @@ class BuildLimitsAndFeaturesTest {
                     .orElseThrow().getKey();
             assertEquals(0, farm.build(large).path("outputs").size(), "the large output was not uploaded");
         }
-    }
-
-    private static String submit(Farm farm, Path drv, String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("build", "submit"));
-        command.addAll(List.of(options));
-        command.add(drv.toString());
-        return farm.kilnJson(command.toArray(String[]::new)).get(0).path("id").asText();
     }
 
     private static void awaitState(Farm farm, String id, String state) throws IOException, InterruptedException {

@@ -14,12 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.kiln.testing.RealNix;
 
 /**
  * A build farm of the real products: the coordinator and agent archives unpacked, a coordinator on ephemeral loopback
@@ -83,12 +86,20 @@ final class Farm implements AutoCloseable {
         return into.resolve(name);
     }
 
+    Path coordinatorLog() {
+        return directory.resolve("coordinator.log");
+    }
+
     Path coordinatorState() {
         return directory.resolve("coordinator-state");
     }
 
     String clientUrl() {
         return "http://127.0.0.1:" + clientPort;
+    }
+
+    int agentPort() {
+        return agentPort;
     }
 
     String agentUrl() {
@@ -113,6 +124,31 @@ final class Farm implements AutoCloseable {
     }
 
     /**
+     * The {@code .drv} files of these attributes of a Nix expression, made by {@code nix-instantiate} in the
+     * {@code reference} store of a fresh {@link RealNix} under {@code directory}, by attribute.
+     */
+    static Map<String, Path> instantiate(Path directory, String expression, List<String> attributes)
+            throws IOException {
+        RealNix nix = RealNix.require(Files.createDirectories(directory));
+        Path file = Files.writeString(nix.directory().resolve("builds.nix"), expression);
+        Map<String, Path> drv = new HashMap<>();
+        for (String attribute : attributes) {
+            String path = nix.run("nix-instantiate", "--store", nix.store("reference"), "-A", attribute,
+                    file.toString()).strip();
+            drv.put(attribute, nix.storeFiles("reference").resolve(Path.of(path).getFileName()));
+        }
+        return drv;
+    }
+
+    /** Submits a {@code .drv} file with {@code kiln build submit} and these options; returns the build's id. */
+    String submit(Path drv, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("build", "submit"));
+        command.addAll(List.of(options));
+        command.add(drv.toString());
+        return kilnJson(command.toArray(String[]::new)).get(0).path("id").asText();
+    }
+
+    /**
      * Registers an agent with {@code kiln agent new} and starts {@code kiln-agent} with its native executor, in
      * bubblewrap, and a store of its own, whose files are under {@code <directory>/<name>/store} and whose paths say
      * {@code /nix/store}.
@@ -128,11 +164,17 @@ final class Farm implements AutoCloseable {
      */
     String startAgent(String name, String system, int slots, List<String> options)
             throws IOException, InterruptedException {
+        return startAgent(name, system, slots, options, agentUrl());
+    }
+
+    /** {@link #startAgent(String, String, int, List)} reaching the coordinator at {@code coordinatorUrl}. */
+    String startAgent(String name, String system, int slots, List<String> options, String coordinatorUrl)
+            throws IOException, InterruptedException {
         Path home = Files.createDirectories(directory.resolve(name));
         List<String> all = new ArrayList<>(List.of("--executor", "native", "--sandbox", "yes",
                 "--store-root", Files.createDirectories(home.resolve("store")).toString()));
         all.addAll(options);
-        return launchAgent(name, system, slots, Map.of(), all);
+        return launchAgent(name, system, slots, coordinatorUrl, Map.of(), all);
     }
 
     /**
@@ -146,18 +188,18 @@ final class Farm implements AutoCloseable {
     Path startNixAgent(String name, String system, int slots, Map<String, String> nixEnvironment, String trustedKey)
             throws IOException, InterruptedException {
         Path root = directory.resolve(name).resolve("root");
-        launchAgent(name, system, slots, nixEnvironment, List.of("--executor", "nix", "--trusted-public-key", trustedKey,
+        launchAgent(name, system, slots, agentUrl(), nixEnvironment, List.of("--executor", "nix", "--trusted-public-key", trustedKey,
                 "--store-root", Files.createDirectories(root.resolve("nix/store")).toString()));
         return root;
     }
 
-    private String launchAgent(String name, String system, int slots, Map<String, String> environment,
-            List<String> executorOptions) throws IOException, InterruptedException {
+    private String launchAgent(String name, String system, int slots, String coordinatorUrl,
+            Map<String, String> environment, List<String> executorOptions) throws IOException, InterruptedException {
         JsonNode credentials = kilnJson("agent", "new", "--name", name, "--system", system);
         Path home = Files.createDirectories(directory.resolve(name));
         Path password = Files.writeString(home.resolve("password"), credentials.path("password").asText());
         List<String> command = new ArrayList<>(List.of(agentHome.resolve("bin/kiln-agent").toString(),
-                "--coordinator", agentUrl(), "--id", credentials.path("id").asText(),
+                "--coordinator", coordinatorUrl, "--id", credentials.path("id").asText(),
                 "--password-file", password.toString(), "--state-dir", home.resolve("state").toString(),
                 "--store-dir", "/nix/store", "--system", system, "--max-parallel-builds", Integer.toString(slots),
                 "--idle-poll-millis", "200", "--heartbeat", "2", "--retry-initial", "200", "--retry-max", "2000"));

@@ -1,9 +1,12 @@
 package dev.kiln.datastore.jpa.internal;
 
+import java.net.ConnectException;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import org.eclipse.persistence.config.PersistenceUnitProperties;
+import org.eclipse.persistence.exceptions.EclipseLinkException;
 import org.eclipse.persistence.jpa.PersistenceProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +40,7 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 
 import dev.kiln.api.BuildState;
+import dev.kiln.api.DatastoreUnavailableException;
 import dev.kiln.api.EventListener;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.datastore.Datastore;
@@ -63,6 +68,8 @@ public final class JpaDatastore implements Datastore {
     static final int GROUP_LIMIT = 64;
     /** The least time between two boots of Derby after it refused writes. */
     private static final long REBOOT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How deep the causes of a failure are searched for the database's refusal. */
+    private static final int MAX_CAUSES = 20;
 
     private final DatastoreOptions options;
     private final Dialect dialect;
@@ -233,8 +240,11 @@ public final class JpaDatastore implements Datastore {
             Committed committed;
             try {
                 committed = commit(List.of(write));
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 rebootIfDerbyRefusesWrites(e);
+                write.failed(unavailableOr(e));
+                continue;
+            } catch (Error e) {
                 write.failed(e);
                 continue;
             }
@@ -307,6 +317,8 @@ public final class JpaDatastore implements Datastore {
         JpaTransaction reader = new JpaTransaction(factory, pool, counters, indexes, cache);
         try {
             return work.apply(reader);
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
         } finally {
             reader.closeReader();
         }
@@ -397,18 +409,65 @@ public final class JpaDatastore implements Datastore {
         shutDownEmbedded();
     }
 
+    /**
+     * A failure because the database cannot be reached or takes no writes (PostgreSQL restarting or gone, no free
+     * connection while it is, Derby read-only or without its files) as a {@link DatastoreUnavailableException}, so that
+     * front ends answer "try again later" instead of reporting a bug; any other failure as it is. A failure the JDBC
+     * driver or the pool does not classify (a connection closed under the statement) counts as unavailable when a new
+     * connection to the database cannot be opened either.
+     */
+    private RuntimeException unavailableOr(RuntimeException failure) {
+        if (failure instanceof DatastoreUnavailableException) {
+            return failure;
+        }
+        SQLException unclassified = null;
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof ConnectException
+                    || cause instanceof SQLException sql && unavailable(sql.getSQLState())) {
+                return new DatastoreUnavailableException("the datastore is unavailable: " + cause.getMessage(),
+                        failure);
+            }
+            if (cause instanceof SQLException sql && unclassified == null) {
+                unclassified = sql;
+            }
+            cause = cause.getCause() == null && cause instanceof EclipseLinkException eclipseLink
+                    ? eclipseLink.getInternalException() : cause.getCause();
+        }
+        if (unclassified != null) {
+            Optional<String> unreachable = pool.unreachable();
+            if (unreachable.isPresent()) {
+                return new DatastoreUnavailableException("the datastore is unavailable: " + unclassified.getMessage()
+                        + "; " + unreachable.get(), failure);
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * Whether an SQLState says the database is out of reach or refuses writes: a connection exception (class 08),
+     * PostgreSQL shutting down or starting (57P01-57P03), read-only (25006) or out of connections (53300), or a Derby
+     * refusal after an I/O error.
+     */
+    private static boolean unavailable(String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("25006") || state.equals("53300") || derbyRefuses(state));
+    }
+
     /** The SQLException in the causes by which Derby says it is read-only or cannot use its files, if any. */
     private static Optional<SQLException> derbyRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.equals("25502") || state.startsWith("XSLA") || state.startsWith("XSDG")
-                        || state.startsWith("XSDF") || state.equals("40XD0") || state.equals("40XD1")) {
-                    return Optional.of(sql);
-                }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && derbyRefuses(sql.getSQLState())) {
+                return Optional.of(sql);
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean derbyRefuses(String state) {
+        return state.equals("25502") || state.startsWith("XSLA") || state.startsWith("XSDG") || state.startsWith("XSDF")
+                || state.equals("40XD0") || state.equals("40XD1");
     }
 
     /** Closes an embedded Derby database, so that its files are consistent and can be opened again. */

@@ -36,7 +36,8 @@ final class Migrations {
             "V6__agent_names.sql",
             "V5__build_limits_and_features.sql",
             "V11__evaluation_outcomes.sql",
-            "V9__retention.sql");
+            "V9__retention.sql",
+            "V12__build_attempts.sql");
 
     static final int LATEST = SCRIPTS.size();
 

@@ -22,6 +22,12 @@ public final class Slf4jSessionLog extends AbstractSessionLog {
         }
         String message = formatMessage(entry);
         Throwable failure = entry.getException();
+        if (failure != null && entry.getLevel() == SessionLog.WARNING) {
+            // A failed statement: its exception is thrown to the datastore's caller, which says it (once, while a
+            // database is away, instead of once a request here).
+            LOG.debug(message, failure);
+            return;
+        }
         switch (entry.getLevel()) {
             case SessionLog.SEVERE -> LOG.error(message, failure);
             case SessionLog.WARNING -> LOG.warn(message, failure);

@@ -14,12 +14,15 @@ import dev.kiln.api.EventService;
  * Whether the datastore still takes writes, as {@code /healthz} says: a full disk, a database turned read-only or gone
  * makes every change fail while reads go on, so the probe writes a row (the position of a reader named
  * {@value #PROBE}) at most once every {@link #EVERY_NANOS}, and answers from its last result in between. The fault is
- * logged when it starts, when it changes and when it clears. Thread-safe.
+ * logged when it starts and when it clears (its detail, which may change meanwhile, is in {@code /healthz}).
+ * Thread-safe.
  */
 final class HealthProbe {
 
     static final String PROBE = "healthz";
-    private static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** What a request refused for want of the datastore is told to wait: the time between probes. */
+    static final long RETRY_AFTER_SECONDS = 5;
+    private static final long EVERY_NANOS = TimeUnit.SECONDS.toNanos(RETRY_AFTER_SECONDS);
     private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
 
     private final EventService events;
@@ -27,6 +30,7 @@ final class HealthProbe {
     private long probedAt;
     private boolean probed;
     private Optional<String> fault = Optional.empty();
+    private volatile boolean faulty;
 
     HealthProbe(EventService events, LongSupplier nanoTime) {
         this.events = events;
@@ -46,16 +50,34 @@ final class HealthProbe {
         } catch (RuntimeException e) {
             found = Optional.of("the datastore takes no writes: " + e.getMessage());
         }
-        if (!found.equals(fault)) {
-            if (found.isPresent()) {
-                LOG.warn("Unhealthy: {}", found.get());
-            } else {
-                LOG.info("Healthy again: the datastore takes writes");
-            }
+        record(found, now);
+        return fault;
+    }
+
+    /** Whether the last probe, or a request since, found the datastore failing: cheap, without a lock. */
+    boolean faulty() {
+        return faulty;
+    }
+
+    /**
+     * A request found the datastore unavailable: the fault holds until the next probe, due {@link #EVERY_NANOS}
+     * from now, finds it gone. A fault already known is kept as it was said.
+     */
+    synchronized void unavailable(RuntimeException failure) {
+        if (fault.isEmpty()) {
+            record(Optional.of(failure.getMessage()), nanoTime.getAsLong());
+        }
+    }
+
+    private void record(Optional<String> found, long now) {
+        if (found.isPresent() && fault.isEmpty()) {
+            LOG.warn("Unhealthy: {}", found.get());
+        } else if (found.isEmpty() && fault.isPresent()) {
+            LOG.info("Healthy again: the datastore takes writes");
         }
         fault = found;
+        faulty = found.isPresent();
         probed = true;
         probedAt = now;
-        return fault;
     }
 }

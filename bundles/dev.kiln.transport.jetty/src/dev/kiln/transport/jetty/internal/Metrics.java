@@ -29,6 +29,8 @@ final class Metrics {
 
     final LongAdder bytesUploaded = new LongAdder();
     final LongAdder bytesServed = new LongAdder();
+    /** Requests answered 503 because the datastore was unavailable. */
+    private final LongAdder unavailable = new LongAdder();
     private final Map<String, Latency> latencies = new ConcurrentHashMap<>();
     /** Builds failed since the start, by failure kind. */
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
@@ -73,6 +75,11 @@ final class Metrics {
         failures.computeIfAbsent(kind, ignored -> new LongAdder()).increment();
     }
 
+    /** A request was answered 503 because the datastore was unavailable. */
+    void unavailable() {
+        unavailable.increment();
+    }
+
     /** Appends the HTTP measures. */
     void write(StringBuilder out) {
         out.append("# HELP kiln_build_failures_total Builds failed since the coordinator started, by failure kind\n");
@@ -81,6 +88,8 @@ final class Metrics {
                 .append(kind).append("\"} ").append(count.sum()).append('\n'));
         counter(out, "kiln_http_uploaded_bytes_total", "Bytes of NARs and logs received", bytesUploaded.sum());
         counter(out, "kiln_http_served_bytes_total", "Bytes of NARs served by the binary cache", bytesServed.sum());
+        counter(out, "kiln_http_datastore_unavailable_total",
+                "Requests answered 503 because the datastore could not be reached or took no writes", unavailable.sum());
         out.append("# HELP kiln_http_request_duration_seconds Time to answer a request, by route\n");
         out.append("# TYPE kiln_http_request_duration_seconds histogram\n");
         for (Map.Entry<String, Latency> entry : new TreeMap<>(latencies).entrySet()) {

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import dev.kiln.api.Agent;
 import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.ConflictException;
+import dev.kiln.api.DatastoreUnavailableException;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NotAllocatedToAgentException;
@@ -79,6 +80,10 @@ final class RootHandler extends Handler.Abstract {
             route = route(exchange);
             dispatch(exchange);
             callback.succeeded();
+            if (health.faulty()) {
+                // Probes again, at most every few seconds, so that the end of a fault is said without /healthz.
+                health.fault();
+            }
         } catch (HttpFailure failure) {
             answer(exchange, failure, callback);
         } catch (InvalidRequestException e) {
@@ -94,6 +99,13 @@ final class RootHandler extends Handler.Abstract {
         } catch (EofException e) {
             LOG.debug("{} {}: the client went away", exchange.method(), exchange.path());
             callback.failed(e);
+        } catch (DatastoreUnavailableException e) {
+            // Said once by the health probe, not once a request.
+            health.unavailable(e);
+            LOG.debug("{} {}: {}", exchange.method(), exchange.path(), e.getMessage());
+            metrics.unavailable();
+            exchange.setHeader(HttpHeader.RETRY_AFTER, Long.toString(HealthProbe.RETRY_AFTER_SECONDS));
+            answer(exchange, new HttpFailure(503, "datastore unavailable", e.getMessage()), callback);
         } catch (StoreUnavailableException e) {
             LOG.warn("{} {}: {}", exchange.method(), exchange.path(), e.getMessage());
             answer(exchange, new HttpFailure(503, "store unavailable", e.getMessage()), callback);
@@ -253,14 +265,22 @@ final class RootHandler extends Handler.Abstract {
         Metrics.gauge(out, "kiln_builds", "Pending builds by state", builds);
         Metrics.gauge(out, "kiln_plan_size", "Builds in the allocation plan, ready to be fetched",
                 List.of(new SimpleEntry<>("", (long) plan.ready())));
+        boolean datastoreUp = health.fault().isEmpty();
+        Metrics.gauge(out, "kiln_datastore_up", "1 while the datastore takes writes, 0 while it does not (see /healthz)",
+                List.of(new SimpleEntry<>("", datastoreUp ? 1L : 0L)));
         Instant now = Instant.now();
         Map<String, Long> byStatus = new TreeMap<>(Map.of("online", 0L, "offline", 0L, "inactive", 0L));
-        for (Agent agent : services.agents().list()) {
-            byStatus.merge(Wire.agent(agent, now).status().toString(), 1L, Long::sum);
+        try {
+            for (Agent agent : services.agents().list()) {
+                byStatus.merge(Wire.agent(agent, now).status().toString(), 1L, Long::sum);
+            }
+            List<Map.Entry<String, Long>> agents = new ArrayList<>();
+            byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
+            Metrics.gauge(out, "kiln_agents", "Agents by status", agents);
+        } catch (DatastoreUnavailableException e) {
+            // The agents are in the datastore: left out while it cannot be read, the rest is still told.
+            health.unavailable(e);
         }
-        List<Map.Entry<String, Long>> agents = new ArrayList<>();
-        byStatus.forEach((status, count) -> agents.add(new SimpleEntry<>("{status=\"" + status + "\"}", count)));
-        Metrics.gauge(out, "kiln_agents", "Agents by status", agents);
         HookAdmin hooks = extensions.hooks().get();
         if (hooks != null) {
             List<Map.Entry<String, Long>> queued = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,9 @@ class DerbyFullDiskTest {
                 assertEquals(null, run("mount", "-o", "remount,size=256m", "tmpfs", disk.toString()));
                 RuntimeException last = null;
                 boolean recovered = false;
-                for (int attempt = 0; attempt < 50 && !recovered; attempt++) {
+                // The pool reconnects in the background, with a back-off of up to a few seconds.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                for (int attempt = 0; System.nanoTime() < deadline && !recovered; attempt++) {
                     try {
                         insert(datastore, "after-" + attempt);
                         recovered = true;
