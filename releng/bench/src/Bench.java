@@ -40,6 +40,7 @@ import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.BuildRequest;
 import dev.kiln.protocol.DerivationText;
 import dev.kiln.protocol.FetchedBuild;
+import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.SubmitBody;
 import dev.kiln.protocol.UploadedOutput;
@@ -83,6 +84,8 @@ public final class Bench {
     private URI clientUri;
     private URI agentUri;
     private int agentsCreated;
+    /** Whether the coordinators run under a policy that keeps nothing built, for the garbage collection's figures. */
+    private boolean collectGarbage;
 
     private Bench(Path home, Path work, int graphWidth, String javaOpts, Postgres postgres) {
         this.home = home;
@@ -135,6 +138,7 @@ public final class Bench {
                 options.getOrDefault("--java-opts", ""),
                 options.containsKey("--postgres-port") ? new Postgres(Path.of(options.get("--postgres-bin")),
                         Integer.parseInt(options.get("--postgres-port")), options.get("--postgres-user")) : null);
+        bench.collectGarbage = Boolean.parseBoolean(options.getOrDefault("--gc", "false"));
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopCoordinator));
         Map<String, Object> report = bench.run(options, peers);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -238,6 +242,9 @@ public final class Bench {
                         results.add(nixGraph);
                     }
                 }
+                if (first && collectGarbage) {
+                    report.put("gc", collect());
+                }
                 if (first && uploadMib > 0) {
                     upload = upload(uploadMib, "after the graphs");
                 }
@@ -315,6 +322,10 @@ public final class Bench {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kiln").toString(), "coordinator",
                 "--state-dir", state.toString(), "--client-listen", "127.0.0.1:" + clientPort,
                 "--agent-listen", "127.0.0.1:" + agentPort));
+        if (collectGarbage) {
+            // Keeps only what pending builds need: a collection after the graphs removes every output.
+            command.addAll(List.of("--storage-limit", "1", "--gc-interval", "86400"));
+        }
         if (database.equals("postgresql")) {
             command.addAll(List.of("--database", postgres.createDatabase(name)));
         } else if (!database.equals("derby")) {
@@ -444,16 +455,7 @@ public final class Bench {
 
     private Result drain(String kind, List<Drv> graph, int agentCount) throws Exception {
         KilnClient client = new KilnClient(clientUri);
-        List<KilnAgentClient> agents = new ArrayList<>();
-        for (int i = 0; i < agentCount; i++) {
-            AgentPassword created = client.createAgent(new NewAgentBody("bench-" + (++agentsCreated), "benchmark",
-                    List.of(SYSTEM), Map.of()));
-            KilnAgentClient agent = new KilnAgentClient(agentUri, created.id(), created.password());
-            // As a real agent does when it starts: the coordinator checks its password once (a slow hash by design,
-            // then remembered), before the clock starts.
-            agent.restarted();
-            agents.add(agent);
-        }
+        List<KilnAgentClient> agents = newAgents(client, agentCount);
         int total = graph.size();
         AtomicInteger succeeded = new AtomicInteger();
         AtomicLong lastSuccess = new AtomicLong();
@@ -526,6 +528,73 @@ public final class Bench {
                 result.fetchServerWithin20MsPercent(),
                 result.rssMb(), result.peakRssMb(), result.heapMb(), result.cpuMsPerBuild(), errors.get());
         return result;
+    }
+
+    /** Agents made through the client API, each having logged in once. */
+    private List<KilnAgentClient> newAgents(KilnClient client, int count) throws Exception {
+        List<KilnAgentClient> agents = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            AgentPassword created = client.createAgent(new NewAgentBody("bench-" + (++agentsCreated), "benchmark",
+                    List.of(SYSTEM), Map.of()));
+            KilnAgentClient agent = new KilnAgentClient(agentUri, created.id(), created.password());
+            // As a real agent does when it starts: the coordinator checks its password once (a slow hash by design,
+            // then remembered), before the clock starts.
+            agent.restarted();
+            agents.add(agent);
+        }
+        return agents;
+    }
+
+    /**
+     * {@code POST /api/v1/cache/gc} on the outputs of the graphs, while 4 agents keep fetching (empty answers): how
+     * long the collection takes and how fetches fare meanwhile.
+     */
+    private Map<String, Object> collect() throws Exception {
+        KilnClient client = new KilnClient(clientUri);
+        List<KilnAgentClient> agents = newAgents(client, 4);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger done = new AtomicInteger();
+        long limit = System.nanoTime() + SCENARIO_LIMIT.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (KilnAgentClient agent : agents) {
+            Thread thread = new Thread(() -> {
+                while (done.get() == 0 && System.nanoTime() < limit) {
+                    try {
+                        long before = System.nanoTime();
+                        agent.fetch(List.of(SYSTEM), 1, 0.0);
+                        latencies.add(System.nanoTime() - before);
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (Exception e) {
+                        System.err.println("bench: fetch during the collection: " + e);
+                    }
+                }
+            }, "gc-fetcher");
+            thread.start();
+            threads.add(thread);
+        }
+        long start = System.nanoTime();
+        GcReportInfo gc = client.collectGarbage(false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        done.set(1);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("paths", gc.paths().size());
+        figures.put("objects", gc.objects());
+        figures.put("bytes", gc.bytes());
+        figures.put("seconds", round(seconds));
+        figures.put("fetches", sorted.length);
+        figures.put("fetch_p50_ms", percentile(sorted, 0.50));
+        figures.put("fetch_p99_ms", percentile(sorted, 0.99));
+        System.out.printf("bench: garbage collection of %d paths (%d NARs, %d bytes) in %.2f s; %d fetches meanwhile, "
+                + "p50 %.2f ms p99 %.2f ms%n", gc.paths().size(), gc.objects(), gc.bytes(), seconds, sorted.length,
+                percentile(sorted, 0.50), percentile(sorted, 0.99));
+        return figures;
     }
 
     private void agentLoop(KilnAgentClient agent, int index, int total, AtomicInteger succeeded,

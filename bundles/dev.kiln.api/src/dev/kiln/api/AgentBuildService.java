@@ -26,7 +26,7 @@ public interface AgentBuildService {
      */
     List<Build> fetch(UUID agentId, FetchRequest request);
 
-    /** The agent started the build: allocated → started, {@code build-started}. */
+    /** The agent started the build: allocated → started, {@code build-started}, and the build's next attempt. */
     Build reportStarted(UUID agentId, UUID buildId);
 
     /**
@@ -40,12 +40,19 @@ public interface AgentBuildService {
     /**
      * The build failed: started → failed with this kind, {@code build-failure} (with {@code failure-kind}). Scheduled
      * builds that need its outputs and have no other build of that input to wait for become dependency-failed.
+     * The builder's exit status, when the agent knows it, is kept with the build's latest attempt and in the event
+     * ({@code exit-status}).
      */
-    Build reportFailure(UUID agentId, UUID buildId, FailureKind kind);
+    Build reportFailure(UUID agentId, UUID buildId, FailureKind kind, Integer exitStatus);
 
-    /** {@link #reportFailure(UUID, UUID, FailureKind)} of a builder that failed. */
+    /** {@link #reportFailure(UUID, UUID, FailureKind, Integer)} without an exit status. */
+    default Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
+        return reportFailure(agentId, buildId, kind, null);
+    }
+
+    /** {@link #reportFailure(UUID, UUID, FailureKind, Integer)} of a builder that failed. */
     default Build reportFailure(UUID agentId, UUID buildId) {
-        return reportFailure(agentId, buildId, FailureKind.FAILED);
+        return reportFailure(agentId, buildId, FailureKind.FAILED, null);
     }
 
     /**

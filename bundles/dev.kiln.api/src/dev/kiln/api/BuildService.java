@@ -2,6 +2,7 @@ package dev.kiln.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -56,6 +57,15 @@ public interface BuildService {
 
     /** The setup failures of a build, oldest first. */
     List<SetupFailure> setupFailures(UUID buildId);
+
+    /** The attempts of a build, the first first: one for each start an agent reported. */
+    List<BuildAttempt> attempts(UUID buildId);
+
+    /**
+     * For a dependency-failed build, the build whose failure it waits on: following the failed inputs down to a
+     * build that failed itself (or, when the chain is broken, the last dependency-failed one); else empty.
+     */
+    Optional<Build> failedDependency(UUID buildId);
 
     /**
      * Cancels a build that is not final: scheduled, allocated, started or dependency-failed.

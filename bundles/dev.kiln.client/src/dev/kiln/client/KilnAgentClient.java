@@ -199,10 +199,10 @@ public final class KilnAgentClient {
 
     /**
      * Reports a failure of a kind: {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or
-     * {@code output-limit}.
+     * {@code output-limit}, with the builder's exit status when known (else null).
      */
-    public void failed(UUID buildId, String kind) throws IOException {
-        http.json("POST", "agent/v1/builds/" + buildId + "/failure", new FailureBody(kind), Void.class);
+    public void failed(UUID buildId, String kind, Integer exitStatus) throws IOException {
+        http.json("POST", "agent/v1/builds/" + buildId + "/failure", new FailureBody(kind, exitStatus), Void.class);
     }
 
     /** Reports that the build could not be set up; it is scheduled again. */

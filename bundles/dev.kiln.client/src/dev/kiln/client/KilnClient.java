@@ -43,6 +43,8 @@ import dev.kiln.protocol.DerivationText;
 import dev.kiln.protocol.EvaluateBody;
 import dev.kiln.protocol.EvaluationInfo;
 import dev.kiln.protocol.EvaluationList;
+import dev.kiln.protocol.HookConfigurationBody;
+import dev.kiln.protocol.HookConfigurationInfo;
 import dev.kiln.protocol.HookDeploymentInfo;
 import dev.kiln.protocol.HookList;
 import dev.kiln.protocol.JobsetInfo;
@@ -483,6 +485,15 @@ public final class KilnClient {
             Http.check(response.statusCode(), response.body());
         }
         return ProtocolJson.read(response.body(), HookDeploymentInfo.class);
+    }
+
+    /**
+     * Sets properties of a hook bundle's configuration (an empty value removes its key; none reads it), found by its
+     * file, bundle or hook name.
+     */
+    public HookConfigurationInfo configureHook(String name, Map<String, String> properties) throws IOException {
+        return http.json("PUT", "api/v1/hooks/" + Http.encode(name) + "/configuration",
+                new HookConfigurationBody(properties), HookConfigurationInfo.class);
     }
 
     /** Removes a hook by its file, bundle or hook name. */

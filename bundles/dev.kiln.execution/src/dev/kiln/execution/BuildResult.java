@@ -13,8 +13,15 @@ import java.util.TreeMap;
  * @param message  for a failure, what went wrong, in one line for an operator; empty on success
  * @param outputs  on success, every output by name; empty otherwise
  * @param duration how long the build took
+ * @param exitStatus the builder's exit status when it failed and the executor knows it, else {@code null}
  */
-public record BuildResult(Status status, String message, SortedMap<String, BuiltOutput> outputs, Duration duration) {
+public record BuildResult(Status status, String message, SortedMap<String, BuiltOutput> outputs, Duration duration,
+        Integer exitStatus) {
+
+    /** A result without an exit status. */
+    public BuildResult(Status status, String message, SortedMap<String, BuiltOutput> outputs, Duration duration) {
+        this(status, message, outputs, duration, null);
+    }
 
     /** Checks the parts and takes an immutable copy. */
     public BuildResult {
@@ -32,6 +39,11 @@ public record BuildResult(Status status, String message, SortedMap<String, Built
      */
     public static BuildResult failure(Status status, String message, Duration duration) {
         return new BuildResult(status, message, new TreeMap<>(), duration);
+    }
+
+    /** A failed builder's result, with its exit status. */
+    public static BuildResult builderFailed(String message, Duration duration, int exitStatus) {
+        return new BuildResult(Status.FAILED, message, new TreeMap<>(), duration, exitStatus);
     }
 
     /** @return whether the build succeeded */

@@ -23,6 +23,22 @@ public final class AgentApplication implements IApplication {
         String[] args = context.getArguments().get(IApplicationContext.APPLICATION_ARGS) instanceof String[] given
                 ? given : new String[0];
         context.applicationRunning();
+        // A SIGTERM (a service manager's stop) or Ctrl-C stops gracefully: running builds finish or are handed back
+        // within --stop-timeout, as the framework's own stop would do, which does not come before the JVM exits.
+        Thread graceful = Thread.ofPlatform().name("kiln-agent-shutdown").unstarted(command::stop);
+        Runtime.getRuntime().addShutdownHook(graceful);
+        try {
+            return run(args);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(graceful);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs, or has run: the JVM exits after it.
+            }
+        }
+    }
+
+    private Object run(String[] args) {
         return new CommandLine(command)
                 .setParameterExceptionHandler((e, ignored) -> {
                     e.getCommandLine().getErr().println("kiln-agent: " + e.getMessage());

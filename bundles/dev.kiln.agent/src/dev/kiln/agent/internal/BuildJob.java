@@ -158,7 +158,7 @@ final class BuildJob {
         LOG.info("Building {} ({})", drvPath, build.id());
         BuildResult result;
         AgentSettings settings = services.settings();
-        try (LogStream log = new LogStream(connection, build.id())) {
+        try (LogStream log = new LogStream(connection, build.id(), startReport::answered)) {
             BuildLimitsInfo limits = build.limits() == null ? NO_LIMITS : build.limits();
             result = services.executor().build(new BuildRequest(drvPath, derivation, store.storeRoot(),
                     buildDirectory, closure, settings.sandbox(), tighter(settings.timeout(), limits.timeout()),
@@ -184,7 +184,7 @@ final class BuildJob {
             }
             progress.built();
             startReport.await();
-            connection.failure(build.id(), failureKind(result.status()));
+            connection.failure(build.id(), failureKind(result.status()), result.exitStatus());
             return Ending.REPORTED;
         }
         for (BuiltOutput output : result.outputs().values()) {
@@ -231,7 +231,7 @@ final class BuildJob {
             if (startReport != null && startReport.succeeded()) {
                 connection.appendLog(build.id(), ("\n[kiln-agent: the build stopped on an unexpected error: " + error
                         + "]\n").getBytes(StandardCharsets.UTF_8));
-                connection.failure(build.id(), "failed");
+                connection.failure(build.id(), "failed", null);
             } else {
                 connection.setupFailure(build.id(), SetupFailureKind.OTHER, List.of());
             }
@@ -273,6 +273,11 @@ final class BuildJob {
 
         void cancel() {
             sender.interrupt();
+        }
+
+        /** Waits for the coordinator's answer, whatever it is; an interruption leaves the report going. */
+        void answered() throws InterruptedException {
+            sender.join();
         }
 
         boolean succeeded() throws InterruptedException {

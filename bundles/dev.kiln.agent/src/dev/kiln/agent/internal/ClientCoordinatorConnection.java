@@ -116,9 +116,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
-            double load) throws IOException {
+            int running, double load) throws IOException {
         FetchBody body = new FetchBody(systems, freeSlots, load, features.supported(), features.mandatory(),
-                features.speedFactor());
+                features.speedFactor(), running);
         List<AllocatedBuild> builds = new ArrayList<>();
         List<FetchedBuild> fetched;
         try {
@@ -213,9 +213,9 @@ final class ClientCoordinatorConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build, String kind) throws IOException {
+    public void failure(UUID build, String kind, Integer exitStatus) throws IOException {
         refusalsRejected(client -> {
-            client.failed(build, kind);
+            client.failed(build, kind, exitStatus);
             return null;
         });
     }

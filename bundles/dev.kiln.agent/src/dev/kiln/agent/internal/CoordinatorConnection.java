@@ -74,8 +74,12 @@ interface CoordinatorConnection {
         }
     }
 
-    List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots, double load)
-            throws IOException;
+    /**
+     * Asks for up to {@code freeSlots} builds, counting those allocated here and not started; {@code running} says how
+     * many builders run here now, for the free slots the coordinator shows.
+     */
+    List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots, int running,
+            double load) throws IOException;
 
     /** @return the builds among {@code running} that the agent must abandon */
     Set<UUID> status(Set<UUID> running) throws IOException;
@@ -111,7 +115,7 @@ interface CoordinatorConnection {
     void success(UUID build, List<OutputReport> outputs) throws IOException;
 
     /** @param kind {@code failed}, {@code timed-out}, {@code silent}, {@code log-limit} or {@code output-limit} */
-    void failure(UUID build, String kind) throws IOException;
+    void failure(UUID build, String kind, Integer exitStatus) throws IOException;
 
     void setupFailure(UUID build, SetupFailureKind kind, List<String> missingInputs) throws IOException;
 }

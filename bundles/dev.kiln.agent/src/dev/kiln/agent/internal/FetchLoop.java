@@ -129,7 +129,7 @@ final class FetchLoop {
                     // counts them: asking for as many as there are slots takes what the agent can start, now or as
                     // soon as a slot frees, and no more.
                     List<AllocatedBuild> builds = services.connection().fetch(settings.systems(), settings.features(),
-                            settings.maxBuilds(), load());
+                            settings.maxBuilds(), building.size(), load());
                     fetchFailures = 0;
                     builds.forEach(this::enqueue);
                     launchReady(settings);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A build's log on its way to the coordinator: bytes are gathered and sent every quarter of a second while the
  * build runs, and the rest when it is closed. When the coordinator cannot be reached, the bytes wait for the next
- * attempt; beyond {@link #MAX_PENDING} waiting bytes, the oldest are dropped and the log says so.
+ * attempt; beyond {@link #MAX_PENDING} waiting bytes, the oldest are dropped and the log says so. Nothing is sent
+ * before the coordinator has answered the build's start, so that the header it writes then begins the attempt's log.
  */
 final class LogStream extends OutputStream {
 
@@ -23,15 +24,23 @@ final class LogStream extends OutputStream {
 
     private final CoordinatorConnection connection;
     private final UUID build;
+    private final StartAnswered startAnswered;
     private final Thread sender;
     private final Object lock = new Object();
     private ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long dropped;
     private boolean closed;
 
-    LogStream(CoordinatorConnection connection, UUID build) {
+    /** Waits until the coordinator has answered the report of the build's start, whatever the answer. */
+    @FunctionalInterface
+    interface StartAnswered {
+        void await() throws InterruptedException;
+    }
+
+    LogStream(CoordinatorConnection connection, UUID build, StartAnswered startAnswered) {
         this.connection = connection;
         this.build = build;
+        this.startAnswered = startAnswered;
         this.sender = Thread.ofVirtual().name("log-" + build).start(this::sendPeriodically);
     }
 
@@ -53,6 +62,7 @@ final class LogStream extends OutputStream {
 
     private void sendPeriodically() {
         try {
+            startAnswered.await();
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(INTERVAL);
                 send();
@@ -108,6 +118,7 @@ final class LogStream extends OutputStream {
         sender.interrupt();
         try {
             sender.join();
+            startAnswered.await();
             for (int attempt = 0; attempt < 5 && !send(); attempt++) {
                 Thread.sleep(INTERVAL.multipliedBy(1L << attempt));
             }

@@ -62,8 +62,8 @@ final class RetryingConnection implements CoordinatorConnection {
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
-            double load) throws IOException {
-        return next.fetch(systems, features, freeSlots, load);
+            int running, double load) throws IOException {
+        return next.fetch(systems, features, freeSlots, running, load);
     }
 
     @Override
@@ -119,9 +119,9 @@ final class RetryingConnection implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build, String kind) throws IOException {
+    public void failure(UUID build, String kind, Integer exitStatus) throws IOException {
         retry("Reporting the failure of " + build, () -> {
-            next.failure(build, kind);
+            next.failure(build, kind, exitStatus);
             return null;
         });
     }

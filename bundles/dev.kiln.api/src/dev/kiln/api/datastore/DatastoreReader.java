@@ -12,6 +12,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildState;
@@ -106,6 +107,9 @@ public interface DatastoreReader {
 
     /** A build's setup failures, oldest first. */
     List<SetupFailure> setupFailures(UUID buildId);
+
+    /** A build's attempts, by number. */
+    List<BuildAttempt> attempts(UUID buildId);
 
     Optional<Agent> agent(UUID agentId);
 

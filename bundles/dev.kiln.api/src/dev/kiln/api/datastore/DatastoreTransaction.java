@@ -11,6 +11,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.DerivationSummary;
 import dev.kiln.api.Event;
 import dev.kiln.api.EventType;
@@ -56,6 +57,9 @@ public interface DatastoreTransaction extends DatastoreReader {
     int deleteEventsBefore(Instant cutoff);
 
     void insertSetupFailure(SetupFailure failure);
+
+    /** Records a new attempt of a build, or writes the exit status of one recorded before. */
+    void saveAttempt(BuildAttempt attempt);
 
     /** Appends an event to the outbox; it is published to listeners when the transaction commits. */
     Event appendEvent(EventType type, Instant time, UUID buildId, UUID agentId, Map<String, String> data);

@@ -15,6 +15,7 @@ import dev.kiln.api.BuildLimits;
 import dev.kiln.client.DerivationClosure;
 import dev.kiln.client.KilnApiException;
 import dev.kiln.client.KilnClient;
+import dev.kiln.protocol.AttemptLog;
 import dev.kiln.protocol.BuildCounts;
 import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
@@ -189,6 +190,11 @@ final class BuildCommand implements Runnable {
         String tag;
         @Option(names = "--system", paramLabel = "SYSTEM", description = "Only builds for this system.")
         String system;
+        @Option(names = "--agent", paramLabel = "AGENT",
+                description = "Only builds this agent holds or built, by its name or id (a removed agent's by id).")
+        String agent;
+        @Option(names = "--derivation", paramLabel = "PATH", description = "Only builds of this .drv store path.")
+        String derivation;
 
         /** The query parameters of these filters, null where not given; the caller may add more. */
         Map<String, String> query() {
@@ -196,6 +202,8 @@ final class BuildCommand implements Runnable {
             query.put("state", state);
             query.put("tag", tag);
             query.put("system", system);
+            query.put("agent", agent);
+            query.put("derivation", derivation);
             return query;
         }
     }
@@ -371,7 +379,10 @@ final class BuildCommand implements Runnable {
         }
     }
 
-    @Command(name = "log", mixinStandardHelpOptions = true, description = "Print a build's log.")
+    @Command(name = "log", mixinStandardHelpOptions = true, description = {"Print a build's log: each attempt begins "
+            + "with a line that names it, its agent and its start.", "With --json, one JSON object a line for each "
+            + "attempt: {\"attempt\":N,\"agent\":NAME,\"startedAt\":TIME,\"log\":TEXT}, printed once the attempt's "
+            + "log is whole."})
     static final class Log extends WithBuildId {
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the build is final.")
         boolean follow;
@@ -381,6 +392,10 @@ final class BuildCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (java.io.Reader log = new java.io.InputStreamReader(options.client().log(id, follow),
                     java.nio.charset.StandardCharsets.UTF_8)) {
+                if (options.json) {
+                    AttemptLog.readAttempts(new java.io.BufferedReader(log), attempt -> Output.json(out, attempt));
+                    return 0;
+                }
                 char[] buffer = new char[8192];
                 int read;
                 while ((read = log.read(buffer)) >= 0) {

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.kiln.protocol.HookConfigurationInfo;
 import dev.kiln.protocol.HookDeploymentInfo;
 import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.HookList;
@@ -17,8 +20,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln hook ...}: the hook bundles of a running coordinator. */
-@Command(name = "hook", mixinStandardHelpOptions = true, description = "Install, list and remove hook bundles.",
-        subcommands = {HookCommand.Install.class, HookCommand.ListHooks.class, HookCommand.Remove.class})
+@Command(name = "hook", mixinStandardHelpOptions = true,
+        description = "Install, configure, list and remove hook bundles.",
+        subcommands = {HookCommand.Install.class, HookCommand.Configure.class, HookCommand.ListHooks.class,
+                HookCommand.Remove.class})
 final class HookCommand implements Runnable {
 
     @Spec
@@ -65,6 +70,34 @@ final class HookCommand implements Runnable {
                 throw new CommandFailedException("no such file: " + jar);
             }
             return printInstalled(spec, options, options.client().installHook(jar));
+        }
+    }
+
+    @Command(name = "configure", mixinStandardHelpOptions = true,
+            description = {"Set properties of a hook bundle's configuration in the running coordinator, which keeps "
+                    + "them across restarts; KEY= removes a property, and no KEY=VALUE prints the configuration.",
+                    "Exits 1 when the hook's components still do not run, and says why."})
+    static final class Configure implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ClientOptions options;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The hook's file, bundle or name.")
+        String name;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE", description = "Properties to set.")
+        List<String> properties = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            HookConfigurationInfo configured = options.client().configureHook(name,
+                    Output.keyValues(spec, "", properties));
+            HookDeploymentInfo deployment = configured.deployment();
+            Output.print(spec, options, configured, out -> {
+                out.println(configured.pid() + (configured.properties().isEmpty() ? ": no properties" : ":"));
+                configured.properties().forEach((key, value) -> out.println("    " + key + "=" + value));
+                out.println(deployment.file() + (deployment.problem() == null ? ": runs" : ": " + state(deployment)));
+            });
+            return deployment.problem() == null ? 0 : KilnCommandLine.EXIT_FAILURE;
         }
     }
 

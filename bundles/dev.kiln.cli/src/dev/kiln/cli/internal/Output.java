@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
 
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
+import dev.kiln.protocol.AttemptInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildLimitsInfo;
+import dev.kiln.protocol.FailedDependencyInfo;
 import dev.kiln.protocol.OutputInfo;
 import dev.kiln.protocol.ProtocolJson;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,7 +64,16 @@ final class Output {
         out.printf("started:     %s%n", build.startedAt() == null ? "-" : build.startedAt());
         out.printf("finished:    %s%n", build.finishedAt() == null ? "-" : build.finishedAt());
         if (build.failureKind() != null) {
-            out.printf("failure:     %s%n", build.failureKind());
+            out.printf("failure:     %s%s%n", build.failureKind(),
+                    build.exitStatus() == null ? "" : ", exit status " + build.exitStatus());
+        }
+        FailedDependencyInfo dependency = build.failedDependency();
+        if (dependency != null) {
+            out.printf("dependency:  %s  %s  %s at %s%n", dependency.build(), dependency.derivation(),
+                    dependency.state(), dependency.failedAt());
+        }
+        if (build.deferUntil() != null) {
+            out.printf("deferred:    until %s%n", build.deferUntil());
         }
         if (build.requiredFeatures() != null && !build.requiredFeatures().isEmpty()) {
             out.printf("features:    %s%n", String.join(",", build.requiredFeatures()));
@@ -70,6 +81,13 @@ final class Output {
         limits(out, "limits:      ", build.limits());
         if (build.unallocatable() != null) {
             out.printf("waiting:     %s%n", build.unallocatable());
+        }
+        if (build.attempts() != null) {
+            for (AttemptInfo attempt : build.attempts()) {
+                out.printf("attempt %-4d agent %s  started %s%s%n", attempt.attempt(),
+                        attempt.agentName() != null ? attempt.agentName() : attempt.agent(), attempt.startedAt(),
+                        attempt.exitStatus() == null ? "" : "  exit status " + attempt.exitStatus());
+            }
         }
         for (OutputInfo output : build.outputs()) {
             out.printf("output %s:  %s  %s  %d bytes%n", output.name(), output.path(), output.narHash(), output.narSize());
@@ -111,13 +129,18 @@ final class Output {
 
     /** {@code --tag KEY=VALUE} options as a map. */
     static Map<String, String> tags(CommandSpec spec, List<String> tags) {
+        return keyValues(spec, "--tag: ", tags);
+    }
+
+    /** {@code KEY=VALUE} arguments as a map; {@code what} begins the message that refuses another form. */
+    static Map<String, String> keyValues(CommandSpec spec, String what, List<String> pairs) {
         Map<String, String> map = new TreeMap<>();
-        for (String tag : tags) {
-            int equals = tag.indexOf('=');
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
             if (equals <= 0) {
-                throw new ParameterException(spec.commandLine(), "--tag: '" + tag + "' is not KEY=VALUE");
+                throw new ParameterException(spec.commandLine(), what + "'" + pair + "' is not KEY=VALUE");
             }
-            map.put(tag.substring(0, equals), tag.substring(equals + 1));
+            map.put(pair.substring(0, equals), pair.substring(equals + 1));
         }
         return map;
     }

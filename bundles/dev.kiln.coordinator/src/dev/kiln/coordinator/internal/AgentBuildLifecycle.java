@@ -25,6 +25,7 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.AgentDeactivatedException;
 import dev.kiln.api.AgentBuildService;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.DerivationSummary;
@@ -112,6 +113,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             Instant now = clock.instant();
             Build started = build.withState(BuildState.STARTED, now).withStartedAt(now);
             tx.updateBuild(started);
+            tx.saveAttempt(new BuildAttempt(buildId, tx.attempts(buildId).size() + 1, agentId, now, null));
             tx.appendEvent(EventType.BUILD_STARTED, now, buildId, agentId, data("derivation", build.derivationPath()));
             tx.afterCommit(() -> allocator.started(buildId));
             return started;
@@ -143,7 +145,7 @@ public final class AgentBuildLifecycle implements AgentBuildService {
     }
 
     @Override
-    public Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
+    public Build reportFailure(UUID agentId, UUID buildId, FailureKind kind, Integer exitStatus) {
         if (kind == null) {
             throw new InvalidRequestException("a failure needs a kind");
         }
@@ -151,12 +153,18 @@ public final class AgentBuildLifecycle implements AgentBuildService {
             Instant now = clock.instant();
             Build failed = build.withState(BuildState.FAILED, now).withFinishedAt(now).withFailureKind(kind);
             tx.updateBuild(failed);
+            if (exitStatus != null) {
+                List<BuildAttempt> attempts = tx.attempts(buildId);
+                if (!attempts.isEmpty()) {
+                    tx.saveAttempt(attempts.get(attempts.size() - 1).withExitStatus(exitStatus));
+                }
+            }
             tx.appendEvent(EventType.BUILD_FAILURE, now, buildId, agentId, data("derivation", build.derivationPath(),
                     "system", build.system(), "duration-seconds", Lifecycle.seconds(build.startedAt(), now),
-                    "failure-kind", kind.id()));
+                    "failure-kind", kind.id(), "exit-status", exitStatus == null ? null : exitStatus.toString()));
             List<UUID> finished = new ArrayList<>();
             finished.add(buildId);
-            finished.addAll(Lifecycle.propagateFailure(tx, Set.of(build.derivationPath()), now));
+            finished.addAll(Lifecycle.propagateFailure(tx, Set.of(build.derivationPath()), buildId, now));
             tx.afterCommit(() -> allocator.finished(finished));
             return failed;
         });

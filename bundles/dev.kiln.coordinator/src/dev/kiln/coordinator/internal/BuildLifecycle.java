@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +31,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
@@ -50,6 +52,7 @@ import dev.kiln.api.allocation.Allocator;
 import dev.kiln.api.allocation.PendingBuild;
 import dev.kiln.api.datastore.BuildRef;
 import dev.kiln.api.datastore.Datastore;
+import dev.kiln.api.datastore.DatastoreReader;
 import dev.kiln.api.datastore.DatastoreTransaction;
 
 /** Builds for clients and operators: submission, the store check, cancel, retry, priority. */
@@ -236,17 +239,47 @@ public final class BuildLifecycle implements BuildService {
 
     @Override
     public List<OutputMetadata> outputs(UUID buildId) {
-        return datastore.read(reader -> {
-            Lifecycle.requireBuild(reader, buildId);
-            return reader.buildOutputs(buildId);
-        });
+        return readOfBuild(buildId, DatastoreReader::buildOutputs);
     }
 
     @Override
     public List<SetupFailure> setupFailures(UUID buildId) {
+        return readOfBuild(buildId, DatastoreReader::setupFailures);
+    }
+
+    @Override
+    public List<BuildAttempt> attempts(UUID buildId) {
+        return readOfBuild(buildId, DatastoreReader::attempts);
+    }
+
+    /** What {@code read} finds of a build that exists. */
+    private <T> T readOfBuild(UUID buildId, BiFunction<DatastoreReader, UUID, T> read) {
         return datastore.read(reader -> {
             Lifecycle.requireBuild(reader, buildId);
-            return reader.setupFailures(buildId);
+            return read.apply(reader, buildId);
+        });
+    }
+
+    @Override
+    public Optional<Build> failedDependency(UUID buildId) {
+        return datastore.read(reader -> {
+            Build build = Lifecycle.requireBuild(reader, buildId);
+            Build dependency = null;
+            // Bounded: a chain of dependency-failed builds is as long as the longest path of the graph at most.
+            for (int depth = 0; build.state() == BuildState.DEPENDENCY_FAILED && depth < 10_000; depth++) {
+                Set<String> inputs = reader.inputDerivations(Set.of(build.derivationPath()))
+                        .getOrDefault(build.derivationPath(), Set.of());
+                Map<String, List<BuildRef>> builds = Lifecycle.byDerivation(reader.buildRefsOfDerivations(inputs));
+                Optional<String> failedInput = Lifecycle.failedInput(inputs, builds);
+                if (failedInput.isEmpty()) {
+                    break;
+                }
+                BuildRef latest = builds.get(failedInput.get()).stream()
+                        .max(Comparator.comparingLong(BuildRef::sequence)).orElseThrow();
+                build = Lifecycle.requireBuild(reader, latest.id());
+                dependency = build;
+            }
+            return Optional.ofNullable(dependency);
         });
     }
 

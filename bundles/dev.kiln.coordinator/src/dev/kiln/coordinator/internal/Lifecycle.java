@@ -69,11 +69,13 @@ final class Lifecycle {
 
     /**
      * Marks dependency-failed the scheduled builds that need an output of these derivations, when those have
-     * failed, and so on through the builds that need theirs.
+     * failed, and so on through the builds that need theirs; their events name {@code failedBuild}, the build whose
+     * failure they follow.
      *
      * @return the builds that became dependency-failed
      */
-    static List<UUID> propagateFailure(DatastoreTransaction tx, Set<String> derivations, Instant now) {
+    static List<UUID> propagateFailure(DatastoreTransaction tx, Set<String> derivations, UUID failedBuild,
+            Instant now) {
         List<UUID> failed = new ArrayList<>();
         Set<String> current = derivations;
         while (!current.isEmpty()) {
@@ -89,7 +91,8 @@ final class Lifecycle {
             for (Build build : tx.builds(waiting.stream().map(BuildRef::id).toList())) {
                 tx.updateBuild(build.withState(BuildState.DEPENDENCY_FAILED, now));
                 tx.appendEvent(EventType.BUILD_DEPENDENCY_FAILED, now, build.id(), null,
-                        data("derivation", build.derivationPath(), "previous-state", build.state().id()));
+                        data("derivation", build.derivationPath(), "previous-state", build.state().id(),
+                                "failed-build", failedBuild.toString()));
                 failed.add(build.id());
                 next.add(build.derivationPath());
             }

@@ -30,6 +30,7 @@ import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.BuildCounts;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildRequest;
@@ -41,6 +42,7 @@ import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.retry.Backoff;
 import dev.kiln.store.StoreDir;
 
@@ -169,6 +171,26 @@ public final class ClientConnection implements FarmConnection {
     @Override
     public BuildInfo setPriority(UUID build, int priority) throws FarmException {
         return call(() -> client.changePriority(build, priority));
+    }
+
+    @Override
+    public WaitingInfo waiting(UUID build) throws FarmException {
+        return call(() -> client.waiting(build));
+    }
+
+    @Override
+    public BuildGraphInfo graph(UUID build, int maxNodes) throws FarmException {
+        return call(() -> client.graph(build, maxNodes));
+    }
+
+    @Override
+    public List<BuildInfo> cancelWithDependents(UUID build) throws FarmException {
+        return call(() -> client.cancelWithDependents(build)).builds();
+    }
+
+    @Override
+    public List<BuildInfo> raiseInputPriority(UUID build, int priority) throws FarmException {
+        return call(() -> client.raiseInputPriority(build, priority)).builds();
     }
 
     @Override

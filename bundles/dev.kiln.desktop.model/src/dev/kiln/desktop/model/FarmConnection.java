@@ -10,6 +10,7 @@ import dev.kiln.client.EventStream;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildState;
@@ -19,6 +20,7 @@ import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.JobsetInfo;
 import dev.kiln.protocol.NewAgentBody;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.retry.Backoff;
 
 /**
@@ -67,6 +69,18 @@ public interface FarmConnection extends AutoCloseable {
     BuildInfo retry(UUID build) throws FarmException;
 
     BuildInfo setPriority(UUID build, int priority) throws FarmException;
+
+    /** Why a build has not started, in the coordinator's order; no reasons when it does not wait. */
+    WaitingInfo waiting(UUID build) throws FarmException;
+
+    /** A build's dependency graph: its inputs not built yet and its dependents, at most {@code maxNodes}. */
+    BuildGraphInfo graph(UUID build, int maxNodes) throws FarmException;
+
+    /** Cancels a build and every build not final that needs it; returns the builds canceled. */
+    List<BuildInfo> cancelWithDependents(UUID build) throws FarmException;
+
+    /** Raises to {@code priority} the pending builds of the inputs a build waits for; returns those raised. */
+    List<BuildInfo> raiseInputPriority(UUID build, int priority) throws FarmException;
 
     List<AgentInfo> agents() throws FarmException;
 

@@ -25,6 +25,7 @@ import dev.kiln.desktop.model.views.BuildDetailsModel;
 import dev.kiln.desktop.model.views.FarmSession;
 import dev.kiln.desktop.model.views.LogModel;
 import dev.kiln.desktop.model.views.TimelineEntry;
+import dev.kiln.desktop.model.views.WaitingLine;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.DerivationInfo;
 import dev.kiln.protocol.OutputInfo;
@@ -38,12 +39,15 @@ final class BuildDetailsView {
     private final Composite root;
     private final Label header;
     private final Table timeline;
+    private final Table waiting;
     private final Tree derivation;
     private final Table outputs;
     private final StyledText log;
     private BuildDetailsModel detailsModel;
     private LogModel logModel;
     private BuildInfo shown;
+    /** A build asked for by its id alone, shown once its details arrive. */
+    private UUID pending;
 
     BuildDetailsView(Composite parent) {
         root = new Composite(parent, SWT.NONE);
@@ -56,6 +60,8 @@ final class BuildDetailsView {
 
         timeline = table(tabs, Messages.DETAILS_TIMELINE, WidgetIds.DETAILS_TIMELINE,
                 new String[] {Messages.COLUMN_TIME, Messages.COLUMN_STEP, Messages.COLUMN_DETAIL}, new int[] {160, 150, 400});
+        waiting = table(tabs, Messages.DETAILS_WAITING, WidgetIds.DETAILS_WAITING,
+                new String[] {Messages.COLUMN_REASON, Messages.COLUMN_DETAIL}, new int[] {190, 620});
         CTabItem derivationTab = new CTabItem(tabs, SWT.NONE);
         derivationTab.setText(Messages.DETAILS_DERIVATION);
         derivation = WidgetIds.name(new Tree(tabs, SWT.NONE), WidgetIds.DETAILS_DERIVATION);
@@ -97,9 +103,19 @@ final class BuildDetailsView {
             return;
         }
         shown = build;
+        pending = null;
         showHeader(build);
         detailsModel.show(build.id());
         logModel.show(build);
+    }
+
+    /** Shows a build the session does not hold, once the coordinator told its details. Display thread. */
+    void showById(UUID id) {
+        if (detailsModel == null) {
+            return;
+        }
+        pending = id;
+        detailsModel.show(id);
     }
 
     /** Shows a newer copy of the build shown, when its state changed. */
@@ -120,12 +136,25 @@ final class BuildDetailsView {
     }
 
     private void showDetails(BuildDetails loaded) {
+        if (loaded.build().id().equals(pending)) {
+            pending = null;
+            shown = loaded.build();
+            showHeader(shown);
+            logModel.show(shown);
+        }
         if (shown == null || !loaded.build().id().equals(shown.id())) {
             return;
         }
         timeline.removeAll();
         for (TimelineEntry entry : loaded.timeline()) {
             row(timeline, Formats.time(entry.time()), entry.step(), entry.detail());
+        }
+        waiting.removeAll();
+        for (WaitingLine line : loaded.waiting()) {
+            row(waiting, line.reason(), line.detail());
+        }
+        if (loaded.waiting().isEmpty()) {
+            row(waiting, "", Messages.DETAILS_NOT_WAITING);
         }
         outputs.removeAll();
         for (OutputInfo output : loaded.build().outputs()) {

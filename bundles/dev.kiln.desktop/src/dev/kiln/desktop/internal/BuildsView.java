@@ -148,6 +148,30 @@ final class BuildsView {
         return selected;
     }
 
+    /**
+     * Shows a build's details and selects its row when the list shows it; a build the session does not hold is read
+     * from the coordinator. Display thread.
+     */
+    void open(UUID id) {
+        FarmSession current = session;
+        if (current == null) {
+            return;
+        }
+        int row = shown.indexOf(id);
+        if (row >= 0) {
+            viewer.getTable().setSelection(row);
+            viewer.getTable().showSelection();
+        } else {
+            viewer.getTable().deselectAll();
+        }
+        BuildInfo known = current.builds().store().get(id);
+        if (known != null) {
+            details.show(known);
+        } else {
+            details.showById(id);
+        }
+    }
+
     void focusSearch() {
         textFilter.setFocus();
         textFilter.selectAll();

@@ -21,8 +21,10 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Shell;
 
 import dev.kiln.desktop.model.views.ActionResult;
+import dev.kiln.desktop.model.views.BuildGraphModel;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.GraphLayout;
 import dev.kiln.desktop.model.views.Inputs;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.protocol.AgentInfo;
@@ -58,6 +60,25 @@ final class MainActions {
         void focusSearch();
 
         void showTab(int index);
+
+        /** Shows the build in the build list and its details. */
+        void openBuild(UUID build);
+
+        /** The build an action on "the build" means: the derivation selected in the graph, the bar in the timeline,
+         * else the first build selected in the list; {@code null} for none. */
+        UUID focusedBuild();
+
+        /** Shows the graph of {@code build} in the graph tab. */
+        void showGraph(UUID build);
+
+        /** The graph shown, or {@code null}. */
+        GraphLayout graphLayout();
+
+        /** The derivation selected in the graph, or {@code null}. */
+        GraphLayout.Node selectedGraphNode();
+
+        /** Zooms the timeline out ({@code +1}) or in ({@code -1}). */
+        void zoomTimeline(int direction);
     }
 
     private final Context context;
@@ -75,6 +96,13 @@ final class MainActions {
     private final IAction deactivate;
     private final IAction installHook;
     private final IAction removeHook;
+    private final IAction zoomIn;
+    private final IAction showGraph;
+    private final IAction retryWithDependents;
+    private final IAction cancelSubgraph;
+    private final IAction raiseInputs;
+    private final IAction openGraphBuild;
+    private final IAction zoomOut;
     private final JobsetActions jobsets;
 
     MainActions(Context context) {
@@ -99,6 +127,113 @@ final class MainActions {
         installHook = action(Messages.ACTION_INSTALL_HOOK, 0, this::pickAndInstallHook);
         removeHook = action(Messages.ACTION_REMOVE_HOOK, 0, this::confirmAndRemoveHook);
         jobsets = new JobsetActions(context, this);
+        zoomIn = action(Messages.ACTION_ZOOM_IN, SWT.MOD1 | '=', () -> context.zoomTimeline(-1));
+        zoomOut = action(Messages.ACTION_ZOOM_OUT, SWT.MOD1 | '-', () -> context.zoomTimeline(1));
+        showGraph = action(Messages.ACTION_SHOW_GRAPH, SWT.MOD1 | 'G', () -> {
+            UUID build = context.focusedBuild();
+            if (build == null) {
+                context.status(Messages.NOTHING_SELECTED);
+            } else {
+                context.showGraph(build);
+            }
+        });
+        retryWithDependents = action(Messages.ACTION_RETRY_WITH_DEPENDENTS, SWT.MOD1 | SWT.SHIFT | 'R',
+                this::retryFailedWithDependents);
+        cancelSubgraph = action(Messages.ACTION_CANCEL_SUBGRAPH, SWT.MOD1 | SWT.SHIFT | 'K', this::confirmAndCancelSubgraph);
+        raiseInputs = action(Messages.ACTION_RAISE_INPUTS, SWT.MOD1 | SWT.SHIFT | 'P', this::askAndRaiseInputs);
+        openGraphBuild = action(Messages.ACTION_OPEN_BUILD, 0, () -> {
+            GraphLayout.Node node = context.selectedGraphNode();
+            if (node != null && node.build() != null) {
+                context.openBuild(node.build());
+            }
+        });
+    }
+
+    IAction showGraph() {
+        return showGraph;
+    }
+
+    IAction retryWithDependents() {
+        return retryWithDependents;
+    }
+
+    IAction cancelSubgraph() {
+        return cancelSubgraph;
+    }
+
+    IAction raiseInputs() {
+        return raiseInputs;
+    }
+
+    IAction openGraphBuild() {
+        return openGraphBuild;
+    }
+
+    /** Retries the failed derivation selected, else the failed inputs on the blocking path, with their dependents. */
+    private void retryFailedWithDependents() {
+        FarmSession session = connected();
+        GraphLayout layout = context.graphLayout();
+        if (session == null) {
+            return;
+        }
+        if (layout == null) {
+            context.status(Messages.NOTHING_IN_GRAPH);
+            return;
+        }
+        List<UUID> targets = BuildGraphModel.retryTargets(layout, context.selectedGraphNode());
+        if (targets.isEmpty()) {
+            context.status(Messages.NOTHING_TO_RETRY);
+            return;
+        }
+        String name = Messages.ACTION_RETRY_WITH_DEPENDENTS;
+        report(name, session.buildCommands().retry(targets), result -> reportResult(name, result));
+    }
+
+    private void confirmAndCancelSubgraph() {
+        FarmSession session = connected();
+        GraphLayout.Node node = graphNodeWithBuild();
+        if (session == null || node == null) {
+            return;
+        }
+        if (MessageDialog.openConfirm(context.shell(), clean(Messages.ACTION_CANCEL_SUBGRAPH),
+                String.format(Messages.CANCEL_SUBGRAPH_CONFIRM, node.name()))) {
+            String name = Messages.ACTION_CANCEL_SUBGRAPH;
+            report(name, session.buildCommands().cancelWithDependents(List.of(node.build())),
+                    result -> reportResult(name, result));
+        }
+    }
+
+    private void askAndRaiseInputs() {
+        GraphLayout.Node node = graphNodeWithBuild();
+        if (node == null) {
+            return;
+        }
+        Integer priority = ask(Messages.RAISE_INPUTS_TITLE, String.format(Messages.RAISE_INPUTS_MESSAGE, node.name()),
+                "10", Inputs::priority);
+        FarmSession session = priority == null ? null : connected();
+        if (session != null) {
+            String name = Messages.ACTION_RAISE_INPUTS;
+            report(name, session.buildCommands().raiseInputPriority(List.of(node.build()), priority),
+                    result -> reportResult(name, result));
+        }
+    }
+
+    /** The derivation selected in the graph when it has a build, else after saying what to do. */
+    private GraphLayout.Node graphNodeWithBuild() {
+        GraphLayout.Node node = context.selectedGraphNode();
+        if (node == null || node.build() == null) {
+            context.status(Messages.NOTHING_IN_GRAPH);
+            return null;
+        }
+        return node;
+    }
+
+    IAction zoomIn() {
+        return zoomIn;
+    }
+
+    IAction zoomOut() {
+        return zoomOut;
     }
 
     JobsetActions jobsets() {
@@ -239,19 +374,23 @@ final class MainActions {
             context.status(Messages.NOTHING_SELECTED);
             return;
         }
-        InputDialog dialog = new InputDialog(context.shell(), title, String.format(message, selected.size()),
-                initial.apply(selected.get(0)), text -> {
-                    try {
-                        parse.apply(text);
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
-        if (dialog.open() == Window.OK) {
-            T value = parse.apply(dialog.getValue());
+        T value = ask(title, String.format(message, selected.size()), initial.apply(selected.get(0)), parse);
+        if (value != null) {
             onBuilds(name, (session, ids) -> call.call(session, ids, value));
         }
+    }
+
+    /** Asks for one value, checking it as it is typed; {@code null} when the operator cancels. */
+    private <T> T ask(String title, String message, String initial, Function<String, T> parse) {
+        InputDialog dialog = new InputDialog(context.shell(), title, message, initial, text -> {
+            try {
+                parse.apply(text);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        });
+        return dialog.open() == Window.OK ? parse.apply(dialog.getValue()) : null;
     }
 
     private void openNewAgentDialog() {

@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.MenuManager;
@@ -25,6 +26,7 @@ import org.eclipse.swt.widgets.Shell;
 import dev.kiln.desktop.model.views.ConnectionStatus;
 import dev.kiln.desktop.model.views.DesktopSessions;
 import dev.kiln.desktop.model.views.FarmSession;
+import dev.kiln.desktop.model.views.GraphLayout;
 import dev.kiln.desktop.model.views.JobsetRow;
 import dev.kiln.desktop.model.views.SavedConnection;
 import dev.kiln.protocol.AgentInfo;
@@ -37,7 +39,10 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final String[] TAB_TITLES = {Messages.TAB_OVERVIEW, Messages.TAB_BUILDS, Messages.TAB_AGENTS,
-        Messages.TAB_PLAN, Messages.TAB_HOOKS, Messages.TAB_JOBSETS};
+        Messages.TAB_PLAN, Messages.TAB_HOOKS, Messages.TAB_JOBSETS, Messages.TAB_TIMELINE, Messages.TAB_GRAPH};
+    static final int TAB_BUILDS = 1;
+    static final int TAB_TIMELINE = 6;
+    static final int TAB_GRAPH = 7;
 
     private final DesktopSessions sessions;
     private final Optional<SavedConnection> initial;
@@ -50,6 +55,8 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     private PlanView plan;
     private HooksView hooks;
     private JobsetsView jobsets;
+    private TimelineView timeline;
+    private GraphView graph;
     private UiUpdates stateUpdates;
 
     /** @param initial the coordinator to connect to at once, if any */
@@ -91,6 +98,11 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         buildsMenu.add(actions.retry());
         buildsMenu.add(actions.priority());
         buildsMenu.add(actions.tag());
+        buildsMenu.add(new Separator());
+        buildsMenu.add(actions.showGraph());
+        buildsMenu.add(actions.retryWithDependents());
+        buildsMenu.add(actions.cancelSubgraph());
+        buildsMenu.add(actions.raiseInputs());
         menuBar.add(buildsMenu);
         MenuManager agentsMenu = new MenuManager(Messages.MENU_AGENTS);
         agentsMenu.add(actions.newAgent());
@@ -124,6 +136,9 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
             show.setAccelerator(SWT.MOD1 | ('1' + i));
             view.add(show);
         }
+        view.add(new Separator());
+        view.add(actions.zoomIn());
+        view.add(actions.zoomOut());
         menuBar.add(view);
         return menuBar;
     }
@@ -144,8 +159,11 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         plan = new PlanView(tabs);
         hooks = new HooksView(tabs, actions);
         jobsets = new JobsetsView(tabs, images, actions);
+        timeline = new TimelineView(tabs, actions.zoomIn(), actions.zoomOut(), this::openBuild);
+        graph = new GraphView(tabs, List.of(actions.retryWithDependents(), actions.cancelSubgraph(),
+                actions.raiseInputs(), actions.openGraphBuild()), this::openBuild);
         List<Control> views = List.of(overview.control(), builds.control(), agents.control(), plan.control(),
-                hooks.control(), jobsets.control());
+                hooks.control(), jobsets.control(), timeline.control(), graph.control());
         for (int i = 0; i < views.size(); i++) {
             CTabItem item = new CTabItem(tabs, SWT.NONE);
             item.setText(TAB_TITLES[i]);
@@ -182,6 +200,8 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
         plan.setSession(session);
         hooks.setSession(session);
         jobsets.setSession(session);
+        timeline.setSession(session);
+        graph.setSession(session);
         session.supervisor().addListener(stateUpdates::request);
         stateUpdates.request();
     }
@@ -262,6 +282,61 @@ final class MainWindow extends ApplicationWindow implements MainActions.Context 
     @Override
     public void showTab(int index) {
         tabs.setSelection(index);
+        if (index == TAB_TIMELINE) {
+            timeline.focus();
+        } else if (index == TAB_GRAPH) {
+            graph.focus();
+        }
+    }
+
+    @Override
+    public void openBuild(UUID build) {
+        showTab(TAB_BUILDS);
+        builds.open(build);
+    }
+
+    @Override
+    public void zoomTimeline(int direction) {
+        showTab(TAB_TIMELINE);
+        timeline.zoom(direction);
+    }
+
+    @Override
+    public UUID focusedBuild() {
+        int tab = tabs.getSelectionIndex();
+        GraphLayout.Node node = graph.canvas().selectedNode();
+        if (tab == TAB_GRAPH && node != null && node.build() != null) {
+            return node.build();
+        }
+        if (tab == TAB_TIMELINE && timeline.chart().selected() != null) {
+            return timeline.chart().selected().build();
+        }
+        List<BuildInfo> selected = builds.selection();
+        return selected.isEmpty() ? null : selected.get(0).id();
+    }
+
+    @Override
+    public void showGraph(UUID build) {
+        showTab(TAB_GRAPH);
+        graph.showGraphOf(build);
+    }
+
+    @Override
+    public GraphLayout graphLayout() {
+        return graph.shownBuild() == null ? null : graph.canvas().layout();
+    }
+
+    @Override
+    public GraphLayout.Node selectedGraphNode() {
+        return graph.canvas().selectedNode();
+    }
+
+    GraphView graph() {
+        return graph;
+    }
+
+    TimelineView timeline() {
+        return timeline;
     }
 
     private final class QuitAction extends Action {

@@ -30,6 +30,18 @@ final class Messages {
     static final String ACTION_DISABLE_JOBSET = "&Disable";
     static final String ACTION_EVALUATE = "E&valuate Now";
     static final String ACTION_REMOVE_JOBSET = "&Remove Jobset…";
+    static final String ACTION_SHOW_GRAPH = "Show Build &Graph";
+    static final String ACTION_RETRY_WITH_DEPENDENTS = "Retry &with Dependents";
+    static final String ACTION_CANCEL_SUBGRAPH = "Cancel the &Subgraph";
+    static final String ACTION_RAISE_INPUTS = "Raise the &Inputs' Priority…";
+    static final String ACTION_OPEN_BUILD = "&Open the Build";
+    static final String RAISE_INPUTS_TITLE = "Raise the Inputs' Priority";
+    static final String RAISE_INPUTS_MESSAGE = "Priority for the inputs that %s waits for:";
+    static final String CANCEL_SUBGRAPH_CONFIRM = "Cancel %s and every build not finished that needs it?";
+    static final String NOTHING_IN_GRAPH = "Show a build's graph first (Ctrl+G on a selected build).";
+    static final String NOTHING_TO_RETRY = "Nothing on the graph failed: there is nothing to retry.";
+    static final String ACTION_ZOOM_IN = "Zoom &In";
+    static final String ACTION_ZOOM_OUT = "Zoom &Out";
     static final String ACTION_CANCEL_EVALUATION = "Cancel the &Evaluation's Pending Builds…";
 
     static final String NO_DISPLAY = "kiln-desktop: no display found (DISPLAY and WAYLAND_DISPLAY are not set); "
@@ -42,6 +54,8 @@ final class Messages {
     static final String TAB_PLAN = "Plan";
     static final String TAB_HOOKS = "Hooks";
     static final String TAB_JOBSETS = "Jobsets";
+    static final String TAB_TIMELINE = "Timeline";
+    static final String TAB_GRAPH = "Graph";
 
     static final String STATE_NOT_CONNECTED = "Not connected. Use File › Connect (Ctrl+O) to reach a coordinator.";
     static final String STATE_CONNECTING = "Connecting to %s…";
@@ -207,6 +221,26 @@ final class Messages {
     static final String ACTION_FAILED = "%s failed: %s";
     static final String NOTHING_SELECTED = "Select builds first.";
     static final String REMOVE_HOOK_CONFIRM = "Remove the hook bundle %s from the coordinator?";
+
+    static final String TIMELINE_STATUS = "Last %s, %d builds. Arrows select, Enter opens, + and − zoom.";
+    static final String TIMELINE_NO_AGENTS = "No agents yet: each agent slot gets a row here.";
+    static final String TIMELINE_NOW = "now";
+    static final String TIMELINE_TIP = "%s\n%s, %s – %s (%s)";
+    static final String OFFLINE_NOTE = "Coordinator unreachable since %s: showing what was known; back by itself. ";
+
+
+    static final String GRAPH_TIP = "%s\n%s; %d inputs built";
+    static final String GRAPH_NO_BUILD = "no build";
+    static final String GRAPH_BLOCKING = "on the path that holds the build up";
+    static final String GRAPH_NONE = "Select a build and press Ctrl+G (Builds › Show Build Graph) to see its graph.";
+    static final String GRAPH_LOADING = "Reading the graph…";
+    static final String GRAPH_UNAVAILABLE = "The graph cannot be read: %s";
+    static final String GRAPH_STATUS = "%s: %d derivations, %d layers; %d built inputs collapsed, %d left out."
+            + " Red: what holds it up.";
+    static final String GRAPH_STALE = "As read at %s (%s).";
+    static final String DETAILS_WAITING = "Why It Waits";
+    static final String DETAILS_NOT_WAITING = "It does not wait.";
+    static final String COLUMN_REASON = "Reason";
 
     private Messages() {
     }

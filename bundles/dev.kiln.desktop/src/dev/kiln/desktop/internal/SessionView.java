@@ -33,7 +33,7 @@ abstract class SessionView {
         for (IAction action : buttons) {
             TableViews.button(root, action.getText(), action::run);
         }
-        empty = new Label(root, SWT.NONE);
+        empty = new Label(root, SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(empty);
         updates = new UiUpdates(root, this::show);
     }

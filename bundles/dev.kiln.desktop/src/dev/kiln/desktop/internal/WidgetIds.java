@@ -26,6 +26,11 @@ final class WidgetIds {
     static final String DETAILS_DERIVATION = "details.derivation";
     static final String DETAILS_OUTPUTS = "details.outputs";
     static final String DETAILS_LOG = "details.log";
+    static final String TIMELINE_CHART = "timeline.chart";
+    static final String TIMELINE_STATUS = "timeline.status";
+    static final String GRAPH_CANVAS = "graph.canvas";
+    static final String GRAPH_STATUS = "graph.status";
+    static final String DETAILS_WAITING = "details.waiting";
     static final String AGENTS_TABLE = "agents.table";
     static final String PLAN_TREE = "plan.tree";
     static final String HOOKS_TABLE = "hooks.table";

@@ -73,8 +73,8 @@ public final class NativeExecutor implements BuildExecutor {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         return switch (outcome.status()) {
             case SUCCEEDED -> collectOutputs(request, outputsDirectory, duration);
-            case FAILED -> BuildResult.failure(Status.FAILED, "builder for " + request.drvPath() + " failed with exit code "
-                    + outcome.exitCode(), duration);
+            case FAILED -> BuildResult.builderFailed("builder for " + request.drvPath() + " failed with exit code "
+                    + outcome.exitCode(), duration, outcome.exitCode());
             case TIMED_OUT -> BuildResult.failure(Status.TIMED_OUT, request.drvPath() + " timed out after "
                     + request.timeout().toSeconds() + " seconds", duration);
             case SILENT_TOO_LONG -> BuildResult.failure(Status.SILENT_TOO_LONG, request.drvPath() + " timed out after "

@@ -54,6 +54,23 @@ final class ComponentStates {
         }
     }
 
+    /** The configuration PIDs the bundle's components read, sorted; none when no component takes configuration. */
+    static List<String> configurationPids(BundleContext context, Bundle bundle) {
+        ServiceReference<ServiceComponentRuntime> reference = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime runtime = reference == null ? null : context.getService(reference);
+        if (runtime == null) {
+            return List.of();
+        }
+        try {
+            return runtime.getComponentDescriptionDTOs(bundle).stream()
+                    .filter(description -> !"ignore".equals(description.configurationPolicy))
+                    .flatMap(description -> java.util.Arrays.stream(description.configurationPid))
+                    .distinct().sorted().toList();
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
     private static String waitingForConfiguration(ComponentDescriptionDTO description) {
         return description.name + " waits for its configuration (PID " + String.join(", ", description.configurationPid)
                 + ")";

@@ -23,6 +23,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -45,6 +46,7 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.hooks.api.Farm;
 import dev.kiln.hooks.api.Hook;
 import dev.kiln.hooks.api.admin.HookAdmin;
+import dev.kiln.hooks.api.admin.HookConfiguration;
 import dev.kiln.hooks.api.admin.HookDeployment;
 import dev.kiln.hooks.api.admin.HookStatus;
 
@@ -60,6 +62,8 @@ public final class HookService implements HookAdmin {
     private static final Pattern JAR_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,200}\\.jar");
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final Duration DEPLOY_WAIT = Duration.ofSeconds(120);
+    /** How long a configuration change waits for the hook's components to take it up. */
+    private static final Duration CONFIGURE_WAIT = Duration.ofSeconds(5);
     private static final AtomicLong BUILT_IN_IDS = new AtomicLong();
 
     private final BundleContext context;
@@ -68,12 +72,14 @@ public final class HookService implements HookAdmin {
     private final Map<EventType, EventQueue> queues = new HashMap<>();
     private final HookRegistry registry = new HookRegistry(this::wakeAll);
     private final HookDirectory directory;
+    private final HookConfigurations configurations;
     private final EventSubscription subscription;
 
     @Activate
     public HookService(HooksConfiguration configuration, BundleContext context,
             @Reference(name = "events") EventService events, @Reference(name = "builds") BuildService builds,
-            @Reference(name = "derivations") DerivationService derivations) throws IOException {
+            @Reference(name = "derivations") DerivationService derivations,
+            @Reference(name = "configurations") ConfigurationAdmin configurationAdmin) throws IOException {
         this.context = context;
         this.options = HookOptions.from(configuration);
         Files.createDirectories(options.hooksStateDirectory());
@@ -83,6 +89,10 @@ public final class HookService implements HookAdmin {
             queues.put(type, new EventQueue(type, events, registry, farm, options, order));
         }
         addBuiltInHooks(context);
+        this.configurations = new HookConfigurations(options.hooksStateDirectory().resolve("configurations"),
+                configurationAdmin);
+        // Before the deployed bundles start, so that their components find the configuration they were given.
+        configurations.applyAll();
         this.directory = new HookDirectory(context, options.hooksDirectory(), options.deployInterval(),
                 registry::forgetBundle);
         this.subscription = events.subscribe(this::committed);
@@ -148,8 +158,7 @@ public final class HookService implements HookAdmin {
 
     @Override
     public HookDeployment remove(String name) {
-        HookDeployment found = directory.deployments().stream().filter(deployment -> matches(deployment, name))
-                .findFirst().orElseThrow(() -> new NotFoundException("hook", name));
+        HookDeployment found = find(name);
         try {
             Files.deleteIfExists(directory.directory().resolve(found.fileName()));
         } catch (IOException e) {
@@ -157,6 +166,53 @@ public final class HookService implements HookAdmin {
         }
         directory.scanNow(null, DEPLOY_WAIT);
         return found;
+    }
+
+    @Override
+    public HookConfiguration configure(String name, Map<String, String> changes) {
+        HookDeployment found = find(name);
+        Bundle bundle = context.getBundle(HookDirectory.LOCATION_PREFIX + found.fileName());
+        if (bundle == null) {
+            throw new InvalidRequestException(found.fileName() + " is not installed: " + found.problem());
+        }
+        List<String> pids = ComponentStates.configurationPids(context, bundle);
+        if (pids.size() != 1) {
+            throw new InvalidRequestException(pids.isEmpty() ? found.fileName() + " takes no configuration"
+                    : found.fileName() + " has components configured by several PIDs, " + String.join(", ", pids)
+                            + ": Kiln configures one");
+        }
+        Map<String, String> properties;
+        try {
+            properties = configurations.change(pids.get(0), changes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not keep the configuration of " + found.fileName(), e);
+        }
+        HookDeployment after = deployment(found.fileName()).orElse(found);
+        if (!changes.isEmpty()) {
+            // The component runtime takes a configuration up on its own thread, then its hook binds here.
+            long deadline = System.nanoTime() + CONFIGURE_WAIT.toNanos();
+            while (!runs(after) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                after = deployment(found.fileName()).orElse(found);
+            }
+        }
+        return new HookConfiguration(pids.get(0), properties, after);
+    }
+
+    /** Whether the deployment's components run and a hook of its bundle is registered. */
+    private boolean runs(HookDeployment deployment) {
+        return deployment.problem() == null && registry.all().stream()
+                .anyMatch(hook -> hook.bundleSymbolicName().equals(deployment.bundleSymbolicName()));
+    }
+
+    private HookDeployment find(String name) {
+        return directory.deployments().stream().filter(deployment -> matches(deployment, name)).findFirst()
+                .orElseThrow(() -> new NotFoundException("hook", name));
     }
 
     @Override

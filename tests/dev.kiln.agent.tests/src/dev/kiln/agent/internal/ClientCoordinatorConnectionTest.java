@@ -205,7 +205,7 @@ class ClientCoordinatorConnectionTest {
             }
         });
         for (int round = 0; round < 3; round++) {
-            List<CoordinatorConnection.AllocatedBuild> builds = connection.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0.5);
+            List<CoordinatorConnection.AllocatedBuild> builds = connection.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0, 0.5);
             assertEquals(List.of(new CoordinatorConnection.AllocatedBuild(BUILD, "/nix/store/" + "a".repeat(32) + "-a.drv",
                     "Derive([])", "x86_64-linux")), builds);
             connection.appendLog(BUILD, ("line " + round + "\n").getBytes(StandardCharsets.UTF_8));
@@ -258,10 +258,10 @@ class ClientCoordinatorConnectionTest {
             });
             ClientCoordinatorConnection client = new ClientCoordinatorConnection(new KilnAgentClient(
                     URI.create("http://127.0.0.1:" + plain.getLocalPort()), UUID.randomUUID(), "secret"));
-            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0.0));
+            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0, 0.0));
             // The server closes the first connection once it has answered.
             Thread.sleep(200);
-            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0.0));
+            assertEquals(List.of(), client.fetch(List.of("x86_64-linux"), AgentSettings.Features.NONE, 1, 0, 0.0));
             answering.join(Duration.ofSeconds(10));
             assertEquals(List.of("POST /agent/v1/fetch HTTP/1.1", "POST /agent/v1/fetch HTTP/1.1"), requestLines);
         }

@@ -29,6 +29,8 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Map<UUID, List<OutputReport>> successes = new ConcurrentHashMap<>();
     final Set<UUID> started = ConcurrentHashMap.newKeySet();
     final Set<UUID> failures = ConcurrentHashMap.newKeySet();
+    /** The exit statuses reported with failures, when known. */
+    final Map<UUID, Integer> exitStatuses = new ConcurrentHashMap<>();
     final Map<UUID, List<String>> setupFailures = new ConcurrentHashMap<>();
     final Set<UUID> abandon = ConcurrentHashMap.newKeySet();
     volatile int restarts;
@@ -50,13 +52,16 @@ final class FakeCoordinator implements CoordinatorConnection {
     final Set<UUID> spooledUploads = ConcurrentHashMap.newKeySet();
     /** The free slots of each fetch. */
     final List<Integer> freeSlotsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How many builders the agent said ran, with each fetch. */
+    final List<Integer> runningSaid = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Why the agent said it took no work, with each heartbeat (an empty string when it took work). */
     final List<String> idleReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public List<AllocatedBuild> fetch(List<String> systems, AgentSettings.Features features, int freeSlots,
-            double load) {
+            int running, double load) {
         freeSlotsAsked.add(freeSlots);
+        runningSaid.add(running);
         List<AllocatedBuild> builds = new ArrayList<>();
         synchronized (allocated) {
             allocated.values().stream().limit(freeSlots).forEach(builds::add);
@@ -159,7 +164,10 @@ final class FakeCoordinator implements CoordinatorConnection {
     }
 
     @Override
-    public void failure(UUID build, String kind) {
+    public void failure(UUID build, String kind, Integer exitStatus) {
+        if (exitStatus != null) {
+            exitStatuses.put(build, exitStatus);
+        }
         failures.add(build);
     }
 

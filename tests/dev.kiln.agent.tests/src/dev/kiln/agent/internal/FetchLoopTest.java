@@ -94,7 +94,7 @@ class FetchLoopTest {
             throw new StackOverflowError("deep in the executor");
         }
         if (script.equals("fail")) {
-            return BuildResult.failure(BuildResult.Status.FAILED, "builder failed with exit code 1", Duration.ZERO);
+            return BuildResult.builderFailed("builder failed with exit code 3", Duration.ZERO, 3);
         }
         TreeMap<String, BuiltOutput> outputs = new TreeMap<>();
         for (Map.Entry<String, DerivationOutput> output : request.derivation().outputs().entrySet()) {
@@ -230,7 +230,8 @@ class FetchLoopTest {
         assertTrue(services.store().isValid(firstOut));
         assertTrue(coordinator.logs.get(first.id()).toString(StandardCharsets.UTF_8).contains("running hello"));
         assertTrue(coordinator.failures.contains(failing.id()));
-        assertTrue(coordinator.logs.get(failing.id()).toString(StandardCharsets.UTF_8).contains("exit code 1"));
+        assertTrue(coordinator.logs.get(failing.id()).toString(StandardCharsets.UTF_8).contains("exit code 3"));
+        assertEquals(3, coordinator.exitStatuses.get(failing.id()), "the builder's exit status is reported");
         assertEquals(List.of(missing.toString()), coordinator.setupFailures.get(missingInputs.id()));
         assertFalse(coordinator.started.contains(missingInputs.id()), "a build that cannot be set up is not started");
         assertEquals(0, coordinator.restarts);
@@ -295,6 +296,8 @@ class FetchLoopTest {
         assertEquals(4, queuedWhileStartsWait.get(), "two slots, two builds taken until their starts are recorded");
         assertTrue(coordinator.freeSlotsAsked.stream().allMatch(slots -> slots == 2),
                 () -> "asked for " + coordinator.freeSlotsAsked + " with two slots");
+        assertTrue(coordinator.runningSaid.stream().allMatch(running -> running >= 0 && running <= 2),
+                () -> "said " + coordinator.runningSaid + " builders ran, with two slots");
     }
 
     @Test

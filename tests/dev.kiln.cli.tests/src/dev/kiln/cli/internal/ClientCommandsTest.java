@@ -127,6 +127,13 @@ class ClientCommandsTest {
         Run unknown = kiln("agent", "deactivate", "nobody", "--coordinator", url);
         assertEquals(KilnCommandLine.EXIT_FAILURE, unknown.exit());
         assertEquals("kiln: not found: no agent nobody", unknown.err().strip());
+        Run held = kiln("build", "list", "--agent", "builder-2", "--coordinator", url, "--json");
+        assertEquals(0, held.exit(), held.err());
+        assertEquals("[]", held.out().strip(), "no build held");
+        Run counted = kiln("build", "counts", "--agent", id, "--coordinator", url);
+        assertTrue(counted.out().lines().anyMatch(line -> line.matches("total +0")), counted.out());
+        Run nobodys = kiln("build", "list", "--agent", "nobody", "--coordinator", url);
+        assertEquals("kiln: not found: no agent nobody", nobodys.err().strip());
 
         Run removed = kiln("agent", "remove", "builder-2", "--coordinator", url);
         assertEquals(0, removed.exit(), removed.err());
@@ -278,7 +285,8 @@ class ClientCommandsTest {
 
     @Test
     void buildsAreSortedAndCounted() throws Exception {
-        Matcher low = submitted(derivationFile("nix-sort-low", "sorted-low"), "--tag", "job=sorting", "--priority", "1",
+        Path lowFile = derivationFile("nix-sort-low", "sorted-low");
+        Matcher low = submitted(lowFile, "--tag", "job=sorting", "--priority", "1",
                 "--defer-until", "2099-01-01T00:00:00Z");
         Matcher high = submitted(derivationFile("nix-sort-high", "sorted-high"), "--tag", "job=sorting", "--priority",
                 "7", "--defer-until", "2099-01-01T00:00:00Z");
@@ -292,6 +300,9 @@ class ClientCommandsTest {
             assertTrue(ascending.out().indexOf(low.group(1)) < ascending.out().indexOf(high.group(1)), ascending.out());
             assertTrue(ascending.out().indexOf(low.group(1)) >= 0, ascending.out());
 
+            Run ofOne = kiln("build", "list", "--coordinator", url, "--derivation", "/nix/store/"
+                    + lowFile.getFileName(), "--json");
+            assertTrue(ofOne.out().contains(low.group(1)) && !ofOne.out().contains(high.group(1)), ofOne.out());
             Run counts = kiln("build", "counts", "--coordinator", url, "--tag", "job=sorting");
             assertEquals(0, counts.exit(), counts.err());
             assertTrue(counts.out().lines().anyMatch(line -> line.matches("scheduled +2")), counts.out());
@@ -336,6 +347,19 @@ class ClientCommandsTest {
         assertTrue(installed.out().startsWith("installed " + tagger.getFileName()), installed.out());
         awaitOutput("the tagger hook is listed", () -> kiln("hook", "list", "--coordinator", url, "--json"),
                 "\"bundle\":\"dev.kiln.hooks.example.tagger\"");
+        // The tagger's component takes an optional configuration under its own name.
+        Run configured = kiln("hook", "configure", "tagger", "colour=blue", "--coordinator", url);
+        assertEquals(0, configured.exit(), configured.err());
+        assertEquals("dev.kiln.hooks.example.tagger.TaggerHook:\n    colour=blue\n" + tagger.getFileName() + ": runs\n",
+                configured.out());
+        Run read = kiln("hook", "configure", "tagger", "--coordinator", url, "--json");
+        assertTrue(read.out().contains("\"properties\":{\"colour\":\"blue\"}"), read.out());
+        Run unknownHook = kiln("hook", "configure", "no-such-hook", "a=b", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_FAILURE, unknownHook.exit());
+        assertTrue(unknownHook.err().startsWith("kiln: not found: "), unknownHook.err());
+        Run notAPair = kiln("hook", "configure", "tagger", "colour", "--coordinator", url);
+        assertEquals(KilnCommandLine.EXIT_USAGE, notAPair.exit(), notAPair.out());
+        assertTrue(notAPair.err().contains("'colour' is not KEY=VALUE"), notAPair.err());
 
         Run removed = kiln("hook", "remove", "dev.kiln.hooks.example.tagger", "--coordinator", url);
         assertEquals(0, removed.exit(), removed.err());

@@ -133,7 +133,8 @@ class EventStreamTest {
             appendLog(agent, id, "last line\n");
             agent.failed(UUID.fromString(id));
             assertEquals(0, following.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.toString());
-            assertEquals("first line\nsecond line\nlast line\n", out.toString());
+            assertTrue(out.toString().matches("=== kiln: attempt 1 on agent kiln-test-log at \\S+ ===\n"
+                    + "first line\nsecond line\nlast line\n"), out.toString());
             await("the failed build counted and timed in /metrics", () -> {
                 String metrics = metrics();
                 return metrics.contains("kiln_builds_finished_total{system=\"kiln-test-log\",outcome=\"failed\"} 1\n")

@@ -35,6 +35,7 @@ import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
 import dev.kiln.api.BuildState;
@@ -46,6 +47,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.EventService;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.EventType;
+import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
 import dev.kiln.api.IllegalTransitionException;
 import dev.kiln.api.InvalidRequestException;
@@ -248,15 +250,25 @@ abstract class CoordinatorContract {
         Build fetched = agentBuilds.fetch(agent, new FetchRequest(Set.of(), 5)).get(0);
         agentBuilds.reportStarted(agent, fetched.id());
 
-        agentBuilds.reportFailure(agent, fetched.id());
+        agentBuilds.reportFailure(agent, fetched.id(), FailureKind.FAILED, 2);
 
         assertEquals(BuildState.FAILED, builds.get(aBuild).state());
+        assertEquals("2", lastEventOf(aBuild).data().get("exit-status"));
+        List<BuildAttempt> attempts = builds.attempts(aBuild);
+        assertEquals(1, attempts.size());
+        assertEquals(new BuildAttempt(aBuild, 1, agent, builds.get(aBuild).startedAt(), 2), attempts.get(0));
         assertEquals(BuildState.DEPENDENCY_FAILED, builds.get(bBuild).state());
         assertEquals(BuildState.DEPENDENCY_FAILED, builds.get(cBuild).state(), "through the whole chain");
         assertEquals(List.of(EventType.BUILD_SUBMITTED, EventType.BUILD_DEPENDENCY_FAILED), eventTypesOf(cBuild));
+        assertEquals(aBuild.toString(), lastEventOf(cBuild).data().get("failed-build"));
+        assertEquals(aBuild, builds.failedDependency(cBuild).orElseThrow().id(), "followed down to the failed build");
+        assertEquals(aBuild, builds.failedDependency(bBuild).orElseThrow().id());
+        assertTrue(builds.failedDependency(aBuild).isEmpty(), "a failed build waits on nothing");
+        assertEquals(List.of(), builds.attempts(cBuild));
         assertEquals(List.of(), agentBuilds.fetch(agent, new FetchRequest(Set.of(), 5)));
         SubmitResult late = builds.submit(List.of(), c.path(), SubmitOptions.DEFAULT);
         assertEquals(BuildState.DEPENDENCY_FAILED, late.state(), "a new build on a failed input starts failed");
+        assertEquals(aBuild, builds.failedDependency(late.buildId()).orElseThrow().id());
         IllegalTransitionException refused = assertThrows(IllegalTransitionException.class,
                 () -> builds.retry(bBuild));
         assertTrue(refused.getMessage().contains(a.path()), refused.getMessage());
@@ -267,8 +279,15 @@ abstract class CoordinatorContract {
             assertEquals(BuildState.SCHEDULED, builds.get(id).state(), id.toString());
         }
         assertEquals(EventType.BUILD_RESCHEDULED, eventTypesOf(cBuild).get(2));
+        assertTrue(builds.failedDependency(cBuild).isEmpty(), "scheduled again, it waits on no failure");
         assertEquals(List.of(a.path()), agentBuilds.fetch(agent, new FetchRequest(Set.of(), 5)).stream()
                 .map(Build::derivationPath).toList());
+        agentBuilds.reportStarted(agent, aBuild);
+        agentBuilds.reportFailure(agent, aBuild, FailureKind.TIMED_OUT, null);
+        List<BuildAttempt> retried = builds.attempts(aBuild);
+        assertEquals(2, retried.size(), "the retry's start is the second attempt");
+        assertEquals(attempts.get(0), retried.get(0), "the first attempt keeps its exit status");
+        assertEquals(new BuildAttempt(aBuild, 2, agent, builds.get(aBuild).startedAt(), null), retried.get(1));
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kiln.testing.RealNix;
 
 /**
  * Builds that go where they can run and stop where they must, on a farm of the real products with derivations made by
@@ -54,14 +52,8 @@ class BuildLimitsAndFeaturesTest {
 
     @Test
     void buildsGoWhereTheyCanRunAndStopWhereTheyMust(@TempDir Path temp) throws Exception {
-        RealNix nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
-        Path expression = Files.writeString(nix.directory().resolve("builds.nix"), DERIVATIONS);
-        Map<String, Path> drv = new HashMap<>();
-        for (String attribute : List.of("vm", "big", "plain", "slow", "silent", "chatty", "large")) {
-            String path = nix.run("nix-instantiate", "--store", nix.store("reference"), "-A", attribute,
-                    expression.toString()).strip();
-            drv.put(attribute, nix.storeFiles("reference").resolve(Path.of(path).getFileName()));
-        }
+        Map<String, Path> drv = Farm.instantiate(temp.resolve("nix"), DERIVATIONS,
+                List.of("vm", "big", "plain", "slow", "silent", "chatty", "large"));
 
         try (Farm farm = Farm.start(temp.resolve("farm"))) {
             String plainAgent = farm.startAgent("plain-agent", "x86_64-linux", 4, List.of());

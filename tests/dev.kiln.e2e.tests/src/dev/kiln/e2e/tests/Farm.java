@@ -14,12 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.kiln.testing.RealNix;
 
 /**
  * A build farm of the real products: the coordinator and agent archives unpacked, a coordinator on ephemeral loopback
@@ -118,6 +121,23 @@ final class Farm implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(arguments));
         all.add("--json");
         return JSON.readTree(kiln(all.toArray(String[]::new)).succeeded(all));
+    }
+
+    /**
+     * The {@code .drv} files of these attributes of a Nix expression, made by {@code nix-instantiate} in the
+     * {@code reference} store of a fresh {@link RealNix} under {@code directory}, by attribute.
+     */
+    static Map<String, Path> instantiate(Path directory, String expression, List<String> attributes)
+            throws IOException {
+        RealNix nix = RealNix.require(Files.createDirectories(directory));
+        Path file = Files.writeString(nix.directory().resolve("builds.nix"), expression);
+        Map<String, Path> drv = new HashMap<>();
+        for (String attribute : attributes) {
+            String path = nix.run("nix-instantiate", "--store", nix.store("reference"), "-A", attribute,
+                    file.toString()).strip();
+            drv.put(attribute, nix.storeFiles("reference").resolve(Path.of(path).getFileName()));
+        }
+        return drv;
     }
 
     /** Submits a {@code .drv} file with {@code kiln build submit} and these options; returns the build's id. */

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,14 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.kiln.testing.RealNix;
 
 /**
  * Why builds wait, on a farm of the real products with derivations made by {@code nix-instantiate}: one agent with one
  * slot is busy with a long build and holds the next; a build that requires {@code kvm} waits for an agent that has it,
- * a build of the long one's dependent waits for that input, and a routine build waits behind an urgent one. Each says so in the API, in
- * {@code kiln build why} (text and JSON) and, for the blocked one, in its graph; cancelling the long build with its
- * dependents ends both.
+ * a build of the long one's dependent waits for that input, and a routine build waits behind an urgent one. Each says
+ * so in the API, in {@code kiln build why} (text and JSON) and, for the blocked one, in its graph; cancelling the long
+ * build with its dependents ends both.
  */
 class WhyBuildsWaitTest {
 
@@ -47,14 +44,8 @@ class WhyBuildsWaitTest {
 
     @Test
     void aBuildSaysWhetherItWaitsForAFeatureAnInputOrHigherPriorities(@TempDir Path temp) throws Exception {
-        RealNix nix = RealNix.require(Files.createDirectories(temp.resolve("nix")));
-        Path expression = Files.writeString(nix.directory().resolve("builds.nix"), DERIVATIONS);
-        Map<String, Path> drv = new HashMap<>();
-        for (String attribute : List.of("long", "dependent", "vm", "filler", "urgent", "routine")) {
-            String path = nix.run("nix-instantiate", "--store", nix.store("reference"), "-A", attribute,
-                    expression.toString()).strip();
-            drv.put(attribute, nix.storeFiles("reference").resolve(Path.of(path).getFileName()));
-        }
+        Map<String, Path> drv = Farm.instantiate(temp.resolve("nix"), DERIVATIONS,
+                List.of("long", "dependent", "vm", "filler", "urgent", "routine"));
 
         try (Farm farm = Farm.start(temp.resolve("farm"))) {
             farm.startAgent("one-slot", "x86_64-linux", 1);

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildService;
@@ -176,6 +177,17 @@ final class FakeCoordinator implements EventService, BuildService, DerivationSer
     @Override
     public List<SetupFailure> setupFailures(UUID buildId) {
         return List.of();
+    }
+
+    /** No agent runs the builds here. */
+    @Override
+    public List<BuildAttempt> attempts(UUID buildId) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Build> failedDependency(UUID buildId) {
+        return Optional.empty();
     }
 
     @Override

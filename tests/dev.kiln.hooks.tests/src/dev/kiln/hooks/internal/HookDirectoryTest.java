@@ -38,6 +38,7 @@ import dev.kiln.api.BuildState;
 import dev.kiln.api.EventType;
 import dev.kiln.api.NotFoundException;
 import dev.kiln.api.Tag;
+import dev.kiln.hooks.api.admin.HookConfiguration;
 import dev.kiln.hooks.api.admin.HookDeployment;
 import dev.kiln.hooks.api.admin.HookStatus;
 import dev.kiln.protocol.EventInfo;
@@ -143,6 +144,45 @@ class HookDirectoryTest {
 
             await("the webhook registered once configured", () -> hook(fixture, "webhook").isPresent());
             assertNull(fixture.hooks.deployments().get(0).problem());
+        }
+    }
+
+    @Test
+    void aHookConfiguredThroughTheAdministrationServiceRunsAtOnceAndAfterARestart() throws Exception {
+        webhookConfiguration.delete();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events";
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
+            try (InputStream jar = Files.newInputStream(ExampleHooks.jar("webhook"))) {
+                assertTrue(fixture.hooks.install("webhook.jar", jar).problem().contains("no webhook URL"));
+            }
+            HookConfiguration unchanged = fixture.hooks.configure("webhook", Map.of());
+            assertEquals(WEBHOOK_PID, unchanged.pid());
+            assertEquals(Map.of(), unchanged.properties());
+
+            HookConfiguration configured = fixture.hooks.configure("webhook",
+                    Map.of("url", url, "timeout_ms", "5000"));
+            assertEquals(Map.of("url", url, "timeout_ms", "5000"), configured.properties());
+            assertNull(configured.deployment().problem(), "it runs once configured");
+            assertTrue(hook(fixture, "webhook").isPresent());
+            Build build = fixture.coordinator.addBuild("/nix/store/cccccccccccccccccccccccccccccccc-c.drv",
+                    BuildState.SUCCEEDED);
+            fixture.coordinator.append(EventType.BUILD_SUCCESS, build.id(), Map.of());
+            await("the event posted", () -> posted.stream().anyMatch(json -> json.contains(build.id().toString())));
+
+            assertThrows(NotFoundException.class, () -> fixture.hooks.configure("no-such-hook", Map.of("a", "b")));
+            assertThrows(dev.kiln.api.InvalidRequestException.class,
+                    () -> fixture.hooks.configure("webhook", Map.of("service.pid", "other")));
+            assertEquals(Map.of("url", url), fixture.hooks.configure("webhook", Map.of("timeout_ms", "")).properties(),
+                    "an empty value removes the property");
+        }
+        // A new framework keeps no configuration; the coordinator's state directory does.
+        ConfigurationAdmin admin = HooksFixture.CONTEXT
+                .getService(HooksFixture.CONTEXT.getServiceReference(ConfigurationAdmin.class));
+        admin.getConfiguration(WEBHOOK_PID, "?").delete();
+        try (HooksFixture fixture = new HooksFixture(new FakeCoordinator(), stateDir, Map.of())) {
+            await("the webhook runs again, configured", () -> hook(fixture, "webhook").isPresent());
+        } finally {
+            webhookConfiguration = admin.getConfiguration(WEBHOOK_PID, "?");
         }
     }
 

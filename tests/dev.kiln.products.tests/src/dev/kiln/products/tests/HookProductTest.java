@@ -28,7 +28,8 @@ import dev.kiln.testing.RealNix;
 
 /**
  * Hook bundles hot-deployed into a running coordinator product: the example webhook dropped into its hooks directory
- * posts the farm's events to a receiver of the test's, a changed version replaces it, and removing the jar stops it;
+ * waits for its URL, is given it by {@code kiln hook configure}, then posts the farm's events to a receiver of the
+ * test's; a changed version replaces it, and removing the jar stops it;
  * the example tagger tags a build that a real agent built, and every client sees the tag.
  */
 class HookProductTest {
@@ -36,7 +37,7 @@ class HookProductTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @Test
-    void theWebhookIsDeployedReplacedAndRemovedWithoutARestart(@TempDir Path temp) throws Exception {
+    void theWebhookIsDeployedConfiguredReplacedAndRemovedWithoutARestart(@TempDir Path temp) throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/events", exchange -> {
@@ -52,16 +53,20 @@ class HookProductTest {
         Path hooks = Files.createDirectories(state.resolve("hooks"));
         int clientPort = CoordinatorProductTest.freePort();
         String coordinatorUrl = "http://127.0.0.1:" + clientPort;
-        Map<String, String> environment = Map.of("KILN_HOOKS_WEBHOOK_URL",
-                "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events");
-        try (RunningProcess coordinator = product.start("kiln", temp.resolve("coordinator.log"), environment,
+        try (RunningProcess coordinator = product.start("kiln", temp.resolve("coordinator.log"), Map.of(),
                 "coordinator", "--state-dir", state.toString(), "--client-listen", "127.0.0.1:" + clientPort,
                 "--agent-listen", "127.0.0.1:" + CoordinatorProductTest.freePort())) {
             coordinator.awaitUntil("the coordinator is ready", TIMEOUT, () -> coordinator.output().contains("Kiln coordinator ready"));
 
             Files.copy(ExampleHooks.jar("webhook"), hooks.resolve("webhook.jar"));
-            coordinator.awaitUntil("the webhook is deployed", TIMEOUT,
-                    () -> kiln(product, temp, "hook", "list", "--json", "--coordinator", coordinatorUrl).contains("\"name\":\"webhook\""));
+            coordinator.awaitUntil("the webhook waits for its URL", TIMEOUT,
+                    () -> kiln(product, temp, "hook", "list", "--coordinator", coordinatorUrl).contains("no webhook URL"));
+            String configured = kiln(product, temp, "hook", "configure", "webhook.jar",
+                    "url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/events", "--coordinator",
+                    coordinatorUrl);
+            assertTrue(configured.contains("webhook.jar: runs"), configured);
+            assertTrue(kiln(product, temp, "hook", "list", "--json", "--coordinator", coordinatorUrl)
+                    .contains("\"name\":\"webhook\""), "configured, the webhook is listed at once");
             kiln(product, temp, "agent", "new", "--name", "first", "--coordinator", coordinatorUrl);
             coordinator.awaitUntil("the webhook posts the agent-created event", TIMEOUT,
                     () -> received.stream().anyMatch(event -> event.contains("\"type\":\"agent-created\"")));
@@ -135,7 +140,7 @@ class HookProductTest {
     }
 
     /** Runs the product's {@code kiln} command and returns what it printed; a failure is an empty answer. */
-    private static String kiln(Product product, Path temp, String... args) {
+    static String kiln(Product product, Path temp, String... args) {
         try {
             Path log = Files.createTempFile(temp, "kiln", ".log");
             try (RunningProcess kiln = product.start("kiln", log, Map.of(), args)) {

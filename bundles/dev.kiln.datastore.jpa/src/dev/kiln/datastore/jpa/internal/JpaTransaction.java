@@ -31,6 +31,7 @@ import jakarta.persistence.TypedQuery;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildState;
@@ -451,6 +452,15 @@ final class JpaTransaction implements DatastoreTransaction {
                 .map(SetupFailureEntity::toSetupFailure).toList();
     }
 
+    @Override
+    public List<BuildAttempt> attempts(UUID buildId) {
+        try {
+            return AttemptRows.read(connection(), buildId);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the attempts of build " + buildId + ": " + e.getMessage(), e);
+        }
+    }
+
     // Agents
 
     @Override
@@ -834,6 +844,17 @@ final class JpaTransaction implements DatastoreTransaction {
         requireWritable();
         manager().persist(SetupFailureEntity.from(counters.nextSetupFailureId(), failure));
         unflushed = true;
+    }
+
+    @Override
+    public void saveAttempt(BuildAttempt attempt) {
+        requireWritable();
+        try {
+            AttemptRows.save(writeConnection(), attempt);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot record attempt " + attempt.number() + " of build "
+                    + attempt.buildId() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

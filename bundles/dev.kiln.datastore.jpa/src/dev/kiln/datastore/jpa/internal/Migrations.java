@@ -37,6 +37,7 @@ final class Migrations {
             "V5__build_limits_and_features.sql",
             "V11__evaluation_outcomes.sql",
             "V9__retention.sql",
+            "V12__build_attempts.sql",
             "V10__jobset_shares.sql");
 
     static final int LATEST = SCRIPTS.size();

@@ -40,6 +40,16 @@ public final class BuildCommands {
         return onEach(ids, id -> connection.setPriority(id, priority));
     }
 
+    /** Cancels each build with every build not final that needs it. */
+    public CompletableFuture<ActionResult> cancelWithDependents(Collection<UUID> ids) {
+        return onEachMany(ids, connection::cancelWithDependents);
+    }
+
+    /** Raises to {@code priority} the pending builds of the inputs each build waits for. */
+    public CompletableFuture<ActionResult> raiseInputPriority(Collection<UUID> ids, int priority) {
+        return onEachMany(ids, id -> connection.raiseInputPriority(id, priority));
+    }
+
     /** Sets the tags {@code set} on each build and removes the keys {@code remove}. */
     public CompletableFuture<ActionResult> tag(Collection<UUID> ids, Map<String, String> set, List<String> remove) {
         return onEach(ids, id -> connection.tag(id, set, remove));
@@ -48,6 +58,14 @@ public final class BuildCommands {
     /** Submits one build for each {@code .drv} file, with what their closures need that the coordinator lacks. */
     public CompletableFuture<List<SubmitResult>> submit(List<Path> files, int priority, Map<String, String> tags) {
         return supervisor.call(() -> connection.submit(files, priority, tags));
+    }
+
+    /** {@link #onEach} for an action that changes a list of builds: all of them go into the model. */
+    private CompletableFuture<ActionResult> onEachMany(Collection<UUID> ids,
+            ActionResult.ItemAction<List<BuildInfo>> action) {
+        List<List<BuildInfo>> answers = new ArrayList<>();
+        return supervisor.call(() -> ActionResult.of(ids, action, answers))
+                .whenComplete((result, failure) -> builds.changed(answers.stream().flatMap(List::stream).toList()));
     }
 
     private CompletableFuture<ActionResult> onEach(Collection<UUID> ids, ActionResult.ItemAction<BuildInfo> action) {

@@ -1,11 +1,13 @@
 package dev.kiln.desktop.model.views;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 import dev.kiln.desktop.model.FarmConnection;
 import dev.kiln.desktop.model.FarmException;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.DerivationInfo;
 
 /**
@@ -42,8 +44,16 @@ public final class BuildDetailsModel {
             } catch (FarmException e) {
                 problem = e.getMessage();
             }
+            List<WaitingLine> waiting = List.of();
+            if (build.state() == BuildState.SCHEDULED || build.state() == BuildState.DEPENDENCY_FAILED) {
+                try {
+                    waiting = WaitingLine.of(connection.waiting(id));
+                } catch (FarmException e) {
+                    problem = problem.isEmpty() ? e.getMessage() : problem + "; " + e.getMessage();
+                }
+            }
             if (id.equals(requested)) {
-                view.accept(new BuildDetails(build, derivation, TimelineEntry.of(build), problem));
+                view.accept(new BuildDetails(build, derivation, TimelineEntry.of(build), waiting, problem));
             }
         });
     }

@@ -93,6 +93,11 @@ public final class FarmSession implements AutoCloseable {
         return new BuildDetailsModel(connection, scheduler, view);
     }
 
+    /** Loads the dependency graph of the build shown into {@code view}, laid out. */
+    public BuildGraphModel buildGraph(Consumer<BuildGraphModel.Graph> view) {
+        return new BuildGraphModel(connection, scheduler, supervisor, view);
+    }
+
     /** Shows the log of the build shown in {@code view}, following it while it runs. */
     public LogModel log(LogModel.View view) {
         return new LogModel(connection, scheduler, view);

@@ -2,11 +2,12 @@ package dev.kiln.hooks.api.admin;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Deploys, removes and lists hooks. Deploying puts the jar into the coordinator's hooks directory, where it is
+ * Deploys, configures, removes and lists hooks. Deploying puts the jar into the coordinator's hooks directory, where it is
  * installed and started exactly as a jar an operator copies there; removing deletes it from there.
  *
  * <p>Thread-safe. {@link #install} and {@link #remove} return once the bundle is installed, updated or
@@ -35,6 +36,19 @@ public interface HookAdmin {
      * @throws dev.kiln.api.NotFoundException when no deployed jar matches
      */
     HookDeployment remove(String name);
+
+    /**
+     * Changes the configuration of a deployed hook bundle, found as {@link #remove} finds it, through Configuration
+     * Admin under the PID its components read, and keeps it in the coordinator's state directory, so that it holds
+     * after a restart. Returns once the components have taken it up, or after a few seconds when they do not.
+     *
+     * @param changes properties to set; an empty value removes its key; no changes read the configuration
+     * @return the configuration afterwards, and the deployment's state
+     * @throws dev.kiln.api.NotFoundException       when no deployed jar matches
+     * @throws dev.kiln.api.InvalidRequestException when its bundle is not installed, or its components read no
+     *                                              configuration, or more than one
+     */
+    HookConfiguration configure(String name, Map<String, String> changes);
 
     /** Every registered hook, deployed or built in, by name. */
     List<HookStatus> list();

@@ -3,7 +3,7 @@
  * hook bundles, list the hooks with their queues and failures.
  */
 @Export
-@Version("0.1.0")
+@Version("0.1.1")
 package dev.kiln.hooks.api.admin;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,14 @@
 package dev.kiln.transport.jetty.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +17,7 @@ import org.eclipse.jetty.http.HttpHeader;
 
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildState;
 import dev.kiln.api.FailureKind;
 import dev.kiln.api.FetchRequest;
@@ -23,6 +27,7 @@ import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SetupFailureKind;
 import dev.kiln.cache.UploadException;
+import dev.kiln.protocol.AttemptLog;
 import dev.kiln.protocol.FailureBody;
 import dev.kiln.protocol.FetchAnswer;
 import dev.kiln.protocol.FetchBody;
@@ -87,7 +92,10 @@ final class AgentApi {
 
     private void fetch(Exchange exchange, UUID agent) throws HttpFailure, IOException {
         FetchBody body = exchange.readJson(FetchBody.class, smallBody);
-        reportLoad(agent, body.load(), body.freeSlots(), null, null);
+        // It asks for as many builds as it has slots, counting those it holds and has not started: those its builders
+        // run are not free.
+        reportLoad(agent, body.load(), body.running() == null ? body.freeSlots()
+                : Math.max(0, body.freeSlots() - body.running()), null, null);
         services.agents().alive(agent, List.of());
         List<Build> builds = services.agentBuilds().fetch(agent,
                 new FetchRequest(new HashSet<>(Wire.list(body.systems())), body.freeSlots(),
@@ -142,6 +150,7 @@ final class AgentApi {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
                 exchange.readEmpty(smallBody);
                 services.agentBuilds().reportStarted(agent, id);
+                headLog(agent, id);
                 exchange.noContent();
             }
             case "log" -> {
@@ -164,9 +173,9 @@ final class AgentApi {
             }
             case "failure" -> {
                 ClientApi.requireMethod(exchange, "POST", parts.length == 3);
-                FailureKind kind = exchange.readOptionalJson(FailureBody.class, smallBody).map(FailureBody::kind)
-                        .map(FailureKind::fromId).orElse(FailureKind.FAILED);
-                services.agentBuilds().reportFailure(agent, id, kind);
+                Optional<FailureBody> body = exchange.readOptionalJson(FailureBody.class, smallBody);
+                FailureKind kind = body.map(FailureBody::kind).map(FailureKind::fromId).orElse(FailureKind.FAILED);
+                services.agentBuilds().reportFailure(agent, id, kind, body.map(FailureBody::exitStatus).orElse(null));
                 metrics.failed(kind.id());
                 services.logs().finish(id);
                 services.cache().discardUploads(id);
@@ -181,6 +190,22 @@ final class AgentApi {
             }
             default -> throw HttpFailure.notFound(exchange.path());
         }
+    }
+
+    /**
+     * Begins the attempt the agent just started in the build's log with its header line; from the second attempt on,
+     * an empty line first sets it apart from the attempt before.
+     */
+    private void headLog(UUID agent, UUID id) throws IOException {
+        List<BuildAttempt> attempts = services.builds().attempts(id);
+        if (attempts.isEmpty()) {
+            return;
+        }
+        BuildAttempt attempt = attempts.get(attempts.size() - 1);
+        String agentName = services.agents().get(agent).name();
+        String header = (attempt.number() > 1 ? "\n" : "")
+                + new AttemptLog(attempt.number(), agentName, attempt.startedAt(), "").header() + "\n";
+        services.logs().append(id, new ByteArrayInputStream(header.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code other} has no kind of its own in the API yet: it is recorded as outputs that could not be set up. */

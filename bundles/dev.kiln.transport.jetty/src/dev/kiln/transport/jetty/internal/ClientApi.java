@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentCredentials;
 import dev.kiln.api.AgentPlan;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildSort;
@@ -35,6 +37,7 @@ import dev.kiln.api.Event;
 import dev.kiln.api.EventSubscription;
 import dev.kiln.api.InvalidRequestException;
 import dev.kiln.api.NewAgent;
+import dev.kiln.api.NotFoundException;
 import dev.kiln.api.OutputMetadata;
 import dev.kiln.api.SubmitOptions;
 import dev.kiln.api.SubmitRequest;
@@ -84,7 +87,7 @@ final class ClientApi {
     /** How often a long answer that has nothing to send looks whether its client went away. */
     private static final long CLIENT_CHECK_MILLIS = 500;
     private static final int EVENT_BATCH = 1000;
-    private static final long SMALL_BODY_LIMIT = 64 * 1024;
+    static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final Services services;
     private final Extensions extensions;
@@ -325,9 +328,29 @@ final class ClientApi {
         return new BuildList(builds.stream().map(this::buildInfo).toList(), null, (long) builds.size());
     }
 
+    /** One build in full: with its attempts, the exit status of its failure, the dependency it waits on. */
     dev.kiln.protocol.BuildInfo buildInfo(Build build) {
-        return buildInfo(build, build.state() == BuildState.SCHEDULED
-                ? services.plans().unallocatable(List.of(build.id())).get(build.id()) : null);
+        String unallocatable = build.state() == BuildState.SCHEDULED
+                ? services.plans().unallocatable(List.of(build.id())).get(build.id()) : null;
+        List<OutputMetadata> outputs = build.state() == BuildState.SUCCEEDED
+                ? services.builds().outputs(build.id()) : List.of();
+        Build failedDependency = build.state() == BuildState.DEPENDENCY_FAILED
+                ? services.builds().failedDependency(build.id()).orElse(null) : null;
+        List<BuildAttempt> attempts = services.builds().attempts(build.id());
+        Map<UUID, String> agentNames = new HashMap<>();
+        for (BuildAttempt attempt : attempts) {
+            agentNames.computeIfAbsent(attempt.agentId(), this::agentName);
+        }
+        return Wire.build(build, outputs, unallocatable, failedDependency, attempts, agentNames);
+    }
+
+    /** The name of an agent, or null when it was removed. */
+    String agentName(UUID agentId) {
+        try {
+            return services.agents().get(agentId).name();
+        } catch (NotFoundException e) {
+            return null;
+        }
     }
 
     private dev.kiln.protocol.BuildInfo buildInfo(Build build, String unallocatable) {

@@ -2,17 +2,21 @@ package dev.kiln.transport.jetty.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 import dev.kiln.hooks.api.admin.HookAdmin;
+import dev.kiln.hooks.api.admin.HookConfiguration;
 import dev.kiln.hooks.api.admin.HookDeployment;
 import dev.kiln.hooks.api.admin.HookStatus;
+import dev.kiln.protocol.HookConfigurationBody;
+import dev.kiln.protocol.HookConfigurationInfo;
 import dev.kiln.protocol.HookDeploymentInfo;
 import dev.kiln.protocol.HookInfo;
 import dev.kiln.protocol.HookList;
 
 /**
  * {@code /api/v1/hooks}: list the hooks, install a hook bundle ({@code PUT /api/v1/hooks/NAME.jar} with the jar as
- * body), remove one ({@code DELETE /api/v1/hooks/NAME}).
+ * body), remove one ({@code DELETE /api/v1/hooks/NAME}), configure one ({@code PUT /api/v1/hooks/NAME/configuration}).
  */
 final class HookRoutes {
 
@@ -31,6 +35,15 @@ final class HookRoutes {
             exchange.json(200, new HookList(
                     hooks.list().stream().map(HookRoutes::info).toList(),
                     hooks.deployments().stream().map(HookRoutes::info).toList()));
+            return;
+        }
+        if (parts.length == 3 && parts[2].equals("configuration")) {
+            ClientApi.requireMethod(exchange, "PUT", true);
+            HookConfigurationBody body = exchange.readJson(HookConfigurationBody.class, ClientApi.SMALL_BODY_LIMIT);
+            HookConfiguration configured = hooks.configure(parts[1],
+                    body.properties() == null ? Map.of() : body.properties());
+            exchange.json(200, new HookConfigurationInfo(configured.pid(), configured.properties(),
+                    info(configured.deployment())));
             return;
         }
         if (parts.length != 2) {

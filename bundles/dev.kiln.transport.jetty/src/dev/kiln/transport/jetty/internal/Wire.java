@@ -14,6 +14,7 @@ import dev.kiln.api.Agent;
 import dev.kiln.api.AgentActivity;
 import dev.kiln.api.AgentLoad;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildGraph;
 import dev.kiln.api.BuildLimits;
 import dev.kiln.api.BuildState;
@@ -28,11 +29,13 @@ import dev.kiln.protocol.AheadReason;
 import dev.kiln.protocol.AgentBuildInfo;
 import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.AttemptInfo;
 import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildLimitsInfo;
 import dev.kiln.protocol.EventInfo;
 import dev.kiln.protocol.EventType;
+import dev.kiln.protocol.FailedDependencyInfo;
 import dev.kiln.protocol.GcReportInfo;
 import dev.kiln.protocol.GraphEdgeInfo;
 import dev.kiln.protocol.GraphNodeInfo;
@@ -54,8 +57,25 @@ final class Wire {
     private Wire() {
     }
 
-    /** @param unallocatable why no agent can take it, or null */
+    /** A build in a list: without its attempts, exit status and failed dependency. */
     static BuildInfo build(Build build, List<OutputMetadata> outputs, String unallocatable) {
+        return build(build, outputs, unallocatable, null, null, null);
+    }
+
+    /**
+     * @param unallocatable    why no agent can take it, or null
+     * @param failedDependency the build a dependency-failed build waits on, or null
+     * @param attempts         its attempts, or null when not read
+     * @param agentNames       the names of the agents of its attempts, by id (a removed agent has none)
+     */
+    static BuildInfo build(Build build, List<OutputMetadata> outputs, String unallocatable, Build failedDependency,
+            List<BuildAttempt> attempts, Map<UUID, String> agentNames) {
+        List<AttemptInfo> attemptInfos = attempts == null ? null : attempts.stream()
+                .map(a -> new AttemptInfo(a.number(), a.agentId(), agentNames.get(a.agentId()), a.startedAt(),
+                        a.exitStatus()))
+                .toList();
+        Integer exitStatus = build.state() != BuildState.FAILED || attempts == null || attempts.isEmpty() ? null
+                : attempts.get(attempts.size() - 1).exitStatus();
         return new BuildInfo(build.id(), state(build.state()), build.derivationPath(), build.system(),
                 build.priority(), tags(build.tags()), tags(build.requiredAgentTags()), build.agentId(),
                 build.submittedAt(), build.startedAt(), build.finishedAt(), build.setupFailureCount(),
@@ -63,7 +83,12 @@ final class Wire {
                 outputs.stream().map(o -> new OutputInfo(o.name(), o.path(), o.narHash(), o.narSize(), o.references()))
                         .toList(),
                 List.copyOf(new TreeSet<>(build.requiredFeatures())), limits(build.limits()),
-                build.failureKind() == null ? null : build.failureKind().id(), unallocatable);
+                build.failureKind() == null ? null : build.failureKind().id(), unallocatable, exitStatus,
+                failedDependency == null ? null : new FailedDependencyInfo(failedDependency.id(),
+                        failedDependency.derivationPath(), state(failedDependency.state()),
+                        failedDependency.finishedAt() != null ? failedDependency.finishedAt()
+                                : failedDependency.stateChangedAt()),
+                attemptInfos);
     }
 
     static WaitingInfo waiting(BuildWaiting waiting) {

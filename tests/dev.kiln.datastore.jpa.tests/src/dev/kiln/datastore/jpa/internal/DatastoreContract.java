@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.kiln.api.Agent;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildSort;
@@ -127,6 +128,37 @@ abstract class DatastoreContract {
         assertEquals(started, datastore.read(r -> r.build(build.id())).orElseThrow());
         assertEquals(List.of(started), datastore.read(r -> r.buildsOfAgent(agent, Set.of(BuildState.STARTED))));
         assertEquals(List.of(), datastore.read(r -> r.buildsOfAgent(agent, Set.of(BuildState.ALLOCATED))));
+    }
+
+    @Test
+    void recordsAttemptsAndTheExitStatusOfOne() {
+        DerivationSummary drv = derivation("a");
+        Build build = build(1, drv, BuildState.STARTED, Set.of());
+        Build other = build(2, drv, BuildState.STARTED, Set.of());
+        insert(List.of(drv), List.of(build, other));
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        BuildAttempt one = new BuildAttempt(build.id(), 1, first, T0.plusSeconds(1), null);
+        BuildAttempt two = new BuildAttempt(build.id(), 2, second, T0.plusSeconds(2), null);
+        datastore.write(tx -> {
+            tx.saveAttempt(two);
+            tx.saveAttempt(one);
+            tx.saveAttempt(one.withExitStatus(0));
+            tx.saveAttempt(new BuildAttempt(other.id(), 1, first, T0.plusSeconds(3), null));
+            return null;
+        });
+        assertEquals(List.of(one.withExitStatus(0), two), datastore.read(r -> r.attempts(build.id())),
+                "by number, the exit status written over the first");
+
+        datastore.write(tx -> {
+            tx.saveAttempt(two.withExitStatus(137));
+            assertEquals(137, tx.attempts(build.id()).get(1).exitStatus(), "a transaction reads its own write");
+            return null;
+        });
+        assertEquals(List.of(one.withExitStatus(0), two.withExitStatus(137)),
+                datastore.read(r -> r.attempts(build.id())));
+        assertEquals(1, datastore.read(r -> r.attempts(other.id())).size());
+        assertEquals(List.of(), datastore.read(r -> r.attempts(UUID.randomUUID())));
     }
 
     @Test

@@ -1,16 +1,20 @@
 package dev.kiln.transport.jetty.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kiln.protocol.AgentPassword;
+import dev.kiln.protocol.AttemptInfo;
+import dev.kiln.protocol.AttemptLog;
 import dev.kiln.protocol.BuildInfo;
+import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildState;
 import dev.kiln.protocol.FetchAnswer;
+import dev.kiln.protocol.FetchedBuild;
 import dev.kiln.protocol.MissingAnswer;
 import dev.kiln.protocol.ProtocolJson;
 import dev.kiln.protocol.StatusAnswer;
@@ -62,6 +70,7 @@ class BuildLifecycleTest {
                 in [
                   (derivation { name = "lifecycle"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ${dep} > $out" ]; })
                   (derivation { name = "second"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "true > $out" ]; })
+                  (derivation { name = "failing"; system = "aarch64-linux"; builder = "/bin/sh"; args = [ "-c" "exit 3" ]; })
                 ]
                 """);
     }
@@ -99,7 +108,12 @@ class BuildLifecycleTest {
             assertEquals(204, coordinator.send(coordinator.asAgent(agent, "/agent/v1/builds/" + id + "/log")
                     .POST(HttpRequest.BodyPublishers.ofString(line)).build()).statusCode());
         }
-        assertEquals("building\ndone\n", coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
+        AttemptInfo attempt = read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200, BuildInfo.class)
+                .attempts().get(0);
+        assertEquals(new AttemptInfo(1, agent.id(), "builder", attempt.startedAt(), null), attempt);
+        String header = new AttemptLog(1, "builder", attempt.startedAt(), "").header() + "\n";
+        assertEquals(header + "building\ndone\n",
+                coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
         StatusAnswer status = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[\"" + id + "\",\"" + UUID.randomUUID() + "\"]}")).build()),
                 200, StatusAnswer.class);
@@ -142,7 +156,8 @@ class BuildLifecycleTest {
         assertEquals(BuildState.SUCCEEDED, build.state());
         assertEquals(agent.id(), build.agent());
         assertEquals(digest.narHash().toPrefixedBase32(), build.outputs().get(0).narHash());
-        assertEquals("building\ndone\n", coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
+        assertEquals(header + "building\ndone\n",
+                coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body());
         assertTrue(Files.exists(coordinator.stateDir.resolve("logs/" + id + ".log.zst")));
 
         String narInfo = coordinator.get(coordinator.agent("/" + hashPart(outPath) + ".narinfo")).body();
@@ -252,6 +267,51 @@ class BuildLifecycleTest {
                 "builds", List.of(Map.of("derivation", drv)));
         return read(coordinator.postJson(coordinator.client("/api/v1/builds"), ProtocolJson.writeString(body)), 200,
                 SubmitAnswer.class);
+    }
+
+    @Test
+    void aFailedBuildShowsItsExitStatusAndEachAttemptHeadsItsLog() throws Exception {
+        AgentPassword agent = coordinator.newAgent("arm builder", "aarch64-linux");
+        UUID id = submit(drvPaths.get(2), 0).results().get(0).id();
+        for (String attempt : List.of("{\"kind\":\"failed\",\"exitStatus\":3}", "{\"kind\":\"timed-out\"}")) {
+            FetchAnswer fetched = read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                    .POST(json("{\"systems\":[\"aarch64-linux\"],\"freeSlots\":1,\"load\":0}")).build()), 200,
+                    FetchAnswer.class);
+            assertEquals(List.of(id), fetched.builds().stream().map(FetchedBuild::id).toList());
+            assertEquals(204, coordinator.send(coordinator.asAgent(agent, "/agent/v1/builds/" + id + "/start")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+            assertEquals(204, coordinator.send(coordinator.asAgent(agent, "/agent/v1/builds/" + id + "/log")
+                    .POST(HttpRequest.BodyPublishers.ofString("ran " + attempt + "\n")).build()).statusCode());
+            HttpResponse<String> failed = coordinator.send(coordinator.asAgent(agent,
+                    "/agent/v1/builds/" + id + "/failure").POST(json(attempt)).build());
+            assertEquals(204, failed.statusCode(), failed.body());
+            if (attempt.contains("exitStatus")) {
+                BuildInfo shown = read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200,
+                        BuildInfo.class);
+                assertEquals(3, shown.exitStatus());
+                assertEquals(3, shown.attempts().get(0).exitStatus());
+                assertNull(read(coordinator.get(coordinator.client("/api/v1/builds?limit=1000")), 200,
+                        BuildList.class).builds().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow()
+                        .attempts(), "a list does not read attempts");
+                read(coordinator.postJson(coordinator.client("/api/v1/builds/" + id + "/retry"), ""), 200,
+                        BuildInfo.class);
+            }
+        }
+
+        BuildInfo build = read(coordinator.get(coordinator.client("/api/v1/builds/" + id)), 200, BuildInfo.class);
+        assertNull(build.exitStatus(), "the latest attempt timed out: no exit status");
+        assertEquals(List.of(1, 2), build.attempts().stream().map(AttemptInfo::attempt).toList());
+        assertEquals(3, build.attempts().get(0).exitStatus(), "the first attempt keeps its own");
+        String log = coordinator.get(coordinator.client("/api/v1/builds/" + id + "/log")).body();
+        List<AttemptLog> attempts = new ArrayList<>();
+        AttemptLog.readAttempts(new BufferedReader(new StringReader(log)), attempts::add);
+        assertEquals(List.of(
+                new AttemptLog(1, "arm builder", build.attempts().get(0).startedAt(),
+                        "ran {\"kind\":\"failed\",\"exitStatus\":3}\n"),
+                new AttemptLog(2, "arm builder", build.attempts().get(1).startedAt(),
+                        "ran {\"kind\":\"timed-out\"}\n")), attempts, log);
+        assertTrue(log.contains("exitStatus\":3}\n\n=== kiln: attempt 2 on agent arm builder at "),
+                "an empty line sets the second attempt apart: " + log);
     }
 
     private static SubmitAnswer submit(String drv, int priority) throws Exception {

@@ -122,6 +122,16 @@ class BuildTagsCountsAndAgentsTest {
         read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/status")
                 .POST(json("{\"running\":[]}")).build()), 200, Object.class);
         assertEquals(3.5, agentInfo(agent).load(), "an agent without the field keeps its last report");
+
+        // An agent asks for as many builds as it has slots; the builders it runs take slots that are not free.
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":2,\"load\":1.0,\"running\":2}"))
+                .build()), 200, FetchAnswer.class);
+        assertEquals(0, agentInfo(agent).freeSlots(), "two slots, both building");
+        read(coordinator.send(coordinator.asAgent(agent, "/agent/v1/fetch")
+                .POST(json("{\"systems\":[\"x86_64-linux\"],\"freeSlots\":3,\"load\":1.0,\"running\":1}"))
+                .build()), 200, FetchAnswer.class);
+        assertEquals(2, agentInfo(agent).freeSlots(), "three slots, one building");
     }
 
     @Test

@@ -26,6 +26,7 @@ import dev.kiln.api.AgentPlan;
 import dev.kiln.api.AgentService;
 import dev.kiln.api.AllocationPlanService;
 import dev.kiln.api.Build;
+import dev.kiln.api.BuildAttempt;
 import dev.kiln.api.BuildPage;
 import dev.kiln.api.BuildQuery;
 import dev.kiln.api.BuildGraph;
@@ -73,6 +74,7 @@ final class InMemoryCoordinator implements BuildService, BuildGraphService, Agen
     private final Map<String, DerivationSummary> derivations = new LinkedHashMap<>();
     private final Map<UUID, Build> builds = new LinkedHashMap<>();
     private final Map<UUID, List<OutputMetadata>> outputs = new LinkedHashMap<>();
+    private final Map<UUID, List<BuildAttempt>> attempts = new HashMap<>();
     private final Map<String, StoredOutput> stored = new LinkedHashMap<>();
     private final Map<UUID, Agent> agents = new ConcurrentHashMap<>();
     private final Map<UUID, String> passwords = new ConcurrentHashMap<>();
@@ -177,6 +179,19 @@ final class InMemoryCoordinator implements BuildService, BuildGraphService, Agen
     }
 
     @Override
+    public synchronized List<BuildAttempt> attempts(UUID buildId) {
+        get(buildId);
+        return List.copyOf(attempts.getOrDefault(buildId, List.of()));
+    }
+
+    /** Builds here never become dependency-failed. */
+    @Override
+    public synchronized Optional<Build> failedDependency(UUID buildId) {
+        get(buildId);
+        return Optional.empty();
+    }
+
+    @Override
     public synchronized Build cancel(UUID buildId) {
         Build build = get(buildId);
         if (build.state().isFinal()) {
@@ -223,6 +238,8 @@ final class InMemoryCoordinator implements BuildService, BuildGraphService, Agen
     @Override
     public synchronized Build reportStarted(UUID agentId, UUID buildId) {
         Build build = allocated(agentId, buildId);
+        List<BuildAttempt> made = attempts.computeIfAbsent(buildId, id -> new ArrayList<>());
+        made.add(new BuildAttempt(buildId, made.size() + 1, agentId, Instant.now(), null));
         return put(build.withState(BuildState.STARTED, Instant.now()).withStartedAt(Instant.now()),
                 EventType.BUILD_STARTED);
     }
@@ -241,8 +258,12 @@ final class InMemoryCoordinator implements BuildService, BuildGraphService, Agen
     }
 
     @Override
-    public synchronized Build reportFailure(UUID agentId, UUID buildId, FailureKind kind) {
+    public synchronized Build reportFailure(UUID agentId, UUID buildId, FailureKind kind, Integer exitStatus) {
         Build build = allocated(agentId, buildId);
+        List<BuildAttempt> made = attempts.getOrDefault(buildId, List.of());
+        if (!made.isEmpty()) {
+            made.set(made.size() - 1, made.get(made.size() - 1).withExitStatus(exitStatus));
+        }
         return put(build.withState(BuildState.FAILED, Instant.now()).withFinishedAt(Instant.now())
                 .withFailureKind(kind), EventType.BUILD_FAILURE);
     }

@@ -35,6 +35,7 @@ import dev.kiln.protocol.AgentInfo;
 import dev.kiln.protocol.AgentPassword;
 import dev.kiln.protocol.AgentPlanInfo;
 import dev.kiln.protocol.AgentStatus;
+import dev.kiln.protocol.BuildGraphInfo;
 import dev.kiln.protocol.BuildInfo;
 import dev.kiln.protocol.BuildList;
 import dev.kiln.protocol.BuildState;
@@ -53,6 +54,7 @@ import dev.kiln.protocol.OutputInfo;
 import dev.kiln.protocol.PlannedBuildInfo;
 import dev.kiln.protocol.SubmitOutcome;
 import dev.kiln.protocol.SubmitResult;
+import dev.kiln.protocol.WaitingInfo;
 import dev.kiln.retry.Backoff;
 
 /**
@@ -82,6 +84,8 @@ public final class FakeFarm implements FarmConnection {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger listings = new AtomicInteger();
     private volatile boolean down;
+    private final Map<UUID, WaitingInfo> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, BuildGraphInfo> graphs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean jobsetsRunning = true;
     private volatile Duration delay = Duration.ZERO;
     private long nextEventId = 1;
@@ -113,6 +117,16 @@ public final class FakeFarm implements FarmConnection {
 
     public void setDown(boolean isDown) {
         down = isDown;
+    }
+
+    /** What {@link #waiting(UUID)} answers for the build. */
+    public void setWaiting(UUID build, WaitingInfo reasons) {
+        waiting.put(build, reasons);
+    }
+
+    /** What {@link #graph(UUID, int)} answers for the build. */
+    public void setGraph(UUID build, BuildGraphInfo graph) {
+        graphs.put(build, graph);
     }
 
     /** Every call waits this long first, as a slow coordinator would. */
@@ -412,6 +426,31 @@ public final class FakeFarm implements FarmConnection {
         }
         emit(EventType.BUILD_PRIORITY_CHANGED, id, null);
         return changed;
+    }
+
+    @Override
+    public WaitingInfo waiting(UUID id) throws FarmException {
+        enter();
+        BuildInfo build = build(id);
+        return waiting.getOrDefault(id, new WaitingInfo(id, build.state(), List.of()));
+    }
+
+    @Override
+    public BuildGraphInfo graph(UUID id, int maxNodes) throws FarmException {
+        enter();
+        return found(graphs.get(id), id);
+    }
+
+    @Override
+    public List<BuildInfo> cancelWithDependents(UUID id) throws FarmException {
+        return List.of(cancel(id));
+    }
+
+    @Override
+    public List<BuildInfo> raiseInputPriority(UUID id, int priority) throws FarmException {
+        enter();
+        build(id);
+        return List.of();
     }
 
     @Override
