@@ -11,11 +11,11 @@ import dev.kiln.protocol.WaitingReasonInfo;
 
 /**
  * Why a build waits, as the build details list it: a line for each reason the coordinator gives, in its order (its
- * sentence names the inputs and the time it is deferred to), then, when every able agent is busy, its place in its
- * system's queue and the builds that go before it, each with why.
+ * sentence names the inputs, the place in the queue and the time it is deferred to), then, when every able agent is
+ * busy, the builds that go before it, each with why.
  *
  * @param reason what the line is about: a reason's title, or empty for a line that details the reason above it
- * @param detail the reason's sentence, the place in the queue, or a build ahead and why
+ * @param detail the reason's sentence, or a build ahead and why
  */
 public record WaitingLine(String reason, String detail) {
 
@@ -29,10 +29,6 @@ public record WaitingLine(String reason, String detail) {
             lines.add(new WaitingLine(title(reason.kind()), reason.detail() == null ? "" : reason.detail()));
             QueuePositionInfo queue = reason.queue();
             if (queue != null) {
-                lines.add(new WaitingLine("", "position " + queue.position() + " of " + queue.ready()
-                        + " ready builds for " + queue.system() + ": " + queue.aheadByPriority() + " before it by priority, "
-                        + queue.aheadByFairShare() + " by fair share, " + queue.aheadBySubmission()
-                        + " submitted earlier"));
                 for (QueuedAheadInfo ahead : queue.ahead() == null ? List.<QueuedAheadInfo>of() : queue.ahead()) {
                     lines.add(new WaitingLine("", "before it: " + Builds.nameOf(ahead.derivation()) + ", priority "
                             + ahead.effectivePriority() + (ahead.reason() == null ? "" : ", " + because(ahead))));
