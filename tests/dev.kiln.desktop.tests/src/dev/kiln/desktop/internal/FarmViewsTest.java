@@ -125,11 +125,15 @@ class FarmViewsTest {
         awaitState("blocked-by-failure", BuildState.DEPENDENCY_FAILED);
         awaitState("slow-input", BuildState.STARTED);
         awaitState("holds-the-slot", BuildState.STARTED);
-        // Behind the long build on the only slot of its system, in turn: the next, one of priority 10, one of 0.
+        // Behind the long build on the only slot of its system, in turn: the next, which the agent takes ahead of
+        // time (once it has, the other two stay queued), then one of priority 10 and one of 0.
         for (Path file : queued) {
             SubmitResult result = client.submit(List.of(file), file.toString().endsWith("high-priority.drv") ? 10 : 0,
                     Map.of("suite", "farm-views")).get(0);
             BUILDS.put(Builds.nameOf(result.derivation()).replace(".drv", ""), result.id());
+            if (file.toString().endsWith("next-in-line.drv")) {
+                awaitState("next-in-line", BuildState.ALLOCATED);
+            }
         }
     }
 
@@ -300,7 +304,8 @@ class FarmViewsTest {
             Map<String, List<String>> expected = Map.of(
                     "needs-kvm", List.of("No agent can build it", "kvm"),
                     "waits-for-input", List.of("Inputs not built yet", "slow-input"),
-                    "low-priority", List.of("Every able agent is busy"));
+                    "low-priority", List.of("Every able agent is busy",
+                            "before it: high-priority.drv, priority 10, higher priority"));
             for (Map.Entry<String, List<String>> build : expected.entrySet()) {
                 window.openBuild(BUILDS.get(build.getKey()));
                 try {
