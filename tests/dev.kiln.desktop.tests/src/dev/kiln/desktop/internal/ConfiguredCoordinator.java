@@ -1,7 +1,9 @@
 package dev.kiln.desktop.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 
+import dev.kiln.api.datastore.Datastore;
 import dev.kiln.testing.Services;
 import dev.kiln.transport.jetty.HttpEndpoints;
 
@@ -78,6 +81,29 @@ final class ConfiguredCoordinator implements AutoCloseable {
         }
         for (Configuration part : parts.reversed()) {
             part.delete();
+        }
+        awaitDatabaseClosed();
+    }
+
+    /**
+     * Waits until the datastore has gone and Derby has closed its database (it removes its lock file then): a
+     * database whose directory a test deletes while it is still open makes Derby stop the whole engine, and the
+     * next coordinator in this framework could not open its own.
+     */
+    private void awaitDatabaseClosed() throws IOException {
+        Services.awaitGone(CONTEXT, Datastore.class);
+        Path lock = Path.of(state, "db", "db.lck");
+        long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
+        while (Files.exists(lock)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("Derby did not close the database under " + state + " within " + Services.TIMEOUT);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for Derby to close its database");
+            }
         }
     }
 }
